@@ -1,0 +1,184 @@
+"""The actor knowledge base: YAML files of actors, compiled into a token-key index.
+
+Packaged files live in ``rashomon/data/actors/``; users add their own files of the same
+format (see that folder's files for the fields). Lexicons the resolver needs (titles,
+group nouns, role nouns, resolution rules) come from ``rashomon/data/lexicon/``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..types import Actor
+from .normalize import SKIP_TOKENS, is_acronym, token_key
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+VALID_KINDS = {"person", "organization", "state", "group", "media", "other"}
+
+
+class KnowledgeBaseError(Exception):
+    """A knowledge-base file that cannot be used, named with the problem."""
+
+
+@dataclass(frozen=True)
+class IndexEntry:
+    """What a name key stands for."""
+
+    actor: str
+    rule: str  # alias, acronym, demonym, metonym, place (a blocking place name)
+    sector: str | None = None
+    case: str = "any"  # any, title (first letter capital), upper (acronym)
+
+
+@dataclass
+class KnowledgeBase:
+    actors: dict[str, Actor]
+    index: dict[tuple[str, ...], list[IndexEntry]]
+    surnames: dict[str, list[str]]  # surname key -> person actor ids
+    titles: set[tuple[str, ...]]
+    role_nouns: dict[str, dict[str, Any]]
+    group_nouns: dict[str, str]  # noun -> sector
+    generic_groups: dict[str, dict[str, Any]]  # noun -> {name, sector}
+    rules: dict[str, Any]
+    max_key_len: int = 1
+    tokenize: Callable[[str], list[str]] = field(default=lambda s: s.split(), repr=False)
+
+    def key(self, name: str) -> tuple[str, ...]:
+        """The index key of a name, as the resolver computes it for text tokens."""
+        return tuple(k for k in (token_key(t) for t in self.tokenize(name)) if k not in SKIP_TOKENS)
+
+    def lookup(self, name: str) -> list[IndexEntry]:
+        return self.index.get(self.key(name), [])
+
+    def held_role(self, actor_id: str, year: int | None) -> list[dict[str, Any]]:
+        """The roles an actor held in a year (all roles when the year is unknown)."""
+        roles = self.actors[actor_id].roles
+        if year is None:
+            return roles
+        return [r for r in roles if (r.get("from") or 0) <= year <= (r.get("to") or 9999)]
+
+
+def _read_yaml(path: Path) -> Any:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeBaseError(f"{path}: cannot read ({exc})") from exc
+
+
+def actor_files(extra_files: Sequence[str | Path] = ()) -> list[Path]:
+    return sorted((DATA / "actors").glob("*.yaml")) + [Path(p) for p in extra_files]
+
+
+def _spacy_tokenizer() -> Callable[[str], list[str]]:
+    import spacy
+
+    tokenizer = spacy.blank("en").tokenizer
+    return lambda s: [t.text for t in tokenizer(s)]
+
+
+@cache
+def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
+    """Load packaged and user actor files (cached per process for the same files)."""
+    tokenize = _spacy_tokenizer()
+    actors: dict[str, Actor] = {}
+    raw_entries: list[tuple[Path, dict[str, Any]]] = []
+    for path in actor_files(extra_files):
+        entries = _read_yaml(path) or []
+        if not isinstance(entries, list):
+            raise KnowledgeBaseError(f"{path}: expected a list of actor entries")
+        for entry in entries:
+            if not isinstance(entry, dict) or not entry.get("id") or not entry.get("name"):
+                raise KnowledgeBaseError(f"{path}: entry without id and name: {entry!r:.80}")
+            if entry.get("kind", "other") not in VALID_KINDS:
+                raise KnowledgeBaseError(f"{path}: {entry['id']}: unknown kind {entry['kind']!r}")
+            # A user's file may redefine a packaged actor: the later file wins.
+            actors[entry["id"]] = Actor(
+                id=entry["id"], name=entry["name"], kind=entry.get("kind", "other"),
+                country=entry.get("country"), sector=entry.get("sector"),
+                aliases=[entry["name"], *(entry.get("aliases") or [])],
+                affiliations=list(entry.get("affiliations") or []),
+                roles=list(entry.get("roles") or []), source=entry.get("source"),
+            )
+            raw_entries.append((path, entry))
+
+    lex = DATA / "lexicon"
+    titles_data = _read_yaml(lex / "titles.yaml") if (lex / "titles.yaml").exists() else {}
+    groups_data = _read_yaml(lex / "group_nouns.yaml") if (lex / "group_nouns.yaml").exists() else {}
+    kb = KnowledgeBase(
+        actors=actors, index={}, surnames={}, titles=set(), rules=_read_yaml(lex / "resolution.yaml"),
+        role_nouns={k.lower(): v or {} for k, v in (titles_data.get("role_nouns") or {}).items()},
+        group_nouns={k.lower(): v for k, v in _group_sectors(groups_data).items()},
+        generic_groups={k.lower(): v for k, v in (groups_data.get("generic_groups") or {}).items()},
+        tokenize=tokenize,
+    )
+    kb.titles = {kb.key(t) for t in titles_data.get("titles") or []}
+    for _path, entry in raw_entries:
+        if actors.get(entry["id"]) is None:
+            continue
+        _index_entry(kb, entry)
+    for path in [DATA / "gazetteer.yaml"]:
+        _index_place_names(kb, path)
+    kb.max_key_len = max((len(k) for k in kb.index), default=1)
+    return kb
+
+
+def _group_sectors(data: dict[str, Any]) -> dict[str, str]:
+    """group_nouns.yaml maps nouns to sectors, directly or as {sector: ...}."""
+    table = data.get("group_nouns") or data.get("nouns") or {}
+    return {noun: (v["sector"] if isinstance(v, dict) else v) for noun, v in table.items() if v}
+
+
+def _add(kb: KnowledgeBase, name: str, entry: IndexEntry) -> None:
+    key = kb.key(name)
+    if not key:
+        return
+    entries = kb.index.setdefault(key, [])
+    if entry not in entries:
+        entries.append(entry)
+
+
+def _case_of(name: str) -> str:
+    if is_acronym(name):
+        return "upper"
+    return "title" if len(name.split()) == 1 else "any"
+
+
+def _index_entry(kb: KnowledgeBase, entry: dict[str, Any]) -> None:
+    actor_id = entry["id"]
+    sector = entry.get("sector")
+    for name in [entry["name"], *(entry.get("aliases") or [])]:
+        rule = "acronym" if is_acronym(name) else "alias"
+        _add(kb, name, IndexEntry(actor_id, rule, sector, _case_of(name)))
+    for demonym in entry.get("demonyms") or []:
+        _add(kb, demonym, IndexEntry(actor_id, "demonym", None, "title"))
+    for name, metonym_sector in (entry.get("metonyms") or {}).items():
+        _add(kb, name, IndexEntry(actor_id, "metonym", metonym_sector, _case_of(name)))
+    if entry.get("kind") == "person":
+        for name in [entry["name"], *(entry.get("aliases") or [])]:
+            key = kb.key(name)
+            if len(key) > 1:
+                ids = kb.surnames.setdefault(key[-1], [])
+                if actor_id not in ids:
+                    ids.append(actor_id)
+
+
+def _index_place_names(kb: KnowledgeBase, path: Path) -> None:
+    """Multi-word place names block actor readings inside them ("Sadr City" is not Sadr)."""
+    if not path.exists():
+        return
+    data = _read_yaml(path) or []
+    entries = data.get("places", []) if isinstance(data, dict) else data
+    for entry in entries:
+        if not isinstance(entry, dict):
+            continue
+        for name in [entry.get("name"), *(entry.get("aliases") or [])]:
+            if name and len(kb.key(name)) > 1 and kb.key(name) not in kb.index:
+                _add(kb, name, IndexEntry("", "place", None, "title"))

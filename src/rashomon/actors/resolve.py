@@ -1,0 +1,494 @@
+"""Resolve every actor mention in a parsed document to a canonical actor.
+
+The rules run in order, each seeing what the earlier ones found:
+
+1. knowledge-base names: longest match of normalised token keys (aliases, acronyms,
+   demonyms, metonyms), titles and possessives outside the span; a state followed by group
+   nouns takes them in ("US troops" -> the US, sector MIL); a capital after "in"/"at" is a
+   place, not a metonym;
+2. named entities the KB lacks: surnames of persons named earlier, KB surnames whose
+   role years fit the document, else provisional actors merged by normalised name;
+3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)");
+4. "X's followers" -> the organisation X leads;
+5. generic groups ("protesters", "militiamen");
+6. role references ("the Iranian ambassador", "the cleric") -> a named actor in context;
+7. subject pronouns ("he said", "they said") -> the most recent compatible actor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from ..types import Actor, Mention
+from .kb import IndexEntry, KnowledgeBase
+from .normalize import SKIP_TOKENS, is_acronym, slug, token_key
+
+ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
+# MIL first: "US military officials" and "Iraqi government troops" are armed forces.
+SECTOR_PRIORITY = ["MIL", "SPY", "COP", "GOV", "LEG", "JUD", "REB", "INS"]
+
+
+@dataclass
+class Resolution:
+    """The actor mentions of one document and the actors they refer to."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    actors: dict[str, Actor] = field(default_factory=dict)
+
+    def mention_at(self, start: int, end: int) -> Mention | None:
+        """The innermost mention covering [start, end), if any."""
+        best = None
+        for m in self.mentions:
+            if m.start <= start and end <= m.end and (best is None or m.end - m.start < best.end - best.start):
+                best = m
+        return best
+
+
+def resolve_actors(
+    doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None = None
+) -> Resolution:
+    """All actor mentions in ``doc``, each resolved to a KB or provisional actor."""
+    return _Resolver(doc, document_id, kb, year).run()
+
+
+class _Resolver:
+    def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None) -> None:
+        self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
+        self.result = Resolution()
+        self.covered: dict[int, Mention] = {}  # token index -> mention covering it
+        self.blocked: set[int] = set()  # tokens of place names
+        self.sent_of = {}
+        for i, sent in enumerate(doc.sents):
+            for tok in sent:
+                self.sent_of[tok.i] = i
+        self.local_aliases: dict[tuple[str, ...], str] = {}  # acronyms defined in this text
+        self.token_ending_at = {t.idx + len(t.text): t for t in doc}
+
+    def run(self) -> Resolution:
+        self._match_kb_names()
+        self._resolve_entities()
+        self._resolve_defined_acronyms()
+        self._resolve_followers()
+        self._resolve_generic_groups()
+        self._resolve_roles()
+        self._resolve_pronouns()
+        self.result.mentions.sort(key=lambda m: (m.start, -m.end))
+        return self.result
+
+    # -- helpers ----------------------------------------------------------------
+
+    def _add(self, first: Token, last: Token, actor: Actor, rule: str,
+             sector: str | None = None, overwrite: bool = False) -> Mention | None:
+        if not overwrite and any(i in self.covered for i in range(first.i, last.i + 1)):
+            return None
+        start, end = first.idx, last.idx + len(last.text)
+        mention = Mention(
+            document=self.document_id, start=start, end=end, text=self.doc.text[start:end],
+            actor=actor.id, rule=rule, sector=sector, sentence=self.sent_of.get(first.i),
+        )
+        self.result.mentions.append(mention)
+        for i in range(first.i, last.i + 1):
+            self.covered[i] = mention
+        known = self.result.actors.setdefault(actor.id, actor)
+        if rule not in ("pronoun", "role"):
+            surface = mention.text
+            if surface not in known.aliases:
+                known.aliases.append(surface)
+        return mention
+
+    def _kb_actor(self, actor_id: str) -> Actor:
+        if actor_id in self.result.actors:
+            return self.result.actors[actor_id]
+        a = self.kb.actors[actor_id]
+        return Actor(id=a.id, name=a.name, kind=a.kind, country=a.country, sector=a.sector,
+                     aliases=list(a.aliases), affiliations=a.affiliations, roles=a.roles)
+
+    def _provisional(self, name: str, kind: str, sector: str | None = None) -> Actor:
+        actor_id = f"p:{slug(name)}"
+        if actor_id not in self.result.actors:
+            self.result.actors[actor_id] = Actor(
+                id=actor_id, name=name, kind=kind, sector=sector, aliases=[name], provisional=True
+            )
+        return self.result.actors[actor_id]
+
+    def _case_ok(self, tokens: list[Token], entry: IndexEntry) -> bool:
+        if entry.case == "upper":
+            return all(t.text.replace(".", "").isupper() for t in tokens)
+        if entry.case == "title":
+            return tokens[0].text[:1].isupper()
+        return any(t.text[:1].isupper() for t in tokens) or len(tokens) > 1
+
+    def _choose(self, entries: list[IndexEntry]) -> IndexEntry:
+        """Among actors sharing a name: one already named here, else one in office now."""
+        if len(entries) == 1:
+            return entries[0]
+        for e in entries:
+            if e.actor in self.result.actors:
+                return e
+        if self.year is not None:
+            for e in entries:
+                if e.actor and self.kb.held_role(e.actor, self.year):
+                    return e
+        return entries[0]
+
+    # -- 1. knowledge-base names -----------------------------------------------
+
+    def _match_kb_names(self) -> None:
+        doc, kb = self.doc, self.kb
+        seq = [t for t in doc if token_key(t.text) not in SKIP_TOKENS and not t.is_space]
+        keys = [token_key(t.text) for t in seq]
+        p = 0
+        while p < len(seq):
+            matched = False
+            for length in range(min(kb.max_key_len, len(seq) - p), 0, -1):
+                window = seq[p:p + length]
+                if self.sent_of[window[0].i] != self.sent_of[window[-1].i]:
+                    continue
+                key = tuple(keys[p:p + length])
+                entries = [e for e in kb.index.get(key, ()) if self._case_ok(window, e)]
+                if not entries:
+                    continue
+                matched = True
+                self._take_kb_match(window, self._choose(entries))
+                p += length
+                break
+            if not matched:
+                p += 1
+
+    def _take_kb_match(self, window: list[Token], entry: IndexEntry) -> None:
+        first, last = window[0], window[-1]
+        if entry.rule == "place":
+            self.blocked.update(range(first.i, last.i + 1))
+            return
+        if self._inside_place_entity(first, last):
+            return
+        if entry.rule == "metonym" and self._used_as_place(first, last):
+            return
+        actor = self._kb_actor(entry.actor)
+        sector = entry.sector
+        if actor.kind == "state":
+            last, group_sector = self._group_noun_tail(last)
+            if group_sector:
+                sector = group_sector
+            elif entry.rule == "demonym" and first.tag_ in ("NNS", "NNPS"):
+                sector = "CVL"  # "Iranians", "Americans": the people
+        self._add(first, last, actor, entry.rule, sector)
+
+    def _inside_place_entity(self, first: Token, last: Token) -> bool:
+        """A name inside a longer place entity ("Sadr" in "Sadr City") is part of the place."""
+        ent = _entity_of(first) if first.ent_type_ else None
+        if ent is None or ent.label_ not in ("GPE", "LOC", "FAC"):
+            return False
+        inner = [t for t in ent if token_key(t.text) not in SKIP_TOKENS]
+        return len(inner) > last.i - first.i + 1 and (ent.start < first.i or ent.end > last.i + 1)
+
+    def _used_as_place(self, first: Token, last: Token) -> bool:
+        head = last
+        preps = set(self.kb.rules.get("place_prepositions") or [])
+        if head.dep_ == "pobj" and head.head.lower_ in preps:
+            return True
+        nxt = self.doc[last.i + 1: last.i + 3]
+        return len(nxt) == 2 and nxt[0].text in "-‐" and nxt[1].lower_ == "based"
+
+    def _group_noun_tail(self, last: Token) -> tuple[Token, str | None]:
+        """Extend a state mention over following group nouns: "Iraqi army troops"."""
+        sectors = []
+        i = last.i + 1
+        while i < len(self.doc):
+            tok = self.doc[i]
+            sector = self.kb.group_nouns.get(tok.lower_) or self.kb.group_nouns.get(tok.lemma_.lower())
+            if not sector or tok.pos_ not in ("NOUN", "PROPN"):
+                break
+            sectors.append(sector)
+            last = tok
+            i += 1
+        if not sectors:
+            return last, None
+        for preferred in SECTOR_PRIORITY:
+            if preferred in sectors:
+                return last, preferred
+        return last, sectors[0]
+
+    # -- 2. named entities the KB lacks ------------------------------------------
+
+    def _resolve_entities(self) -> None:
+        skip = {s.lower() for s in self.kb.rules.get("not_actor_entities") or []}
+        for ent in self.doc.ents:
+            if ent.label_ not in ACTOR_LABELS:
+                continue
+            span = self._strip(ent)
+            if span is None or span.text.lower() in skip:
+                continue
+            inner = {self.covered[i] for i in range(span.start, span.end) if i in self.covered}
+            if any(i in self.blocked for i in range(span.start, span.end)):
+                continue
+            if inner:
+                whole = all(i in self.covered for i in range(span.start, span.end)
+                            if token_key(self.doc[i].text) not in SKIP_TOKENS)
+                weak = all(m.rule in ("demonym", "metonym") for m in inner)
+                if whole or not (weak and ent.label_ == "ORG"):
+                    continue
+                self._drop(inner)
+            self._resolve_entity(span, ent.label_)
+
+    def _strip(self, ent: Span) -> Span | None:
+        """The entity without leading titles, determiners and a trailing possessive."""
+        start, end = ent.start, ent.end
+        while start < end and (self.doc[end - 1].lower_ in ("'s", "’s") or self.doc[end - 1].is_punct):
+            end -= 1
+        while start < end and self.doc[start].is_punct:
+            start += 1
+        changed = True
+        while changed and start < end:
+            changed = False
+            if self.doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+                changed = True
+                continue
+            for length in range(min(4, end - start - 1), 0, -1):
+                key = tuple(token_key(t.text) for t in self.doc[start:start + length])
+                if key in self.kb.titles:
+                    start += length
+                    changed = True
+                    break
+        return self.doc[start:end] if start < end else None
+
+    def _drop(self, mentions: Iterable[Mention]) -> None:
+        for m in mentions:
+            self.result.mentions.remove(m)
+            for i, cov in list(self.covered.items()):
+                if cov is m:
+                    del self.covered[i]
+
+    def _resolve_entity(self, span: Span, label: str) -> None:
+        words = [t for t in span if token_key(t.text) not in SKIP_TOKENS]
+        if not words:
+            return
+        if label == "PERSON" and len(words) == 1:
+            actor_id = self._surname_actor(token_key(words[0].text))
+            if actor_id:
+                actor = self.result.actors.get(actor_id) or self._kb_actor(actor_id)
+                self._add(span[0], span[-1], actor, "surname")
+                return
+        if label == "NORP":
+            if span[-1].tag_ not in ("NNPS", "NNS"):
+                return  # an adjective ("Shiite"), not a group
+            self._add(span[0], span[-1], self._provisional(span.text, "group"), "provisional")
+            return
+        kind = "person" if label == "PERSON" else "organization"
+        if label == "PERSON" and len(words) == 1 and not words[0].text[:1].isupper():
+            return
+        self._add(span[0], span[-1], self._provisional(span.text, kind), "provisional")
+
+    def _surname_actor(self, surname: str) -> str | None:
+        """A person named earlier in this text, else a unique KB person in office."""
+        for m in reversed(self.result.mentions):
+            actor = self.result.actors[m.actor]
+            if actor.kind == "person" and m.rule != "pronoun":
+                names = [actor.name, *actor.aliases]
+                if any(self.kb.key(n)[-1:] == (surname,) for n in names if self.kb.key(n)):
+                    return actor.id
+        candidates = self.kb.surnames.get(surname, [])
+        if self.year is not None and len(candidates) > 1:
+            active = [c for c in candidates if self.kb.held_role(c, self.year)]
+            candidates = active or candidates
+        return candidates[0] if len(candidates) == 1 else None
+
+    # -- 3. acronyms defined in the text ----------------------------------------
+
+    def _resolve_defined_acronyms(self) -> None:
+        doc = self.doc
+        for tok in doc:
+            if tok.text != "(" or tok.i < 1 or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+                continue
+            acronym = doc[tok.i + 1]
+            if not is_acronym(acronym.text):
+                continue
+            actor = self._defined_by(acronym.text.replace(".", "").lower(), tok.i)
+            if actor is None:
+                continue
+            self.local_aliases[(token_key(acronym.text),)] = actor.id
+        if not self.local_aliases:
+            return
+        for m in list(self.result.mentions):
+            actor_id = self.local_aliases.get(self.kb.key(m.text))
+            if actor_id and m.rule == "provisional" and m.actor != actor_id:
+                m.actor, m.rule = actor_id, "acronym"
+        for tok in doc:
+            actor_id = self.local_aliases.get((token_key(tok.text),))
+            if actor_id and tok.i not in self.covered and tok.text.isupper():
+                self._add(tok, tok, self.result.actors[actor_id], "acronym")
+        self._forget_unused_actors()
+
+    def _defined_by(self, letters: str, paren: int) -> Actor | None:
+        """The actor whose name, just before "(ACR)", the acronym abbreviates."""
+        words: list[Token] = []
+        i = paren - 1
+        # Walk back over the name: capitalised words and the small words inside names.
+        while i >= 0 and (self.doc[i].text[:1].isupper() or self.doc[i].lower_ in _NAME_GLUE):
+            words.insert(0, self.doc[i])
+            initials = "".join(t.text[0].lower() for t in words if t.text[:1].isalpha())
+            if words[0].text[:1].isupper() and initials[:1] == letters[:1] \
+                    and _is_subsequence(letters, initials):
+                inner = {self.covered[t.i] for t in words if t.i in self.covered}
+                if len(inner) == 1:
+                    only = next(iter(inner))
+                    if only.start <= words[0].idx:
+                        return self.result.actors[only.actor]
+                if inner and not all(m.rule in ("demonym", "metonym", "alias", "acronym")
+                                     and self.result.actors[m.actor].kind == "state"
+                                     for m in inner):
+                    return None
+                self._drop(inner)
+                span = self.doc[words[0].i:words[-1].i + 1]
+                actor = self._provisional(span.text, "organization")
+                self._add(span[0], span[-1], actor, "provisional")
+                return actor
+            i -= 1
+        return None
+
+    def _forget_unused_actors(self) -> None:
+        used = {m.actor for m in self.result.mentions}
+        for actor_id in [a for a in self.result.actors if a not in used]:
+            del self.result.actors[actor_id]
+
+    # -- 4. "X's followers" -------------------------------------------------------
+
+    def _resolve_followers(self) -> None:
+        nouns = set(self.kb.rules.get("follower_nouns") or [])
+        for m in list(self.result.mentions):
+            actor = self.result.actors[m.actor]
+            if actor.kind != "person":
+                continue
+            last = self._token_ending_at(m.end)
+            if last is None or last.i + 2 >= len(self.doc):
+                continue
+            poss, noun = self.doc[last.i + 1], self.doc[last.i + 2]
+            if poss.lower_ not in ("'s", "’s") or noun.lower_ not in nouns or noun.i in self.covered:
+                continue
+            org = self._led_organisation(actor)
+            if org:
+                self._add(noun, noun, self._kb_actor(org), "follower")
+
+    def _led_organisation(self, actor: Actor) -> str | None:
+        for role in self.kb.held_role(actor.id, self.year) if actor.id in self.kb.actors else []:
+            if role.get("of") in self.kb.actors and self.kb.actors[role["of"]].kind != "state":
+                return role["of"]
+        for aff in actor.affiliations:
+            if aff.get("relation") in ("leader_of", "member_of") and aff.get("actor") in self.kb.actors:
+                return aff["actor"]
+        return None
+
+    def _token_ending_at(self, end: int) -> Token | None:
+        return self.token_ending_at.get(end)
+
+    # -- 5. generic groups --------------------------------------------------------
+
+    def _resolve_generic_groups(self) -> None:
+        for tok in self.doc:
+            group = self.kb.generic_groups.get(tok.lower_)
+            if group is None or tok.i in self.covered or tok.tag_ not in ("NNS", "NNPS", "NN"):
+                continue
+            first = tok
+            while first.i > 0 and self.doc[first.i - 1].dep_ in ("amod", "compound") \
+                    and self.doc[first.i - 1].head == tok and first.i - 1 not in self.covered:
+                first = self.doc[first.i - 1]
+            name = group.get("name") or tok.lower_
+            actor_id = f"g:{slug(name)}"
+            actor = self.result.actors.get(actor_id) or Actor(
+                id=actor_id, name=name, kind="group", sector=group.get("sector"),
+                aliases=[name], provisional=True)
+            self._add(first, tok, actor, "group", group.get("sector"))
+
+    # -- 6. role references -------------------------------------------------------
+
+    def _resolve_roles(self) -> None:
+        roles = self.kb.role_nouns
+        for tok in self.doc:
+            role = roles.get(tok.lower_)
+            if role is None or tok.pos_ != "NOUN":
+                continue
+            first = tok
+            # two-word roles ("prime minister") keyed by their last word's predecessor
+            prev = self.doc[tok.i - 1] if tok.i > 0 else None
+            if prev is not None and f"{prev.lower_} {tok.lower_}" in roles:
+                role, first = roles[f"{prev.lower_} {tok.lower_}"], prev
+            det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
+            if not det:
+                continue
+            country_mention = next((self.covered[c.i] for c in tok.children
+                                    if c.i in self.covered and c.i < tok.i), None)
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                continue  # "the leader of X" names the role of X, not a person in context
+            person = self._person_for_role(tok.lower_, role, country_mention, before=first.idx)
+            if person is None:
+                continue
+            if country_mention is not None:
+                self._drop([country_mention])
+            self._add(det[0] if det[0].i < first.i else first, tok, self._kb_or_local(person),
+                      "role", role.get("sector"))
+
+    def _person_for_role(self, noun: str, role: dict, country: Mention | None,
+                         before: int) -> str | None:
+        country_code = self.result.actors[country.actor].country if country else None
+        for m in reversed(self.result.mentions):
+            if m.start >= before:
+                continue
+            actor = self.result.actors[m.actor]
+            if actor.kind != "person":
+                continue
+            if country_code and actor.country and actor.country != country_code:
+                continue
+            titles = " ".join(r.get("title", "") for r in actor.roles).lower()
+            if noun in titles or (role.get("sector") and role.get("sector") == actor.sector):
+                return actor.id
+        return None
+
+    def _kb_or_local(self, actor_id: str) -> Actor:
+        return self.result.actors.get(actor_id) or self._kb_actor(actor_id)
+
+    # -- 7. pronouns ----------------------------------------------------------------
+
+    def _resolve_pronouns(self) -> None:
+        pronouns = self.kb.rules.get("pronouns") or {}
+        window = int(self.kb.rules.get("pronoun_window_sentences", 2))
+        person, group = set(pronouns.get("person", [])), set(pronouns.get("group", []))
+        for tok in self.doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in self.covered:
+                continue
+            low = tok.lower_
+            if low not in person and low not in group:
+                continue
+            sent = self.sent_of[tok.i]
+            for m in sorted(self.result.mentions, key=lambda m: m.start, reverse=True):
+                if m.start >= tok.idx or m.sentence is None or sent - m.sentence > window:
+                    continue
+                actor = self.result.actors[m.actor]
+                if low in person and actor.kind == "person":
+                    self._add(tok, tok, actor, "pronoun")
+                    break
+                if low in group and actor.kind != "person" and self._plural_subject(m):
+                    self._add(tok, tok, actor, "pronoun", m.sector)
+                    break
+
+    def _plural_subject(self, m: Mention) -> bool:
+        last = self._token_ending_at(m.end)
+        return last is not None and last.tag_ in ("NNS", "NNPS") and last.dep_.startswith("nsubj")
+
+
+_NAME_GLUE = {"of", "for", "and", "on", "in", "the", "'s", "’s", "-", "al", "el", "e", "de"}
+
+
+def _is_subsequence(letters: str, initials: str) -> bool:
+    it = iter(initials)
+    return all(c in it for c in letters)
+
+
+def _entity_of(tok: Token) -> Span | None:
+    for ent in tok.doc.ents:
+        if ent.start <= tok.i < ent.end:
+            return ent
+    return None

@@ -1,0 +1,221 @@
+"""The `rashomon` command: a thin layer over the Python API.
+
+Every command opens the store, calls one library function and prints the result. User
+errors print one line naming the file and the problem and exit 2 (usage) or 1.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from .actors import KnowledgeBaseError
+from .analyze import analyze_inputs
+from .export import FORMATS, ExportError, export
+from .parse import ModelError
+from .pipeline import Config
+from .store import Store, StoreError
+
+app = typer.Typer(help="Rashomon: many disagreeing articles about one conflict, one auditable "
+                  "picture of actors, events, claims and relations.", no_args_is_help=True,
+                  pretty_exceptions_enable=False, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+DB_DEFAULT = Path("rashomon.duckdb")
+DbOption = Annotated[Path, typer.Option("--db", help="DuckDB store file.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
+
+
+def fail(message: str, code: int = 1) -> None:
+    err.print(f"[red]error:[/red] {escape(message)}")
+    raise typer.Exit(code)
+
+
+def open_store(db: Path, read_only: bool = True) -> Store:
+    if read_only and not db.exists():
+        fail(f"{db}: no such store (run `rashomon analyze INPUT --db {db}` first)", 2)
+    try:
+        return Store(db, read_only=read_only)
+    except StoreError as exc:
+        fail(str(exc))
+        raise  # unreachable: fail() exits
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[list[str], typer.Argument(help="Files, folders, URLs or files of URLs.")],
+    db: DbOption = DB_DEFAULT,
+    processes: Annotated[int, typer.Option("--processes", "-j", min=1,
+                                           help="Parallel parsing processes.")] = 1,
+    actors: Annotated[list[Path] | None, typer.Option(
+        "--actors", help="Your own actor knowledge-base YAML file (repeatable).")] = None,
+    gazetteer: Annotated[list[Path] | None, typer.Option(
+        "--gazetteer", help="Your own gazetteer YAML file (repeatable).")] = None,
+    boilerplate: Annotated[list[Path] | None, typer.Option(
+        "--boilerplate", help="Your own boilerplate patterns YAML file (repeatable).")] = None,
+    quiet: QuietOption = False,
+) -> None:
+    """Ingest, clean and analyse articles into the store (reruns add only what is new)."""
+    for path in [*(actors or []), *(gazetteer or []), *(boilerplate or [])]:
+        if not path.is_file():
+            fail(f"{path}: no such file", 2)
+    config = Config(n_process=processes, actor_files=[str(p) for p in actors or []],
+                    gazetteer_files=[str(p) for p in gazetteer or []])
+    store = open_store(db, read_only=False)
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
+                        console=err, disable=quiet, transient=False)
+    tasks: dict[str, int] = {}
+
+    def on_progress(phase: str, done: int, total: int | None) -> None:
+        if phase not in tasks:
+            tasks[phase] = progress.add_task(phase, total=total, rate="")
+        task = progress.tasks[tasks[phase]]
+        elapsed = task.elapsed or 0.0
+        rate = f"{done / elapsed:.1f} docs/s" if elapsed > 0 else ""
+        progress.update(tasks[phase], completed=done, total=total, rate=rate)
+
+    try:
+        with progress:
+            summary = analyze_inputs(
+                inputs, store, config, boilerplate_files=boilerplate or [],
+                progress=on_progress,
+                on_problem=lambda p: err.print(f"[yellow]skipped:[/yellow] {escape(str(p))}"),
+            )
+    except (KnowledgeBaseError, ModelError, StoreError) as exc:
+        store.close()
+        fail(str(exc))
+        return
+    except KeyboardInterrupt:
+        store.close()
+        err.print("interrupted: every document stored so far is kept; rerun to finish.")
+        raise typer.Exit(130) from None
+    store.close()
+    if not quiet:
+        line = (f"ingested {summary.ingested}, already stored {summary.already_stored}, "
+                f"duplicates {len(summary.duplicates)}, skipped {len(summary.problems)}")
+        out.print(line)
+        for doc_id, kind, original in summary.duplicates:
+            out.print(f"  duplicate ({kind}): {escape(doc_id)} = {escape(original)}")
+        out.print(f"results in {db} (see `rashomon docs --db {db}`, "
+                  f"`rashomon export --db {db} --format json --output analysis.json`)")
+    if summary.nothing_read:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_command(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File (json, jsonl) or folder.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")]
+    = "json",
+    db: DbOption = DB_DEFAULT,
+) -> None:
+    """Write the whole analysis in an open format."""
+    if fmt not in FORMATS:
+        fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
+    with open_store(db) as store:
+        analysis = store.analysis()
+    try:
+        path = export(analysis, fmt, output)
+    except (ExportError, OSError) as exc:
+        fail(f"{output}: {exc}")
+        return
+    out.print(f"wrote {path}")
+
+
+@app.command()
+def docs(db: DbOption = DB_DEFAULT) -> None:
+    """List the stored documents."""
+    with open_store(db) as store:
+        documents = store.documents()
+        duplicates = store.duplicates()
+    table = Table("id", "published", "outlet", "author", "title", "words", "comments")
+    for d in documents:
+        table.add_row(d.id, d.published or "", d.outlet or "", d.author or "",
+                      (d.title or "")[:60], str(len(d.text.split())), str(len(d.comments)))
+    out.print(table)
+    if duplicates:
+        out.print(f"{len(duplicates)} duplicate(s) not stored again:")
+        for dup in duplicates:
+            out.print(f"  {dup['id']} ({dup['kind']}) = {dup['duplicate_of']}")
+
+
+@app.command()
+def show(doc_id: Annotated[str, typer.Argument(help="Document id.")],
+         db: DbOption = DB_DEFAULT) -> None:
+    """One document: metadata, clean text with actor mentions highlighted, comments."""
+    with open_store(db) as store:
+        doc = store.document(doc_id)
+        if doc is None:
+            fail(f"{db}: no document {doc_id!r} (see `rashomon docs`)", 2)
+            return
+        mentions = store.mentions(doc_id)
+        events = store.events(doc_id)
+        claims = store.claims(doc_id)
+        names = {a.id: a.name for a in store.actors()}
+    for label, value in (("id", doc.id), ("title", doc.title), ("author", doc.author),
+                         ("outlet", doc.outlet), ("published", doc.published),
+                         ("url", doc.url), ("source", doc.source)):
+        out.print(f"[bold]{label}:[/bold] {escape(str(value or ''))}")
+    out.print()
+    text = Text(doc.text)
+    for c in claims:
+        text.stylize("italic", c.start, c.end)
+    for e in events:
+        if e.trigger_start is not None and e.trigger_end is not None:
+            text.stylize("bold red", e.trigger_start, e.trigger_end)
+    for m in mentions:
+        text.stylize("bold cyan", m.start, m.end)
+    out.print(text)
+    if mentions:
+        out.print("\n[bold]actors:[/bold] " + ", ".join(
+            sorted({f"{names.get(m.actor, m.actor)}" for m in mentions})))
+    for e in events:
+        out.print(f"[bold]event[/bold] {e.id} {e.type} {names.get(e.source, e.source)} -> "
+                  f"{names.get(e.target, e.target)} ({e.quad}, {e.modality}"
+                  f"{', negated' if e.negated else ''}) {e.date or ''}: "
+                  f"{escape(e.trigger or '')}")
+    for c in claims:
+        out.print(f"[bold]claim[/bold] {c.id} {names.get(c.speaker, c.speaker_text)} "
+                  f"{escape(c.cue)}: {escape(c.content[:100])}")
+    if doc.comments:
+        out.print(f"\n[bold]{len(doc.comments)} reader comment(s):[/bold]")
+        for c in doc.comments:
+            out.print(f"- [bold]{escape(c.author or 'anonymous')}[/bold] "
+                      f"{escape(c.date or '')}: {escape(c.text)}")
+
+
+@app.command()
+def actors(db: DbOption = DB_DEFAULT,
+           limit: Annotated[int, typer.Option(help="Show at most this many.")] = 100) -> None:
+    """Actors with their mention counts, most mentioned first."""
+    with open_store(db) as store:
+        counts = store.con.execute(
+            "SELECT actor, count(*), count(DISTINCT document) FROM mentions GROUP BY actor"
+        ).fetchall()
+        known = {a.id: a for a in store.actors()}
+    table = Table("actor", "name", "kind", "country", "sector", "mentions", "documents",
+                  "provisional")
+    for actor_id, n, n_docs in sorted(counts, key=lambda r: -r[1])[:limit]:
+        a = known.get(actor_id)
+        if a is None:
+            continue
+        table.add_row(actor_id, a.name, a.kind, a.country or "", a.sector or "", str(n),
+                      str(n_docs), "yes" if a.provisional else "")
+    out.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except BrokenPipeError:
+        sys.exit(0)

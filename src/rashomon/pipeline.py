@@ -1,0 +1,153 @@
+"""The per-document analysis pipeline: parse, then each registered stage in order.
+
+Stages are registered by name (see ``registry``) and chosen by ``Config.stages``; each
+takes a ``StageContext`` (the parsed document, the resources, and what earlier stages
+found) and adds to its ``DocumentAnalysis``. Documents are independent, so a corpus
+is analysed in parallel processes with ``Config.n_process > 1``.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc
+
+from . import registry
+from .actors import KnowledgeBase, Resolution, load_kb
+from .parse import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, parse_texts
+from .types import Actor, Document, DocumentAnalysis
+
+
+@dataclass
+class Config:
+    """What a run uses: which stages, which model, which user knowledge files."""
+
+    stages: list[str] = field(default_factory=lambda: list(registry.DEFAULT_STAGES))
+    model: str = DEFAULT_MODEL
+    batch_size: int = DEFAULT_BATCH_SIZE
+    n_process: int = 1
+    actor_files: list[str] = field(default_factory=list)
+    gazetteer_files: list[str] = field(default_factory=list)
+
+
+class Resources:
+    """Knowledge shared by all documents of a run, loaded on first use in each process."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+
+    @cached_property
+    def kb(self) -> KnowledgeBase:
+        return load_kb(tuple(self.config.actor_files))
+
+    @cached_property
+    def gazetteer(self) -> Any:
+        from .places import Gazetteer
+
+        return Gazetteer.load(extra_files=[Path(p) for p in self.config.gazetteer_files])
+
+
+@dataclass
+class StageContext:
+    """What a stage sees: the document, its parse, shared resources and results so far."""
+
+    document: Document
+    doc: Doc
+    resources: Resources
+    result: DocumentAnalysis
+    resolution: Resolution = field(default_factory=Resolution)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int | None:
+        published = self.document.published
+        return int(published[:4]) if published and published[:4].isdigit() else None
+
+
+@dataclass
+class AnalysedDocument:
+    """One document's results, the actors they refer to, and time spent per stage."""
+
+    result: DocumentAnalysis
+    actors: dict[str, Actor]
+    timings: dict[str, float]
+
+
+def analyse_parsed(document: Document, doc: Doc, resources: Resources,
+                   stages: Iterable[str]) -> AnalysedDocument:
+    """Run the named stages over one parsed document."""
+    ctx = StageContext(document=document, doc=doc, resources=resources,
+                       result=DocumentAnalysis(document=document))
+    for name in stages:
+        started = time.perf_counter()
+        registry.get_stage(name)(ctx)
+        ctx.timings[name] = time.perf_counter() - started
+    return AnalysedDocument(result=ctx.result, actors=ctx.resolution.actors, timings=ctx.timings)
+
+
+def analyse_documents(documents: Iterable[Document],
+                      config: Config | None = None) -> Iterator[AnalysedDocument]:
+    """Analyse documents in order, in ``config.n_process`` processes, streaming results."""
+    config = config or Config()
+    if config.n_process <= 1:
+        yield from _analyse_serial(documents, config)
+        return
+    chunk: list[Document] = []
+    # Chunks of a few batches keep every worker busy while results stream back in order.
+    chunk_size = config.batch_size * 4
+    with ProcessPoolExecutor(max_workers=config.n_process, initializer=_init_worker,
+                             initargs=(config,)) as pool:
+        pending = []
+        for document in documents:
+            chunk.append(document)
+            if len(chunk) >= chunk_size:
+                pending.append(pool.submit(_analyse_chunk, chunk))
+                chunk = []
+                # Bound the queue: at most two chunks in flight per worker.
+                while len(pending) > 2 * config.n_process:
+                    yield from pending.pop(0).result()
+        if chunk:
+            pending.append(pool.submit(_analyse_chunk, chunk))
+        for future in pending:
+            yield from future.result()
+
+
+def _analyse_serial(documents: Iterable[Document], config: Config) -> Iterator[AnalysedDocument]:
+    resources = Resources(config)
+    docs_a, docs_b = _tee(documents)
+    texts = (d.text for d in docs_a)
+    for document, doc in zip(docs_b, parse_texts(texts, config.model, config.batch_size),
+                             strict=False):
+        yield analyse_parsed(document, doc, resources, config.stages)
+
+
+def _tee(items: Iterable[Document]) -> tuple[Iterator[Document], Iterator[Document]]:
+    import itertools
+
+    a, b = itertools.tee(items)
+    return a, b
+
+
+_worker: dict[str, Any] = {}
+
+
+def _init_worker(config: Config) -> None:
+    # One model per worker, and no nested thread pools fighting over the two cores.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    _worker["config"] = config
+    _worker["resources"] = Resources(config)
+
+
+def _analyse_chunk(chunk: list[Document]) -> list[AnalysedDocument]:
+    config: Config = _worker["config"]
+    resources: Resources = _worker["resources"]
+    docs = parse_texts((d.text for d in chunk), config.model, config.batch_size)
+    return [analyse_parsed(d, doc, resources, config.stages)
+            for d, doc in zip(chunk, docs, strict=True)]

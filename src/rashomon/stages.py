@@ -1,0 +1,27 @@
+"""The built-in stages: thin adapters from a StageContext to each stage's module."""
+
+from __future__ import annotations
+
+from .actors import resolve_actors
+from .pipeline import StageContext
+from .registry import stage
+
+
+@stage("actors")
+def actors_stage(ctx: StageContext) -> None:
+    ctx.resolution = resolve_actors(ctx.doc, ctx.document.id, ctx.resources.kb, ctx.year)
+    ctx.result.mentions = ctx.resolution.mentions
+
+
+@stage("places")
+def places_stage(ctx: StageContext) -> None:
+    from .places import extract_places
+
+    ctx.result.places = extract_places(ctx.doc, ctx.document.id, ctx.resources.gazetteer)
+
+
+@stage("dates")
+def dates_stage(ctx: StageContext) -> None:
+    from .dates import resolve_dates
+
+    ctx.result.dates = resolve_dates(ctx.doc, ctx.document.id, ctx.document.published)

@@ -1,0 +1,312 @@
+"""The DuckDB store: a sink for each analysed document and a source for export and reports.
+
+One file, no server. The schema is versioned: ``MIGRATIONS[i]`` takes a store from
+version i to i + 1, and opening a store applies whatever it lacks. Each document is
+written with everything found in it in one transaction, so a run killed at any point
+leaves only whole documents behind and a rerun completes the rest.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from .types import (
+    Actor,
+    Analysis,
+    Claim,
+    Comment,
+    DateMention,
+    Document,
+    DocumentAnalysis,
+    Event,
+    Mention,
+    Place,
+    Relation,
+)
+
+MIGRATIONS: list[str] = [
+    # 0 -> 1: the first schema.
+    """
+    CREATE TABLE documents (
+        id VARCHAR PRIMARY KEY, title VARCHAR, author VARCHAR, outlet VARCHAR, url VARCHAR,
+        published VARCHAR, text VARCHAR NOT NULL, raw_text VARCHAR, comments JSON,
+        source VARCHAR, format VARCHAR, metadata JSON, fingerprint VARCHAR,
+        signature BLOB, seq INTEGER
+    );
+    CREATE TABLE duplicates (
+        id VARCHAR PRIMARY KEY, duplicate_of VARCHAR NOT NULL, kind VARCHAR NOT NULL,
+        source VARCHAR
+    );
+    CREATE TABLE actors (
+        id VARCHAR PRIMARY KEY, name VARCHAR NOT NULL, kind VARCHAR, country VARCHAR,
+        sector VARCHAR, aliases JSON, provisional BOOLEAN, affiliations JSON
+    );
+    CREATE TABLE mentions (
+        document VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, actor VARCHAR,
+        rule VARCHAR, sector VARCHAR, sentence INTEGER, in_comment BOOLEAN
+    );
+    CREATE TABLE places (
+        document VARCHAR, start INTEGER, "end" INTEGER, name VARCHAR, lat DOUBLE,
+        lon DOUBLE, country VARCHAR, kind VARCHAR, geonameid BIGINT
+    );
+    CREATE TABLE dates (
+        document VARCHAR, start INTEGER, "end" INTEGER, text VARCHAR, value VARCHAR,
+        anchor VARCHAR
+    );
+    CREATE TABLE events (id VARCHAR PRIMARY KEY, document VARCHAR, body JSON);
+    CREATE TABLE claims (id VARCHAR PRIMARY KEY, document VARCHAR, body JSON);
+    CREATE TABLE relations (body JSON);
+    """,
+]
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or is newer than this version of Rashomon."""
+
+
+class Store:
+    """A Rashomon DuckDB file. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: str | Path, read_only: bool = False) -> None:
+        self.path = str(path)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.Error as exc:
+            raise StoreError(f"{self.path}: cannot open store ({exc})") from exc
+        if not read_only:
+            self._migrate()
+        elif self.schema_version() == 0:
+            raise StoreError(f"{self.path}: not a Rashomon store (run `rashomon analyze` first)")
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- schema ---------------------------------------------------------------
+
+    def schema_version(self) -> int:
+        exists = self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+        ).fetchone()[0]
+        if not exists:
+            return 0
+        return self.con.execute("SELECT version FROM schema_version").fetchone()[0]
+
+    def _migrate(self) -> None:
+        version = self.schema_version()
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path}: store schema v{version} is newer than this Rashomon "
+                f"(v{len(MIGRATIONS)}); upgrade Rashomon"
+            )
+        if version == len(MIGRATIONS):
+            return
+        self.con.execute("BEGIN")
+        if version == 0:
+            self.con.execute("CREATE TABLE schema_version (version INTEGER)")
+            self.con.execute("INSERT INTO schema_version VALUES (0)")
+        for step in MIGRATIONS[version:]:
+            self.con.execute(step)
+        self.con.execute("UPDATE schema_version SET version = ?", [len(MIGRATIONS)])
+        self.con.execute("COMMIT")
+
+    # -- writing --------------------------------------------------------------
+
+    def has_document(self, doc_id: str) -> bool:
+        row = self.con.execute(
+            "SELECT (SELECT count(*) FROM documents WHERE id = ?)"
+            " + (SELECT count(*) FROM duplicates WHERE id = ?)",
+            [doc_id, doc_id],
+        ).fetchone()
+        return row[0] > 0
+
+    def signatures(self) -> Iterator[tuple[str, str | None, bytes | None]]:
+        """(id, fingerprint, near-duplicate signature) of every stored document."""
+        yield from self.con.execute(
+            "SELECT id, fingerprint, signature FROM documents ORDER BY seq"
+        ).fetchall()
+
+    def raw_texts(self) -> Iterator[tuple[str, str | None, str | None]]:
+        """(id, outlet, raw text) of every stored document, for corpus-level cleaning."""
+        yield from self.con.execute(
+            "SELECT id, outlet, raw_text FROM documents ORDER BY seq"
+        ).fetchall()
+
+    def add_duplicate(self, doc_id: str, duplicate_of: str, kind: str, source: str | None) -> None:
+        self.con.execute(
+            "INSERT OR IGNORE INTO duplicates VALUES (?, ?, ?, ?)",
+            [doc_id, duplicate_of, kind, source],
+        )
+
+    def add_analysis(
+        self, result: DocumentAnalysis, actors: Iterable[Actor], signature: bytes | None = None
+    ) -> None:
+        """Write one document and everything found in it, all or nothing."""
+        doc = result.document
+        con = self.con
+        con.execute("BEGIN")
+        try:
+            seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM documents").fetchone()[0]
+            con.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    doc.id, doc.title, doc.author, doc.outlet, doc.url, doc.published, doc.text,
+                    doc.raw_text, json.dumps([asdict(c) for c in doc.comments]), doc.source,
+                    doc.format, json.dumps(doc.metadata, default=str), doc.fingerprint,
+                    signature, seq,
+                ],
+            )
+            for actor in actors:
+                self._upsert_actor(actor)
+            if result.mentions:
+                con.executemany(
+                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [m.document, m.start, m.end, m.text, m.actor, m.rule, m.sector,
+                         m.sentence, m.in_comment]
+                        for m in result.mentions
+                    ],
+                )
+            if result.places:
+                con.executemany(
+                    "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        [p.document, p.start, p.end, p.name, p.lat, p.lon, p.country, p.kind,
+                         p.geonameid]
+                        for p in result.places
+                    ],
+                )
+            if result.dates:
+                con.executemany(
+                    "INSERT INTO dates VALUES (?, ?, ?, ?, ?, ?)",
+                    [[d.document, d.start, d.end, d.text, d.value, d.anchor]
+                     for d in result.dates],
+                )
+            if result.events:
+                con.executemany(
+                    "INSERT INTO events VALUES (?, ?, ?)",
+                    [[e.id, e.document, json.dumps(e.to_dict())] for e in result.events],
+                )
+            if result.claims:
+                con.executemany(
+                    "INSERT INTO claims VALUES (?, ?, ?)",
+                    [[c.id, c.document, json.dumps(c.to_dict())] for c in result.claims],
+                )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+
+    def _upsert_actor(self, actor: Actor) -> None:
+        row = self.con.execute("SELECT aliases FROM actors WHERE id = ?", [actor.id]).fetchone()
+        aliases = set(actor.aliases)
+        if row is not None:
+            aliases |= set(json.loads(row[0]))
+            self.con.execute("DELETE FROM actors WHERE id = ?", [actor.id])
+        self.con.execute(
+            "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [actor.id, actor.name, actor.kind, actor.country, actor.sector,
+             json.dumps(sorted(aliases)), actor.provisional, json.dumps(actor.affiliations)],
+        )
+
+    def replace_relations(self, relations: Iterable[Relation]) -> None:
+        """Relations are derived from all events and claims: rewritten whole, atomically."""
+        self.con.execute("BEGIN")
+        try:
+            self.con.execute("DELETE FROM relations")
+            rows = [[json.dumps(r.to_dict())] for r in relations]
+            if rows:
+                self.con.executemany("INSERT INTO relations VALUES (?)", rows)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    # -- reading --------------------------------------------------------------
+
+    def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
+        cur = self.con.execute(sql, params or [])
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+    def documents(self) -> list[Document]:
+        return [_document(r) for r in self._rows("SELECT * FROM documents ORDER BY seq")]
+
+    def document(self, doc_id: str) -> Document | None:
+        rows = self._rows("SELECT * FROM documents WHERE id = ?", [doc_id])
+        return _document(rows[0]) if rows else None
+
+    def duplicates(self) -> list[dict[str, Any]]:
+        return self._rows("SELECT * FROM duplicates ORDER BY id")
+
+    def actors(self) -> list[Actor]:
+        return [
+            Actor(
+                id=r["id"], name=r["name"], kind=r["kind"], country=r["country"],
+                sector=r["sector"], aliases=json.loads(r["aliases"]),
+                provisional=r["provisional"], affiliations=json.loads(r["affiliations"]),
+            )
+            for r in self._rows("SELECT * FROM actors ORDER BY id")
+        ]
+
+    def mentions(self, doc_id: str | None = None) -> list[Mention]:
+        where, params = _where_document(doc_id)
+        return [Mention(**r) for r in self._rows(
+            f'SELECT * FROM mentions {where} ORDER BY document, start', params)]
+
+    def places(self, doc_id: str | None = None) -> list[Place]:
+        where, params = _where_document(doc_id)
+        return [Place(**r) for r in self._rows(
+            f"SELECT * FROM places {where} ORDER BY document, start", params)]
+
+    def dates(self, doc_id: str | None = None) -> list[DateMention]:
+        where, params = _where_document(doc_id)
+        return [DateMention(**r) for r in self._rows(
+            f"SELECT * FROM dates {where} ORDER BY document, start", params)]
+
+    def events(self, doc_id: str | None = None) -> list[Event]:
+        where, params = _where_document(doc_id)
+        return [Event(**json.loads(r["body"])) for r in self._rows(
+            f"SELECT body FROM events {where} ORDER BY document, id", params)]
+
+    def claims(self, doc_id: str | None = None) -> list[Claim]:
+        where, params = _where_document(doc_id)
+        return [Claim(**json.loads(r["body"])) for r in self._rows(
+            f"SELECT body FROM claims {where} ORDER BY document, id", params)]
+
+    def relations(self) -> list[Relation]:
+        return [Relation(**json.loads(r["body"])) for r in self._rows(
+            "SELECT body FROM relations")]
+
+    def analysis(self) -> Analysis:
+        """The whole store as one Analysis (what `export` writes)."""
+        return Analysis(
+            documents=self.documents(), actors=self.actors(), mentions=self.mentions(),
+            places=self.places(), dates=self.dates(), events=self.events(),
+            claims=self.claims(), relations=self.relations(), duplicates=self.duplicates(),
+        )
+
+
+def _where_document(doc_id: str | None) -> tuple[str, list[Any]]:
+    return ("WHERE document = ?", [doc_id]) if doc_id is not None else ("", [])
+
+
+def _document(row: dict[str, Any]) -> Document:
+    return Document(
+        id=row["id"], text=row["text"], title=row["title"], author=row["author"],
+        outlet=row["outlet"], url=row["url"], published=row["published"],
+        comments=[Comment(**c) for c in json.loads(row["comments"] or "[]")],
+        source=row["source"], format=row["format"], raw_text=row["raw_text"],
+        metadata=json.loads(row["metadata"] or "{}"), fingerprint=row["fingerprint"],
+    )
