@@ -47,6 +47,7 @@ class KnowledgeBase:
     group_nouns: dict[str, str]  # noun -> sector
     generic_groups: dict[str, dict[str, Any]]  # noun -> {name, sector}
     rules: dict[str, Any]
+    forces: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (state, sector)
     max_key_len: int = 1
     tokenize: Callable[[str], list[str]] = field(default=lambda s: s.split(), repr=False)
 
@@ -56,6 +57,23 @@ class KnowledgeBase:
 
     def lookup(self, name: str) -> list[IndexEntry]:
         return self.index.get(self.key(name), [])
+
+    def force_of(self, state_id: str, sector: str, noun: str) -> str | None:
+        """The KB body of a state for a sector ("Iraqi troops" -> the Iraqi Army), if one.
+
+        Several bodies of one sector: the one whose name holds the group noun, else none.
+        """
+        default_words = self.rules.get("default_force_words") or {}
+        if sector not in default_words:
+            return None  # other sectors ("Israeli intelligence") stay the state's, CAMEO style
+        ids = self.forces.get((state_id, sector), [])
+        if len(ids) > 1:
+            default_word = default_words[sector]
+            for word in (noun.lower(), default_word):
+                named = [i for i in ids if word and word in self.actors[i].name.lower()]
+                if len(named) == 1:
+                    return named[0]
+        return ids[0] if len(ids) == 1 else None
 
     def held_role(self, actor_id: str, year: int | None) -> list[dict[str, Any]]:
         """The roles an actor held in a year (all roles when the year is unknown)."""
@@ -110,8 +128,8 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
             raw_entries.append((path, entry))
 
     lex = DATA / "lexicon"
-    titles_data = _read_yaml(lex / "titles.yaml") if (lex / "titles.yaml").exists() else {}
-    groups_data = _read_yaml(lex / "group_nouns.yaml") if (lex / "group_nouns.yaml").exists() else {}
+    titles_data = _read_yaml(lex / "titles.yaml") or {}
+    groups_data = _read_yaml(lex / "group_nouns.yaml") or {}
     kb = KnowledgeBase(
         actors=actors, index={}, surnames={}, titles=set(), rules=_read_yaml(lex / "resolution.yaml"),
         role_nouns={k.lower(): v or {} for k, v in (titles_data.get("role_nouns") or {}).items()},
@@ -126,6 +144,12 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
         _index_entry(kb, entry)
     for path in [DATA / "gazetteer.yaml"]:
         _index_place_names(kb, path)
+    for actor in actors.values():
+        for aff in actor.affiliations:
+            # A state's government is the state itself (CAMEO GOV): only its forces and
+            # agencies stand apart.
+            if aff.get("relation") == "part_of" and actor.sector not in (None, "GOV"):
+                kb.forces.setdefault((aff.get("actor"), actor.sector), []).append(actor.id)
     kb.max_key_len = max((len(k) for k in kb.index), default=1)
     return kb
 

@@ -17,6 +17,7 @@ The rules run in order, each seeing what the earlier ones found:
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -66,6 +67,7 @@ class _Resolver:
                 self.sent_of[tok.i] = i
         self.local_aliases: dict[tuple[str, ...], str] = {}  # acronyms defined in this text
         self.token_ending_at = {t.idx + len(t.text): t for t in doc}
+        self.group_antecedents: dict[str, str] = {}  # group noun -> actor it was apposed to
 
     def run(self) -> Resolution:
         self._match_kb_names()
@@ -170,9 +172,12 @@ class _Resolver:
         actor = self._kb_actor(entry.actor)
         sector = entry.sector
         if actor.kind == "state":
-            last, group_sector = self._group_noun_tail(last)
+            tail, group_sector = self._group_noun_tail(last)
             if group_sector:
-                sector = group_sector
+                force = self.kb.force_of(actor.id, group_sector, tail.lemma_)
+                if force is not None:
+                    actor = self._kb_actor(force)
+                last, sector = tail, group_sector
             elif entry.rule == "demonym" and first.tag_ in ("NNS", "NNPS"):
                 sector = "CVL"  # "Iranians", "Americans": the people
         self._add(first, last, actor, entry.rule, sector)
@@ -267,8 +272,8 @@ class _Resolver:
         words = [t for t in span if token_key(t.text) not in SKIP_TOKENS]
         if not words:
             return
-        if label == "PERSON" and len(words) == 1:
-            actor_id = self._surname_actor(token_key(words[0].text))
+        if label in ("PERSON", "ORG") and len(words) == 1:
+            actor_id = self._surname_actor(token_key(words[0].text), kb_too=label == "PERSON")
             if actor_id:
                 actor = self.result.actors.get(actor_id) or self._kb_actor(actor_id)
                 self._add(span[0], span[-1], actor, "surname")
@@ -283,14 +288,20 @@ class _Resolver:
             return
         self._add(span[0], span[-1], self._provisional(span.text, kind), "provisional")
 
-    def _surname_actor(self, surname: str) -> str | None:
-        """A person named earlier in this text, else a unique KB person in office."""
-        for m in reversed(self.result.mentions):
-            actor = self.result.actors[m.actor]
-            if actor.kind == "person" and m.rule != "pronoun":
-                names = [actor.name, *actor.aliases]
-                if any(self.kb.key(n)[-1:] == (surname,) for n in names if self.kb.key(n)):
+    def _surname_actor(self, surname: str, kb_too: bool = True) -> str | None:
+        """A person named earlier in this text (by surname, or by a first name as with
+        "Saddam"), else a unique KB person in office."""
+        for part in (-1, 0):
+            for m in reversed(self.result.mentions):
+                actor = self.result.actors[m.actor]
+                if actor.kind != "person" or m.rule == "pronoun":
+                    continue
+                keys = [self.kb.key(n) for n in (actor.name, *actor.aliases)]
+                if any(len(k) > 1 and k[part] == surname and k[part] not in _NAME_PARTICLES
+                       for k in keys):
                     return actor.id
+        if not kb_too:
+            return None
         candidates = self.kb.surnames.get(surname, [])
         if self.year is not None and len(candidates) > 1:
             active = [c for c in candidates if self.kb.held_role(c, self.year)]
@@ -332,7 +343,7 @@ class _Resolver:
             words.insert(0, self.doc[i])
             initials = "".join(t.text[0].lower() for t in words if t.text[:1].isalpha())
             if words[0].text[:1].isupper() and initials[:1] == letters[:1] \
-                    and _is_subsequence(letters, initials):
+                    and _letters_within(letters, initials):
                 inner = {self.covered[t.i] for t in words if t.i in self.covered}
                 if len(inner) == 1:
                     only = next(iter(inner))
@@ -396,12 +407,53 @@ class _Resolver:
             while first.i > 0 and self.doc[first.i - 1].dep_ in ("amod", "compound") \
                     and self.doc[first.i - 1].head == tok and first.i - 1 not in self.covered:
                 first = self.doc[first.i - 1]
+            apposed = self._apposed_mention(tok)
+            if apposed is not None:
+                # "the terrorists, an Arab separatist group called X": the group is X, and
+                # so is a later "the terrorists".
+                self.group_antecedents[tok.lemma_.lower()] = apposed.actor
+                self._add(first, tok, self.result.actors[apposed.actor], "apposition")
+                continue
+            antecedent = self.group_antecedents.get(tok.lemma_.lower())
+            if antecedent and any(c.lower_ == "the" for c in tok.children):
+                self._add(first, tok, self.result.actors[antecedent], "coreference")
+                continue
             name = group.get("name") or tok.lower_
             actor_id = f"g:{slug(name)}"
             actor = self.result.actors.get(actor_id) or Actor(
                 id=actor_id, name=name, kind="group", sector=group.get("sector"),
                 aliases=[name], provisional=True)
             self._add(first, tok, actor, "group", group.get("sector"))
+
+    def _apposed_mention(self, tok: Token) -> Mention | None:
+        """A named actor in apposition to a group noun, directly or through "called X"."""
+        called = self._called_after_comma(tok)
+        if called is not None:
+            return called
+        for child in tok.children:
+            if child.dep_ != "appos":
+                continue
+            for t in child.subtree:
+                if t.i in self.covered and self.covered[t.i].rule not in ("demonym", "group") \
+                        and not _under(t, child, ("prep", "poss")) \
+                        and self.doc[max(t.i - 1, 0)].text != "(":
+                    return self.covered[t.i]
+        return None
+
+    def _called_after_comma(self, tok: Token) -> Mention | None:
+        """"the terrorists, a group called X": the parser often misses this apposition."""
+        doc = self.doc
+        if tok.i + 1 >= len(doc) or doc[tok.i + 1].text != ",":
+            return None
+        for t in doc[tok.i + 2: tok.i + 10]:
+            if t.is_punct or t.pos_ in ("VERB", "AUX") and t.lemma_ not in _NAMING_VERBS:
+                return None
+            if t.lemma_ in _NAMING_VERBS and t.i + 1 < len(doc):
+                nxt = doc[t.i + 2] if doc[t.i + 1].lower_ == "as" and t.i + 2 < len(doc) \
+                    else doc[t.i + 1]
+                m = self.covered.get(nxt.i)
+                return m if m is not None and m.rule not in ("demonym", "group") else None
+        return None
 
     # -- 6. role references -------------------------------------------------------
 
@@ -479,12 +531,28 @@ class _Resolver:
         return last is not None and last.tag_ in ("NNS", "NNPS") and last.dep_.startswith("nsubj")
 
 
+_NAMING_VERBS = {"call", "name", "know", "dub"}
+
+# Name parts that identify nobody on their own ("Abu Mahdi", "bin Salman").
+_NAME_PARTICLES = {"abu", "bin", "ibn", "bint", "umm", "abdul", "abd", "mohammed", "muhammad"}
+
 _NAME_GLUE = {"of", "for", "and", "on", "in", "the", "'s", "’s", "-", "al", "el", "e", "de"}
 
 
-def _is_subsequence(letters: str, initials: str) -> bool:
-    it = iter(initials)
-    return all(c in it for c in letters)
+def _letters_within(letters: str, initials: str) -> bool:
+    """Every letter of the acronym among the initials, in any order: acronyms follow the
+    original language's word order ("ISCI" for "Islamic Supreme Council of Iraq") or are
+    mistyped ("ISIC"), and a wrong name rarely holds all the letters."""
+    return not (Counter(letters) - Counter(initials))
+
+
+def _under(tok: Token, top: Token, deps: tuple[str, ...]) -> bool:
+    """Whether the path from ``tok`` up to ``top`` passes through one of ``deps``."""
+    while tok != top and tok.head != tok:
+        if tok.dep_ in deps:
+            return True
+        tok = tok.head
+    return False
 
 
 def _entity_of(tok: Token) -> Span | None:

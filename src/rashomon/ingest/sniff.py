@@ -1,0 +1,38 @@
+"""Cheap content checks: does this look like HTML, and does the HTML have any body text."""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree, html
+
+_HTML_START = re.compile(
+    r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b",
+    re.IGNORECASE | re.DOTALL)
+_INVISIBLE = ("script", "style", "noscript", "template", "head")
+
+
+def looks_like_html(text: str) -> bool:
+    """True when the text starts like an HTML document."""
+    return bool(_HTML_START.match(text[:4096]))
+
+
+def html_has_body_text(markup: str) -> bool:
+    """True when the HTML has visible text outside scripts, styles and the head."""
+    root = parse_html(markup)
+    if root is None:
+        return False
+    for node in list(root.iter(*_INVISIBLE)):
+        if node.getparent() is not None:
+            node.drop_tree()
+    return bool(root.text_content().strip())
+
+
+def parse_html(markup: str) -> html.HtmlElement | None:
+    """Parse HTML leniently; None when there is nothing to parse."""
+    # Bytes, because lxml refuses str input that carries an XML encoding declaration.
+    parser = html.HTMLParser(encoding="utf-8")
+    try:
+        return html.document_fromstring(markup.encode("utf-8", errors="replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        return None

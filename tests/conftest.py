@@ -1,0 +1,23 @@
+"""Shared fixtures: where the repository, the bundled examples and ../shared are."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples"
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    return EXAMPLES
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    if not (SHARED / "corpus" / "corpus.jsonl").exists():
+        pytest.skip(f"{SHARED} is absent: shared-corpus checks skipped")
+    return SHARED

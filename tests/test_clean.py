@@ -1,0 +1,314 @@
+"""Clean: article text only, with title, author, date, outlet and reader comments split off."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from rashomon.clean import (
+    Deduplicator,
+    clean_record,
+    find_repeated_lines,
+    load_patterns,
+    normalise_date,
+    normalise_text,
+    outlet_key,
+)
+from rashomon.ingest import read_inputs
+from rashomon.types import Comment, RawRecord
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+PATTERNS = load_patterns()
+BODY = ("The provincial council met on Tuesday to discuss the security plan for the city, "
+        "which has seen weeks of clashes between rival armed groups.")
+
+
+def clean_text(text: str, **fields) -> object:
+    return clean_record(RawRecord(id="t", source="t.txt", format="txt", text=text, **fields),
+                        PATTERNS)
+
+
+def clean_file(path: Path):
+    [raw] = read_inputs([path])
+    return clean_record(raw, PATTERNS)
+
+
+# --- unicode -------------------------------------------------------------------------------
+
+def test_odd_spaces_invisible_characters_and_odd_quotes_are_normalised():
+    raw = "A\u00a0city\u2009of\u200b two soft\u00adhyphen «quoted» „low” ‛tick′  \r\n"
+    assert normalise_text(raw) == 'A city of two softhyphen "quoted" "low” \'tick\''
+
+
+def test_curly_quotes_are_kept_and_text_is_nfc():
+    assert normalise_text("“Cafe\u0301” isn’t") == "“Café” isn’t"
+
+
+def test_at_most_one_blank_line_between_paragraphs_and_no_trailing_spaces():
+    assert normalise_text("One.   \n\n\n\nTwo.\t\n") == "One.\n\nTwo."
+
+
+# --- title, byline, dateline ---------------------------------------------------------------
+
+def test_headline_dateline_and_byline_leave_the_body():
+    doc = clean_text(f"Council debates security plan\n\nApril 23, 2008\n\nBy Jane Roe and "
+                     f"John Doe\n\n{BODY}")
+    assert doc.title == "Council debates security plan"
+    assert doc.published == "2008-04-23"
+    assert doc.author == "Jane Roe and John Doe"
+    assert doc.text == BODY
+
+
+@pytest.mark.parametrize("byline, author", [
+    ("Written by – Elijah J. Magnier:", "Elijah J. Magnier"),
+    ("Written by - Sam Reed", "Sam Reed"),
+    ("By Layla Haddad in Baghdad", "Layla Haddad"),
+    ("Omar Said, Reuters", "Omar Said"),
+])
+def test_byline_forms(byline, author):
+    doc = clean_text(f"A headline\n\n{byline}\n\n{BODY}")
+    assert (doc.author, doc.text) == (author, BODY)
+
+
+@pytest.mark.parametrize("dateline, date", [
+    ("23 April 2008", "2008-04-23"),
+    ("Jan. 4, 2020", "2020-01-04"),
+    ("2020-01-04", "2020-01-04"),
+    ("Published: Wednesday, April 23, 2008 at 3:14 pm", "2008-04-23"),
+])
+def test_dateline_forms(dateline, date):
+    doc = clean_text(f"A headline\n\n{dateline}\n\n{BODY}")
+    assert (doc.published, doc.text) == (date, BODY)
+
+
+def test_inline_agency_dateline_gives_the_date_and_stays_in_the_text():
+    text = f"BAGHDAD, Jan 4, 2020 (Reuters) - {BODY}"
+    doc = clean_text(text)
+    assert doc.published == "2020-01-04" and doc.text == text
+
+
+def test_first_line_ending_with_a_period_is_not_a_headline():
+    doc = clean_text(f"{BODY}\n\nSecond paragraph.")
+    assert doc.title is None and doc.text.startswith(BODY)
+
+
+def test_closing_author_bio_gives_the_author_and_leaves_the_body():
+    doc = clean_text(f"{BODY}\n\nSam Reed is a journalist based in Erbil.")
+    assert (doc.author, doc.text) == ("Sam Reed", BODY)
+
+
+def test_record_metadata_wins_over_text_derived_values():
+    doc = clean_text(f"Headline in text\n\nMay 1, 2019\n\nBy Jane Roe\n\n{BODY}",
+                     title="Headline in metadata", author="Desk", published="2019-05-02",
+                     url="https://www.tigris.example/a")
+    assert (doc.title, doc.author, doc.published) == ("Headline in metadata", "Desk",
+                                                      "2019-05-02")
+    assert doc.outlet == "tigris.example" and doc.text == BODY
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2018-09-29T10:00:00+00:00", "2018-09-29"), ("2018-09", "2018-09"), ("2018", "2018"),
+    ("Wed, 14 Apr 2021 09:30:00 +0000", "2021-04-14"), ("April 2008", "2008-04"),
+    ("Jan 4", None), ("soon", None), (None, None),
+])
+def test_published_dates_are_normalised_to_known_precision(value, expected):
+    assert normalise_date(value) == expected
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+def test_html_main_text_and_metadata_are_extracted():
+    doc = clean_file(FIXTURES / "ingest" / "article.html")
+    assert doc.title == "Ceasefire holds in Basra"
+    assert (doc.author, doc.outlet, doc.published) == ("Layla Haddad", "Tigris Observer",
+                                                       "2021-04-16")
+    assert doc.text.startswith("A fragile ceasefire between rival militias")
+    assert "Copyright" not in doc.text and "Home" not in doc.text
+
+
+def test_html_comment_section_becomes_comments():
+    html = ("<html><body><article><h1>Port strike ends</h1><p>" + BODY + "</p><p>" + BODY +
+            "</p></article><div id='comments' class='comments'><h3>2 Comments</h3>"
+            "<ol class='comment-list'><li class='comment'><p>Karim says:</p>"
+            "<p>March 3, 2021 at 9:12 am</p><p>About time.</p><p>Reply</p></li></ol></div>"
+            "</body></html>")
+    doc = clean_record(RawRecord(id="h", source="h.html", format="html", html=html), PATTERNS)
+    assert doc.comments == [Comment(author="Karim", text="About time.", date="2021-03-03")]
+    assert "About time" not in doc.text and "2 Comments" not in doc.text
+
+
+def test_feed_item_html_is_cleaned_with_feed_metadata():
+    docs = [clean_record(r, PATTERNS) for r in read_inputs([FIXTURES / "ingest" / "feed.rss"])]
+    assert docs[0].text == "Rockets struck the airbase on Wednesday, officials said."
+    assert (docs[0].outlet, docs[0].published) == ("Tigris Observer", "2021-04-14")
+
+
+# --- boilerplate ---------------------------------------------------------------------------
+
+def test_donation_appeal_tail_is_cut_including_prose_no_pattern_names():
+    tail = ("You need The Observer, and we need you!\n\nThe Observer is kept going by readers "
+            "like you, every month.\n\nMake a One-off Donation or choose a monthly option.\n\n"
+            "You can also call 1800 555 123 to make a donation. Thank you.")
+    doc = clean_text(f"{BODY}\n\n{tail}")
+    assert doc.text == BODY
+    assert len(doc.metadata["boilerplate_removed"]) == 4
+
+
+def test_paywall_teaser_credits_and_closed_comments_are_removed():
+    tail = ("Monthly Subscription\n\nSubscribe or donate\n\n\nSubscribe to get access\n\n"
+            "Read more of this content when you subscribe today.\n\nProofread by: Ann Lee\n\n\n"
+            "Comments are closed.")
+    assert clean_text(f"{BODY}\n\n{tail}").text == BODY
+
+
+def test_share_bars_tags_and_navigation_lines_are_removed_anywhere():
+    text = (f"Home » World » Middle East\n\nShare this:\n\nFacebook\n\n{BODY}\n\n"
+            f"Twitter WhatsApp Email\n\n{BODY}\n\nTags: Iraq, Basra, militias")
+    assert clean_text(text).text == f"{BODY}\n\n{BODY}"
+
+
+def test_end_marker_followed_by_article_prose_does_not_cut_the_prose():
+    prose = ("Related talks in Geneva are expected to resume next month, according to diplomats "
+             "from three of the countries involved, who asked not to be named because the "
+             "schedule has not been announced and the agenda is still being negotiated.")
+    doc = clean_text(f"{BODY}\n\nRelated articles\n\n{prose}")
+    assert doc.text == f"{BODY}\n\n{prose}"
+
+
+def test_user_pattern_files_add_categories(tmp_path):
+    extra = tmp_path / "mine.yaml"
+    extra.write_text("categories:\n  house_style:\n    comment: our sign-off\n"
+                     "    end_marker: false\n    lines: ['-- ends --']\n", encoding="utf-8")
+    patterns = load_patterns([extra])
+    raw = RawRecord(id="u", source="u", format="txt", text=f"{BODY}\n\n-- ends --")
+    assert clean_record(raw, patterns).text == BODY
+    assert clean_record(raw, PATTERNS).text != BODY
+
+
+def test_lines_repeated_across_an_outlets_documents_are_found_and_removed():
+    signoff = "Support the Tigris Observer's independent reporting from the region."
+    raws = [RawRecord(id=str(i), source=str(i), format="txt", outlet="Tigris Observer",
+                      text=f"Story number {i} about the council.\n\n{signoff}")
+            for i in range(4)]
+    raws.append(RawRecord(id="x", source="x", format="txt", outlet="Other",
+                          text=f"Other story.\n\n{signoff}"))
+    repeated = find_repeated_lines(raws, min_docs=3)
+    assert len(repeated["tigris observer"]) == 1  # the sign-off; each story line is unique
+    assert repeated["other"] == set()
+    doc = clean_record(raws[0], PATTERNS, repeated[outlet_key(raws[0])])
+    assert doc.text == "Story number 0 about the council."
+
+
+def test_lines_in_too_few_documents_are_not_repeated_boilerplate():
+    raws = [RawRecord(id=str(i), source=str(i), format="txt", outlet="O",
+                      text=f"Story {i}.\n\n" + ("Shared quote." if i < 2 else "Own line."))
+            for i in range(10)]
+    assert "shared quote" not in find_repeated_lines(raws)["o"]
+
+
+# --- comments ------------------------------------------------------------------------------
+
+def test_says_layout_comments_are_split_off():
+    doc = clean_file(FIXTURES / "clean" / "comments_says.txt")
+    assert doc.comments == [
+        Comment(author="Karim_77", text="About time. The closure hurt everyone in the south.",
+                date="2021-03-03"),
+        Comment(author="Nadia F.", text="Let us see how long it stays open this time.",
+                date="2021-03-03")]
+    assert doc.text.endswith("would take days to clear.")
+    assert doc.author == "Sam Reed"
+
+
+def test_name_on_date_layout_comments_are_split_off():
+    doc = clean_file(FIXTURES / "clean" / "comments_on.txt")
+    assert [(c.author, c.date) for c in doc.comments] == [("Abu Ali", "2020-01-06"),
+                                                          ("Marta K", "2020-01-07")]
+    assert doc.comments[1].text == "Compensation was promised last year too."
+    assert doc.text.endswith("who lost their crops.")
+
+
+def test_name_pipe_date_layout_comments_are_split_off():
+    doc = clean_file(FIXTURES / "clean" / "comments_pipe.txt")
+    assert [(c.author, c.text) for c in doc.comments] == [
+        ("jwalker", "Good news for the exporters."),
+        ("S. Rahimi", "The wages were owed for six months.")]
+    assert doc.text.endswith("according to port officials.")
+
+
+def test_comment_heading_without_entries_leaves_the_text_alone():
+    doc = clean_text(f"{BODY}\n\nComments\n\n{BODY}")
+    assert doc.comments == [] and doc.text == f"{BODY}\n\nComments\n\n{BODY}"
+
+
+# --- duplicates ----------------------------------------------------------------------------
+
+LONG = " ".join(f"Sentence {i} reports that the council met with delegates from district {i}."
+                for i in range(40))
+
+
+def doc(doc_id: str, text: str):
+    return clean_record(RawRecord(id=doc_id, source=doc_id, format="txt", text=text), PATTERNS)
+
+
+def test_exact_duplicate_ignores_case_spacing_and_punctuation():
+    dedup = Deduplicator()
+    dedup.add(doc("a", LONG))
+    assert dedup.check(doc("b", LONG.upper().replace(".", " . "))) == ("exact", "a")
+
+
+def test_near_duplicate_with_small_edits_is_found_and_distinct_text_is_not():
+    dedup = Deduplicator()
+    dedup.add(doc("a", LONG))
+    edited = LONG.replace("Sentence 7 ", "Line 7 ") + " Updated with new figures."
+    assert dedup.check(doc("b", edited)) == ("near", "a")
+    other = " ".join(f"Item {i}: the ministry denied any role in strike number {i * 7}."
+                     for i in range(40))
+    assert dedup.check(doc("c", other)) is None
+
+
+def test_deduplicator_reloads_from_persisted_signatures():
+    original = doc("a", LONG)
+    rows = [("a", Deduplicator.fingerprint(original), Deduplicator.signature(original))]
+    assert isinstance(rows[0][2], bytes)
+    dedup = Deduplicator.from_signatures(rows)
+    assert dedup.check(doc("b", LONG)) == ("exact", "a")
+    assert dedup.check(doc("c", LONG + " One more sentence.")) == ("near", "a")
+
+
+def test_empty_bodies_are_not_duplicates_of_each_other():
+    dedup = Deduplicator()
+    dedup.add(doc("a", ""))
+    assert dedup.check(doc("b", "")) is None
+
+
+def test_document_fingerprint_is_set_by_clean():
+    assert doc("a", LONG).fingerprint == Deduplicator.fingerprint(doc("b", LONG))
+
+
+# --- reference corpus ----------------------------------------------------------------------
+
+@pytest.mark.skipif(not (SHARED / "corpus" / "corpus.jsonl").exists(),
+                    reason="shared reference corpus not present")
+def test_reference_corpus_matches_gold_cleaning_expectations():
+    sys.path.insert(0, str(SHARED / "eval"))
+    from score import norm, wsnorm
+
+    raws = [r for r in read_inputs([SHARED / "corpus" / "corpus.jsonl"])
+            if isinstance(r, RawRecord)]
+    repeated = find_repeated_lines(raws)
+    for raw in raws:
+        gold = json.loads((SHARED / "gold" / f"{raw.id}.json").read_text(encoding="utf-8"))
+        cleaned = clean_record(raw, PATTERNS, repeated.get(outlet_key(raw), set()))
+        text = wsnorm(cleaned.text)
+        for line in gold["boilerplate"]:
+            assert wsnorm(line) not in text, (raw.id, line)
+        for line in gold["body_keep"]:
+            assert wsnorm(line) in text, (raw.id, line)
+        assert norm(cleaned.title) == norm(gold["title"]), raw.id
+        if gold.get("author"):
+            assert norm(cleaned.author) == norm(gold["author"]), raw.id
+        assert len(cleaned.comments) == len(gold.get("comments", [])), raw.id

@@ -1,0 +1,71 @@
+"""The DuckDB store: versioned schema, whole-document transactions, reads back what it wrote."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from rashomon.store import MIGRATIONS, Store, StoreError
+from rashomon.types import Actor, Document, DocumentAnalysis, Event, Mention
+
+
+def _analysis(doc_id: str = "d1") -> DocumentAnalysis:
+    doc = Document(id=doc_id, text="Tehran denied it.", title="T", published="2020-01-05")
+    mention = Mention(document=doc_id, start=0, end=6, text="Tehran", actor="iran", rule="metonym")
+    event = Event(id=f"{doc_id}:e1", document=doc_id, start=0, end=17, sentence=doc.text,
+                  trigger="denied", type="REJECT", quad="verbal_conflict", source="iran",
+                  target=None)
+    return DocumentAnalysis(document=doc, mentions=[mention], events=[event])
+
+
+IRAN = Actor(id="iran", name="Iran", kind="state", country="IR", aliases=["Iran", "Tehran"])
+
+
+def test_a_new_store_gets_the_current_schema_version(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        assert store.schema_version() == len(MIGRATIONS)
+
+
+def test_a_document_and_its_findings_read_back_as_written(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_analysis(_analysis(), [IRAN])
+        assert store.has_document("d1")
+        assert store.document("d1").title == "T"
+        assert [m.text for m in store.mentions("d1")] == ["Tehran"]
+        assert store.events()[0].type == "REJECT"
+        assert store.actors()[0].aliases == ["Iran", "Tehran"]
+
+
+def test_a_failed_write_leaves_nothing_of_that_document(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_analysis(_analysis("d1"), [IRAN])
+        broken = _analysis("d2")
+        broken.events.append(broken.events[0])  # duplicate event id violates the primary key
+        with pytest.raises(duckdb.Error):
+            store.add_analysis(broken, [IRAN])
+        assert not store.has_document("d2")
+        assert [d.id for d in store.documents()] == ["d1"]
+        assert len(store.mentions()) == 1
+
+
+def test_actor_aliases_accumulate_across_documents(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_analysis(_analysis("d1"), [IRAN])
+        store.add_analysis(_analysis("d2"), [Actor(id="iran", name="Iran", kind="state",
+                                                   aliases=["Islamic Republic"])])
+        assert store.actors()[0].aliases == ["Iran", "Islamic Republic", "Tehran"]
+
+
+def test_a_store_from_a_newer_rashomon_is_refused(tmp_path):
+    path = tmp_path / "s.duckdb"
+    Store(path).close()
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE schema_version SET version = 99")
+    con.close()
+    with pytest.raises(StoreError, match="newer than this Rashomon"):
+        Store(path)
+
+
+def test_reading_a_missing_store_says_so(tmp_path):
+    with pytest.raises(StoreError):
+        Store(tmp_path / "nothing.duckdb", read_only=True)
