@@ -14,7 +14,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
+from rich.table import Column, Table
 from rich.text import Text
 
 from .actors import KnowledgeBaseError
@@ -138,7 +138,10 @@ def docs(db: DbOption = DB_DEFAULT) -> None:
     with open_store(db) as store:
         documents = store.documents()
         duplicates = store.duplicates()
-    table = Table("id", "published", "outlet", "author", "title", "words", "comments")
+    table = Table("published", "outlet", "author", "title", "words", "comments")
+    # ids are what `show` takes: never truncated
+    table.columns.insert(0, Column("id", no_wrap=True,
+                                   min_width=max((len(d.id) for d in documents), default=2)))
     for d in documents:
         table.add_row(d.id, d.published or "", d.outlet or "", d.author or "",
                       (d.title or "")[:60], str(len(d.text.split())), str(len(d.comments)))

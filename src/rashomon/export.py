@@ -2,7 +2,7 @@
 
 - json: one object following ``analysis.schema.json`` (documents, actors, mentions, places,
   events, claims, relations; plus dates and duplicates);
-- jsonl: one record per line, each with a ``kind`` field (document, actor, mention, ...);
+- jsonl: one record per line, each with a ``table`` field (documents, actors, mentions, ...);
 - csv, parquet: a folder with one file per table; nested values are JSON text in CSV.
 """
 
@@ -31,8 +31,7 @@ def export(analysis: Analysis, fmt: str, output: str | Path) -> Path:
     if fmt == "json":
         _write_text(output, json.dumps(data, ensure_ascii=False, indent=1))
     elif fmt == "jsonl":
-        lines = (json.dumps({"kind": table[:-1] if table != "duplicates" else "duplicate", **row},
-                            ensure_ascii=False)
+        lines = (json.dumps({"table": table, **row}, ensure_ascii=False)
                  for table in TABLES for row in data[table])
         _write_text(output, "".join(line + "\n" for line in lines))
     elif fmt in ("csv", "parquet"):

@@ -263,7 +263,7 @@ class Store:
     def mentions(self, doc_id: str | None = None) -> list[Mention]:
         where, params = _where_document(doc_id)
         return [Mention(**r) for r in self._rows(
-            f'SELECT * FROM mentions {where} ORDER BY document, start', params)]
+            f'SELECT * FROM mentions {where} ORDER BY document, start, "end", actor', params)]
 
     def places(self, doc_id: str | None = None) -> list[Place]:
         where, params = _where_document(doc_id)

@@ -131,7 +131,8 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
     titles_data = _read_yaml(lex / "titles.yaml") or {}
     groups_data = _read_yaml(lex / "group_nouns.yaml") or {}
     kb = KnowledgeBase(
-        actors=actors, index={}, surnames={}, titles=set(), rules=_read_yaml(lex / "resolution.yaml"),
+        actors=actors, index={}, surnames={}, titles=set(),
+        rules=_read_yaml(lex / "resolution.yaml"),
         role_nouns={k.lower(): v or {} for k, v in (titles_data.get("role_nouns") or {}).items()},
         group_nouns={k.lower(): v for k, v in _group_sectors(groups_data).items()},
         generic_groups={k.lower(): v for k, v in (groups_data.get("generic_groups") or {}).items()},

@@ -10,8 +10,8 @@ The rules run in order, each seeing what the earlier ones found:
    role years fit the document, else provisional actors merged by normalised name;
 3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)");
 4. "X's followers" -> the organisation X leads;
-5. generic groups ("protesters", "militiamen");
-6. role references ("the Iranian ambassador", "the cleric") -> a named actor in context;
+5. role references ("the Iranian ambassador", "the cleric") -> a named actor in context;
+6. generic groups ("protesters", "Shiite militiamen");
 7. subject pronouns ("he said", "they said") -> the most recent compatible actor.
 """
 
@@ -43,7 +43,8 @@ class Resolution:
         """The innermost mention covering [start, end), if any."""
         best = None
         for m in self.mentions:
-            if m.start <= start and end <= m.end and (best is None or m.end - m.start < best.end - best.start):
+            inner = best is None or m.end - m.start < best.end - best.start
+            if m.start <= start and end <= m.end and inner:
                 best = m
         return best
 
@@ -74,8 +75,8 @@ class _Resolver:
         self._resolve_entities()
         self._resolve_defined_acronyms()
         self._resolve_followers()
-        self._resolve_generic_groups()
         self._resolve_roles()
+        self._resolve_generic_groups()
         self._resolve_pronouns()
         self.result.mentions.sort(key=lambda m: (m.start, -m.end))
         return self.result
@@ -204,7 +205,8 @@ class _Resolver:
         i = last.i + 1
         while i < len(self.doc):
             tok = self.doc[i]
-            sector = self.kb.group_nouns.get(tok.lower_) or self.kb.group_nouns.get(tok.lemma_.lower())
+            nouns = self.kb.group_nouns
+            sector = nouns.get(tok.lower_) or nouns.get(tok.lemma_.lower())
             if not sector or tok.pos_ not in ("NOUN", "PROPN"):
                 break
             sectors.append(sector)
@@ -242,7 +244,7 @@ class _Resolver:
     def _strip(self, ent: Span) -> Span | None:
         """The entity without leading titles, determiners and a trailing possessive."""
         start, end = ent.start, ent.end
-        while start < end and (self.doc[end - 1].lower_ in ("'s", "’s") or self.doc[end - 1].is_punct):
+        while start < end and (self.doc[end - 1].lower_ in _POSSESSIVE or self.doc[end - 1].is_punct):
             end -= 1
         while start < end and self.doc[start].is_punct:
             start += 1
@@ -378,7 +380,7 @@ class _Resolver:
             if last is None or last.i + 2 >= len(self.doc):
                 continue
             poss, noun = self.doc[last.i + 1], self.doc[last.i + 2]
-            if poss.lower_ not in ("'s", "’s") or noun.lower_ not in nouns or noun.i in self.covered:
+            if poss.lower_ not in _POSSESSIVE or noun.lower_ not in nouns or noun.i in self.covered:
                 continue
             org = self._led_organisation(actor)
             if org:
@@ -389,14 +391,62 @@ class _Resolver:
             if role.get("of") in self.kb.actors and self.kb.actors[role["of"]].kind != "state":
                 return role["of"]
         for aff in actor.affiliations:
-            if aff.get("relation") in ("leader_of", "member_of") and aff.get("actor") in self.kb.actors:
-                return aff["actor"]
+            led = aff.get("actor")
+            if aff.get("relation") in ("leader_of", "member_of") and led in self.kb.actors:
+                return led
         return None
 
     def _token_ending_at(self, end: int) -> Token | None:
         return self.token_ending_at.get(end)
 
-    # -- 5. generic groups --------------------------------------------------------
+    # -- 5. role references -------------------------------------------------------
+
+    def _resolve_roles(self) -> None:
+        roles = self.kb.role_nouns
+        for tok in self.doc:
+            role = roles.get(tok.lower_)
+            if role is None or tok.pos_ != "NOUN":
+                continue
+            first = tok
+            # two-word roles ("prime minister") keyed by their last word's predecessor
+            prev = self.doc[tok.i - 1] if tok.i > 0 else None
+            if prev is not None and f"{prev.lower_} {tok.lower_}" in roles:
+                role, first = roles[f"{prev.lower_} {tok.lower_}"], prev
+            det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
+            if not det:
+                continue
+            country_mention = next((self.covered[c.i] for c in tok.children
+                                    if c.i in self.covered and c.i < tok.i), None)
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                continue  # "the leader of X" names the role of X, not a person in context
+            person = self._person_for_role(tok.lower_, role, country_mention, before=first.idx)
+            if person is None:
+                continue
+            if country_mention is not None:
+                self._drop([country_mention])
+            self._add(det[0] if det[0].i < first.i else first, tok, self._kb_or_local(person),
+                      "role", role.get("sector"))
+
+    def _person_for_role(self, noun: str, role: dict, country: Mention | None,
+                         before: int) -> str | None:
+        country_code = self.result.actors[country.actor].country if country else None
+        for m in reversed(self.result.mentions):
+            if m.start >= before:
+                continue
+            actor = self.result.actors[m.actor]
+            if actor.kind != "person":
+                continue
+            if country_code and actor.country and actor.country != country_code:
+                continue
+            titles = " ".join(r.get("title", "") for r in actor.roles).lower()
+            if noun in titles or (role.get("sector") and role.get("sector") == actor.sector):
+                return actor.id
+        return None
+
+    def _kb_or_local(self, actor_id: str) -> Actor:
+        return self.result.actors.get(actor_id) or self._kb_actor(actor_id)
+
+    # -- 6. generic groups --------------------------------------------------------
 
     def _resolve_generic_groups(self) -> None:
         for tok in self.doc:
@@ -404,7 +454,9 @@ class _Resolver:
             if group is None or tok.i in self.covered or tok.tag_ not in ("NNS", "NNPS", "NN"):
                 continue
             first = tok
+            # Named modifiers belong to the group's name ("Basra protesters"); "more" does not.
             while first.i > 0 and self.doc[first.i - 1].dep_ in ("amod", "compound") \
+                    and (self.doc[first.i - 1].pos_ == "PROPN" or self.doc[first.i - 1].ent_type_) \
                     and self.doc[first.i - 1].head == tok and first.i - 1 not in self.covered:
                 first = self.doc[first.i - 1]
             apposed = self._apposed_mention(tok)
@@ -455,53 +507,6 @@ class _Resolver:
                 return m if m is not None and m.rule not in ("demonym", "group") else None
         return None
 
-    # -- 6. role references -------------------------------------------------------
-
-    def _resolve_roles(self) -> None:
-        roles = self.kb.role_nouns
-        for tok in self.doc:
-            role = roles.get(tok.lower_)
-            if role is None or tok.pos_ != "NOUN":
-                continue
-            first = tok
-            # two-word roles ("prime minister") keyed by their last word's predecessor
-            prev = self.doc[tok.i - 1] if tok.i > 0 else None
-            if prev is not None and f"{prev.lower_} {tok.lower_}" in roles:
-                role, first = roles[f"{prev.lower_} {tok.lower_}"], prev
-            det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
-            if not det:
-                continue
-            country_mention = next((self.covered[c.i] for c in tok.children
-                                    if c.i in self.covered and c.i < tok.i), None)
-            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
-                continue  # "the leader of X" names the role of X, not a person in context
-            person = self._person_for_role(tok.lower_, role, country_mention, before=first.idx)
-            if person is None:
-                continue
-            if country_mention is not None:
-                self._drop([country_mention])
-            self._add(det[0] if det[0].i < first.i else first, tok, self._kb_or_local(person),
-                      "role", role.get("sector"))
-
-    def _person_for_role(self, noun: str, role: dict, country: Mention | None,
-                         before: int) -> str | None:
-        country_code = self.result.actors[country.actor].country if country else None
-        for m in reversed(self.result.mentions):
-            if m.start >= before:
-                continue
-            actor = self.result.actors[m.actor]
-            if actor.kind != "person":
-                continue
-            if country_code and actor.country and actor.country != country_code:
-                continue
-            titles = " ".join(r.get("title", "") for r in actor.roles).lower()
-            if noun in titles or (role.get("sector") and role.get("sector") == actor.sector):
-                return actor.id
-        return None
-
-    def _kb_or_local(self, actor_id: str) -> Actor:
-        return self.result.actors.get(actor_id) or self._kb_actor(actor_id)
-
     # -- 7. pronouns ----------------------------------------------------------------
 
     def _resolve_pronouns(self) -> None:
@@ -530,6 +535,8 @@ class _Resolver:
         last = self._token_ending_at(m.end)
         return last is not None and last.tag_ in ("NNS", "NNPS") and last.dep_.startswith("nsubj")
 
+
+_POSSESSIVE = ("'s", "’s")
 
 _NAMING_VERBS = {"call", "name", "know", "dub"}
 

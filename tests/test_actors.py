@@ -1,0 +1,146 @@
+"""Actor resolution, one rule per test, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from rashomon.actors import load_kb, resolve_actors
+from rashomon.parse import load_nlp
+
+
+@pytest.fixture(scope="module")
+def kb():
+    return load_kb()
+
+
+@pytest.fixture(scope="module")
+def resolve(kb):
+    nlp = load_nlp()
+
+    def run(text: str, year: int | None = 2020):
+        resolution = resolve_actors(nlp(text), "t", kb, year)
+        return resolution
+
+    return run
+
+
+def actor_of(resolution, surface: str) -> str | None:
+    """The actor of the first mention whose text is ``surface``."""
+    for m in resolution.mentions:
+        if m.text == surface:
+            return m.actor
+    return None
+
+
+def mention(resolution, surface: str):
+    return next(m for m in resolution.mentions if m.text == surface)
+
+
+def test_alias_variants_reduce_to_one_actor(resolve):
+    r = resolve("Muqtada al-Sadr spoke first. Later Moqtada al Sadr and Muqtada Sadr spoke again.")
+    ids = {actor_of(r, s) for s in ("Muqtada al-Sadr", "Moqtada al Sadr", "Muqtada Sadr")}
+    assert len(ids) == 1 and None not in ids
+
+
+def test_titles_are_left_outside_the_mention(resolve):
+    r = resolve("Sayed Moqtada al-Sadr addressed his supporters in Najaf.")
+    m = mention(r, "Moqtada al-Sadr")
+    assert r.actors[m.actor].kind == "person"
+
+
+def test_surname_refers_to_the_person_named_earlier(resolve):
+    r = resolve("Farhan Qudsi, a local trader, opened a shop. Qudsi said business was slow.")
+    assert actor_of(r, "Qudsi") == actor_of(r, "Farhan Qudsi")
+    assert actor_of(r, "Qudsi").startswith("p:")
+
+
+def test_possessive_stays_outside_the_span(resolve):
+    r = resolve("Iran's foreign ministry rejected the claim.")
+    assert actor_of(r, "Iran") == "iran"
+
+
+def test_capital_as_subject_is_the_government(resolve):
+    r = resolve("Tehran denied any involvement in the attack.")
+    m = mention(r, "Tehran")
+    assert m.actor == "iran" and m.rule == "metonym" and m.sector == "GOV"
+
+
+def test_capital_after_in_is_a_place_not_an_actor(resolve):
+    r = resolve("Thousands gathered in Tehran on Friday.")
+    assert actor_of(r, "Tehran") is None
+
+
+def test_seat_of_power_as_metonym(resolve):
+    r = resolve("The White House said the strike was lawful.")
+    assert actor_of(r, "White House") == "united_states"
+
+
+def test_demonym_and_group_noun_give_actor_and_sector(resolve):
+    r = resolve("Iranian officials met US troops near the border.")
+    officials = mention(r, "Iranian officials")
+    troops = mention(r, "US troops")
+    assert (officials.actor, officials.sector) == ("iran", "GOV")
+    assert (troops.actor, troops.sector) == ("united_states", "MIL")
+
+
+def test_demonym_with_army_noun_is_the_national_army_when_the_kb_has_one(resolve, kb):
+    r = resolve("Iraqi troops entered the town at dawn.")
+    m = mention(r, "Iraqi troops")
+    assert kb.actors[m.actor].name == "Iraqi Army" and m.sector == "MIL"
+
+
+def test_place_district_is_not_the_person_it_is_named_after(resolve):
+    r = resolve("Fighting spread through Sadr City overnight.")
+    assert all(m.text != "Sadr" for m in r.mentions)
+
+
+def test_acronym_defined_in_the_text(resolve):
+    r = resolve("The Union of Free Farmers (UFF) called a strike. The UFF later ended it.")
+    first = actor_of(r, "Union of Free Farmers")
+    assert first is not None
+    assert [m.actor for m in r.mentions if m.text == "UFF"] == [first, first]
+
+
+def test_known_acronym_needs_capitals(resolve):
+    r = resolve("The US said it would help us.")
+    assert actor_of(r, "US") == "united_states"
+    assert actor_of(r, "us") is None
+
+
+def test_pronoun_subject_resolves_to_the_most_recent_person(resolve):
+    r = resolve("Hassan Rouhani visited Baghdad. He said ties were strong.")
+    assert actor_of(r, "He") == actor_of(r, "Hassan Rouhani")
+
+
+def test_they_resolves_to_a_plural_group_subject(resolve):
+    r = resolve("US commanders said the rockets came from the east. They said most were fired "
+                "at night.")
+    assert actor_of(r, "They") == "united_states"
+
+
+def test_role_reference_resolves_to_the_named_holder_in_context(resolve):
+    r = resolve("Ayatollah Ali al-Sistani urged calm. The cleric also called for unity.")
+    assert actor_of(r, "The cleric") == actor_of(r, "Ali al-Sistani")
+
+
+def test_followers_of_a_leader_are_his_movement(resolve, kb):
+    r = resolve("Muqtada al-Sadr spoke. Sadr's followers marched through the city.")
+    followers = mention(r, "followers")
+    assert kb.actors[followers.actor].kind != "person"
+
+
+def test_generic_groups_merge_across_wordings(resolve):
+    r = resolve("Protesters blocked the road while militiamen watched. More protesters came.")
+    assert actor_of(r, "Protesters") == actor_of(r, "protesters") == "g:protesters"
+    assert actor_of(r, "militiamen") == "g:militias"
+
+
+def test_provisional_actors_are_merged_by_name_across_documents(resolve):
+    a = resolve("The Tigris Farmers League held a rally.")
+    b = resolve("Yesterday the Tigris Farmers League rejected the plan.")
+    assert actor_of(a, "Tigris Farmers League") == actor_of(b, "Tigris Farmers League")
+
+
+def test_ambiguous_surname_resolves_by_who_held_office_that_year(resolve):
+    assert actor_of(resolve("Bush visited the troops.", 2008), "Bush") != \
+        actor_of(resolve("Bush visited the troops.", 1991), "Bush")

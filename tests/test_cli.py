@@ -1,0 +1,157 @@
+"""The `rashomon` command end to end: analyze, rerun, resume after a kill, export, show."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from rashomon.cli import app
+from rashomon.store import Store
+
+runner = CliRunner()
+SCHEMA = Path(__file__).resolve().parent.parent / "src/rashomon/data/analysis.schema.json"
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def store_snapshot(db: Path) -> dict:
+    """Everything a store holds, in a comparable form."""
+    with Store(db, read_only=True) as store:
+        data = store.analysis().to_dict()
+    for d in data["documents"]:
+        d.pop("metadata", None)
+    return data
+
+
+@pytest.fixture(scope="module")
+def analysed_examples(tmp_path_factory, examples_dir) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "examples.duckdb"
+    code, output = run("analyze", str(examples_dir), "--db", str(db), "--quiet")
+    assert code == 0, output
+    return db
+
+
+def test_analyze_stores_every_bundled_example(analysed_examples):
+    with Store(analysed_examples, read_only=True) as store:
+        documents = store.documents()
+    # 4 txt + 3 html + 3 jsonl records; the README is prose about the corpus, also read
+    assert len(documents) >= 10
+    assert all(d.text.strip() for d in documents)
+
+
+def test_a_rerun_on_the_same_inputs_adds_nothing(analysed_examples, examples_dir):
+    before = store_snapshot(analysed_examples)
+    code, output = run("analyze", str(examples_dir), "--db", str(analysed_examples))
+    assert code == 0
+    assert "ingested 0" in output
+    assert store_snapshot(analysed_examples) == before
+
+
+def test_json_export_follows_the_schema(analysed_examples, tmp_path):
+    out = tmp_path / "analysis.json"
+    code, output = run("export", "--db", str(analysed_examples), "--format", "json",
+                       "--output", str(out))
+    assert code == 0, output
+    data = json.loads(out.read_text())
+    jsonschema.validate(data, json.loads(SCHEMA.read_text()))
+    assert data["documents"] and data["actors"] and data["mentions"]
+
+
+def test_packaged_schema_is_the_shared_contract(shared_dir):
+    assert SCHEMA.read_text() == (shared_dir / "schema/analysis.schema.json").read_text()
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "parquet"])
+def test_other_export_formats_write_every_table(analysed_examples, tmp_path, fmt):
+    out = tmp_path / f"export.{fmt}"
+    code, output = run("export", "--db", str(analysed_examples), "--format", fmt,
+                       "--output", str(out))
+    assert code == 0, output
+    if fmt == "jsonl":
+        tables = {json.loads(line)["table"] for line in out.read_text().splitlines()}
+        assert {"documents", "actors", "mentions"} <= tables
+    else:
+        assert (out / f"documents.{fmt}").exists() and (out / f"mentions.{fmt}").exists()
+
+
+def test_docs_and_show_and_actors_print_what_is_stored(analysed_examples):
+    code, output = run("docs", "--db", str(analysed_examples))
+    assert code == 0 and "tw-20140610-mosul" in output
+    code, output = run("show", "tw-20140610-mosul", "--db", str(analysed_examples))
+    assert code == 0 and "Mosul" in output
+    code, output = run("actors", "--db", str(analysed_examples))
+    assert code == 0 and "Iraq" in output
+
+
+def test_show_names_an_unknown_document(analysed_examples):
+    code, output = run("show", "no-such-doc", "--db", str(analysed_examples))
+    assert code == 2 and "no-such-doc" in output
+
+
+def test_reader_comments_are_split_off_the_bundled_op_ed(analysed_examples):
+    with Store(analysed_examples, read_only=True) as store:
+        doc = store.document("liberty_ledger_soleimani_oped_2020")
+    assert len(doc.comments) == 3
+    assert all(c.author for c in doc.comments)
+    assert not any(c.text[:40] in doc.text for c in doc.comments)
+
+
+def test_unknown_export_format_is_a_usage_error(analysed_examples, tmp_path):
+    code, output = run("export", "--db", str(analysed_examples), "--format", "xml",
+                       "--output", str(tmp_path / "x"))
+    assert code == 2 and "unknown format" in output
+
+
+def test_nothing_readable_exits_1_with_one_line_per_problem(tmp_path):
+    (tmp_path / "empty.txt").write_text("")
+    code, output = run("analyze", str(tmp_path / "empty.txt"), str(tmp_path / "missing.txt"),
+                       "--db", str(tmp_path / "s.duckdb"))
+    assert code == 1
+    assert "empty.txt" in output and "missing.txt" in output
+    assert "Traceback" not in output
+
+
+def test_a_bad_file_is_skipped_and_the_rest_is_stored(tmp_path):
+    (tmp_path / "good.txt").write_text("Iran and Iraq signed a trade deal on Monday.\n")
+    (tmp_path / "bad.bin").write_bytes(b"\x00\x01\x02binary\x00" * 50)
+    code, output = run("analyze", str(tmp_path), "--db", str(tmp_path / "s.duckdb"))
+    assert code == 0
+    assert "bad.bin" in output and "ingested 1" in output
+
+
+def test_interrupted_run_resumes_to_the_same_store(tmp_path, examples_dir):
+    """A run killed mid-way keeps what it committed; a rerun ends identical to a clean run."""
+    corpus = tmp_path / "corpus"
+    shutil.copytree(examples_dir, corpus)
+    clean_db, killed_db = tmp_path / "clean.duckdb", tmp_path / "killed.duckdb"
+    assert run("analyze", str(corpus), "--db", str(clean_db), "--quiet")[0] == 0
+
+    cmd = [sys.executable, "-c", "from rashomon.cli import main; main()", "analyze",
+           str(corpus), "--db", str(killed_db), "--quiet"]
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    wal = Path(f"{killed_db}.wal")
+    deadline = time.time() + 120
+    # Kill once the first document transactions have reached the write-ahead log.
+    while time.time() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 50_000:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+
+    code, output = run("analyze", str(corpus), "--db", str(killed_db), "--quiet")
+    assert code == 0, output
+    assert store_snapshot(killed_db) == store_snapshot(clean_db)
