@@ -25,3 +25,18 @@ def dates_stage(ctx: StageContext) -> None:
     from .dates import resolve_dates
 
     ctx.result.dates = resolve_dates(ctx.doc, ctx.document.id, ctx.document.published)
+
+
+@stage("events")
+def events_stage(ctx: StageContext) -> None:
+    from .events import extract_events
+
+    ctx.result.events = extract_events(ctx.doc, ctx.document.id, ctx.resolution,
+                                       ctx.result.places, ctx.result.dates)
+
+
+@stage("claims")
+def claims_stage(ctx: StageContext) -> None:
+    from .claims import extract_claims
+
+    ctx.result.claims = extract_claims(ctx.doc, ctx.document.id, ctx.resolution)

@@ -244,7 +244,8 @@ class _Resolver:
     def _strip(self, ent: Span) -> Span | None:
         """The entity without leading titles, determiners and a trailing possessive."""
         start, end = ent.start, ent.end
-        while start < end and (self.doc[end - 1].lower_ in _POSSESSIVE or self.doc[end - 1].is_punct):
+        while start < end and (self.doc[end - 1].lower_ in _POSSESSIVE
+                               or self.doc[end - 1].is_punct):
             end -= 1
         while start < end and self.doc[start].is_punct:
             start += 1
