@@ -133,6 +133,25 @@ def export_command(
 
 
 @app.command()
+def report(
+    output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")]
+    = Path("report.html"),
+    db: DbOption = DB_DEFAULT,
+) -> None:
+    """One self-contained offline HTML report: network, timeline, map, outlets, documents."""
+    from .report import write_report
+
+    with open_store(db) as store:
+        analysis = store.analysis()
+    try:
+        path = write_report(analysis, output)
+    except OSError as exc:
+        fail(f"{output}: {exc.strerror or exc}")
+        return
+    out.print(f"wrote {path}")
+
+
+@app.command()
 def docs(db: DbOption = DB_DEFAULT) -> None:
     """List the stored documents."""
     with open_store(db) as store:

@@ -3,7 +3,8 @@
 - json: one object following ``analysis.schema.json`` (documents, actors, mentions, places,
   events, claims, relations; plus dates and duplicates);
 - jsonl: one record per line, each with a ``table`` field (documents, actors, mentions, ...);
-- csv, parquet: a folder with one file per table; nested values are JSON text in CSV.
+- csv, parquet: a folder with one file per table; nested values are JSON text in CSV;
+- relations-csv, graphml, gexf (for Gephi), gdelt-tsv: see ``graph_export``.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import json
 from pathlib import Path
 from typing import Any
 
+from . import graph_export
 from .types import Analysis
 
-FORMATS = ("json", "jsonl", "csv", "parquet")
+TABLE_FORMATS = ("json", "jsonl", "csv", "parquet")
+FORMATS = TABLE_FORMATS + graph_export.FORMATS
 TABLES = ("documents", "actors", "mentions", "places", "dates", "events", "claims",
           "relations", "duplicates")
 
@@ -25,8 +28,10 @@ class ExportError(Exception):
 
 
 def export(analysis: Analysis, fmt: str, output: str | Path) -> Path:
-    """Write ``analysis`` as ``fmt`` to ``output`` (a file for json/jsonl, else a folder)."""
+    """Write ``analysis`` as ``fmt`` to ``output`` (a folder for csv and parquet, else a file)."""
     output = Path(output)
+    if fmt in graph_export.FORMATS:
+        return graph_export.export_graph(analysis, fmt, output)
     data = analysis.to_dict()
     if fmt == "json":
         _write_text(output, json.dumps(data, ensure_ascii=False, indent=1))
@@ -75,7 +80,7 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
     con = duckdb.connect()
     try:
         if not rows:
-            con.execute(f"COPY (SELECT NULL::VARCHAR AS empty WHERE false) TO '{path}' "
+            con.execute(f"COPY (SELECT NULL::VARCHAR AS empty WHERE false) TO {_sql_str(path)} "
                         "(FORMAT parquet)")
             return
         fields: list[str] = []
@@ -84,7 +89,13 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]]) -> None:
         tmp = path.with_suffix(".jsonl.tmp")
         tmp.write_text("".join(json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False)
                                + "\n" for row in rows), encoding="utf-8")
-        con.execute(f"COPY (SELECT * FROM read_json_auto('{tmp}')) TO '{path}' (FORMAT parquet)")
+        con.execute(f"COPY (SELECT * FROM read_json_auto({_sql_str(tmp)})) "
+                    f"TO {_sql_str(path)} (FORMAT parquet)")
         tmp.unlink()
     finally:
         con.close()
+
+
+def _sql_str(path: Path) -> str:
+    """A path as an SQL string literal (COPY takes no bound parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"

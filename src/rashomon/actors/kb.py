@@ -13,17 +13,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from ..datafiles import DATA, DataFileError, load_yaml
 from ..types import Actor
 from .normalize import SKIP_TOKENS, is_acronym, token_key
-
-DATA = Path(__file__).resolve().parent.parent / "data"
 
 VALID_KINDS = {"person", "organization", "state", "group", "media", "other"}
 
 
-class KnowledgeBaseError(Exception):
+class KnowledgeBaseError(DataFileError):
     """A knowledge-base file that cannot be used, named with the problem."""
 
 
@@ -83,14 +80,6 @@ class KnowledgeBase:
         return [r for r in roles if (r.get("from") or 0) <= year <= (r.get("to") or 9999)]
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"{path}: cannot read ({exc})") from exc
-
-
 def actor_files(extra_files: Sequence[str | Path] = ()) -> list[Path]:
     return sorted((DATA / "actors").glob("*.yaml")) + [Path(p) for p in extra_files]
 
@@ -109,7 +98,7 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
     actors: dict[str, Actor] = {}
     raw_entries: list[tuple[Path, dict[str, Any]]] = []
     for path in actor_files(extra_files):
-        entries = _read_yaml(path) or []
+        entries = load_yaml(path) or []
         if not isinstance(entries, list):
             raise KnowledgeBaseError(f"{path}: expected a list of actor entries")
         for entry in entries:
@@ -128,11 +117,11 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
             raw_entries.append((path, entry))
 
     lex = DATA / "lexicon"
-    titles_data = _read_yaml(lex / "titles.yaml") or {}
-    groups_data = _read_yaml(lex / "group_nouns.yaml") or {}
+    titles_data = load_yaml(lex / "titles.yaml") or {}
+    groups_data = load_yaml(lex / "group_nouns.yaml") or {}
     kb = KnowledgeBase(
         actors=actors, index={}, surnames={}, titles=set(),
-        rules=_read_yaml(lex / "resolution.yaml"),
+        rules=load_yaml(lex / "resolution.yaml"),
         role_nouns={k.lower(): v or {} for k, v in (titles_data.get("role_nouns") or {}).items()},
         group_nouns={k.lower(): v for k, v in _group_sectors(groups_data).items()},
         generic_groups={k.lower(): v for k, v in (groups_data.get("generic_groups") or {}).items()},
@@ -199,7 +188,7 @@ def _index_place_names(kb: KnowledgeBase, path: Path) -> None:
     """Multi-word place names block actor readings inside them ("Sadr City" is not Sadr)."""
     if not path.exists():
         return
-    data = _read_yaml(path) or []
+    data = load_yaml(path) or []
     entries = data.get("places", []) if isinstance(data, dict) else data
     for entry in entries:
         if not isinstance(entry, dict):

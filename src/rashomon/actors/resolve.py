@@ -59,6 +59,7 @@ def resolve_actors(
 class _Resolver:
     def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None) -> None:
         self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
+        self.text = doc.text  # Doc.text rebuilds the string on every access
         self.result = Resolution()
         self.covered: dict[int, Mention] = {}  # token index -> mention covering it
         self.blocked: set[int] = set()  # tokens of place names
@@ -68,6 +69,7 @@ class _Resolver:
                 self.sent_of[tok.i] = i
         self.local_aliases: dict[tuple[str, ...], str] = {}  # acronyms defined in this text
         self.token_ending_at = {t.idx + len(t.text): t for t in doc}
+        self.entity_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self.group_antecedents: dict[str, str] = {}  # group noun -> actor it was apposed to
 
     def run(self) -> Resolution:
@@ -89,7 +91,7 @@ class _Resolver:
             return None
         start, end = first.idx, last.idx + len(last.text)
         mention = Mention(
-            document=self.document_id, start=start, end=end, text=self.doc.text[start:end],
+            document=self.document_id, start=start, end=end, text=self.text[start:end],
             actor=actor.id, rule=rule, sector=sector, sentence=self.sent_of.get(first.i),
         )
         self.result.mentions.append(mention)
@@ -185,7 +187,7 @@ class _Resolver:
 
     def _inside_place_entity(self, first: Token, last: Token) -> bool:
         """A name inside a longer place entity ("Sadr" in "Sadr City") is part of the place."""
-        ent = _entity_of(first) if first.ent_type_ else None
+        ent = self.entity_at.get(first.i)
         if ent is None or ent.label_ not in ("GPE", "LOC", "FAC"):
             return False
         inner = [t for t in ent if token_key(t.text) not in SKIP_TOKENS]
@@ -563,8 +565,3 @@ def _under(tok: Token, top: Token, deps: tuple[str, ...]) -> bool:
     return False
 
 
-def _entity_of(tok: Token) -> Span | None:
-    for ent in tok.doc.ents:
-        if ent.start <= tok.i < ent.end:
-            return ent
-    return None

@@ -1,0 +1,678 @@
+"""Event coding: who did what to whom, from the dependency parse and the resolved actors.
+
+Triggers come from event_triggers.yaml and are coded with ontology.yaml:
+
+* verbs ("fired", "battled") and multi-word verb phrases ("set fire to", "took
+  responsibility for"); a phrase beats the single verb of its head;
+* light verbs carrying a nominal trigger ("launched attacks", "ordered the offensive"),
+  and reversal verbs that turn it around ("lifted the sanctions");
+* nouns standing alone ("the Basra offensive", "its assassination of X", "clashes between
+  X and Y", "a terror attack on a parade").
+
+Roles. The source is the subject (the "by" agent of a passive; the noun a relative
+clause or participle hangs from; the subject of the governing verb for "try to X"); for a
+nominal trigger the possessor ("its" and "their" resolved to the nearest preceding
+compatible actor), an actor modifier ("a US drone strike") or a "by" object. The target
+is the direct object, the passive subject, or the object of against/on/at/into/with (of
+"of" for nominals that take a patient: "the assassination of X"). "Between X and Y" makes
+X the source and Y the target of one event. Coordinated actors ("the US and UK
+overthrew ...") give one event per actor, so each pairing is a separate, countable tie.
+A role no actor fills stays None, never guessed; an event with neither role filled says
+nothing about relations between actors and is not kept.
+
+Modality. "did not"/"never"/"refused to" negate; modal auxiliaries and "if" make an event
+hypothetical ("will" planned); a governing "plans to"/"tries to"/"threatened to" makes
+it planned or threatened; otherwise an event inside an attribution's content is reported
+(denied under a denying cue), with ``reported_by`` the chain of speakers, outermost
+first. Speech acts that are events (accuse, condemn, praise, call for ...) are coded like
+any verb; a statement whose content reports a hostile act by another actor is also coded
+as the speaker accusing that actor (ACCUSE/allege, CAMEO 112).
+
+Place and date: a place attached to the trigger by in/at, else one in the clause, else
+the sentence, else the document's most frequent city with lower confidence. The date is
+the date mention in the clause, else the nearest in the sentence, else None: the
+published date is never assumed, so an undated event stays undated.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.tokens import Doc, Span, Token
+
+from .actors import Resolution
+from .claims import Attribution, CueLexicon, find_attributions, hyphenated, noun_phrase_actor
+from .types import DateMention, Event, Mention, Place
+
+LEXICON = Path(__file__).resolve().parent / "data" / "lexicon"
+
+# Grammar, not vocabulary: the closed classes that carry modality and negation in English.
+_NEGATORS = {"not", "n't", "never", "no"}
+_PLANNED_AUX = {"will", "shall", "'ll", "wo"}
+_HYPOTHETICAL_AUX = {"might", "could", "would", "may", "should", "can", "must", "ca"}
+_HYPOTHETICAL_MARKS = {"if", "unless", "whether"}
+# Verbs (and predicative adjectives) that put their infinitival complement in the future or
+# in doubt. A candidate for the lexicon files; kept here until they carry a modality section.
+_GOVERNORS = {
+    "plan": "planned", "aim": "planned", "seek": "planned", "try": "planned",
+    "attempt": "planned", "intend": "planned", "prepare": "planned", "want": "planned",
+    "keen": "planned", "set": "planned", "vow": "planned", "pledge": "planned",
+    "promise": "planned", "decide": "planned", "threaten": "threatened",
+    "refuse": "negated", "fail": "negated", "decline": "negated",
+}
+_NAME_ENTITIES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW"}
+_RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# Prepositions whose object is the target of a verbal or nominal event.
+_TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "towards", "to"}
+# Nominal types whose "of" object is the patient ("the assassination of X", "the ouster of X").
+_PATIENT_OF_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
+# Cue types under which a statement about another actor's hostile act is an accusation:
+# relaying ("reported", "noted") is the reporter's trade, not a stance of its own.
+_ACCUSING_CUES = {"assert", "claim", "accuse", "warn", "confirm", "describe"}
+_CLAUSE_BREAKS = {"ccomp", "parataxis", "advcl", "relcl", "conj", "cc", "csubj"}
+_BROAD_PLACES = {"country", "region"}
+_PLACE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout"}
+# Confidence of an event placed by the document's most frequent city rather than by a
+# place in its own sentence. Chosen, not calibrated: a guess worth less than evidence.
+FALLBACK_PLACE_CONFIDENCE = 0.6
+# Confidence of an event coded from a noun with no verb: nominal mentions are more often
+# background ("after the war") than new events. Chosen, not calibrated.
+NOMINAL_CONFIDENCE = 0.8
+
+
+# -- lexicon --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Code:
+    """A coded event class: PLOVER type and mode with their CAMEO, quad and intensity."""
+
+    type: str
+    mode: str | None
+    cameo: str | None
+    quad: str
+    intensity: float | None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    words: tuple[str, ...]
+    head: str
+    entry: dict[str, Any]
+
+
+@dataclass
+class EventLexicon:
+    """event_triggers.yaml and ontology.yaml, indexed for matching parsed tokens."""
+
+    ontology: dict[str, Any]
+    verbs: dict[str, dict[str, Any]]
+    phrases: dict[str, list[Phrase]]  # head lemma -> phrases, longest first
+    nouns: dict[str, dict[str, Any]]
+    compounds: dict[str, dict[tuple[str, ...], dict[str, Any]]]  # head lemma -> modifiers
+    light_verbs: dict[str, dict[str, Any]]
+    reversal_verbs: dict[str, dict[str, Any]]
+
+    def code(self, type_: str, mode: str | None) -> Code | None:
+        """CAMEO code, quad class and intensity of a type/mode, with the type's defaults."""
+        t = self.ontology.get(type_)
+        if t is None:
+            return None
+        m = (t.get("modes") or {}).get(mode) if mode else None
+        if m is None:
+            mode = None
+        m = m or {}
+        return Code(type=type_, mode=mode, cameo=m.get("cameo") or t.get("cameo"),
+                    quad=m.get("quad") or t["quad"],
+                    intensity=m.get("intensity", t.get("intensity")))
+
+
+@cache
+def load_event_lexicon(directory: Path = LEXICON) -> EventLexicon:
+    """Read the trigger and ontology lexicons once per process."""
+    with open(directory / "event_triggers.yaml", encoding="utf-8") as fh:
+        triggers = yaml.safe_load(fh) or {}
+    with open(directory / "ontology.yaml", encoding="utf-8") as fh:
+        ontology = (yaml.safe_load(fh) or {}).get("types") or {}
+    phrases: dict[str, list[Phrase]] = {}
+    for key, entry in (triggers.get("phrases") or {}).items():
+        words = tuple(w for w in key.lower().split() if w not in ("a", "an", "the"))
+        phrases.setdefault(entry.get("head", words[0]), []).append(Phrase(words, words[0], entry))
+    for group in phrases.values():
+        group.sort(key=lambda p: -len(p.words))
+    nouns, compounds = {}, {}
+    for key, entry in (triggers.get("nouns") or {}).items():
+        words = tuple(key.lower().split())
+        if len(words) == 1:
+            nouns[words[0]] = entry
+        else:
+            compounds.setdefault(words[-1], {})[words[:-1]] = entry
+    light = {}
+    for key, entry in (triggers.get("light_verbs") or {}).items():
+        light[entry.get("head", key.split()[0])] = {**entry, "key": key}
+    reversal = {}
+    for key, entry in (triggers.get("reversal_verbs") or {}).items():
+        reversal[entry.get("head", key.split()[0])] = {**entry, "key": key}
+    return EventLexicon(ontology=ontology, verbs=triggers.get("verbs") or {}, phrases=phrases,
+                        nouns=nouns, compounds=compounds, light_verbs=light,
+                        reversal_verbs=reversal)
+
+
+# -- candidate frames -----------------------------------------------------------------------
+
+
+@dataclass
+class _Frame:
+    """A trigger found in the parse, before roles are turned into actors."""
+
+    trigger: list[Token]  # the trigger words, in order
+    anchor: Token  # the word whose clause carries tense, modality and roles
+    entry: dict[str, Any]
+    nominal: Token | None = None  # the trigger noun, for nominal and light-verb events
+    target_prep: Token | None = None  # the final preposition of a phrase ("set fire to")
+    reverse: bool = False  # light verbs whose subject is the target ("came under attack")
+    sources: list[Token] = field(default_factory=list)
+    targets: list[Token] = field(default_factory=list)
+
+
+def extract_events(doc: Doc, document_id: str, resolution: Resolution,
+                   places: list[Place], dates: list[DateMention],
+                   lexicon: EventLexicon | None = None,
+                   cues: CueLexicon | None = None) -> list[Event]:
+    """The events of one parsed document."""
+    return _Coder(doc, document_id, resolution, places, dates,
+                  lexicon or load_event_lexicon(), cues).run()
+
+
+class _Coder:
+    def __init__(self, doc: Doc, document_id: str, resolution: Resolution,
+                 places: list[Place], dates: list[DateMention], lexicon: EventLexicon,
+                 cues: CueLexicon | None) -> None:
+        self.doc, self.document_id, self.resolution = doc, document_id, resolution
+        self.places, self.dates, self.lex = places, dates, lexicon
+        self.attributions = find_attributions(doc, resolution, cues)
+        self.events: list[Event] = []
+        # Conflict triggers with their victims, coded or not, for reading statements.
+        self.hostile: list[tuple[Token, set[str]]] = []
+        cities = Counter(p.name for p in places if p.kind == "city")
+        top = cities.most_common(1)[0][0] if cities else None
+        self.main_city = next((p for p in places if p.name == top), None)
+
+    def run(self) -> list[Event]:
+        used: set[int] = set()  # trigger nouns already coded through a verb
+        frames = []
+        for tok in self.doc:
+            frame = self._verbal_frame(tok)
+            if frame is not None:
+                frames.append(frame)
+                if frame.nominal is not None:
+                    used.add(frame.nominal.i)
+        for tok in self.doc:
+            if tok.i not in used:
+                frame = self._nominal_frame(tok)
+                if frame is not None:
+                    frames.append(frame)
+        frames.sort(key=lambda f: f.trigger[0].i)
+        for frame in frames:
+            self._code(frame)
+        self._speech_accusations()
+        return self.events
+
+    # -- triggers --------------------------------------------------------------------------
+
+    def _verbal_frame(self, tok: Token) -> _Frame | None:
+        if tok.pos_ != "VERB":
+            return None
+        lemma = tok.lemma_.lower()
+        for phrase in self.lex.phrases.get(lemma, ()):
+            words = _match_phrase(tok, phrase.words)
+            if words is not None:
+                last = words[-1]
+                prep = last if last.dep_ == "prep" or last.pos_ == "ADP" else None
+                nominal = self._phrase_object(words, prep)
+                return _Frame(words, tok, phrase.entry, target_prep=prep, nominal=nominal)
+        obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        noun_entry = self._noun_entry(obj) if obj is not None else None
+        light = self.lex.light_verbs.get(lemma)
+        if noun_entry is not None and light is not None and _particle_ok(tok, light) and (
+                not light.get("types") or noun_entry["type"] in light["types"]):
+            return _Frame([tok, obj], tok, noun_entry, nominal=obj,
+                          reverse=bool(light.get("reverse_roles")))
+        reversal = self.lex.reversal_verbs.get(lemma)
+        if noun_entry is not None and reversal is not None and _particle_ok(tok, reversal):
+            result = (reversal.get("results") or {}).get(noun_entry["type"])
+            if result:
+                return _Frame([tok, obj], tok, result, nominal=obj)
+        entry = self.lex.verbs.get(lemma)
+        if entry is None:
+            return None
+        if not entry.get("also_cue") and any(a.cue == tok for a in self.attributions):
+            return None  # "a group called X" labels; it is no phone call
+        if _GOVERNORS.get(lemma) in ("planned", "negated") and any(
+                c.dep_ == "xcomp" for c in tok.children):
+            return None  # "seeks to combine", "refused to fight": the complement is the event
+        return _Frame([tok], tok, entry)
+
+    def _phrase_object(self, words: list[Token], prep: Token | None) -> Token | None:
+        """The trigger noun a phrase takes as its object ("took responsibility for the attack")."""
+        if prep is None:
+            return None
+        obj = next((c for c in prep.children if c.dep_ == "pobj"), None)
+        return obj if obj is not None and self._noun_entry(obj) is not None else None
+
+    def _noun_entry(self, tok: Token) -> dict[str, Any] | None:
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return None
+        lemma, low = tok.lemma_.lower(), tok.lower_
+        mods = tuple(c.lower_ for c in tok.children if c.dep_ in ("compound", "amod")
+                     and c.i < tok.i)
+        for head in (lemma, low):
+            for modifiers, entry in self.lex.compounds.get(head, {}).items():
+                if mods[-len(modifiers):] == modifiers:
+                    return entry
+        return self.lex.nouns.get(lemma) or self.lex.nouns.get(low)
+
+    def _nominal_frame(self, tok: Token) -> _Frame | None:
+        entry = self._noun_entry(tok)
+        if entry is None or tok.ent_type_ in _NAME_ENTITIES or \
+                self.resolution.mention_at(tok.idx, _end(tok)) is not None:
+            return None  # "Popular Mobilisation Forces", "Saairun Alliance" are names
+        return _Frame([tok], tok, entry, nominal=tok)
+
+    # -- coding ----------------------------------------------------------------------------
+
+    def _code(self, frame: _Frame) -> None:
+        entry = frame.entry
+        code = self.lex.code(entry["type"], entry.get("mode"))
+        if code is None:
+            return
+        sources, targets = self._roles(frame)
+        code = self._refine(code, frame)
+        if code.quad.endswith("conflict"):
+            self.hostile.append((frame.trigger[0], {t.actor for t in targets}))
+        pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
+        for source, target in pairs:
+            src = source.actor if source else None
+            tgt = target.actor if target else None
+            if src is None and tgt is None or src == tgt:
+                continue
+            if frame.anchor == frame.nominal and (src is None or tgt is None):
+                continue  # a bare noun ("the war", "his coalition") is mostly background
+            self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
+
+    def _refine(self, code: Code, frame: _Frame) -> Code:
+        """A request whose object is a hostile act is a demand ("called for the ouster of X")."""
+        if code.type != "REQUEST" or code.quad != "verbal_cooperation":
+            return code
+        obj = self._request_object(frame)
+        if obj is None:
+            return code
+        inner = self._noun_entry(obj)
+        inner_code = self.lex.code(inner["type"], inner.get("mode")) if inner else None
+        if inner_code is not None and inner_code.quad.endswith("conflict"):
+            return self.lex.code(code.type, "demand") or code
+        return code
+
+    def _request_object(self, frame: _Frame) -> Token | None:
+        if frame.target_prep is not None:
+            return next((c for c in frame.target_prep.children if c.dep_ == "pobj"), None)
+        return next((c for c in frame.anchor.children if c.dep_ == "dobj"), None)
+
+    def _roles(self, frame: _Frame) -> tuple[list[Mention], list[Mention]]:
+        anchor, nominal = frame.anchor, frame.nominal
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        if nominal is not None and nominal == anchor:
+            sources, targets = self._nominal_roles(nominal)
+        else:
+            sources, targets = self._verb_roles(anchor, frame)
+            if nominal is not None:
+                n_sources, n_targets = self._nominal_roles(nominal)
+                targets = targets or n_targets
+                sources = sources or n_sources
+            if frame.reverse:
+                sources, targets = targets, sources
+        return _unique(sources), _unique([t for t in targets if t not in sources])
+
+    def _verb_roles(self, verb: Token, frame: _Frame) -> tuple[list[Mention], list[Mention]]:
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
+            verb.dep_ == "acl" and verb.tag_ == "VBN")  # "Americans killed by X"
+        subject = _verb_subject(verb)
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        if passive:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                sources = self._actors(_pobj(agent))
+            targets = self._actors(subject)
+        else:
+            sources = self._actors(subject)
+            obj = next((c for c in verb.children if c.dep_ == "dobj"
+                        and not c.lower_.endswith(("self", "selves"))), None)
+            if obj is not None and obj != frame.nominal:
+                targets = self._actors(obj)
+        if frame.target_prep is not None:
+            targets = targets or self._actors(_pobj(frame.target_prep))
+        for prep in (c for c in verb.children if c.dep_ == "prep"):
+            if prep.lower_ == "between":
+                pair = self._actors(_pobj(prep))
+                if len(pair) >= 2 and not sources:
+                    sources, targets = pair[:1], pair[1:]
+            elif prep.lower_ in _TARGET_PREPS and not targets and prep not in frame.trigger:
+                if prep.lower_ == "to" and any(c.dep_ == "dobj" for c in verb.children):
+                    continue  # "welcomed the group to Iraq": a destination, not a target
+                targets = self._actors(_pobj(prep))
+        return sources, targets
+
+    def _nominal_roles(self, noun: Token) -> tuple[list[Mention], list[Mention]]:
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                sources = self._actors(child)
+            elif child.dep_ in ("compound", "amod", "nmod") and child.i < noun.i and not sources:
+                sources = [m for m in self._actors(child, own_only=True)
+                           if not hyphenated(self.doc.text, m)]
+        for child in noun.children:
+            low = child.lower_
+            if child.dep_ == "prep" and low == "between":
+                pair = self._actors(_pobj(child))
+                if len(pair) >= 2:
+                    sources, targets = pair[:1], pair[1:]
+            elif child.dep_ == "prep" and low == "by" and not sources:
+                sources = self._actors(_pobj(child))
+            elif child.dep_ == "acl":
+                agent = next((c for c in child.children if c.dep_ == "agent"), None)
+                if agent is not None and not sources:
+                    sources = self._actors(_pobj(agent))
+            elif child.dep_ == "prep" and low in _TARGET_PREPS and not targets:
+                targets = self._actors(_pobj(child))
+            elif child.dep_ == "prep" and low == "of" and not targets:
+                entry = self._noun_entry(noun)
+                if entry and entry["type"] in _PATIENT_OF_TYPES:
+                    targets = self._actors(_pobj(child))
+        return sources, targets
+
+    def _actors(self, tok: Token | None, own_only: bool = False) -> list[Mention]:
+        """The actors a role word names, one per coordinated conjunct."""
+        if tok is None:
+            return []
+        out = []
+        for t in [tok, *tok.conjuncts]:
+            if t.lower_ in _RELATIVE_PRONOUNS and t.head.dep_ in ("relcl", "acl"):
+                t = t.head.head  # "Maliki, who ordered ..." -> Maliki
+            if t.tag_ == "PRP$" or (t.pos_ == "PRON" and t.dep_ == "poss"):
+                found = self._possessive(t)
+            elif own_only:
+                found = self.resolution.mention_at(t.idx, _end(t))
+            else:
+                found = noun_phrase_actor(t, self.resolution)
+                poss = next((c for c in t.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None)
+                if found is None and poss is not None:
+                    found = self._possessive(poss)  # "his followers" -> whoever "his" is
+            if found is not None:
+                out.append(found)
+        return out
+
+    def _possessive(self, pronoun: Token) -> Mention | None:
+        """"its"/"their" -> the nearest preceding non-person actor; "his"/"her" -> a person."""
+        wants_person = pronoun.lower_ in ("his", "her")
+        sentence = pronoun.sent
+        lo = self.doc[max(0, sentence.start - 1)].sent.start_char
+        for m in reversed(self.resolution.mentions):
+            if m.start >= pronoun.idx or m.start < lo or m.rule == "pronoun":
+                continue
+            actor = self.resolution.actors.get(m.actor)
+            if actor is None:
+                continue
+            if (actor.kind == "person") == wants_person:
+                return m
+        return None
+
+    # -- output ----------------------------------------------------------------------------
+
+    def _emit(self, frame: _Frame, code: Code, source: str | None, target: str | None,
+              roles: list[Mention]) -> Event:
+        anchor = frame.anchor
+        sent = anchor.sent
+        start, end = self._span(frame, roles)
+        negated, modality = self._modality(frame)
+        attribution = self._attribution_of(frame.trigger[0])
+        reported_by = []
+        if attribution is not None:
+            speaker = [attribution.actor] if attribution.actor else []
+            reported_by = [*attribution.chain(), *speaker]
+            if modality == "asserted":
+                modality = "denied" if attribution.negates else "reported"
+        place, placed_here = self._place(frame, start, end)
+        confidence = NOMINAL_CONFIDENCE if frame.anchor == frame.nominal else 1.0
+        if place is not None and not placed_here:
+            confidence = min(confidence, FALLBACK_PLACE_CONFIDENCE)
+        first, last = frame.trigger[0], frame.trigger[-1]
+        event = Event(
+            id=f"{self.document_id}:e{len(self.events) + 1}", document=self.document_id,
+            start=start, end=end, sentence=sent.text.strip(),
+            trigger=self.doc.text[first.idx:_end(last)], type=code.type, quad=code.quad,
+            source=source, target=target, mode=code.mode, cameo=code.cameo, negated=negated,
+            modality=modality, place=place.as_event_place() if place else None,
+            date=self._date(start, end, sent, anchor), reported_by=reported_by,
+            confidence=confidence, intensity=code.intensity,
+            trigger_start=first.idx, trigger_end=_end(last))
+        self.events.append(event)
+        return event
+
+    def _span(self, frame: _Frame, roles: list[Mention]) -> tuple[int, int]:
+        """The trigger's clause, stretched over the role mentions in the same sentence."""
+        head = frame.nominal if frame.nominal == frame.anchor else frame.anchor
+        tokens = _clause_tokens(head)
+        sent = frame.anchor.sent
+        start = min(t.idx for t in tokens)
+        end = max(_end(t) for t in tokens)
+        for m in roles:
+            if sent.start_char <= m.start and m.end <= sent.end_char:
+                start, end = min(start, m.start), max(end, m.end)
+        return start, end
+
+    def _modality(self, frame: _Frame) -> tuple[bool, str]:
+        negated, modality = False, "asserted"
+        node = frame.anchor if frame.anchor.pos_ in ("VERB", "AUX") else frame.anchor.head
+        nominal_only = frame.anchor == frame.nominal
+        for _ in range(4):
+            if not nominal_only or node != frame.anchor:
+                for c in node.children:
+                    if c.dep_ == "neg" or (c.dep_ == "advmod" and c.lower_ in _NEGATORS):
+                        negated = True
+                    elif c.dep_ == "aux" and c.lower_ in _PLANNED_AUX and modality == "asserted":
+                        modality = "planned"
+                    elif c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL_AUX:
+                        modality = "hypothetical"
+                    elif c.dep_ == "mark" and c.lower_ in _HYPOTHETICAL_MARKS:
+                        modality = "hypothetical"
+            if node.dep_ not in ("xcomp", "acomp") and not (nominal_only and node == frame.anchor):
+                break
+            governor = node.head
+            effect = _GOVERNORS.get(governor.lemma_.lower())
+            if effect == "negated":
+                negated = True
+            elif effect and modality == "asserted":
+                modality = effect
+            node = governor
+        return negated, modality
+
+    def _attribution_of(self, tok: Token) -> Attribution | None:
+        inside = [a for a in self.attributions if a.contains(tok.idx, _end(tok))]
+        return min(inside, key=lambda a: a.content_end - a.content_start) if inside else None
+
+    def _place(self, frame: _Frame, start: int, end: int) -> tuple[Place | None, bool]:
+        sent = frame.anchor.sent
+        # A place that is also an actor mention ("Turkey launched", "the US") is an actor
+        # here; and a city or site says more about where than a country does.
+        in_sentence = sorted(
+            (p for p in self.places if sent.start_char <= p.start < sent.end_char
+             and self.resolution.mention_at(p.start, p.end) is None),
+            key=lambda p: p.kind in _BROAD_PLACES)
+        for p in in_sentence:
+            tok = self._token_at(p.start)
+            if tok is not None and _attached_by_place_prep(tok, frame.anchor):
+                return p, True
+        in_clause = [p for p in in_sentence if start <= p.start < end]
+        if in_clause:
+            return in_clause[0], True
+        if in_sentence:
+            return min(in_sentence, key=lambda p: (p.kind in _BROAD_PLACES,
+                                                   abs(p.start - frame.anchor.idx))), True
+        return self.main_city, False
+
+    def _date(self, start: int, end: int, sent: Span, anchor: Token) -> str | None:
+        dated = [d for d in self.dates if d.value]
+        in_clause = [d for d in dated if start <= d.start < end]
+        if in_clause:
+            return in_clause[0].value
+        in_sentence = [d for d in dated if sent.start_char <= d.start < sent.end_char]
+        if in_sentence:
+            return min(in_sentence, key=lambda d: abs(d.start - anchor.idx)).value
+        return None
+
+    def _token_at(self, char: int) -> Token | None:
+        span = self.doc.char_span(char, char + 1, alignment_mode="expand")
+        return span.root if span is not None else None
+
+    # -- statements as accusations ---------------------------------------------------------
+
+    def _speech_accusations(self) -> None:
+        """A speaker asserting a hostile act by another actor accuses that actor."""
+        code = self.lex.code("ACCUSE", "allege")
+        if code is None:
+            return
+        for att in self.attributions:
+            if att.actor is None or att.via_quote or att.negates \
+                    or att.cue_type not in _ACCUSING_CUES:
+                continue
+            if any(e.trigger_start == att.cue.idx for e in self.events):
+                continue  # the cue is an event verb itself ("accused", "condemned")
+            accused = self._accused(att)
+            if accused is None:
+                continue
+            cue = att.cue
+            frame = _Frame([cue], cue, {"type": code.type, "mode": code.mode})
+            event = self._emit(frame, code, att.actor, accused, [])
+            event.start, event.end = att.span_start, att.span_end
+            event.modality = "asserted"
+            event.reported_by = att.chain()
+
+    def _accused(self, att: Attribution) -> str | None:
+        inner = [e for e in self.events if e.trigger_start is not None
+                 and att.contains(e.trigger_start, e.trigger_end or 0)]
+        for e in inner:
+            if e.quad.endswith("conflict") and e.source and e.source != att.actor:
+                return e.source
+        hostile = [(t, v) for t, v in self.hostile if att.contains(t.idx, _end(t))]
+        if not hostile:
+            return None
+        # No named perpetrator: the named actor nearest the hostile act ("the greatest
+        # threats to America: Al-Qaeda and Iran"), not a generic group or the victim.
+        anchor = hostile[0][0].idx
+        victims = set().union(*(v for _, v in hostile))
+        named = [m for m in self.resolution.mentions if att.contains(m.start, m.end)
+                 and m.actor not in (att.actor, *victims) and m.rule != "group"]
+        return min(named, key=lambda m: abs(m.start - anchor)).actor if named else None
+
+
+# -- parse helpers --------------------------------------------------------------------------
+
+
+def _match_phrase(head: Token, words: tuple[str, ...]) -> list[Token] | None:
+    """The tokens of a phrase starting at its head verb, words in order, a few words apart."""
+    if head.lemma_.lower() != words[0]:
+        return None
+    found = [head]
+    i = head.i
+    sent_end = head.sent.end
+    for word in words[1:]:
+        # up to three words may intervene ("held Iran responsible", "set the building on fire")
+        nxt = next((t for t in head.doc[i + 1:min(i + 5, sent_end)]
+                    if word in (t.lower_, t.lemma_.lower())), None)
+        if nxt is None or nxt.sent != head.sent:
+            return None
+        found.append(nxt)
+        i = nxt.i
+    if any(t.head != head and t.head not in found and t != head for t in found[1:]):
+        return None  # the words must hang together, not merely follow each other
+    return found
+
+
+def _particle_ok(verb: Token, entry: dict[str, Any]) -> bool:
+    particle = entry.get("particle")
+    return particle is None or any(c.lower_ == particle for c in verb.children)
+
+
+def _verb_subject(verb: Token) -> Token | None:
+    """The subject of a verb: its own, a relative clause's antecedent, a participle's noun,
+    or the subject of the verb it is coordinated with or the complement of."""
+    node = verb
+    for _ in range(5):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            # "the terrorists, an Arab separatist group called X, took ...": the most
+            # specific of several subjects is the named one further right
+            return max(subjects, key=lambda c: (_names_someone(c), -c.i))
+        if node.dep_ in ("relcl", "acl"):
+            return node.head
+        if node.dep_ == "xcomp":
+            controller = next((c for c in node.head.children if c.dep_ == "dobj"), None)
+            if controller is not None:
+                return controller  # "encouraged the group to wage attacks": the group wages
+        if node.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and node.head != node:
+            node = node.head
+            if node.pos_ == "ADP":
+                node = node.head
+            continue
+        return None
+    return None
+
+
+def _names_someone(tok: Token) -> bool:
+    return any(t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in tok.subtree)
+
+
+def _pobj(prep: Token | None) -> Token | None:
+    if prep is None:
+        return None
+    return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def _clause_tokens(head: Token) -> list[Token]:
+    """``head``'s subtree without the clauses hanging off it."""
+    cut = [c for c in head.children if c.dep_ in _CLAUSE_BREAKS]
+    out = [t for t in head.subtree
+           if not any(c.left_edge.i <= t.i <= c.right_edge.i for c in cut) and not t.is_punct]
+    return out or [head]
+
+
+def _attached_by_place_prep(tok: Token, anchor: Token) -> bool:
+    """A place word governed by in/at/... that hangs from the trigger or its object."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.lower_ not in _PLACE_PREPS:
+        prep = tok.head.head if tok.head.dep_ == "pobj" else prep
+        if prep.lower_ not in _PLACE_PREPS:
+            return False
+    host = prep.head
+    return host == anchor or host.head == anchor
+
+
+def _unique(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        if m.actor not in seen:
+            seen.add(m.actor)
+            out.append(m)
+    return out
+
+
+def _end(tok: Token) -> int:
+    return tok.idx + len(tok.text)

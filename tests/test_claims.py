@@ -1,0 +1,92 @@
+"""Claim attribution on small texts of our own: cues, speakers, content, nesting, quotes."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from rashomon.pipeline import Config, analyse_documents
+from rashomon.types import Claim, Document, DocumentAnalysis
+
+
+@cache
+def analyse(text: str) -> DocumentAnalysis:
+    doc = Document(id="t", text=text, published="2020-06-10")
+    return next(analyse_documents([doc], Config())).result
+
+
+def claims(text: str) -> list[Claim]:
+    return analyse(text).claims
+
+
+def test_said_that_gives_speaker_cue_and_indirect_content():
+    [c] = claims("Turkey said that Syria attacked its troops.")
+    assert (c.speaker, c.cue, c.cue_type, c.direct) == ("turkey", "said", "assert", False)
+    assert c.content == "Syria attacked its troops"
+
+
+def test_content_offsets_point_at_the_content():
+    text = "Turkey said that Syria attacked its troops."
+    [c] = claims(text)
+    assert text[c.content_start:c.content_end] == c.content
+
+
+def test_about_lists_actors_named_in_the_content():
+    [c] = claims("Turkey said that Syria attacked Iraq.")
+    assert c.about == ["syria", "iraq"]
+
+
+def test_quote_followed_by_he_said_is_direct():
+    text = "Iran's foreign minister spoke on Monday. “We will respond,” Iran said."
+    c = next(c for c in claims(text) if c.cue == "said")
+    assert c.speaker == "iran" and c.direct and "We will respond" in c.content
+
+
+def test_according_to_names_the_speaker():
+    [c] = claims("Syria attacked Turkey, according to Egypt.")
+    assert (c.speaker, c.cue) == ("egypt", "according to")
+    assert "Syria attacked Turkey" in c.content
+
+
+def test_nested_report_is_reported_by_the_outer_speaker():
+    found = claims("Egypt reported that Iranian officials claim that Iraq attacked Turkey.")
+    inner = next(c for c in found if c.cue == "claim")
+    outer = next(c for c in found if c.cue == "reported")
+    assert inner.speaker == "iran" and inner.reported_by == ["egypt"]
+    assert outer.content_start <= inner.start and inner.end <= outer.content_end
+
+
+def test_cue_noun_subject_takes_its_modifier_as_speaker():
+    [c] = claims("An Iranian foreign ministry statement said the strike was illegal.")
+    assert c.speaker == "iran"
+
+
+def test_passive_reporting_frame_takes_the_agent():
+    [c] = claims("The deal is considered by Iran as a betrayal.")
+    assert c.speaker == "iran" and c.cue == "considered"
+
+
+def test_description_as_predicate_is_a_claim():
+    [c] = claims("Iraq described Turkey as an occupier.")
+    assert c.cue_type == "describe" and "occupier" in c.content
+
+
+def test_quotation_paragraph_is_attributed_to_the_previous_speaker():
+    text = "Iran said the talks had failed.\n\n“We will not return to the table.”"
+    found = claims(text)
+    assert len(found) == 2
+    assert found[1].speaker == "iran" and found[1].direct
+
+
+def test_continued_quotation_extends_the_claim():
+    text = 'Iran said that "the talks failed.\n\n"We will not return to the table."'
+    [c] = claims(text)
+    assert c.content.endswith("We will not return to the table")
+
+
+def test_claim_without_a_nameable_speaker_is_not_kept():
+    assert claims("It is said that Syria attacked Turkey.") == []
+
+
+def test_claim_ids_are_numbered_per_document():
+    found = claims("Turkey said Syria lied. Iran said Iraq lied.")
+    assert [c.id for c in found] == ["t:c1", "t:c2"]

