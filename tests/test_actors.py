@@ -144,3 +144,56 @@ def test_provisional_actors_are_merged_by_name_across_documents(resolve):
 def test_ambiguous_surname_resolves_by_who_held_office_that_year(resolve):
     assert actor_of(resolve("Bush visited the troops.", 2008), "Bush") != \
         actor_of(resolve("Bush visited the troops.", 1991), "Bush")
+
+
+def test_possessive_body_of_a_state(resolve):
+    r = resolve("Iraq's cabinet approved the budget.")
+    m = mention(r, "Iraq's cabinet")
+    assert (m.actor, m.sector) == ("iraq", "GOV")
+
+
+def test_government_of_a_state(resolve):
+    r = resolve("The government of Lebanon resigned on Monday.")
+    m = mention(r, "government of Lebanon")
+    assert (m.actor, m.sector) == ("lebanon", "GOV")
+
+
+def test_definite_description_refers_to_the_organisation_in_focus(resolve):
+    r = resolve("The Kurdistan Workers' Party (PKK) attacked a convoy. Ankara condemned the "
+                "attack. The group said it acted in self-defence.")
+    assert actor_of(r, "group") == actor_of(r, "Kurdistan Workers' Party")
+
+
+def test_misspelt_known_name_is_still_recognised(resolve):
+    r = resolve("Hundreds of Sadrrists marched in Najaf.")
+    assert actor_of(r, "Sadrrists") == actor_of(resolve("Sadrists marched."), "Sadrists")
+
+
+def test_unqualified_state_bodies_belong_to_the_country_the_story_is_set_in(kb):
+    from rashomon.places import extract_places
+
+    doc = load_nlp()("Protests spread from Basra to Nasiriyah and Amarah. The government "
+                     "sent troops to Basra, and the interior ministry imposed a curfew.")
+    places = extract_places(doc, "t")
+    r = resolve_actors(doc, "t", kb, 2019, places=places)
+    assert actor_of(r, "government") == "iraq"
+    assert kb.actors[actor_of(r, "troops")].name == "Iraqi Army"
+
+
+def test_unqualified_bodies_stay_unresolved_when_no_country_dominates(kb):
+    from rashomon.places import extract_places
+
+    doc = load_nlp()("Talks in Paris, Berlin, Tehran and Riyadh failed. The government "
+                     "blamed the delay on others.")
+    r = resolve_actors(doc, "t", kb, 2019, places=extract_places(doc, "t"))
+    assert actor_of(r, "government") is None
+
+
+def test_a_place_the_tagger_took_for_a_name_is_no_actor(kb):
+    from rashomon.places import Gazetteer, extract_places
+
+    gazetteer = Gazetteer.load()
+    doc = load_nlp()("Turkish jets struck positions near Makhmour and Sinjar.")
+    r = resolve_actors(doc, "t", kb, 2022, places=extract_places(doc, "t"),
+                       is_place_name=lambda name: bool(gazetteer.lookup(name)))
+    assert all(not m.actor.startswith("p:") for m in r.mentions)

@@ -310,3 +310,10 @@ def test_render_blocks_from_a_results_file(tmp_path: Path, monkeypatch: pytest.M
     (tmp_path / "cameo_quad.json").write_text(json.dumps(result))
     block = bench_run.render_block("cameo_quad")
     assert "100.0%" in block and "`x`" in block
+
+
+def test_summary_says_not_yet_run_without_results(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(bench_run, "RESULTS_DIR", tmp_path)
+    summary = bench_run.render_summary()
+    assert summary.count("not yet run") == len(bench_run.HEADLINES)

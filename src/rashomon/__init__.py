@@ -1,7 +1,7 @@
 """Rashomon: many disagreeing articles about one conflict, one auditable picture.
 
 The pipeline, one module or package per stage:
-ingest -> clean -> parse -> actors -> places / dates -> events / claims -> relations
+ingest -> clean -> parse -> places / dates -> actors -> events / claims -> relations
 -> store -> export / report.
 
 For a notebook::

@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 
 Stage = Callable[["StageContext"], None]
 
-DEFAULT_STAGES = ("actors", "places", "dates", "events", "claims")
+# Places come first: the actor resolver needs to know which names are places and which
+# country a story is set in.
+DEFAULT_STAGES = ("places", "dates", "actors", "events", "claims")
 
 _stages: dict[str, Stage] = {}
 

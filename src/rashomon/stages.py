@@ -9,7 +9,10 @@ from .registry import stage
 
 @stage("actors")
 def actors_stage(ctx: StageContext) -> None:
-    ctx.resolution = resolve_actors(ctx.doc, ctx.document.id, ctx.resources.kb, ctx.year)
+    gazetteer = ctx.resources.gazetteer
+    ctx.resolution = resolve_actors(ctx.doc, ctx.document.id, ctx.resources.kb, ctx.year,
+                                    places=ctx.result.places,
+                                    is_place_name=lambda name: bool(gazetteer.lookup(name)))
     ctx.result.mentions = ctx.resolution.mentions
 
 

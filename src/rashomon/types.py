@@ -1,7 +1,7 @@
 """The data types that flow between pipeline stages.
 
-ingest -> RawRecord -> clean -> Document -> parse -> actors (Actor, Mention)
--> places / dates (Place, DateMention) -> events / claims (Event, Claim)
+ingest -> RawRecord -> clean -> Document -> parse -> places / dates (Place, DateMention)
+-> actors (Actor, Mention) -> events / claims (Event, Claim)
 -> relations (Relation) -> store / export.
 
 Every offset (start, end) is a character offset into the owning Document's

@@ -17,6 +17,10 @@ from ..datafiles import DATA, DataFileError, load_yaml
 from ..types import Actor
 from .normalize import SKIP_TOKENS, is_acronym, token_key
 
+# Typo tolerance (one letter added, dropped or changed) only for single-word names this
+# long: shorter names are one letter away from too many other words. Chosen, not calibrated.
+MIN_FUZZY_LENGTH = 7
+
 VALID_KINDS = {"person", "organization", "state", "group", "media", "other"}
 
 
@@ -45,6 +49,8 @@ class KnowledgeBase:
     generic_groups: dict[str, dict[str, Any]]  # noun -> {name, sector}
     rules: dict[str, Any]
     forces: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (state, sector)
+    states: dict[str, str] = field(default_factory=dict)  # ISO alpha-2 -> state actor id
+    near_names: dict[str, set[str]] = field(default_factory=dict)  # see near_miss()
     max_key_len: int = 1
     tokenize: Callable[[str], list[str]] = field(default=lambda s: s.split(), repr=False)
 
@@ -55,22 +61,29 @@ class KnowledgeBase:
     def lookup(self, name: str) -> list[IndexEntry]:
         return self.index.get(self.key(name), [])
 
-    def force_of(self, state_id: str, sector: str, noun: str) -> str | None:
+    def force_of(self, state_id: str, sector: str) -> str | None:
         """The KB body of a state for a sector ("Iraqi troops" -> the Iraqi Army), if one.
 
-        Several bodies of one sector: the one whose name holds the group noun, else none.
+        Several bodies of one sector: the one whose name holds the sector's default word
+        ("army", "police"), else none.
         """
         default_words = self.rules.get("default_force_words") or {}
         if sector not in default_words:
             return None  # other sectors ("Israeli intelligence") stay the state's, CAMEO style
         ids = self.forces.get((state_id, sector), [])
         if len(ids) > 1:
-            default_word = default_words[sector]
-            for word in (noun.lower(), default_word):
-                named = [i for i in ids if word and word in self.actors[i].name.lower()]
-                if len(named) == 1:
-                    return named[0]
+            named = [i for i in ids if default_words[sector] in self.actors[i].name.lower()]
+            return named[0] if len(named) == 1 else None
         return ids[0] if len(ids) == 1 else None
+
+    def near_miss(self, word: str) -> str | None:
+        """The one KB actor a long single-word name is one typo away from ("Sadarists")."""
+        if len(word) < MIN_FUZZY_LENGTH:
+            return None
+        hits: set[str] = set()
+        for variant in (word, *_deletions(word)):
+            hits |= self.near_names.get(variant, set())
+        return next(iter(hits)) if len(hits) == 1 else None
 
     def held_role(self, actor_id: str, year: int | None) -> list[dict[str, Any]]:
         """The roles an actor held in a year (all roles when the year is unknown)."""
@@ -135,11 +148,19 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
     for path in [DATA / "gazetteer.yaml"]:
         _index_place_names(kb, path)
     for actor in actors.values():
+        if actor.kind == "state" and actor.country:
+            kb.states[actor.country] = actor.id
         for aff in actor.affiliations:
             # A state's government is the state itself (CAMEO GOV): only its forces and
             # agencies stand apart.
             if aff.get("relation") == "part_of" and actor.sector not in (None, "GOV"):
                 kb.forces.setdefault((aff.get("actor"), actor.sector), []).append(actor.id)
+    for key, entries in kb.index.items():
+        if len(key) == 1 and len(key[0]) >= MIN_FUZZY_LENGTH:
+            for entry in entries:
+                if entry.actor and entry.rule in ("alias", "demonym"):
+                    for variant in (key[0], *_deletions(key[0])):
+                        kb.near_names.setdefault(variant, set()).add(entry.actor)
     kb.max_key_len = max((len(k) for k in kb.index), default=1)
     return kb
 
@@ -196,3 +217,8 @@ def _index_place_names(kb: KnowledgeBase, path: Path) -> None:
         for name in [entry.get("name"), *(entry.get("aliases") or [])]:
             if name and len(kb.key(name)) > 1 and kb.key(name) not in kb.index:
                 _add(kb, name, IndexEntry("", "place", None, "title"))
+
+
+def _deletions(word: str) -> set[str]:
+    """The word with one letter dropped: two words share one when they are a typo apart."""
+    return {word[:i] + word[i + 1:] for i in range(len(word))}

@@ -9,8 +9,11 @@ The rules run in order, each seeing what the earlier ones found:
 2. named entities the KB lacks: surnames of persons named earlier, KB surnames whose
    role years fit the document, else provisional actors merged by normalised name;
 3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)");
-4. "X's followers" -> the organisation X leads;
+4. "X's followers" -> the organisation X leads; "the government of X" -> X, sector GOV;
 5. role references ("the Iranian ambassador", "the cleric") -> a named actor in context;
+   definite descriptions ("the group") -> the organisation named just before;
+   unqualified state bodies ("the government", "security troops") -> the state the story
+   is set in, when its places make that clear;
 6. generic groups ("protesters", "Shiite militiamen");
 7. subject pronouns ("he said", "they said") -> the most recent compatible actor.
 """
@@ -18,12 +21,12 @@ The rules run in order, each seeing what the earlier ones found:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from ..types import Actor, Mention
+from ..types import Actor, Mention, Place
 from .kb import IndexEntry, KnowledgeBase
 from .normalize import SKIP_TOKENS, is_acronym, slug, token_key
 
@@ -50,14 +53,21 @@ class Resolution:
 
 
 def resolve_actors(
-    doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None = None
+    doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None = None,
+    places: Sequence[Place] = (), is_place_name: Callable[[str], bool] | None = None,
 ) -> Resolution:
-    """All actor mentions in ``doc``, each resolved to a KB or provisional actor."""
-    return _Resolver(doc, document_id, kb, year).run()
+    """All actor mentions in ``doc``, each resolved to a KB or provisional actor.
+
+    ``places`` (from the places stage) keeps place names from becoming provisional actors
+    and tells which country the story is set in; ``is_place_name`` (a gazetteer lookup)
+    catches the town names the tagger labels as organisations.
+    """
+    return _Resolver(doc, document_id, kb, year, places, is_place_name).run()
 
 
 class _Resolver:
-    def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None) -> None:
+    def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None,
+                 places: Sequence[Place], is_place_name: Callable[[str], bool] | None) -> None:
         self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
         self.text = doc.text  # Doc.text rebuilds the string on every access
         self.result = Resolution()
@@ -69,15 +79,24 @@ class _Resolver:
                 self.sent_of[tok.i] = i
         self.local_aliases: dict[tuple[str, ...], str] = {}  # acronyms defined in this text
         self.token_ending_at = {t.idx + len(t.text): t for t in doc}
+        self.token_starting_at = {t.idx: t for t in doc}
         self.entity_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+        self.place_tokens = {t.i for p in places for t in doc.char_span(
+            p.start, p.end, alignment_mode="expand") or ()}
+        self.home_state = _home_state(places, kb)
+        self.is_place_name = is_place_name or (lambda name: False)
         self.group_antecedents: dict[str, str] = {}  # group noun -> actor it was apposed to
 
     def run(self) -> Resolution:
         self._match_kb_names()
         self._resolve_entities()
+        self._resolve_misspelt_names()
         self._resolve_defined_acronyms()
         self._resolve_followers()
+        self._resolve_bodies_of_states()
         self._resolve_roles()
+        self._resolve_definite_organisations()
+        self._resolve_unqualified_bodies()
         self._resolve_generic_groups()
         self._resolve_pronouns()
         self.result.mentions.sort(key=lambda m: (m.start, -m.end))
@@ -177,7 +196,7 @@ class _Resolver:
         if actor.kind == "state":
             tail, group_sector = self._group_noun_tail(last)
             if group_sector:
-                force = self.kb.force_of(actor.id, group_sector, tail.lemma_)
+                force = self.kb.force_of(actor.id, group_sector)
                 if force is not None:
                     actor = self._kb_actor(force)
                 last, sector = tail, group_sector
@@ -205,11 +224,14 @@ class _Resolver:
         """Extend a state mention over following group nouns: "Iraqi army troops"."""
         sectors = []
         i = last.i + 1
+        # "Iraq's cabinet": a possessive between state and body
+        if i + 1 < len(self.doc) and self.doc[i].lower_ in _POSSESSIVE and \
+                self._group_sector(self.doc[i + 1]):
+            i += 1
         while i < len(self.doc):
             tok = self.doc[i]
-            nouns = self.kb.group_nouns
-            sector = nouns.get(tok.lower_) or nouns.get(tok.lemma_.lower())
-            if not sector or tok.pos_ not in ("NOUN", "PROPN"):
+            sector = self._group_sector(tok)
+            if not sector:
                 break
             sectors.append(sector)
             last = tok
@@ -220,6 +242,12 @@ class _Resolver:
             if preferred in sectors:
                 return last, preferred
         return last, sectors[0]
+
+    def _group_sector(self, tok: Token) -> str | None:
+        if tok.pos_ not in ("NOUN", "PROPN"):
+            return None
+        nouns = self.kb.group_nouns
+        return nouns.get(tok.lower_) or nouns.get(tok.lemma_.lower())
 
     # -- 2. named entities the KB lacks ------------------------------------------
 
@@ -232,8 +260,9 @@ class _Resolver:
             if span is None or span.text.lower() in skip:
                 continue
             inner = {self.covered[i] for i in range(span.start, span.end) if i in self.covered}
-            if any(i in self.blocked for i in range(span.start, span.end)):
-                continue
+            if any(i in self.blocked or (i in self.place_tokens and i not in self.covered)
+                   for i in range(span.start, span.end)):
+                continue  # a place the tagger took for a person or organisation
             if inner:
                 whole = all(i in self.covered for i in range(span.start, span.end)
                             if token_key(self.doc[i].text) not in SKIP_TOKENS)
@@ -242,6 +271,16 @@ class _Resolver:
                     continue
                 self._drop(inner)
             self._resolve_entity(span, ent.label_)
+
+    def _resolve_misspelt_names(self) -> None:
+        """Capitalised words outside entities one typo from a KB name ("Sadrrists")."""
+        for tok in self.doc:
+            if tok.i in self.covered or tok.i in self.blocked or tok.ent_type_ \
+                    or not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN"):
+                continue
+            near = self.kb.near_miss(token_key(tok.text))
+            if near is not None:
+                self._add(tok, tok, self._kb_actor(near), "alias")
 
     def _strip(self, ent: Span) -> Span | None:
         """The entity without leading titles, determiners and a trailing possessive."""
@@ -283,6 +322,13 @@ class _Resolver:
                 actor = self.result.actors.get(actor_id) or self._kb_actor(actor_id)
                 self._add(span[0], span[-1], actor, "surname")
                 return
+        if len(words) == 1 and words[0].text[:1].isupper():
+            near = self.kb.near_miss(token_key(words[0].text))
+            if near is not None:  # a misspelt known name ("Sadarists")
+                self._add(span[0], span[-1], self._kb_actor(near), "alias")
+                return
+        if label == "ORG" and self.is_place_name(span.text):
+            return  # "Sinjar" tagged as an organisation
         if label == "NORP":
             if span[-1].tag_ not in ("NNPS", "NNS"):
                 return  # an adjective ("Shiite"), not a group
@@ -389,6 +435,20 @@ class _Resolver:
             if org:
                 self._add(noun, noun, self._kb_actor(org), "follower")
 
+    def _resolve_bodies_of_states(self) -> None:
+        """"the government of Iraq" is Iraq (GOV), like "the Iraqi government"."""
+        for m in list(self.result.mentions):
+            actor = self.result.actors[m.actor]
+            first = self.token_starting_at.get(m.start)
+            if actor.kind != "state" or first is None or first.i < 2:
+                continue
+            of, body = self.doc[first.i - 1], self.doc[first.i - 2]
+            sector = self._group_sector(body)
+            if of.lower_ != "of" or not sector or body.i in self.covered:
+                continue
+            self._drop([m])
+            self._add(body, self.token_ending_at[m.end], actor, m.rule, sector)
+
     def _led_organisation(self, actor: Actor) -> str | None:
         for role in self.kb.held_role(actor.id, self.year) if actor.id in self.kb.actors else []:
             if role.get("of") in self.kb.actors and self.kb.actors[role["of"]].kind != "state":
@@ -448,6 +508,54 @@ class _Resolver:
 
     def _kb_or_local(self, actor_id: str) -> Actor:
         return self.result.actors.get(actor_id) or self._kb_actor(actor_id)
+
+    def _resolve_definite_organisations(self) -> None:
+        """"the group", "the organisation" -> the organisation named shortly before."""
+        nouns = set(self.kb.rules.get("definite_org_nouns") or [])
+        window = int(self.kb.rules.get("definite_window_sentences", 3))
+        for tok in self.doc:
+            if tok.lower_ not in nouns or tok.i in self.covered or tok.tag_ != "NN":
+                continue
+            if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+                continue
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                continue  # "the militia of X" is defined by what follows, not what came before
+            sent = self.sent_of[tok.i]
+            earlier = [m for m in self.result.mentions if m.start < tok.idx]
+            salience = Counter(m.actor for m in earlier)
+            candidates = [m for m in earlier
+                          if m.sentence is not None and sent - m.sentence <= window
+                          and self.result.actors[m.actor].kind in ("organization", "group")
+                          and not m.actor.startswith("g:")]
+            if candidates:
+                # the organisation the text is about: most mentioned so far, then most recent
+                best = max(candidates, key=lambda m: (salience[m.actor], m.start))
+                self._add(tok, tok, self.result.actors[best.actor], "coreference", best.sector)
+
+    def _resolve_unqualified_bodies(self) -> None:
+        """"the government", "security troops", "the interior ministry" with no country
+        named: the state the story is set in, by the convention of news writing."""
+        if self.home_state is None:
+            return
+        state = self._kb_actor(self.home_state)
+        nouns = set(self.kb.rules.get("unqualified_body_nouns") or [])
+        for tok in self.doc:
+            sector = self._group_sector(tok)
+            if tok.lower_ not in nouns or not sector or tok.i in self.covered \
+                    or tok.dep_ == "compound":
+                continue
+            if any(c.dep_ in ("poss", "nmod") or c.ent_type_ or c.pos_ == "PROPN"
+                   or c.i in self.covered for c in tok.children if c.i < tok.i):
+                continue  # "his government", "Kurdish forces": someone else's body
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                continue  # "the army of X" is X's, resolved elsewhere
+            first = tok
+            while first.i > 0 and self.doc[first.i - 1].dep_ == "compound" \
+                    and self._group_sector(self.doc[first.i - 1]) is not None:
+                first = self.doc[first.i - 1]
+            force = self.kb.force_of(state.id, sector)
+            actor = self._kb_actor(force) if force else state
+            self._add(first, tok, actor, "context", sector)
 
     # -- 6. generic groups --------------------------------------------------------
 
@@ -540,6 +648,22 @@ class _Resolver:
 
 
 _POSSESSIVE = ("'s", "’s")
+
+# A story is set in a country when at least this share of its located place mentions
+# lie there. Chosen, not calibrated: a majority, so that a story about two countries
+# leaves "the government" unresolved rather than guessed.
+HOME_SHARE = 0.5
+
+
+def _home_state(places: Sequence[Place], kb: KnowledgeBase) -> str | None:
+    """The KB state most of the document's places lie in, if one clearly dominates."""
+    countries = Counter(p.country for p in places if p.country)
+    if not countries:
+        return None
+    country, n = countries.most_common(1)[0]
+    if n < HOME_SHARE * sum(countries.values()):
+        return None
+    return kb.states.get(country)
 
 _NAMING_VERBS = {"call", "name", "know", "dub"}
 
