@@ -195,5 +195,16 @@ def test_a_place_the_tagger_took_for_a_name_is_no_actor(kb):
     gazetteer = Gazetteer.load()
     doc = load_nlp()("Turkish jets struck positions near Makhmour and Sinjar.")
     r = resolve_actors(doc, "t", kb, 2022, places=extract_places(doc, "t"),
-                       is_place_name=lambda name: bool(gazetteer.lookup(name)))
+                       gazetteer=gazetteer)
     assert all(not m.actor.startswith("p:") for m in r.mentions)
+
+
+def test_a_major_city_tagged_as_a_person_is_no_actor(kb):
+    from spacy.tokens import Span
+
+    from rashomon.places import Gazetteer
+
+    doc = load_nlp()("Missiles struck Erbil overnight.")
+    doc.ents = [Span(doc, 2, 3, label="PERSON")]  # the tagger's mistake, made certain
+    r = resolve_actors(doc, "t", kb, 2020, gazetteer=Gazetteer.load())
+    assert actor_of(r, "Erbil") is None

@@ -22,6 +22,7 @@ from .analyze import analyze_inputs
 from .export import FORMATS, ExportError, export
 from .parse import ModelError
 from .pipeline import Config
+from .query import query_claims, query_events
 from .store import Store, StoreError
 
 app = typer.Typer(help="Rashomon: many disagreeing articles about one conflict, one auditable "
@@ -234,6 +235,90 @@ def actors(db: DbOption = DB_DEFAULT,
         table.add_row(actor_id, a.name, a.kind, a.country or "", a.sector or "", str(n),
                       str(n_docs), "yes" if a.provisional else "")
     out.print(table)
+
+
+@app.command()
+def events(
+    db: DbOption = DB_DEFAULT,
+    actor: Annotated[str | None, typer.Option(help="Actor id or name (source or target).")]
+    = None,
+    type_: Annotated[str | None, typer.Option("--type", help="PLOVER type, e.g. ASSAULT.")]
+    = None,
+    period: Annotated[str | None, typer.Option(help="YYYY or YYYY-MM.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 200,
+) -> None:
+    """Who did what to whom, when and where, with filters."""
+    with open_store(db) as store:
+        found = query_events(store, actor=actor, type_=type_, period=period, outlet=outlet)
+        names = {a.id: a.name for a in store.actors()}
+    table = Table("id", "date", "type", "source", "target", "quad", "modality", "place",
+                  "trigger")
+    for e in found[:limit]:
+        modality = e.modality + (", negated" if e.negated else "")
+        table.add_row(e.id, e.date or "", e.type, names.get(e.source or "", ""),
+                      names.get(e.target or "", ""), e.quad, modality,
+                      (e.place or {}).get("name") or "", e.trigger or "")
+    out.print(table)
+    out.print(f"{len(found)} event(s)")
+
+
+@app.command()
+def claims(
+    db: DbOption = DB_DEFAULT,
+    actor: Annotated[str | None, typer.Option(help="Speaker or an actor the claim is about.")]
+    = None,
+    cue_type: Annotated[str | None, typer.Option(help="assert, accuse, deny, ...")] = None,
+    period: Annotated[str | None, typer.Option(help="YYYY or YYYY-MM of the document.")]
+    = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name.")] = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 200,
+) -> None:
+    """Who says what, through whom, with filters."""
+    with open_store(db) as store:
+        found = query_claims(store, actor=actor, cue_type=cue_type, period=period,
+                             outlet=outlet)
+        names = {a.id: a.name for a in store.actors()}
+    table = Table("id", "speaker", "cue", "type", "via", "content")
+    for c in found[:limit]:
+        via = " > ".join(names.get(a, a) for a in c.reported_by)
+        table.add_row(c.id, names.get(c.speaker or "", c.speaker_text or ""), c.cue,
+                      c.cue_type or "", via, c.content[:120])
+    out.print(table)
+    out.print(f"{len(found)} claim(s)")
+
+
+@app.command()
+def relations(
+    db: DbOption = DB_DEFAULT,
+    period: Annotated[str | None, typer.Option(help="YYYY.")] = None,
+    rollup: Annotated[bool, typer.Option(
+        help="Relations rolled up the KB's affiliations (militia -> movement -> state).")]
+    = False,
+) -> None:
+    """Signed actor relations per year, the camps they form and the ties that break them."""
+    from .alignments import align, changes, describe_change
+    from .relations import build_relations
+
+    with open_store(db) as store:
+        actors_ = store.actors()
+        rels = store.relations() if not rollup else build_relations(
+            store.events(), store.claims(), store.documents(), actors_, rollup=True)
+    names = {a.id: a.name for a in actors_}
+    rels = [r for r in rels if period is None or r.period == period]
+    table = Table("period", "a", "b", "score", "events", "claims", "outlets")
+    for r in sorted(rels, key=lambda r: (r.period, -abs(r.score))):
+        table.add_row(r.period, names.get(r.a, r.a), names.get(r.b, r.b), f"{r.score:+.2f}",
+                      str(len(r.events)), str(len(r.claims)), ", ".join(r.outlets))
+    out.print(table)
+    for alignment in align(rels, actors_):
+        camps = " | ".join(", ".join(names.get(a, a) for a in camp) for camp in alignment.camps)
+        out.print(f"[bold]{alignment.period}[/bold] camps ({alignment.method}, frustration "
+                  f"{alignment.frustration:g}): {escape(camps)}")
+        for tie in alignment.frustrated:
+            out.print(f"  {escape(tie.explanation)}")
+    for change in changes(rels):
+        out.print(escape(describe_change(change, names)))
 
 
 def main() -> None:

@@ -9,10 +9,8 @@ from .registry import stage
 
 @stage("actors")
 def actors_stage(ctx: StageContext) -> None:
-    gazetteer = ctx.resources.gazetteer
     ctx.resolution = resolve_actors(ctx.doc, ctx.document.id, ctx.resources.kb, ctx.year,
-                                    places=ctx.result.places,
-                                    is_place_name=lambda name: bool(gazetteer.lookup(name)))
+                                    places=ctx.result.places, gazetteer=ctx.resources.gazetteer)
     ctx.result.mentions = ctx.resolution.mentions
 
 

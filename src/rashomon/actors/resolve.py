@@ -21,11 +21,12 @@ The rules run in order, each seeing what the earlier ones found:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from ..places import Gazetteer
 from ..types import Actor, Mention, Place
 from .kb import IndexEntry, KnowledgeBase
 from .normalize import SKIP_TOKENS, is_acronym, slug, token_key
@@ -54,20 +55,20 @@ class Resolution:
 
 def resolve_actors(
     doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None = None,
-    places: Sequence[Place] = (), is_place_name: Callable[[str], bool] | None = None,
+    places: Sequence[Place] = (), gazetteer: Gazetteer | None = None,
 ) -> Resolution:
     """All actor mentions in ``doc``, each resolved to a KB or provisional actor.
 
     ``places`` (from the places stage) keeps place names from becoming provisional actors
-    and tells which country the story is set in; ``is_place_name`` (a gazetteer lookup)
-    catches the town names the tagger labels as organisations.
+    and tells which country the story is set in; the ``gazetteer`` catches the town names
+    the tagger labels as organisations or persons.
     """
-    return _Resolver(doc, document_id, kb, year, places, is_place_name).run()
+    return _Resolver(doc, document_id, kb, year, places, gazetteer).run()
 
 
 class _Resolver:
     def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None,
-                 places: Sequence[Place], is_place_name: Callable[[str], bool] | None) -> None:
+                 places: Sequence[Place], gazetteer: Gazetteer | None) -> None:
         self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
         self.text = doc.text  # Doc.text rebuilds the string on every access
         self.result = Resolution()
@@ -84,7 +85,7 @@ class _Resolver:
         self.place_tokens = {t.i for p in places for t in doc.char_span(
             p.start, p.end, alignment_mode="expand") or ()}
         self.home_state = _home_state(places, kb)
-        self.is_place_name = is_place_name or (lambda name: False)
+        self.gazetteer = gazetteer
         self.group_antecedents: dict[str, str] = {}  # group noun -> actor it was apposed to
 
     def run(self) -> Resolution:
@@ -327,8 +328,8 @@ class _Resolver:
             if near is not None:  # a misspelt known name ("Sadarists")
                 self._add(span[0], span[-1], self._kb_actor(near), "alias")
                 return
-        if label == "ORG" and self.is_place_name(span.text):
-            return  # "Sinjar" tagged as an organisation
+        if self._mistagged_place(span.text, label, len(words)):
+            return  # "Sinjar" tagged as an organisation, "Erbil" as a person
         if label == "NORP":
             if span[-1].tag_ not in ("NNPS", "NNS"):
                 return  # an adjective ("Shiite"), not a group
@@ -338,6 +339,17 @@ class _Resolver:
         if label == "PERSON" and len(words) == 1 and not words[0].text[:1].isupper():
             return
         self._add(span[0], span[-1], self._provisional(span.text, kind), "provisional")
+
+    def _mistagged_place(self, name: str, label: str, n_words: int) -> bool:
+        if self.gazetteer is None or label == "NORP":
+            return False
+        candidates = self.gazetteer.lookup(name)
+        if label == "ORG":
+            return bool(candidates)
+        # A one-word "person" is a place only when it is a well-known one: many surnames
+        # are also the names of small towns.
+        return n_words == 1 and any(c.curated or c.population >= MAJOR_PLACE_POPULATION
+                                    for c in candidates)
 
     def _surname_actor(self, surname: str, kb_too: bool = True) -> str | None:
         """A person named earlier in this text (by surname, or by a first name as with
@@ -648,6 +660,10 @@ class _Resolver:
 
 
 _POSSESSIVE = ("'s", "’s")
+
+# Population above which a one-word name tagged PERSON is taken for the city it names.
+# Chosen, not calibrated: cities this large are rarely also surnames in the news.
+MAJOR_PLACE_POPULATION = 100_000
 
 # A story is set in a country when at least this share of its located place mentions
 # lie there. Chosen, not calibrated: a majority, so that a story about two countries
