@@ -21,3 +21,14 @@ def shared_dir() -> Path:
     if not (SHARED / "corpus" / "corpus.jsonl").exists():
         pytest.skip(f"{SHARED} is absent: shared-corpus checks skipped")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    from browser import find_or_install_chromium
+
+    path = find_or_install_chromium()
+    if path is None:
+        pytest.skip("chromium is not installed and cannot be installed without root: "
+                    "run `apt-get install -y chromium` to enable the browser tests")
+    return path

@@ -312,3 +312,22 @@ def test_reference_corpus_matches_gold_cleaning_expectations():
         if gold.get("author"):
             assert norm(cleaned.author) == norm(gold["author"]), raw.id
         assert len(cleaned.comments) == len(gold.get("comments", [])), raw.id
+
+
+def test_headline_directly_above_its_byline_is_the_title():
+    raw = RawRecord(id="x", source="x.txt", format="txt",
+                    text="Quiet Returns to the Port City\nBy Lina Haddad\nMarch 3, 2021\n\n"
+                         "The port reopened on Tuesday after a week of strikes.\n")
+    doc = clean_record(raw, load_patterns())
+    assert doc.title == "Quiet Returns to the Port City"
+    assert doc.author == "Lina Haddad" and doc.published == "2021-03-03"
+    assert doc.text.startswith("The port reopened")
+
+
+def test_headline_ending_in_a_period_above_a_byline_is_still_the_title():
+    raw = RawRecord(id="x", source="x.txt", format="txt",
+                    text="The Port Reopened. Now Pay the Workers.\nBy Lina Haddad\n\n"
+                         "The port reopened on Tuesday after a week of strikes.\n")
+    doc = clean_record(raw, load_patterns())
+    assert doc.title == "The Port Reopened. Now Pay the Workers."
+    assert doc.author == "Lina Haddad"

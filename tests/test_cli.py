@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -155,3 +156,45 @@ def test_interrupted_run_resumes_to_the_same_store(tmp_path, examples_dir):
     code, output = run("analyze", str(corpus), "--db", str(killed_db), "--quiet")
     assert code == 0, output
     assert store_snapshot(killed_db) == store_snapshot(clean_db)
+
+
+def test_events_claims_and_relations_commands_filter_what_is_stored(analysed_examples):
+    code, output = run("events", "--db", str(analysed_examples), "--actor", "Iran")
+    assert code == 0 and "event(s)" in output
+    code, all_output = run("events", "--db", str(analysed_examples), "--period", "1900")
+    assert code == 0 and "0 event(s)" in all_output
+    code, output = run("claims", "--db", str(analysed_examples))
+    assert code == 0 and "claim(s)" in output and not output.startswith("0 claim")
+    code, output = run("relations", "--db", str(analysed_examples))
+    assert code == 0 and "camps" in output
+
+
+@pytest.mark.parametrize("fmt", ["relations-csv", "graphml", "gexf", "gdelt-tsv"])
+def test_graph_exports_of_the_examples(analysed_examples, tmp_path, fmt):
+    out = tmp_path / f"graph.{fmt}"
+    code, output = run("export", "--db", str(analysed_examples), "-f", fmt, "-o", str(out))
+    assert code == 0, output
+    assert out.stat().st_size > 200
+
+
+def test_report_of_the_examples_opens_in_chromium(analysed_examples, tmp_path, chromium):
+    """The report a user gets from the bundled corpus: every view renders, nothing external."""
+    from browser import console_lines, run_chromium
+
+    from rashomon.report.views import VIEWS
+
+    report = tmp_path / "report.html"
+    code, output = run("report", "--db", str(analysed_examples), "--output", str(report))
+    assert code == 0, output
+    html = report.read_text()
+    assert not re.search(r'(?:src|href)\s*=\s*["\']?\s*(?:https?:)?//', html, re.I)
+    shots = Path(__file__).parent / "screenshots" / "examples"
+    shots.mkdir(parents=True, exist_ok=True)
+    for view, _title in VIEWS:
+        shot = shots / f"{view}.png"
+        shot.unlink(missing_ok=True)
+        result = run_chromium(chromium, f"{report.as_uri()}#{view}", tmp_path,
+                              f"--screenshot={shot}")
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert console_lines(result.stderr) == []
+        assert shot.exists() and shot.stat().st_size > 10_000

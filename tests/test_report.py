@@ -8,14 +8,12 @@ view are written to tests/screenshots/ (git-ignored).
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
-import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from browser import console_lines, run_chromium
 from test_relations import XSS, synthetic_analysis
 
 from rashomon.report import write_report
@@ -174,37 +172,6 @@ def test_empty_figures_and_empty_analysis(tmp_path):
 
 
 # --- browser -----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def chromium() -> str:
-    path = shutil.which("chromium")
-    if path is None and os.geteuid() == 0:
-        subprocess.run(["apt-get", "install", "-y", "chromium"], check=False,
-                       capture_output=True, env={**os.environ,
-                                                 "DEBIAN_FRONTEND": "noninteractive"})
-        path = shutil.which("chromium")
-    if path is None:
-        pytest.skip("chromium is not installed and cannot be installed without root: "
-                    "run `apt-get install -y chromium` to enable the browser tests")
-    return path
-
-
-def run_chromium(
-    chromium: str, url: str, tmp_path: Path, *args: str
-) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [chromium, "--headless", "--no-sandbox", "--disable-gpu",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync",
-         "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}", "--enable-logging=stderr",
-         "--v=0", "--window-size=1400,1000", *args, url],
-        capture_output=True, text=True, timeout=120, check=False,
-    )
-
-
-def console_lines(stderr: str) -> list[str]:
-    """Console messages (errors, uncaught exceptions) Chromium logs to stderr."""
-    return [line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
 
 
 def test_console_check_catches_errors(chromium, tmp_path):

@@ -55,8 +55,9 @@ def open_store(db: Path, read_only: bool = True) -> Store:
 def analyze(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders, URLs or files of URLs.")],
     db: DbOption = DB_DEFAULT,
-    processes: Annotated[int, typer.Option("--processes", "-j", min=1,
-                                           help="Parallel parsing processes.")] = 1,
+    processes: Annotated[int, typer.Option(
+        "--processes", "-j", min=0,
+        help="Parallel processes; 0 = both cores when the input is large.")] = 0,
     actors: Annotated[list[Path] | None, typer.Option(
         "--actors", help="Your own actor knowledge-base YAML file (repeatable).")] = None,
     gazetteer: Annotated[list[Path] | None, typer.Option(

@@ -8,6 +8,8 @@ is analysed in parallel processes with ``Config.n_process > 1``.
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import os
 import time
 from collections.abc import Iterable, Iterator
@@ -24,6 +26,12 @@ from .actors import KnowledgeBase, Resolution, load_kb
 from .parse import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, parse_texts
 from .types import Actor, Document, DocumentAnalysis
 
+# With n_process=0, inputs of at least this many documents are parsed in several processes:
+# below it, starting the workers (each loads the model, ~2 s) costs more than it saves.
+# Chosen from bench/speed.py's 100-article run, where 2 processes did not yet pay off.
+AUTO_PROCESS_MIN = 200
+MAX_AUTO_PROCESSES = 2  # the parser is memory-bound; more workers than 2 gained nothing
+
 
 @dataclass
 class Config:
@@ -32,7 +40,7 @@ class Config:
     stages: list[str] = field(default_factory=lambda: list(registry.DEFAULT_STAGES))
     model: str = DEFAULT_MODEL
     batch_size: int = DEFAULT_BATCH_SIZE
-    n_process: int = 1
+    n_process: int = 1  # 0: both cores for large inputs, one for small (see AUTO_PROCESS_MIN)
     actor_files: list[str] = field(default_factory=list)
     gazetteer_files: list[str] = field(default_factory=list)
 
@@ -96,6 +104,11 @@ def analyse_documents(documents: Iterable[Document],
                       config: Config | None = None) -> Iterator[AnalysedDocument]:
     """Analyse documents in order, in ``config.n_process`` processes, streaming results."""
     config = config or Config()
+    if config.n_process == 0:
+        documents = list(documents)
+        workers = min(os.cpu_count() or 1, MAX_AUTO_PROCESSES)
+        n = workers if len(documents) >= AUTO_PROCESS_MIN else 1
+        config = dataclasses.replace(config, n_process=n)
     if config.n_process <= 1:
         yield from _analyse_serial(documents, config)
         return
@@ -121,18 +134,23 @@ def analyse_documents(documents: Iterable[Document],
 
 def _analyse_serial(documents: Iterable[Document], config: Config) -> Iterator[AnalysedDocument]:
     resources = Resources(config)
-    docs_a, docs_b = _tee(documents)
-    texts = (d.text for d in docs_a)
-    for document, doc in zip(docs_b, parse_texts(texts, config.model, config.batch_size),
-                             strict=False):
-        yield analyse_parsed(document, doc, resources, config.stages)
+    docs_a, docs_b = itertools.tee(documents)
+    parsed = _timed(parse_texts((d.text for d in docs_a), config.model, config.batch_size))
+    for document, (doc, seconds) in zip(docs_b, parsed, strict=False):
+        analysed = analyse_parsed(document, doc, resources, config.stages)
+        analysed.timings = {"parse": seconds, **analysed.timings}
+        yield analysed
 
 
-def _tee(items: Iterable[Document]) -> tuple[Iterator[Document], Iterator[Document]]:
-    import itertools
-
-    a, b = itertools.tee(items)
-    return a, b
+def _timed(docs: Iterator[Doc]) -> Iterator[tuple[Doc, float]]:
+    """Each parse with the time it took (batches are parsed on the first document's turn)."""
+    while True:
+        started = time.perf_counter()
+        try:
+            doc = next(docs)
+        except StopIteration:
+            return
+        yield doc, time.perf_counter() - started
 
 
 _worker: dict[str, Any] = {}
@@ -148,6 +166,10 @@ def _init_worker(config: Config) -> None:
 def _analyse_chunk(chunk: list[Document]) -> list[AnalysedDocument]:
     config: Config = _worker["config"]
     resources: Resources = _worker["resources"]
-    docs = parse_texts((d.text for d in chunk), config.model, config.batch_size)
-    return [analyse_parsed(d, doc, resources, config.stages)
-            for d, doc in zip(chunk, docs, strict=True)]
+    parsed = _timed(parse_texts((d.text for d in chunk), config.model, config.batch_size))
+    results = []
+    for document, (doc, seconds) in zip(chunk, parsed, strict=True):
+        analysed = analyse_parsed(document, doc, resources, config.stages)
+        analysed.timings = {"parse": seconds, **analysed.timings}
+        results.append(analysed)
+    return results

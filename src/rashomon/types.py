@@ -246,6 +246,7 @@ class Analysis:
     claims: list[Claim] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, parse too
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -123,8 +123,11 @@ def _is_headline(lines: list[str], i: int, known_title: str | None) -> bool:
     line = lines[i].strip()
     if known_title and _same_title(line, known_title):
         return True
-    followed_by_blank = i + 1 >= len(lines) or not lines[i + 1].strip()
-    return (followed_by_blank and not line.endswith(".") and len(line) <= 250
+    following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if following and (byline_names(following) or date_line(following)):
+        # directly above its byline or dateline: a headline, even one ending in a period
+        return len(line.split()) <= MAX_TITLE_WORDS and byline_names(line) is None
+    return (not following and not line.endswith(".") and len(line) <= 250
             and len(line.split()) <= MAX_TITLE_WORDS and date_line(line) is None
             and byline_names(line) is None)
 
