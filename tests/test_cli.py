@@ -198,3 +198,48 @@ def test_report_of_the_examples_opens_in_chromium(analysed_examples, tmp_path, c
         assert result.returncode == 0, result.stderr[-2000:]
         assert console_lines(result.stderr) == []
         assert shot.exists() and shot.stat().st_size > 10_000
+
+
+def test_a_config_file_chooses_the_stages(tmp_path):
+    (tmp_path / "a.txt").write_text("Iran and Iraq signed a trade deal in Baghdad on Monday.\n")
+    config = tmp_path / "rashomon.yaml"
+    config.write_text("stages: [places, dates, actors]\nbatch_size: 4\n")
+    db = tmp_path / "s.duckdb"
+    code, output = run("analyze", str(tmp_path / "a.txt"), "--db", str(db), "--config",
+                       str(config))
+    assert code == 0, output
+    with Store(db, read_only=True) as store:
+        assert store.mentions() and not store.events()
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("stages: [actors, telepathy]\n", "unknown stage 'telepathy'"),
+    ("batchsize: 4\n", "unknown setting(s) batchsize"),
+    ("stages: [actors\n", "cannot read"),
+])
+def test_a_bad_config_is_one_clear_line(tmp_path, content, problem):
+    config = tmp_path / "bad.yaml"
+    config.write_text(content)
+    code, output = run("analyze", str(tmp_path), "--db", str(tmp_path / "s.duckdb"),
+                       "--config", str(config))
+    assert code == 2
+    assert problem in output and "bad.yaml" in output and "Traceback" not in output
+
+
+@pytest.mark.parametrize("option, content", [
+    ("--actors", "- id: x\n  name: [unclosed\n"),
+    ("--boilerplate", "categories:\n  mine:\n    patterns: ['(unclosed']\n"),
+    ("--gazetteer", "places: [{name: X\n"),
+])
+def test_a_broken_user_knowledge_file_is_named_and_nothing_is_lost(tmp_path, option, content):
+    (tmp_path / "a.txt").write_text("Iran and Iraq signed a trade deal on Monday.\n")
+    db = tmp_path / "s.duckdb"
+    assert run("analyze", str(tmp_path / "a.txt"), "--db", str(db), "--quiet")[0] == 0
+    bad = tmp_path / "mine.yaml"
+    bad.write_text(content)
+    (tmp_path / "b.txt").write_text("Turkey shelled positions near Sinjar on Tuesday.\n")
+    code, output = run("analyze", str(tmp_path / "b.txt"), "--db", str(db), option, str(bad))
+    assert code == 1
+    assert "mine.yaml" in output and "Traceback" not in output
+    with Store(db, read_only=True) as store:
+        assert [d.id for d in store.documents()] == ["a"]

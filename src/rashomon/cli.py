@@ -17,12 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 from rich.text import Text
 
-from .actors import KnowledgeBaseError
 from .analyze import analyze_inputs
+from .datafiles import DataFileError
 from .export import FORMATS, ExportError, export
 from .parse import ModelError
 from .pipeline import Config
 from .query import query_claims, query_events
+from .registry import stage_names
 from .store import Store, StoreError
 
 app = typer.Typer(help="Rashomon: many disagreeing articles about one conflict, one auditable "
@@ -64,14 +65,26 @@ def analyze(
         "--gazetteer", help="Your own gazetteer YAML file (repeatable).")] = None,
     boilerplate: Annotated[list[Path] | None, typer.Option(
         "--boilerplate", help="Your own boilerplate patterns YAML file (repeatable).")] = None,
+    config_file: Annotated[Path | None, typer.Option(
+        "--config", help="YAML settings: stages, model, batch_size, n_process, actor_files, "
+                         "gazetteer_files.")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest, clean and analyse articles into the store (reruns add only what is new)."""
-    for path in [*(actors or []), *(gazetteer or []), *(boilerplate or [])]:
+    for path in [*(actors or []), *(gazetteer or []), *(boilerplate or []),
+                 *([config_file] if config_file else [])]:
         if not path.is_file():
             fail(f"{path}: no such file", 2)
-    config = Config(n_process=processes, actor_files=[str(p) for p in actors or []],
-                    gazetteer_files=[str(p) for p in gazetteer or []])
+    try:
+        config = Config.from_file(config_file) if config_file else Config(n_process=processes)
+    except DataFileError as exc:
+        fail(str(exc), 2)
+        return
+    config.actor_files += [str(p) for p in actors or []]
+    config.gazetteer_files += [str(p) for p in gazetteer or []]
+    for name in config.stages:
+        if name not in stage_names():
+            fail(f"{config_file}: unknown stage {name!r}; known: {', '.join(stage_names())}", 2)
     store = open_store(db, read_only=False)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
@@ -93,7 +106,7 @@ def analyze(
                 progress=on_progress,
                 on_problem=lambda p: err.print(f"[yellow]skipped:[/yellow] {escape(str(p))}"),
             )
-    except (KnowledgeBaseError, ModelError, StoreError) as exc:
+    except (DataFileError, ModelError, StoreError) as exc:
         store.close()
         fail(str(exc))
         return

@@ -44,6 +44,25 @@ class Config:
     actor_files: list[str] = field(default_factory=list)
     gazetteer_files: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_file(cls, path: str | Path) -> Config:
+        """A config from a YAML file of these fields; relative knowledge-file paths are
+        taken from the config file's folder."""
+        from .datafiles import DataFileError, load_yaml
+
+        data = load_yaml(path) or {}
+        if not isinstance(data, dict):
+            raise DataFileError(f"{path}: expected a mapping of settings")
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise DataFileError(f"{path}: unknown setting(s) {', '.join(unknown)}; "
+                                f"known: {', '.join(sorted(known))}")
+        base = Path(path).parent
+        for key in ("actor_files", "gazetteer_files"):
+            data[key] = [str(base / p) for p in data.get(key) or []]
+        return cls(**data)
+
 
 class Resources:
     """Knowledge shared by all documents of a run, loaded on first use in each process."""

