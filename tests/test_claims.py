@@ -90,3 +90,31 @@ def test_claim_without_a_nameable_speaker_is_not_kept():
 def test_claim_ids_are_numbered_per_document():
     found = claims("Turkey said Syria lied. Iran said Iraq lied.")
     assert [c.id for c in found] == ["t:c1", "t:c2"]
+
+
+def test_taking_responsibility_is_a_claim():
+    [c] = claims("Hezbollah took responsibility for the attack on Israel.")
+    assert (c.speaker, c.cue_type) == ("hezbollah", "claim")
+    assert c.content == "the attack on Israel"
+
+
+def test_presenting_as_is_a_description():
+    [c] = claims("Iran presented the offensive as aimed at criminal gangs.")
+    assert c.speaker == "iran" and c.cue_type == "describe"
+
+
+def test_naming_is_not_a_claim():
+    assert claims("Iran backed a group called Hezbollah.") == []
+
+
+def test_quotation_paragraph_inside_a_parser_sentence_quotes_the_previous_speaker():
+    text = ("The deal is considered by Iran as “a betrayal.”\n\n"
+            "“Rather, it prepares the ground for war.” The talks ended.")
+    found = claims(text)
+    quote = [c for c in found if c.content.startswith("Rather")]
+    assert quote and quote[0].speaker == "iran"
+    assert quote[0].content == "Rather, it prepares the ground for war."
+
+
+def test_possessor_misread_as_subject_gives_no_claim():
+    assert claims("The group's declared objective is to take over Iran.") == []

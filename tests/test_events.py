@@ -152,3 +152,65 @@ def test_undated_event_has_no_date():
 def test_ids_are_numbered_per_document():
     found = events("Turkey attacked Syria. Iran attacked Iraq.")
     assert [e.id for e in found] == ["t:e1", "t:e2"]
+
+
+def test_passive_participle_with_an_agent_targets_the_noun_it_describes():
+    e = one("The Turkish offensive, warmly praised by Qatar, stalled near Afrin.", "praised")
+    assert (e.source, e.target, e.quad) == ("qatar", "turkey", "verbal_cooperation")
+
+
+def test_cleft_focus_is_the_source_and_a_mediator_acts_on_both_parties():
+    found = [e for e in events("It was Egypt that brokered a truce between Israel and Hamas.")
+             if e.mode == "mediate"]
+    assert {e.source for e in found} == {"egypt"}
+    assert {e.target for e in found} == {"israel", "hamas"}
+
+
+def test_reflexive_object_leaves_the_partner_as_target():
+    e = one("Syria allied itself with Iran.", "allied")
+    assert (e.source, e.target, e.type) == ("syria", "iran", "AGREE")
+
+
+def test_subject_stranded_in_a_coordination_is_the_subject():
+    e = one("Israeli jets struck Gaza and Iran-backed Syrian troops shelled Deraa.", "shelled")
+    assert e.source is not None and "syria" in e.source  # the Syrian troops, not Iran
+
+
+def test_developing_ties_is_diplomatic_cooperation_with_the_appositive_ally():
+    e = one("Egypt has developed close relations with Israel's main ally, the United States.",
+            "developed close relations with")
+    assert (e.source, e.target, e.quad) == ("egypt", "united_states", "verbal_cooperation")
+
+
+@pytest.mark.parametrize(("text", "quad"), [
+    ("Iran described Saudi Arabia as a puppet of the West.", "verbal_conflict"),
+    ("Qatar described Turkey as a reliable partner.", "verbal_cooperation"),
+])
+def test_label_pinned_on_an_actor_codes_the_characterisation(text, quad):
+    e = one(text, "described")
+    assert e.quad == quad and e.target in ("saudi_arabia", "turkey")
+
+
+def test_characterisation_without_a_known_label_is_no_event():
+    assert not [e for e in events("Iran described Iraq as a neighbour.")
+                if e.trigger == "described"]
+
+
+def test_misread_lemma_is_corrected_before_lookup():
+    e = one("Iran has been waging attacks on Iraq.", "waging attacks")
+    assert (e.source, e.target, e.type) == ("iran", "iraq", "ASSAULT")
+
+
+def test_infinitive_naming_a_goal_is_no_event():
+    text = "Iran's commitment to topple the Syrian government is unclear."
+    assert not [e for e in events(text) if e.trigger == "topple"]
+
+
+def test_words_nobody_is_named_for_are_no_verbal_event():
+    assert not [e for e in events("Hezbollah, which many have condemned, attacked Israel.")
+                if e.quad == "verbal_conflict"]
+
+
+def test_object_of_the_governing_verb_controls_its_gerund():
+    e = one("Turkey stopped Syria from attacking Iraq.", "attacking")
+    assert (e.source, e.target) == ("syria", "iraq")

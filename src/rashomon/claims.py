@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from .actors import Resolution
 from .types import Claim, Mention
@@ -52,6 +52,7 @@ class CueLexicon:
     phrases: dict[str, dict[str, Any]]
     passive: dict[str, dict[str, Any]]
     adverbs: dict[str, dict[str, Any]]
+    object_phrases: dict[str, list[dict[str, Any]]]  # head lemma -> verb+object cues
 
 
 @cache
@@ -59,10 +60,15 @@ def load_cues(path: Path = LEXICON / "attribution_cues.yaml") -> CueLexicon:
     """Read the cue lexicon once per process."""
     with open(path, encoding="utf-8") as fh:
         data = yaml.safe_load(fh) or {}
+    phrases = data.get("phrases") or {}
+    object_phrases: dict[str, list[dict[str, Any]]] = {}
+    for entry in phrases.values():
+        if entry.get("object"):
+            object_phrases.setdefault(entry["head"], []).append(entry)
     return CueLexicon(
         verbs=data.get("verbs") or {}, nouns=data.get("nouns") or {},
-        phrases=data.get("phrases") or {}, passive=data.get("passive_reporting") or {},
-        adverbs=data.get("adverbs") or {},
+        phrases=phrases, passive=data.get("passive_reporting") or {},
+        adverbs=data.get("adverbs") or {}, object_phrases=object_phrases,
     )
 
 
@@ -107,6 +113,15 @@ class Attribution:
 # -- finding attributions ------------------------------------------------------------------
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once: spaCy rebuilds the string from its tokens on every access,
+    which made per-token look-ups quadratic in the article's length."""
+    text = doc.user_data.get("rashomon.text")
+    if text is None:
+        text = doc.user_data["rashomon.text"] = doc.text
+    return text
+
+
 def find_attributions(doc: Doc, resolution: Resolution,
                       cues: CueLexicon | None = None) -> list[Attribution]:
     """All attributions in ``doc``, nested; cached on the Doc for the later stage."""
@@ -122,12 +137,14 @@ def find_attributions(doc: Doc, resolution: Resolution,
 class _Finder:
     def __init__(self, doc: Doc, resolution: Resolution, cues: CueLexicon) -> None:
         self.doc, self.resolution, self.cues = doc, resolution, cues
+        self.text = doc_text(doc)
         self.found: list[Attribution] = []
 
     def run(self) -> list[Attribution]:
         for sent in self.doc.sents:
             for tok in sent:
                 self._verb_cue(tok)
+                self._object_phrase(tok)
                 self._according_to(tok)
                 self._statement_read(tok)
         self._quotations()
@@ -189,6 +206,8 @@ class _Finder:
         if content is None:
             return
         subject = _subject(tok)
+        if subject is not None and any(c.dep_ == "case" for c in subject.children):
+            return  # "the group's declared objective is ...": a possessor misread as a subject
         speaker, speaker_text = self._speaker(subject)
         if speaker is None and subject is not None and subject.lemma_.lower() in self.cues.nouns:
             speaker = _modifier_actor(subject, self.resolution)
@@ -200,7 +219,7 @@ class _Finder:
         if by_obj is None:
             return  # an unattributed frame ("X is said to ...") names no speaker
         subject = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
-        parts = [t for t in (subject, *_as_predicate(tok)) if t is not None]
+        parts = [t for t in (subject, *as_predicate(tok)) if t is not None]
         if not parts:
             return
         start = min(t.left_edge.idx for t in parts)
@@ -221,10 +240,12 @@ class _Finder:
                 if child is not None and child.lemma_.lower() in self.cues.nouns:
                     return _span(child)
             elif slot == "as_pred":
-                preds = _as_predicate(tok)
-                if preds:
-                    obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-                    parts = [t for t in (obj, *preds) if t is not None]
+                preds = as_predicate(tok)
+                obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+                # "a group called X", "what Y has called X" name something, they say
+                # nothing about anyone: a characterisation has its object in place
+                if preds and obj is not None and obj.tag_ not in ("WP", "WDT"):
+                    parts = [obj, *preds]
                     return (min(t.left_edge.idx for t in parts),
                             max(_end(t.right_edge) for t in parts))
             elif slot.endswith("_pobj"):
@@ -251,6 +272,27 @@ class _Finder:
         speaker, speaker_text = self._speaker(obj)
         self._add(tok, "according to", entry, (start, end), speaker, speaker_text, obj)
 
+    def _object_phrase(self, tok: Token) -> None:
+        """A verb and its object as one cue: "X took responsibility for the attack"."""
+        if tok.pos_ != "VERB":
+            return
+        for entry in self.cues.object_phrases.get(tok.lemma_.lower(), ()):
+            obj = next((c for c in tok.children if c.dep_ == "dobj"
+                        and c.lemma_.lower() == entry["object"]), None)
+            if obj is None:
+                continue
+            prep = entry["content"].removesuffix("_pobj")
+            content = next((g for c in (*tok.children, *obj.children)
+                            if c.dep_ == "prep" and c.lower_ == prep
+                            for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if content is None:
+                continue
+            subject = _subject(tok)
+            speaker, speaker_text = self._speaker(subject)
+            self._add(tok, f"{tok.text} {obj.text}", entry, _span(content), speaker,
+                      speaker_text, subject)
+            return
+
     def _statement_read(self, tok: Token) -> None:
         """"X's statement read ..." / "a statement read on TV said": the noun's owner speaks."""
         entry = self.cues.phrases.get("statement read")
@@ -269,38 +311,47 @@ class _Finder:
     # -- cue-less quotations ---------------------------------------------------------------
 
     def _quotations(self) -> None:
-        """Quotation paragraphs: continue an open quote, or quote the last speaker."""
-        sents = list(self.doc.sents)
-        for i, sent in enumerate(sents):
-            first = next((t for t in sent if not t.is_space), None)
-            if first is None or first.text not in _QUOTES_OPEN or not _starts_paragraph(first):
+        """Quotation paragraphs: continue an open quote, or quote the last speaker. A
+        paragraph may open inside a parser sentence ("... “not innocent at all.”\n\n“Rather,
+        it ...”"), so paragraphs are found from the text, not from sentence starts."""
+        for first in self.doc:
+            if first.text not in _QUOTES_OPEN or not _starts_paragraph(first):
                 continue
             end = _paragraph_end(self.doc, first.i)
-            close = _closing_quote(self.doc.text, first.idx, end)
-            if any(a.cue.sent == sent and not a.via_quote and not first.idx < a.cue.idx < close
+            close = _closing_quote(self.text, first.idx, end)
+            if any(first.idx <= a.cue.idx < end and not a.via_quote
+                   and not first.idx < a.cue.idx < close
+                   and a.content_start < close and first.idx < a.content_end
                    for a in self.found):
-                continue  # the paragraph names its own speaker
-            prior = _previous_paragraph(self.doc.text, first.idx)
+                continue  # the paragraph names its own speaker ("“...,” he said")
+            prior = _previous_paragraph(self.text, first.idx)
             continued = [a for a in self.found if a.speaker is not None
+                         and a.span_start < first.idx
                          and (a.extra_end or a.content_end) >= first.idx - len(prior) - 4]
-            previous = continued[-1] if continued else self._attribution_before(sents, i)
+            previous = continued[-1] if continued else self._attribution_before(first)
             if previous is None:
                 continue
             if _quote_left_open(prior):
                 # the quotation goes on from the paragraph before
-                previous.extra_end = len(self.doc.text[:end].rstrip(" .,;\"”’"))
+                previous.extra_end = len(self.text[:end].rstrip(" .,;\"”’"))
                 continue
             att = Attribution(
                 cue=first, cue_text=first.text, cue_type=previous.cue_type,
-                content_start=first.idx + 1, content_end=end, speaker=previous.speaker,
-                speaker_text=previous.speaker_text, direct=True, negates=previous.negates,
-                span_start=first.idx, span_end=end, via_quote=True)
+                content_start=first.idx + 1, content_end=min(close, end),
+                speaker=previous.speaker, speaker_text=previous.speaker_text, direct=True,
+                negates=previous.negates, span_start=first.idx, span_end=min(close + 1, end),
+                via_quote=True)
             att.parent = previous.parent
             self.found.append(att)
 
-    def _attribution_before(self, sents: list[Span], i: int) -> Attribution | None:
-        lo = sents[max(0, i - QUOTE_SPEAKER_WINDOW)].start_char
-        before = [a for a in self.found if lo <= a.span_start < sents[i].start_char
+    def _attribution_before(self, first: Token) -> Attribution | None:
+        """The last attribution with a speaker in the few sentences before ``first``."""
+        sent = first.sent
+        for _ in range(QUOTE_SPEAKER_WINDOW):
+            if sent.start == 0:
+                break
+            sent = self.doc[sent.start - 1].sent
+        before = [a for a in self.found if sent.start_char <= a.span_start < first.idx
                   and a.speaker is not None]
         return max(before, key=lambda a: a.span_start) if before else None
 
@@ -309,7 +360,7 @@ class _Finder:
     def _add(self, cue: Token, cue_text: str, entry: dict[str, Any], content: tuple[int, int],
              speaker: Mention | None, speaker_text: str | None, speaker_tok: Token | None) -> None:
         start, end = content
-        text = self.doc.text
+        text = self.text
         while start < end and text[start] in " ,:;\"“”‘'":
             start += 1
         while end > start and text[end - 1] in " ,;\"“”’":
@@ -344,6 +395,7 @@ def extract_claims(doc: Doc, document_id: str, resolution: Resolution,
     """One Claim per attribution with a speaker or a cue worth keeping."""
     claims: list[Claim] = []
     mentions = resolution.mentions
+    text = doc_text(doc)
     for att in find_attributions(doc, resolution, cues):
         if att.speaker is None:
             continue  # a claim nobody can be named for says nothing about who says what
@@ -357,7 +409,7 @@ def extract_claims(doc: Doc, document_id: str, resolution: Resolution,
         claims.append(Claim(
             id=f"{document_id}:c{len(claims) + 1}", document=document_id,
             start=att.span_start, end=max(att.span_end, end), sentence=sentence,
-            speaker=att.actor, cue=att.cue_text, content=doc.text[att.content_start:end],
+            speaker=att.actor, cue=att.cue_text, content=text[att.content_start:end],
             speaker_text=att.speaker_text, cue_type=att.cue_type, direct=att.direct,
             reported_by=att.chain(), about=about,
             content_start=att.content_start, content_end=end))
@@ -377,8 +429,13 @@ def noun_phrase_actor(tok: Token, resolution: Resolution,
     patriots", "sources in the Resistance Axis" when ``member_preps``).
     """
     own = resolution.mention_at(tok.idx, _end(tok))
+    if own is not None and hyphenated(doc_text(tok.doc), own):
+        own = None  # "anti-American leaders" are not American
     if own is not None and own.rule != "group":
         return own
+    named = _appositive_actor(tok, resolution)
+    if named is not None:
+        return named  # "America's top ally Saudi Arabia" is Saudi Arabia, not America
     if own is not None:  # "Mahdi Army fighters": the named body, not the generic noun
         return _modifier_actor(tok, resolution) or own
     if tok.pos_ not in ("NOUN", "PROPN", "PRON", "NUM", "ADJ"):
@@ -405,13 +462,23 @@ def noun_phrase_actor(tok: Token, resolution: Resolution,
     return None
 
 
+def _appositive_actor(tok: Token, resolution: Resolution) -> Mention | None:
+    """The actor an appositive name gives a generic head ("its ally, Saudi Arabia")."""
+    for child in tok.children:
+        if child.dep_ == "appos" and child.i > tok.i:
+            found = resolution.mention_at(child.idx, _end(child))
+            if found is not None and found.rule != "group":
+                return found
+    return None
+
+
 def _modifier_actor(tok: Token, resolution: Resolution) -> Mention | None:
     mods = [c for c in tok.children if c.dep_ in ("poss", "compound", "amod", "nmod", "nummod")
             and c.i < tok.i]
     for child in sorted(mods, key=lambda c: -c.i):
         for t in sorted(child.subtree, key=lambda t: -t.i):
             found = resolution.mention_at(t.idx, _end(t))
-            if found is not None and not hyphenated(tok.doc.text, found):
+            if found is not None and not hyphenated(doc_text(tok.doc), found):
                 return found
     return None
 
@@ -433,9 +500,11 @@ def _subject(tok: Token) -> Token | None:
     """The subject of a verb, borrowed from the verb it is coordinated with if it has none."""
     node = tok
     for _ in range(4):
-        subj = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")), None)
-        if subj is not None:
-            return subj
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
+        if subjects:
+            # "the fact that the terrorists, a group called X, took ...": the parser gives
+            # several subjects; the one naming someone speaks
+            return max(subjects, key=lambda c: (names_someone(c), -c.i))
         if node.dep_ in ("conj", "xcomp", "pcomp", "acomp") and node.head != node:
             node = node.head
             if node.pos_ == "ADP":  # "candid in telling me" -> the subject of "were candid"
@@ -447,15 +516,23 @@ def _subject(tok: Token) -> Token | None:
     return None
 
 
-def _as_predicate(tok: Token) -> list[Token]:
-    """The predicate of "X as Y" (prep "as" with its object) or a secondary predicate."""
+def as_predicate(tok: Token) -> list[Token]:
+    """The predicate of "X as Y" (prep "as" with its object, or a clause "as aimed at ...")
+    or a secondary predicate."""
     out = []
     for c in tok.children:
         if c.dep_ == "prep" and c.lower_ == "as":
             out.append(c)
         elif c.dep_ in ("oprd", "acomp"):
             out.append(c)
+        elif c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ == "as" for m in c.children):
+            out.append(c)
     return out
+
+
+def names_someone(tok: Token) -> bool:
+    """Whether a phrase contains a name of a person, organisation, place or people."""
+    return any(t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in tok.subtree)
 
 
 def _has_verb(tok: Token) -> bool:
@@ -511,8 +588,9 @@ def _quoted(text: str, start: int, end: int) -> bool:
 
 
 def _starts_paragraph(tok: Token) -> bool:
-    return tok.i == 0 or "\n" in tok.doc.text[max(0, tok.idx - 3):tok.idx] or \
-        tok.doc.text[:tok.idx].rstrip(" ").endswith("\n")
+    text = doc_text(tok.doc)
+    return tok.i == 0 or "\n" in text[max(0, tok.idx - 3):tok.idx] or \
+        text[:tok.idx].rstrip(" ").endswith("\n")
 
 
 def _previous_paragraph(text: str, start: int) -> str:
@@ -535,7 +613,7 @@ def _quote_left_open(chunk: str) -> bool:
 
 
 def _paragraph_end(doc: Doc, i: int) -> int:
-    text = doc.text
+    text = doc_text(doc)
     start = doc[i].idx
     nl = text.find("\n", start)
     return len(text.rstrip()) if nl < 0 else len(text[:nl].rstrip())

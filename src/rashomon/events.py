@@ -46,7 +46,17 @@ import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .actors import Resolution
-from .claims import Attribution, CueLexicon, find_attributions, hyphenated, noun_phrase_actor
+from .claims import (
+    Attribution,
+    CueLexicon,
+    as_predicate,
+    doc_text,
+    find_attributions,
+    hyphenated,
+    load_cues,
+    names_someone,
+    noun_phrase_actor,
+)
 from .types import DateMention, Event, Mention, Place
 
 LEXICON = Path(__file__).resolve().parent / "data" / "lexicon"
@@ -74,6 +84,8 @@ _PATIENT_OF_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
 # Cue types under which a statement about another actor's hostile act is an accusation:
 # relaying ("reported", "noted") is the reporter's trade, not a stance of its own.
 _ACCUSING_CUES = {"assert", "claim", "accuse", "warn", "confirm", "describe"}
+# Cue types whose "X as Y" complement characterises X (describe, regard, consider ...).
+_CHARACTERISING_CUES = {"describe", "believe"}
 _CLAUSE_BREAKS = {"ccomp", "parataxis", "advcl", "relcl", "conj", "cc", "csubj"}
 _BROAD_PLACES = {"country", "region"}
 _PLACE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout"}
@@ -117,6 +129,13 @@ class EventLexicon:
     compounds: dict[str, dict[tuple[str, ...], dict[str, Any]]]  # head lemma -> modifiers
     light_verbs: dict[str, dict[str, Any]]
     reversal_verbs: dict[str, dict[str, Any]]
+    lemma_corrections: dict[str, str]  # the parser's lemma -> the right one
+    labels: dict[str, dict[str, Any]]  # label lemma -> the code of pinning it on someone
+
+    def lemma(self, tok: Token) -> str:
+        """The token's lemma, corrected where the parser's lemmatiser is known to be wrong."""
+        lemma = tok.lemma_.lower()
+        return self.lemma_corrections.get(lemma, lemma)
 
     def code(self, type_: str, mode: str | None) -> Code | None:
         """CAMEO code, quad class and intensity of a type/mode, with the type's defaults."""
@@ -158,9 +177,15 @@ def load_event_lexicon(directory: Path = LEXICON) -> EventLexicon:
     reversal = {}
     for key, entry in (triggers.get("reversal_verbs") or {}).items():
         reversal[entry.get("head", key.split()[0])] = {**entry, "key": key}
+    with open(directory / "labels.yaml", encoding="utf-8") as fh:
+        polarities = yaml.safe_load(fh) or {}
+    labels = {word: group["code"] for group in polarities.values()
+              for word in group.get("words") or ()}
     return EventLexicon(ontology=ontology, verbs=triggers.get("verbs") or {}, phrases=phrases,
                         nouns=nouns, compounds=compounds, light_verbs=light,
-                        reversal_verbs=reversal)
+                        reversal_verbs=reversal,
+                        lemma_corrections=triggers.get("lemma_corrections") or {},
+                        labels=labels)
 
 
 # -- candidate frames -----------------------------------------------------------------------
@@ -195,7 +220,9 @@ class _Coder:
                  cues: CueLexicon | None) -> None:
         self.doc, self.document_id, self.resolution = doc, document_id, resolution
         self.places, self.dates, self.lex = places, dates, lexicon
-        self.attributions = find_attributions(doc, resolution, cues)
+        self.text = doc_text(doc)
+        self.cues = cues or load_cues()
+        self.attributions = find_attributions(doc, resolution, self.cues)
         self.events: list[Event] = []
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
@@ -226,11 +253,11 @@ class _Coder:
     # -- triggers --------------------------------------------------------------------------
 
     def _verbal_frame(self, tok: Token) -> _Frame | None:
-        if tok.pos_ != "VERB":
+        if tok.pos_ != "VERB" or _purpose_infinitive(tok):
             return None
-        lemma = tok.lemma_.lower()
+        lemma = self.lex.lemma(tok)
         for phrase in self.lex.phrases.get(lemma, ()):
-            words = _match_phrase(tok, phrase.words)
+            words = _match_phrase(tok, phrase.words, self.lex)
             if words is not None:
                 last = words[-1]
                 prep = last if last.dep_ == "prep" or last.pos_ == "ADP" else None
@@ -241,22 +268,42 @@ class _Coder:
         light = self.lex.light_verbs.get(lemma)
         if noun_entry is not None and light is not None and _particle_ok(tok, light) and (
                 not light.get("types") or noun_entry["type"] in light["types"]):
-            return _Frame([tok, obj], tok, noun_entry, nominal=obj,
+            return _Frame([tok, obj], tok, light.get("code") or noun_entry, nominal=obj,
                           reverse=bool(light.get("reverse_roles")))
         reversal = self.lex.reversal_verbs.get(lemma)
         if noun_entry is not None and reversal is not None and _particle_ok(tok, reversal):
             result = (reversal.get("results") or {}).get(noun_entry["type"])
             if result:
                 return _Frame([tok, obj], tok, result, nominal=obj)
+        label = self._label(tok, lemma)
+        if label is not None:
+            return _Frame([tok], tok, label)
         entry = self.lex.verbs.get(lemma)
         if entry is None:
             return None
-        if not entry.get("also_cue") and any(a.cue == tok for a in self.attributions):
-            return None  # "a group called X" labels; it is no phone call
+        if not entry.get("also_cue") and (any(a.cue == tok for a in self.attributions) or (
+                lemma in self.cues.verbs and as_predicate(tok))):
+            return None  # "a group called X", "what Y has called X" label; no phone call
         if _GOVERNORS.get(lemma) in ("planned", "negated") and any(
                 c.dep_ == "xcomp" for c in tok.children):
             return None  # "seeks to combine", "refused to fight": the complement is the event
         return _Frame([tok], tok, entry)
+
+    def _label(self, verb: Token, lemma: str) -> dict[str, Any] | None:
+        """The code of a characterisation ("described X as terrorists"): a verb that
+        characterises (a describe or believe cue taking "X as Y"), with a known label in Y."""
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+        cue = (self.cues.passive if passive else self.cues.verbs).get(lemma)
+        if cue is None or cue.get("cue_type") not in _CHARACTERISING_CUES \
+                or "as_pred" not in (cue.get("patterns") or cue.get("takes") or ()):
+            return None
+        for pred in as_predicate(verb):
+            head = _pobj(pred) if pred.dep_ == "prep" else pred
+            for word in _label_words(head):
+                code = self.lex.labels.get(word.lemma_.lower())
+                if code is not None:
+                    return code
+        return None
 
     def _phrase_object(self, words: list[Token], prep: Token | None) -> Token | None:
         """The trigger noun a phrase takes as its object ("took responsibility for the attack")."""
@@ -301,6 +348,8 @@ class _Coder:
             tgt = target.actor if target else None
             if src is None and tgt is None or src == tgt:
                 continue
+            if src is None and code.quad.startswith("verbal"):
+                continue  # words nobody is named for ("many described ...") are no stance
             if frame.anchor == frame.nominal and (src is None or tgt is None):
                 continue  # a bare noun ("the war", "his coalition") is mostly background
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
@@ -333,6 +382,9 @@ class _Coder:
             sources, targets = self._verb_roles(anchor, frame)
             if nominal is not None:
                 n_sources, n_targets = self._nominal_roles(nominal)
+                if sources and not targets:
+                    # "Iran brokered a truce between X and Y": a third party acts on both
+                    targets = self._between(nominal, pairs_only=False)
                 targets = targets or n_targets
                 sources = sources or n_sources
             if frame.reverse:
@@ -340,8 +392,13 @@ class _Coder:
         return _unique(sources), _unique([t for t in targets if t not in sources])
 
     def _verb_roles(self, verb: Token, frame: _Frame) -> tuple[list[Mention], list[Mention]]:
+        # "Americans killed by X"; "the offensive, praised by X, stalled": a bare participle
+        # is passive ("the fact that Sadr has developed ..." is a perfect, not a participle),
+        # and one with a "by" agent is passive wherever the parser hangs it
+        bare = not any(c.dep_ in ("nsubj", "aux") for c in verb.children)
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
-            verb.dep_ == "acl" and verb.tag_ == "VBN")  # "Americans killed by X"
+            verb.tag_ == "VBN" and (verb.dep_ == "acl" and bare
+                                    or any(c.dep_ == "agent" for c in verb.children)))
         subject = _verb_subject(verb)
         sources: list[Mention] = []
         targets: list[Mention] = []
@@ -377,14 +434,13 @@ class _Coder:
                 sources = self._actors(child)
             elif child.dep_ in ("compound", "amod", "nmod") and child.i < noun.i and not sources:
                 sources = [m for m in self._actors(child, own_only=True)
-                           if not hyphenated(self.doc.text, m)]
+                           if not hyphenated(self.text, m)]
+        pair = self._between(noun)
+        if pair:
+            sources, targets = pair[:1], pair[1:]
         for child in noun.children:
             low = child.lower_
-            if child.dep_ == "prep" and low == "between":
-                pair = self._actors(_pobj(child))
-                if len(pair) >= 2:
-                    sources, targets = pair[:1], pair[1:]
-            elif child.dep_ == "prep" and low == "by" and not sources:
+            if child.dep_ == "prep" and low == "by" and not sources:
                 sources = self._actors(_pobj(child))
             elif child.dep_ == "acl":
                 agent = next((c for c in child.children if c.dep_ == "agent"), None)
@@ -398,13 +454,26 @@ class _Coder:
                     targets = self._actors(_pobj(child))
         return sources, targets
 
+    def _between(self, head: Token, pairs_only: bool = True) -> list[Mention]:
+        """The parties of "between X and Y" hanging from ``head``: both, or none when only
+        one is an actor; unless ``pairs_only`` is off (a third party acts on each of them)."""
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "between":
+                pair = self._actors(_pobj(child))
+                if len(pair) >= 2 or not pairs_only:
+                    return pair
+        return []
+
     def _actors(self, tok: Token | None, own_only: bool = False) -> list[Mention]:
         """The actors a role word names, one per coordinated conjunct."""
         if tok is None:
             return []
         out = []
         for t in [tok, *tok.conjuncts]:
-            if t.lower_ in _RELATIVE_PRONOUNS and t.head.dep_ in ("relcl", "acl"):
+            focus = _cleft_focus(t) if t.dep_ == "nsubj" else None
+            if focus is not None:
+                t = focus
+            elif t.lower_ in _RELATIVE_PRONOUNS and t.head.dep_ in ("relcl", "acl"):
                 t = t.head.head  # "Maliki, who ordered ..." -> Maliki
             if t.tag_ == "PRP$" or (t.pos_ == "PRON" and t.dep_ == "poss"):
                 found = self._possessive(t)
@@ -457,7 +526,7 @@ class _Coder:
         event = Event(
             id=f"{self.document_id}:e{len(self.events) + 1}", document=self.document_id,
             start=start, end=end, sentence=sent.text.strip(),
-            trigger=self.doc.text[first.idx:_end(last)], type=code.type, quad=code.quad,
+            trigger=self.text[first.idx:_end(last)], type=code.type, quad=code.quad,
             source=source, target=target, mode=code.mode, cameo=code.cameo, negated=negated,
             modality=modality, place=place.as_event_place() if place else None,
             date=self._date(start, end, sent, anchor), reported_by=reported_by,
@@ -586,9 +655,9 @@ class _Coder:
 # -- parse helpers --------------------------------------------------------------------------
 
 
-def _match_phrase(head: Token, words: tuple[str, ...]) -> list[Token] | None:
+def _match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> list[Token] | None:
     """The tokens of a phrase starting at its head verb, words in order, a few words apart."""
-    if head.lemma_.lower() != words[0]:
+    if lex.lemma(head) != words[0]:
         return None
     found = [head]
     i = head.i
@@ -596,7 +665,7 @@ def _match_phrase(head: Token, words: tuple[str, ...]) -> list[Token] | None:
     for word in words[1:]:
         # up to three words may intervene ("held Iran responsible", "set the building on fire")
         nxt = next((t for t in head.doc[i + 1:min(i + 5, sent_end)]
-                    if word in (t.lower_, t.lemma_.lower())), None)
+                    if word in (t.lower_, lex.lemma(t))), None)
         if nxt is None or nxt.sent != head.sent:
             return None
         found.append(nxt)
@@ -614,19 +683,32 @@ def _particle_ok(verb: Token, entry: dict[str, Any]) -> bool:
 def _verb_subject(verb: Token) -> Token | None:
     """The subject of a verb: its own, a relative clause's antecedent, a participle's noun,
     or the subject of the verb it is coordinated with or the complement of."""
+    stranded = _stranded_subject(verb)
+    if stranded is not None:
+        return stranded
     node = verb
     for _ in range(5):
         subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
         if subjects:
             # "the terrorists, an Arab separatist group called X, took ...": the most
             # specific of several subjects is the named one further right
-            return max(subjects, key=lambda c: (_names_someone(c), -c.i))
+            return max(subjects, key=lambda c: (names_someone(c), -c.i))
+        if node.dep_ == "relcl" and any(c.dep_ in ("dobj", "pobj") and c.lower_ in
+                                        _RELATIVE_PRONOUNS for c in node.children):
+            return None  # "the group which many described": the antecedent is the object
         if node.dep_ in ("relcl", "acl"):
             return node.head
+        host = _participle_host(node)
+        if host is not None:
+            return host
         if node.dep_ == "xcomp":
             controller = next((c for c in node.head.children if c.dep_ == "dobj"), None)
             if controller is not None:
                 return controller  # "encouraged the group to wage attacks": the group wages
+        if node.dep_ == "pcomp" and node.head.pos_ == "ADP":
+            controller = next((c for c in node.head.head.children if c.dep_ == "dobj"), None)
+            if controller is not None:
+                return controller  # "stopped the group from committing attacks", "accused X of"
         if node.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and node.head != node:
             node = node.head
             if node.pos_ == "ADP":
@@ -636,8 +718,68 @@ def _verb_subject(verb: Token) -> Token | None:
     return None
 
 
-def _names_someone(tok: Token) -> bool:
-    return any(t.ent_type_ in ("ORG", "PERSON", "GPE", "NORP") for t in tok.subtree)
+def _stranded_subject(verb: Token) -> Token | None:
+    """The subject the parser conjoined into the phrase before it: in "a drone fired missiles
+    in Basra and Iraqi troops battled in Sadr City", "troops" hangs from "Basra", and
+    "battled" gets a distant subject or none. A noun directly before a finite verb, joined
+    by "and" to an object, is that verb's subject."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        return None
+    noun = verb.doc[verb.i - 1]
+    if noun.dep_ != "conj" or noun.pos_ not in ("NOUN", "PROPN") \
+            or noun.head.dep_ not in ("pobj", "dobj"):
+        return None
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return noun if all(c.i < noun.head.i for c in own) else None
+
+
+def _purpose_infinitive(verb: Token) -> bool:
+    """An infinitive naming a goal ("their commitment to topple X", "its objective is to take
+    over X"): an aim someone holds, not an act."""
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return False
+    head = verb.head
+    return (verb.dep_ == "acl" and head.pos_ == "NOUN") or (
+        verb.dep_ == "xcomp" and head.lemma_ == "be")
+
+
+def _label_words(head: Token | None) -> list[Token]:
+    """The words of a predicate that can carry a label: its head and modifiers, each
+    conjunct's, and through "of" after a superlative or quantifier ("the worst of outlaws")."""
+    if head is None:
+        return []
+    out = []
+    for noun in [head, *head.conjuncts]:
+        out.append(noun)
+        out += [c for c in noun.children if c.dep_ in ("amod", "compound")]
+        if noun.pos_ in ("ADJ", "NUM", "PRON") or noun.tag_ == "JJS":
+            of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            out += _label_words(_pobj(of)) if of is not None else []
+    return out
+
+
+def _participle_host(verb: Token) -> Token | None:
+    """The noun a passive participle set off by commas describes ("the offensive, praised by
+    Bush, stalled"), which the parser often hangs from the main verb as an adverbial."""
+    if verb.dep_ != "advcl" or verb.tag_ != "VBN":
+        return None
+    before = verb.left_edge.i - 1
+    if before < 1 or verb.doc[before].text != ",":
+        return None
+    noun = verb.doc[before - 1]
+    return noun if noun.pos_ in ("NOUN", "PROPN") else None
+
+
+def _cleft_focus(tok: Token) -> Token | None:
+    """The focus of a cleft: "it was Iran that brokered ..." -> Iran, for the pronoun "that"."""
+    clause = tok.head
+    copula = clause.head
+    if tok.lower_ not in ("that", "who") or clause.dep_ not in ("ccomp", "relcl") \
+            or copula.lemma_ != "be":
+        return None
+    if not any(c.dep_ == "nsubj" and c.lower_ == "it" for c in copula.children):
+        return None
+    return next((c for c in copula.children if c.dep_ == "attr"), None)
 
 
 def _pobj(prep: Token | None) -> Token | None:
