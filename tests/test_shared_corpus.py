@@ -18,11 +18,11 @@ from rashomon.cli import app
 THRESHOLDS = {
     "actors_recall": 0.95,
     "places_recall": 0.90,
-    "events_recall": 0.50,
-    "events_precision": 0.33,
-    "claims_recall": 0.75,
-    "claims_precision": 0.65,
-    "relations_coverage": 0.50,
+    "events_recall": 0.70,
+    "events_precision": 0.50,
+    "claims_recall": 0.90,
+    "claims_precision": 0.80,
+    "relations_coverage": 0.70,
     "relations_sign_accuracy": 0.90,
 }
 MAX_FRAGMENTS = 3

@@ -37,7 +37,8 @@ published date is never assumed, so an undated event stays undated.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -57,7 +58,7 @@ from .claims import (
     names_someone,
     noun_phrase_actor,
 )
-from .types import DateMention, Event, Mention, Place
+from .types import Actor, DateMention, Event, Mention, Place
 
 LEXICON = Path(__file__).resolve().parent / "data" / "lexicon"
 
@@ -78,6 +79,9 @@ _GOVERNORS = {
 _NAME_ENTITIES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW"}
 _RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # Prepositions whose object is the target of a verbal or nominal event.
+# Prepositions that make a place the object of an attack ("strikes on Sinjar").
+_PLACE_TARGET_PREPS = {"against", "on", "at", "into", "upon"}
+
 _TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "towards", "to"}
 # Nominal types whose "of" object is the patient ("the assassination of X", "the ouster of X").
 _PATIENT_OF_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
@@ -208,17 +212,23 @@ class _Frame:
 def extract_events(doc: Doc, document_id: str, resolution: Resolution,
                    places: list[Place], dates: list[DateMention],
                    lexicon: EventLexicon | None = None,
-                   cues: CueLexicon | None = None) -> list[Event]:
-    """The events of one parsed document."""
+                   cues: CueLexicon | None = None,
+                   states: Mapping[str, Actor] | None = None) -> list[Event]:
+    """The events of one parsed document.
+
+    ``states`` (ISO alpha-2 -> state actor) lets an attack on a place ("shelled Sinjar")
+    take the place's state as its target, as event coders do.
+    """
     return _Coder(doc, document_id, resolution, places, dates,
-                  lexicon or load_event_lexicon(), cues).run()
+                  lexicon or load_event_lexicon(), cues, states or {}).run()
 
 
 class _Coder:
     def __init__(self, doc: Doc, document_id: str, resolution: Resolution,
                  places: list[Place], dates: list[DateMention], lexicon: EventLexicon,
-                 cues: CueLexicon | None) -> None:
+                 cues: CueLexicon | None, states: Mapping[str, Actor]) -> None:
         self.doc, self.document_id, self.resolution = doc, document_id, resolution
+        self.states = states
         self.places, self.dates, self.lex = places, dates, lexicon
         self.text = doc_text(doc)
         self.cues = cues or load_cues()
@@ -339,6 +349,8 @@ class _Coder:
         if code is None:
             return
         sources, targets = self._roles(frame)
+        if not targets and code.quad == "material_conflict":
+            targets = self._place_state_target(frame, sources)
         code = self._refine(code, frame)
         if code.quad.endswith("conflict"):
             self.hostile.append((frame.trigger[0], {t.actor for t in targets}))
@@ -353,6 +365,29 @@ class _Coder:
             if frame.anchor == frame.nominal and (src is None or tgt is None):
                 continue  # a bare noun ("the war", "his coalition") is mostly background
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
+
+    def _place_state_target(self, frame: _Frame, sources: list[Mention]) -> list[Mention]:
+        """An attack on a place hits the state it lies in: "Turkey shelled Sinjar" -> Iraq.
+
+        Only places in the object slot or after against/on/at/into count ("fought in Basra"
+        says where, not whom), and never the source's own state.
+        """
+        objects = [c for c in frame.anchor.children if c.dep_ == "dobj"]
+        objects += [p for o in objects for c in o.children
+                    if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+                    if p.dep_ == "pobj"]  # "occupies part of X"
+        objects += [p for c in frame.anchor.children if c.dep_ == "prep"
+                    and c.lower_ in _PLACE_TARGET_PREPS for p in c.children if p.dep_ == "pobj"]
+        for tok in objects:
+            place = next((p for p in self.places if p.start <= tok.idx < p.end), None)
+            state = self.states.get(place.country) if place and place.country else None
+            if state is None or any(s.actor == state.id for s in sources):
+                continue
+            self.resolution.actors.setdefault(state.id, replace(state, aliases=[state.name]))
+            return [Mention(document=self.document_id, start=place.start, end=place.end,
+                            text=self.text[place.start:place.end], actor=state.id,
+                            rule="place")]
+        return []
 
     def _refine(self, code: Code, frame: _Frame) -> Code:
         """A request whose object is a hostile act is a demand ("called for the ouster of X")."""

@@ -32,8 +32,10 @@ def dates_stage(ctx: StageContext) -> None:
 def events_stage(ctx: StageContext) -> None:
     from .events import extract_events
 
+    kb = ctx.resources.kb
     ctx.result.events = extract_events(ctx.doc, ctx.document.id, ctx.resolution,
-                                       ctx.result.places, ctx.result.dates)
+                                       ctx.result.places, ctx.result.dates,
+                                       states={c: kb.actors[i] for c, i in kb.states.items()})
 
 
 @stage("claims")

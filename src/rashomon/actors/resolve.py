@@ -553,9 +553,10 @@ class _Resolver:
         nouns = set(self.kb.rules.get("unqualified_body_nouns") or [])
         for tok in self.doc:
             sector = self._group_sector(tok)
-            if tok.lower_ not in nouns or not sector or tok.i in self.covered \
-                    or tok.dep_ == "compound":
+            if tok.lower_ not in nouns or not sector or tok.i in self.covered:
                 continue
+            if tok.dep_ == "compound" and self._group_sector(tok.head):
+                continue  # "government forces": the head noun names the body
             if any(c.dep_ in ("poss", "nmod") or c.ent_type_ or c.pos_ == "PROPN"
                    or c.i in self.covered for c in tok.children if c.i < tok.i):
                 continue  # "his government", "Kurdish forces": someone else's body
