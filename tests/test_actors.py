@@ -208,3 +208,14 @@ def test_a_major_city_tagged_as_a_person_is_no_actor(kb):
     doc.ents = [Span(doc, 2, 3, label="PERSON")]  # the tagger's mistake, made certain
     r = resolve_actors(doc, "t", kb, 2020, gazetteer=Gazetteer.load())
     assert actor_of(r, "Erbil") is None
+
+
+def test_a_shared_name_goes_to_the_actor_whose_parent_was_named(resolve, kb):
+    r = resolve("The IRGC sent its al-Quds Brigade to the front.")
+    assert kb.actors[actor_of(r, "al-Quds Brigade")].name == "Quds Force"
+
+
+def test_a_unit_of_a_state_body_is_that_state(resolve):
+    r = resolve("Soldiers from the US Army's 101st Airborne Division arrived in Kuwait.")
+    m = mention(r, "101st Airborne Division")
+    assert (m.actor, m.sector) == ("united_states", "MIL")

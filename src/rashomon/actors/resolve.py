@@ -147,11 +147,18 @@ class _Resolver:
         return any(t.text[:1].isupper() for t in tokens) or len(tokens) > 1
 
     def _choose(self, entries: list[IndexEntry]) -> IndexEntry:
-        """Among actors sharing a name: one already named here, else one in office now."""
+        """Among actors sharing a name: one already named here, else one whose parent body
+        was ("the IRGC's al-Quds Brigade" is the Quds Force, not a Palestinian brigade),
+        else one in office that year."""
         if len(entries) == 1:
             return entries[0]
         for e in entries:
             if e.actor in self.result.actors:
+                return e
+        for e in entries:
+            parents = {a.get("actor") for a in self.kb.actors[e.actor].affiliations
+                       if a.get("relation") in ("part_of", "member_of")} if e.actor else set()
+            if parents & set(self.result.actors):
                 return e
         if self.year is not None:
             for e in entries:
@@ -184,7 +191,7 @@ class _Resolver:
                 p += 1
 
     def _take_kb_match(self, window: list[Token], entry: IndexEntry) -> None:
-        first, last = window[0], window[-1]
+        first, last = _with_article(window[0]), window[-1]
         if entry.rule == "place":
             self.blocked.update(range(first.i, last.i + 1))
             return
@@ -328,6 +335,11 @@ class _Resolver:
             if near is not None:  # a misspelt known name ("Sadarists")
                 self._add(span[0], span[-1], self._kb_actor(near), "alias")
                 return
+        owner = self._possessive_state_body(span)
+        if owner is not None and label == "ORG":
+            # "the US Army's 82nd Airborne Division": a unit of a state's body is that state
+            self._add(span[0], span[-1], self.result.actors[owner.actor], "unit", owner.sector)
+            return
         if self._mistagged_place(span.text, label, len(words)):
             return  # "Sinjar" tagged as an organisation, "Erbil" as a person
         if label == "NORP":
@@ -339,6 +351,16 @@ class _Resolver:
         if label == "PERSON" and len(words) == 1 and not words[0].text[:1].isupper():
             return
         self._add(span[0], span[-1], self._provisional(span.text, kind), "provisional")
+
+    def _possessive_state_body(self, span: Span) -> Mention | None:
+        """The state body ("the US Army", "Iraq's interior ministry") owning ``span``."""
+        if span.start < 2 or self.doc[span.start - 1].lower_ not in _POSSESSIVE:
+            return None
+        owner = self.covered.get(span.start - 2)
+        if owner is None or self.result.actors[owner.actor].kind != "state" \
+                or owner.sector in (None, "CVL"):
+            return None
+        return owner
 
     def _mistagged_place(self, name: str, label: str, n_words: int) -> bool:
         if self.gazetteer is None or label == "NORP":
@@ -661,6 +683,7 @@ class _Resolver:
 
 
 _POSSESSIVE = ("'s", "’s")
+_ARTICLES = ("al", "el")
 
 # Population above which a one-word name tagged PERSON is taken for the city it names.
 # Chosen, not calibrated: cities this large are rarely also surnames in the news.
@@ -695,6 +718,17 @@ def _letters_within(letters: str, initials: str) -> bool:
     original language's word order ("ISCI" for "Islamic Supreme Council of Iraq") or are
     mistyped ("ISIC"), and a wrong name rarely holds all the letters."""
     return not (Counter(letters) - Counter(initials))
+
+
+def _with_article(first: Token) -> Token:
+    """Widen a name's span over the Arabic article it starts with ("al-Qaeda", "al Sadr"):
+    matching ignores the article, the mention keeps it."""
+    doc, i = first.doc, first.i
+    if i >= 2 and doc[i - 1].text in "-‐" and doc[i - 2].lower_ in _ARTICLES:
+        return doc[i - 2]
+    if i >= 1 and doc[i - 1].lower_ in _ARTICLES:
+        return doc[i - 1]
+    return first
 
 
 def _under(tok: Token, top: Token, deps: tuple[str, ...]) -> bool:
