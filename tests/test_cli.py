@@ -243,3 +243,16 @@ def test_a_broken_user_knowledge_file_is_named_and_nothing_is_lost(tmp_path, opt
     assert "mine.yaml" in output and "Traceback" not in output
     with Store(db, read_only=True) as store:
         assert [d.id for d in store.documents()] == ["a"]
+
+
+def test_two_articles_with_one_id_are_not_merged_silently(tmp_path):
+    for folder, text in (("a", "Iran and Iraq signed a trade deal on Monday.\n"),
+                         ("b", "Turkey shelled positions near Sinjar on Tuesday.\n")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.txt").write_text(text)
+    db = tmp_path / "s.duckdb"
+    code, output = run("analyze", str(tmp_path / "a"), str(tmp_path / "b"), "--db", str(db))
+    assert code == 0
+    assert "id 'report' is already used by" in output and "b/report.txt" in output
+    code, output = run("analyze", str(tmp_path / "b"), "--db", str(db))
+    assert "already stored from" in output and "ingested 0" in output

@@ -57,18 +57,29 @@ def analyze_inputs(
     records: list[RawRecord] = []
     for item in read_inputs(inputs):
         if isinstance(item, IngestProblem):
-            summary.problems.append(item)
-            if on_problem:
-                on_problem(item)
+            _problem(summary, on_problem, item.source, item.problem)
         else:
             records.append(item)
             report("reading", len(records), None)
     summary.read = len(records)
 
+    # Ids already stored are skipped without cleaning them again, unless the id now comes
+    # from another source: then it is another article, and reusing its id would hide it.
+    seen: dict[str, str] = {}
     new_records = []
     for record in records:
-        if store.has_document(record.id):
-            summary.already_stored += 1
+        taken_by = seen.setdefault(record.id, record.source)
+        if taken_by != record.source:
+            _problem(summary, on_problem, record.source,
+                     f"id {record.id!r} is already used by {taken_by}; skipped "
+                     "(give it another id, e.g. in a NAME.meta.json sidecar)")
+        elif store.has_document(record.id):
+            stored_from = store.stored_source(record.id)
+            if stored_from in (None, record.source):
+                summary.already_stored += 1
+            else:
+                _problem(summary, on_problem, record.source,
+                         f"id {record.id!r} is already stored from {stored_from}; skipped")
         else:
             new_records.append(record)
 
@@ -95,6 +106,14 @@ def analyze_inputs(
 
     rebuild_relations(store)
     return summary
+
+
+def _problem(summary: RunSummary, on_problem: Callable[[IngestProblem], None] | None,
+             source: str, message: str) -> None:
+    problem = IngestProblem(source, message)
+    summary.problems.append(problem)
+    if on_problem:
+        on_problem(problem)
 
 
 def _clean(new_records: list[RawRecord], all_records: list[RawRecord], store: Store,

@@ -29,8 +29,8 @@ from .store import Store, StoreError
 app = typer.Typer(help="Rashomon: many disagreeing articles about one conflict, one auditable "
                   "picture of actors, events, claims and relations.", no_args_is_help=True,
                   pretty_exceptions_enable=False, add_completion=False)
-out = Console()
-err = Console(stderr=True)
+out = Console(soft_wrap=True)  # a message is one line, however narrow the terminal
+err = Console(stderr=True, soft_wrap=True)
 
 DB_DEFAULT = Path("rashomon.duckdb")
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB store file.")]

@@ -131,6 +131,13 @@ class Store:
         ).fetchone()
         return row[0] > 0
 
+    def stored_source(self, doc_id: str) -> str | None:
+        """Where a stored (or duplicate) document was read from."""
+        row = self.con.execute(
+            "SELECT source FROM documents WHERE id = ? UNION ALL "
+            "SELECT source FROM duplicates WHERE id = ?", [doc_id, doc_id]).fetchone()
+        return row[0] if row else None
+
     def signatures(self) -> Iterator[tuple[str, str | None, bytes | None]]:
         """(id, fingerprint, near-duplicate signature) of every stored document."""
         yield from self.con.execute(
