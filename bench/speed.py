@@ -123,8 +123,7 @@ def worker(spec: dict[str, Any]) -> dict[str, Any]:
         rashomon.analyze(records[:1])
         out["load_s"] = time.perf_counter() - t0
         t0 = time.perf_counter()
-        analysis = (rashomon.analyze(records, n_process=processes) if processes > 1
-                    else rashomon.analyze(records))
+        analysis = rashomon.analyze(records, n_process=processes)
         out["seconds"] = time.perf_counter() - t0
         out["events"] = len(getattr(analysis, "events", []))
         timings = getattr(analysis, "timings", None)

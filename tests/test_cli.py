@@ -256,3 +256,29 @@ def test_two_articles_with_one_id_are_not_merged_silently(tmp_path):
     assert "id 'report' is already used by" in output and "b/report.txt" in output
     code, output = run("analyze", str(tmp_path / "b"), "--db", str(db))
     assert "already stored from" in output and "ingested 0" in output
+
+
+def test_findings_in_reader_comments_are_marked_and_point_into_the_comment(analysed_examples):
+    with Store(analysed_examples, read_only=True) as store:
+        doc = store.document("liberty_ledger_soleimani_oped_2020")
+        mentions = [m for m in store.mentions(doc.id) if m.in_comment]
+        in_text = [m for m in store.mentions(doc.id) if not m.in_comment]
+    assert mentions and in_text
+    for m in mentions:
+        assert doc.comments[m.comment].text[m.start:m.end] == m.text
+    for m in in_text:
+        assert doc.text[m.start:m.end] == m.text and m.comment is None
+
+
+def test_a_user_lexicon_adds_a_trigger(tmp_path):
+    (tmp_path / "a.txt").write_text("Iran throttled Iraqi gas exports on Monday.\n")
+    lexicon = tmp_path / "mine.yaml"
+    lexicon.write_text("event_triggers:\n  verbs:\n    throttle: {type: SANCTION}\n")
+    plain, extended = tmp_path / "plain.duckdb", tmp_path / "ext.duckdb"
+    assert run("analyze", str(tmp_path / "a.txt"), "--db", str(plain), "-q")[0] == 0
+    assert run("analyze", str(tmp_path / "a.txt"), "--db", str(extended), "-q",
+               "--lexicon", str(lexicon))[0] == 0
+    with Store(plain, read_only=True) as store:
+        assert not any(e.type == "SANCTION" for e in store.events())
+    with Store(extended, read_only=True) as store:
+        assert any(e.type == "SANCTION" and e.source == "iran" for e in store.events())

@@ -22,16 +22,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Token
 
 from .actors import Resolution
+from .datafiles import load_lexicon
 from .types import Claim, Mention
-
-LEXICON = Path(__file__).resolve().parent / "data" / "lexicon"
 
 # Prepositions whose object names the body a generic speaker belongs to
 # ("sources in the Resistance Axis", "officials of the ministry", "a spokesman for X").
@@ -56,10 +53,9 @@ class CueLexicon:
 
 
 @cache
-def load_cues(path: Path = LEXICON / "attribution_cues.yaml") -> CueLexicon:
-    """Read the cue lexicon once per process."""
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+def load_cues(extra_files: tuple[str, ...] = ()) -> CueLexicon:
+    """Read the cue lexicon (and users' additions) once per process."""
+    data = load_lexicon("attribution_cues", extra_files)
     phrases = data.get("phrases") or {}
     object_phrases: dict[str, list[dict[str, Any]]] = {}
     for entry in phrases.values():

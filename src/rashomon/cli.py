@@ -65,13 +65,16 @@ def analyze(
         "--gazetteer", help="Your own gazetteer YAML file (repeatable).")] = None,
     boilerplate: Annotated[list[Path] | None, typer.Option(
         "--boilerplate", help="Your own boilerplate patterns YAML file (repeatable).")] = None,
+    lexicon: Annotated[list[Path] | None, typer.Option(
+        "--lexicon", help="Your own event-trigger / cue / label additions (repeatable).")]
+    = None,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help="YAML settings: stages, model, batch_size, n_process, actor_files, "
-                         "gazetteer_files.")] = None,
+                         "gazetteer_files, lexicon_files.")] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest, clean and analyse articles into the store (reruns add only what is new)."""
-    for path in [*(actors or []), *(gazetteer or []), *(boilerplate or []),
+    for path in [*(actors or []), *(gazetteer or []), *(boilerplate or []), *(lexicon or []),
                  *([config_file] if config_file else [])]:
         if not path.is_file():
             fail(f"{path}: no such file", 2)
@@ -82,6 +85,7 @@ def analyze(
         return
     config.actor_files += [str(p) for p in actors or []]
     config.gazetteer_files += [str(p) for p in gazetteer or []]
+    config.lexicon_files += [str(p) for p in lexicon or []]
     for name in config.stages:
         if name not in stage_names():
             fail(f"{config_file}: unknown stage {name!r}; known: {', '.join(stage_names())}", 2)

@@ -40,10 +40,8 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.tokens import Doc, Span, Token
 
 from .actors import Resolution
@@ -58,9 +56,8 @@ from .claims import (
     names_someone,
     noun_phrase_actor,
 )
+from .datafiles import load_lexicon
 from .types import Actor, DateMention, Event, Mention, Place
-
-LEXICON = Path(__file__).resolve().parent / "data" / "lexicon"
 
 # Grammar, not vocabulary: the closed classes that carry modality and negation in English.
 _NEGATORS = {"not", "n't", "never", "no"}
@@ -156,12 +153,11 @@ class EventLexicon:
 
 
 @cache
-def load_event_lexicon(directory: Path = LEXICON) -> EventLexicon:
-    """Read the trigger and ontology lexicons once per process."""
-    with open(directory / "event_triggers.yaml", encoding="utf-8") as fh:
-        triggers = yaml.safe_load(fh) or {}
-    with open(directory / "ontology.yaml", encoding="utf-8") as fh:
-        ontology = (yaml.safe_load(fh) or {}).get("types") or {}
+def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
+    """Read the trigger, ontology and label lexicons (and users' additions) once per
+    process."""
+    triggers = load_lexicon("event_triggers", extra_files)
+    ontology = load_lexicon("ontology", extra_files).get("types") or {}
     phrases: dict[str, list[Phrase]] = {}
     for key, entry in (triggers.get("phrases") or {}).items():
         words = tuple(w for w in key.lower().split() if w not in ("a", "an", "the"))
@@ -181,8 +177,7 @@ def load_event_lexicon(directory: Path = LEXICON) -> EventLexicon:
     reversal = {}
     for key, entry in (triggers.get("reversal_verbs") or {}).items():
         reversal[entry.get("head", key.split()[0])] = {**entry, "key": key}
-    with open(directory / "labels.yaml", encoding="utf-8") as fh:
-        polarities = yaml.safe_load(fh) or {}
+    polarities = load_lexicon("labels", extra_files)
     labels = {word: group["code"] for group in polarities.values()
               for word in group.get("words") or ()}
     return EventLexicon(ontology=ontology, verbs=triggers.get("verbs") or {}, phrases=phrases,

@@ -28,7 +28,8 @@ from .types import Actor, Document, DocumentAnalysis
 
 # With n_process=0, inputs of at least this many documents are parsed in several processes:
 # below it, starting the workers (each loads the model, ~2 s) costs more than it saves.
-# Chosen from bench/speed.py's 100-article run, where 2 processes did not yet pay off.
+# Chosen from bench/speed.py: 2 processes did not pay off on 100 articles and ran 1.85x
+# faster on 1,000.
 AUTO_PROCESS_MIN = 200
 MAX_AUTO_PROCESSES = 2  # the parser is memory-bound; more workers than 2 gained nothing
 
@@ -43,6 +44,7 @@ class Config:
     n_process: int = 1  # 0: both cores for large inputs, one for small (see AUTO_PROCESS_MIN)
     actor_files: list[str] = field(default_factory=list)
     gazetteer_files: list[str] = field(default_factory=list)
+    lexicon_files: list[str] = field(default_factory=list)
 
     @classmethod
     def from_file(cls, path: str | Path) -> Config:
@@ -59,7 +61,7 @@ class Config:
             raise DataFileError(f"{path}: unknown setting(s) {', '.join(unknown)}; "
                                 f"known: {', '.join(sorted(known))}")
         base = Path(path).parent
-        for key in ("actor_files", "gazetteer_files"):
+        for key in ("actor_files", "gazetteer_files", "lexicon_files"):
             data[key] = [str(base / p) for p in data.get(key) or []]
         return cls(**data)
 
@@ -73,6 +75,18 @@ class Resources:
     @cached_property
     def kb(self) -> KnowledgeBase:
         return load_kb(tuple(self.config.actor_files))
+
+    @cached_property
+    def event_lexicon(self) -> Any:
+        from .events import load_event_lexicon
+
+        return load_event_lexicon(tuple(self.config.lexicon_files))
+
+    @cached_property
+    def cues(self) -> Any:
+        from .claims import load_cues
+
+        return load_cues(tuple(self.config.lexicon_files))
 
     @cached_property
     def gazetteer(self) -> Any:
@@ -109,14 +123,48 @@ class AnalysedDocument:
 
 def analyse_parsed(document: Document, doc: Doc, resources: Resources,
                    stages: Iterable[str]) -> AnalysedDocument:
-    """Run the named stages over one parsed document."""
+    """Run the named stages over one parsed document, then over its reader comments."""
+    stages = list(stages)
+    ctx = _run_stages(document, doc, resources, stages)
+    if document.comments:
+        _analyse_comments(ctx, resources, stages)
+    return AnalysedDocument(result=ctx.result, actors=ctx.resolution.actors, timings=ctx.timings)
+
+
+def _run_stages(document: Document, doc: Doc, resources: Resources,
+                stages: list[str]) -> StageContext:
     ctx = StageContext(document=document, doc=doc, resources=resources,
                        result=DocumentAnalysis(document=document))
     for name in stages:
         started = time.perf_counter()
         registry.get_stage(name)(ctx)
         ctx.timings[name] = time.perf_counter() - started
-    return AnalysedDocument(result=ctx.result, actors=ctx.resolution.actors, timings=ctx.timings)
+    return ctx
+
+
+def _analyse_comments(ctx: StageContext, resources: Resources, stages: list[str]) -> None:
+    """Readers' comments are analysed like the article, each on its own, and everything
+    found in them is marked ``in_comment`` so that no reader is taken for the outlet."""
+    document = ctx.document
+    texts = [c.text for c in document.comments]
+    parsed = parse_texts(texts, resources.config.model, resources.config.batch_size)
+    for number, (comment, doc) in enumerate(zip(document.comments, parsed, strict=True)):
+        sub = dataclasses.replace(document, text=comment.text, comments=[])
+        found = _run_stages(sub, doc, resources, stages)
+        prefix = f"{document.id}:comment{number}:"
+        for item in [*found.result.mentions, *found.result.events, *found.result.claims]:
+            item.in_comment, item.comment = True, number
+        for item in [*found.result.events, *found.result.claims]:
+            item.id = prefix + item.id.rsplit(":", 1)[-1]
+        ctx.result.mentions += found.result.mentions
+        ctx.result.events += found.result.events
+        ctx.result.claims += found.result.claims
+        for actor_id, actor in found.resolution.actors.items():
+            known = ctx.resolution.actors.setdefault(actor_id, actor)
+            if known is not actor:
+                known.aliases += [a for a in actor.aliases if a not in known.aliases]
+        for name, seconds in found.timings.items():
+            ctx.timings[name] = ctx.timings.get(name, 0.0) + seconds
 
 
 def analyse_documents(documents: Iterable[Document],

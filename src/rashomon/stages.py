@@ -35,6 +35,8 @@ def events_stage(ctx: StageContext) -> None:
     kb = ctx.resources.kb
     ctx.result.events = extract_events(ctx.doc, ctx.document.id, ctx.resolution,
                                        ctx.result.places, ctx.result.dates,
+                                       lexicon=ctx.resources.event_lexicon,
+                                       cues=ctx.resources.cues,
                                        states={c: kb.actors[i] for c, i in kb.states.items()})
 
 
@@ -42,4 +44,5 @@ def events_stage(ctx: StageContext) -> None:
 def claims_stage(ctx: StageContext) -> None:
     from .claims import extract_claims
 
-    ctx.result.claims = extract_claims(ctx.doc, ctx.document.id, ctx.resolution)
+    ctx.result.claims = extract_claims(ctx.doc, ctx.document.id, ctx.resolution,
+                                       cues=ctx.resources.cues)

@@ -63,6 +63,10 @@ MIGRATIONS: list[str] = [
     CREATE TABLE claims (id VARCHAR PRIMARY KEY, document VARCHAR, body JSON);
     CREATE TABLE relations (body JSON);
     """,
+    # 1 -> 2: findings in reader comments say which comment they come from.
+    """
+    ALTER TABLE mentions ADD COLUMN comment INTEGER;
+    """,
 ]
 
 
@@ -178,10 +182,10 @@ class Store:
                 self._upsert_actor(actor)
             if result.mentions:
                 con.executemany(
-                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     [
                         [m.document, m.start, m.end, m.text, m.actor, m.rule, m.sector,
-                         m.sentence, m.in_comment]
+                         m.sentence, m.in_comment, m.comment]
                         for m in result.mentions
                     ],
                 )

@@ -122,6 +122,7 @@ class Mention:
     sector: str | None = None  # the sector this mention designates ("US troops" -> MIL)
     sentence: int | None = None  # index of the sentence in the document
     in_comment: bool = False
+    comment: int | None = None  # which reader comment; offsets are then into its text
 
 
 @dataclass
@@ -171,6 +172,7 @@ class Event:
     date: str | None = None
     reported_by: list[str] = field(default_factory=list)
     in_comment: bool = False
+    comment: int | None = None  # which reader comment; offsets are then into its text
     confidence: float = 1.0
     intensity: float | None = None
     trigger_start: int | None = None
@@ -196,6 +198,7 @@ class Claim:
     reported_by: list[str] = field(default_factory=list)
     about: list[str] = field(default_factory=list)
     in_comment: bool = False
+    comment: int | None = None  # which reader comment; offsets are then into its text
     content_start: int | None = None
     content_end: int | None = None
 
