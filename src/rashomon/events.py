@@ -96,6 +96,16 @@ FALLBACK_PLACE_CONFIDENCE = 0.6
 # Confidence of an event coded from a noun with no verb: nominal mentions are more often
 # background ("after the war") than new events. Chosen, not calibrated.
 NOMINAL_CONFIDENCE = 0.8
+# Confidence of a verbal event inside a relative clause or a participle modifying a noun
+# ("the prisoners, who were arrested in May, were freed"): such clauses mostly recall
+# background, so the main clause's event should lead. Chosen, not calibrated: it only has to
+# sit between a main-clause verb (1.0) and a bare noun (0.8).
+SUBORDINATE_CONFIDENCE = 0.9
+# Clause relations whose verb describes a noun rather than carrying the sentence's news.
+_MODIFIER_CLAUSES = {"relcl", "acl"}
+# Prepositions by which a passive or agentless verb names the attack that did it ("killed
+# in an Israeli air strike", "wounded during clashes between X and Y").
+_CAUSE_PREPS = {"in", "during", "by"}
 
 
 # -- lexicon --------------------------------------------------------------------------------
@@ -132,6 +142,10 @@ class EventLexicon:
     reversal_verbs: dict[str, dict[str, Any]]
     lemma_corrections: dict[str, str]  # the parser's lemma -> the right one
     labels: dict[str, dict[str, Any]]  # label lemma -> the code of pinning it on someone
+    # "X of Y" nominal triggers ("state of siege"), keyed by (X, Y)
+    of_nouns: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    # nouns for documents that speak for their issuer ("a statement calling on X")
+    speech_documents: frozenset[str] = frozenset()
 
     def lemma(self, tok: Token) -> str:
         """The token's lemma, corrected where the parser's lemmatiser is known to be wrong."""
@@ -164,11 +178,14 @@ def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
         phrases.setdefault(entry.get("head", words[0]), []).append(Phrase(words, words[0], entry))
     for group in phrases.values():
         group.sort(key=lambda p: -len(p.words))
-    nouns, compounds = {}, {}
+    nouns, compounds, of_nouns = {}, {}, {}
     for key, entry in (triggers.get("nouns") or {}).items():
         words = tuple(key.lower().split())
         if len(words) == 1:
             nouns[words[0]] = entry
+        elif len(words) == 3 and words[1] == "of":
+            # the parse hangs "of Y" from X, so "state of siege" is found from its head X
+            of_nouns[(words[0], words[2])] = entry
         else:
             compounds.setdefault(words[-1], {})[words[:-1]] = entry
     light = {}
@@ -184,7 +201,8 @@ def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
                         nouns=nouns, compounds=compounds, light_verbs=light,
                         reversal_verbs=reversal,
                         lemma_corrections=triggers.get("lemma_corrections") or {},
-                        labels=labels)
+                        labels=labels, of_nouns=of_nouns,
+                        speech_documents=frozenset(triggers.get("speech_documents") or ()))
 
 
 # -- candidate frames -----------------------------------------------------------------------
@@ -271,15 +289,22 @@ class _Coder:
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
         noun_entry = self._noun_entry(obj) if obj is not None else None
         light = self.lex.light_verbs.get(lemma)
-        if noun_entry is not None and light is not None and _particle_ok(tok, light) and (
-                not light.get("types") or noun_entry["type"] in light["types"]):
-            return _Frame([tok, obj], tok, light.get("code") or noun_entry, nominal=obj,
-                          reverse=bool(light.get("reverse_roles")))
+        # "engaged X in a firefight", "took part in the protests": the trigger noun is the
+        # object of the light verb's preposition, and a direct object stays the target
+        carried = _prep_object(tok, light["preposition"]) if light is not None \
+            and light.get("preposition") else obj
+        carried_entry = noun_entry if carried is obj else (
+            self._noun_entry(carried) if carried is not None else None)
+        if carried_entry is not None and light is not None and _particle_ok(tok, light) and (
+                not light.get("types") or carried_entry["type"] in light["types"]):
+            return _Frame(sorted([tok, carried], key=lambda t: t.i), tok,
+                          light.get("code") or carried_entry,
+                          nominal=carried, reverse=bool(light.get("reverse_roles")))
         reversal = self.lex.reversal_verbs.get(lemma)
         if noun_entry is not None and reversal is not None and _particle_ok(tok, reversal):
             result = (reversal.get("results") or {}).get(noun_entry["type"])
             if result:
-                return _Frame([tok, obj], tok, result, nominal=obj)
+                return _Frame(sorted([tok, obj], key=lambda t: t.i), tok, result, nominal=obj)
         label = self._label(tok, lemma)
         if label is not None:
             return _Frame([tok], tok, label)
@@ -327,6 +352,12 @@ class _Coder:
             for modifiers, entry in self.lex.compounds.get(head, {}).items():
                 if mods[-len(modifiers):] == modifiers:
                     return entry
+        of_object = _pobj(next((c for c in tok.children
+                                if c.dep_ == "prep" and c.lower_ == "of"), None))
+        if of_object is not None:
+            for key in ((lemma, of_object.lemma_.lower()), (lemma, of_object.lower_)):
+                if key in self.lex.of_nouns:
+                    return self.lex.of_nouns[key]
         return self.lex.nouns.get(lemma) or self.lex.nouns.get(low)
 
     def _nominal_frame(self, tok: Token) -> _Frame | None:
@@ -410,6 +441,8 @@ class _Coder:
             sources, targets = self._nominal_roles(nominal)
         else:
             sources, targets = self._verb_roles(anchor, frame)
+            if not sources and nominal is None:
+                sources = self._cause_sources(anchor, frame)
             if nominal is not None:
                 n_sources, n_targets = self._nominal_roles(nominal)
                 if sources and not targets:
@@ -418,8 +451,28 @@ class _Coder:
                 targets = targets or n_targets
                 sources = sources or n_sources
             if frame.reverse:
+                if not targets:  # "faces pressure from Congress", "received aid from X"
+                    targets = self._actors(_prep_object(anchor, "from")) or (
+                        self._actors(_prep_object(nominal, "from")) if nominal else [])
                 sources, targets = targets, sources
         return _unique(sources), _unique([t for t in targets if t not in sources])
+
+    def _cause_sources(self, verb: Token, frame: _Frame) -> list[Mention]:
+        """The perpetrators of a violent verb named only through the attack that did it:
+        "four children were killed in Israeli tank shelling" -> Israel, "wounded in an air
+        strike by the coalition" -> the coalition. Only violence explains violence here, so
+        "killed in a crash" or "arrested in a protest" give nobody."""
+        code = self.lex.code(frame.entry["type"], frame.entry.get("mode"))
+        if code is None or code.quad != "material_conflict" or frame.entry["type"] == "PROTEST":
+            return []
+        for prep in verb.children:
+            if prep.dep_ not in ("prep", "agent") or prep.lower_ not in _CAUSE_PREPS:
+                continue
+            noun = _pobj(prep)
+            entry = self._noun_entry(noun) if noun is not None else None
+            if entry is not None and entry["type"] == "ASSAULT":
+                return self._nominal_roles(noun)[0]
+        return []
 
     def _verb_roles(self, verb: Token, frame: _Frame) -> tuple[list[Mention], list[Mention]]:
         # "Americans killed by X"; "the offensive, praised by X, stalled": a bare participle
@@ -429,9 +482,11 @@ class _Coder:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
             verb.tag_ == "VBN" and (verb.dep_ == "acl" and bare
                                     or any(c.dep_ == "agent" for c in verb.children)))
-        subject = _verb_subject(verb)
+        subject = _verb_subject(verb, self.lex.speech_documents)
         sources: list[Mention] = []
         targets: list[Mention] = []
+        obj = next((c for c in verb.children if c.dep_ == "dobj"
+                    and not c.lower_.endswith(("self", "selves"))), None)
         if passive:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is not None:
@@ -439,10 +494,9 @@ class _Coder:
             targets = self._actors(subject)
         else:
             sources = self._actors(subject)
-            obj = next((c for c in verb.children if c.dep_ == "dobj"
-                        and not c.lower_.endswith(("self", "selves"))), None)
-            if obj is not None and obj != frame.nominal:
-                targets = self._actors(obj)
+            if obj is not None and obj != frame.nominal and not (
+                    frame.target_prep is not None and obj in frame.trigger):
+                targets = self._actors(obj)  # but "opened its borders to X" targets X
         if frame.target_prep is not None:
             targets = targets or self._actors(_pobj(frame.target_prep))
         for prep in (c for c in verb.children if c.dep_ == "prep"):
@@ -451,9 +505,15 @@ class _Coder:
                 if len(pair) >= 2 and not sources:
                     sources, targets = pair[:1], pair[1:]
             elif prep.lower_ in _TARGET_PREPS and not targets and prep not in frame.trigger:
-                if prep.lower_ == "to" and any(c.dep_ == "dobj" for c in verb.children):
-                    continue  # "welcomed the group to Iraq": a destination, not a target
+                if prep.lower_ == "to" and any(c.dep_ == "dobj" and self._actors(c)
+                                               for c in verb.children):
+                    # "welcomed the group to Iraq": a destination, not a target; but a
+                    # thing given ("supplied arms to Israel") goes to its recipient
+                    continue
                 targets = self._actors(_pobj(prep))
+        if not passive and not targets and obj is not None and obj not in frame.trigger:
+            # "supplied rifles to Ukraine", parsed with "to" under the thing given
+            targets = self._actors(_prep_object(obj, "to"))
         return sources, targets
 
     def _nominal_roles(self, noun: Token) -> tuple[list[Mention], list[Mention]]:
@@ -550,6 +610,8 @@ class _Coder:
                 modality = "denied" if attribution.negates else "reported"
         place, placed_here = self._place(frame, start, end)
         confidence = NOMINAL_CONFIDENCE if frame.anchor == frame.nominal else 1.0
+        if frame.anchor != frame.nominal and _subordinate(frame.anchor, self.lex):
+            confidence = SUBORDINATE_CONFIDENCE
         if place is not None and not placed_here:
             confidence = min(confidence, FALLBACK_PLACE_CONFIDENCE)
         first, last = frame.trigger[0], frame.trigger[-1]
@@ -705,14 +767,30 @@ def _match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> lis
     return found
 
 
+def _subordinate(verb: Token, lex: EventLexicon) -> bool:
+    """A verb in a clause that describes a noun ("the men, who were arrested in May, ..."),
+    under a sentence with a verb of its own. A sentence whose root is a noun ("The Iraqi
+    air force carried out strikes", misparsed as a reduced relative) has no other main
+    verb, and "a statement calling on X" is the news itself."""
+    return verb.dep_ in _MODIFIER_CLAUSES and verb.sent.root.pos_ in ("VERB", "AUX") \
+        and verb.head.lemma_.lower() not in lex.speech_documents
+
+
+def _prep_object(verb: Token, preposition: str) -> Token | None:
+    """The object of ``preposition`` hanging from ``verb`` ("engaged in clashes")."""
+    return _pobj(next((c for c in verb.children
+                       if c.dep_ == "prep" and c.lower_ == preposition), None))
+
+
 def _particle_ok(verb: Token, entry: dict[str, Any]) -> bool:
     particle = entry.get("particle")
     return particle is None or any(c.lower_ == particle for c in verb.children)
 
 
-def _verb_subject(verb: Token) -> Token | None:
-    """The subject of a verb: its own, a relative clause's antecedent, a participle's noun,
-    or the subject of the verb it is coordinated with or the complement of."""
+def _verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token | None:
+    """The subject of a verb: its own, a relative clause's antecedent, a participle's noun
+    (the issuer of a statement, report or letter in ``documents``, for a participle hanging
+    from one), or the subject of the verb it is coordinated with or the complement of."""
     stranded = _stranded_subject(verb)
     if stranded is not None:
         return stranded
@@ -726,6 +804,11 @@ def _verb_subject(verb: Token) -> Token | None:
         if node.dep_ == "relcl" and any(c.dep_ in ("dobj", "pobj") and c.lower_ in
                                         _RELATIVE_PRONOUNS for c in node.children):
             return None  # "the group which many described": the antecedent is the object
+        if node.dep_ == "acl" and node.head.lemma_.lower() in documents \
+                and node.head.dep_ in ("dobj", "nsubjpass") and node.head.head.pos_ == "VERB":
+            # "HRW issued a statement calling on X": the statement speaks for its issuer
+            node = node.head.head
+            continue
         if node.dep_ in ("relcl", "acl"):
             return node.head
         host = _participle_host(node)
