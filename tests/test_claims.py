@@ -118,3 +118,95 @@ def test_quotation_paragraph_inside_a_parser_sentence_quotes_the_previous_speake
 
 def test_possessor_misread_as_subject_gives_no_claim():
     assert claims("The group's declared objective is to take over Iran.") == []
+
+
+# -- sources no actor stands for, speech framing, transcripts -------------------------------
+
+
+def test_source_no_actor_stands_for_is_kept_by_its_words():
+    [c] = claims("A campaign spokeswoman said the rally was cancelled.")
+    assert c.speaker is None and c.speaker_text == "A campaign spokeswoman"
+    assert c.content == "the rally was cancelled"
+
+
+def test_first_person_aside_inside_a_quotation_is_not_a_claim():
+    found = claims("“I think the plan will fail,” Turkey said.")
+    assert [c.cue for c in found] == ["said"] and found[0].speaker == "turkey"
+
+
+def test_mental_state_of_an_unnamed_holder_is_not_a_claim():
+    assert claims("Many farmers believe the drought will end soon.") == []
+
+
+def test_relative_pronoun_speaks_for_its_antecedent():
+    c = next(c for c in claims("The plan was opposed by Turkey, which said it would veto it.")
+             if c.cue == "said")
+    assert (c.speaker, c.speaker_text) == ("turkey", "Turkey")
+
+
+def test_quotation_before_speaker_and_cue_is_the_content():
+    [c] = claims("“We are not leaving,” Ahmed Karimi, 61, told the BBC on Sunday.")
+    assert c.cue == "told" and c.content == "We are not leaving" and c.direct
+    assert c.speaker_text == "Ahmed Karimi"
+
+
+def test_quotation_after_a_speech_verb_is_the_content():
+    [c] = claims("The minister replied, “Nothing has been decided yet.”")
+    assert c.cue == "replied" and c.content.rstrip(".") == "Nothing has been decided yet"
+
+
+def test_speech_participle_takes_the_clause_subject():
+    c = next(c for c in claims("Iran rejected the offer, saying it was an insult.")
+             if c.cue == "saying")
+    assert c.speaker == "iran" and c.content == "it was an insult"
+
+
+def test_other_participles_do_not_borrow_the_subject():
+    assert [c.cue for c in claims("Iran will win, assuming Iraq stays neutral.")] == []
+
+
+def test_continued_takes_only_the_quotation_beside_it():
+    [c] = claims("“We will not stop,” she continued.")
+    assert c.content == "We will not stop"
+    assert claims("The fighting continued; the villagers fled.") == []
+
+
+def test_colon_at_paragraph_end_introduces_the_next_paragraph_once():
+    found = claims("Turkey said:\n\n“The border is closed.”\n\nTrade fell sharply.")
+    assert [(c.speaker, c.content.rstrip(".")) for c in found] == [("turkey",
+                                                                   "The border is closed")]
+
+
+def test_content_stays_in_the_cue_paragraph():
+    from rashomon.claims import paragraph_bounds
+
+    text = "Egypt objected.\n\nTurkey said:\n\n“No.”\n\nTrade fell."
+    start, end = paragraph_bounds(text, text.index("Turkey"))
+    assert text[start:end] == "Turkey said:\n\n“No.”"
+    assert paragraph_bounds(text, 0) == (0, len("Egypt objected."))
+
+
+def test_transcript_turns_are_attributed_to_their_label():
+    text = ("HOST: Will Egypt close the border?\n\nKARIMI: No, Egypt will keep it open.\n\n"
+            "Update: The figures were revised on Monday.")
+    found = claims(text)
+    assert [(c.cue, c.speaker_text) for c in found] == [(":", "HOST"), (":", "KARIMI")]
+    assert found[1].content == "No, Egypt will keep it open."
+
+
+def test_nesting_never_makes_a_cycle():
+    import spacy
+
+    from rashomon.claims import Attribution, _Finder
+
+    doc = spacy.blank("en")("a said b c d told e")
+    said, told = doc[1], doc[5]
+    one = Attribution(cue=said, cue_text="said", cue_type="assert", content_start=0,
+                      content_end=len(doc.text), speaker=None, speaker_text=None, direct=False)
+    two = Attribution(cue=told, cue_text="told", cue_type="assert", content_start=0,
+                      content_end=len(doc.text), speaker=None, speaker_text=None, direct=False)
+    finder = object.__new__(_Finder)
+    finder.found = [one, two]
+    finder._nest()
+    assert not (one.parent is two and two.parent is one)
+    assert one.chain() == [] and two.chain() == []

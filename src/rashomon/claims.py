@@ -9,7 +9,12 @@ An *attribution* ties a span of content to a speaker through a cue (attribution_
   speaker is the noun's modifier);
 * a quotation paragraph with no cue of its own, attributed to the speaker of the
   attribution just before it; a paragraph that opens a quote the previous paragraph
-  never closed continues that quotation instead ("the ... \\n\\n"During the attack ...").
+  never closed continues that quotation instead ("the ... \\n\\n"During the attack ...");
+* a quotation beside a speech verb the parse left without a complement ("“...,” Karimi,
+  61, told the BBC"), and a paragraph opening "NAME: ..." (transcript turns, headlines).
+
+A source no actor stands for ("a campaign spokeswoman said") is still reported, by its
+words, unless it names no one in particular (``unnamed_sources`` in the cue lexicon).
 
 Attributions nest: one whose cue lies inside another's content is reported by that
 other's speaker ("AFP reported that US officials claim that ..." -> the officials'
@@ -20,7 +25,8 @@ reported or denied, so they are computed once per parsed document and cached on 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -35,6 +41,12 @@ from .types import Claim, Mention
 _MEMBER_PREPS = {"in", "of", "for", "from", "at", "within", "close"}
 _QUOTES_OPEN = {"“", '"', "‘"}
 _QUOTES_CLOSE = {"”", '"', "’"}
+# Double quotation marks as tokens, each with its partner: curly, straight, and the doubled
+# apostrophes and backticks of wire and archive copy (``...'' and ''...'').
+_OPENER_OF = {"”": "“", '"': '"', "''": "''"}
+_CLOSER_OF = {"“": "”", '"': '"', "''": "''", "``": "''"}
+# A paragraph that opens with a short label and a colon: "TAPPER: Do you ...".
+_LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,80}?):[ \t]+(\S)", re.MULTILINE)
 # How far back (sentences) a cue-less quotation looks for its speaker. Chosen, not
 # calibrated: a quotation paragraph follows the sentence introducing its speaker.
 QUOTE_SPEAKER_WINDOW = 2
@@ -50,6 +62,9 @@ class CueLexicon:
     passive: dict[str, dict[str, Any]]
     adverbs: dict[str, dict[str, Any]]
     object_phrases: dict[str, list[dict[str, Any]]]  # head lemma -> verb+object cues
+    unnamed_skip_words: frozenset[str] = frozenset()  # sources too vague to keep unresolved
+    unnamed_skip_cue_types: frozenset[str] = frozenset()
+    colon_sources: dict[str, Any] = field(default_factory=dict)  # "NAME: words" turns
 
 
 @cache
@@ -61,10 +76,14 @@ def load_cues(extra_files: tuple[str, ...] = ()) -> CueLexicon:
     for entry in phrases.values():
         if entry.get("object"):
             object_phrases.setdefault(entry["head"], []).append(entry)
+    unnamed = data.get("unnamed_sources") or {}
     return CueLexicon(
         verbs=data.get("verbs") or {}, nouns=data.get("nouns") or {},
         phrases=phrases, passive=data.get("passive_reporting") or {},
         adverbs=data.get("adverbs") or {}, object_phrases=object_phrases,
+        unnamed_skip_words=frozenset(w.lower() for w in unnamed.get("skip_words") or ()),
+        unnamed_skip_cue_types=frozenset(unnamed.get("skip_cue_types") or ()),
+        colon_sources=data.get("colon_sources") or {},
     )
 
 
@@ -101,6 +120,15 @@ class Attribution:
                 out.insert(0, node.actor)
             node = node.parent
         return out
+
+    def descends_from(self, other: Attribution) -> bool:
+        """Whether ``other`` is this attribution or one it is reported through."""
+        node: Attribution | None = self
+        while node is not None:
+            if node is other:
+                return True
+            node = node.parent
+        return False
 
     def contains(self, start: int, end: int) -> bool:
         return self.content_start <= start and end <= (self.extra_end or self.content_end)
@@ -143,6 +171,7 @@ class _Finder:
                 self._object_phrase(tok)
                 self._according_to(tok)
                 self._statement_read(tok)
+        self._colon_turns()
         self._quotations()
         self.found.sort(key=lambda a: (a.span_start, a.cue.i))
         self._nest()
@@ -195,13 +224,23 @@ class _Finder:
         entry = self.cues.verbs.get(lemma)
         if entry is None or passive or tok.dep_ in ("amod", "compound"):
             return  # "the declared objective" describes, it attributes nothing
-        content = self._content(tok, entry.get("takes") or [])
+        takes = entry.get("takes") or []
+        content = self._content(tok, takes)
         if content is None and tok.dep_ == "parataxis":
             # "“...”, he said": the quotation is the head the cue hangs from.
             content = _subtree_without(tok.head, tok)
+        speech = "parataxis" in takes or "quote" in takes  # a verb of direct speech
+        subject = _subject(tok)
+        if subject is None and speech and tok.dep_ == "advcl" \
+                and tok.tag_ == "VBG":
+            # "X defended the plan, saying ...": a speech participle shares the subject of
+            # the clause it hangs from. Only speech verbs: "..., assuming ..." or "...,
+            # later accusing ..." are conditions and sequels more often than reports.
+            subject = _subject(tok.head)
+        if content is None and speech:
+            content = self._adjacent_quote(tok, subject)
         if content is None:
             return
-        subject = _subject(tok)
         if subject is not None and any(c.dep_ == "case" for c in subject.children):
             return  # "the group's declared objective is ...": a possessor misread as a subject
         speaker, speaker_text = self._speaker(subject)
@@ -224,9 +263,13 @@ class _Finder:
         self._add(tok, tok.text, entry, (start, end), speaker, speaker_text, by_obj)
 
     def _content(self, tok: Token, takes: list[str]) -> tuple[int, int] | None:
+        # The parser runs sentences on across paragraph breaks ("... I said.”\n\nDespite
+        # ..., Cruz said if ..."): a complement in another paragraph is not this cue's.
+        para_start, para_end = paragraph_bounds(self.text, tok.idx)
         for slot in takes:
             if slot in ("ccomp", "parataxis", "xcomp"):
-                child = next((c for c in tok.children if c.dep_ == slot), None)
+                child = next((c for c in tok.children if c.dep_ == slot
+                              and para_start <= c.idx < para_end), None)
                 if child is not None and (slot != "xcomp" or _has_verb(child)):
                     return _span(child)
             elif slot == "dobj":
@@ -251,6 +294,40 @@ class _Finder:
                         obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                         if obj is not None:
                             return _span(obj)
+        return None
+
+    def _adjacent_quote(self, tok: Token, subject: Token | None) -> tuple[int, int] | None:
+        """The quotation a speech verb frames when the parse gives it no complement.
+
+        The parser often hangs a quotation off the speaker's name or splits it from its
+        cue; the punctuation is more reliable: a quotation that closes right before the
+        speaker and cue ("“...,” Ramos, 58, told AFP") or opens right after the cue and its
+        addressee ("Silverman responded, “...”", "he told reporters: “...”").
+        """
+        doc, text = self.doc, self.text
+        para_start, para_end = paragraph_bounds(text, tok.idx)
+        left = tok.i
+        if subject is not None and subject.i < tok.i:
+            # the name's own words only: a misparse may hang the quotation off the name
+            clauses = [c for c in subject.children if c.dep_ in ("ccomp", "parataxis", "punct")]
+            left = min(left, *(t.i for t in subject.subtree
+                               if not any(t in c.subtree for c in clauses)))
+        i = left - 1
+        while i >= 0 and doc[i].text in (",", ":"):
+            i -= 1
+        if i >= 0 and doc[i].text in _OPENER_OF and doc[i].idx > para_start:
+            close = doc[i].idx
+            start = text.rfind(_OPENER_OF[doc[i].text], para_start, close)
+            if start >= 0:
+                return start + len(_OPENER_OF[doc[i].text]), close
+        addressee = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.i > tok.i]
+        j = max([tok.i] + [c.right_edge.i for c in addressee]) + 1
+        while j < len(doc) and doc[j].text in (",", ":"):
+            j += 1
+        if j < len(doc) and doc[j].text in _CLOSER_OF and doc[j].idx < para_end:
+            start = doc[j].idx + len(doc[j].text)
+            close = text.find(_CLOSER_OF[doc[j].text], start, para_end)
+            return start, para_end if close < 0 else close
         return None
 
     # -- phrase cues -----------------------------------------------------------------------
@@ -304,6 +381,30 @@ class _Finder:
         self._add(tok, f"{subject.text} {tok.text}", entry, content, speaker,
                   _np_text(subject), subject)
 
+    # -- colon turns ----------------------------------------------------------------------
+
+    def _colon_turns(self) -> None:
+        """A paragraph opening with a name and a colon gives that name's words: interview
+        transcripts ("SMITH: We will ...") and headline quotes ("Jones: Deal is dead")."""
+        rules = self.cues.colon_sources
+        skip = {w.lower() for w in rules.get("skip") or ()}
+        max_words = int(rules.get("max_words", 0))
+        for line in _LABEL_LINE.finditer(self.text):
+            label = self.doc.char_span(line.start(1), line.end(1), alignment_mode="contract")
+            colon = self.doc.char_span(line.end(1), line.end(1) + 1)
+            if label is None or colon is None or not 0 < len(label) <= max_words:
+                continue
+            root = label.root
+            if root.pos_ not in ("PROPN", "NOUN") or not label.text[0].isupper() \
+                    or any(t.pos_ in ("VERB", "AUX") for t in label) \
+                    or label.text.lower() in skip or root.lemma_.lower() in skip:
+                continue  # "Update: ...", "Asked whether ...: ...": a heading, not a speaker
+            _, end = paragraph_bounds(self.text, line.start(2))
+            speaker = self.actor_of(root) or self._mention_within(root, label.text)
+            self._add(colon[0], ":", {"cue_type": "assert"}, (line.start(2), end), speaker,
+                      label.text, root)
+            self.found[-1].span_start = label.start_char  # the label is the whole source
+
     # -- cue-less quotations ---------------------------------------------------------------
 
     def _quotations(self) -> None:
@@ -320,6 +421,8 @@ class _Finder:
                    and a.content_start < close and first.idx < a.content_end
                    for a in self.found):
                 continue  # the paragraph names its own speaker ("“...,” he said")
+            if any(a.content_start <= first.idx + 1 < a.content_end for a in self.found):
+                continue  # a cue ending in a colon already took it ("He said:\n\n“...”")
             prior = _previous_paragraph(self.text, first.idx)
             continued = [a for a in self.found if a.speaker is not None
                          and a.span_start < first.idx
@@ -357,9 +460,11 @@ class _Finder:
              speaker: Mention | None, speaker_text: str | None, speaker_tok: Token | None) -> None:
         start, end = content
         text = self.text
-        while start < end and text[start] in " ,:;\"“”‘'":
+        para_start, para_end = paragraph_bounds(text, cue.idx)
+        start, end = max(start, para_start), min(end, para_end)
+        while start < end and text[start] in " ,:;\"“”‘'\n":
             start += 1
-        while end > start and text[end - 1] in " ,;\"“”’":
+        while end > start and text[end - 1] in " ,;\"“”’\n":
             end -= 1
         if end <= start:
             return
@@ -379,8 +484,13 @@ class _Finder:
             outer = [o for o in self.found if o is not att and not o.via_quote
                      and o.contains(att.cue.idx, _end(att.cue))
                      and not (att.via_quote and o is att.parent)]
-            if outer:
-                att.parent = min(outer, key=lambda o: o.content_end - o.content_start)
+            # Two attributions can each hold the other's cue when the parse gives them
+            # overlapping contents ("“...,” he said, adding ..."); a parent that already
+            # descends from ``att`` would make the chain a cycle, so the next smallest wins.
+            for o in sorted(outer, key=lambda o: o.content_end - o.content_start):
+                if not o.descends_from(att):
+                    att.parent = o
+                    break
 
 
 # -- claims ---------------------------------------------------------------------------------
@@ -393,7 +503,7 @@ def extract_claims(doc: Doc, document_id: str, resolution: Resolution,
     mentions = resolution.mentions
     text = doc_text(doc)
     for att in find_attributions(doc, resolution, cues):
-        if att.speaker is None:
+        if att.speaker is None and not keeps_unnamed_source(att, cues or load_cues()):
             continue  # a claim nobody can be named for says nothing about who says what
         end = att.extra_end or att.content_end
         about = []
@@ -410,6 +520,23 @@ def extract_claims(doc: Doc, document_id: str, resolution: Resolution,
             reported_by=att.chain(), about=about,
             content_start=att.content_start, content_end=end))
     return claims
+
+
+def keeps_unnamed_source(att: Attribution, cues: CueLexicon) -> bool:
+    """Whether an attribution whose source no actor stands for is still a claim.
+
+    News quotes many people and bodies no knowledge base lists ("Garin added", "a campaign
+    spokesman said", "he said" with no named antecedent): the source phrase still says who
+    speaks. Kept unless its head is a word that names no one in particular ("I think",
+    "you know", "people say": asides inside quotations, see ``unnamed_sources``) or the cue
+    is a mere mental state, which news attributes far less often than speech.
+    """
+    tok = att.speaker_token
+    if tok is None or tok.pos_ not in ("NOUN", "PROPN", "PRON"):
+        return False
+    if tok.lower_ in cues.unnamed_skip_words or tok.lemma_.lower() in cues.unnamed_skip_words:
+        return False
+    return att.cue_type not in cues.unnamed_skip_cue_types
 
 
 # -- parse helpers shared with the events stage ---------------------------------------------
@@ -500,7 +627,10 @@ def _subject(tok: Token) -> Token | None:
         if subjects:
             # "the fact that the terrorists, a group called X, took ...": the parser gives
             # several subjects; the one naming someone speaks
-            return max(subjects, key=lambda c: (names_someone(c), -c.i))
+            subject = max(subjects, key=lambda c: (names_someone(c), -c.i))
+            if subject.tag_ in ("WP", "WDT") and node.dep_ == "relcl":
+                return node.head  # "Smith, who said ...": the relative's antecedent speaks
+            return subject
         if node.dep_ in ("conj", "xcomp", "pcomp", "acomp") and node.head != node:
             node = node.head
             if node.pos_ == "ADP":  # "candid in telling me" -> the subject of "were candid"
@@ -570,8 +700,12 @@ def _end(tok: Token) -> int:
 def _np_text(tok: Token) -> str:
     """The noun phrase of ``tok`` without clauses hanging off it."""
     cut = {c.i for c in tok.children if c.dep_ in ("relcl", "acl", "appos", "punct", "prep")
-           and c.i > tok.i}
-    tokens = [t for t in tok.subtree if not any(t.i >= c and t in tok.doc[c].subtree for c in cut)]
+           and c.i > tok.i or c.dep_ in ("ccomp", "parataxis")}  # a quote misparsed onto it
+    doc = tok.doc
+    tokens = [t for t in tok.subtree
+              if not any(doc[c].left_edge.i <= t.i <= doc[c].right_edge.i for c in cut)]
+    while len(tokens) > 1 and tokens[0].is_punct:
+        tokens.pop(0)
     return tok.doc[tokens[0].i:tokens[-1].i + 1].text if tokens else tok.text
 
 
@@ -606,6 +740,17 @@ def _quote_left_open(chunk: str) -> bool:
     curly_open, curly_close = chunk.count("“"), chunk.count("”")
     straight = chunk.count('"')
     return curly_open > curly_close or (curly_open == curly_close == 0 and straight % 2 == 1)
+
+
+def paragraph_bounds(text: str, at: int) -> tuple[int, int]:
+    """The paragraph (line) around character ``at``; a paragraph that ends with a colon
+    runs on into the next one, whose quotation it introduces ("He said:\n\n“...”")."""
+    start = text.rfind("\n", 0, at) + 1
+    end = text.find("\n", at)
+    while end >= 0 and text[:end].rstrip().endswith(":"):
+        nxt = text[end:].lstrip()
+        end = text.find("\n", len(text) - len(nxt)) if nxt else -1
+    return start, len(text) if end < 0 else end
 
 
 def _paragraph_end(doc: Doc, i: int) -> int:
