@@ -219,3 +219,20 @@ def test_a_unit_of_a_state_body_is_that_state(resolve):
     r = resolve("Soldiers from the US Army's 101st Airborne Division arrived in Kuwait.")
     m = mention(r, "101st Airborne Division")
     assert (m.actor, m.sector) == ("united_states", "MIL")
+
+
+def test_a_body_named_as_someone_elses_is_not_the_storys_country(kb):
+    from rashomon.places import extract_places
+
+    doc = load_nlp()("Protests spread from Basra to Nasiriyah and Amarah. Officials in the "
+                     "Bush administration called for calm.")
+    r = resolve_actors(doc, "t", kb, 2008, places=extract_places(doc, "t"))
+    assert actor_of(r, "Officials") is None
+
+
+def test_a_modified_body_noun_still_belongs_to_the_state(resolve):
+    r = resolve("The Iraqi prime minister met US special forces commanders.")
+    minister = mention(r, "Iraqi prime minister")
+    forces = mention(r, "US special forces commanders")
+    assert (minister.actor, minister.sector) == ("iraq", "GOV")
+    assert (forces.actor, forces.sector) == ("united_states", "MIL")

@@ -299,3 +299,10 @@ def test_reducing_aid_is_a_sanction_and_reducing_tariffs_a_concession():
                                                              "aid")
     tariffs = one("Canada lowered tariffs on Mexico.", "lowered tariffs")
     assert (tariffs.type, tariffs.mode) == ("CONCEDE", "ease_sanctions")
+
+
+def test_a_verb_that_needs_an_actor_object_is_no_event_without_one():
+    assert not [e for e in events("Officials call the Iranian program a threat.")
+                if e.type == "CONSULT"]
+    assert [e for e in events("Vladimir Putin called Recep Tayyip Erdogan to discuss Syria.")
+            if e.type == "CONSULT"]

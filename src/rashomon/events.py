@@ -317,7 +317,19 @@ class _Coder:
         if _GOVERNORS.get(lemma) in ("planned", "negated") and any(
                 c.dep_ == "xcomp" for c in tok.children):
             return None  # "seeks to combine", "refused to fight": the complement is the event
+        if entry.get("needs_actor_object") and not self._actor_object(tok):
+            return None  # "called the threat ...": no one was called
         return _Frame([tok], tok, entry)
+
+    def _actor_object(self, verb: Token) -> bool:
+        """Whether the verb's one object is itself an actor (not a thing an actor owns).
+        Two objects ("called X a threat") name X; they call no one."""
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "oprd")]
+        if len(objects) != 1:
+            return False
+        obj = objects[0]
+        mention = self.resolution.mention_at(obj.idx, obj.idx + len(obj.text))
+        return mention is not None and mention.rule != "demonym"
 
     def _label(self, verb: Token, lemma: str) -> dict[str, Any] | None:
         """The code of a characterisation ("described X as terrorists"): a verb that
@@ -764,6 +776,10 @@ def _match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> lis
         i = nxt.i
     if any(t.head != head and t.head not in found and t != head for t in found[1:]):
         return None  # the words must hang together, not merely follow each other
+    last = found[-1]
+    if last.pos_ == "ADP" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME")
+                                  for c in last.children):
+        return None  # "called Erdogan on Monday" is no "call on": a date is no one's target
     return found
 
 

@@ -239,6 +239,10 @@ class _Resolver:
         while i < len(self.doc):
             tok = self.doc[i]
             sector = self._group_sector(tok)
+            if not sector and tok.dep_ in ("amod", "compound") \
+                    and i < tok.head.i <= i + 2 and self._group_sector(tok.head):
+                i += 1  # a modifier of the body: "Iraqi prime minister", "US special forces"
+                continue
             if not sector:
                 break
             sectors.append(sector)
@@ -582,8 +586,9 @@ class _Resolver:
             if any(c.dep_ in ("poss", "nmod") or c.ent_type_ or c.pos_ == "PROPN"
                    or c.i in self.covered for c in tok.children if c.i < tok.i):
                 continue  # "his government", "Kurdish forces": someone else's body
-            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
-                continue  # "the army of X" is X's, resolved elsewhere
+            if any(c.dep_ == "prep" and (c.lower_ == "of" or any(
+                    t.i in self.covered for t in c.subtree)) for c in tok.children):
+                continue  # "the army of X", "officials in the Bush administration": X's
             first = tok
             while first.i > 0 and self.doc[first.i - 1].dep_ == "compound" \
                     and self._group_sector(self.doc[first.i - 1]) is not None:
