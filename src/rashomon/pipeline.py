@@ -28,10 +28,11 @@ from .types import Actor, Document, DocumentAnalysis
 
 # With n_process=0, inputs of at least this many documents are parsed in several processes:
 # below it, starting the workers (each loads the model, ~2 s) costs more than it saves.
-# Chosen from bench/speed.py: 2 processes did not pay off on 100 articles and ran 1.85x
+# Chosen from bench/speed.py: 2 processes did not pay off on 100 articles and ran 1.7x
 # faster on 1,000.
 AUTO_PROCESS_MIN = 200
-MAX_AUTO_PROCESSES = 2  # the parser is memory-bound; more workers than 2 gained nothing
+# Measured only on 2-core machines; more workers than cores would compete for them.
+MAX_AUTO_PROCESSES = 2
 
 
 @dataclass
@@ -41,7 +42,7 @@ class Config:
     stages: list[str] = field(default_factory=lambda: list(registry.DEFAULT_STAGES))
     model: str = DEFAULT_MODEL
     batch_size: int = DEFAULT_BATCH_SIZE
-    n_process: int = 1  # 0: both cores for large inputs, one for small (see AUTO_PROCESS_MIN)
+    n_process: int = 0  # 0: both cores for large inputs, one for small (see AUTO_PROCESS_MIN)
     actor_files: list[str] = field(default_factory=list)
     gazetteer_files: list[str] = field(default_factory=list)
     lexicon_files: list[str] = field(default_factory=list)
