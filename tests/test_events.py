@@ -306,3 +306,10 @@ def test_a_verb_that_needs_an_actor_object_is_no_event_without_one():
                 if e.type == "CONSULT"]
     assert [e for e in events("Vladimir Putin called Recep Tayyip Erdogan to discuss Syria.")
             if e.type == "CONSULT"]
+
+
+def test_receiving_a_thing_is_no_visit():
+    assert not [e for e in events("The group receives shelter in Albania.")
+                if e.type == "CONSULT"]
+    assert [e for e in events("Emmanuel Macron received Mohammed bin Salman in Paris.")
+            if e.type == "CONSULT"]
