@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .clean import Deduplicator, clean_record, find_repeated_lines, load_patterns
+from .clean.extract import extract
 from .clean.repeated import outlet_key
 from .ingest import read_inputs
 from .pipeline import AnalysedDocument, Config, analyse_documents
@@ -123,9 +124,14 @@ def _clean(new_records: list[RawRecord], all_records: list[RawRecord], store: St
     seen = {r.id for r in all_records}
     stored = [RawRecord(id=i, source="store", format="txt", text=raw or "", outlet=outlet)
               for i, outlet, raw in store.raw_texts() if i not in seen]
-    repeated = find_repeated_lines([*stored, *all_records]) if new_records else {}
+    if not new_records:
+        return
+    # Each page is extracted once, for the line counts and for cleaning alike.
+    pages = {id(r): extract(r) for r in [*stored, *all_records]}
+    repeated = find_repeated_lines([*stored, *all_records], text_of=lambda r: pages[id(r)].text)
     for record in new_records:
-        yield clean_record(record, patterns, repeated.get(outlet_key(record), set()))
+        yield clean_record(record, patterns, repeated.get(outlet_key(record), set()),
+                           page=pages[id(record)])
 
 
 def rebuild_relations(store: Store) -> None:

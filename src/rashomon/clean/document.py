@@ -14,20 +14,22 @@ from rashomon.clean.boilerplate import BoilerplatePatterns, remove_boilerplate
 from rashomon.clean.comments import parse_comments, split_comments
 from rashomon.clean.dates import normalise_date
 from rashomon.clean.dedup import body_fingerprint
-from rashomon.clean.extract import extract, host_of
+from rashomon.clean.extract import Extracted, extract, host_of
 from rashomon.clean.header import split_header, split_signoff
 from rashomon.clean.normalise import normalise_text
 from rashomon.types import Document, RawRecord
 
 
 def clean_record(raw: RawRecord, patterns: BoilerplatePatterns,
-                 repeated_lines: set[str] | frozenset[str] = frozenset()) -> Document:
+                 repeated_lines: set[str] | frozenset[str] = frozenset(),
+                 page: Extracted | None = None) -> Document:
     """Clean one record into a Document whose text holds only the article body.
 
     repeated_lines are the outlet's boilerplate lines from find_repeated_lines (look them
-    up with outlet_key(raw)).
+    up with outlet_key(raw)); page is the record's extraction when the caller already has
+    it (HTML extraction is the slow part of cleaning).
     """
-    page = extract(raw)
+    page = page or extract(raw)
     text = normalise_text(page.text)
     header = split_header(text, known_title=raw.title or page.title)
 

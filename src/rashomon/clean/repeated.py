@@ -7,7 +7,7 @@ repeating verbatim under every article of a site, which article prose never does
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from rashomon.clean.boilerplate import MAX_BOILERPLATE_WORDS
 from rashomon.clean.extract import extract, host_of
@@ -24,17 +24,21 @@ MIN_FRACTION = 0.2
 
 
 def find_repeated_lines(records: Iterable[RawRecord], min_docs: int = MIN_DOCS,
-                        min_fraction: float = MIN_FRACTION) -> dict[str, set[str]]:
+                        min_fraction: float = MIN_FRACTION,
+                        text_of: Callable[[RawRecord], str] | None = None
+                        ) -> dict[str, set[str]]:
     """Per outlet key (see outlet_key), the normalised lines that repeat across its documents.
 
     Lines are compared after line_key normalisation, which is how clean_record looks them up.
+    ``text_of`` gives a record's plain text when the caller has already extracted it.
     """
+    text_of = text_of or (lambda record: extract(record).text)
     docs_per_outlet: Counter[str] = Counter()
     line_docs: dict[str, Counter[str]] = defaultdict(Counter)
     for record in records:
         outlet = outlet_key(record)
         docs_per_outlet[outlet] += 1
-        keys = {line_key(line) for line in normalise_text(extract(record).text).split("\n")
+        keys = {line_key(line) for line in normalise_text(text_of(record)).split("\n")
                 if 0 < len(line.split()) <= MAX_BOILERPLATE_WORDS}
         line_docs[outlet].update(k for k in keys if k)
     return {
