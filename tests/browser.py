@@ -37,3 +37,15 @@ def run_chromium(chromium: str, url: str, tmp_path: Path, *args: str
 def console_lines(stderr: str) -> list[str]:
     """Console messages (errors, uncaught exceptions) Chromium logs to stderr."""
     return [line for line in stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+
+
+def assert_view_renders(chromium: str, report: Path, view: str, shot: Path,
+                        tmp_path: Path) -> None:
+    """Open one view of a report headless: it loads, logs no console error, and its
+    screenshot (kept at ``shot`` for a person to look at) is not blank."""
+    shot.unlink(missing_ok=True)
+    result = run_chromium(chromium, f"{report.as_uri()}#{view}", tmp_path,
+                          f"--screenshot={shot}")
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert console_lines(result.stderr) == []
+    assert shot.exists() and shot.stat().st_size > 10_000

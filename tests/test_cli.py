@@ -179,7 +179,7 @@ def test_graph_exports_of_the_examples(analysed_examples, tmp_path, fmt):
 
 def test_report_of_the_examples_opens_in_chromium(analysed_examples, tmp_path, chromium):
     """The report a user gets from the bundled corpus: every view renders, nothing external."""
-    from browser import console_lines, run_chromium
+    from browser import assert_view_renders
 
     from rashomon.report.views import VIEWS
 
@@ -191,13 +191,7 @@ def test_report_of_the_examples_opens_in_chromium(analysed_examples, tmp_path, c
     shots = Path(__file__).parent / "screenshots" / "examples"
     shots.mkdir(parents=True, exist_ok=True)
     for view, _title in VIEWS:
-        shot = shots / f"{view}.png"
-        shot.unlink(missing_ok=True)
-        result = run_chromium(chromium, f"{report.as_uri()}#{view}", tmp_path,
-                              f"--screenshot={shot}")
-        assert result.returncode == 0, result.stderr[-2000:]
-        assert console_lines(result.stderr) == []
-        assert shot.exists() and shot.stat().st_size > 10_000
+        assert_view_renders(chromium, report, view, shots / f"{view}.png", tmp_path)
 
 
 def test_a_config_file_chooses_the_stages(tmp_path):

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from browser import console_lines, run_chromium
+from browser import assert_view_renders, console_lines, run_chromium
 from test_relations import XSS, synthetic_analysis
 
 from rashomon.report import write_report
@@ -199,10 +199,4 @@ def test_report_runs_in_browser_without_errors(chromium, report, tmp_path):
 @pytest.mark.parametrize("view", [key for key, _ in VIEWS] + ["ev-e10", "span-cl-c6"])
 def test_screenshot_each_view(chromium, report, tmp_path, view):
     SCREENSHOTS.mkdir(exist_ok=True)
-    shot = SCREENSHOTS / f"{view}.png"
-    shot.unlink(missing_ok=True)
-    result = run_chromium(chromium, f"{report.as_uri()}#{view}", tmp_path,
-                          f"--screenshot={shot}")
-    assert result.returncode == 0, result.stderr[-2000:]
-    assert console_lines(result.stderr) == []
-    assert shot.exists() and shot.stat().st_size > 10_000
+    assert_view_renders(chromium, report, view, SCREENSHOTS / f"{view}.png", tmp_path)
