@@ -210,9 +210,28 @@ def test_a_major_city_tagged_as_a_person_is_no_actor(kb):
     assert actor_of(r, "Erbil") is None
 
 
-def test_a_shared_name_goes_to_the_actor_whose_parent_was_named(resolve, kb):
+def test_a_shared_name_goes_to_the_actor_named_in_the_story(resolve):
+    # Both the IRGC (through its Quds Force branch) and Islamic Jihad have an al-Quds brigade.
     r = resolve("The IRGC sent its al-Quds Brigade to the front.")
-    assert kb.actors[actor_of(r, "al-Quds Brigade")].name == "Quds Force"
+    assert actor_of(r, "al-Quds Brigade") == "irgc"
+    r = resolve("Islamic Jihad said its al-Quds Brigades fired rockets at Sderot.")
+    assert actor_of(r, "al-Quds Brigades") == "al_quds_brigades"
+
+
+def test_a_branch_of_a_force_is_the_force_itself(resolve, kb):
+    r = resolve("The IRGC said its Quds Force and the IRGC Navy were on alert.")
+    assert {actor_of(r, s) for s in ("IRGC", "Quds Force", "IRGC Navy")} == {"irgc"}
+    assert "Quds Force" in kb.actors["irgc"].aliases
+    # Roles held in a branch are roles in the force.
+    assert any(role["of"] == "irgc" for role in kb.actors["qassem_soleimani"].roles)
+
+
+def test_a_user_file_can_keep_a_branch_apart(tmp_path):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("- id: irgc_quds_force\n  name: Quds Force\n  kind: organization\n"
+                    "  affiliations: [{relation: part_of, actor: irgc}]\n")
+    kb = load_kb((str(mine),))
+    assert [e.actor for e in kb.lookup("Quds Force")] == ["irgc_quds_force"]
 
 
 def test_a_unit_of_a_state_body_is_that_state(resolve):

@@ -222,6 +222,7 @@ def test_a_bad_config_is_one_clear_line(tmp_path, content, problem):
 
 @pytest.mark.parametrize("option, content", [
     ("--actors", "- id: x\n  name: [unclosed\n"),
+    ("--actors", "- id: x\n  name: X\n  affiliations: [{relation: branch_of, actor: nowhere}]\n"),
     ("--boilerplate", "categories:\n  mine:\n    patterns: ['(unclosed']\n"),
     ("--gazetteer", "places: [{name: X\n"),
 ])

@@ -25,7 +25,7 @@ THRESHOLDS = {
     "relations_coverage": 0.70,
     "relations_sign_accuracy": 0.90,
 }
-MAX_FRAGMENTS = 3
+MAX_FRAGMENTS = 0
 
 
 @pytest.fixture(scope="module")

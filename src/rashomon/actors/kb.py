@@ -128,6 +128,7 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
                 roles=list(entry.get("roles") or []), source=entry.get("source"),
             )
             raw_entries.append((path, entry))
+    folds = _fold_branches(actors, {entry["id"]: path for path, entry in raw_entries})
 
     lex = DATA / "lexicon"
     titles_data = load_yaml(lex / "titles.yaml") or {}
@@ -142,9 +143,10 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
     )
     kb.titles = {kb.key(t) for t in titles_data.get("titles") or []}
     for _path, entry in raw_entries:
-        if actors.get(entry["id"]) is None:
+        actor_id = folds.get(entry["id"], entry["id"])
+        if actor_id not in actors:
             continue
-        _index_entry(kb, entry)
+        _index_entry(kb, entry, actor_id, actors[actor_id].sector)
     for path in [DATA / "gazetteer.yaml"]:
         _index_place_names(kb, path)
     for actor in actors.values():
@@ -163,6 +165,44 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
                         kb.near_names.setdefault(variant, set()).add(entry.actor)
     kb.max_key_len = max((len(k) for k in kb.index), default=1)
     return kb
+
+
+def _fold_branches(actors: dict[str, Actor], files: dict[str, Path]) -> dict[str, str]:
+    """Fold each branch (affiliation ``branch_of``) into the force it belongs to.
+
+    Reporting names a force by its branches ("the Quds Force", "the IRGC Navy" are the
+    IRGC acting), so a branch is not an actor of its own: its names become names of the
+    force, and roles and affiliations that point at it point at the force. An entry that
+    should stand apart uses ``part_of`` instead. Returns branch id -> force id.
+    """
+    parent_of: dict[str, str] = {}
+    for actor in actors.values():
+        parents = [a.get("actor") for a in actor.affiliations if a.get("relation") == "branch_of"]
+        if not parents:
+            continue
+        if len(parents) > 1 or parents[0] not in actors or actor.kind == "person":
+            raise KnowledgeBaseError(f"{files[actor.id]}: {actor.id}: branch_of needs one "
+                                     f"known organisation, got {', '.join(map(str, parents))}")
+        parent_of[actor.id] = parents[0]
+    folds: dict[str, str] = {}
+    for branch in parent_of:
+        root, seen = branch, {branch}
+        while root in parent_of:
+            root = parent_of[root]
+            if root in seen:
+                raise KnowledgeBaseError(f"{files[branch]}: {branch}: branch_of forms a cycle")
+            seen.add(root)
+        folds[branch] = root
+    for branch, root in folds.items():
+        force = actors[root]
+        force.aliases.extend(n for n in actors[branch].aliases if n not in force.aliases)
+    for branch in folds:
+        del actors[branch]
+    for actor in actors.values():
+        actor.roles = [{**r, "of": folds.get(r.get("of"), r.get("of"))} for r in actor.roles]
+        actor.affiliations = [{**a, "actor": folds.get(a.get("actor"), a.get("actor"))}
+                              for a in actor.affiliations]
+    return folds
 
 
 def _group_sectors(data: dict[str, Any]) -> dict[str, str]:
@@ -186,9 +226,10 @@ def _case_of(name: str) -> str:
     return "title" if len(name.split()) == 1 else "any"
 
 
-def _index_entry(kb: KnowledgeBase, entry: dict[str, Any]) -> None:
-    actor_id = entry["id"]
-    sector = entry.get("sector")
+def _index_entry(kb: KnowledgeBase, entry: dict[str, Any], actor_id: str,
+                 sector: str | None) -> None:
+    """Index an entry's names as names of ``actor_id`` (the entry, or the force it is a
+    branch of)."""
     for name in [entry["name"], *(entry.get("aliases") or [])]:
         rule = "acronym" if is_acronym(name) else "alias"
         _add(kb, name, IndexEntry(actor_id, rule, sector, _case_of(name)))
