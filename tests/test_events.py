@@ -313,3 +313,17 @@ def test_receiving_a_thing_is_no_visit():
                 if e.type == "CONSULT"]
     assert [e for e in events("Emmanuel Macron received Mohammed bin Salman in Paris.")
             if e.type == "CONSULT"]
+
+
+def test_a_building_attacked_stands_for_whom_a_clause_ties_it_to():
+    e = one("Rioters set fire to a clinic that treats veterans of the Badr Organization.",
+            "set fire to")
+    assert (e.source, e.target) == ("g:rioters", "badr_organization")
+    e = one("Militants fired rockets at a base where US troops are stationed.",
+            "fired rockets at")
+    assert e.target == "united_states"
+
+
+def test_a_building_nobody_is_tied_to_has_no_target():
+    e = one("Rioters set fire to a clinic that treats the poor.", "set fire to")
+    assert (e.source, e.target) == ("g:rioters", None)

@@ -146,6 +146,8 @@ class EventLexicon:
     of_nouns: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     # nouns for documents that speak for their issuer ("a statement calling on X")
     speech_documents: frozenset[str] = frozenset()
+    # buildings and sites that stand for whoever a clause on them ties them to
+    facility_nouns: frozenset[str] = frozenset()
 
     def lemma(self, tok: Token) -> str:
         """The token's lemma, corrected where the parser's lemmatiser is known to be wrong."""
@@ -202,7 +204,8 @@ def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
                         reversal_verbs=reversal,
                         lemma_corrections=triggers.get("lemma_corrections") or {},
                         labels=labels, of_nouns=of_nouns,
-                        speech_documents=frozenset(triggers.get("speech_documents") or ()))
+                        speech_documents=frozenset(triggers.get("speech_documents") or ()),
+                        facility_nouns=frozenset(triggers.get("facility_nouns") or ()))
 
 
 # -- candidate frames -----------------------------------------------------------------------
@@ -586,9 +589,28 @@ class _Coder:
                 poss = next((c for c in t.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None)
                 if found is None and poss is not None:
                     found = self._possessive(poss)  # "his followers" -> whoever "his" is
+                if found is None and self.lex.lemma(t) in self.lex.facility_nouns:
+                    found = self._facility_owner(t)
             if found is not None:
                 out.append(found)
         return out
+
+    def _facility_owner(self, facility: Token) -> Mention | None:
+        """Whom a clause on a building ties it to: "a hospital that treats veterans of the
+        PMF" -> the PMF, "a school run by UNRWA" -> UNRWA. Clauses nested deeper ("...
+        those who fought ISIS") describe other people and are not read."""
+        for clause in (c for c in facility.children if c.dep_ in _MODIFIER_CLAUSES):
+            agent = next((c for c in clause.children if c.dep_ == "agent"), None)
+            words = [_pobj(agent)] if agent is not None else []
+            words += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                      and c.lower_ not in _RELATIVE_PRONOUNS]
+            words += [_pobj(c) for c in clause.children
+                      if c.dep_ == "prep" and c.lower_ in ("to", "for", "of")]
+            for word in words:
+                found = noun_phrase_actor(word, self.resolution) if word is not None else None
+                if found is not None:
+                    return found
+        return None
 
     def _possessive(self, pronoun: Token) -> Mention | None:
         """"its"/"their" -> the nearest preceding non-person actor; "his"/"her" -> a person."""
