@@ -327,3 +327,9 @@ def test_a_building_attacked_stands_for_whom_a_clause_ties_it_to():
 def test_a_building_nobody_is_tied_to_has_no_target():
     e = one("Rioters set fire to a clinic that treats the poor.", "set fire to")
     assert (e.source, e.target) == ("g:rioters", None)
+
+
+def test_a_defeat_at_the_polls_is_no_attack():
+    assert not events("If elections were held, the Dawa party would be routed by the Sadrists.")
+    e = one("Before the elections, the Mahdi Army routed Iraqi troops in Basra.", "routed")
+    assert (e.source, e.target, e.type) == ("mahdi_army", "iraqi_army", "ASSAULT")

@@ -101,6 +101,9 @@ NOMINAL_CONFIDENCE = 0.8
 # background, so the main clause's event should lead. Chosen, not calibrated: it only has to
 # sit between a main-clause verb (1.0) and a bare noun (0.8).
 SUBORDINATE_CONFIDENCE = 0.9
+# Sectors of bodies that fight: a contest verb with one of them in a role is a battle even
+# in a sentence about an election.
+_ARMED_SECTORS = {"MIL", "COP", "INS", "REB", "SEP", "SPY"}
 # Clause relations whose verb describes a noun rather than carrying the sentence's news.
 _MODIFIER_CLAUSES = {"relcl", "acl"}
 # Prepositions by which a passive or agentless verb names the attack that did it ("killed
@@ -148,6 +151,8 @@ class EventLexicon:
     speech_documents: frozenset[str] = frozenset()
     # buildings and sites that stand for whoever a clause on them ties them to
     facility_nouns: frozenset[str] = frozenset()
+    # words of a vote, under which "routed", "ousted" name electoral defeat
+    contest_words: frozenset[str] = frozenset()
 
     def lemma(self, tok: Token) -> str:
         """The token's lemma, corrected where the parser's lemmatiser is known to be wrong."""
@@ -205,7 +210,8 @@ def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
                         lemma_corrections=triggers.get("lemma_corrections") or {},
                         labels=labels, of_nouns=of_nouns,
                         speech_documents=frozenset(triggers.get("speech_documents") or ()),
-                        facility_nouns=frozenset(triggers.get("facility_nouns") or ()))
+                        facility_nouns=frozenset(triggers.get("facility_nouns") or ()),
+                        contest_words=frozenset(triggers.get("contest_words") or ()))
 
 
 # -- candidate frames -----------------------------------------------------------------------
@@ -390,6 +396,8 @@ class _Coder:
         if code is None:
             return
         sources, targets = self._roles(frame)
+        if entry.get("contest") and self._electoral(frame, sources + targets):
+            return  # "Dawa was routed by the Sadrists" in a vote: ballots, not violence
         if not targets and code.quad == "material_conflict":
             targets = self._place_state_target(frame, sources)
         code = self._refine(code, frame)
@@ -406,6 +414,17 @@ class _Coder:
             if frame.anchor == frame.nominal and (src is None or tgt is None):
                 continue  # a bare noun ("the war", "his coalition") is mostly background
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
+
+    def _electoral(self, frame: _Frame, roles: list[Mention]) -> bool:
+        """Whether a contest verb speaks of a vote: its sentence names one and no armed
+        body takes part ("militias routed the army before the elections" is a battle)."""
+        sent = frame.anchor.sent
+        if not any(self.lex.lemma(t) in self.lex.contest_words
+                   or t.lower_ in self.lex.contest_words for t in sent):
+            return False
+        sectors = {m.sector or getattr(self.resolution.actors.get(m.actor), "sector", None)
+                   for m in roles}
+        return not sectors & _ARMED_SECTORS
 
     def _place_state_target(self, frame: _Frame, sources: list[Mention]) -> list[Mention]:
         """An attack on a place hits the state it lies in: "Turkey shelled Sinjar" -> Iraq.
