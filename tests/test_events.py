@@ -333,3 +333,16 @@ def test_a_defeat_at_the_polls_is_no_attack():
     assert not events("If elections were held, the Dawa party would be routed by the Sadrists.")
     e = one("Before the elections, the Mahdi Army routed Iraqi troops in Basra.", "routed")
     assert (e.source, e.target, e.type) == ("mahdi_army", "iraqi_army", "ASSAULT")
+
+
+def test_the_offensive_as_a_subject_acts_for_whoever_waged_it():
+    text = ("The Iraqi army launched an offensive in Basra. The offensive was aimed at "
+            "crushing the Mahdi Army.")
+    e = one(text, "crushing")
+    assert (e.source, e.target) == ("iraqi_army", "mahdi_army")
+
+
+def test_demonstrating_that_is_showing_not_protesting():
+    assert not events("The Sadrists demonstrated that they can fill the streets of Basra.")
+    e = one("The Sadrists demonstrated against Iran in Basra.", "demonstrated")
+    assert (e.source, e.target, e.type) == ("sadrist_movement", "iran", "PROTEST")

@@ -258,6 +258,9 @@ class _Coder:
         self.events: list[Event] = []
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
+        # The last named perpetrator of each nominal trigger ("offensive" -> Maliki), for
+        # "the offensive" when it comes back as the subject of a later clause.
+        self.perpetrators: dict[str, Mention] = {}
         cities = Counter(p.name for p in places if p.kind == "city")
         top = cities.most_common(1)[0][0] if cities else None
         self.main_city = next((p for p in places if p.name == top), None)
@@ -328,6 +331,8 @@ class _Coder:
             return None  # "seeks to combine", "refused to fight": the complement is the event
         if entry.get("needs_actor_object") and not self._actor_object(tok):
             return None  # "called the threat ...": no one was called
+        if entry.get("not_with_clause") and any(c.dep_ == "ccomp" for c in tok.children):
+            return None  # "the vote demonstrated that ...": showed, no protest
         return _Frame([tok], tok, entry)
 
     def _actor_object(self, verb: Token) -> bool:
@@ -403,6 +408,8 @@ class _Coder:
         code = self._refine(code, frame)
         if code.quad.endswith("conflict"):
             self.hostile.append((frame.trigger[0], {t.actor for t in targets}))
+        if frame.nominal is not None and sources:
+            self.perpetrators[self.lex.lemma(frame.nominal)] = sources[0]
         pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
         for source, target in pairs:
             src = source.actor if source else None
@@ -521,13 +528,16 @@ class _Coder:
         targets: list[Mention] = []
         obj = next((c for c in verb.children if c.dep_ == "dobj"
                     and not c.lower_.endswith(("self", "selves"))), None)
+        # "the offensive was aimed at crushing X": whoever waged the offensive acts
+        doer = self._actors(subject) if subject is None or not self._definite_event(subject) \
+            else self._perpetrator(subject)
         if passive:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is not None:
                 sources = self._actors(_pobj(agent))
-            targets = self._actors(subject)
+            targets = doer
         else:
-            sources = self._actors(subject)
+            sources = doer
             if obj is not None and obj != frame.nominal and not (
                     frame.target_prep is not None and obj in frame.trigger):
                 targets = self._actors(obj)  # but "opened its borders to X" targets X
@@ -549,6 +559,26 @@ class _Coder:
             # "supplied rifles to Ukraine", parsed with "to" under the thing given
             targets = self._actors(_prep_object(obj, "to"))
         return sources, targets
+
+    def _definite_event(self, tok: Token) -> bool:
+        """"the offensive", "this attack": a hostile act's noun referring back to its event
+        ("this coalition" is a body, not an act)."""
+        entry = self._noun_entry(tok)
+        code = self.lex.code(entry["type"], entry.get("mode")) if entry else None
+        return code is not None and code.quad.endswith("conflict") and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
+
+    def _perpetrator(self, noun: Token) -> list[Mention]:
+        """Who carried out the event a definite nominal names: its own modifiers ("Iraq's
+        offensive"), else the perpetrator last named for that noun in the document."""
+        own = self._nominal_roles(noun)[0]
+        if own:
+            return own
+        earlier = self.perpetrators.get(self.lex.lemma(noun))
+        if earlier is None:
+            return []
+        return [replace(earlier, start=noun.idx, end=_end(noun), text=noun.text,
+                        rule="event")]
 
     def _nominal_roles(self, noun: Token) -> tuple[list[Mention], list[Mention]]:
         sources: list[Mention] = []
