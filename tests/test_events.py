@@ -346,3 +346,18 @@ def test_demonstrating_that_is_showing_not_protesting():
     assert not events("The Sadrists demonstrated that they can fill the streets of Basra.")
     e = one("The Sadrists demonstrated against Iran in Basra.", "demonstrated")
     assert (e.source, e.target, e.type) == ("sadrist_movement", "iran", "PROTEST")
+
+
+@pytest.mark.parametrize("text, trigger", [
+    ("The MEK has sought shelter from whatever patron is willing to accommodate the MEK.",
+     "accommodate"),
+    ("There is no group too unseemly for the US to ally with.", "ally"),
+    ("No militia attacked the embassy.", "attacked"),
+])
+def test_a_role_that_names_no_one_in_particular_makes_no_event(text, trigger):
+    assert trigger in text and not [e for e in events(text) if e.trigger == trigger]
+
+
+def test_a_specific_role_still_makes_the_event():
+    e = one("Iran attacked the PKK.", "attacked")
+    assert (e.source, e.target) == ("iran", "pkk")

@@ -18,8 +18,8 @@ from rashomon.cli import app
 THRESHOLDS = {
     "actors_recall": 0.95,
     "places_recall": 0.90,
-    "events_recall": 0.70,
-    "events_precision": 0.52,
+    "events_recall": 0.75,
+    "events_precision": 0.62,
     "claims_recall": 0.95,
     "claims_precision": 0.80,
     "relations_coverage": 0.70,

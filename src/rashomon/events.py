@@ -104,6 +104,10 @@ SUBORDINATE_CONFIDENCE = 0.9
 # Sectors of bodies that fight: a contest verb with one of them in a role is a battle even
 # in a sentence about an election.
 _ARMED_SECTORS = {"MIL", "COP", "INS", "REB", "SEP", "SPY"}
+# Words by which a role names no one in particular, making a clause generic.
+_NONSPECIFIC_DETERMINERS = {"whatever", "whichever", "any", "no", "every"}
+_NONSPECIFIC_PRONOUNS = {"whoever", "whatever", "anyone", "anybody", "nobody", "everyone",
+                         "everybody"}
 # Clause relations whose verb describes a noun rather than carrying the sentence's news.
 _MODIFIER_CLAUSES = {"relcl", "acl"}
 # Prepositions by which a passive or agentless verb names the attack that did it ("killed
@@ -400,6 +404,8 @@ class _Coder:
         code = self.lex.code(entry["type"], entry.get("mode"))
         if code is None:
             return
+        if self._generic(frame):
+            return  # "whatever patron is willing to host the group": nothing happened
         sources, targets = self._roles(frame)
         if entry.get("contest") and self._electoral(frame, sources + targets):
             return  # "Dawa was routed by the Sadrists" in a vote: ballots, not violence
@@ -421,6 +427,27 @@ class _Coder:
             if frame.anchor == frame.nominal and (src is None or tgt is None):
                 continue  # a bare noun ("the war", "his coalition") is mostly background
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
+
+    def _generic(self, frame: _Frame) -> bool:
+        """Whether the trigger's subject or object is no one in particular: "whatever
+        patron is willing to accommodate the group", "no group too unseemly for the US to
+        ally with" state what kind of thing happens, not an event."""
+        verb = frame.anchor
+        if verb.pos_ not in ("VERB", "AUX"):
+            return False
+        words = [_verb_subject(verb, self.lex.speech_documents)]
+        words += [c for c in verb.children if c.dep_ == "dobj"]
+        if verb.dep_ in _MODIFIER_CLAUSES:
+            words.append(verb.head)  # the noun the clause describes
+        elif any(c.dep_ == "prep" and not any(c.children) for c in verb.children):
+            # a stranded preposition's object is the noun before the clause: "no group
+            # too unseemly for the US to ally with"
+            first = min(t.i for t in verb.subtree)
+            words.append(next((t for t in reversed(self.doc[verb.sent.start:first])
+                               if t.pos_ in ("NOUN", "PROPN", "PRON")), None))
+        return any(w is not None and (w.lower_ in _NONSPECIFIC_PRONOUNS or any(
+            c.dep_ == "det" and c.lower_ in _NONSPECIFIC_DETERMINERS for c in w.children))
+            for w in words)
 
     def _electoral(self, frame: _Frame, roles: list[Mention]) -> bool:
         """Whether a contest verb speaks of a vote: its sentence names one and no armed
