@@ -17,8 +17,15 @@ is the direct object, the passive subject, or the object of against/on/at/into/w
 "of" for nominals that take a patient: "the assassination of X"). "Between X and Y" makes
 X the source and Y the target of one event. Coordinated actors ("the US and UK
 overthrew ...") give one event per actor, so each pairing is a separate, countable tie.
-A role no actor fills stays None, never guessed; an event with neither role filled says
-nothing about relations between actors and is not kept.
+A definite hostile-act noun as a subject acts for whoever carried the act out ("the
+offensive was aimed at crushing X": the offensive's perpetrator, named with it or
+earlier). A building as the object stands for whom a clause on it names ("a hospital that
+treats veterans of X" -> X). A role no actor fills stays None, never guessed; an event
+with neither role filled says nothing about relations between actors and is not kept.
+
+Not events: a clause whose subject or object is no one in particular ("whatever patron
+is willing to ...", "no group too unseemly to ally with"), and a contest verb ("routed",
+"ousted") in a sentence about a vote with no armed body in a role (electoral defeat).
 
 Modality. "did not"/"never"/"refused to" negate; modal auxiliaries and "if" make an event
 hypothetical ("will" planned); a governing "plans to"/"tries to"/"threatened to" makes
