@@ -23,7 +23,7 @@ earlier). A building as the object stands for whom a clause on it names ("a hosp
 treats veterans of X" -> X). A role no actor fills stays None, never guessed; an event
 with neither role filled says nothing about relations between actors and is not kept.
 
-Not events: a clause whose subject or object is no one in particular ("whatever patron
+Not events: a clause whose subject is no one in particular ("whatever patron
 is willing to ...", "no group too unseemly to ally with"), and a contest verb ("routed",
 "ousted") in a sentence about a vote with no armed body in a role (electoral defeat).
 
@@ -436,14 +436,14 @@ class _Coder:
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
 
     def _generic(self, frame: _Frame) -> bool:
-        """Whether the trigger's subject or object is no one in particular: "whatever
-        patron is willing to accommodate the group", "no group too unseemly for the US to
-        ally with" state what kind of thing happens, not an event."""
+        """Whether the trigger's subject, or the noun its clause describes, is no one in
+        particular: "whatever patron is willing to accommodate the group", "no group too
+        unseemly for the US to ally with" state what kind of thing happens, not an event.
+        An object is left alone: "rejected any talks" is a rejection of talks."""
         verb = frame.anchor
         if verb.pos_ not in ("VERB", "AUX"):
             return False
         words = [_verb_subject(verb, self.lex.speech_documents)]
-        words += [c for c in verb.children if c.dep_ == "dobj"]
         if verb.dep_ in _MODIFIER_CLAUSES:
             words.append(verb.head)  # the noun the clause describes
         elif any(c.dep_ == "prep" and not any(c.children) for c in verb.children):
@@ -604,8 +604,13 @@ class _Coder:
 
     def _perpetrator(self, noun: Token) -> list[Mention]:
         """Who carried out the event a definite nominal names: its own modifiers ("Iraq's
-        offensive"), else the perpetrator last named for that noun in the document."""
+        offensive", "the deployment of NATO troops"), else the perpetrator last named for
+        that noun in the document. An appositive is the parser's mistake here: an act is
+        not an actor."""
         own = self._nominal_roles(noun)[0]
+        appositives = [c for c in noun.children if c.dep_ == "appos"]
+        own = own or [m for m in self._actors(noun) if not any(
+            a.left_edge.idx <= m.start < _end(a.right_edge) for a in appositives)]
         if own:
             return own
         earlier = self.perpetrators.get(self.lex.lemma(noun))
