@@ -361,3 +361,6 @@ def test_a_role_that_names_no_one_in_particular_makes_no_event(text, trigger):
 def test_a_specific_role_still_makes_the_event():
     e = one("Iran attacked the PKK.", "attacked")
     assert (e.source, e.target) == ("iran", "pkk")
+    # an object under "any" is the scope of the act, not a generic clause
+    e = one("Turkey rejected any talks with the PKK.", "rejected any talks")
+    assert (e.source, e.target, e.quad) == ("turkey", "pkk", "verbal_conflict")
