@@ -330,16 +330,16 @@ def test_a_building_nobody_is_tied_to_has_no_target():
 
 
 def test_a_defeat_at_the_polls_is_no_attack():
-    assert not events("If elections were held, the Dawa party would be routed by the Sadrists.")
+    assert not events("If a vote were held today, the Hikma movement would be routed by the "
+                      "Sadrists.")
     e = one("Before the elections, the Mahdi Army routed Iraqi troops in Basra.", "routed")
     assert (e.source, e.target, e.type) == ("mahdi_army", "iraqi_army", "ASSAULT")
 
 
-def test_the_offensive_as_a_subject_acts_for_whoever_waged_it():
-    text = ("The Iraqi army launched an offensive in Basra. The offensive was aimed at "
-            "crushing the Mahdi Army.")
-    e = one(text, "crushing")
-    assert (e.source, e.target) == ("iraqi_army", "mahdi_army")
+def test_the_raid_as_a_subject_acts_for_whoever_carried_it_out():
+    text = "Turkish troops launched a raid near Zakho. The raid was aimed at punishing the PKK."
+    e = one(text, "punishing")
+    assert (e.source, e.target) == ("turkey", "pkk")
 
 
 def test_demonstrating_that_is_showing_not_protesting():
@@ -349,9 +349,8 @@ def test_demonstrating_that_is_showing_not_protesting():
 
 
 @pytest.mark.parametrize("text, trigger", [
-    ("The MEK has sought shelter from whatever patron is willing to accommodate the MEK.",
-     "accommodate"),
-    ("There is no group too unseemly for the US to ally with.", "ally"),
+    ("The PKK courts whichever sponsor is willing to arm the PKK.", "arm"),
+    ("There is no militia too brutal for the US to ally with.", "ally"),
     ("No militia attacked the embassy.", "attacked"),
 ])
 def test_a_role_that_names_no_one_in_particular_makes_no_event(text, trigger):

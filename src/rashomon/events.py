@@ -18,13 +18,13 @@ is the direct object, the passive subject, or the object of against/on/at/into/w
 X the source and Y the target of one event. Coordinated actors ("the US and UK
 overthrew ...") give one event per actor, so each pairing is a separate, countable tie.
 A definite hostile-act noun as a subject acts for whoever carried the act out ("the
-offensive was aimed at crushing X": the offensive's perpetrator, named with it or
-earlier). A building as the object stands for whom a clause on it names ("a hospital that
-treats veterans of X" -> X). A role no actor fills stays None, never guessed; an event
+raid was meant to punish X": the raid's perpetrator, named with it or earlier). A
+building as the object stands for whom a clause on it names ("a clinic that serves
+members of X" -> X). A role no actor fills stays None, never guessed; an event
 with neither role filled says nothing about relations between actors and is not kept.
 
-Not events: a clause whose subject is no one in particular ("whatever patron
-is willing to ...", "no group too unseemly to ally with"), and a contest verb ("routed",
+Not events: a clause whose subject is no one in particular ("whichever sponsor
+is willing to ...", "no militia too brutal to ally with"), and a contest verb ("routed",
 "ousted") in a sentence about a vote with no armed body in a role (electoral defeat).
 
 Modality. "did not"/"never"/"refused to" negate; modal auxiliaries and "if" make an event
@@ -269,8 +269,8 @@ class _Coder:
         self.events: list[Event] = []
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
-        # The last named perpetrator of each nominal trigger ("offensive" -> Maliki), for
-        # "the offensive" when it comes back as the subject of a later clause.
+        # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
+        # "the raid" when it comes back as the subject of a later clause.
         self.perpetrators: dict[str, Mention] = {}
         cities = Counter(p.name for p in places if p.kind == "city")
         top = cities.most_common(1)[0][0] if cities else None
@@ -412,10 +412,10 @@ class _Coder:
         if code is None:
             return
         if self._generic(frame):
-            return  # "whatever patron is willing to host the group": nothing happened
+            return  # "whichever sponsor is willing to arm the group": nothing happened
         sources, targets = self._roles(frame)
         if entry.get("contest") and self._electoral(frame, sources + targets):
-            return  # "Dawa was routed by the Sadrists" in a vote: ballots, not violence
+            return  # "party X was routed by party Y" in a vote: ballots, not violence
         if not targets and code.quad == "material_conflict":
             targets = self._place_state_target(frame, sources)
         code = self._refine(code, frame)
@@ -437,8 +437,8 @@ class _Coder:
 
     def _generic(self, frame: _Frame) -> bool:
         """Whether the trigger's subject, or the noun its clause describes, is no one in
-        particular: "whatever patron is willing to accommodate the group", "no group too
-        unseemly for the US to ally with" state what kind of thing happens, not an event.
+        particular: "whichever sponsor is willing to arm the group", "no militia too brutal
+        for the US to ally with" state what kind of thing happens, not an event.
         An object is left alone: "rejected any talks" is a rejection of talks."""
         verb = frame.anchor
         if verb.pos_ not in ("VERB", "AUX"):
@@ -448,7 +448,7 @@ class _Coder:
             words.append(verb.head)  # the noun the clause describes
         elif any(c.dep_ == "prep" and not any(c.children) for c in verb.children):
             # a stranded preposition's object is the noun before the clause: "no group
-            # too unseemly for the US to ally with"
+            # too brutal for the US to ally with"
             first = min(t.i for t in verb.subtree)
             words.append(next((t for t in reversed(self.doc[verb.sent.start:first])
                                if t.pos_ in ("NOUN", "PROPN", "PRON")), None))
@@ -562,7 +562,7 @@ class _Coder:
         targets: list[Mention] = []
         obj = next((c for c in verb.children if c.dep_ == "dobj"
                     and not c.lower_.endswith(("self", "selves"))), None)
-        # "the offensive was aimed at crushing X": whoever waged the offensive acts
+        # "the raid was meant to punish X": whoever carried out the raid acts
         doer = self._actors(subject) if subject is None or not self._definite_event(subject) \
             else self._perpetrator(subject)
         if passive:
@@ -684,7 +684,7 @@ class _Coder:
         return out
 
     def _facility_owner(self, facility: Token) -> Mention | None:
-        """Whom a clause on a building ties it to: "a hospital that treats veterans of the
+        """Whom a clause on a building ties it to: "a clinic that serves members of the
         PMF" -> the PMF, "a school run by UNRWA" -> UNRWA. Clauses nested deeper ("...
         those who fought ISIS") describe other people and are not read."""
         for clause in (c for c in facility.children if c.dep_ in _MODIFIER_CLAUSES):
