@@ -19,8 +19,14 @@ _PREFIX = r"(?:(?:published|posted|updated|last updated|date)(?:\s+on)?\s*:?\s*)
 # Case-insensitive on its own, so that it can sit inside case-sensitive patterns.
 DATE_EXPR = (rf"(?i:{_WEEKDAY}(?:(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
              rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
-             rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}){_TIME})")
-_DATE_LINE = re.compile(rf"^{_PREFIX}(?P<date>{DATE_EXPR})\.?$", re.IGNORECASE)
+             rf"|\d{{4}}-\d{{2}}-\d{{2}}|\d{{4}}/\d{{1,2}}/\d{{1,2}}|\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}})"
+             rf"{_TIME})")
+# What page templates print after a date stamp: a clock time ("- 0:0", "| 15:56 GMT") and
+# the source ("- Source: Agency").
+_STAMP_TRAILER = (r"(?:\s*[-|–—,]\s*\d{1,2}:\d{1,2}(?::\d{2})?(?:\s*[ap]\.?m\.?)?"
+                  r"(?:\s+[A-Z]{2,5})?)?(?:\s*[-|–—]\s*(?:source|via)\s*:?\s*[^\n]{1,60})?")
+_DATE_LINE = re.compile(rf"^{_PREFIX}(?P<date>{DATE_EXPR}){_STAMP_TRAILER}\.?$", re.IGNORECASE)
+_SLASHED_ISO = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
 
 
 def normalise_date(value: str | None) -> str | None:
@@ -31,7 +37,7 @@ def normalise_date(value: str | None) -> str | None:
     """
     if not value:
         return None
-    value = value.strip()
+    value = _SLASHED_ISO.sub(lambda m: f"{m[1]}-{int(m[2]):02d}-{int(m[3]):02d}", value.strip())
     iso = _ISO.match(value)
     if iso:
         return "-".join(part for part in iso.groups() if part)

@@ -1,0 +1,129 @@
+"""A learned line classifier for boilerplate that no pattern names.
+
+Each logical line of an article body is described by its shape: length, punctuation and
+capitalisation, where it sits in the document, whether it reads like a sentence (function
+words, a closing full stop), handles, links and pipes, keyword classes (agencies, photo
+words, social and page-action words), how many of its words the rest of the article uses,
+and whether its neighbours are date stamps or known boilerplate. A logistic regression over
+these features (models/boilerplate_lines.npz, trained by train/boilerplate_lines.py) gives
+a probability; a line is removed only above a high threshold and only when it is short,
+because losing article text costs more than keeping a stray caption.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+import numpy as np
+
+from rashomon.clean.dates import date_line
+from rashomon.models import LinearModel, packaged
+
+MODEL_FILE = "boilerplate_lines.npz"
+# Lines longer than this are never removed by the classifier: captions, credits, embeds
+# and teasers are short; a long line is article prose even when it looks odd.
+MAX_CLASSIFIED_WORDS = 40
+
+_FUNCTION_WORDS = frozenset(
+    "the a an of to in on and that said says was were is are has have had for with by from as "
+    "at which who would will not but it its he she they their his her this".split())
+_AGENCY = re.compile(r"\b(AP|AFP|Reuters|Getty|EPA|Xinhua|Anadolu|IRNA|Pool|Handout|Shutterstock"
+                     r"|Associated Press)\b")
+_MEDIA = re.compile(r"\b(photo|photos|image|images|picture|credit|caption|video|file)\b", re.I)
+_ACTION = re.compile(r"\b(share|subscribe|sign up|newsletter|comment|comments|reply|click|"
+                     r"follow|read more|related|login|log in|register|print|email|e-mail|"
+                     r"recommend|advertisement|cookie|menu|home|back to)\b", re.I)
+_HANDLE = re.compile(r"(?<!\w)@\w{2,}")
+_LINK = re.compile(r"https?://|www\.|\b\w+\.(com|org|net|co|ir|iq)\b", re.I)
+_WORD = re.compile(r"[^\W\d_]{5,}")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$|[\"”]$")
+_TOKEN = re.compile(r"\w+(?:[’'-]\w+)*")
+
+FEATURES = (
+    "log_words", "log_chars", "ends_sentence", "ends_bracket", "starts_upper", "cap_ratio",
+    "digit_ratio", "punct_ratio", "function_ratio", "sentences", "has_handle", "has_link",
+    "has_pipe", "has_slash", "has_quote", "agency", "media_word", "action_word",
+    "position", "first_lines", "last_lines", "word_overlap", "next_is_date", "prev_is_date",
+    "short_block",
+)
+
+
+def line_features(texts: list[str], k: int, blocks: list[int] | None = None) -> list[float]:
+    """The feature vector of line k among the logical lines of one document."""
+    text = texts[k]
+    words = text.split()
+    tokens = _TOKEN.findall(text)
+    n, chars = len(words), max(len(text), 1)
+    alpha_tokens = [t for t in tokens if t[0].isalpha()]
+    caps = sum(1 for t in alpha_tokens if t[0].isupper()) / max(len(alpha_tokens), 1)
+    function = sum(1 for t in tokens if t.casefold() in _FUNCTION_WORDS) / max(len(tokens), 1)
+    punct = sum(1 for c in text if not c.isalnum() and not c.isspace()) / chars
+    rest = " ".join(t for j, t in enumerate(texts) if j != k)
+    mine = {w.casefold() for w in _WORD.findall(text)}
+    overlap = (len(mine & {w.casefold() for w in _WORD.findall(rest)}) / len(mine)
+               if mine else 1.0)
+    position = k / max(len(texts) - 1, 1)
+    alone = 1.0 if blocks is not None and blocks[k] == 1 else 0.0
+    return [
+        math.log1p(n), math.log1p(chars) / 5, float(bool(_SENTENCE_END.search(text))),
+        float(text.rstrip().endswith((")", "]"))), float(text[:1].isupper()), caps,
+        sum(c.isdigit() for c in text) / chars, punct, function,
+        min(len(re.findall(r"[.!?](?:\s|$)", text)), 5) / 5,
+        float(bool(_HANDLE.search(text))), float(bool(_LINK.search(text))),
+        float("|" in text), float("/" in text), float(bool(re.search(r"[\"“”]", text))),
+        float(bool(_AGENCY.search(text))), float(bool(_MEDIA.search(text))),
+        float(bool(_ACTION.search(text))), position, float(k < 3), float(k >= len(texts) - 3),
+        overlap, float(k + 1 < len(texts) and date_line(texts[k + 1]) is not None),
+        float(k > 0 and date_line(texts[k - 1]) is not None), alone,
+    ]
+
+
+def document_features(texts: list[str], blocks: list[int] | None = None) -> np.ndarray:
+    """Feature rows for all logical lines of one document."""
+    if not texts:
+        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+    return np.asarray([line_features(texts, k, blocks) for k in range(len(texts))],
+                      dtype=np.float32)
+
+
+def block_sizes(units: list[list[int]]) -> list[int]:
+    """For each logical line, how many logical lines share its block (no blank line between)."""
+    sizes: list[int] = []
+    start = 0
+    for k in range(1, len(units) + 1):
+        if k == len(units) or units[k][0] != units[k - 1][-1] + 1:
+            sizes += [k - start] * (k - start)
+            start = k
+    return sizes
+
+
+class LineClassifier:
+    """Flags the logical lines of a body that a trained model is sure are boilerplate."""
+
+    def __init__(self, model: LinearModel, threshold: float | None = None) -> None:
+        self.model = model
+        self.threshold = float(threshold if threshold is not None
+                               else model.meta.get("threshold", 0.9))
+
+    def probabilities(self, texts: list[str], units: list[list[int]]) -> np.ndarray:
+        if not texts:
+            return np.zeros(0)
+        features = document_features(texts, block_sizes(units))
+        return self.model.predict_proba(features)[:, self.model.classes.index("1")]
+
+    def flags(self, texts: list[str], units: list[list[int]], lines: list[str]) -> list[bool]:
+        """True for each logical line to remove."""
+        probs = self.probabilities(texts, units)
+        return [bool(p >= self.threshold) and len(t.split()) <= MAX_CLASSIFIED_WORDS
+                for p, t in zip(probs, texts, strict=True)]
+
+
+@lru_cache(maxsize=1)
+def packaged_classifier() -> LineClassifier | None:
+    """The shipped classifier; None when the model file is absent (patterns still apply)."""
+    path = packaged(MODEL_FILE)
+    if not path.exists():
+        return None
+    return LineClassifier(LinearModel.load(path))
