@@ -148,7 +148,7 @@ def remove_boilerplate(text: str, patterns: BoilerplatePatterns,
     _stamps_and_teasers(lines, units, drop)
     if classifier is not None:
         texts = [" ".join(lines[i].strip() for i in unit) for unit in units]
-        for k, flag in enumerate(classifier.flags(texts, units, lines)):
+        for k, flag in enumerate(classifier.flags(texts, units, drop)):
             drop[k] = drop[k] or flag
     dropped = {i for unit, flag in zip(units, drop, strict=True) if flag for i in unit}
     removed = [line for i, line in enumerate(lines[:cut]) if i in dropped]

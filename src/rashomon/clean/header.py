@@ -195,6 +195,11 @@ def _is_sentence(line: str) -> bool:
     return len(line.split()) >= 4 and bool(_SENTENCE_END.search(line))
 
 
+def is_header_line(line: str) -> bool:
+    """A dateline or byline ("By X", "posted on DATE by X", "April 2, 2020")."""
+    return _header_line_kind(line.strip()) is not None
+
+
 def _header_line_kind(line: str) -> str | None:
     """"date" or "byline" for a dateline or byline, else None."""
     if _POSTED_ON_BY.match(line) or _BY_THEN_DATE.match(line) or byline_names(line):

@@ -1,13 +1,17 @@
 """A learned line classifier for boilerplate that no pattern names.
 
 Each logical line of an article body is described by its shape: length, punctuation and
-capitalisation, where it sits in the document, whether it reads like a sentence (function
-words, a closing full stop), handles, links and pipes, keyword classes (agencies, photo
-words, social and page-action words), how many of its words the rest of the article uses,
-and whether its neighbours are date stamps or known boilerplate. A logistic regression over
-these features (models/boilerplate_lines.npz, trained by train/boilerplate_lines.py) gives
-a probability; a line is removed only above a high threshold and only when it is short,
-because losing article text costs more than keeping a stray caption.
+capitalisation, whether it reads like a sentence (function words, a closing full stop),
+handles, links and pipes, keyword classes (agencies, photo words, social and page-action
+words), how many of its words the rest of the article uses, whether its neighbours are
+date stamps and whether it stands alone in its block. Where it sits is not a feature (with
+few examples the model learned "short line at the edge" from it); instead a line is only
+taken at the edges of the body or next to a removed line (LineClassifier.flags).
+A logistic regression over these features (models/boilerplate_lines.npz, trained by
+train/boilerplate_lines.py) gives a probability; a line is removed only above a threshold,
+only when it is short and never when it is a complete sentence of prose, because losing
+article text costs more than keeping a stray caption (the patterns and page structure take
+captions that are sentences).
 """
 
 from __future__ import annotations
@@ -45,8 +49,7 @@ FEATURES = (
     "log_words", "log_chars", "ends_sentence", "ends_bracket", "starts_upper", "cap_ratio",
     "digit_ratio", "punct_ratio", "function_ratio", "sentences", "has_handle", "has_link",
     "has_pipe", "has_slash", "has_quote", "agency", "media_word", "action_word",
-    "position", "first_lines", "last_lines", "word_overlap", "next_is_date", "prev_is_date",
-    "short_block",
+    "word_overlap", "next_is_date", "prev_is_date", "short_block",
 )
 
 
@@ -64,7 +67,6 @@ def line_features(texts: list[str], k: int, blocks: list[int] | None = None) -> 
     mine = {w.casefold() for w in _WORD.findall(text)}
     overlap = (len(mine & {w.casefold() for w in _WORD.findall(rest)}) / len(mine)
                if mine else 1.0)
-    position = k / max(len(texts) - 1, 1)
     alone = 1.0 if blocks is not None and blocks[k] == 1 else 0.0
     return [
         math.log1p(n), math.log1p(chars) / 5, float(bool(_SENTENCE_END.search(text))),
@@ -74,8 +76,8 @@ def line_features(texts: list[str], k: int, blocks: list[int] | None = None) -> 
         float(bool(_HANDLE.search(text))), float(bool(_LINK.search(text))),
         float("|" in text), float("/" in text), float(bool(re.search(r"[\"“”]", text))),
         float(bool(_AGENCY.search(text))), float(bool(_MEDIA.search(text))),
-        float(bool(_ACTION.search(text))), position, float(k < 3), float(k >= len(texts) - 3),
-        overlap, float(k + 1 < len(texts) and date_line(texts[k + 1]) is not None),
+        float(bool(_ACTION.search(text))), overlap,
+        float(k + 1 < len(texts) and date_line(texts[k + 1]) is not None),
         float(k > 0 and date_line(texts[k - 1]) is not None), alone,
     ]
 
@@ -113,11 +115,33 @@ class LineClassifier:
         features = document_features(texts, block_sizes(units))
         return self.model.predict_proba(features)[:, self.model.classes.index("1")]
 
-    def flags(self, texts: list[str], units: list[list[int]], lines: list[str]) -> list[bool]:
-        """True for each logical line to remove."""
+    def flags(self, texts: list[str], units: list[list[int]], decided: list[bool]) -> list[bool]:
+        """True for each logical line to remove, given the lines already removed.
+
+        Boilerplate comes in clusters at the edges of the article and around embeds, so a
+        line is only taken where it touches one: the first or last line of the body, or
+        next to a removed line. A subheading mid-article is never taken.
+        """
         probs = self.probabilities(texts, units)
-        return [bool(p >= self.threshold) and len(t.split()) <= MAX_CLASSIFIED_WORDS
-                for p, t in zip(probs, texts, strict=True)]
+        out = list(decided)
+        # outwards from each removed line, so that a run of chrome goes line by line
+        for k in [*range(len(texts)), *reversed(range(len(texts)))]:
+            edge = k == 0 or k == len(texts) - 1
+            touching = (k > 0 and out[k - 1]) or (k + 1 < len(texts) and out[k + 1])
+            if (not out[k] and (edge or touching) and probs[k] >= self.threshold
+                    and len(texts[k].split()) <= MAX_CLASSIFIED_WORDS
+                    and not is_sentence(texts[k])):
+                out[k] = True
+        return [flag and not was for flag, was in zip(out, decided, strict=True)]
+
+
+def is_sentence(text: str) -> bool:
+    """A complete sentence of prose: capital first, closing punctuation, a lowercase word
+    that is not a function word (a verb or noun), "Only the mayor stayed home."."""
+    words = text.split()
+    content = [w for w in words[1:] if w[:1].islower() and w.casefold() not in _FUNCTION_WORDS]
+    return (len(words) >= 3 and text[:1].isupper() and bool(_SENTENCE_END.search(text))
+            and bool(content))
 
 
 @lru_cache(maxsize=1)
