@@ -39,12 +39,16 @@ SHORT_TAIL_WORDS = 12
 # A photo credit takes at most this many caption lines above it, each at most this long.
 MAX_CAPTION_LINES = 3
 MAX_CAPTION_WORDS = 40
-# A teaser above a stray date stamp shares at most this share of its content words with
-# the rest of the article (a related-story card is about another story).
-MAX_TEASER_OVERLAP = 0.25
+# A teaser above a stray date stamp shares at most this share of its content words, and
+# of its names, with the rest of the article (a related-story card is about another story;
+# on the development articles genuine paragraphs share 0-50% of their content words, so the
+# names carry the decision).
+MAX_TEASER_OVERLAP = 0.2
+MAX_TEASER_NAME_OVERLAP = 1 / 3
 _CLASS_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
+_CAPITALISED = re.compile(r"\b([A-Z][a-z]+)")
 
 
 @dataclass
@@ -93,15 +97,19 @@ def load_patterns(extra_files: Sequence[Path] = ()) -> BoilerplatePatterns:
     patterns = BoilerplatePatterns()
     keywords: list[str] = []
     prefixes: list[str] = []
+    files = [(path, load_yaml(path) or {}) for path in [DATA / "boilerplate.yaml",
+                                                         *map(Path, extra_files)]]
+    # word classes first, from every file, so that a user's agency list reaches the
+    # packaged patterns too
     classes: dict[str, list[str]] = {}
-    for path in [DATA / "boilerplate.yaml", *map(Path, extra_files)]:
-        data = load_yaml(path) or {}
+    for path, data in files:
         if not isinstance(data, dict):
             raise DataFileError(f"{path}: expected a mapping with 'categories'")
         for name, words in (data.get("classes") or {}).items():
             if not isinstance(words, list):
                 raise DataFileError(f"{path}: class {name}: expected a list of words")
             classes.setdefault(str(name), []).extend(str(w) for w in words)
+    for path, data in files:
         for name, spec in (data.get("categories") or {}).items():
             if not isinstance(spec, dict):
                 raise DataFileError(f"{path}: category {name}: expected a mapping")
@@ -218,8 +226,21 @@ def _stamps_and_teasers(lines: list[str], units: list[list[int]], drop: list[boo
         if k == 0 or drop[k - 1] or len(texts[k - 1].split()) > MAX_BOILERPLATE_WORDS:
             continue
         rest = " ".join(t for j, t in enumerate(texts) if abs(j - k) > 1)
-        if word_overlap(texts[k - 1], rest) <= MAX_TEASER_OVERLAP:
+        names = _names(texts[k - 1])
+        shared = names & _names(rest, initial=True)
+        if (names and word_overlap(texts[k - 1], rest) <= MAX_TEASER_OVERLAP
+                and len(shared) <= MAX_TEASER_NAME_OVERLAP * len(names)):
             drop[k - 1] = True
+
+
+def _names(text: str, initial: bool = False) -> set[str]:
+    """Capitalised words not opening a sentence (all capitalised words with initial=True)."""
+    found = set()
+    for match in _CAPITALISED.finditer(text):
+        before = text[:match.start()].rstrip()
+        if initial or (before and before[-1] not in ".!?\"“”:"):
+            found.add(match.group(1).casefold())
+    return found
 
 
 def word_overlap(line: str, document: str) -> float:

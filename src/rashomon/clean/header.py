@@ -261,7 +261,10 @@ def _take_header_line(line: str, header: Header) -> bool:
     combined = _POSTED_ON_BY.match(line) or _BY_THEN_DATE.match(line)
     if combined:
         header.published = header.published or normalise_date(combined.group("date"))
-        header.author = header.author or _clean_names(combined.group("names"))
+        names = combined.group("names").strip()
+        # "posted ... by harbourwatch": a blog handle is an author too
+        handle = names if _POSTED_ON_BY.match(line) and re.fullmatch(r"@?\w+", names) else None
+        header.author = header.author or _clean_names(names) or handle
         return True
     date = date_line(line)
     if date:
