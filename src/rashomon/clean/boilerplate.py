@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rashomon.clean.dates import date_line
+from rashomon.clean.dates import is_date_line
 from rashomon.clean.normalise import line_key
 from rashomon.datafiles import DATA, DataFileError, load_yaml
 
@@ -220,7 +220,7 @@ def _stamps_and_teasers(lines: list[str], units: list[list[int]], drop: list[boo
     """Bare date lines in the body, and the off-topic one-line teaser each one closes."""
     texts = [" ".join(lines[i].strip() for i in unit) for unit in units]
     for k, text in enumerate(texts):
-        if not date_line(text):
+        if not is_date_line(text):
             continue
         drop[k] = True
         if k == 0 or drop[k - 1] or len(texts[k - 1].split()) > MAX_BOILERPLATE_WORDS:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rashomon.clean.dates import DATE_EXPR, date_line, normalise_date
+from rashomon.clean.dates import DATE_EXPR, date_line, is_date_line, normalise_date
 from rashomon.types import Comment
 
 # Commenter handles are free-form ("john_smith", "A reader", "Dr. K. Ali"): any short line
@@ -123,7 +123,7 @@ def _entry_at(lines: list[str], i: int) -> tuple[Comment | None, int]:
 
 def _timestamp(line: str) -> bool:
     """A line that is only a date or a relative time: a comment's time stamp."""
-    return bool(date_line(line) or _RELATIVE_LINE.match(line.strip()))
+    return is_date_line(line) or bool(_RELATIVE_LINE.match(line.strip()))
 
 
 def _headless_start(lines: list[str]) -> int | None:

@@ -29,6 +29,7 @@ _DATE_LINE = re.compile(rf"^{_PREFIX}(?P<date>{DATE_EXPR}){_STAMP_TRAILER}\.?$",
 _SLASHED_ISO = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})\b")
 
 
+@lru_cache(maxsize=4096)
 def normalise_date(value: str | None) -> str | None:
     """A date string in any common form as YYYY-MM-DD, YYYY-MM or YYYY; None if not a date.
 
@@ -48,6 +49,11 @@ def normalise_date(value: str | None) -> str | None:
         return None
     fmt = {"year": "%Y", "month": "%Y-%m"}.get(data.period or "day", "%Y-%m-%d")
     return data.date_obj.strftime(fmt)
+
+
+def is_date_line(line: str) -> bool:
+    """Whether the whole line has the shape of a date (cheap: no parsing)."""
+    return _DATE_LINE.match(line.strip()) is not None
 
 
 def date_line(line: str) -> str | None:

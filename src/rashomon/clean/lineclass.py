@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from functools import lru_cache
 
 import numpy as np
 
-from rashomon.clean.dates import date_line
+from rashomon.clean.dates import is_date_line
 from rashomon.models import LinearModel, packaged
 
 MODEL_FILE = "boilerplate_lines.npz"
@@ -53,8 +54,16 @@ FEATURES = (
 )
 
 
-def line_features(texts: list[str], k: int, blocks: list[int] | None = None) -> list[float]:
-    """The feature vector of line k among the logical lines of one document."""
+def line_features(texts: list[str], k: int, blocks: list[int] | None = None,
+                  word_sets: list[set[str]] | None = None,
+                  lines_with: Counter[str] | None = None) -> list[float]:
+    """The feature vector of line k among the logical lines of one document.
+
+    word_sets and lines_with (each line's content words, and in how many lines each word
+    occurs) are the document's, computed once by document_features.
+    """
+    if word_sets is None or lines_with is None:
+        word_sets, lines_with = _word_index(texts)
     text = texts[k]
     words = text.split()
     tokens = _TOKEN.findall(text)
@@ -63,10 +72,8 @@ def line_features(texts: list[str], k: int, blocks: list[int] | None = None) -> 
     caps = sum(1 for t in alpha_tokens if t[0].isupper()) / max(len(alpha_tokens), 1)
     function = sum(1 for t in tokens if t.casefold() in _FUNCTION_WORDS) / max(len(tokens), 1)
     punct = sum(1 for c in text if not c.isalnum() and not c.isspace()) / chars
-    rest = " ".join(t for j, t in enumerate(texts) if j != k)
-    mine = {w.casefold() for w in _WORD.findall(text)}
-    overlap = (len(mine & {w.casefold() for w in _WORD.findall(rest)}) / len(mine)
-               if mine else 1.0)
+    mine = word_sets[k]
+    overlap = sum(1 for w in mine if lines_with[w] > 1) / len(mine) if mine else 1.0
     alone = 1.0 if blocks is not None and blocks[k] == 1 else 0.0
     return [
         math.log1p(n), math.log1p(chars) / 5, float(bool(_SENTENCE_END.search(text))),
@@ -77,17 +84,26 @@ def line_features(texts: list[str], k: int, blocks: list[int] | None = None) -> 
         float("|" in text), float("/" in text), float(bool(re.search(r"[\"“”]", text))),
         float(bool(_AGENCY.search(text))), float(bool(_MEDIA.search(text))),
         float(bool(_ACTION.search(text))), overlap,
-        float(k + 1 < len(texts) and date_line(texts[k + 1]) is not None),
-        float(k > 0 and date_line(texts[k - 1]) is not None), alone,
+        float(k + 1 < len(texts) and is_date_line(texts[k + 1])),
+        float(k > 0 and is_date_line(texts[k - 1])), alone,
     ]
+
+
+def _word_index(texts: list[str]) -> tuple[list[set[str]], Counter[str]]:
+    word_sets = [{w.casefold() for w in _WORD.findall(t)} for t in texts]
+    lines_with: Counter[str] = Counter()
+    for words in word_sets:
+        lines_with.update(words)
+    return word_sets, lines_with
 
 
 def document_features(texts: list[str], blocks: list[int] | None = None) -> np.ndarray:
     """Feature rows for all logical lines of one document."""
     if not texts:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
-    return np.asarray([line_features(texts, k, blocks) for k in range(len(texts))],
-                      dtype=np.float32)
+    word_sets, lines_with = _word_index(texts)
+    return np.asarray([line_features(texts, k, blocks, word_sets, lines_with)
+                       for k in range(len(texts))], dtype=np.float32)
 
 
 def block_sizes(units: list[list[int]]) -> list[int]:
