@@ -85,6 +85,20 @@ def test_caption_ending_in_photo_credit_in_brackets_goes_but_prose_with_brackets
     assert doc.text == f"{P1}\n\n{prose}"
 
 
+# --- stray markup ------------------------------------------------------------------------------
+
+def test_stray_tags_scripts_entities_and_shortcodes_go_and_prose_brackets_stay():
+    from rashomon.clean import normalise_text
+
+    raw = ('The talks <b>resumed</b> on Monday.<br/>Envoys &amp; officials met.'
+           '<script>var x = "<p>";</script> [caption id="c1" width="300"]<img src="a.jpg"> '
+           'Envoys at the table. Photo: AFP[/caption]A ratio of a < b > c held.\n'
+           '[embed]https://video.example/1[/embed] The <Tigris> file stayed.')
+    assert normalise_text(raw) == ("The talks resumed on Monday.\nEnvoys & officials met. "
+                                   "A ratio of a < b > c held.\nhttps://video.example/1 "
+                                   "The <Tigris> file stayed.")
+
+
 # --- embeds, forms, menus -------------------------------------------------------------------
 
 def test_embedded_tweet_with_its_signature_goes_whole():
