@@ -99,6 +99,33 @@ def test_stray_tags_scripts_entities_and_shortcodes_go_and_prose_brackets_stay()
                                    "The <Tigris> file stayed.")
 
 
+@pytest.mark.parametrize("line", [
+    "(Reporting by Sam Reed in Erbil; Editing by Lena Novak)",
+    "Associated Press writer Jo Park in Basra contributed to this report.",
+    "Protesters fill the main square on Friday, October 2, 2019. REUTERS/Sam Reed",
+    "Image caption Protesters fill the main square",
+    "Follow Evening Courier on Telegram",
+    "Getty Images",
+])
+def test_wire_signoffs_and_agency_captions_go(line):
+    assert clean(f"{P1}\n\n{line}\n\n{P2}").text == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("prose", [
+    "Reuters said the talks would resume after the holiday in the capital.",
+    "He was reporting by phone from the city, and said the roads were closed.",
+    "Iran contributed to the report, officials in the ministry said on Sunday.",
+])
+def test_prose_that_mentions_agencies_or_reporting_stays(prose):
+    assert clean(f"{P1}\n\n{prose}\n\n{P2}").text == f"{P1}\n\n{prose}\n\n{P2}"
+
+
+def test_a_byline_without_a_name_is_taken_off_without_an_author():
+    doc = clean(f"Harbour reopens after strike\n\nBy Staff Writer\n\n{P1}")
+    assert doc.title == "Harbour reopens after strike" and doc.author is None
+    assert doc.text == P1
+
+
 # --- embeds, forms, menus -------------------------------------------------------------------
 
 def test_embedded_tweet_with_its_signature_goes_whole():

@@ -13,7 +13,8 @@ _MONTHS = ("jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|februar
            "|june|july|august|september|october|november|december")
 _WEEKDAY = r"(?:(?:mon|tue|tues|wed|thu|thurs|fri|sat|sun)[a-z]*\.?,?\s+)?"
 _TIME = r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+[A-Z]{2,5})?)?"
-_PREFIX = r"(?:(?:published|posted|updated|last updated|date)(?:\s+on)?\s*:?\s*)?"
+_PREFIX = (r"(?:(?:published|posted|updated|last updated|last modified|modified|date)"
+           r"(?:\s+on)?\s*:?\s*)?")
 # A line that is a date and nothing else: "April 23, 2008", "23 April 2008", "Jan. 4, 2020",
 # "2020-01-04", "Wednesday, April 23, 2008 at 3:14 pm", "Published: 23/04/2008".
 # Case-insensitive on its own, so that it can sit inside case-sensitive patterns.

@@ -53,6 +53,9 @@ _POSTED_ON_BY = re.compile(rf"^(?:posted|published)(?:\s+at\s+{_CLOCK})?\s+on\s+
 _BY_THEN_DATE = re.compile(rf"^by\s*:?\s*(?P<names>.+?)\s+[-|–—,]\s*(?P<date>{DATE_EXPR})\.?$",
                            re.IGNORECASE)
 _SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
+# "By Staff Writer", "By: Our correspondent": a byline without a person's name
+_BYLINE_NO_NAME = re.compile(r"^(?:by|By|BY)\s*:?\s+[A-Z]")
+BYLINE_WORDS = 8
 _SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$|[\"”]$")
 _NAME_COMMA_ORG = re.compile(rf"^(?P<names>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)\s*,\s*"
                              r"(?P<org>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})$")
@@ -202,7 +205,8 @@ def is_header_line(line: str) -> bool:
 
 def _header_line_kind(line: str) -> str | None:
     """"date" or "byline" for a dateline or byline, else None."""
-    if _POSTED_ON_BY.match(line) or _BY_THEN_DATE.match(line) or byline_names(line):
+    if (_POSTED_ON_BY.match(line) or _BY_THEN_DATE.match(line) or byline_names(line)
+            or (_BYLINE_NO_NAME.match(line) and len(line.split()) <= BYLINE_WORDS)):
         return "byline"
     return "date" if date_line(line) else None
 
@@ -274,7 +278,7 @@ def _take_header_line(line: str, header: Header) -> bool:
     if names:
         header.author = header.author or names
         return True
-    return False
+    return bool(_BYLINE_NO_NAME.match(line)) and len(line.split()) <= BYLINE_WORDS
 
 
 def _is_headline(lines: list[str], i: int, known_title: str | None) -> bool:
