@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BENCHMARKS_MD, RESULTS_DIR, Options, Skip  # noqa: E402
 
 BENCHMARKS = ["shared_corpus", "dev_articles", "plv_train", "plover_gsr", "polnear", "cameo_quad",
-              "park_sign", "case2021", "speed"]
+              "park_sign", "case2021", "speed", "cluster"]
 NOT_RUN = "_Not yet run._ Run `python bench/run.py --only {name}`."
 
 
