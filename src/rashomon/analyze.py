@@ -9,15 +9,20 @@ of texts in memory and returns an ``Analysis`` without any database.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import datetime as dt
+import json
+import warnings
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
 from .clean import Deduplicator, clean_record, find_repeated_lines, load_patterns
-from .clean.extract import extract
+from .clean.extract import Extracted, extract
 from .clean.repeated import outlet_key
-from .ingest import read_inputs
+from .ingest import FETCH_DEADLINE, read_inputs, vet_record
 from .pipeline import AnalysedDocument, Config, analyse_documents
 from .store import Store
 from .types import Actor, Analysis, Document, IngestProblem, RawRecord
@@ -29,10 +34,20 @@ class RunSummary:
 
     read: int = 0
     ingested: int = 0
+    updated: int = 0
     already_stored: int = 0
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # id, kind, original
     problems: list[IngestProblem] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> int:
+        """Inputs, records and documents left out (repairs are problems too, not skips)."""
+        return sum(p.skipped for p in self.problems)
+
+    @property
+    def repaired(self) -> int:
+        return sum(not p.skipped for p in self.problems)
 
     @property
     def nothing_read(self) -> bool:
@@ -40,6 +55,10 @@ class RunSummary:
 
 
 ProgressCallback = Callable[[str, int, int | None], None]  # phase, done, total
+ProblemCallback = Callable[[IngestProblem], None]
+# Publication years outside this range are placeholders ("0001-01-01", "9999-12-31") or
+# typos, never an article's date; later years are checked against today.
+MIN_YEAR = 1800
 
 
 def analyze_inputs(
@@ -48,17 +67,31 @@ def analyze_inputs(
     config: Config | None = None,
     boilerplate_files: Sequence[Path] = (),
     progress: ProgressCallback | None = None,
-    on_problem: Callable[[IngestProblem], None] | None = None,
+    on_problem: ProblemCallback | None = None,
+    update: bool = False,
+    fetch_deadline: float = FETCH_DEADLINE,
 ) -> RunSummary:
-    """Ingest, clean, deduplicate, analyse and store; return what happened."""
+    """Ingest, clean, deduplicate, analyse and store; return what happened.
+
+    Nothing in one input stops the run: each input, record or document that fails is
+    reported through ``on_problem`` and left out. With ``update``, stored documents whose
+    metadata (title, author, outlet, url, published, other fields) now reads differently,
+    e.g. from a sidecar added since, are analysed again and replaced.
+    """
     config = config or Config()
     summary = RunSummary()
     report = progress or (lambda phase, done, total: None)
 
+    def problem(source: str, message: str, skipped: bool = True) -> None:
+        item = IngestProblem(source, message, skipped)
+        summary.problems.append(item)
+        if on_problem:
+            on_problem(item)
+
     records: list[RawRecord] = []
-    for item in read_inputs(inputs):
+    for item in read_inputs(inputs, fetch_deadline=fetch_deadline):
         if isinstance(item, IngestProblem):
-            _problem(summary, on_problem, item.source, item.problem)
+            problem(item.source, item.problem, item.skipped)
         else:
             records.append(item)
             report("reading", len(records), None)
@@ -67,28 +100,37 @@ def analyze_inputs(
     # Ids already stored are skipped without cleaning them again, unless the id now comes
     # from another source: then it is another article, and reusing its id would hide it.
     seen: dict[str, str] = {}
-    new_records = []
+    new_records, stored_again = [], []
     for record in records:
         taken_by = seen.setdefault(record.id, record.source)
         if taken_by != record.source:
-            _problem(summary, on_problem, record.source,
-                     f"id {record.id!r} is already used by {taken_by}; skipped "
-                     "(give it another id, e.g. in a NAME.meta.json sidecar)")
+            problem(record.source, f"id {record.id!r} is already used by {taken_by}; skipped "
+                                   "(give it another id, e.g. in a NAME.meta.json sidecar)")
         elif store.has_document(record.id):
             stored_from = store.stored_source(record.id)
-            if stored_from in (None, record.source):
-                summary.already_stored += 1
+            if stored_from not in (None, record.source):
+                problem(record.source,
+                        f"id {record.id!r} is already stored from {stored_from}; skipped")
+            elif update and store.document(record.id) is not None:
+                stored_again.append(record)
             else:
-                _problem(summary, on_problem, record.source,
-                         f"id {record.id!r} is already stored from {stored_from}; skipped")
+                summary.already_stored += 1
         else:
             new_records.append(record)
 
-    documents = list(_clean(new_records, records, store, boilerplate_files))
+    cleaned = _clean([*new_records, *stored_again], records, store, boilerplate_files, problem)
+    replace: set[str] = set()
+    for record in stored_again:
+        doc = cleaned.pop(record.id, None)
+        if doc is not None and _metadata_changed(store.document(record.id), doc):
+            replace.add(record.id)
+            cleaned[record.id] = doc
+        else:
+            summary.already_stored += 1
     dedup = Deduplicator.from_signatures(store.signatures())
     unique: list[Document] = []
-    for doc in documents:
-        hit = dedup.check(doc)
+    for doc in cleaned.values():
+        hit = None if doc.id in replace else dedup.check(doc)
         if hit is not None:
             kind, original = hit
             store.add_duplicate(doc.id, original, kind, doc.source)
@@ -97,10 +139,22 @@ def analyze_inputs(
         dedup.add(doc)
         unique.append(doc)
 
-    for n, analysed in enumerate(analyse_documents(unique, config), start=1):
-        store.add_analysis(analysed.result, analysed.actors.values(),
-                           signature=dedup.signature(analysed.result.document))
-        summary.ingested += 1
+    def skipped(document: Document, reason: str) -> None:
+        problem(document.source or document.id, reason)
+
+    for n, analysed in enumerate(analyse_documents(unique, config, on_skip=skipped), start=1):
+        document = analysed.result.document
+        try:
+            store.add_analysis(analysed.result, analysed.actors.values(),
+                               signature=dedup.signature(document),
+                               replace=document.id in replace)
+        except (duckdb.Error, ValueError, TypeError, RecursionError) as exc:
+            problem(document.source or document.id, f"cannot store ({_short(exc)})")
+            continue
+        if document.id in replace:
+            summary.updated += 1
+        else:
+            summary.ingested += 1
         for stage, seconds in analysed.timings.items():
             summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
         report("analysing", n, len(unique))
@@ -109,29 +163,70 @@ def analyze_inputs(
     return summary
 
 
-def _problem(summary: RunSummary, on_problem: Callable[[IngestProblem], None] | None,
-             source: str, message: str) -> None:
-    problem = IngestProblem(source, message)
-    summary.problems.append(problem)
-    if on_problem:
-        on_problem(problem)
+def _short(exc: BaseException) -> str:
+    message = " ".join(str(exc).split())[:160]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+# Fields that --update compares: what a sidecar or a record file can supply later.
+_UPDATABLE = ("title", "author", "outlet", "url", "published")
+
+
+def _metadata_changed(stored: Document | None, fresh: Document) -> bool:
+    if stored is None:
+        return False
+    if any(getattr(stored, name) != getattr(fresh, name) for name in _UPDATABLE):
+        return True
+    # The stored metadata went through JSON; compare it that way.
+    return json.loads(json.dumps(fresh.metadata, default=str)) != stored.metadata
 
 
 def _clean(new_records: list[RawRecord], all_records: list[RawRecord], store: Store,
-           boilerplate_files: Sequence[Path]) -> Iterator[Document]:
-    """Clean new records; repeated lines are counted over the stored and the new articles."""
+           boilerplate_files: Sequence[Path],
+           problem: Callable[..., None]) -> dict[str, Document]:
+    """Clean new records (by id); repeated lines are counted over the stored and the new
+    articles. A record whose cleaning fails is reported and left out."""
+    if not new_records:
+        return {}
     patterns = load_patterns(boilerplate_files)
     seen = {r.id for r in all_records}
     stored = [RawRecord(id=i, source="store", format="txt", text=raw or "", outlet=outlet)
               for i, outlet, raw in store.raw_texts() if i not in seen]
-    if not new_records:
-        return
     # Each page is extracted once, for the line counts and for cleaning alike.
-    pages = {id(r): extract(r) for r in [*stored, *all_records]}
-    repeated = find_repeated_lines([*stored, *all_records], text_of=lambda r: pages[id(r)].text)
+    pages: dict[int, Extracted] = {}
+    failed: dict[int, str] = {}
+    for record in [*stored, *all_records]:
+        try:
+            pages[id(record)] = extract(record)
+        except (Exception, RecursionError) as exc:
+            failed[id(record)] = f"cannot extract the text ({_short(exc)})"
+    repeated = find_repeated_lines([r for r in [*stored, *all_records] if id(r) in pages],
+                                   text_of=lambda r: pages[id(r)].text)
+    documents: dict[str, Document] = {}
     for record in new_records:
-        yield clean_record(record, patterns, repeated.get(outlet_key(record), set()),
-                           page=pages[id(record)])
+        if id(record) in failed:
+            problem(record.source, failed[id(record)])
+            continue
+        try:
+            doc = clean_record(record, patterns, repeated.get(outlet_key(record), set()),
+                               page=pages[id(record)])
+        except (Exception, RecursionError) as exc:
+            problem(record.source, f"cannot clean ({_short(exc)})")
+            continue
+        _check_published(doc, problem)
+        documents[doc.id] = doc
+    return documents
+
+
+def _check_published(doc: Document, problem: Callable[..., None]) -> None:
+    """Drop a publication date no article can have (reported; kept as metadata)."""
+    year = doc.published[:4] if doc.published else ""
+    latest = dt.date.today().year + 1
+    if year and (not year.isdigit() or not MIN_YEAR <= int(year) <= latest):
+        problem(doc.source or doc.id, f"publication date {doc.published!r} ignored (year "
+                                      f"outside {MIN_YEAR}-{latest})", False)
+        doc.metadata["invalid_published"] = doc.published
+        doc.published = None
 
 
 def rebuild_relations(store: Store) -> None:
@@ -154,13 +249,17 @@ def analyze(
     ``id``, ``title``, ``author``, ``outlet``, ``url``, ``published``, or Documents.
     Strings and dicts are cleaned like ingested files; Documents are used as they are.
     ``n_process=0`` uses both cores for large inputs; ``analysis.timings`` says where the
-    time went.
+    time went. A text that cannot be analysed is left out with a warning naming it.
     """
     from .relations import build_relations
 
     config = config or Config(n_process=n_process)
     patterns = load_patterns()
     documents: list[Document] = []
+
+    def warn(source: str, message: str, skipped: bool = True) -> None:
+        warnings.warn(f"{source}: {message}", stacklevel=3)
+
     for n, item in enumerate(texts, start=1):
         if isinstance(item, Document):
             documents.append(item)
@@ -174,10 +273,21 @@ def analyze(
             outlet=fields.pop("outlet", None), url=fields.pop("url", None),
             published=fields.pop("published", None), metadata=fields,
         )
-        documents.append(clean_record(record, patterns))
-    analysis = Analysis(documents=documents)
+        for vetted in vet_record(record):
+            if isinstance(vetted, IngestProblem):
+                warn(f"{record.id} ({record.source})", vetted.problem)
+                continue
+            try:
+                document = clean_record(vetted, patterns)
+            except (Exception, RecursionError) as exc:
+                warn(record.id, f"cannot clean ({_short(exc)}); left out")
+                continue
+            _check_published(document, warn)
+            documents.append(document)
+    analysis = Analysis()
     actors: dict[str, Actor] = {}
     for analysed in analyse_documents(documents, config):
+        analysis.documents.append(analysed.result.document)
         _collect(analysis, actors, analysed)
     analysis.actors = sorted(actors.values(), key=lambda a: a.id)
     analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
