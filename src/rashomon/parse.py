@@ -93,10 +93,11 @@ def parse_texts(
             pending = []
 
 
-def split_text(text: str, window: int = WINDOW_CHARS) -> list[str]:
-    """The text cut into pieces of at most ``window`` characters that join back to it, each
-    cut at the last paragraph break in the window, else line break, else sentence end,
-    else space (a run with none is cut at the window)."""
+def split_text(text: str, window: int | None = None) -> list[str]:
+    """The text cut into pieces of at most ``window`` (default WINDOW_CHARS) characters
+    that join back to it, each cut at the last paragraph break in the window's second half,
+    else line break, else sentence end, else space (a run with none is cut at the window)."""
+    window = window or WINDOW_CHARS
     pieces, start = [], 0
     while len(text) - start > window:
         end = start + window
