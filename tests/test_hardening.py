@@ -231,3 +231,36 @@ def test_a_failing_or_stalling_document_is_skipped_and_the_rest_analysed(n_proce
         ("file2.txt", "over its 2 s time budget (11 characters; raise --doc-timeout to "
                       "analyse it)")]
     assert time.monotonic() - started < 25  # the stall (30 s) was cut short
+
+
+# --------------------------------------------------------------------------- packaging
+
+
+def test_every_imported_package_is_a_declared_dependency():
+    import ast
+    import re
+    import sys
+    import tomllib
+    from importlib.metadata import packages_distributions
+
+    root = Path(__file__).resolve().parent.parent
+
+    def norm(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    with open(root / "pyproject.toml", "rb") as f:
+        deps = tomllib.load(f)["project"]["dependencies"]
+    declared = {norm(re.split(r"[\[=<>!~ ;]", d, maxsplit=1)[0]) for d in deps}
+    imported = set()
+    for path in (root / "src" / "rashomon").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name.split(".")[0] for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
+    third_party = imported - set(sys.stdlib_module_names) - {"rashomon", "__future__"}
+    distributions = packages_distributions()
+    undeclared = {m for m in third_party
+                  if not {norm(d) for d in distributions.get(m, [m])} & declared}
+    assert not undeclared
+    assert {"spacy", "duckdb", "lxml"} <= third_party  # the scan does see the imports
