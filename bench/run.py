@@ -30,8 +30,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BENCHMARKS_MD, RESULTS_DIR, Options, Skip  # noqa: E402
 
-BENCHMARKS = ["shared_corpus", "dev_articles", "plv_train", "plover_gsr", "polnear", "cameo_quad",
-              "park_sign", "case2021", "speed", "cluster"]
+BENCHMARKS = [
+    "shared_corpus",
+    "dev_articles",
+    "plv_train",
+    "plover_gsr",
+    "polnear",
+    "cameo_quad",
+    "park_sign",
+    "case2021",
+    "speed",
+    "cluster",
+    "fuzz",
+]
 NOT_RUN = "_Not yet run._ Run `python bench/run.py --only {name}`."
 
 
@@ -80,6 +91,8 @@ HEADLINES = [
     ("speed", "Pipeline time / bare parse time, 1 process", "pipeline_over_parser_time_p1",
      "1.0 is the floor"),
     ("speed", "Pipeline words/s, 2 processes", "pipeline_words_per_s_p2", ""),
+    ("fuzz", "Fuzz: exceptions (crashes + internal errors)", "exceptions", "target 0"),
+    ("fuzz", "Fuzz: documents over their time budget", "over_budget", "target 0"),
 ]
 
 
