@@ -126,6 +126,17 @@ def test_a_byline_without_a_name_is_taken_off_without_an_author():
     assert doc.text == P1
 
 
+def test_markup_stripping_and_chrome_matching_stay_linear_on_hostile_text():
+    import time
+
+    from rashomon.clean import normalise_text
+
+    started = time.perf_counter()
+    normalise_text("<script>x " * 20_000 + '<a x="y ' * 20_000)
+    clean("Share | Email | Print\n" * 20_000)
+    assert time.perf_counter() - started < 20  # about 3 s on 2 cores; quadratic took minutes
+
+
 # --- embeds, forms, menus -------------------------------------------------------------------
 
 def test_embedded_tweet_with_its_signature_goes_whole():
