@@ -320,6 +320,17 @@ def test_comment_layouts_are_split_off_with_their_authors(section):
     assert doc.text == STORY
 
 
+def test_one_line_name_colon_comments_are_split_under_a_heading_only():
+    section = "Sam Rivers: The council never listens to farmers.\njo_park77: Flooding is old news."
+    doc = clean(f"{STORY}\n\n3 responses to “Council meets”\n\n{section}")
+    assert [(c.author, c.text) for c in doc.comments] == [
+        ("Sam Rivers", "The council never listens to farmers."),
+        ("jo_park77", "Flooding is old news.")]
+    assert doc.text == STORY
+    # without a heading the same lines read as quoted speakers in the article
+    assert clean(f"{STORY}\n\n{section}").comments == []
+
+
 def test_a_bulleted_list_of_topics_at_the_end_is_not_comments():
     items = "The demands were:\n• Water\nClean wells for every village.\n• Roads\nNew roads."
     doc = clean(f"{STORY}\n\n{items}")

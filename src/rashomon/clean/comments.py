@@ -12,6 +12,8 @@ the text:
     • Name                         Name wrote:                             Name • 3 years ago
     text ...                       text ...                                text ...
 
+and, under a heading only, "Name: comment" on one line.
+
 A name line directly followed by a date line or a relative time ("2 hours ago") also opens
 an entry. "Reply", "Like" and comment-form lines are dropped.
 """
@@ -38,7 +40,8 @@ _HANDLE = rf"(?P<author>[^\s!?:|][^!?:|\n]{{0,{MAX_NAME_CHARS - 1}}}?)"
 _HEADING = re.compile(
     r"^(?:(?:\d+|one|two|three|no)\s+)?(?:comments?|responses?|replies|reader comments|"
     r"discussion)\s*(?:\(\d+\))?\s*:?$"
-    r"|^\d+\s+thoughts?\s+on\s+.+$"
+    r"|^\d+\s+(?:thoughts?|responses?|comments?|replies)\s+(?:on|to)\s+.+$"
+    r"|^(?:what )?(?:readers|our readers|you) (?:say|said|think)$|^your (?:comments|views)$"
     r"|^(?:leave|post|add|write)\s+an?\s+(?:reply|comment|response)\s*(?:to\s+.+)?$"
     r"|^join the (?:discussion|conversation)$", re.IGNORECASE)
 # "3 hours ago", "a day ago", "yesterday": comment timestamps carry no absolute date.
@@ -60,6 +63,8 @@ _ENTRY_FORMS = (
 # handle with a digit, an underscore or an @.
 _PERSON_OR_HANDLE = re.compile(r"^(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}"
                                r"|@?\w*[\d_@]\w*|@\w+)$")
+_INLINE_ENTRY = re.compile(rf"^(?:{_BULLET}\s*)?(?P<author>[^\s:][^:\n]{{0,40}}):\s+"
+                           r"(?P<text>\S.*)$")
 _NOISE = re.compile(r"^(?:reply|reply ↓|log in to reply|like|likes?|report|flag|"
                     r"\d+\s+likes?|permalink|edit)$", re.IGNORECASE)
 
@@ -88,6 +93,13 @@ def parse_comments(lines: list[str], is_boilerplate: Callable[[str], bool]) -> l
     while i < len(lines):
         line = lines[i].strip()
         entry, used = _entry_at(lines, i)
+        inline = _INLINE_ENTRY.match(line) if entry is None else None
+        if inline and _PERSON_OR_HANDLE.match(inline.group("author")):
+            # "Name: comment" on one line; only under a comment heading
+            _close(current, body, comments)
+            current, body = Comment(author=inline.group("author"), text=""), [inline["text"]]
+            i += 1
+            continue
         if entry is not None:
             _close(current, body, comments)
             current, body = entry, []
