@@ -327,8 +327,9 @@ def test_one_line_name_colon_comments_are_split_under_a_heading_only():
         ("Sam Rivers", "The council never listens to farmers."),
         ("jo_park77", "Flooding is old news.")]
     assert doc.text == STORY
-    # without a heading the same lines read as quoted speakers in the article
+    # without a comment heading the same lines read as labelled paragraphs of the article
     assert clean(f"{STORY}\n\n{section}").comments == []
+    assert clean(f"{STORY}\n\nDiscussion\n\n{section}").comments == []
 
 
 def test_a_bulleted_list_of_topics_at_the_end_is_not_comments():

@@ -65,6 +65,7 @@ _PERSON_OR_HANDLE = re.compile(r"^(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3
                                r"|@?\w*[\d_@]\w*|@\w+)$")
 _INLINE_ENTRY = re.compile(rf"^(?:{_BULLET}\s*)?(?P<author>[^\s:][^:\n]{{0,40}}):\s+"
                            r"(?P<text>\S.*)$")
+_COMMENT_WORD = re.compile(r"comment|response|repl|thought|reader", re.IGNORECASE)
 _NOISE = re.compile(r"^(?:reply|reply ↓|log in to reply|like|likes?|report|flag|"
                     r"\d+\s+likes?|permalink|edit)$", re.IGNORECASE)
 
@@ -75,7 +76,10 @@ def split_comments(text: str,
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if _HEADING.match(line.strip()):
-            comments = parse_comments(lines[i + 1:], is_boilerplate)
+            # "Name: text" lines only under a heading that names comments: under a
+            # "Discussion" subheading they are the article's own labelled paragraphs
+            inline = bool(_COMMENT_WORD.search(line))
+            comments = parse_comments(lines[i + 1:], is_boilerplate, inline=inline)
             if comments:
                 return "\n".join(lines[:i]).strip(), comments
     start = _headless_start(lines)
@@ -84,8 +88,12 @@ def split_comments(text: str,
     return text, []
 
 
-def parse_comments(lines: list[str], is_boilerplate: Callable[[str], bool]) -> list[Comment]:
-    """Entries from the lines of a comment section (text before the first entry is ignored)."""
+def parse_comments(lines: list[str], is_boilerplate: Callable[[str], bool],
+                   inline: bool = True) -> list[Comment]:
+    """Entries from the lines of a comment section (text before the first entry is ignored).
+
+    inline: whether "Name: comment" lines are entries too.
+    """
     comments: list[Comment] = []
     current: Comment | None = None
     body: list[str] = []
@@ -93,11 +101,10 @@ def parse_comments(lines: list[str], is_boilerplate: Callable[[str], bool]) -> l
     while i < len(lines):
         line = lines[i].strip()
         entry, used = _entry_at(lines, i)
-        inline = _INLINE_ENTRY.match(line) if entry is None else None
-        if inline and _PERSON_OR_HANDLE.match(inline.group("author")):
-            # "Name: comment" on one line; only under a comment heading
+        one_line = _INLINE_ENTRY.match(line) if entry is None and inline else None
+        if one_line and _PERSON_OR_HANDLE.match(one_line.group("author")):
             _close(current, body, comments)
-            current, body = Comment(author=inline.group("author"), text=""), [inline["text"]]
+            current, body = Comment(author=one_line["author"], text=""), [one_line["text"]]
             i += 1
             continue
         if entry is not None:
