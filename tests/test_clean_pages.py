@@ -283,7 +283,7 @@ def test_classifier_sure_of_nothing_removes_nothing():
 
 
 def test_sentence_guard():
-    assert is_sentence("Only the mayor stayed home.")
+    assert is_sentence("Only the mayor stayed home.") and is_sentence("The agency reported:")
     assert not is_sentence("Evening Courier/AFP") and not is_sentence("Lena Novak.")
 
 
