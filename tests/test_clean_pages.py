@@ -203,6 +203,21 @@ def test_a_bare_name_caption_is_not_taken_for_the_headline():
     assert doc.text == f"{P1}\n\n{P2}"
 
 
+@pytest.mark.parametrize("headline", [
+    "Who really won the harbour strike?",
+    "Reed: Sorry, Council, the Port Is Ours Now!",
+    'Council approves "security corridor"',
+])
+def test_headlines_ending_in_a_question_exclamation_or_quote(headline):
+    doc = clean(f"{headline}\n\n{P1}\n\n{P2}")
+    assert doc.title == headline and doc.text == f"{P1}\n\n{P2}"
+
+
+def test_a_line_introducing_a_quotation_is_not_the_headline():
+    doc = clean(f"The governor wrote:\n\n{P1}\n\n{P2}")
+    assert doc.title is None and doc.text.startswith("The governor wrote:")
+
+
 def test_a_deck_under_the_headline_stays_in_the_text():
     deck = "The plan adds checkpoints and police officers before the holiday season"
     doc = clean(f"Council approves security plan\n{deck}\nBy Lena Novak\n\n{P1}\n\n{P2}")
