@@ -100,10 +100,11 @@ def split_header(text: str, known_title: str | None = None,
     zone = _header_zone(lines, is_chrome)
     header = Header(body=text)
     if zone:
-        start = _zone_header(lines, zone, header, known_title, is_chrome, outlet)
+        dropped = _zone_header(lines, zone, header, known_title, is_chrome, outlet)
+        body = [line for i, line in enumerate(lines) if i not in dropped]
     else:
-        start = _top_header(lines, header, known_title)
-    header.body = "\n".join(lines[start:]).strip()
+        body = lines[_top_header(lines, header, known_title):]
+    header.body = "\n".join(body).strip()
     if header.published is None:
         inline = _INLINE_DATELINE.match(header.body)
         header.published = normalise_date(inline.group("date")) if inline else None
@@ -143,8 +144,8 @@ def _header_zone(lines: list[str], is_chrome: Callable[[str], bool]) -> list[int
 
 
 def _zone_header(lines: list[str], zone: list[int], header: Header, known_title: str | None,
-                 is_chrome: Callable[[str], bool], outlet: str | None) -> int:
-    """Read the header zone into header; drop its chrome; the index where the body starts."""
+                 is_chrome: Callable[[str], bool], outlet: str | None) -> set[int]:
+    """Read the header zone into header; the indices of its lines that leave the body."""
     texts = {i: lines[i].strip() for i in zone}
     title_at = next((i for i in zone if known_title and _same_title(texts[i], known_title)), None)
     if title_at is None:  # the text's own headline may differ from the metadata's
@@ -164,9 +165,7 @@ def _zone_header(lines: list[str], zone: list[int], header: Header, known_title:
             drop.add(i)
         elif is_chrome(texts[i]):
             drop.add(i)
-    for i in sorted(drop, reverse=True):
-        del lines[i]
-    return 0
+    return drop
 
 
 def _pick_headline(lines: list[str], zone: list[int], is_chrome: Callable[[str], bool],
