@@ -338,7 +338,8 @@
     else { var w = view.h * width / height; view.x -= (w - view.w) / 2; view.w = w; }
     var home = Object.assign({}, view);
     var root = svg("svg", { "class": "map", role: "img", "aria-label": "map of event places",
-                            viewBox: "", preserveAspectRatio: "xMidYMid meet" });
+                            viewBox: [view.x, view.y, view.w, view.h].join(" "),
+                            preserveAspectRatio: "xMidYMid meet" });
     root.appendChild(svg("rect", { x: -200, y: -100, width: 400, height: 200, "class": "sea" }));
     var land = svg("g", { "class": "land" });
     (world.features || []).forEach(function (f) {
@@ -393,15 +394,16 @@
       zoomAt(ev.deltaY > 0 ? 1.25 : 0.8, u[0], u[1]);
     }, { passive: false });
     var drag = null;
-    root.addEventListener("mousedown", function (ev) { drag = { u: userPoint(ev), view: Object.assign({}, view) }; });
+    root.addEventListener("mousedown", function (ev) {
+      drag = { x: ev.clientX, y: ev.clientY, view: Object.assign({}, view) };
+    });
     window.addEventListener("mousemove", function (ev) {
       if (!drag) { return; }
       var r = root.getBoundingClientRect();
-      view.x = drag.view.x - (ev.clientX - drag.start[0]) / r.width * view.w;
-      view.y = drag.view.y - (ev.clientY - drag.start[1]) / r.height * view.h;
+      view.x = drag.view.x - (ev.clientX - drag.x) / r.width * view.w;
+      view.y = drag.view.y - (ev.clientY - drag.y) / r.height * view.h;
       update();
     });
-    root.addEventListener("mousedown", function (ev) { if (drag) { drag.start = [ev.clientX, ev.clientY]; } });
     window.addEventListener("mouseup", function () { drag = null; });
 
     // Markers closer than 28 screen pixels merge into one cluster with a count.
