@@ -326,17 +326,26 @@
   function drawMap(figure, detail, places, world) {
     clear(figure);
     var width = 1000, height = 620;
-    var lats = places.map(function (p) { return p.lat; }), lons = places.map(function (p) { return p.lon; });
-    var box = places.length ? [Math.min.apply(null, lons), Math.min.apply(null, lats),
-                               Math.max.apply(null, lons), Math.max.apply(null, lats)] : [-20, -10, 80, 60];
-    var midLat = (box[1] + box[3]) / 2, kx = Math.cos(midLat * Math.PI / 180);
-    function project(lon, lat) { return [lon * kx, -lat]; }   // plate carrée, x shrunk at mid latitude
-    var padLon = Math.max(4, (box[2] - box[0]) * 0.25), padLat = Math.max(3, (box[3] - box[1]) * 0.25);
-    var p0 = project(box[0] - padLon, box[3] + padLat), p1 = project(box[2] + padLon, box[1] - padLat);
-    var view = { x: p0[0], y: p0[1], w: p1[0] - p0[0], h: p1[1] - p0[1] };
-    if (view.w / view.h > width / height) { var h = view.w * height / width; view.y -= (h - view.h) / 2; view.h = h; }
-    else { var w = view.h * width / height; view.x -= (w - view.w) / 2; view.w = w; }
-    var home = Object.assign({}, view);
+    // The map opens on the main theatre: the places within 20 degrees of the place with
+    // the most events; "all places" fits every one (a far capital quoted once, say).
+    var centre = places.slice().sort(function (a, b) { return b.events.length - a.events.length; })[0];
+    var main = centre ? places.filter(function (p) {
+      return Math.abs(p.lat - centre.lat) < 20 && Math.abs(p.lon - centre.lon) < 20;
+    }) : [];
+    var kx = Math.cos((centre ? centre.lat : 30) * Math.PI / 180);
+    function project(lon, lat) { return [lon * kx, -lat]; }   // plate carrée, x shrunk at the centre's latitude
+    function fit(members) {
+      var lats = members.map(function (p) { return p.lat; }), lons = members.map(function (p) { return p.lon; });
+      var box = members.length ? [Math.min.apply(null, lons), Math.min.apply(null, lats),
+                                  Math.max.apply(null, lons), Math.max.apply(null, lats)] : [-20, -10, 80, 60];
+      var padLon = Math.max(3, (box[2] - box[0]) * 0.2), padLat = Math.max(2, (box[3] - box[1]) * 0.2);
+      var p0 = project(box[0] - padLon, box[3] + padLat), p1 = project(box[2] + padLon, box[1] - padLat);
+      var v = { x: p0[0], y: p0[1], w: p1[0] - p0[0], h: p1[1] - p0[1] };
+      if (v.w / v.h > width / height) { var h = v.w * height / width; v.y -= (h - v.h) / 2; v.h = h; }
+      else { var w = v.h * width / height; v.x -= (w - v.w) / 2; v.w = w; }
+      return v;
+    }
+    var view = fit(main);
     var root = svg("svg", { "class": "map", role: "img", "aria-label": "map of event places",
                             viewBox: [view.x, view.y, view.w, view.h].join(" "),
                             preserveAspectRatio: "xMidYMid meet" });
@@ -371,9 +380,11 @@
       btn.addEventListener("click", function () { zoomAt(b[1], view.x + view.w / 2, view.y + view.h / 2); });
       bar.appendChild(btn);
     });
-    var reset = el("button", { type: "button" }, "fit places");
-    reset.addEventListener("click", function () { view = Object.assign({}, home); update(); });
-    bar.appendChild(reset);
+    [["main area", main], ["all places", places]].forEach(function (b) {
+      var btn = el("button", { type: "button" }, b[0]);
+      btn.addEventListener("click", function () { view = fit(b[1]); update(); });
+      bar.appendChild(btn);
+    });
     bar.appendChild(el("span", { "class": "meta" }, places.length + " place(s) named in the text; " +
                        "outlines: Natural Earth"));
     figure.appendChild(bar);
@@ -406,7 +417,7 @@
     });
     window.addEventListener("mouseup", function () { drag = null; });
 
-    // Markers closer than 28 screen pixels merge into one cluster with a count.
+    // Markers closer than 44 screen pixels merge into one cluster with a count.
     function update() {
       root.setAttribute("viewBox", [view.x, view.y, view.w, view.h].join(" "));
       clear(markers);
@@ -414,7 +425,7 @@
       var clusters = [];
       places.forEach(function (p) {
         var q = project(p.lon, p.lat);
-        var hit = clusters.find(function (c) { return Math.hypot(c.x - q[0], c.y - q[1]) < 28 * unit; });
+        var hit = clusters.find(function (c) { return Math.hypot(c.x - q[0], c.y - q[1]) < 44 * unit; });
         if (hit) { hit.members.push(p); } else { clusters.push({ x: q[0], y: q[1], members: [p] }); }
       });
       clusters.forEach(function (c) {
@@ -422,9 +433,10 @@
         var g = svg("g", { "class": "marker" + (c.members.length > 1 ? " cluster" : ""), tabindex: "0" });
         g.appendChild(svg("circle", { cx: c.x, cy: c.y, r: (7 + 3 * Math.sqrt(count)) * unit }));
         g.appendChild(svg("text", { x: c.x, y: c.y + 4 * unit, "font-size": 11 * unit, "text-anchor": "middle" }, count));
-        var name = c.members.length > 1 ? c.members.length + " places" : c.members[0].name;
+        var top = c.members.slice().sort(function (a, b) { return b.events.length - a.events.length; })[0];
+        var name = top.name + (c.members.length > 1 ? " +" + (c.members.length - 1) + " more" : "");
         g.appendChild(svg("text", { x: c.x + (10 + 3 * Math.sqrt(count)) * unit, y: c.y + 4 * unit,
-                                    "font-size": 12 * unit, "class": "label" }, name));
+                                    "font-size": 12 * unit, "stroke-width": 3 * unit, "class": "label" }, name));
         g.appendChild(svg("title", {}, c.members.map(function (p) { return p.name; }).join(", ")));
         g.addEventListener("click", function (ev) { ev.stopPropagation(); showPlaces(c.members); });
         g.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { showPlaces(c.members); } });
