@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import secrets
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -36,7 +37,7 @@ from .queries import (
     relation_row,
     to_csv,
 )
-from .search import snippet
+from .search import Hit, snippet
 from .snapshot import Snapshot
 
 
@@ -44,15 +45,17 @@ def snap(request: Request) -> Snapshot:
     return request.app.state.holder.get()
 
 
-def listing(route: str, rows: list[dict[str, Any]], p: dict[str, Any],
+def listing(route: str, items: list[Any], p: dict[str, Any],
+            row: Callable[[Any], dict[str, Any]] = lambda x: x,
             extra: dict[str, Any] | None = None) -> Response:
-    """One page of rows as JSON, or all matching rows as a CSV download."""
+    """One page of ``items`` as JSON rows, or every item as a CSV download; ``row`` makes
+    an item a row, and runs only on the items sent."""
     if p.get("format") == "csv":
-        return Response(to_csv(rows), media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="{route}.csv"'})
-    total, items = page(rows, p)
+        return Response(to_csv([row(x) for x in items]), media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": f'attachment; filename="{route}.csv"'})
+    total, shown = page(items, p)
     return JSONResponse({"total": total, "offset": p["offset"], "limit": p["limit"],
-                         **(extra or {}), "items": items})
+                         **(extra or {}), "items": [row(x) for x in shown]})
 
 
 def not_found(what: str, ident: str) -> ApiError:
@@ -82,12 +85,11 @@ async def documents(request: Request) -> Response:
     if p["q"]:
         found = {h.id for h in s.search.search(p["q"], kind="document")}
         ids = [i for i in ids if i in found]
-    rows = [document_row(s, i) for i in ids]
     if p["outlet"]:
-        rows = [r for r in rows if p["outlet"].lower() in s.outlet(r["id"]).lower()]
+        ids = [i for i in ids if p["outlet"].lower() in s.outlet(i).lower()]
     if p["period"]:
-        rows = [r for r in rows if (r["published"] or "").startswith(p["period"])]
-    return listing("documents", rows, p)
+        ids = [i for i in ids if (s.docs[i].published or "").startswith(p["period"])]
+    return listing("documents", ids, p, lambda i: document_row(s, i))
 
 
 def document_detail(s: Snapshot, doc_id: str) -> dict[str, Any]:
@@ -143,7 +145,7 @@ async def actor(request: Request) -> Response:
 async def events(request: Request) -> Response:
     p = parse_query("events", request.query_params)
     s = snap(request)
-    return listing("events", [event_row(s, e) for e in filter_events(s, p)], p)
+    return listing("events", filter_events(s, p), p, lambda e: event_row(s, e))
 
 
 async def event(request: Request) -> Response:
@@ -157,7 +159,7 @@ async def event(request: Request) -> Response:
 async def claims(request: Request) -> Response:
     p = parse_query("claims", request.query_params)
     s = snap(request)
-    return listing("claims", [claim_row(s, c) for c in filter_claims(s, p)], p)
+    return listing("claims", filter_claims(s, p), p, lambda c: claim_row(s, c))
 
 
 async def claim(request: Request) -> Response:
@@ -171,7 +173,7 @@ async def claim(request: Request) -> Response:
 async def relations(request: Request) -> Response:
     p = parse_query("relations", request.query_params)
     s = snap(request)
-    return listing("relations", [relation_row(s, r) for r in filter_relations(s, p)], p)
+    return listing("relations", filter_relations(s, p), p, lambda r: relation_row(s, r))
 
 
 async def network(request: Request) -> Response:
@@ -242,25 +244,25 @@ async def incidents(request: Request) -> Response:
     p = parse_query("incidents", request.query_params)
     s = snap(request)
     rows = [{k: jsonable(v) for k, v in r.items()} for r in s.incidents or []]
-    return listing("incidents", rows, p, {"available": s.incidents is not None})
+    return listing("incidents", rows, p, extra={"available": s.incidents is not None})
 
 
 async def search(request: Request) -> Response:
     p = parse_query("search", request.query_params, required=["q"])
     s = snap(request)
-    rows = []
-    for hit in s.search.search(p["q"], kind=p["kind"]):
-        before, word, after = snippet(s.search.text_of(hit), hit.start, hit.end)
+
+    def row(hit: Hit) -> dict[str, Any]:
+        text, start, end = s.search.locate(hit)
+        before, word, after = snippet(text, start, end)
         doc = s.docs.get(hit.document)
         url = evidence_of(s, hit.id)["url"] if hit.kind == "claim" \
-            else f"/documents/{document_row(s, hit.document)['id']}"
-        rows.append({"kind": hit.kind, "id": hit.id, "document": hit.document,
-                     "title": doc.title if doc else None, "outlet": s.outlet(hit.document),
-                     "score": round(hit.score, 3), "before": before, "match": word,
-                     "after": after, "start": hit.start, "end": hit.end,
-                     "url": url if hit.kind == "claim" else document_row(s, hit.document)[
-                         "link"]})
-    return listing("search", rows, p)
+            else document_row(s, hit.document)["link"]
+        return {"kind": hit.kind, "id": hit.id, "document": hit.document,
+                "title": doc.title if doc else None, "outlet": s.outlet(hit.document),
+                "score": round(hit.score, 3), "before": before, "match": word,
+                "after": after, "start": start, "end": end, "url": url}
+
+    return listing("search", s.search.search(p["q"], kind=p["kind"]), p, row)
 
 
 async def jobs(request: Request) -> Response:

@@ -355,7 +355,7 @@ async def search_page(request: Request) -> Response:
     total, items = page(hits, p)
     rows = []
     for h in items:
-        before, word, after = snippet(s.search.text_of(h), h.start, h.end)
+        before, word, after = snippet(*s.search.locate(h))
         doc = s.docs.get(h.document)
         url = (f"{_doc_url(h.document)}#{anchor('span-cl', h.id)}" if h.kind == "claim"
                else _doc_url(h.document))

@@ -27,8 +27,8 @@ class Hit:
     id: str
     document: str
     score: float
-    start: int  # the first matching word's span in the item's text
-    end: int
+    item: int  # its index in the index's items
+    terms: tuple[str, ...]  # the query's words, to find the hit in the text
 
 
 class SearchIndex:
@@ -68,11 +68,10 @@ class SearchIndex:
                 k: v + found[k] for k, v in scores.items() if k in found}
         hits = []
         for n, score in (scores or {}).items():
-            item_kind, ident, document, text = self.items[n]
+            item_kind, ident, document, _ = self.items[n]
             if kind and item_kind != kind:
                 continue
-            start, end = _first(text, terms)
-            hits.append(Hit(item_kind, ident, document, score, start, end))
+            hits.append(Hit(item_kind, ident, document, score, n, tuple(terms)))
         hits.sort(key=lambda h: (-h.score, h.kind, h.id))
         return hits
 
@@ -88,10 +87,13 @@ class SearchIndex:
         return out or [term]
 
     def text_of(self, hit: Hit) -> str:
-        for kind, ident, _, text in self.items:
-            if kind == hit.kind and ident == hit.id:
-                return text
-        return ""
+        return self.items[hit.item][3]
+
+    def locate(self, hit: Hit) -> tuple[str, int, int]:
+        """The hit's text and the span of its first matching word (found on demand: only
+        the hits of the page shown need it)."""
+        text = self.text_of(hit)
+        return (text, *_first(text, list(hit.terms)))
 
 
 def words(text: str) -> list[str]:
