@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BENCHMARKS_MD, RESULTS_DIR, Options, Skip  # noqa: E402
 
 BENCHMARKS = ["shared_corpus", "plover_gsr", "polnear", "cameo_quad", "park_sign", "case2021",
-              "speed"]
+              "speed", "serve"]
 NOT_RUN = "_Not yet run._ Run `python bench/run.py --only {name}`."
 
 
@@ -80,6 +80,8 @@ HEADLINES = [
     ("speed", "Pipeline time / bare parse time, 1 process", "pipeline_over_parser_time_p1",
      "1.0 is the floor"),
     ("speed", "Pipeline words/s, 2 processes", "pipeline_words_per_s_p2", ""),
+    ("serve", "Server events list, requests/s (1,000 articles)", "events_requests_per_s", ""),
+    ("serve", "Server search, requests/s (1,000 articles)", "search_requests_per_s", ""),
 ]
 
 

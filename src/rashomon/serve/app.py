@@ -93,7 +93,8 @@ def create_app(db: Path, *, read_only: bool = False, token: str | None = None,
             *pages.routes(read_only),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
-        middleware=[Middleware(SecurityHeaders), Middleware(GZipMiddleware, minimum_size=2000)],
+        middleware=[Middleware(SecurityHeaders),
+                    Middleware(GZipMiddleware, minimum_size=2000, compresslevel=5)],
         exception_handlers={ApiError: api_error, 404: http_error, 405: http_error},
     )
     # The outlines take a second or two to simplify: done now, not on the first map view.

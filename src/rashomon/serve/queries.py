@@ -200,6 +200,14 @@ def _quote(value: str) -> str:
 
 
 def event_row(snap: Snapshot, e: Event) -> dict[str, Any]:
+    """An event as the API shows it (made once per snapshot: the rows are read-only)."""
+    row = snap.rows.get(("ev", e.id))
+    if row is None:
+        row = snap.rows[("ev", e.id)] = _event_row(snap, e)
+    return row
+
+
+def _event_row(snap: Snapshot, e: Event) -> dict[str, Any]:
     return {**e.to_dict(), "source_name": snap.names.get(e.source or ""),
             "target_name": snap.names.get(e.target or ""), "outlet": snap.outlet(e.document),
             "shown_date": snap.event_date(e),
@@ -207,6 +215,13 @@ def event_row(snap: Snapshot, e: Event) -> dict[str, Any]:
 
 
 def claim_row(snap: Snapshot, c: Claim) -> dict[str, Any]:
+    row = snap.rows.get(("cl", c.id))
+    if row is None:
+        row = snap.rows[("cl", c.id)] = _claim_row(snap, c)
+    return row
+
+
+def _claim_row(snap: Snapshot, c: Claim) -> dict[str, Any]:
     return {**c.to_dict(), "speaker_name": snap.names.get(c.speaker or ""),
             "outlet": snap.outlet(c.document),
             "evidence": evidence_url("cl", c.id, c.document, c.in_comment)}

@@ -63,6 +63,7 @@ class Snapshot:
         self.claims_by_doc: dict[str, list[Claim]] = defaultdict(list)
         for c in a.claims:
             self.claims_by_doc[c.document].append(c)
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {}  # API rows, made on first use
         self._lock = threading.Lock()
         self._alignments: dict[tuple[str, str], Alignment] = {}
 
