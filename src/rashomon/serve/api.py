@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from ..outlines import countries_geojson
 from ..report.highlight import document_spans
-from .geo import countries_geojson
 from .jobs import MAX_FILES, MAX_REQUEST_BYTES, MAX_URLS, Upload
 from .queries import (
     ApiError,

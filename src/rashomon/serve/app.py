@@ -25,8 +25,8 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ..outlines import countries_geojson
 from . import api, pages
-from .geo import countries_geojson
 from .jobs import Writer
 from .openapi import openapi_document
 from .queries import ApiError

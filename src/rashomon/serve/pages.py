@@ -399,9 +399,9 @@ async def network_page(request: Request) -> Response:
 
 
 async def timeline_page(request: Request) -> Response:
-    return _figure("Timeline", "timeline", "One row per kind of event. Scroll to zoom, drag "
-                   "the axis to pan, drag across the chart to select a span: its events are "
-                   "listed below.", request)
+    return _figure("Timeline", "timeline", "One row per kind of event. Scroll to zoom, shift-drag "
+                   "to pan, drag across the chart to select a span: its events are listed "
+                   "below.", request)
 
 
 async def map_page(request: Request) -> Response:
