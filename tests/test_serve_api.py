@@ -391,3 +391,46 @@ def test_server_keeps_answering_while_another_process_writes(db, tmp_path, monke
         holder.wait()
     time.sleep(0.1)
     assert c.get("/api/status").json()["stale"] is False
+
+
+# -- the command -----------------------------------------------------------------------
+
+def test_serve_command_refuses_an_open_host_without_a_token(db, tmp_path):
+    from typer.testing import CliRunner
+
+    from rashomon.cli import app
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["serve", "--db", str(db), "--host", "0.0.0.0"],
+                           env={"RASHOMON_TOKEN": ""})
+    assert result.exit_code == 2 and "--token" in result.output
+    missing = runner.invoke(app, ["serve", "--db", str(tmp_path / "none.duckdb"),
+                                  "--read-only"])
+    assert missing.exit_code == 2 and "no such store" in missing.output
+    (tmp_path / "junk.duckdb").write_text("not a database")
+    junk = runner.invoke(app, ["serve", "--db", str(tmp_path / "junk.duckdb")])
+    assert junk.exit_code == 1 and "junk.duckdb" in junk.output
+
+
+def test_serve_command_answers_on_loopback(db, tmp_path):
+    import httpx
+    from serve_helpers import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-c", "from rashomon.cli import main; main()",
+                             "serve", "--db", str(copy_store(db, tmp_path)), "--port",
+                             str(port)], stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/api/status", timeout=2).json()
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline and proc.poll() is None, proc.stderr.read()
+                time.sleep(0.3)
+        assert status["documents"] == 10 and status["read_only"] is False
+        assert "serving" in proc.stderr.readline()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
