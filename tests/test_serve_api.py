@@ -380,17 +380,27 @@ def test_server_keeps_answering_while_another_process_writes(db, tmp_path, monke
                               stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "holding"
+        status = _status_when(c, lambda s: s["stale"])
+        assert "lock" in status["stale_reason"].lower()
         for _ in range(3):
             during = c.get("/api/events", params={"limit": 1000})
             assert during.status_code == 200 and during.json() == before
-        status = c.get("/api/status").json()
-        assert status["stale"] is True and "lock" in status["stale_reason"].lower()
         assert "last snapshot" in c.get("/").text
     finally:
         holder.kill()
         holder.wait()
-    time.sleep(0.1)
-    assert c.get("/api/status").json()["stale"] is False
+    status = _status_when(c, lambda s: not s["stale"])
+    assert status["snapshot"] > 1  # reloaded from the file the other process changed
+
+
+def _status_when(client: TestClient, condition, timeout: float = 30) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        status = client.get("/api/status").json()
+        if condition(status):
+            return status
+        assert time.monotonic() < deadline, status
+        time.sleep(0.05)
 
 
 # -- the command -----------------------------------------------------------------------

@@ -136,12 +136,14 @@ class SnapshotHolder:
         return self.stale_reason is not None
 
     def get(self) -> Snapshot:
-        """The newest snapshot, reloading first when the file changed since the last look."""
+        """The current snapshot. When the file changed since the last look, a reload starts
+        in the background (requests never wait for one) and later requests see it."""
         now = time.monotonic()
         if now - self._checked >= CHECK_INTERVAL:
             self._checked = now
-            if self._file_stamp() != self._stamp or self.stale:
-                self.refresh()
+            if (self._file_stamp() != self._stamp or self.stale) and not self.file_lock.locked():
+                threading.Thread(target=self.refresh, name="rashomon-reload",
+                                 daemon=True).start()
         return self._snapshot
 
     def refresh(self, force: bool = False) -> None:
