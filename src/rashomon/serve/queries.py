@@ -132,18 +132,32 @@ def actor_ids(snap: Snapshot, actor: str | None) -> set[str] | None:
         return None
     if actor in snap.actors:
         return {actor}
-    wanted = fold(actor)
-    return {a.id for a in snap.analysis.actors
-            if any(wanted in fold(n) for n in [a.name, *a.aliases])}
+    key = ("actor-match", actor)
+    if key not in snap.rows:
+        wanted = fold(actor)
+        snap.rows[key] = {"ids": {a.id for a in snap.analysis.actors
+                                  if any(wanted in fold(n) for n in [a.name, *a.aliases])}}
+    return snap.rows[key]["ids"]
+
+
+EVENT_FILTERS = ("actor", "type", "period", "outlet", "modality", "placed", "document")
 
 
 def filter_events(snap: Snapshot, p: Mapping[str, Any]) -> list[Event]:
+    if not any(p.get(k) for k in EVENT_FILTERS):
+        return snap.analysis.events
     ids = actor_ids(snap, p.get("actor"))
     outlet = fold(p["outlet"]) if p.get("outlet") else None
+    if ids is not None:  # only the actors' own events, from the snapshot's index
+        seen = {e.id for a in ids for e in snap.events_by_actor.get(a, [])}
+        pool = [e for e in snap.analysis.events if e.id in seen]
+    elif p.get("document"):
+        pool = snap.events_by_doc.get(p["document"], [])
+    else:
+        pool = snap.analysis.events
     return [
-        e for e in snap.analysis.events
-        if (ids is None or e.source in ids or e.target in ids)
-        and (not p.get("type") or e.type == p["type"].upper())
+        e for e in pool
+        if (not p.get("type") or e.type == p["type"].upper())
         and (not p.get("period") or snap.event_date(e).startswith(p["period"]))
         and (outlet is None or outlet in fold(snap.outlet(e.document)))
         and (not p.get("modality") or e.modality == p["modality"])

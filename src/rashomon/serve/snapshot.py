@@ -58,12 +58,16 @@ class Snapshot:
             self.mention_counts[m.actor] += 1
             self.mention_docs[m.actor].add(m.document)
         self.events_by_doc: dict[str, list[Event]] = defaultdict(list)
+        self.events_by_actor: dict[str, list[Event]] = defaultdict(list)
         for e in a.events:
             self.events_by_doc[e.document].append(e)
+            for actor in {e.source, e.target} - {None}:
+                self.events_by_actor[actor].append(e)
         self.claims_by_doc: dict[str, list[Claim]] = defaultdict(list)
         for c in a.claims:
             self.claims_by_doc[c.document].append(c)
-        self.rows: dict[tuple[str, str], dict[str, Any]] = {}  # API rows, made on first use
+        # API rows and actor-name matches, made on first use and kept with the snapshot.
+        self.rows: dict[tuple[str, str], dict[str, Any]] = {}
         self._lock = threading.Lock()
         self._alignments: dict[tuple[str, str], Alignment] = {}
 
