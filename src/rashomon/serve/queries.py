@@ -149,18 +149,21 @@ def filter_events(snap: Snapshot, p: Mapping[str, Any]) -> list[Event]:
     ids = actor_ids(snap, p.get("actor"))
     outlet = fold(p["outlet"]) if p.get("outlet") else None
     if ids is not None:  # only the actors' own events, from the snapshot's index
-        seen = {e.id for a in ids for e in snap.events_by_actor.get(a, [])}
-        pool = [e for e in snap.analysis.events if e.id in seen]
+        found = {id(e): e for a in ids for e in snap.events_by_actor.get(a, [])}
+        pool = sorted(found.values(), key=lambda e: snap.event_order[e.id])
     elif p.get("document"):
         pool = snap.events_by_doc.get(p["document"], [])
     else:
         pool = snap.analysis.events
+    kind, period, modality = (p.get("type") or "").upper(), p.get("period"), p.get("modality")
+    docs = None if outlet is None else {
+        d.id for d in snap.analysis.documents if outlet in fold(snap.outlet(d.id))}
     return [
         e for e in pool
-        if (not p.get("type") or e.type == p["type"].upper())
-        and (not p.get("period") or snap.event_date(e).startswith(p["period"]))
-        and (outlet is None or outlet in fold(snap.outlet(e.document)))
-        and (not p.get("modality") or e.modality == p["modality"])
+        if (not kind or e.type == kind)
+        and (not period or snap.event_date(e).startswith(period))
+        and (docs is None or e.document in docs)
+        and (not modality or e.modality == modality)
         and (not p.get("placed") or is_placed(e))
         and (not p.get("document") or e.document == p["document"])
     ]

@@ -49,6 +49,7 @@ class Snapshot:
         self.actors = {x.id: x for x in a.actors}
         self.docs: dict[str, Document] = {d.id: d for d in a.documents}
         self.events: dict[str, Event] = {e.id: e for e in a.events}
+        self.event_order = {e.id: n for n, e in enumerate(a.events)}
         self.claims: dict[str, Claim] = {c.id: c for c in a.claims}
         self.mentions_by_doc: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
         self.mention_counts: Counter[str] = Counter()
