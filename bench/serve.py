@@ -16,7 +16,9 @@ by actor, and full-text search (varying words, page of 20).
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
+import os
 import statistics
 import subprocess
 import sys
@@ -155,6 +157,44 @@ def load(base: str, paths: list[str], requests: int) -> dict[str, Any]:
             "max_ms": round(1000 * ordered[-1], 1)}
 
 
+def handler_times(db: Path, endpoints: dict[str, list[str]], repeat: int = 100
+                  ) -> dict[str, float]:
+    """Median milliseconds of the work behind each endpoint in this process (filters,
+    page, rows, search, JSON), without HTTP, threads or the other clients: the server's
+    own cost per request, next to what the loaded machine delivers over loopback."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    from starlette.testclient import TestClient
+
+    from rashomon.serve import create_app
+
+    client = TestClient(create_app(db, read_only=True))
+    out = {}
+    for name, paths in endpoints.items():
+        for path in paths:  # warm: the search index and each page's rows are made once
+            client.get(path)
+        times = []
+        for i in range(repeat):
+            url = urlsplit(paths[i % len(paths)])
+            query = dict(parse_qsl(url.query))
+            route = next(r for r in client.app.routes if getattr(r, "path", None) == url.path)
+            request = _request(client.app, url.path, query)
+            t0 = time.perf_counter()
+            asyncio.run(route.endpoint(request))
+            times.append(time.perf_counter() - t0)
+        out[name] = round(1000 * statistics.median(times), 2)
+    return out
+
+
+def _request(app: Any, path: str, query: dict[str, str]) -> Any:
+    from urllib.parse import urlencode
+
+    from starlette.requests import Request
+
+    return Request({"type": "http", "method": "GET", "path": path, "app": app,
+                    "query_string": urlencode(query).encode(), "headers": []})
+
+
 def run(opts: Options) -> dict[str, Any]:
     try:
         import httpx  # noqa: F401
@@ -190,15 +230,20 @@ def run(opts: Options) -> dict[str, Any]:
                                     "/api/events?actor=Iraq&type=ASSAULT&limit=50"],
                 "search": [f"/api/search?q={w}&limit=20" for w in WORDS],
             }
+            load_before = os.getloadavg()[0]
             runs = {name: load(base, paths, requests) for name, paths in endpoints.items()}
+            load_after = os.getloadavg()[0]
         finally:
             proc.terminate()
             proc.wait(timeout=30)
+        in_process = handler_times(db, endpoints)
     figures = {"articles": counts["documents"], "events": counts["events"],
                **{f"{name}_requests_per_s": r["requests_per_s"] for name, r in runs.items()},
                **{f"{name}_p95_ms": r["p95_ms"] for name, r in runs.items()},
                "errors": sum(r["errors"] for r in runs.values())}
-    details = {"counts": counts, "runs": runs, "clients": CLIENTS,
+    figures.update({f"{name}_handler_ms": ms for name, ms in in_process.items()})
+    details = {"counts": counts, "runs": runs, "clients": CLIENTS, "handler_ms": in_process,
+               "load_average": [round(load_before, 1), round(load_after, 1)],
                "store_build_s": round(build_s, 1), "server_start_s": round(start_s, 1)}
     return write_result(NAME, figures, opts, started, details)
 
@@ -216,9 +261,18 @@ def render(result: dict[str, Any]) -> str:
     labels = {"events": "events list (`/api/events?limit=50&offset=…`)",
               "events_by_actor": "events filtered by actor (`/api/events?actor=…`)",
               "search": "search (`/api/search?q=…&limit=20`)"}
+    handler = d.get("handler_ms", {})
+    lines[-2] = lines[-2].replace("| Errors |", "| Errors | Handler alone (ms) |")
+    lines[-1] += "---|"
     for name, r in d["runs"].items():
         lines.append(f"| {labels.get(name, name)} | {r['requests']} | {r['requests_per_s']} | "
-                     f"{r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {r['errors']} |")
+                     f"{r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} | {r['errors']} | "
+                     f"{handler.get(name, '')} |")
+    if "load_average" in d:
+        lines.append(f"\nMachine load average (1 min) before and after the loopback runs: "
+                     f"{d['load_average'][0]}, {d['load_average'][1]} (2 cores, shared). "
+                     "Handler alone: median time of the endpoint's work in one process, "
+                     "no HTTP, no other client.")
     lines.append(f"\nCommand: `{result['command']}`; {result['date']}, `{result['commit']}`. "
                  f"Machine: {machine_line(result['machine'])}.")
     return "\n".join(lines)
