@@ -140,33 +140,37 @@ def actor_ids(snap: Snapshot, actor: str | None) -> set[str] | None:
     return snap.rows[key]["ids"]
 
 
-EVENT_FILTERS = ("actor", "type", "period", "outlet", "modality", "placed", "document")
-
-
 def filter_events(snap: Snapshot, p: Mapping[str, Any]) -> list[Event]:
-    if not any(p.get(k) for k in EVENT_FILTERS):
-        return snap.analysis.events
+    """Events matching every filter given, in store order (indexes narrow the scan)."""
     ids = actor_ids(snap, p.get("actor"))
-    outlet = fold(p["outlet"]) if p.get("outlet") else None
-    if ids is not None:  # only the actors' own events, from the snapshot's index
+    if ids is not None and len(ids) == 1:
+        pool = snap.events_by_actor.get(next(iter(ids)), [])
+    elif ids is not None:
         found = {id(e): e for a in ids for e in snap.events_by_actor.get(a, [])}
         pool = sorted(found.values(), key=lambda e: snap.event_order[e.id])
     elif p.get("document"):
         pool = snap.events_by_doc.get(p["document"], [])
     else:
         pool = snap.analysis.events
-    kind, period, modality = (p.get("type") or "").upper(), p.get("period"), p.get("modality")
-    docs = None if outlet is None else {
-        d.id for d in snap.analysis.documents if outlet in fold(snap.outlet(d.id))}
-    return [
-        e for e in pool
-        if (not kind or e.type == kind)
-        and (not period or snap.event_date(e).startswith(period))
-        and (docs is None or e.document in docs)
-        and (not modality or e.modality == modality)
-        and (not p.get("placed") or is_placed(e))
-        and (not p.get("document") or e.document == p["document"])
-    ]
+    tests = []
+    if p.get("type"):
+        kind = p["type"].upper()
+        tests.append(lambda e: e.type == kind)
+    if p.get("period"):
+        tests.append(lambda e, period=p["period"]: snap.event_date(e).startswith(period))
+    if p.get("outlet"):
+        outlet = fold(p["outlet"])
+        docs = {d.id for d in snap.analysis.documents if outlet in fold(snap.outlet(d.id))}
+        tests.append(lambda e: e.document in docs)
+    if p.get("modality"):
+        tests.append(lambda e, modality=p["modality"]: e.modality == modality)
+    if p.get("placed"):
+        tests.append(is_placed)
+    if p.get("document"):
+        tests.append(lambda e, doc=p["document"]: e.document == doc)
+    if not tests:
+        return list(pool)
+    return [e for e in pool if all(test(e) for test in tests)]
 
 
 def is_placed(e: Event) -> bool:
