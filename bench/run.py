@@ -43,6 +43,7 @@ BENCHMARKS = [
     "cluster",
     "fuzz",
     "serve",
+    "cleaning",
 ]
 NOT_RUN = "_Not yet run._ Run `python bench/run.py --only {name}`."
 
@@ -89,6 +90,10 @@ HEADLINES = [
     ("park_sign", "Directed sentiment accuracy (5-way)", "directed_accuracy",
      "all-neutral baseline ~65%"),
     ("case2021", "CASE 2021 mapped type accuracy", "accuracy", ""),
+    ("cleaning", "Dev boilerplate removed, classifier left out per article",
+     "dev_loo_boilerplate_removed", ""),
+    ("cleaning", "Dev body kept, classifier left out per article", "dev_loo_body_kept", ""),
+    ("cleaning", "Dev titles", "dev_loo_titles", ""),
     ("speed", "Pipeline time / bare parse time, 1 process", "pipeline_over_parser_time_p1",
      "1.0 is the floor"),
     ("speed", "Pipeline words/s, 2 processes", "pipeline_words_per_s_p2", ""),
