@@ -19,7 +19,8 @@ HOSTILE = (
     "Militia talks <b>in Basra</b><script>window.__pwned = 0;</script>\n\n"
     "<script>window.__pwned = 1;</script> Militia leaders met in Basra on Monday. "
     '<img src=x onerror="window.__pwned = 2"> Iraqi forces attacked the militia base '
-    "near Basra, officials said. </textarea><svg onload=\"window.__pwned = 3\"></svg>"
+    "near Basra, officials said. </textarea><svg onload=\"window.__pwned = 3\"></svg> "
+    "Protesters carried a banner reading <basra onclick=\"window.__pwned = 4\">."
 )
 
 
