@@ -28,8 +28,10 @@ from spacy.tokens import Doc, Span, Token
 
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
-from .kb import IndexEntry, KnowledgeBase
-from .normalize import SKIP_TOKENS, is_acronym, slug, token_key
+from .entities import entity_parts, is_junk
+from .kb import IndexEntry, KnowledgeBase, sound_of
+from .normalize import SKIP_TOKENS, is_acronym, slug, sound_key, token_key
+from .sectors import sector_actor
 
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
 # MIL first: "US military officials" and "Iraqi government troops" are armed forces.
@@ -109,6 +111,9 @@ class _Resolver:
              sector: str | None = None, overwrite: bool = False) -> Mention | None:
         if not overwrite and any(i in self.covered for i in range(first.i, last.i + 1)):
             return None
+        own = sector_actor(self.kb, actor, sector)
+        if own is not None:
+            actor = self.result.actors.get(own.id) or own
         start, end = first.idx, last.idx + len(last.text)
         mention = Mention(
             document=self.document_id, start=start, end=end, text=self.text[start:end],
@@ -132,7 +137,14 @@ class _Resolver:
                      aliases=list(a.aliases), affiliations=a.affiliations, roles=a.roles)
 
     def _provisional(self, name: str, kind: str, sector: str | None = None) -> Actor:
-        actor_id = f"p:{slug(name)}"
+        """The actor a name the KB lacks stands for: the same for every spelling that
+        sounds alike ("Hadi Al Amari", "Hadi al-Amiri"), with or without a designator
+        ("Hoquq", "Hoquq Movement"); its id is made from the sound, so that documents
+        spelling the name differently meet in one actor."""
+        key = self.kb.key(name)
+        while len(key) > 1 and self.kb.designator(key[-1]):
+            key = key[:-1]
+        actor_id = f"p:{slug(' '.join(sound_of(key))) if key else slug(name)}"
         if actor_id not in self.result.actors:
             self.result.actors[actor_id] = Actor(
                 id=actor_id, name=name, kind=kind, sector=sector, aliases=[name], provisional=True
@@ -141,7 +153,9 @@ class _Resolver:
 
     def _case_ok(self, tokens: list[Token], entry: IndexEntry) -> bool:
         if entry.case == "upper":
-            return all(t.text.replace(".", "").isupper() for t in tokens)
+            # Long acronyms are also written as names ("Isis", "Nato") in British style.
+            return all(t.text.replace(".", "").isupper()
+                       or (len(t.text) >= 4 and t.text.istitle()) for t in tokens)
         if entry.case == "title":
             return tokens[0].text[:1].isupper()
         return any(t.text[:1].isupper() for t in tokens) or len(tokens) > 1
@@ -160,6 +174,20 @@ class _Resolver:
                        if a.get("relation") in ("part_of", "member_of")} if e.actor else set()
             if parents & set(self.result.actors):
                 return e
+        # one that someone named here leads, belongs to or holds a role in ("Amiri's
+        # Fatah" in 2018 is his alliance, not the Palestinian movement)
+        linked = {link.get("actor") for a in self.result.actors.values()
+                  for link in a.affiliations}
+        linked |= {role.get("of") for a in self.result.actors.values() if a.id in self.kb.actors
+                   for role in self.kb.held_role(a.id, self.year)}
+        for e in entries:
+            if e.actor in linked:
+                return e
+        home = self.kb.actors[self.home_state].country if self.home_state else None
+        if home is not None:
+            local = [e for e in entries if e.actor and self.kb.actors[e.actor].country == home]
+            if len({e.actor for e in local}) == 1:
+                return local[0]
         if self.year is not None:
             for e in entries:
                 if e.actor and self.kb.held_role(e.actor, self.year):
@@ -181,6 +209,7 @@ class _Resolver:
                     continue
                 key = tuple(keys[p:p + length])
                 entries = [e for e in kb.index.get(key, ()) if self._case_ok(window, e)]
+                entries += self._sounding(window, key, entries)
                 if not entries:
                     continue
                 matched = True
@@ -189,6 +218,33 @@ class _Resolver:
                 break
             if not matched:
                 p += 1
+
+    def _sounding(self, window: list[Token], key: tuple[str, ...],
+                  exact: list[IndexEntry]) -> list[IndexEntry]:
+        """KB names that sound like a capitalised ``window`` ("Hayder al-Abadi" for
+        "Haider al-Abadi"); beside an exact match, only bodies whose name is the window
+        plus a designator ("Fatah" beside "Fatah Alliance"), for ``_choose`` to weigh."""
+        if not all(t.text[:1].isupper() for t in window):
+            return []
+        ent = self.entity_at.get(window[0].i)
+        person = ent is not None and ent.label_ == "PERSON"
+        if len(window) == 1:
+            if window[0].pos_ != "PROPN" and ent is None:
+                return []
+            if person and len([t for t in ent if t.text[:1].isupper()
+                               and tuple([token_key(t.text)]) not in self.kb.titles]) > 1:
+                return []  # one word of a person's full name: the whole name decides
+        known = {e.actor for e in exact}
+        out = []
+        for e in self.kb.sound_lookup(key):
+            if e.actor in known or (exact and e.rule != "stem"):
+                continue
+            kind = self.kb.actors[e.actor].kind
+            if kind != "person" and (person and len(window) > 1 or len(window) == 1
+                                     and sound_key(key[0]) in self.kb.sound_surnames):
+                continue  # "Kadhimi" is the premier's surname before it sounds like "Kadima"
+            out.append(e)
+        return out
 
     def _take_kb_match(self, window: list[Token], entry: IndexEntry) -> None:
         first, last = _with_article(window[0]), window[-1]
@@ -221,7 +277,9 @@ class _Resolver:
         return len(inner) > last.i - first.i + 1 and (ent.start < first.i or ent.end > last.i + 1)
 
     def _used_as_place(self, first: Token, last: Token) -> bool:
-        head = last
+        # the span's own head: "the U.S. Embassy in Baghdad" is headed by "Embassy"
+        head = next((t for t in self.doc[first.i:last.i + 1]
+                     if not first.i <= t.head.i <= last.i or t.head == t), last)
         preps = set(self.kb.rules.get("place_prepositions") or [])
         if head.dep_ == "pobj" and head.head.lower_ in preps:
             return True
@@ -265,11 +323,11 @@ class _Resolver:
 
     def _resolve_entities(self) -> None:
         skip = {s.lower() for s in self.kb.rules.get("not_actor_entities") or []}
-        for ent in self.doc.ents:
-            if ent.label_ not in ACTOR_LABELS:
-                continue
-            span = self._strip(ent)
-            if span is None or span.text.lower() in skip:
+        parts = [(part, ent.label_) for ent in self.doc.ents if ent.label_ in ACTOR_LABELS
+                 for part in entity_parts(ent)]
+        for part, label in parts:
+            span = self._strip(part)
+            if span is None or span.text.lower() in skip or is_junk(span, label, self.kb):
                 continue
             inner = {self.covered[i] for i in range(span.start, span.end) if i in self.covered}
             if any(i in self.blocked or (i in self.place_tokens and i not in self.covered)
@@ -279,10 +337,10 @@ class _Resolver:
                 whole = all(i in self.covered for i in range(span.start, span.end)
                             if token_key(self.doc[i].text) not in SKIP_TOKENS)
                 weak = all(m.rule in ("demonym", "metonym") for m in inner)
-                if whole or not (weak and ent.label_ == "ORG"):
+                if whole or not (weak and label == "ORG"):
                     continue
                 self._drop(inner)
-            self._resolve_entity(span, ent.label_)
+            self._resolve_entity(span, label)
 
     def _resolve_misspelt_names(self) -> None:
         """Capitalised words outside entities one typo from a KB name ("Sadrrists")."""
@@ -354,7 +412,26 @@ class _Resolver:
         kind = "person" if label == "PERSON" else "organization"
         if label == "PERSON" and len(words) == 1 and not words[0].text[:1].isupper():
             return
+        if label == "PERSON" and len(words) > 2:
+            known = self._person_by_first_and_last(words[0].text, words[-1].text)
+            if known is not None:  # "Nuri Kamal al-Maliki": a middle name the KB lacks
+                self._add(span[0], span[-1], self._kb_or_local(known), "alias")
+                return
         self._add(span[0], span[-1], self._provisional(span.text, kind), "provisional")
+
+    def _person_by_first_and_last(self, first: str, last: str) -> str | None:
+        """The one person, named here before or in the KB, whose names have this first and
+        last part by sound."""
+        want = (sound_key(token_key(first)), sound_key(token_key(last)))
+        found = set()
+        people = [a for a in self.result.actors.values() if a.kind == "person"]
+        people += [self.kb.actors[i] for i in self.kb.sound_surnames.get(want[1], [])]
+        for actor in people:
+            for name in (actor.name, *actor.aliases):
+                key = self.kb.key(name)
+                if len(key) > 1 and (sound_key(key[0]), sound_key(key[-1])) == want:
+                    found.add(actor.id)
+        return next(iter(found)) if len(found) == 1 else None
 
     def _possessive_state_body(self, span: Span) -> Mention | None:
         """The state body ("the US Army", "Iraq's interior ministry") owning ``span``."""
@@ -386,12 +463,14 @@ class _Resolver:
                 if actor.kind != "person" or m.rule == "pronoun":
                     continue
                 keys = [self.kb.key(n) for n in (actor.name, *actor.aliases)]
-                if any(len(k) > 1 and k[part] == surname and k[part] not in _NAME_PARTICLES
-                       for k in keys):
+                if any(len(k) > 1 and sound_key(k[part]) == sound_key(surname)
+                       and k[part] not in _NAME_PARTICLES for k in keys):
                     return actor.id
         if not kb_too:
             return None
-        candidates = self.kb.surnames.get(surname, [])
+        candidates = self.kb.surnames.get(surname) or self.kb.sound_surnames.get(
+            sound_key(surname), []) if len(surname) >= MIN_SOUND_SURNAME else \
+            self.kb.surnames.get(surname, [])
         if self.year is not None and len(candidates) > 1:
             active = [c for c in candidates if self.kb.held_role(c, self.year)]
             candidates = active or candidates
@@ -711,6 +790,10 @@ def _home_state(places: Sequence[Place], kb: KnowledgeBase) -> str | None:
     return kb.states.get(country)
 
 _NAMING_VERBS = {"call", "name", "know", "dub"}
+
+# Surnames shorter than this are matched by spelling only: short names sound alike.
+# Chosen, not calibrated.
+MIN_SOUND_SURNAME = 5
 
 # Name parts that identify nobody on their own ("Abu Mahdi", "bin Salman").
 _NAME_PARTICLES = {"abu", "bin", "ibn", "bint", "umm", "abdul", "abd", "mohammed", "muhammad"}
