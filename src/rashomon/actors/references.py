@@ -3,6 +3,8 @@ generic groups and pronouns (see ``resolve`` for the order of all rules)."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from spacy.tokens import Token
 
 from ..types import Actor, Mention
@@ -61,7 +63,7 @@ class ReferenceRules:
         return self.result.actors.get(actor_id) or self._kb_actor(actor_id)
 
     def _resolve_definite_organisations(self) -> None:
-        """"the group", "the militia" -> the last organisation of that kind named shortly
+        """"the group", "the militia" -> the organisation of that kind in focus shortly
         before: never a state or one of its bodies ("the group" after "the federal police
         raided the militia's office" is the militia), and for an armed noun ("militia")
         an armed one."""
@@ -82,7 +84,10 @@ class ReferenceRules:
                           and self._fits_description(self.result.actors[m.actor],
                                                      tok.lower_ in armed)]
             if candidates:
-                best = max(candidates, key=lambda m: m.start)
+                # of those that fit, the one the text is about: most mentioned so far,
+                # then the most recent
+                salience = Counter(m.actor for m in self.result.mentions if m.start < tok.idx)
+                best = max(candidates, key=lambda m: (salience[m.actor], m.start))
                 self._add(tok, tok, self.result.actors[best.actor], "coreference", best.sector)
 
     def _fits_description(self, actor: Actor, armed: bool) -> bool:
