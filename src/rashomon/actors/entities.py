@@ -15,7 +15,8 @@ from .kb import KnowledgeBase
 from .normalize import SKIP_TOKENS, token_key
 
 _POSSESSIVE = ("'s", "’s")
-_CONTRACTIONS = {"'ve", "’ve", "'ll", "’ll", "'re", "’re", "'m", "’m", "'d", "’d", "n't", "n’t"}
+# English contractions ("to've", "they'll"); not 'd or 'm, which end names ("Sa'd").
+_CONTRACTIONS = ("'ve", "'ll", "'re", "n't")
 # A headline is a whole line of at least this many words. Chosen, not calibrated: names
 # of four words and more alone on a line are rare outside headings.
 HEADLINE_WORDS = 4
@@ -59,7 +60,7 @@ def is_junk(span: Span, label: str, kb: KnowledgeBase) -> bool:
         return True
     if label != "NORP" and not any(t.text[:1].isupper() and t.text[:1].isalpha() for t in words):
         return True  # no capital: "to've" (groups are written lower case: "communists")
-    if any(t.lower_ in _CONTRACTIONS for t in span):
+    if any(t.lower_.replace("’", "'").endswith(_CONTRACTIONS) for t in span):
         return True
     not_names = {w.lower() for w in kb.rules.get("not_person_words") or []}
     title_words = {w for title in kb.titles for w in title}

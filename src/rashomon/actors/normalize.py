@@ -51,7 +51,7 @@ def sound_key(key: str) -> str:
     letters = re.sub(r"[^a-z]", "", key)
     if len(letters) <= 2 or letters != key.replace("'", "").replace("-", ""):
         return key
-    letters = _ABD.sub("abd", letters) if len(letters) > 5 else letters
+    letters = _ABD.sub("abd", letters)
     if letters.startswith("c"):
         letters = "k" + letters[1:]
     letters = re.sub(r"c(?=[aou]|$|[^aeiouy])", "k", letters)
@@ -63,9 +63,9 @@ def sound_key(key: str) -> str:
     i = 0
     while i < len(letters):
         c = letters[i]
-        if c in _VOWELS and not (c == "y" and i == 0):
+        if c in _VOWELS and not _consonant_y(letters, i):
             j = i
-            while j < len(letters) and letters[j] in _VOWELS:
+            while j < len(letters) and letters[j] in _VOWELS and not _consonant_y(letters, j):
                 j += 1
             run = letters[i:j]
             back = any(v in run for v in "ou")
@@ -83,6 +83,12 @@ def sound_key(key: str) -> str:
     if len(word) > 3 and word.endswith("h") and word[-2] in "au":
         word = word[:-1]  # a final h after a vowel is silent: "Fatah"/"Fata", "Abdullah"
     return word
+
+
+def _consonant_y(letters: str, i: int) -> bool:
+    """A y that starts a word or a syllable ("Yahya", "Sayed") is a consonant; one that
+    closes a vowel ("Hayder", "Suleymani") is part of it."""
+    return letters[i] == "y" and (i == 0 or (i + 1 < len(letters) and letters[i + 1] in "aeiou"))
 
 
 def is_acronym(name: str) -> bool:
