@@ -236,3 +236,15 @@ def test_a_label_before_a_colon_is_not_part_of_the_name(kb, nlp):
                        "PERSON")
     r = resolve_actors(doc, "t", kb, 2019)
     assert [a.name for a in r.actors.values()] == ["Darius Farhadi"]
+
+
+def test_an_armed_body_named_with_another_armed_noun_is_the_same_body(resolve):
+    r = resolve("The Mahdi militia withdrew from Kut while Badr fighters held the bridge. "
+                "Later the Mahdi Army returned.", 2008)
+    assert actor_of(r, "Mahdi militia") == actor_of(r, "Mahdi Army") == "mahdi_army"
+    assert actor_of(r, "Badr fighters") == "badr_organization"
+
+
+def test_a_countrys_militias_are_not_its_army(resolve):
+    r = resolve("Iraqi militias attacked the convoy.")
+    assert actor_of(r, "Iraqi militias") == "IRQ_REB"

@@ -25,6 +25,9 @@ MIN_FUZZY_LENGTH = 7
 # Chosen, not calibrated.
 MIN_SOUND_LENGTH = 4
 
+# The class word that stands for any armed body's noun in a sound key (see armed_variant).
+ARMED = "#armed"
+
 # A one-word stem that starts the names of more actors than this is a common word
 # ("National", "Islamic"), not a name. Chosen, not calibrated.
 MAX_STEM_SHARERS = 2
@@ -65,6 +68,7 @@ class KnowledgeBase:
     sound_index: dict[tuple[str, ...], list[IndexEntry]] = field(default_factory=dict)
     sound_surnames: dict[str, list[str]] = field(default_factory=dict)
     demonyms: dict[str, str] = field(default_factory=dict)  # state id -> "Iraqi"
+    state_words: set[str] = field(default_factory=set)  # one-word state names, demonyms
     max_key_len: int = 1
     tokenize: Callable[[str], list[str]] = field(default=lambda s: s.split(), repr=False)
 
@@ -86,6 +90,13 @@ class KnowledgeBase:
     @property
     def designators(self) -> frozenset[str]:
         return frozenset(self.rules.get("name_designators") or ())
+
+    def armed_variant(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The key with its last word, an armed body's noun, replaced by the class of
+        such nouns: "Mahdi Army" and "Mahdi militia" are one force."""
+        if len(key) > 1 and key[-1] in (self.rules.get("armed_name_nouns") or ()):
+            return (*key[:-1], ARMED)
+        return None
 
     def force_of(self, state_id: str, sector: str) -> str | None:
         """The KB body of a state for a sector ("Iraqi troops" -> the Iraqi Army), if one.
@@ -168,6 +179,10 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
         tokenize=tokenize,
     )
     kb.titles = {kb.key(t) for t in titles_data.get("titles") or []}
+    kb.state_words = {key[0] for _path, entry in raw_entries if entry.get("kind") == "state"
+                      for name in [entry["name"], *(entry.get("aliases") or []),
+                                   *(entry.get("demonyms") or [])]
+                      if len(key := kb.key(name)) == 1}
     for _path, entry in raw_entries:
         actor_id = folds.get(entry["id"], entry["id"])
         if actor_id not in actors:
@@ -271,6 +286,10 @@ def _index_entry(kb: KnowledgeBase, entry: dict[str, Any], actor_id: str,
             # story's country, year or people point to it (the resolver chooses).
             if entry.get("kind") != "person" and len(key) > 1 and kb.designator(key[-1]):
                 _add_sound(kb, key[:-1], IndexEntry(actor_id, "stem", sector, "title"))
+            armed = kb.armed_variant(key) if entry.get("kind") != "person" else None
+            # not for a state's own force: "Iraqi militia" is not the Iraqi Army
+            if armed is not None and key[0] not in kb.state_words:
+                _add_sound(kb, armed, IndexEntry(actor_id, "alias", sector, "title"))
     if entry.get("demonyms") and entry.get("kind") == "state":
         kb.demonyms.setdefault(actor_id, entry["demonyms"][0])
     for demonym in entry.get("demonyms") or []:

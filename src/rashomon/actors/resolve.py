@@ -238,7 +238,9 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         """KB names that sound like a capitalised ``window`` ("Hayder al-Abadi" for
         "Haider al-Abadi"); beside an exact match, only bodies whose name is the window
         plus a designator ("Fatah" beside "Fatah Alliance"), for ``_choose`` to weigh."""
-        if not all(t.text[:1].isupper() for t in window):
+        armed = self.kb.armed_variant(key)
+        named = window[:-1] if armed else window  # "the Mahdi militia": the noun is lower case
+        if not all(t.text[:1].isupper() for t in named):
             return []
         ent = self.entity_at.get(window[0].i)
         person = ent is not None and ent.label_ == "PERSON"
@@ -250,7 +252,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
                 return []  # one word of a person's full name: the whole name decides
         known = {e.actor for e in exact}
         out = []
-        for e in self.kb.sound_lookup(key):
+        for e in self.kb.sound_lookup(key) + (self.kb.sound_lookup(armed) if armed else []):
             if e.actor in known or (exact and e.rule != "stem"):
                 continue
             kind = self.kb.actors[e.actor].kind
