@@ -248,3 +248,14 @@ def test_an_armed_body_named_with_another_armed_noun_is_the_same_body(resolve):
 def test_a_countrys_militias_are_not_its_army(resolve):
     r = resolve("Iraqi militias attacked the convoy.")
     assert actor_of(r, "Iraqi militias") == "IRQ_REB"
+
+
+def test_local_media_belong_to_the_country_the_story_is_set_in(resolve):
+    r = resolve("Protests spread from Basra to Nasiriyah and Amarah. Local media said "
+                "dozens were hurt.", with_places=True)
+    assert actor_of(r, "media") == "IRQ_MED"
+
+
+def test_his_followers_are_the_movement_he_leads(resolve):
+    r = resolve("Muqtada al-Sadr on Sunday told his followers to stop fighting.", 2008)
+    assert actor_of(r, "followers") == "sadrist_movement"

@@ -199,14 +199,15 @@ class NamedEntityRules:
                 if actor.kind != "person" or m.rule == "pronoun":
                     continue
                 keys = [self.kb.key(n) for n in (actor.name, *actor.aliases)]
-                if any(len(k) > 1 and sound_key(k[part]) == sound_key(surname)
-                       and k[part] not in NAME_PARTICLES for k in keys):
+                if any(len(k) > 1 and k[part] not in NAME_PARTICLES and (
+                        k[part] == surname or len(surname) >= MIN_SOUND_SURNAME
+                        and sound_key(k[part]) == sound_key(surname)) for k in keys):
                     return actor.id
         if not kb_too:
             return None
-        candidates = self.kb.surnames.get(surname) or self.kb.sound_surnames.get(
-            sound_key(surname), []) if len(surname) >= MIN_SOUND_SURNAME else \
-            self.kb.surnames.get(surname, [])
+        # A lone word goes to a KB person by its exact spelling only: by sound, too many
+        # words ("Amarah", a town) are some politician's surname.
+        candidates = self.kb.surnames.get(surname, [])
         if self.year is not None and len(candidates) > 1:
             active = [c for c in candidates if self.kb.held_role(c, self.year)]
             candidates = active or candidates
@@ -285,6 +286,22 @@ class NamedEntityRules:
             if poss.lower_ not in POSSESSIVE or noun.lower_ not in nouns or noun.i in self.covered:
                 continue
             org = self._led_organisation(actor)
+            if org:
+                self._add(noun, noun, self._kb_actor(org), "follower")
+        # "his followers": the movement of the person "his" refers to, named in this
+        # sentence or the one before
+        for tok in self.doc:
+            if tok.lower_ not in ("his", "her") or tok.i + 1 >= len(self.doc):
+                continue
+            noun = self.doc[tok.i + 1]
+            if noun.lower_ not in nouns or noun.i in self.covered:
+                continue
+            sent = self.sent_of[tok.i]
+            person = next((m for m in reversed(self.result.mentions)
+                           if m.start < tok.idx and m.sentence is not None
+                           and sent - m.sentence <= 1
+                           and self.result.actors[m.actor].kind == "person"), None)
+            org = self._led_organisation(self.result.actors[person.actor]) if person else None
             if org:
                 self._add(noun, noun, self._kb_actor(org), "follower")
 

@@ -108,9 +108,15 @@ class ReferenceRules:
             return
         state = self._kb_actor(self.home_state)
         nouns = set(self.kb.rules.get("unqualified_body_nouns") or [])
+        local = set(self.kb.rules.get("local_modifiers") or [])
         for tok in self.doc:
             sector = self._group_sector(tok)
-            if tok.lower_ not in nouns or not sector or tok.i in self.covered:
+            if not sector or tok.i in self.covered:
+                continue
+            # "local media", "state-run television": the country's own, a sector actor
+            near = {t.lower_ for t in self.doc[max(tok.i - 3, 0):tok.i]}
+            if tok.lower_ not in nouns and not (near & local and sector in (
+                    self.kb.rules.get("sector_actors") or {})):
                 continue
             if tok.dep_ == "compound" and self._group_sector(tok.head):
                 continue  # "government forces": the head noun names the body

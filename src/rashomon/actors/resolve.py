@@ -44,6 +44,7 @@ from .common import (
     home_state,
     with_article,
 )
+from .entities import entity_parts
 from .kb import IndexEntry, KnowledgeBase, sound_of
 from .named import NamedEntityRules
 from .normalize import SKIP_TOKENS, slug, sound_key, token_key
@@ -247,8 +248,10 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         if len(window) == 1:
             if window[0].pos_ != "PROPN" and ent is None:
                 return []
-            if person and len([t for t in ent if t.text[:1].isupper()
-                               and tuple([token_key(t.text)]) not in self.kb.titles]) > 1:
+            part = next((p for p in entity_parts(ent) if p.start <= window[0].i < p.end),
+                        None) if person else None
+            if part is not None and len([t for t in part if t.text[:1].isupper()
+                                         and (token_key(t.text),) not in self.kb.titles]) > 1:
                 return []  # one word of a person's full name: the whole name decides
         known = {e.actor for e in exact}
         out = []
@@ -257,7 +260,8 @@ class _Resolver(NamedEntityRules, ReferenceRules):
                 continue
             kind = self.kb.actors[e.actor].kind
             country = self.kb.actors[e.actor].country
-            if kind != "person" and self.home_state and country and e.actor not in \
+            if kind != "person" and len(window) == 1 and self.home_state and country and \
+                    e.actor not in \
                     self.result.actors and country != self.kb.actors[self.home_state].country:
                 continue  # a body abroad that only sounds like the name ("Kataeb" in Iraq)
             if kind != "person" and (person and len(window) > 1 or len(window) == 1
