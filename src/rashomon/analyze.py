@@ -3,20 +3,23 @@
 ``analyze_inputs`` is what ``rashomon analyze`` does: read files, directories and URLs,
 clean them (with lines repeated across an outlet's articles treated as boilerplate),
 drop exact and near duplicates, analyse each new document and commit it to the store
-in its own transaction, then rebuild the relations. ``analyze`` does the same for a list
-of texts in memory and returns an ``Analysis`` without any database.
+in its own transaction, then rebuild the relations. Inputs stream through: memory stays
+flat however large they are. ``analyze`` does the same for a list of texts in memory and
+returns an ``Analysis`` without any database; ``analyze_iter`` yields one per document.
 """
 
 from __future__ import annotations
 
+import itertools
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .clean import Deduplicator, clean_record, find_repeated_lines, load_patterns
+from .clean import Deduplicator, clean_record, load_patterns
 from .clean.extract import extract
-from .clean.repeated import outlet_key
+from .clean.repeated import outlet_key, repeated_lines, short_lines
 from .ingest import read_inputs
 from .pipeline import AnalysedDocument, Config, analyse_documents
 from .store import Store
@@ -42,6 +45,12 @@ class RunSummary:
 ProgressCallback = Callable[[str, int, int | None], None]  # phase, done, total
 
 
+#: New records cleaned together. Lines repeated across an outlet's articles are counted over
+#: the stored articles plus this many new ones, so memory stays flat however large the input
+#: (a line is recognised as repeated from the window in which it reaches the thresholds).
+WINDOW = 500
+
+
 def analyze_inputs(
     inputs: Sequence[str | Path],
     store: Store,
@@ -50,63 +59,115 @@ def analyze_inputs(
     progress: ProgressCallback | None = None,
     on_problem: Callable[[IngestProblem], None] | None = None,
 ) -> RunSummary:
-    """Ingest, clean, deduplicate, analyse and store; return what happened."""
+    """Ingest, clean, deduplicate, analyse and store; return what happened.
+
+    Inputs are read as a stream, cleaned a window at a time and analysed as they come (in
+    local processes, or on a Dask cluster when ``config.cluster`` names one); each document
+    is committed with everything found in it as soon as its analysis returns.
+    """
     config = config or Config()
     summary = RunSummary()
     report = progress or (lambda phase, done, total: None)
-
-    records: list[RawRecord] = []
-    for item in read_inputs(inputs):
-        if isinstance(item, IngestProblem):
-            _problem(summary, on_problem, item.source, item.problem)
-        else:
-            records.append(item)
-            report("reading", len(records), None)
-    summary.read = len(records)
-
-    # Ids already stored are skipped without cleaning them again, unless the id now comes
-    # from another source: then it is another article, and reusing its id would hide it.
-    seen: dict[str, str] = {}
-    new_records = []
-    for record in records:
-        taken_by = seen.setdefault(record.id, record.source)
-        if taken_by != record.source:
-            _problem(summary, on_problem, record.source,
-                     f"id {record.id!r} is already used by {taken_by}; skipped "
-                     "(give it another id, e.g. in a NAME.meta.json sidecar)")
-        elif store.has_document(record.id):
-            stored_from = store.stored_source(record.id)
-            if stored_from in (None, record.source):
-                summary.already_stored += 1
-            else:
-                _problem(summary, on_problem, record.source,
-                         f"id {record.id!r} is already stored from {stored_from}; skipped")
-        else:
-            new_records.append(record)
-
-    documents = list(_clean(new_records, records, store, boilerplate_files))
-    dedup = Deduplicator.from_signatures(store.signatures())
-    unique: list[Document] = []
-    for doc in documents:
-        hit = dedup.check(doc)
-        if hit is not None:
-            kind, original = hit
-            store.add_duplicate(doc.id, original, kind, doc.source)
-            summary.duplicates.append((doc.id, kind, original))
-            continue
-        dedup.add(doc)
-        unique.append(doc)
-
-    for n, analysed in enumerate(analyse_documents(unique, config), start=1):
-        store.add_analysis(analysed.result, analysed.actors.values(),
-                           signature=dedup.signature(analysed.result.document))
+    _count_unlined(store)
+    # What the store keeps beside a document's analysis (its near-duplicate signature and
+    # its short lines), held only while the document is in flight.
+    in_flight: dict[str, tuple[bytes | None, tuple[str, set[str]]]] = {}
+    documents = _new_documents(inputs, store, summary, boilerplate_files, report, on_problem,
+                               in_flight)
+    for n, analysed in enumerate(analyse_documents(documents, config), start=1):
+        signature, lines = in_flight.pop(analysed.result.document.id)
+        store.add_analysis(analysed.result, analysed.actors.values(), signature=signature,
+                           lines=lines)
         summary.ingested += 1
         for stage, seconds in analysed.timings.items():
             summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
-        report("analysing", n, len(unique))
-
+        report("analysing", n, None)
     rebuild_relations(store)
     return summary
+
+
+def _new_documents(inputs: Sequence[str | Path], store: Store, summary: RunSummary,
+                   boilerplate_files: Sequence[Path], report: ProgressCallback,
+                   on_problem: Callable[[IngestProblem], None] | None,
+                   in_flight: dict[str, tuple[bytes | None, tuple[str, set[str]]]],
+                   ) -> Iterator[Document]:
+    """The documents of the inputs not yet stored, cleaned and deduplicated, as a stream;
+    each one's signature and (outlet key, short lines) go into ``in_flight``."""
+    patterns = load_patterns(boilerplate_files)
+    dedup = Deduplicator.from_signatures(store.signatures())
+    # Ids already stored are skipped without cleaning them again, unless the id now comes
+    # from another source: then it is another article, and reusing its id would hide it.
+    seen: dict[str, str] = {}
+    for window in _windows(read_inputs(inputs), WINDOW):
+        records: list[RawRecord] = []
+        for item in window:
+            if isinstance(item, IngestProblem):
+                _problem(summary, on_problem, item.source, item.problem)
+                continue
+            summary.read += 1
+            report("reading", summary.read, None)
+            taken_by = seen.setdefault(item.id, item.source)
+            if taken_by != item.source:
+                _problem(summary, on_problem, item.source,
+                         f"id {item.id!r} is already used by {taken_by}; skipped "
+                         "(give it another id, e.g. in a NAME.meta.json sidecar)")
+            elif store.has_document(item.id):
+                stored_from = store.stored_source(item.id)
+                if stored_from in (None, item.source):
+                    summary.already_stored += 1
+                else:
+                    _problem(summary, on_problem, item.source,
+                             f"id {item.id!r} is already stored from {stored_from}; skipped")
+            else:
+                records.append(item)
+        for document, lines in _clean_window(records, store, patterns):
+            hit = dedup.check(document)
+            if hit is not None:
+                kind, original = hit
+                store.add_duplicate(document.id, original, kind, document.source)
+                summary.duplicates.append((document.id, kind, original))
+                continue
+            dedup.add(document)
+            in_flight[document.id] = (dedup.signature(document), lines)
+            yield document
+
+
+def _windows(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while window := list(itertools.islice(iterator, size)):
+        yield window
+
+
+def _clean_window(records: list[RawRecord], store: Store, patterns: Any
+                  ) -> Iterator[tuple[Document, tuple[str, set[str]]]]:
+    """Clean new records, each with its (outlet key, short lines); repeated lines are
+    counted over the stored articles (from the store's line table) and this window's."""
+    if not records:
+        return
+    # Each page is extracted once, for the line counts and for cleaning alike.
+    pages = {id(r): extract(r) for r in records}
+    lines = {id(r): short_lines(pages[id(r)].text) for r in records}
+    docs, counts = store.outlet_line_counts(outlet_key(r) for r in records)
+    docs_per_outlet: Counter[str] = Counter(docs)
+    line_docs: dict[str, Counter[str]] = {o: Counter(c) for o, c in counts.items()}
+    for record in records:
+        outlet = outlet_key(record)
+        docs_per_outlet[outlet] += 1
+        line_docs.setdefault(outlet, Counter()).update(lines[id(record)])
+    repeated = repeated_lines(docs_per_outlet, line_docs)
+    for record in records:
+        outlet = outlet_key(record)
+        document = clean_record(record, patterns, repeated.get(outlet, set()),
+                                page=pages[id(record)])
+        yield document, (outlet, lines[id(record)])
+
+
+def _count_unlined(store: Store) -> None:
+    """Count the lines of documents stored before the store kept them (schema < v3)."""
+    for doc_id, outlet, url, raw in store.unlined_documents():
+        record = RawRecord(id=doc_id, source="store", format="txt", text=raw or "",
+                           outlet=outlet, url=url)
+        store.add_document_lines(doc_id, outlet_key(record), short_lines(extract(record).text))
 
 
 def _problem(summary: RunSummary, on_problem: Callable[[IngestProblem], None] | None,
@@ -117,29 +178,34 @@ def _problem(summary: RunSummary, on_problem: Callable[[IngestProblem], None] | 
         on_problem(problem)
 
 
-def _clean(new_records: list[RawRecord], all_records: list[RawRecord], store: Store,
-           boilerplate_files: Sequence[Path]) -> Iterator[Document]:
-    """Clean new records; repeated lines are counted over the stored and the new articles."""
-    patterns = load_patterns(boilerplate_files)
-    seen = {r.id for r in all_records}
-    stored = [RawRecord(id=i, source="store", format="txt", text=raw or "", outlet=outlet)
-              for i, outlet, raw in store.raw_texts() if i not in seen]
-    if not new_records:
-        return
-    # Each page is extracted once, for the line counts and for cleaning alike.
-    pages = {id(r): extract(r) for r in [*stored, *all_records]}
-    repeated = find_repeated_lines([*stored, *all_records], text_of=lambda r: pages[id(r)].text)
-    for record in new_records:
-        yield clean_record(record, patterns, repeated.get(outlet_key(record), set()),
-                           page=pages[id(record)])
-
-
 def rebuild_relations(store: Store) -> None:
     """Relations are derived data: recomputed from every stored event and claim."""
     from .relations import build_relations
 
     store.replace_relations(build_relations(
         store.events(), store.claims(), store.documents(), store.actors()))
+
+
+def analyze_iter(
+    texts: Iterable[str | dict[str, Any] | Document],
+    *,
+    n_process: int = 0,
+    config: Config | None = None,
+) -> Iterator[Analysis]:
+    """Analyse texts as a stream: one ``Analysis`` per document, in input order (in
+    completion order on a cluster), holding that document and what was found in it.
+
+    Nothing is kept between documents, so memory stays flat however many texts come;
+    relations, which need the whole corpus, are left to :func:`analyze` or the store.
+    ``texts`` are as for :func:`analyze`.
+    """
+    config = config or Config(n_process=n_process)
+    for analysed in analyse_documents(_documents(texts), config):
+        one = Analysis(documents=[analysed.result.document])
+        actors: dict[str, Actor] = {}
+        _collect(one, actors, analysed)
+        one.actors = sorted(actors.values(), key=lambda a: a.id)
+        yield one
 
 
 def analyze(
@@ -154,16 +220,28 @@ def analyze(
     ``id``, ``title``, ``author``, ``outlet``, ``url``, ``published``, or Documents.
     Strings and dicts are cleaned like ingested files; Documents are used as they are.
     ``n_process=0`` uses both cores for large inputs; ``analysis.timings`` says where the
-    time went.
+    time went. For a corpus too large to hold, use :func:`analyze_iter` or a store.
     """
     from .relations import build_relations
 
     config = config or Config(n_process=n_process)
+    analysis = Analysis()
+    actors: dict[str, Actor] = {}
+    for analysed in analyse_documents(_documents(texts), config):
+        analysis.documents.append(analysed.result.document)
+        _collect(analysis, actors, analysed)
+    analysis.actors = sorted(actors.values(), key=lambda a: a.id)
+    analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
+                                         analysis.actors)
+    return analysis
+
+
+def _documents(texts: Iterable[str | dict[str, Any] | Document]) -> Iterator[Document]:
+    """Texts as clean Documents, one at a time (Documents pass through as they are)."""
     patterns = load_patterns()
-    documents: list[Document] = []
     for n, item in enumerate(texts, start=1):
         if isinstance(item, Document):
-            documents.append(item)
+            yield item
             continue
         fields = {"text": item} if isinstance(item, str) else dict(item)
         record = RawRecord(
@@ -174,15 +252,7 @@ def analyze(
             outlet=fields.pop("outlet", None), url=fields.pop("url", None),
             published=fields.pop("published", None), metadata=fields,
         )
-        documents.append(clean_record(record, patterns))
-    analysis = Analysis(documents=documents)
-    actors: dict[str, Actor] = {}
-    for analysed in analyse_documents(documents, config):
-        _collect(analysis, actors, analysed)
-    analysis.actors = sorted(actors.values(), key=lambda a: a.id)
-    analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
-                                         analysis.actors)
-    return analysis
+        yield clean_record(record, patterns)
 
 
 def _collect(analysis: Analysis, actors: dict[str, Actor], analysed: AnalysedDocument) -> None:

@@ -18,6 +18,7 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from .analyze import analyze_inputs
+from .cluster import ClusterError, check_address
 from .datafiles import DataFileError
 from .export import FORMATS, ExportError, export
 from .parse import ModelError
@@ -70,10 +71,19 @@ def analyze(
     = None,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help="YAML settings: stages, model, batch_size, n_process, actor_files, "
-                         "gazetteer_files, lexicon_files.")] = None,
+                         "gazetteer_files, lexicon_files, cluster.")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="Run on Dask: local:N (N worker processes here) or "
+                          "tcp://HOST:PORT (a running scheduler). Needs rashomon[cluster].")]
+    = None,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest, clean and analyse articles into the store (reruns add only what is new)."""
+    if cluster is not None:
+        try:
+            check_address(cluster)
+        except ValueError as exc:
+            fail(str(exc), 2)
     for path in [*(actors or []), *(gazetteer or []), *(boilerplate or []), *(lexicon or []),
                  *([config_file] if config_file else [])]:
         if not path.is_file():
@@ -86,6 +96,7 @@ def analyze(
     config.actor_files += [str(p) for p in actors or []]
     config.gazetteer_files += [str(p) for p in gazetteer or []]
     config.lexicon_files += [str(p) for p in lexicon or []]
+    config.cluster = cluster or config.cluster
     for name in config.stages:
         if name not in stage_names():
             fail(f"{config_file}: unknown stage {name!r}; known: {', '.join(stage_names())}", 2)
@@ -110,7 +121,7 @@ def analyze(
                 progress=on_progress,
                 on_problem=lambda p: err.print(f"[yellow]skipped:[/yellow] {escape(str(p))}"),
             )
-    except (DataFileError, ModelError, StoreError) as exc:
+    except (DataFileError, ModelError, StoreError, ClusterError) as exc:
         store.close()
         fail(str(exc))
         return

@@ -46,6 +46,9 @@ class Config:
     actor_files: list[str] = field(default_factory=list)
     gazetteer_files: list[str] = field(default_factory=list)
     lexicon_files: list[str] = field(default_factory=list)
+    # A Dask cluster to run on: "local:N" starts N worker processes here, "tcp://HOST:PORT"
+    # joins a running scheduler; None runs in local processes (see n_process).
+    cluster: str | None = None
 
     @classmethod
     def from_file(cls, path: str | Path) -> Config:
@@ -170,34 +173,46 @@ def _analyse_comments(ctx: StageContext, resources: Resources, stages: list[str]
 
 def analyse_documents(documents: Iterable[Document],
                       config: Config | None = None) -> Iterator[AnalysedDocument]:
-    """Analyse documents in order, in ``config.n_process`` processes, streaming results."""
+    """Analyse documents as a stream, in ``config.n_process`` local processes (results in
+    input order) or on the Dask cluster ``config.cluster`` (in order of completion).
+
+    Every transport runs the same code per chunk of documents (:func:`analyse_chunk`).
+    """
     config = config or Config()
+    if config.cluster:
+        from .cluster import analyse_on_cluster
+
+        yield from analyse_on_cluster(documents, config)
+        return
     if config.n_process == 0:
-        documents = list(documents)
+        # Look ahead only as far as the decision needs, so that a stream stays a stream.
+        documents = iter(documents)
+        head = list(itertools.islice(documents, AUTO_PROCESS_MIN))
+        documents = itertools.chain(head, documents)
         workers = min(os.cpu_count() or 1, MAX_AUTO_PROCESSES)
-        n = workers if len(documents) >= AUTO_PROCESS_MIN else 1
+        n = workers if len(head) >= AUTO_PROCESS_MIN else 1
         config = dataclasses.replace(config, n_process=n)
     if config.n_process <= 1:
         yield from _analyse_serial(documents, config)
         return
-    chunk: list[Document] = []
-    # Chunks of a few batches keep every worker busy while results stream back in order.
-    chunk_size = config.batch_size * 4
-    with ProcessPoolExecutor(max_workers=config.n_process, initializer=_init_worker,
+    with ProcessPoolExecutor(max_workers=config.n_process, initializer=init_worker,
                              initargs=(config,)) as pool:
         pending = []
-        for document in documents:
-            chunk.append(document)
-            if len(chunk) >= chunk_size:
-                pending.append(pool.submit(_analyse_chunk, chunk))
-                chunk = []
-                # Bound the queue: at most two chunks in flight per worker.
-                while len(pending) > 2 * config.n_process:
-                    yield from pending.pop(0).result()
-        if chunk:
-            pending.append(pool.submit(_analyse_chunk, chunk))
+        for chunk in chunks(documents, config):
+            pending.append(pool.submit(analyse_chunk, chunk))
+            # Bound the queue: at most two chunks in flight per worker.
+            while len(pending) > 2 * config.n_process:
+                yield from pending.pop(0).result()
         for future in pending:
             yield from future.result()
+
+
+def chunks(documents: Iterable[Document], config: Config) -> Iterator[list[Document]]:
+    """Documents in chunks of a few parser batches: enough to keep a worker busy while
+    results stream back."""
+    iterator = iter(documents)
+    while chunk := list(itertools.islice(iterator, config.batch_size * 4)):
+        yield chunk
 
 
 def _analyse_serial(documents: Iterable[Document], config: Config) -> Iterator[AnalysedDocument]:
@@ -224,14 +239,17 @@ def _timed(docs: Iterator[Doc]) -> Iterator[tuple[Doc, float]]:
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(config: Config) -> None:
-    # One model per worker, and no nested thread pools fighting over the two cores.
+def init_worker(config: Config) -> Resources:
+    """Set a worker process up once: its config and resources (model, knowledge base)."""
+    # One model per worker, and no nested thread pools fighting over the cores.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     _worker["config"] = config
     _worker["resources"] = Resources(config)
+    return _worker["resources"]
 
 
-def _analyse_chunk(chunk: list[Document]) -> list[AnalysedDocument]:
+def analyse_chunk(chunk: list[Document]) -> list[AnalysedDocument]:
+    """Parse and analyse a chunk in a worker set up by :func:`init_worker`."""
     config: Config = _worker["config"]
     resources: Resources = _worker["resources"]
     parsed = _timed(parse_texts((d.text for d in chunk), config.model, config.batch_size))
