@@ -103,7 +103,7 @@ class NamedEntityRules:
             if near is not None:  # a misspelt known name ("Sadarists")
                 self._add(span[0], span[-1], self._kb_actor(near), "alias")
                 return
-        if label == "ORG" and self._unqualified_body(span):
+        if label == "ORG" and self._owned_body(span):
             return
         owner = self._possessive_state_body(span)
         if owner is not None and label == "ORG":
@@ -143,10 +143,15 @@ class NamedEntityRules:
                     found.add(actor.id)
         return next(iter(found)) if len(found) == 1 else None
 
-    def _unqualified_body(self, span: Span) -> bool:
-        """"the Foreign Ministry", "the Interior Ministry" named without a country: a body
-        of the state the story is set in (see _resolve_unqualified_bodies), never an
-        organisation of its own. Returns whether the span was such a body."""
+    def _owned_body(self, span: Span) -> bool:
+        """"Iran's Foreign Ministry" (an entity after a state's possessive, made only of body
+        words): that state, with the body's sector. Returns whether the span was one.
+        Without an owner, a capitalised "Foreign Ministry" stays a name of its own: a
+        story set in Iraq quotes Iran's ministry as often as its own."""
+        owner = self.covered.get(span.start - 2) if span.start >= 2 \
+            and self.doc[span.start - 1].lower_ in POSSESSIVE else None
+        if owner is None or self.result.actors[owner.actor].kind != "state":
+            return False
         words = [t for t in span if t.lower_ not in ("of", "the", "and")]
         nouns = self.kb.group_nouns
         sector = nouns.get(span.text.lower()) or nouns.get(" ".join(t.lower_ for t in words))
@@ -155,18 +160,10 @@ class NamedEntityRules:
             sector = next((self._group_sector(t) for t in words if self._group_sector(t)), None)
         if sector is None:
             return False
-        owner = self.covered.get(span.start - 2) if span.start >= 2 \
-            and self.doc[span.start - 1].lower_ in POSSESSIVE else None
-        if owner is not None and self.result.actors[owner.actor].kind == "state":
-            state = self.result.actors[owner.actor]  # "Iran's Foreign Ministry"
-            force = self.kb.force_of(state.id, sector)
-            self._add(span[0], span[-1], self._kb_actor(force) if force else state,
-                      owner.rule, sector)
-        elif self.home_state is not None:
-            state = self._kb_actor(self.home_state)
-            force = self.kb.force_of(state.id, sector)
-            self._add(span[0], span[-1], self._kb_actor(force) if force else state,
-                      "context", sector)
+        state = self.result.actors[owner.actor]
+        force = self.kb.force_of(state.id, sector)
+        self._add(span[0], span[-1], self._kb_actor(force) if force else state, owner.rule,
+                  sector)
         return True
 
     def _possessive_state_body(self, span: Span) -> Mention | None:
