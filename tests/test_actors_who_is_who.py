@@ -44,9 +44,14 @@ def actor_of(resolution, surface: str) -> str | None:
 
 def test_people_of_a_country_are_not_its_state(resolve):
     r = resolve("Iraqis in the port city took to the streets over the power cuts.")
-    actor = r.actors[actor_of(r, "Iraqis")]
+    actor = r.actors[actor_of(r, "Iraqis in the port city")]
     assert actor.id != "iraq" and (actor.country, actor.sector) == ("IQ", "CVL")
     assert actor.name == "Iraqi civilians"
+
+
+def test_the_mention_of_particular_people_is_the_whole_phrase(resolve):
+    r = resolve("Ordinary Iraqis queued for fuel while Iraqis in Basra marched.")
+    assert actor_of(r, "Ordinary Iraqis") == actor_of(r, "Iraqis in Basra") == "IRQ_CVL"
 
 
 def test_a_countrys_media_and_clergy_are_actors_of_their_own(resolve):

@@ -22,6 +22,10 @@ BODY_WORDS = {"foreign", "interior", "defence", "defense", "finance", "oil", "he
                "education", "trade", "national", "security", "general", "supreme"}
 # Sectors an armed description ("the militia") fits, besides a non-state MIL body (the PMF).
 ARMED_SECTORS = {"REB", "INS", "MIL"}
+# Prepositions that place people ("Iraqis in Basra", "Iranians of the region"), and how
+# many words such a phrase may run to in a mention (chosen, not calibrated).
+PEOPLE_PLACE_PREPS = ("in", "of", "from", "across", "inside")
+MAX_PLACE_PHRASE = 5
 QUANTIFIERS = {"many", "some", "most", "few", "several", "hundreds", "thousands", "millions",
                 "dozens", "scores", "all", "ordinary", "local", "young", "other"}
 ARTICLES = ("al", "el")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # Tokens that carry no identity: punctuation inside names and the Arabic article,
 # which English transliterations write as "al-", "al ", "el-" or leave out.
@@ -40,6 +41,7 @@ def token_key(token_text: str) -> str:
     return fold(token_text).replace(".", "")
 
 
+@lru_cache(maxsize=1 << 16)  # the resolver asks for the same words again and again
 def sound_key(key: str) -> str:
     """A folded token reduced to how it sounds, for names transliterated from Arabic or
     Persian: doubled letters single, consonant spellings of one sound merged, and each run

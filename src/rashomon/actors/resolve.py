@@ -38,6 +38,8 @@ from spacy.tokens import Doc, Token
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
 from .common import (
+    MAX_PLACE_PHRASE,
+    PEOPLE_PLACE_PREPS,
     POSSESSIVE,
     QUANTIFIERS,
     SECTOR_PRIORITY,
@@ -178,7 +180,8 @@ class _Resolver(NamedEntityRules, ReferenceRules):
     def _choose(self, entries: list[IndexEntry]) -> IndexEntry:
         """Among actors sharing a name: one already named here, else one whose parent body
         was ("the IRGC's al-Quds Brigade" is the Quds Force, not a Palestinian brigade),
-        else one in office that year."""
+        else one linked to someone named here, else the only one of the story's country,
+        else one in office that year, else the exact spelling's."""
         if len(entries) == 1:
             return entries[0]
         for e in entries:
@@ -237,8 +240,9 @@ class _Resolver(NamedEntityRules, ReferenceRules):
     def _sounding(self, window: list[Token], key: tuple[str, ...],
                   exact: list[IndexEntry]) -> list[IndexEntry]:
         """KB names that sound like a capitalised ``window`` ("Hayder al-Abadi" for
-        "Haider al-Abadi"); beside an exact match, only bodies whose name is the window
-        plus a designator ("Fatah" beside "Fatah Alliance"), for ``_choose`` to weigh."""
+        "Haider al-Abadi", "Mahdi militia" for "Mahdi Army"); beside an exact match, only
+        bodies whose name is the window plus a designator ("Fatah" beside "Fatah
+        Alliance"), for ``_choose`` to weigh."""
         armed = self.kb.armed_variant(key)
         named = window[:-1] if armed else window  # "the Mahdi militia": the noun is lower case
         if not all(t.text[:1].isupper() for t in named):
@@ -258,17 +262,25 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         for e in self.kb.sound_lookup(key) + (self.kb.sound_lookup(armed) if armed else []):
             if e.actor in known or (exact and e.rule != "stem"):
                 continue
-            kind = self.kb.actors[e.actor].kind
-            country = self.kb.actors[e.actor].country
-            if kind != "person" and len(window) == 1 and self.home_state and country and \
-                    e.actor not in \
-                    self.result.actors and country != self.kb.actors[self.home_state].country:
-                continue  # a body abroad that only sounds like the name ("Kataeb" in Iraq)
-            if kind != "person" and (person and len(window) > 1 or len(window) == 1
-                                     and sound_key(key[0]) in self.kb.sound_surnames):
-                continue  # "Kadhimi" is the premier's surname before it sounds like "Kadima"
-            out.append(e)
+            if self.kb.actors[e.actor].kind == "person" or not self._weak_sound_match(
+                    window, key, e.actor, person):
+                out.append(e)
         return out
+
+    def _weak_sound_match(self, window: list[Token], key: tuple[str, ...], actor_id: str,
+                          person: bool) -> bool:
+        """Whether a body only sounds like the words and something else is likelier:
+        words tagged as a person's name; a lone word that is a known person's surname
+        ("Kadhimi" before the party Kadima); a lone word in a story set elsewhere than the
+        body, unless the body is named here already ("Kataib" in Iraq is not Lebanon's
+        Kataeb)."""
+        if len(window) > 1:
+            return person
+        if sound_key(key[0]) in self.kb.sound_surnames:
+            return True
+        country = self.kb.actors[actor_id].country
+        home = self.kb.actors[self.home_state].country if self.home_state else None
+        return bool(home and country and country != home and actor_id not in self.result.actors)
 
     def _take_kb_match(self, window: list[Token], entry: IndexEntry) -> None:
         first, last = with_article(window[0]), window[-1]
@@ -299,6 +311,24 @@ class _Resolver(NamedEntityRules, ReferenceRules):
                 # Some of the people ("Iraqis in the city", "thousands of Iranians") are
                 # civilians; the bare plural ("a war against Americans") is the nation.
                 sector = "CVL" if self._some_of_the_people(last) else None
+                if sector:  # the mention is the whole qualified phrase: "ordinary Iraqis",
+                    # "Iraqis in Basra"
+                    before = [c.left_edge for c in last.children if c.i < last.i and (
+                        c.dep_ in ("amod", "nummod") or c.lower_ in QUANTIFIERS)]
+                    after = [c.right_edge for c in last.children if c.i > last.i
+                             and c.dep_ == "prep" and c.lower_ in PEOPLE_PLACE_PREPS
+                             and c.right_edge.i - last.i <= MAX_PLACE_PHRASE
+                             and not any(self.kb.index.get((token_key(t.text),))
+                                         for t in c.subtree)]  # not "of Iraq": a name
+                    start = min(before, key=lambda t: t.i, default=first)
+                    # adjectives the parser hung elsewhere ("Arabic speaking Iranians")
+                    while start.i > 0 and start.i - 1 not in self.covered and (
+                            self.doc[start.i - 1].pos_ == "ADJ"
+                            or self.doc[start.i - 1].tag_ in ("VBG", "VBN")):
+                        start = self.doc[start.i - 1]
+                    widened = (start, max(after, key=lambda t: t.i, default=last))
+                    if self._add(*widened, actor, entry.rule, sector) is not None:
+                        return
         self._add(first, last, actor, entry.rule, sector)
 
     def _some_of_the_people(self, tok: Token) -> bool:
@@ -308,8 +338,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         for child in tok.children:
             if child.dep_ in ("nummod", "amod") or child.lower_ in QUANTIFIERS:
                 return True
-            if child.dep_ == "prep" and child.lower_ in ("in", "of", "from", "across",
-                                                          "inside", "living"):
+            if child.dep_ == "prep" and child.lower_ in PEOPLE_PLACE_PREPS:
                 return True
         head = tok.head
         return tok.dep_ == "pobj" and head.lower_ == "of" and (
