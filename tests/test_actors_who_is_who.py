@@ -264,3 +264,10 @@ def test_local_media_belong_to_the_country_the_story_is_set_in(resolve):
 def test_his_followers_are_the_movement_he_leads(resolve):
     r = resolve("Muqtada al-Sadr on Sunday told his followers to stop fighting.", 2008)
     assert actor_of(r, "followers") == "sadrist_movement"
+
+
+def test_a_picture_credit_is_no_actor(kb, nlp):
+    doc = _with_entity(nlp, "Photo: Darius Farhadi\n\nThe talks stalled.",
+                       "Photo: Darius Farhadi", "PERSON")
+    r = resolve_actors(doc, "t", kb, 2019)
+    assert not r.mentions

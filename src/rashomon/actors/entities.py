@@ -62,6 +62,10 @@ def is_junk(span: Span, label: str, kb: KnowledgeBase) -> bool:
         return True  # no capital: "to've" (groups are written lower case: "communists")
     if any(t.lower_.replace("’", "'").endswith(_CONTRACTIONS) for t in span):
         return True
+    doc = span.doc
+    if span.start >= 2 and doc[span.start - 1].text == ":" and doc[span.start - 2].lower_ in \
+            set(kb.rules.get("credit_labels") or ()):
+        return True  # "Photo: Social Media", a picture credit
     not_names = {w.lower() for w in kb.rules.get("not_person_words") or []}
     title_words = {w for title in kb.titles for w in title}
     if all(token_key(t.text) in not_names or token_key(t.text) in title_words for t in words):
