@@ -271,3 +271,12 @@ def test_a_picture_credit_is_no_actor(kb, nlp):
                        "Photo: Darius Farhadi", "PERSON")
     r = resolve_actors(doc, "t", kb, 2019)
     assert not r.mentions
+
+
+def test_no_two_known_people_share_the_sound_of_a_full_name(kb):
+    people: dict[tuple[str, ...], set[str]] = {}
+    for key, entries in kb.sound_index.items():
+        if len(key) > 1:
+            people.setdefault(key, set()).update(
+                e.actor for e in entries if kb.actors[e.actor].kind == "person")
+    assert not {key: ids for key, ids in people.items() if len(ids) > 1}
