@@ -30,8 +30,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BENCHMARKS_MD, RESULTS_DIR, Options, Skip  # noqa: E402
 
-BENCHMARKS = ["shared_corpus", "dev_articles", "plv_train", "plover_gsr", "polnear", "cameo_quad",
-              "park_sign", "case2021", "speed", "cluster"]
+BENCHMARKS = [
+    "shared_corpus",
+    "dev_articles",
+    "plv_train",
+    "plover_gsr",
+    "polnear",
+    "cameo_quad",
+    "park_sign",
+    "case2021",
+    "speed",
+    "cluster",
+    "fuzz",
+    "serve",
+    "cleaning",
+]
 NOT_RUN = "_Not yet run._ Run `python bench/run.py --only {name}`."
 
 
@@ -77,9 +90,17 @@ HEADLINES = [
     ("park_sign", "Directed sentiment accuracy (5-way)", "directed_accuracy",
      "all-neutral baseline ~65%"),
     ("case2021", "CASE 2021 mapped type accuracy", "accuracy", ""),
+    ("cleaning", "Dev boilerplate removed, classifier left out per article",
+     "dev_loo_boilerplate_removed", ""),
+    ("cleaning", "Dev body kept, classifier left out per article", "dev_loo_body_kept", ""),
+    ("cleaning", "Dev titles", "dev_loo_titles", ""),
     ("speed", "Pipeline time / bare parse time, 1 process", "pipeline_over_parser_time_p1",
      "1.0 is the floor"),
     ("speed", "Pipeline words/s, 2 processes", "pipeline_words_per_s_p2", ""),
+    ("fuzz", "Fuzz: exceptions (crashes + internal errors)", "exceptions", "target 0"),
+    ("fuzz", "Fuzz: documents over their time budget", "over_budget", "target 0"),
+    ("serve", "Server events list, requests/s (1,000 articles)", "events_requests_per_s", ""),
+    ("serve", "Server search, requests/s (1,000 articles)", "search_requests_per_s", ""),
 ]
 
 

@@ -8,7 +8,10 @@ config, the spaCy model, the knowledge base); documents go out in chunks as the 
 read; each chunk comes back as plain data (dataclasses, no parse objects) and the caller,
 the store's one writer, commits every document as its chunk completes. The per-chunk code
 is the local runner's :func:`rashomon.pipeline.analyse_chunk`, so both runners give the
-same results; only the order of completion differs.
+same results, each document inside the same guard; only the order of completion differs.
+One difference: Dask runs tasks in worker threads, where the per-document time budget
+(a SIGALRM timer) cannot act, so on a cluster a document is bounded by the sentence and
+window limits of the parse, not by ``--doc-timeout``.
 
 Install the optional dependencies with ``pip install rashomon[cluster]``.
 """

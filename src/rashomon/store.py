@@ -193,18 +193,27 @@ class Store:
 
     def add_analysis(
         self, result: DocumentAnalysis, actors: Iterable[Actor], signature: bytes | None = None,
-        lines: tuple[str, Iterable[str]] | None = None,
+        lines: tuple[str, Iterable[str]] | None = None, replace: bool = False,
     ) -> None:
         """Write one document and everything found in it, all or nothing.
 
         ``lines`` is (outlet key, short lines) of the page, counted for repeated-line
-        boilerplate in later runs.
+        boilerplate in later runs. With ``replace``, the stored document of that id and
+        everything found in it are replaced in the same transaction (``analyze --update``);
+        it keeps its place.
         """
         doc = result.document
         con = self.con
         con.execute("BEGIN")
         try:
             seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM documents").fetchone()[0]
+            if replace:
+                row = con.execute("SELECT seq FROM documents WHERE id = ?", [doc.id]).fetchone()
+                seq = row[0] if row else seq
+                con.execute("DELETE FROM documents WHERE id = ?", [doc.id])
+                for table in ("mentions", "places", "dates", "events", "claims",
+                              "document_lines"):
+                    con.execute(f"DELETE FROM {table} WHERE document = ?", [doc.id])
             con.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
