@@ -123,7 +123,7 @@ def test_analyze_iter_yields_each_document_on_its_own():
 
 @pytest.mark.slow
 def test_repeated_lines_are_counted_from_the_store_across_runs(tmp_path):
-    footer = "Follow the Daily Lantern on every platform for more news"
+    footer = "The Daily Lantern thanks the Erbil bureau for its help with this story."
     bodies = ["Turkish jets bombed positions near the border on Monday, officials said.",
               "Iraq's parliament met to debate the budget after weeks of delay.",
               "Protesters gathered in the capital to demand better public services."]
