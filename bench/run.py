@@ -43,6 +43,8 @@ BENCHMARKS = [
     "speed",
     "cluster",
     "fuzz",
+    "serve",
+    "cleaning",
 ]
 NOT_RUN = "_Not yet run._ Run `python bench/run.py --only {name}`."
 
@@ -98,6 +100,8 @@ HEADLINES = [
     ("speed", "Pipeline words/s, 2 processes", "pipeline_words_per_s_p2", ""),
     ("fuzz", "Fuzz: exceptions (crashes + internal errors)", "exceptions", "target 0"),
     ("fuzz", "Fuzz: documents over their time budget", "over_budget", "target 0"),
+    ("serve", "Server events list, requests/s (1,000 articles)", "events_requests_per_s", ""),
+    ("serve", "Server search, requests/s (1,000 articles)", "search_requests_per_s", ""),
 ]
 
 

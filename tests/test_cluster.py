@@ -123,8 +123,7 @@ def test_analyze_iter_yields_each_document_on_its_own():
 
 @pytest.mark.slow
 def test_repeated_lines_are_counted_from_the_store_across_runs(tmp_path):
-    # a footer only its repetition gives away (no pattern or classifier takes a sentence)
-    footer = "The Daily Lantern is read in every province of the country."
+    footer = "The Daily Lantern thanks the Erbil bureau for its help with this story."
     bodies = ["Turkish jets bombed positions near the border on Monday, officials said.",
               "Iraq's parliament met to debate the budget after weeks of delay.",
               "Protesters gathered in the capital to demand better public services."]

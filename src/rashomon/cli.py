@@ -431,6 +431,46 @@ def _interrupt(signum: int, frame: object) -> None:
     raise Interrupted
 
 
+@app.command()
+def serve(
+    db: DbOption = DB_DEFAULT,
+    host: Annotated[str, typer.Option(help="Address to listen on; beyond loopback a token "
+                                           "is required for writes.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    read_only: Annotated[bool, typer.Option("--read-only",
+                                            help="No write routes: browse and query only.")]
+    = False,
+    token: Annotated[str | None, typer.Option(
+        envvar="RASHOMON_TOKEN", help="Token writes must present (env RASHOMON_TOKEN).")]
+    = None,
+) -> None:
+    """A local web app and JSON API over the store (pages, search, adding articles)."""
+    try:
+        from .serve import is_loopback
+        from .serve import serve as run_server
+    except ImportError as exc:
+        fail(f"rashomon serve needs the serve extra: pip install 'rashomon[serve]' ({exc})")
+        return
+    if not is_loopback(host) and not read_only and not token:
+        fail(f"--host {host} is reachable from other machines: give --token (or set "
+             "RASHOMON_TOKEN) for writes, or use --read-only", 2)
+    if not db.exists():
+        if read_only:
+            fail(f"{db}: no such store (run `rashomon analyze INPUT --db {db}` first)", 2)
+        open_store(db, read_only=False).close()  # an empty store to add articles to
+    else:
+        try:  # a clear error now for a file that is not a store
+            Store(db, read_only=True).close()
+        except StoreError as exc:
+            if "lock" not in str(exc).lower():
+                fail(str(exc))
+            err.print(f"[yellow]note:[/yellow] {escape(str(exc))}; serving what can be read "
+                      "once the writer is done")
+    mode = "read-only" if read_only else "writes need the token" if token else "writes open"
+    err.print(f"serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
+    run_server(db, host, port, read_only=read_only, token=token)
+
+
 def main() -> None:
     # Ctrl-C becomes Interrupted: one line and exit 130 from any command, never a traceback.
     # The store is safe: each document is one transaction, rolled back when cut short.

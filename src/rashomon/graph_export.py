@@ -31,7 +31,7 @@ import yaml
 
 from .cells import safe_cell, xml_text
 from .relations import event_period
-from .types import Actor, Analysis, Document, Event, Relation
+from .types import Actor, Analysis, Document, Event, Mention, Relation
 
 FORMATS = ("relations-csv", "graphml", "gexf", "gdelt-tsv")
 
@@ -182,6 +182,9 @@ def write_gdelt_tsv(analysis: Analysis, path: Path, raw_cells: bool = False) -> 
     docs = {d.id: d for d in analysis.documents}
     actors = {a.id: a for a in analysis.actors}
     events = [e for e in analysis.events if _is_reported_act(e)]
+    by_doc: dict[str, list[Mention]] = {}
+    for m in analysis.mentions:
+        by_doc.setdefault(m.document, []).append(m)
     mentions = Counter(_cluster(e, docs) for e in events)
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = _CellWriter(csv.writer(f, delimiter="\t", lineterminator="\n"), raw_cells)
@@ -192,8 +195,8 @@ def write_gdelt_tsv(analysis: Analysis, path: Path, raw_cells: bool = False) -> 
             place = e.place or {}
             writer.writerow([
                 n, _sqldate(e, doc),
-                *_actor_columns(actors.get(e.source or "")),
-                *_actor_columns(actors.get(e.target or "")),
+                *_actor_columns(actors.get(e.source or ""), _sector_in(e, e.source, by_doc)),
+                *_actor_columns(actors.get(e.target or ""), _sector_in(e, e.target, by_doc)),
                 int(_is_root(e, doc)), code, code[:2],
                 QUAD_CLASS.get(e.quad, ""), _fmt(goldstein(e)),
                 mentions[_cluster(e, docs)],
@@ -235,11 +238,26 @@ def _iso3() -> dict[str, str]:
     return {iso2: c["iso3"] for iso2, c in countries.items()}
 
 
-def _actor_columns(actor: Actor | None) -> list[str]:
+def _sector_in(event: Event, actor_id: str | None,
+               by_doc: dict[str, list[Mention]]) -> str | None:
+    """The sector the event's own mention of the actor gives it ("US troops" -> "MIL",
+    "Americans" as the nation -> ""), None when the event holds no mention of it."""
+    for m in by_doc.get(event.document, ()):
+        if m.actor == actor_id and m.start < event.end and event.start < m.end \
+                and m.comment == event.comment:
+            return m.sector or ""
+    return None
+
+
+def _actor_columns(actor: Actor | None, sector: str | None = None) -> list[str]:
+    """Code, name, country. A state is coded with the sector its mention gives it, as
+    CAMEO codes "US troops" USAMIL; other actors carry their own sector (IRQCVL)."""
     if actor is None:
         return ["", "", ""]
     country = _iso3().get(actor.country or "", "")
-    return [country + (actor.sector or ""), _clean(actor.name), country]
+    if actor.kind != "state" or sector is None:
+        sector = actor.sector or ""
+    return [country + sector, _clean(actor.name), country]
 
 
 def _is_reported_act(event: Event) -> bool:

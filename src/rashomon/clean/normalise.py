@@ -27,11 +27,14 @@ _CONTROL = re.compile(r"[\x00-\x09\x0e-\x1f\x7f]")
 _RUN_OF_SPACES = re.compile(r" {2,}")
 _BLANK_LINES = re.compile(r"\n{3,}")
 # Only names of HTML elements count as tags, so "<Iran>" or "a < b > c" in prose stay.
-_ELEMENTS = ("a|abbr|article|aside|audio|b|blockquote|body|br|button|caption|center|cite|code|"
-             "dd|div|dl|dt|em|embed|figcaption|figure|font|footer|form|h[1-6]|head|header|hr|"
-             "html|i|iframe|img|input|label|li|link|main|meta|nav|noscript|object|ol|p|param|"
-             "picture|pre|q|s|script|section|small|source|span|strong|style|sub|sup|svg|table|tbody|td|"
-             "template|tfoot|th|thead|time|title|tr|u|ul|video|wbr")
+_ELEMENTS = ("a|abbr|acronym|address|area|article|aside|audio|b|bdi|bdo|big|blockquote|body|br|"
+             "button|canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|"
+             "dfn|dialog|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|frame|"
+             "h[1-6]|head|header|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|"
+             "map|mark|marquee|menu|meta|meter|nav|noscript|object|ol|optgroup|option|output|p|"
+             "param|picture|pre|progress|q|rp|rt|ruby|s|samp|script|section|select|small|source|"
+             "span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|"
+             "tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr")
 _TAG = re.compile(rf"</?(?:{_ELEMENTS})(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*"
                   r"\s*/?>", re.IGNORECASE)
 _HIDDEN_OPEN = re.compile(r"<(script|style|noscript|template)\b[^>]{0,500}>", re.IGNORECASE)
