@@ -3,7 +3,8 @@
 ``analyze_inputs`` is what ``rashomon analyze`` does: read files, directories and URLs,
 clean them (with lines repeated across an outlet's articles treated as boilerplate),
 drop exact and near duplicates, analyse each new document and commit it to the store
-in its own transaction, then rebuild the relations. ``analyze`` does the same for a list
+in its own transaction, then rebuild the relations and the incidents (events of several
+documents that tell one real-world incident). ``analyze`` does the same for a list
 of texts in memory and returns an ``Analysis`` without any database.
 """
 
@@ -106,6 +107,7 @@ def analyze_inputs(
         report("analysing", n, len(unique))
 
     rebuild_relations(store)
+    rebuild_incidents(store)
     return summary
 
 
@@ -142,6 +144,13 @@ def rebuild_relations(store: Store) -> None:
         store.events(), store.claims(), store.documents(), store.actors()))
 
 
+def rebuild_incidents(store: Store) -> None:
+    """Incidents are derived data: events of all stored documents clustered again."""
+    from .incidents import build_incidents
+
+    store.replace_incidents(build_incidents(store.events(), store.documents(), store.actors()))
+
+
 def analyze(
     texts: Iterable[str | dict[str, Any] | Document],
     *,
@@ -156,6 +165,7 @@ def analyze(
     ``n_process=0`` uses both cores for large inputs; ``analysis.timings`` says where the
     time went.
     """
+    from .incidents import build_incidents
     from .relations import build_relations
 
     config = config or Config(n_process=n_process)
@@ -182,6 +192,7 @@ def analyze(
     analysis.actors = sorted(actors.values(), key=lambda a: a.id)
     analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
                                          analysis.actors)
+    analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors)
     return analysis
 
 

@@ -25,6 +25,7 @@ from .types import (
     Document,
     DocumentAnalysis,
     Event,
+    Incident,
     Mention,
     Place,
     Relation,
@@ -66,6 +67,10 @@ MIGRATIONS: list[str] = [
     # 1 -> 2: findings in reader comments say which comment they come from.
     """
     ALTER TABLE mentions ADD COLUMN comment INTEGER;
+    """,
+    # 2 -> 3: incidents (events of several documents telling one incident), derived data.
+    """
+    CREATE TABLE incidents (id VARCHAR PRIMARY KEY, body JSON);
     """,
 ]
 
@@ -244,6 +249,19 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
+    def replace_incidents(self, incidents: Iterable[Incident]) -> None:
+        """Incidents are derived from all events: rewritten whole, atomically."""
+        self.con.execute("BEGIN")
+        try:
+            self.con.execute("DELETE FROM incidents")
+            rows = [[i.id, json.dumps(i.to_dict())] for i in incidents]
+            if rows:
+                self.con.executemany("INSERT INTO incidents VALUES (?, ?)", rows)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
     # -- reading --------------------------------------------------------------
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -288,8 +306,18 @@ class Store:
 
     def events(self, doc_id: str | None = None) -> list[Event]:
         where, params = _where_document(doc_id)
-        return [Event(**json.loads(r["body"])) for r in self._rows(
+        events = [Event(**json.loads(r["body"])) for r in self._rows(
             f"SELECT body FROM events {where} ORDER BY document, id", params)]
+        incident_of = {e: i.id for i in self.incidents() for e in i.events}
+        for e in events:
+            e.incident = incident_of.get(e.id)
+        return events
+
+    def incidents(self) -> list[Incident]:
+        if self.schema_version() < 3:  # an older store opened read-only: none built yet
+            return []
+        return [Incident(**json.loads(r["body"])) for r in self._rows(
+            "SELECT body FROM incidents ORDER BY id")]
 
     def claims(self, doc_id: str | None = None) -> list[Claim]:
         where, params = _where_document(doc_id)
@@ -306,6 +334,7 @@ class Store:
             documents=self.documents(), actors=self.actors(), mentions=self.mentions(),
             places=self.places(), dates=self.dates(), events=self.events(),
             claims=self.claims(), relations=self.relations(), duplicates=self.duplicates(),
+            incidents=self.incidents(),
         )
 
 
