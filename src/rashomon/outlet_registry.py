@@ -107,9 +107,24 @@ def load_registry(extra_files: Sequence[str | Path] = ()) -> Registry:
     return registry
 
 
+_active: list[Registry] = []  # the registry a user chose for this process, if any
+
+
 @cache
-def default_registry() -> Registry:
+def _packaged() -> Registry:
     return load_registry()
+
+
+def default_registry() -> Registry:
+    """The registry in use: the one ``use_registry`` set, else the packaged one."""
+    return _active[-1] if _active else _packaged()
+
+
+def use_registry(extra_files: Sequence[str | Path]) -> Registry:
+    """Extend the packaged registry with users' files for the rest of the process."""
+    registry = load_registry(extra_files)
+    _active[:] = [registry]
+    return registry
 
 
 def _outlet(entry: object, where: str) -> Outlet:
