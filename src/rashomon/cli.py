@@ -438,7 +438,7 @@ def _telling_rows(view, names: dict[str, str]) -> list[tuple[str, list[str]]]:
         ("labels", lambda t: "; ".join(f"{name(a)}: {', '.join(w)}" for a, w in t.labels.items()
                                        if w) or "—"),
         ("numbers", lambda t: ", ".join(f"{v} {k}" for k, v in t.numbers.items()) or "—"),
-        ("date", lambda t: t.date or "—"),
+        ("date", lambda t: t.date or (f"published {t.published}" if t.published else "—")),
         ("sentence", lambda t: t.sentence[:160]),
     ]
     return [(label, [escape(cell(o, show)) for o in view.outlets]) for label, show in aspects]

@@ -9,7 +9,8 @@ document uses for each actor, the numbers it gives (killed, wounded, ...), and t
 Contradictions are found between tellings of different outlets: different perpetrators
 (neither one part of the other through the knowledge base's affiliations), an act one
 asserts and the other denies, numbers of the same kind that disagree, and day-precise
-dates more than a day apart. Each carries the evidence of both sides.
+dates the texts give the act more than a day apart (a report's own date is no
+claim). Each carries the evidence of both sides.
 """
 
 from __future__ import annotations
@@ -62,7 +63,8 @@ class Telling:
     chain: list[str]  # who the outlet says reports it, nearest first
     labels: dict[str, list[str]]  # actor -> the words the document uses for it
     numbers: dict[str, int]  # kind (killed, wounded, ...) -> number told
-    date: str | None
+    date: str | None  # the date the text gives the act
+    published: str | None  # the report's date, for tellings the text does not date
     sentence: str
     start: int
     end: int
@@ -149,7 +151,7 @@ def tell(e: Event, doc: Document | None, mentions: list[Mention], claims: list[C
         perpetrator_as="named" if e.source else ("blamed" if blamed else "unnamed"),
         blamed_by=[c.id for c in blaming if set(c.about) & set(blamed)], blamed=blamed,
         target=e.target, modality=modality, chain=list(e.reported_by), labels=labels,
-        numbers=numbers(e.sentence), date=e.date or document_date(doc),
+        numbers=numbers(e.sentence), date=e.date, published=document_date(doc),
         sentence=e.sentence, start=e.start, end=e.end,
     )
 

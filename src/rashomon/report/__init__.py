@@ -20,6 +20,7 @@ from pathlib import Path
 from .. import framing
 from ..alignments import align, changes
 from ..incidents import build_incidents
+from ..incidents.tellings import incident_views
 from ..outlets import outlet_of, outlet_view
 from ..relations import build_relations
 from ..types import Analysis, Relation
@@ -45,7 +46,8 @@ def write_report(analysis: Analysis, path: Path) -> Path:
         alignments=align(relations, analysis.actors),
         changes=changes(relations),
         outlets=outlets,
-        incidents=outlets.incidents,
+        incidents=outlets.incidents + [v for v in incident_views(analysis)
+                                       if len(v.incident.documents) < 2],
         framing=found,
         framing_rates=framing.per_outlet(found, analysis.documents, outlet_of),
     )

@@ -24,16 +24,22 @@ MATRIX_ROWS = 15
 
 
 def incidents(ctx, views: list[IncidentView]) -> str:
-    if not views:
-        return ("<h2>Incidents</h2><p>No incident is told by two or more documents: "
-                "nothing to set side by side.</p>")
-    cards = "".join(_card(ctx, v) for v in views)
+    multi = [v for v in views if len(v.incident.documents) > 1]
+    single = [v for v in views if len(v.incident.documents) < 2]
+    cards = "".join(_card(ctx, v) for v in multi) or (
+        "<p>No incident is told by two or more documents: nothing to set side by side.</p>")
+    lone = "".join(
+        f'<li id="{anchor("inc", v.incident.id)}">{esc(v.incident.summary)} '
+        f'<span class="evidence">{links("span-ev", v.incident.events)}</span></li>'
+        for v in single)
     return (
         "<h2>Incidents</h2>"
         '<p class="legend">One card per incident told by two or more documents, most told '
         'first; one column per outlet. <span class="diff">Highlighted</span> rows differ '
         "between outlets; every telling links to its sentence.</p>"
         f"{cards}"
+        + (f"<details><summary>{len(single)} incident(s) told by one document</summary>"
+           f'<ul class="lone">{lone}</ul></details>' if single else "")
     )
 
 
@@ -78,7 +84,7 @@ def _aspects(ctx) -> list[tuple[str, object]]:
         ("labels", lambda t: "; ".join(f"{ctx.name(a)}: {', '.join(w)}"
                                        for a, w in t.labels.items() if w) or "—"),
         ("numbers", lambda t: ", ".join(f"{v} {k}" for k, v in t.numbers.items()) or "—"),
-        ("date", lambda t: t.date or "—"),
+        ("date", lambda t: t.date or (f"published {t.published}" if t.published else "—")),
     ]
 
 

@@ -41,7 +41,7 @@ class Context:
     alignments: list[Alignment]
     changes: list[Change]
     outlets: OutletView
-    incidents: list[IncidentView] = field(default_factory=list)  # told by 2+ documents
+    incidents: list[IncidentView] = field(default_factory=list)  # most told first
     framing: list[Technique] = field(default_factory=list)
     framing_rates: dict[str, dict[str, float]] = field(default_factory=dict)  # per outlet
     names: dict[str, str] = field(init=False)
