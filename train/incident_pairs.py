@@ -32,7 +32,7 @@ from pathlib import Path
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-from rashomon import analyze
+import rashomon
 from rashomon.incidents.cluster import candidate_pairs, cluster, text_vectors
 from rashomon.incidents.features import FEATURES, event_views, feature_matrix
 from rashomon.models import LinearModel
@@ -57,7 +57,7 @@ def load_analysis(path: Path | None) -> tuple[list[Event], list[Document], list[
         records = [json.loads(line) for line in
                    (SHARED / "corpus" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
                    if line.strip()]
-        result = analyze.analyze(records)
+        result = rashomon.analyze(records)
         return result.events, result.documents, result.actors
     data = json.loads(path.read_text(encoding="utf-8"))
     fields = set(Event.__dataclass_fields__)
@@ -174,7 +174,7 @@ def main() -> None:
     story = [story_of_doc[e.document] for e in events]
     views = event_views(events, docs, actors)
     vectors = text_vectors(events, docs)
-    pairs = candidate_pairs(views)
+    pairs = candidate_pairs(views, vectors[0])
     x = feature_matrix(views, pairs, *vectors)
     lab = [events[i].id in told and events[j].id in told for i, j in pairs]
     y = np.array([lab[n] and told[events[i].id] == told[events[j].id]

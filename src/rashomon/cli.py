@@ -369,6 +369,7 @@ def incidents(
 ) -> None:
     """Incidents told across documents: who tells them, and where the tellings disagree."""
     from .incidents.tellings import incident_views, select
+    from .outlets import comparison_warning, outlet_profiles
     from .query import _actor_ids
 
     _use_outlets(outlets)
@@ -376,6 +377,9 @@ def incidents(
         analysis = store.analysis()
         wanted = _actor_ids(store, actor)
     found = select(incident_views(analysis, multi_only=not all_), wanted, outlet, period)
+    warning = comparison_warning(outlet_profiles(analysis.documents))
+    if warning:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     table = Table(Column("id", no_wrap=True), Column("date", no_wrap=True), "summary",
                   Column("outlets", overflow="fold"), "tellings", "contradictions",
                   "confidence")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import cache
 
 import numpy as np
@@ -31,6 +31,9 @@ MODEL_FILE = "incident_pairs.npz"
 # Events further apart than this (days) are never compared: one incident's tellings are
 # dated within days of each other, and the bound keeps the pair count near linear.
 BLOCK_DAYS = 60
+# An undated event is compared with this many most similar events (by sentence), so a large
+# corpus with many undated events stays near linear; small corpora compare all.
+UNDATED_NEIGHBOURS = 200
 
 
 @cache
@@ -38,9 +41,11 @@ def pair_model() -> LinearModel:
     return LinearModel.load(packaged(MODEL_FILE))
 
 
-def candidate_pairs(views: Sequence[EventView]) -> list[tuple[int, int]]:
+def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = None
+                    ) -> list[tuple[int, int]]:
     """Index pairs (i < j) worth scoring: dated within BLOCK_DAYS, or either undated (a
-    date known to the year only counts as undated here)."""
+    date known to the year only counts as undated here). Given sentence ``vectors``, an
+    undated event is compared with its UNDATED_NEIGHBOURS most similar events only."""
     dated = sorted((v.day.toordinal(), i) for i, v in enumerate(views) if v.precision >= 2)
     undated = [i for i, v in enumerate(views) if v.precision < 2]
     pairs = []
@@ -50,8 +55,10 @@ def candidate_pairs(views: Sequence[EventView]) -> list[tuple[int, int]]:
                 break
             pairs.append((min(i, j), max(i, j)))
     for i in undated:
-        pairs += [(min(i, j), max(i, j)) for j in range(len(views)) if j != i
-                  and (views[j].precision >= 2 or j > i)]
+        others: Iterable[int] = range(len(views))
+        if vectors is not None and len(views) > UNDATED_NEIGHBOURS + 1:
+            others = np.argsort(-(vectors @ vectors[i]))[:UNDATED_NEIGHBOURS + 1].tolist()
+        pairs += [(min(i, j), max(i, j)) for j in others if j != i]
     return sorted(set(pairs))
 
 
@@ -144,7 +151,7 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
         return []
     views = event_views(live, documents, actors)
     vectors = text_vectors(live, documents)
-    pairs = candidate_pairs(views)
+    pairs = candidate_pairs(views, vectors[0])
     probs = score_pairs(views, pairs, vectors, model)
     threshold = float(model.meta.get("threshold", 0.5))
     groups = cluster(len(live), pairs, probs, threshold, model.meta.get("linkage", "average"))
