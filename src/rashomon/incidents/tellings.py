@@ -7,7 +7,8 @@ alleged, denied, ...), the attribution chain (who the outlet says says so), the 
 document uses for each actor, the numbers it gives (killed, wounded, ...), and the date.
 
 Contradictions are found between tellings of different outlets: different perpetrators
-(neither one part of the other through the knowledge base's affiliations), an act one
+(with nothing in common up the knowledge base's affiliations: an army and its state
+agree), an act one
 asserts and the other denies, numbers of the same kind that disagree, and day-precise
 dates the texts give the act more than a day apart (a report's own date is no
 claim). Each carries the evidence of both sides.
@@ -228,8 +229,9 @@ def _perpetrators(o1: str, t1: list[Telling], o2: str, t2: list[Telling],
         return []
     lineage1 = set().union(*(_lineage(a, kb) for a in who1))
     lineage2 = set().union(*(_lineage(a, kb) for a in who2))
-    if lineage1 & set(who2) or lineage2 & set(who1):
-        return []  # a militia and its movement: one told more precisely, not a contradiction
+    if lineage1 & lineage2:
+        return []  # a militia and its movement, an army and its state: told more or less
+        # precisely, not a contradiction
     return [Contradiction(
         kind="perpetrator",
         description=(f"{o1} says {_names(who1, names)} did it; "
@@ -287,10 +289,19 @@ def _dates(o1: str, t1: list[Telling], o2: str, t2: list[Telling]) -> list[Contr
 
 
 def _lineage(actor: str, kb: dict[str, Actor]) -> set[str]:
-    """The actor and its non-state ancestors (a state is not a more precise perpetrator)."""
-    from .features import _ancestors, _parents
+    """The actor and everything it belongs to through the knowledge base's affiliations."""
+    from ..relations import ROLLUP_RELATIONS
 
-    return {actor} | _ancestors(actor, _parents(kb.values()), kb)
+    seen, todo = set(), [actor]
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        if node in kb:
+            todo += [x["actor"] for x in kb[node].affiliations
+                     if x.get("relation") in ROLLUP_RELATIONS and x.get("actor")]
+    return seen
 
 
 def _names(actors: dict[str, list[str]], names: dict[str, str]) -> str:

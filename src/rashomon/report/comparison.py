@@ -124,14 +124,19 @@ def outlets(ctx, view: OutletView, framing: dict[str, dict[str, float]]) -> str:
 def _profiles(view: OutletView, framing: dict[str, dict[str, float]]) -> str:
     rows = "".join(
         f'<tr id="{anchor("outlet", p.name)}"><td>{esc(p.name)}</td>'
-        f"<td>{esc(p.country or '')}</td><td>{esc((p.owner or '').replace('_', ' '))}</td>"
-        f"<td>{esc(p.group or '')}</td><td>{p.documents}</td><td>{esc(p.found_by)}</td>"
+        f"<td>{esc(_who(p))}</td>"
+        f'<td title="outlet known from its {esc(p.found_by)}">{p.documents}</td>'
         f"<td>{esc(_top_techniques(framing.get(p.name, {})))}</td></tr>"
         for p in view.profiles.values())
-    return ("<div><h3>Outlets</h3><table><thead><tr><th>outlet</th><th>country</th>"
-            "<th>owner</th><th>group</th><th>docs</th><th>known from</th>"
+    return ('<div><h3>Outlets</h3><table class="compact"><thead><tr><th>outlet</th>'
+            "<th>country · owner · group</th><th>docs</th>"
             f"<th>framing (per 100 sentences)</th></tr></thead><tbody>{rows}</tbody></table>"
             "</div>")
+
+
+def _who(p) -> str:
+    owner = (p.owner or "").replace("_", " ")
+    return " · ".join(x for x in (p.country, owner, p.group) if x)
 
 
 def _top_techniques(rates: dict[str, float]) -> str:
@@ -141,9 +146,9 @@ def _top_techniques(rates: dict[str, float]) -> str:
 def _blind_spots(view: OutletView) -> str:
     items = "".join(
         f"<li><b>{esc(o)}</b>: {len(spots)} — "
-        + ", ".join(f'{link("inc", s.incident)} ({esc(", ".join(s.told_by))})'
-                    for s in spots[:4])
-        + (f" and {len(spots) - 4} more" if len(spots) > 4 else "") + "</li>"
+        + ", ".join(f'<a href="#{anchor("inc", s.incident)}" title="told by '
+                    f'{esc(", ".join(s.told_by))}">{esc(s.incident)}</a>' for s in spots[:3])
+        + (f" and {len(spots) - 3} more" if len(spots) > 3 else "") + "</li>"
         for o, spots in view.blind_spots.items() if spots)
     return ('<div class="side"><h3>Blind spots</h3><p class="legend">Incidents outlets of '
             "another group tell in weeks this outlet was reporting, and it leaves out.</p>"
@@ -154,7 +159,7 @@ def _coverage(view: OutletView) -> str:
     if not view.incidents:
         return ""
     blind = {(o, s.incident) for o, spots in view.blind_spots.items() for s in spots}
-    head = "".join(f'<th class="rot" title="{esc(o)}">{esc(_short(o))}</th>'
+    head = "".join(f'<th class="rot" title="{esc(o)}">{esc(_short(o, 9))}</th>'
                    for o in view.outlets)
     rows = []
     for n, v in enumerate(view.incidents):
@@ -169,13 +174,14 @@ def _coverage(view: OutletView) -> str:
             else:
                 cells.append('<td class="miss"></td>')
         hidden = ' class="more"' if n >= MATRIX_ROWS else ""
-        rows.append(f"<tr{hidden}><td>{link('inc', v.incident.id, v.incident.summary)}</td>"
+        title = _short(v.incident.summary or "", 70)
+        rows.append(f"<tr{hidden}><td>{link('inc', v.incident.id, title)}</td>"
                     + "".join(cells) + "</tr>")
     more = (f'<p class="legend">{len(view.incidents) - MATRIX_ROWS} more incident(s) below '
             "the fold.</p>" if len(view.incidents) > MATRIX_ROWS else "")
     return ('<h3>Coverage</h3><p class="legend">Incidents told by two or more documents '
             "(rows) by outlet (columns): the number of tellings, ○ a blind spot.</p>"
-            f'<table class="coverage"><thead><tr><th>incident</th>{head}</tr></thead>'
+            f'<table class="coverage compact"><thead><tr><th>incident</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>{more}")
 
 
@@ -188,7 +194,8 @@ def _stance(ctx, view: OutletView) -> str:
     if not actors:
         return ""
     by_key = {(s.outlet, s.actor): s for s in view.stances}
-    head = "".join(f'<th title="{esc(o)}">{esc(_short(o))}</th>' for o in view.outlets)
+    head = "".join(f'<th class="rot" title="{esc(o)}">{esc(_short(o, 9))}</th>'
+                   for o in view.outlets)
     rows = ""
     for a in actors:
         cells = ""
@@ -205,7 +212,7 @@ def _stance(ctx, view: OutletView) -> str:
         rows += f"<tr><td>{ctx.actor_link(a)}</td>{cells}</tr>"
     return ('<div><h3>Stance toward actors</h3><p class="legend">tone of the acts reported, '
             "lowered by distancing quotes; each cell links to its first evidence.</p>"
-            f'<table class="stance"><thead><tr><th>actor</th>{head}</tr></thead>'
+            f'<table class="stance compact"><thead><tr><th>actor</th>{head}</tr></thead>'
             f"<tbody>{rows}</tbody></table></div>")
 
 
