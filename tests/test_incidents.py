@@ -130,11 +130,15 @@ def test_store_keeps_incidents_and_cli_shows_them(tmp_path, registry_file):
     for a in ARTICLES:
         (tmp_path / f"{a['id']}.jsonl").write_text(json.dumps(a) + "\n", encoding="utf-8")
     db = tmp_path / "s.duckdb"
+    inputs = [str(tmp_path / f"{a['id']}.jsonl") for a in ARTICLES]
     with Store(db) as store:
-        analyze_inputs([str(tmp_path / f"{a['id']}.jsonl") for a in ARTICLES], store)
+        analyze_inputs(inputs, store)
         stored = store.incidents()
         events = store.events()
-    assert any(len(i.documents) == 2 for i in stored)
+        vectors = store.text_vectors()
+        analyze_inputs(inputs, store)  # a rerun encodes nothing new and keeps the incidents
+        assert store.text_vectors() == vectors and store.incidents() == stored
+    assert vectors and any(len(i.documents) == 2 for i in stored)
     assert all(e.incident for e in events)
     runner = CliRunner()
     listed = runner.invoke(app, ["incidents", "--db", str(db), "--outlets", str(registry_file)],

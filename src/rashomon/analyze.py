@@ -148,7 +148,12 @@ def rebuild_incidents(store: Store) -> None:
     """Incidents are derived data: events of all stored documents clustered again."""
     from .incidents import build_incidents
 
-    store.replace_incidents(build_incidents(store.events(), store.documents(), store.actors()))
+    known = store.text_vectors()
+    before = set(known)
+    incidents = build_incidents(store.events(), store.documents(), store.actors(),
+                                known_vectors=known)
+    store.add_text_vectors({k: v for k, v in known.items() if k not in before})
+    store.replace_incidents(incidents)
 
 
 def analyze(

@@ -68,9 +68,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE mentions ADD COLUMN comment INTEGER;
     """,
-    # 2 -> 3: incidents (events of several documents telling one incident), derived data.
+    # 2 -> 3: incidents (events of several documents telling one incident), derived data,
+    # and the sentence vectors they are clustered on, kept so reruns do not encode again.
     """
     CREATE TABLE incidents (id VARCHAR PRIMARY KEY, body JSON);
+    CREATE TABLE text_vectors (key VARCHAR PRIMARY KEY, vector BLOB);
     """,
 ]
 
@@ -261,6 +263,15 @@ class Store:
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def text_vectors(self) -> dict[str, bytes]:
+        """Stored sentence vectors by text key (see ``incidents.cluster.text_key``)."""
+        return dict(self.con.execute("SELECT key, vector FROM text_vectors").fetchall())
+
+    def add_text_vectors(self, vectors: dict[str, bytes]) -> None:
+        if vectors:
+            self.con.executemany("INSERT OR IGNORE INTO text_vectors VALUES (?, ?)",
+                                 [[k, v] for k, v in vectors.items()])
 
     # -- reading --------------------------------------------------------------
 

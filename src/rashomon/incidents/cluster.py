@@ -62,10 +62,16 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
     return sorted(set(pairs))
 
 
-def text_vectors(events: Sequence[Event], documents: Sequence[Document]
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def text_vectors(events: Sequence[Event], documents: Sequence[Document],
+                 known: dict[str, bytes] | None = None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Per event, the vectors of its sentence, its frame and its document's lead; each
-    distinct text encoded once."""
+    distinct text encoded once. ``known`` maps ``text_key`` to a vector's float32 bytes;
+    texts it lacks are encoded and added to it."""
     docs = {d.id: d for d in documents}
     columns = ([e.sentence for e in events], [frame_text(e) for e in events],
                [lead_text(docs.get(e.document)) for e in events])
@@ -74,7 +80,13 @@ def text_vectors(events: Sequence[Event], documents: Sequence[Document]
         empty = np.zeros((0, 384), dtype=np.float32)
         return empty, empty, empty
     index = {s: n for n, s in enumerate(texts)}
-    vectors = encode(texts)
+    known = {} if known is None else known
+    keys = [text_key(t) for t in texts]
+    missing = [n for n, k in enumerate(keys) if k not in known]
+    fresh = encode([texts[n] for n in missing])
+    for n, vector in zip(missing, fresh, strict=True):
+        known[keys[n]] = vector.astype(np.float32).tobytes()
+    vectors = np.stack([np.frombuffer(known[k], dtype=np.float32) for k in keys])
     sentence, frame, lead = ([index[s] for s in column] for column in columns)
     return vectors[sentence], vectors[frame], vectors[lead]
 
@@ -136,12 +148,14 @@ def _split(members: list[int], prob: dict[tuple[int, int], float], threshold: fl
 
 
 def build_incidents(events: Sequence[Event], documents: Sequence[Document],
-                    actors: Sequence[Actor], model: LinearModel | None = None
-                    ) -> list[Incident]:
+                    actors: Sequence[Actor], model: LinearModel | None = None,
+                    known_vectors: dict[str, bytes] | None = None) -> list[Incident]:
     """Cluster the events into incidents and set each event's ``incident``.
 
     Every event outside reader comments belongs to one incident, a single telling
     included (an incident one outlet alone reports is what the others leave out).
+    ``known_vectors`` (text key -> vector bytes) saves encoding texts seen before; the
+    ones encoded now are added to it.
     """
     model = model or pair_model()
     live = [e for e in events if not e.in_comment]
@@ -150,7 +164,7 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
     if not live:
         return []
     views = event_views(live, documents, actors)
-    vectors = text_vectors(live, documents)
+    vectors = text_vectors(live, documents, known_vectors)
     pairs = candidate_pairs(views, vectors[0])
     probs = score_pairs(views, pairs, vectors, model)
     threshold = float(model.meta.get("threshold", 0.5))
