@@ -144,7 +144,7 @@ def test_network_shows_camps_frustration_and_rolled_up_view(page):
 
 def test_outlet_view_content(page):
     outlets = page[page.index('id="outlets"'):page.index('id="documents"')]
-    assert 'class="coverage"' in outlets and "Blind spots" in outlets
+    assert 'class="coverage compact"' in outlets and "Blind spots" in outlets
     assert "reports it denied" in outlets and "Iran denying" in outlets
     assert "Words for actors" in outlets and "Sources quoted" in outlets
 
