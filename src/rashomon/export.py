@@ -29,6 +29,7 @@ from .types import (
     DateMention,
     Document,
     Event,
+    Incident,
     Mention,
     Place,
     Relation,
@@ -47,7 +48,7 @@ _EMPTY_ROWS = {
     "duplicates": lambda: dict.fromkeys(("id", "duplicate_of", "kind", "source")),
 }
 _ROW_TYPES = {"mentions": Mention, "places": Place, "dates": DateMention, "events": Event,
-              "claims": Claim, "relations": Relation}
+              "claims": Claim, "relations": Relation, "incidents": Incident}
 
 
 class ExportError(Exception):
