@@ -153,7 +153,8 @@ def mutants(n: int, seed: int = 0) -> list[tuple[str, bytes]]:
 
 
 def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.0,
-          batch: int = 200, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+          batch: int = 200,
+          progress: Callable[[int, dict[str, int]], None] | None = None) -> dict[str, Any]:
     """Write the files in batches under folder, run analyze on each batch; the counts."""
     from rashomon.analyze import analyze_inputs
     from rashomon.pipeline import Config
@@ -191,7 +192,7 @@ def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.
             else:
                 counts["input_problems"] += 1
         if progress:
-            progress(min(start + batch, len(files)))
+            progress(min(start + batch, len(files)), dict(counts))
     return {"inputs": len(files), "seconds": round(seconds, 1), **{
         k: counts[k] for k in ("crashes", "internal_errors", "over_budget", "input_problems",
                                "records_read", "documents_stored")},
@@ -204,7 +205,8 @@ def run(options: Options) -> dict[str, Any]:
     files = mutants(n, SEED)
     with tempfile.TemporaryDirectory(prefix="rashomon-fuzz-") as tmp:
         result = check(files, Path(tmp), batch=BATCH,
-                       progress=lambda done: print(f"[fuzz] {done}/{n}", flush=True))
+                       progress=lambda done, counts: print(f"[fuzz] {done}/{n} {counts}",
+                                                           flush=True))
     figures = {k: result[k] for k in ("inputs", "crashes", "internal_errors", "over_budget",
                                       "input_problems", "records_read", "documents_stored",
                                       "seconds")}

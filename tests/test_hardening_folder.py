@@ -58,4 +58,7 @@ def test_hostile_folder_one_line_per_bad_input_every_good_article_stored(tmp_pat
             assert len(long_lines) == 1 and "time budget" in long_lines[0]
     # Every line is one the expected inputs account for, the long article aside.
     assert len(lines) == len(expected) + len(long_lines), "\n".join(lines)
-    assert elapsed < 60, f"took {elapsed:.0f} s"
+    # A minute of the machine's time: on a machine shared beyond its cores (load above the
+    # core count), the wall-clock allowance grows with the load.
+    allowance = 60 * max(1.0, os.getloadavg()[0] / (os.cpu_count() or 1))
+    assert elapsed < allowance, f"took {elapsed:.0f} s (allowed {allowance:.0f} s)"
