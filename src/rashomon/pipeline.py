@@ -317,11 +317,13 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
              parse_seconds: float = 0.0) -> AnalysedDocument | SkippedDocument:
     """One document's parse (unless given) and stages, within the time budget."""
     started = time.perf_counter()
+    step = "parse"
     try:
         with time_budget(config.doc_timeout):
             if doc is None:
                 [doc] = parse_texts([document.text], config.model, config.batch_size)
                 parse_seconds = time.perf_counter() - started
+            step = "analysis"
             analysed = analyse_parsed(document, doc, resources, config.stages)
     except DocumentTimeout:
         return SkippedDocument(document, f"over its {config.doc_timeout:g} s time budget "
@@ -330,7 +332,7 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
     except StageFailure as exc:
         return SkippedDocument(document, str(exc))
     except (Exception, RecursionError) as exc:
-        return SkippedDocument(document, f"parse failed ({_describe(exc)})")
+        return SkippedDocument(document, f"{step} failed ({_describe(exc)})")
     analysed.timings = {"parse": parse_seconds, **analysed.timings}
     return analysed
 
