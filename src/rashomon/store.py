@@ -227,7 +227,7 @@ class Store:
                 )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def _upsert_actor(self, actor: Actor) -> None:
@@ -252,8 +252,17 @@ class Store:
                 self.con.executemany("INSERT INTO relations VALUES (?)", rows)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
+
+    def _rollback(self) -> None:
+        """Roll back, if a transaction is still open: Ctrl-C may land just after COMMIT
+        (the document is then whole and kept), and the interrupt must not be lost to a
+        "no transaction is active" error."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.TransactionException:
+            pass
 
     # -- reading --------------------------------------------------------------
 
