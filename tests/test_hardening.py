@@ -267,3 +267,20 @@ def test_every_imported_package_is_a_declared_dependency():
                   if not {norm(d) for d in distributions.get(m, [m])} & declared}
     assert not undeclared
     assert {"spacy", "duckdb", "lxml"} <= third_party  # the scan does see the imports
+
+
+def test_the_time_budget_gives_back_an_outer_timer():
+    import signal
+
+    from rashomon.pipeline import DocumentTimeout, time_budget
+
+    previous = signal.signal(signal.SIGALRM, lambda *a: None)
+    signal.setitimer(signal.ITIMER_REAL, 100)
+    try:
+        with pytest.raises(DocumentTimeout), time_budget(0.2):
+            time.sleep(5)
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 95 < remaining <= 100
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

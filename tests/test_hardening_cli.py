@@ -230,3 +230,28 @@ def test_ctrl_c_exits_130_with_one_line_and_the_store_intact(tmp_path, examples_
         assert all(d.text for d in store.documents())
     code, output = run("analyze", str(examples_dir), "--db", str(db), "--quiet")
     assert code == 0, output
+
+
+def test_ctrl_c_just_after_commit_is_not_lost_and_the_document_is_kept(tmp_path):
+    from rashomon.types import DocumentAnalysis
+
+    class InterruptAfterCommit:
+        def __init__(self, con):
+            self.con = con
+
+        def execute(self, sql, *args):
+            result = self.con.execute(sql, *args)
+            if sql == "COMMIT":
+                raise KeyboardInterrupt
+            return result
+
+        def __getattr__(self, name):
+            return getattr(self.con, name)
+
+    with Store(tmp_path / "c.duckdb") as store:
+        real = store.con
+        store.con = InterruptAfterCommit(real)
+        with pytest.raises(KeyboardInterrupt):
+            store.add_analysis(DocumentAnalysis(document=Document(id="d1", text="Talks.")), [])
+        store.con = real
+        assert store.document("d1").text == "Talks."

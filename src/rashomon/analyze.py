@@ -201,6 +201,9 @@ def _short(exc: BaseException) -> str:
 
 # Fields that --update compares: what a sidecar or a record file can supply later.
 _UPDATABLE = ("title", "author", "outlet", "url", "published")
+# Metadata that cleaning derives from the whole corpus, which grows between runs: not
+# something the user supplied, so no reason to analyse a document again.
+_DERIVED = ("boilerplate_removed", "extraction_notes")
 
 
 def _metadata_changed(stored: Document | None, fresh: Document) -> bool:
@@ -208,8 +211,13 @@ def _metadata_changed(stored: Document | None, fresh: Document) -> bool:
         return False
     if any(getattr(stored, name) != getattr(fresh, name) for name in _UPDATABLE):
         return True
+
+    def supplied(metadata: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in metadata.items() if k not in _DERIVED}
+
     # The stored metadata went through JSON; compare it that way.
-    return json.loads(json.dumps(fresh.metadata, default=str)) != stored.metadata
+    fresh_metadata = json.loads(json.dumps(fresh.metadata, default=str))
+    return supplied(fresh_metadata) != supplied(stored.metadata)
 
 
 def _clean_window(records: list[RawRecord], store: Store, patterns: Any,

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from dateparser.date import DateDataParser
 
+from rashomon.parse import doc_text
 from rashomon.types import DateMention
 
 if TYPE_CHECKING:
@@ -124,7 +125,7 @@ def resolve_dates(doc: Doc, document_id: str, published: str | None) -> list[Dat
             continue
         report, report_span = _report_anchor(sent, spans, base, last_day)
         for start, end in spans:
-            text = doc.text[start:end]
+            text = doc_text(doc)[start:end]
             if _is_count(doc, start, end, text):
                 continue
             # The report's own date is read against the publication date; the rest of
@@ -154,7 +155,7 @@ def _date_spans(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     """Character spans of DATE entities in a sentence, plus regex dates spaCy missed."""
     spans = [(e.start_char, e.end_char) for e in sent.ents if e.label_ == "DATE"
              or (e.label_ == "TIME" and _DAY_PART.match(_clean(e.text)))]
-    for m in _FALLBACK.finditer(doc.text, sent.start_char, sent.end_char):
+    for m in _FALLBACK.finditer(doc_text(doc), sent.start_char, sent.end_char):
         if all(m.end() <= s or e <= m.start() for s, e in spans):
             spans.append((m.start(), m.end()))
     return sorted(spans)

@@ -34,6 +34,10 @@ WINDOW_CHARS = 100_000
 # events stage takes about 10 ms a sentence, where 3,000 tokens took almost a minute.
 MAX_SENTENCE_TOKENS = 200
 _BOUND = "bound_sentences"  # the component and the user_data flag that switches it on
+# A run this long without a full stop, question or exclamation mark or line break holds a
+# sentence of more than MAX_SENTENCE_TOKENS tokens (words average 5-6 characters with their
+# space; 8 leaves a margin, and a run missed here is caught after the parse).
+_LONG_RUN = re.compile(rf"[^.!?\n]{{{MAX_SENTENCE_TOKENS * 8}}}")
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?]\s"), re.compile(r"\s"))
 
 
@@ -78,19 +82,29 @@ def parse_texts(
     """Parse texts lazily, in order; any length, sentences bounded (see the module doc)."""
     nlp = load_nlp(model)
 
-    def parts() -> Iterator[tuple[str, tuple[int, bool]]]:
+    def parts() -> Iterator[tuple[str | Doc, tuple[int, bool]]]:
         for number, text in enumerate(texts):
             pieces = split_text(text)
             for k, piece in enumerate(pieces):
-                yield piece, (number, k == len(pieces) - 1)
+                yield _flagged(nlp, piece), (number, k == len(pieces) - 1)
 
     pending: list[Doc] = []
     for doc, (_, last) in nlp.pipe(parts(), batch_size=batch_size, as_tuples=True):
+        doc.user_data.pop(_BOUND, None)  # a flag for this parse only
         pending.append(_bounded(nlp, doc))
         if last:
             yield pending[0] if len(pending) == 1 else Doc.from_docs(
                 pending, ensure_whitespace=False)
             pending = []
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per Doc: spaCy rebuilds the string from its tokens on every
+    access, which makes a look-up per token or per entity quadratic in the text's length."""
+    text = doc.user_data.get("rashomon.text")
+    if text is None:
+        text = doc.user_data["rashomon.text"] = doc.text
+    return text
 
 
 def split_text(text: str, window: int | None = None) -> list[str]:
@@ -112,10 +126,22 @@ def split_text(text: str, window: int | None = None) -> list[str]:
     return pieces
 
 
+def _flagged(nlp: Language, text: str) -> str | Doc:
+    """The text, or a Doc flagged for bounded sentences when a run of it is certain to make
+    an over-long sentence (saves parsing it twice)."""
+    if not _LONG_RUN.search(text):
+        return text
+    doc = nlp.make_doc(text)
+    doc.user_data[_BOUND] = True
+    return doc
+
+
 def _bounded(nlp: Language, doc: Doc) -> Doc:
     if not doc.has_annotation("SENT_START") or all(
             len(sent) <= MAX_SENTENCE_TOKENS for sent in doc.sents):
         return doc
     again = nlp.make_doc(doc.text)
     again.user_data[_BOUND] = True
-    return nlp(again)
+    again = nlp(again)
+    del again.user_data[_BOUND]  # a flag for this parse only (Doc.from_docs warns of it)
+    return again

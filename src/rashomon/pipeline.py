@@ -276,12 +276,16 @@ def time_budget(seconds: float) -> Iterator[None]:
         raise DocumentTimeout
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, _ = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer:  # someone else's timer was running: give it back what it has left
+            signal.setitimer(signal.ITIMER_REAL,
+                             max(outer - (time.monotonic() - started), 0.001))
 
 
 def _analyse_stream(documents: Iterable[Document], config: Config,
@@ -325,11 +329,13 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
              parse_seconds: float = 0.0) -> AnalysedDocument | SkippedDocument:
     """One document's parse (unless given) and stages, within the time budget."""
     started = time.perf_counter()
+    step = "parse"
     try:
         with time_budget(config.doc_timeout):
             if doc is None:
                 [doc] = parse_texts([document.text], config.model, config.batch_size)
                 parse_seconds = time.perf_counter() - started
+            step = "analysis"
             analysed = analyse_parsed(document, doc, resources, config.stages)
     except DocumentTimeout:
         return SkippedDocument(document, f"over its {config.doc_timeout:g} s time budget "
@@ -338,7 +344,7 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
     except StageFailure as exc:
         return SkippedDocument(document, str(exc))
     except (Exception, RecursionError) as exc:
-        return SkippedDocument(document, f"parse failed ({_describe(exc)})")
+        return SkippedDocument(document, f"{step} failed ({_describe(exc)})")
     analysed.timings = {"parse": parse_seconds, **analysed.timings}
     return analysed
 

@@ -270,7 +270,7 @@ class Store:
                 )
             con.execute("COMMIT")
         except BaseException:
-            con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def _upsert_actor(self, actor: Actor) -> None:
@@ -295,7 +295,7 @@ class Store:
                 self.con.executemany("INSERT INTO relations VALUES (?)", rows)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def replace_incidents(self, incidents: Iterable[Incident]) -> None:
@@ -308,7 +308,7 @@ class Store:
                 self.con.executemany("INSERT INTO incidents VALUES (?, ?)", rows)
             self.con.execute("COMMIT")
         except BaseException:
-            self.con.execute("ROLLBACK")
+            self._rollback()
             raise
 
     def text_vectors(self) -> dict[str, bytes]:
@@ -319,6 +319,15 @@ class Store:
         if vectors:
             self.con.executemany("INSERT OR IGNORE INTO text_vectors VALUES (?, ?)",
                                  [[k, v] for k, v in vectors.items()])
+
+    def _rollback(self) -> None:
+        """Roll back, if a transaction is still open: Ctrl-C may land just after COMMIT
+        (the document is then whole and kept), and the interrupt must not be lost to a
+        "no transaction is active" error."""
+        try:
+            self.con.execute("ROLLBACK")
+        except duckdb.TransactionException:
+            pass
 
     # -- reading --------------------------------------------------------------
 

@@ -52,7 +52,7 @@ def fetch_url(url: str, *, max_bytes: int, timeout: float,
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
     timed_out = f"timed out after {timeout:g} s"
     try:
-        with watch, opener.open(request, timeout=min(timeout, deadline)) as response:
+        with watch, opener.open(request, timeout=timeout) as response:
             final_url = response.geturl()
             headers = response.headers
             data = _read_bounded(response, max_bytes)

@@ -19,6 +19,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from rashomon.parse import doc_text
 from rashomon.places.gazetteer import Gazetteer, PlaceCandidate
 from rashomon.places.normalize import normalize_name
 from rashomon.types import Place
@@ -154,7 +155,7 @@ def _trim(tokens: list[Token]) -> list[Token]:
 
 def _make_span(doc: Doc, tokens: list[Token], origin: str, hint: str | None = None) -> _Span:
     start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
-    return _Span(start, end, doc.text[start:end], origin, hint)
+    return _Span(start, end, doc_text(doc)[start:end], origin, hint)
 
 
 def _entity_pieces(ent: Span, origin: str, gazetteer: Gazetteer) -> Iterator[_Span]:
