@@ -1,0 +1,372 @@
+"""The rules: attributions read off the parse with the cue lexicon.
+
+* a cue verb with its complement ("X said that ...", "X described Y as Z", "..., he said");
+* a passive reporting frame ("Y is considered by X as Z");
+* a cue phrase ("according to X", "X's statement read ...");
+* a cue noun as subject of a speech verb ("an interior ministry statement said ...": the
+  speaker is the noun's modifier);
+* a quotation paragraph with no cue of its own, attributed to the speaker of the
+  attribution just before it; a paragraph that opens a quote the previous paragraph
+  never closed continues that quotation instead;
+* a quotation beside a speech verb the parse left without a complement ("“...,” Karimi,
+  61, told the BBC"), and a paragraph opening "NAME: ..." (transcript turns, headlines).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from ..actors import Resolution
+from ..types import Mention
+from .chains import Attribution, nest
+from .content import (
+    CLOSER_OF,
+    OPENER_OF,
+    QUOTES_OPEN,
+    clause_head,
+    clause_span,
+    closing_quote,
+    doc_text,
+    end_of,
+    has_verb,
+    paragraph_bounds,
+    paragraph_end,
+    previous_paragraph,
+    quote_left_open,
+    quoted,
+    starts_paragraph,
+    subtree_without,
+)
+from .cues import CueLexicon
+from .sources import as_predicate, modifier_actor, noun_phrase_actor, np_text, subject_of
+
+# A paragraph that opens with a short label and a colon: "TAPPER: Do you ...".
+_LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,80}?):[ \t]+(\S)", re.MULTILINE)
+# How far back (sentences) a cue-less quotation looks for its speaker. Chosen, not
+# calibrated: a quotation paragraph follows the sentence introducing its speaker.
+QUOTE_SPEAKER_WINDOW = 2
+
+
+class Finder:
+    def __init__(self, doc: Doc, resolution: Resolution, cues: CueLexicon) -> None:
+        self.doc, self.resolution, self.cues = doc, resolution, cues
+        self.text = doc_text(doc)
+        self.found: list[Attribution] = []
+
+    def run(self) -> list[Attribution]:
+        for sent in self.doc.sents:
+            for tok in sent:
+                self._verb_cue(tok)
+                self._object_phrase(tok)
+                self._according_to(tok)
+                self._statement_read(tok)
+        self._colon_turns()
+        self._quotations()
+        self.found.sort(key=lambda a: (a.span_start, a.cue.i))
+        nest(self.found)
+        return self.found
+
+    # -- speakers --------------------------------------------------------------------------
+
+    def actor_of(self, tok: Token) -> Mention | None:
+        """The actor a noun phrase headed by ``tok`` names, if any."""
+        return noun_phrase_actor(tok, self.resolution, member_preps=True)
+
+    def _speaker(self, tok: Token | None) -> tuple[Mention | None, str | None]:
+        if tok is None:
+            return None, None
+        mention = self.actor_of(tok)
+        text = np_text(tok)
+        if mention is None:
+            mention = self._mention_within(tok, text)
+        if mention is None and tok.lemma_.lower() in self.cues.nouns:
+            mention = self._earlier_speaker(tok)
+        return mention, text
+
+    def _mention_within(self, tok: Token, text: str) -> Mention | None:
+        """The first actor named inside the speaker's noun phrase ("the April 1 New York Times")."""
+        start = tok.left_edge.idx
+        end = start + len(text)
+        return next((m for m in self.resolution.mentions if start <= m.start and m.end <= end),
+                    None)
+
+    def _earlier_speaker(self, tok: Token) -> Mention | None:
+        """"The source fears ..." refers back to the last speaker headed by the same noun."""
+        for att in reversed(self.found):
+            said_by = att.speaker_token
+            if att.speaker is None or said_by is None or att.span_start >= tok.idx:
+                continue
+            if said_by.lemma_.lower() == tok.lemma_.lower():
+                return att.speaker
+        return None
+
+    # -- verb cues -------------------------------------------------------------------------
+
+    def _verb_cue(self, tok: Token) -> None:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ not in ("VERB", "AUX") or lemma not in self.cues.verbs | self.cues.passive:
+            return
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
+        if passive and lemma in self.cues.passive:
+            self._passive_cue(tok, self.cues.passive[lemma])
+            return
+        entry = self.cues.verbs.get(lemma)
+        if entry is None or passive or tok.dep_ in ("amod", "compound"):
+            return  # "the declared objective" describes, it attributes nothing
+        takes = entry.get("takes") or []
+        content = self._content(tok, takes)
+        if content is None and tok.dep_ == "parataxis":
+            # "“...”, he said": the quotation is the head the cue hangs from.
+            content = subtree_without(tok.head, tok)
+        speech = "parataxis" in takes or "quote" in takes  # a verb of direct speech
+        subject = subject_of(tok)
+        if subject is None and speech and tok.dep_ == "advcl" \
+                and tok.tag_ == "VBG":
+            # "X defended the plan, saying ...": a speech participle shares the subject of
+            # the clause it hangs from. Only speech verbs: "..., assuming ..." or "...,
+            # later accusing ..." are conditions and sequels more often than reports.
+            subject = subject_of(tok.head)
+        if content is None and speech:
+            content = self._adjacent_quote(tok, subject)
+        if content is None:
+            return
+        if subject is not None and any(c.dep_ == "case" for c in subject.children):
+            return  # "the group's declared objective is ...": a possessor misread as a subject
+        speaker, speaker_text = self._speaker(subject)
+        if speaker is None and subject is not None and subject.lemma_.lower() in self.cues.nouns:
+            speaker = modifier_actor(subject, self.resolution)
+        self._add(tok, tok.text, entry, content, speaker, speaker_text, subject)
+
+    def _passive_cue(self, tok: Token, entry: dict[str, Any]) -> None:
+        agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        by_obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
+        if by_obj is None:
+            return  # an unattributed frame ("X is said to ...") names no speaker
+        subject = next((c for c in tok.children if c.dep_ == "nsubjpass"), None)
+        parts = [t for t in (subject, *as_predicate(tok)) if t is not None]
+        if not parts:
+            return
+        start = min(t.left_edge.idx for t in parts)
+        end = max(end_of(t.right_edge) for t in parts)
+        speaker, speaker_text = self._speaker(by_obj)
+        self._add(tok, tok.text, entry, (start, end), speaker, speaker_text, by_obj)
+
+    def _content(self, tok: Token, takes: list[str]) -> tuple[int, int] | None:
+        # The parser runs sentences on across paragraph breaks ("... I said.”\n\nDespite
+        # ..., Cruz said if ..."): a complement in another paragraph is not this cue's.
+        para_start, para_end = paragraph_bounds(self.text, tok.idx)
+        for slot in takes:
+            if slot in ("ccomp", "parataxis", "xcomp"):
+                child = next((c for c in tok.children if c.dep_ == slot
+                              and para_start <= c.idx < para_end), None)
+                if child is not None and (slot != "xcomp" or has_verb(child)):
+                    return clause_span(child)
+            elif slot == "dobj":
+                # Only a proposition-like object is content ("denied the report"); "welcomed
+                # the group" or "dismissed 1300 soldiers" is an act on someone.
+                child = next((c for c in tok.children if c.dep_ == "dobj"), None)
+                if child is not None and child.lemma_.lower() in self.cues.nouns:
+                    return clause_span(child)
+            elif slot == "as_pred":
+                preds = as_predicate(tok)
+                obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+                # "a group called X", "what Y has called X" name something, they say
+                # nothing about anyone: a characterisation has its object in place
+                if preds and obj is not None and obj.tag_ not in ("WP", "WDT"):
+                    parts = [obj, *preds]
+                    return (min(t.left_edge.idx for t in parts),
+                            max(end_of(t.right_edge) for t in parts))
+            elif slot.endswith("_pobj"):
+                prep = slot[:-5]
+                for c in tok.children:
+                    if c.dep_ == "prep" and c.lower_ == prep:
+                        obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+                        if obj is not None:
+                            return clause_span(obj)
+        return None
+
+    def _adjacent_quote(self, tok: Token, subject: Token | None) -> tuple[int, int] | None:
+        """The quotation a speech verb frames when the parse gives it no complement.
+
+        The parser often hangs a quotation off the speaker's name or splits it from its
+        cue; the punctuation is more reliable: a quotation that closes right before the
+        speaker and cue ("“...,” Ramos, 58, told AFP") or opens right after the cue and its
+        addressee ("Silverman responded, “...”", "he told reporters: “...”").
+        """
+        doc, text = self.doc, self.text
+        para_start, para_end = paragraph_bounds(text, tok.idx)
+        left = tok.i
+        if subject is not None and subject.i < tok.i:
+            # the name's own words only: a misparse may hang the quotation off the name
+            clauses = [c for c in subject.children if c.dep_ in ("ccomp", "parataxis", "punct")]
+            left = min(left, *(t.i for t in subject.subtree
+                               if not any(t in c.subtree for c in clauses)))
+        i = left - 1
+        while i >= 0 and doc[i].text in (",", ":"):
+            i -= 1
+        if i >= 0 and doc[i].text in OPENER_OF and doc[i].idx > para_start:
+            close = doc[i].idx
+            start = text.rfind(OPENER_OF[doc[i].text], para_start, close)
+            if start >= 0:
+                return start + len(OPENER_OF[doc[i].text]), close
+        addressee = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.i > tok.i]
+        j = max([tok.i] + [c.right_edge.i for c in addressee]) + 1
+        while j < len(doc) and doc[j].text in (",", ":"):
+            j += 1
+        if j < len(doc) and doc[j].text in CLOSER_OF and doc[j].idx < para_end:
+            start = doc[j].idx + len(doc[j].text)
+            close = text.find(CLOSER_OF[doc[j].text], start, para_end)
+            return start, para_end if close < 0 else close
+        return None
+
+    # -- phrase cues -----------------------------------------------------------------------
+
+    def _according_to(self, tok: Token) -> None:
+        if tok.lower_ != "according":
+            return
+        to = next((c for c in tok.children if c.lower_ == "to"), None)
+        obj = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+        entry = self.cues.phrases.get("according to")
+        if obj is None or entry is None:
+            return
+        clause = clause_head(tok)
+        start, end = subtree_without(clause, tok)
+        speaker, speaker_text = self._speaker(obj)
+        self._add(tok, "according to", entry, (start, end), speaker, speaker_text, obj)
+
+    def _object_phrase(self, tok: Token) -> None:
+        """A verb and its object as one cue: "X took responsibility for the attack"."""
+        if tok.pos_ != "VERB":
+            return
+        for entry in self.cues.object_phrases.get(tok.lemma_.lower(), ()):
+            obj = next((c for c in tok.children if c.dep_ == "dobj"
+                        and c.lemma_.lower() == entry["object"]), None)
+            if obj is None:
+                continue
+            prep = entry["content"].removesuffix("_pobj")
+            content = next((g for c in (*tok.children, *obj.children)
+                            if c.dep_ == "prep" and c.lower_ == prep
+                            for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
+            if content is None:
+                continue
+            subject = subject_of(tok)
+            speaker, speaker_text = self._speaker(subject)
+            self._add(tok, f"{tok.text} {obj.text}", entry, clause_span(content), speaker,
+                      speaker_text, subject)
+            return
+
+    def _statement_read(self, tok: Token) -> None:
+        """"X's statement read ..." / "a statement read on TV said": the noun's owner speaks."""
+        entry = self.cues.phrases.get("statement read")
+        if entry is None or tok.lemma_.lower() != entry.get("head", "read"):
+            return
+        subject = subject_of(tok)
+        if subject is None or subject.lemma_.lower() not in self.cues.nouns:
+            return
+        content = self._content(tok, ["ccomp", "parataxis"])
+        if content is None:
+            return
+        speaker = modifier_actor(subject, self.resolution)
+        self._add(tok, f"{subject.text} {tok.text}", entry, content, speaker,
+                  np_text(subject), subject)
+
+    # -- colon turns ----------------------------------------------------------------------
+
+    def _colon_turns(self) -> None:
+        """A paragraph opening with a name and a colon gives that name's words: interview
+        transcripts ("SMITH: We will ...") and headline quotes ("Jones: Deal is dead")."""
+        rules = self.cues.colon_sources
+        skip = {w.lower() for w in rules.get("skip") or ()}
+        max_words = int(rules.get("max_words", 0))
+        for line in _LABEL_LINE.finditer(self.text):
+            label = self.doc.char_span(line.start(1), line.end(1), alignment_mode="contract")
+            colon = self.doc.char_span(line.end(1), line.end(1) + 1)
+            if label is None or colon is None or not 0 < len(label) <= max_words:
+                continue
+            root = label.root
+            if root.pos_ not in ("PROPN", "NOUN") or not label.text[0].isupper() \
+                    or any(t.pos_ in ("VERB", "AUX") for t in label) \
+                    or label.text.lower() in skip or root.lemma_.lower() in skip:
+                continue  # "Update: ...", "Asked whether ...: ...": a heading, not a speaker
+            _, end = paragraph_bounds(self.text, line.start(2))
+            speaker = self.actor_of(root) or self._mention_within(root, label.text)
+            self._add(colon[0], ":", {"cue_type": "assert"}, (line.start(2), end), speaker,
+                      label.text, root)
+            self.found[-1].span_start = label.start_char  # the label is the whole source
+
+    # -- cue-less quotations ---------------------------------------------------------------
+
+    def _quotations(self) -> None:
+        """Quotation paragraphs: continue an open quote, or quote the last speaker. A
+        paragraph may open inside a parser sentence ("... “not innocent at all.”\n\n“Rather,
+        it ...”"), so paragraphs are found from the text, not from sentence starts."""
+        for first in self.doc:
+            if first.text not in QUOTES_OPEN or not starts_paragraph(first):
+                continue
+            end = paragraph_end(self.doc, first.i)
+            close = closing_quote(self.text, first.idx, end)
+            if any(first.idx <= a.cue.idx < end and not a.via_quote
+                   and not first.idx < a.cue.idx < close
+                   and a.content_start < close and first.idx < a.content_end
+                   for a in self.found):
+                continue  # the paragraph names its own speaker ("“...,” he said")
+            if any(a.content_start <= first.idx + 1 < a.content_end for a in self.found):
+                continue  # a cue ending in a colon already took it ("He said:\n\n“...”")
+            prior = previous_paragraph(self.text, first.idx)
+            continued = [a for a in self.found if a.speaker is not None
+                         and a.span_start < first.idx
+                         and (a.extra_end or a.content_end) >= first.idx - len(prior) - 4]
+            previous = continued[-1] if continued else self._attribution_before(first)
+            if previous is None:
+                continue
+            if quote_left_open(prior):
+                # the quotation goes on from the paragraph before
+                previous.extra_end = len(self.text[:end].rstrip(" .,;\"”’"))
+                continue
+            att = Attribution(
+                cue=first, cue_text=first.text, cue_type=previous.cue_type,
+                content_start=first.idx + 1, content_end=min(close, end),
+                speaker=previous.speaker, speaker_text=previous.speaker_text, direct=True,
+                negates=previous.negates, span_start=first.idx, span_end=min(close + 1, end),
+                via_quote=True)
+            att.parent = previous.parent
+            self.found.append(att)
+
+    def _attribution_before(self, first: Token) -> Attribution | None:
+        """The last attribution with a speaker in the few sentences before ``first``."""
+        sent = first.sent
+        for _ in range(QUOTE_SPEAKER_WINDOW):
+            if sent.start == 0:
+                break
+            sent = self.doc[sent.start - 1].sent
+        before = [a for a in self.found if sent.start_char <= a.span_start < first.idx
+                  and a.speaker is not None]
+        return max(before, key=lambda a: a.span_start) if before else None
+
+    # -- assembly --------------------------------------------------------------------------
+
+    def _add(self, cue: Token, cue_text: str, entry: dict[str, Any], content: tuple[int, int],
+             speaker: Mention | None, speaker_text: str | None, speaker_tok: Token | None) -> None:
+        start, end = content
+        text = self.text
+        para_start, para_end = paragraph_bounds(text, cue.idx)
+        start, end = max(start, para_start), min(end, para_end)
+        while start < end and text[start] in " ,:;\"“”‘'\n":
+            start += 1
+        while end > start and text[end - 1] in " ,;\"“”’\n":
+            end -= 1
+        if end <= start:
+            return
+        pieces = [cue.idx, start]
+        ends = [end_of(cue), end]
+        if speaker_tok is not None:
+            pieces.append(speaker_tok.left_edge.idx)
+            ends.append(end_of(speaker_tok.right_edge))
+        self.found.append(Attribution(
+            cue=cue, cue_text=cue_text, cue_type=entry.get("cue_type", "assert"),
+            content_start=start, content_end=end, speaker=speaker, speaker_text=speaker_text,
+            direct=quoted(text, start, end), negates=bool(entry.get("negates")),
+            span_start=min(pieces), span_end=max(ends), speaker_token=speaker_tok))
