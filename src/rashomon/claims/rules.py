@@ -41,13 +41,23 @@ from .content import (
     subtree_without,
 )
 from .cues import CueLexicon
-from .sources import as_predicate, modifier_actor, noun_phrase_actor, np_text, subject_of
+from .model import is_candidate, load_scorer
+from .sources import (
+    as_predicate,
+    issuer,
+    modifier_actor,
+    noun_phrase_actor,
+    np_text,
+    subject_of,
+)
 
 # A paragraph that opens with a short label and a colon: "TAPPER: Do you ...".
 _LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,80}?):[ \t]+(\S)", re.MULTILINE)
 # How far back (sentences) a cue-less quotation looks for its speaker. Chosen, not
 # calibrated: a quotation paragraph follows the sentence introducing its speaker.
 QUOTE_SPEAKER_WINDOW = 2
+# Cue types whose participle ("..., blaming Y for Z") is the clause subject's own act.
+_STANCE_CUES = {"accuse", "condemn", "praise", "deny", "demand", "warn"}
 
 
 class Finder:
@@ -63,6 +73,8 @@ class Finder:
                 self._object_phrase(tok)
                 self._according_to(tok)
                 self._statement_read(tok)
+                self._noun_cue(tok)
+        self._learned_cues()
         self._colon_turns()
         self._quotations()
         self.found.sort(key=lambda a: (a.span_start, a.cue.i))
@@ -82,9 +94,41 @@ class Finder:
         text = np_text(tok)
         if mention is None:
             mention = self._mention_within(tok, text)
+        if mention is None:
+            # "The ministry and its allies said": the first conjunct an actor stands for
+            mention = next((m for c in tok.conjuncts if (m := self.actor_of(c)) is not None),
+                           None)
+        if mention is None and tok.pos_ == "PROPN":
+            mention = self._namesake(tok)
         if mention is None and tok.lemma_.lower() in self.cues.nouns:
-            mention = self._earlier_speaker(tok)
+            owner = issuer(tok)
+            if owner is not None:
+                found, owner_text = self._speaker(owner)
+                if found is not None:
+                    return found, owner_text
+            mention = self._earlier_speaker(tok) or self._earlier_issuer(tok)
         return mention, text
+
+    def _namesake(self, tok: Token) -> Mention | None:
+        """A bare surname the resolver left alone ("Dabbagh said") stands for the last
+        person named in full before it with that last word ("Ali Dabbagh")."""
+        for m in reversed(self.resolution.mentions):
+            words = m.text.split()
+            if m.end <= tok.idx and len(words) > 1 and words[-1] == tok.text \
+                    and m.rule != "group":
+                return m
+        return None
+
+    def _earlier_issuer(self, tok: Token) -> Mention | None:
+        """"The statement said" refers back to the last "X issued a statement"."""
+        lemma = tok.lemma_.lower()
+        for earlier in reversed(self.doc[:tok.i]):
+            if earlier.lemma_.lower() == lemma:
+                owner = issuer(earlier)
+                found = self.actor_of(owner) if owner is not None else None
+                if found is not None:
+                    return found
+        return None
 
     def _mention_within(self, tok: Token, text: str) -> Mention | None:
         """The first actor named inside the speaker's noun phrase ("the April 1 New York Times")."""
@@ -117,17 +161,21 @@ class Finder:
         if entry is None or passive or tok.dep_ in ("amod", "compound"):
             return  # "the declared objective" describes, it attributes nothing
         takes = entry.get("takes") or []
-        content = self._content(tok, takes)
+        found = self._content_slot(tok, takes)
+        content = found[0] if found else None
+        if found and found[1] in (entry.get("slot_types") or {}):
+            # "called X a Y" describes, "called for X" demands
+            entry = {**entry, "cue_type": entry["slot_types"][found[1]]}
         if content is None and tok.dep_ == "parataxis":
             # "“...”, he said": the quotation is the head the cue hangs from.
             content = subtree_without(tok.head, tok)
         speech = "parataxis" in takes or "quote" in takes  # a verb of direct speech
         subject = subject_of(tok)
-        if subject is None and speech and tok.dep_ == "advcl" \
-                and tok.tag_ == "VBG":
-            # "X defended the plan, saying ...": a speech participle shares the subject of
-            # the clause it hangs from. Only speech verbs: "..., assuming ..." or "...,
-            # later accusing ..." are conditions and sequels more often than reports.
+        if subject is None and tok.dep_ in ("advcl", "conj") and tok.tag_ == "VBG" \
+                and (speech or entry.get("cue_type") in _STANCE_CUES):
+            # "X defended the plan, saying ...", "..., blaming Y for ...": a participle of
+            # speech or of a stance shares the subject of the clause it hangs from; "...,
+            # assuming ..." (a belief) is a condition more often than a report.
             subject = subject_of(tok.head)
         if content is None and speech:
             content = self._adjacent_quote(tok, subject)
@@ -136,9 +184,27 @@ class Finder:
         if subject is not None and any(c.dep_ == "case" for c in subject.children):
             return  # "the group's declared objective is ...": a possessor misread as a subject
         speaker, speaker_text = self._speaker(subject)
-        if speaker is None and subject is not None and subject.lemma_.lower() in self.cues.nouns:
-            speaker = modifier_actor(subject, self.resolution)
         self._add(tok, tok.text, entry, content, speaker, speaker_text, subject)
+
+    def _noun_cue(self, tok: Token) -> None:
+        """A cue noun with its clause: "Tehran's claim that ...", "X issued a statement
+        calling for ...", "the accusation that ..."; the owner of the noun speaks."""
+        entry = self.cues.nouns.get(tok.lemma_.lower())
+        if entry is None or tok.pos_ != "NOUN":
+            return
+        clause = next((c for c in tok.children if c.i > tok.i and (
+            c.dep_ in ("acl", "ccomp", "appos") and any(
+                m.dep_ == "mark" and m.lower_ in ("that", "whether") for m in c.children)
+            or c.dep_ == "acl" and c.tag_ == "VBG" and c.lemma_.lower() not in self.cues.verbs
+        )), None)
+        if clause is None:
+            return  # a bare "the statement" says nothing here; its verb or its clause does
+        speaker, speaker_text = self._speaker(tok)
+        if speaker is None and issuer(tok) is None \
+                and not any(c.dep_ == "poss" for c in tok.children):
+            return  # "the claim that ...", "little question that ...": nobody in particular
+        self._add(tok, tok.text, entry, clause_span(clause), speaker, speaker_text,
+                  issuer(tok) or tok)
 
     def _passive_cue(self, tok: Token, entry: dict[str, Any]) -> None:
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
@@ -155,6 +221,11 @@ class Finder:
         self._add(tok, tok.text, entry, (start, end), speaker, speaker_text, by_obj)
 
     def _content(self, tok: Token, takes: list[str]) -> tuple[int, int] | None:
+        found = self._content_slot(tok, takes)
+        return found[0] if found else None
+
+    def _content_slot(self, tok: Token, takes: list[str]) -> tuple[tuple[int, int], str] | None:
+        """The content span and the slot (of ``takes``) it was found in."""
         # The parser runs sentences on across paragraph breaks ("... I said.”\n\nDespite
         # ..., Cruz said if ..."): a complement in another paragraph is not this cue's.
         para_start, para_end = paragraph_bounds(self.text, tok.idx)
@@ -163,13 +234,14 @@ class Finder:
                 child = next((c for c in tok.children if c.dep_ == slot
                               and para_start <= c.idx < para_end), None)
                 if child is not None and (slot != "xcomp" or has_verb(child)):
-                    return clause_span(child)
+                    return clause_span(child), slot
             elif slot == "dobj":
-                # Only a proposition-like object is content ("denied the report"); "welcomed
-                # the group" or "dismissed 1300 soldiers" is an act on someone.
+                # Only a proposition-like object is content ("denied the report", "welcomed
+                # the decision"); "welcomed the group" or "dismissed 1300 soldiers" is an
+                # act on someone: an object that names an actor, or counts, is not content.
                 child = next((c for c in tok.children if c.dep_ == "dobj"), None)
-                if child is not None and child.lemma_.lower() in self.cues.nouns:
-                    return clause_span(child)
+                if child is not None and self._says_something(child):
+                    return clause_span(child), slot
             elif slot == "as_pred":
                 preds = as_predicate(tok)
                 obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
@@ -178,15 +250,29 @@ class Finder:
                 if preds and obj is not None and obj.tag_ not in ("WP", "WDT"):
                     parts = [obj, *preds]
                     return (min(t.left_edge.idx for t in parts),
-                            max(end_of(t.right_edge) for t in parts))
+                            max(end_of(t.right_edge) for t in parts)), slot
             elif slot.endswith("_pobj"):
                 prep = slot[:-5]
                 for c in tok.children:
                     if c.dep_ == "prep" and c.lower_ == prep:
                         obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                         if obj is not None:
-                            return clause_span(obj)
+                            start, end = clause_span(obj)
+                            # "called on X to stop ...": the infinitive says what X is to do
+                            more = [g for g in tok.children if g.dep_ in ("xcomp", "ccomp")
+                                    and g.i > obj.i]
+                            if more:
+                                end = max(end, end_of(more[0].right_edge))
+                            return (start, end), slot
         return None
+
+    def _says_something(self, obj: Token) -> bool:
+        """Whether a direct object is a proposition rather than someone or a count."""
+        if obj.lemma_.lower() in self.cues.nouns:
+            return True
+        if obj.pos_ != "NOUN" or obj.ent_type_ or any(c.dep_ == "nummod" for c in obj.children):
+            return False
+        return self.resolution.mention_at(obj.idx, end_of(obj)) is None
 
     def _adjacent_quote(self, tok: Token, subject: Token | None) -> tuple[int, int] | None:
         """The quotation a speech verb frames when the parse gives it no complement.
@@ -272,6 +358,41 @@ class Finder:
         speaker = modifier_actor(subject, self.resolution)
         self._add(tok, f"{subject.text} {tok.text}", entry, content, speaker,
                   np_text(subject), subject)
+
+    # -- learned cues ---------------------------------------------------------------------
+
+    def _learned_cues(self) -> None:
+        """Cues the lexicon's frames missed, chosen by the trained scorer among the parse's
+        candidates; a learned cue takes a clause or a quotation as content, never an
+        object, so it adds what the rules cannot read rather than second-guessing them."""
+        scorer = load_scorer()
+        if scorer is None:
+            return
+        taken = {a.cue.i for a in self.found}
+        for a in self.found:
+            if a.speaker_token is not None:
+                taken.add(a.speaker_token.i)
+        candidates = [t for t in self.doc if t.i not in taken and is_candidate(t, self.cues)
+                      and not any(a.content_start <= t.idx < a.content_end and a.cue.i in
+                                  {c.i for c in t.children} for a in self.found)]
+        probs = scorer.probabilities(candidates, self.cues)
+        for tok, p in zip(candidates, probs, strict=True):
+            if p < scorer.threshold:
+                continue
+            if tok.pos_ in ("VERB", "AUX"):
+                self._learned_verb(tok)
+
+    def _learned_verb(self, tok: Token) -> None:
+        entry = self.cues.verbs.get(tok.lemma_.lower()) or {"cue_type": "assert"}
+        content = self._content(tok, ["ccomp", "parataxis", "xcomp"])
+        subject = subject_of(tok)
+        if content is None:
+            content = self._adjacent_quote(tok, subject)
+        if content is None or subject is None \
+                or any(c.dep_ == "case" for c in subject.children):
+            return
+        speaker, speaker_text = self._speaker(subject)
+        self._add(tok, tok.text, entry, content, speaker, speaker_text, subject)
 
     # -- colon turns ----------------------------------------------------------------------
 

@@ -14,6 +14,9 @@ from .content import doc_text, end_of
 # Prepositions whose object names the body a generic speaker belongs to
 # ("sources in the Resistance Axis", "officials of the ministry", "a spokesman for X").
 _MEMBER_PREPS = {"in", "of", "for", "from", "at", "within", "close"}
+# Verbs that put out a statement, a report or a warning: their subject is its source.
+_ISSUING = {"issue", "make", "release", "give", "deliver", "publish", "send", "post", "put",
+            "offer", "extend", "express", "voice", "file", "lodge", "level", "repeat"}
 
 
 # -- parse helpers shared with the events stage ---------------------------------------------
@@ -150,3 +153,21 @@ def np_text(tok: Token) -> str:
     return tok.doc[tokens[0].i:tokens[-1].i + 1].text if tokens else tok.text
 
 
+
+
+def issuer(noun: Token) -> Token | None:
+    """Who put out a statement-like noun: "X issued a statement", "a statement released by
+    X", "a statement from X"."""
+    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _ISSUING:
+        return subject_of(noun.head)
+    for child in noun.children:
+        if child.dep_ == "acl":  # "a statement released by X"
+            agent = next((g for g in child.children if g.dep_ == "agent"), None)
+            obj = next((g for g in agent.children if g.dep_ == "pobj"), None) if agent else None
+            if obj is not None:
+                return obj
+        elif child.dep_ == "prep" and child.lower_ in ("by", "from"):
+            obj = next((g for g in child.children if g.dep_ == "pobj"), None)
+            if obj is not None:
+                return obj
+    return None
