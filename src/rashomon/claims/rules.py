@@ -384,7 +384,11 @@ class Finder:
 
     def _learned_verb(self, tok: Token) -> None:
         entry = self.cues.verbs.get(tok.lemma_.lower()) or {"cue_type": "assert"}
-        content = self._content(tok, ["ccomp", "parataxis", "xcomp"])
+        if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
+            return  # "X is expected to ...": nobody in particular
+        # Not an infinitive: PolNeAR counts aims and plans ("sought to unify", "expected to
+        # lead") as attributions, news readers do not take them for anyone's claim.
+        content = self._content(tok, ["ccomp", "parataxis"])
         subject = subject_of(tok)
         if content is None:
             content = self._adjacent_quote(tok, subject)
