@@ -57,6 +57,10 @@ _LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,80}?):[ \t]+(\S)", re.MULTILINE)
 # calibrated: a quotation paragraph follows the sentence introducing its speaker.
 QUOTE_SPEAKER_WINDOW = 2
 # Cue types whose participle ("..., blaming Y for Z") is the clause subject's own act.
+# Above this probability a learned cue may take an object or a prepositional object as
+# content; below it only a clause or a quotation (an object is far more often an act's).
+STRONG_CUE = 0.7
+_OBJECT_PREPS = ("about_pobj", "of_pobj", "on_pobj", "against_pobj", "for_pobj")
 _STANCE_CUES = {"accuse", "condemn", "praise", "deny", "demand", "warn"}
 
 
@@ -380,9 +384,9 @@ class Finder:
             if p < scorer.threshold:
                 continue
             if tok.pos_ in ("VERB", "AUX"):
-                self._learned_verb(tok)
+                self._learned_verb(tok, p >= STRONG_CUE)
 
-    def _learned_verb(self, tok: Token) -> None:
+    def _learned_verb(self, tok: Token, strong: bool) -> None:
         entry = self.cues.verbs.get(tok.lemma_.lower()) or {"cue_type": "assert"}
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
             return  # "X is expected to ...": nobody in particular
@@ -392,6 +396,14 @@ class Finder:
         subject = subject_of(tok)
         if content is None:
             content = self._adjacent_quote(tok, subject)
+        if content is None and strong:
+            # a sure cue may take a prepositional object ("worried about the vote") or a
+            # statement-like object ("repeated the accusation"); any other object is more
+            # often the target of an act ("ordered a strike", "asked lawmakers")
+            content = self._content(tok, list(_OBJECT_PREPS))
+            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+            if content is None and obj is not None and obj.lemma_.lower() in self.cues.nouns:
+                content = clause_span(obj)
         if content is None or subject is None \
                 or any(c.dep_ == "case" for c in subject.children):
             return
