@@ -56,6 +56,8 @@ _LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,80}?):[ \t]+(\S)", re.MULTILINE)
 # How far back (sentences) a cue-less quotation looks for its speaker. Chosen, not
 # calibrated: a quotation paragraph follows the sentence introducing its speaker.
 QUOTE_SPEAKER_WINDOW = 2
+# Transliteration prefixes a surname drops or keeps ("al-Dabbagh", "Dabbagh").
+_NAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)[-‑]", re.IGNORECASE)
 # Cue types whose participle ("..., blaming Y for Z") is the clause subject's own act.
 # Above this probability a learned cue may take an object or a prepositional object as
 # content; below it only a clause or a quotation (an object is far more often an act's).
@@ -102,8 +104,11 @@ class Finder:
             # "The ministry and its allies said": the first conjunct an actor stands for
             mention = next((m for c in tok.conjuncts if (m := self.actor_of(c)) is not None),
                            None)
-        if mention is None and tok.pos_ == "PROPN":
+        if mention is None and (tok.pos_ == "PROPN" or any(
+                c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children)):
             mention = self._namesake(tok)
+        if mention is None and tok.lower_ in ("he", "she"):
+            mention = self._last_person_speaker(tok)
         if mention is None and tok.lemma_.lower() in self.cues.nouns:
             owner = issuer(tok)
             if owner is not None:
@@ -114,13 +119,27 @@ class Finder:
         return mention, text
 
     def _namesake(self, tok: Token) -> Mention | None:
-        """A bare surname the resolver left alone ("Dabbagh said") stands for the last
-        person named in full before it with that last word ("Ali Dabbagh")."""
+        """A bare surname or a definite description the resolver left alone stands for the
+        last actor named in full before it with that last word: "Dabbagh" for "Ali
+        al-Dabbagh", "the command" for "the Joint Operations Command"."""
+        word = _bare(tok.text)
         for m in reversed(self.resolution.mentions):
             words = m.text.split()
-            if m.end <= tok.idx and len(words) > 1 and words[-1] == tok.text \
+            if m.end <= tok.idx and len(words) > 1 and _bare(words[-1]) == word \
                     and m.rule != "group":
                 return m
+        return None
+
+    def _last_person_speaker(self, tok: Token) -> Mention | None:
+        """"He stressed ..." after "X said ...": the last person who spoke just before."""
+        window_start = self.doc[max(tok.sent.start - 1, 0)].sent.start_char
+        for att in reversed(self.found):
+            if att.speaker is None or not window_start <= att.span_start < tok.idx:
+                continue
+            actor = self.resolution.actors.get(att.speaker.actor)
+            if actor is not None and actor.kind == "person":
+                return att.speaker
+            return None  # the last speaker is not a person: "he" is someone else
         return None
 
     def _earlier_issuer(self, tok: Token) -> Mention | None:
@@ -507,3 +526,9 @@ class Finder:
             content_start=start, content_end=end, speaker=speaker, speaker_text=speaker_text,
             direct=quoted(text, start, end), negates=bool(entry.get("negates")),
             span_start=min(pieces), span_end=max(ends), speaker_token=speaker_tok))
+
+
+def _bare(word: str) -> str:
+    """A last name compared without case, possessive or article prefix."""
+    word = word.removesuffix("'s").removesuffix("’s")
+    return _NAME_PREFIX.sub("", word).lower()
