@@ -56,6 +56,9 @@ _LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,80}?):[ \t]+(\S)", re.MULTILINE)
 # How far back (sentences) a cue-less quotation looks for its speaker. Chosen, not
 # calibrated: a quotation paragraph follows the sentence introducing its speaker.
 QUOTE_SPEAKER_WINDOW = 2
+# A wire dateline opening a paragraph: "BAGHDAD —", "BASRA, Iraq (Reuters) -".
+_DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z .'-]+(?:, [A-Za-z .]+)?(?: \([^)]{1,40}\))?"
+                       r"[ \t]*[—–-]+[ \t]")
 # Transliteration prefixes a surname drops or keeps ("al-Dabbagh", "Dabbagh").
 _NAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)[-‑]", re.IGNORECASE)
 # Cue types whose participle ("..., blaming Y for Z") is the clause subject's own act.
@@ -117,6 +120,27 @@ class Finder:
                     return found, owner_text
             mention = self._earlier_speaker(tok) or self._earlier_issuer(tok)
         return mention, text
+
+    def _subject(self, cue: Token) -> Token | None:
+        """The cue's subject, unless the parse took a dateline or a line of another
+        paragraph for it ("BAGHDAD — The cleric said", "By X\n\nParis (AFP) - Y said"):
+        then the head of the first actor named between the dateline and the cue."""
+        subject = subject_of(cue)
+        if subject is None:
+            return None
+        para_start, _ = paragraph_bounds(self.text, cue.idx)
+        if subject.idx >= para_start and not _DATELINE.match(
+                self.text[subject.left_edge.idx:subject.right_edge.idx + 12]):
+            return subject
+        line = self.text[para_start:cue.idx]
+        dateline = _DATELINE.match(line)
+        start = para_start + (dateline.end() if dateline else 0)
+        named = next((m for m in self.resolution.mentions if start <= m.start
+                      and m.end <= cue.idx), None)
+        if named is None:
+            return None
+        span = self.doc.char_span(named.start, named.end, alignment_mode="expand")
+        return span.root if span is not None else None
 
     def _namesake(self, tok: Token) -> Mention | None:
         """A bare surname or a definite description the resolver left alone stands for the
@@ -193,7 +217,7 @@ class Finder:
             # "“...”, he said": the quotation is the head the cue hangs from.
             content = subtree_without(tok.head, tok)
         speech = "parataxis" in takes or "quote" in takes  # a verb of direct speech
-        subject = subject_of(tok)
+        subject = self._subject(tok)
         if subject is None and tok.dep_ in ("advcl", "conj") and tok.tag_ == "VBG" \
                 and (speech or entry.get("cue_type") in _STANCE_CUES):
             # "X defended the plan, saying ...", "..., blaming Y for ...": a participle of
@@ -361,7 +385,7 @@ class Finder:
                             for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
             if content is None:
                 continue
-            subject = subject_of(tok)
+            subject = self._subject(tok)
             speaker, speaker_text = self._speaker(subject)
             self._add(tok, f"{tok.text} {obj.text}", entry, clause_span(content), speaker,
                       speaker_text, subject)
@@ -412,7 +436,7 @@ class Finder:
         # Not an infinitive: PolNeAR counts aims and plans ("sought to unify", "expected to
         # lead") as attributions, news readers do not take them for anyone's claim.
         content = self._content(tok, ["ccomp", "parataxis"])
-        subject = subject_of(tok)
+        subject = self._subject(tok)
         if content is None:
             content = self._adjacent_quote(tok, subject)
         if content is None and strong:
