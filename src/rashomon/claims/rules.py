@@ -66,7 +66,7 @@ _NAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)[-‑]", re.IGNORECA
 # content; below it only a clause or a quotation (an object is far more often an act's).
 STRONG_CUE = 0.7
 _OBJECT_PREPS = ("about_pobj", "of_pobj", "on_pobj", "against_pobj", "for_pobj")
-_STANCE_CUES = {"accuse", "condemn", "praise", "deny", "demand", "warn"}
+_STANCE_CUES = {"accuse", "condemn", "praise", "deny", "demand", "warn", "describe"}
 
 
 class Finder:
@@ -244,6 +244,12 @@ class Finder:
                 m.dep_ == "mark" and m.lower_ in ("that", "whether") for m in c.children)
             or c.dep_ == "acl" and c.tag_ == "VBG" and c.lemma_.lower() not in self.cues.verbs
         )), None)
+        if clause is None and issuer(tok) is not None:
+            # "X issued a clarification about Y": what an issued statement is about
+            clause = next((g for c in tok.children if c.dep_ == "prep"
+                           and c.lower_ in ("about", "on", "regarding", "over")
+                           for g in c.children if g.dep_ == "pobj"
+                           and g.ent_type_ not in ("DATE", "TIME")), None)
         if clause is None:
             return  # a bare "the statement" says nothing here; its verb or its clause does
         speaker, speaker_text = self._speaker(tok)
