@@ -240,7 +240,7 @@ class Finder:
         if entry is None or tok.pos_ != "NOUN":
             return
         clause = next((c for c in tok.children if c.i > tok.i and (
-            c.dep_ in ("acl", "ccomp", "appos") and any(
+            c.dep_ in ("acl", "ccomp", "appos", "relcl") and any(
                 m.dep_ == "mark" and m.lower_ in ("that", "whether") for m in c.children)
             or c.dep_ == "acl" and c.tag_ == "VBG" and c.lemma_.lower() not in self.cues.verbs
         )), None)
@@ -261,6 +261,10 @@ class Finder:
 
     def _passive_cue(self, tok: Token, entry: dict[str, Any]) -> None:
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
+        if agent is None:
+            # "hailed as a turning point by X": the parse may hang "by" off the predicate
+            agent = next((c for p in as_predicate(tok) for c in p.subtree
+                          if c.dep_ == "prep" and c.lower_ == "by"), None)
         by_obj = next((c for c in agent.children if c.dep_ == "pobj"), None) if agent else None
         if by_obj is None:
             return  # an unattributed frame ("X is said to ...") names no speaker
@@ -270,6 +274,8 @@ class Finder:
             return
         start = min(t.left_edge.idx for t in parts)
         end = max(end_of(t.right_edge) for t in parts)
+        if start < agent.idx < end:
+            end = agent.idx  # the agent hung inside the predicate is the speaker, not content
         speaker, speaker_text = self._speaker(by_obj)
         self._add(tok, tok.text, entry, (start, end), speaker, speaker_text, by_obj)
 
@@ -306,7 +312,15 @@ class Finder:
                             max(end_of(t.right_edge) for t in parts)), slot
             elif slot.endswith("_pobj"):
                 prep = slot[:-5]
+                # "accused the militia of ...": the parse often hangs the preposition off
+                # the object; "called for the army to stop": or makes it a clause's marker
+                declared = (self.cues.verbs.get(tok.lemma_.lower()) or {}).get("takes") or ()
+                objects = [c for c in tok.children if c.dep_ == "dobj" and slot in declared]
                 for c in tok.children:
+                    if c.dep_ in ("advcl", "ccomp") and c.i > tok.i and any(
+                            m.dep_ == "mark" and m.lower_ == prep for m in c.children):
+                        return clause_span(c), slot
+                for c in [*tok.children, *(g for o in objects for g in o.children)]:
                     if c.dep_ == "prep" and c.lower_ == prep:
                         obj = next((g for g in c.children if g.dep_ in ("pobj", "pcomp")), None)
                         if obj is not None:
