@@ -150,3 +150,40 @@ def test_a_sector_mention_speaks_as_its_own_actor(nlp):
                     actor="irq_media", rule="demonym", sector="MED")
     [att] = find_attributions(doc, Resolution(mentions=[media]))
     assert att.actor == "irq_media" and att.speaker.sector == "MED"
+
+
+def test_called_for_someone_to_act_is_a_demand_with_the_act():
+    c = _one("Egypt called for the army to stop the raids at once.", "called")
+    assert (c.speaker, c.cue_type) == ("egypt", "demand") and "stop the raids" in c.content
+
+
+def test_passive_praise_with_the_agent_inside_the_predicate():
+    c = _one("The truce was hailed last week as a “turning point” by Egypt.", "hailed")
+    assert (c.speaker, c.cue_type) == ("egypt", "praise")
+    assert "turning point" in c.content and "by Egypt" not in c.content
+
+
+def test_a_dateline_is_not_the_speaker():
+    text = "CAIRO — The Egyptian foreign minister, Sameh Shoukry, on Monday said the talks failed."
+    c = _one(text, "said")
+    assert c.speaker_text != "CAIRO" and "talks failed" in c.content
+
+
+def test_a_bare_surname_stands_for_the_full_name_before_it():
+    text = ("Government spokesman Tariq al-Hadithi spoke in Cairo. Hadithi said the border "
+            "would reopen soon.")
+    first = claims("Government spokesman Tariq al-Hadithi said the border would reopen.")
+    c = _one(text, "said")
+    assert first and c.speaker is not None and c.speaker == first[0].speaker
+
+
+def test_he_after_a_person_speaker_is_that_person():
+    text = ("Tariq al-Hadithi said the border would reopen. He stressed that trade would "
+            "resume within a week.")
+    said, stressed = _one(text, "said"), _one(text, "stressed")
+    assert said.speaker is not None and stressed.speaker == said.speaker
+
+
+def test_messages_that_is_a_noun_cue_of_the_giver():
+    c = _one("Egypt had given messages that it did not want a new alliance.", "messages")
+    assert c.speaker == "egypt" and "did not want a new alliance" in c.content
