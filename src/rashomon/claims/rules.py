@@ -65,6 +65,8 @@ _NAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)[-‑]", re.IGNORECA
 # Above this probability a learned cue may take an object or a prepositional object as
 # content; below it only a clause or a quotation (an object is far more often an act's).
 STRONG_CUE = 0.7
+# Below this probability a rule cue whose speaker no actor stands for is dropped.
+VETO = 0.2
 _OBJECT_PREPS = ("about_pobj", "of_pobj", "on_pobj", "against_pobj", "for_pobj")
 _STANCE_CUES = {"accuse", "condemn", "praise", "deny", "demand", "warn", "describe"}
 
@@ -430,11 +432,17 @@ class Finder:
 
     def _learned_cues(self) -> None:
         """Cues the lexicon's frames missed, chosen by the trained scorer among the parse's
-        candidates; a learned cue takes a clause or a quotation as content, never an
-        object, so it adds what the rules cannot read rather than second-guessing them."""
+        candidates; a learned cue takes a clause or a quotation as content (a confident
+        one also a prepositional or statement-like object). The scorer also vetoes a rule
+        cue with no named speaker that it finds very unlikely ("the offensive revealed
+        the level of ...": a verb of the lexicon used of a thing, not a source)."""
         scorer = load_scorer()
         if scorer is None:
             return
+        unnamed = [a for a in self.found if a.speaker is None and a.cue.pos_ == "VERB"]
+        vetoed = {id(a) for a, p in zip(unnamed, scorer.probabilities(
+            [a.cue for a in unnamed], self.cues), strict=True) if p < VETO}
+        self.found = [a for a in self.found if id(a) not in vetoed]
         taken = {a.cue.i for a in self.found}
         for a in self.found:
             if a.speaker_token is not None:
