@@ -61,14 +61,15 @@ _DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z .'-]+(?:, [A-Za-z .]+)?(?: \([^)]{1,40
                        r"[ \t]*[—–-]+[ \t]")
 # Transliteration prefixes a surname drops or keeps ("al-Dabbagh", "Dabbagh").
 _NAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)[-‑]", re.IGNORECASE)
-# Cue types whose participle ("..., blaming Y for Z") is the clause subject's own act.
 # Above this probability a learned cue may take an object or a prepositional object as
 # content; below it only a clause or a quotation (an object is far more often an act's).
 STRONG_CUE = 0.7
 # Below this probability a rule cue whose speaker no actor stands for is dropped.
 VETO = 0.2
 _OBJECT_PREPS = ("about_pobj", "of_pobj", "on_pobj", "against_pobj", "for_pobj")
-_STANCE_CUES = {"accuse", "condemn", "praise", "deny", "demand", "warn", "describe"}
+# Cue types of private states: their participle ("..., assuming ...", "..., expecting
+# ...") is a condition or a reason, not something the clause's subject said.
+_PRIVATE_CUES = {"believe", "fear", "hope", "predict"}
 
 
 class Finder:
@@ -220,12 +221,13 @@ class Finder:
             content = subtree_without(tok.head, tok)
         speech = "parataxis" in takes or "quote" in takes  # a verb of direct speech
         subject = self._subject(tok)
-        if subject is None and tok.dep_ in ("advcl", "conj") and tok.tag_ == "VBG" \
-                and (speech or entry.get("cue_type") in _STANCE_CUES):
-            # "X defended the plan, saying ...", "..., blaming Y for ...": a participle of
-            # speech or of a stance shares the subject of the clause it hangs from; "...,
-            # assuming ..." (a belief) is a condition more often than a report.
-            subject = subject_of(tok.head)
+        if subject is None and tok.dep_ in ("advcl", "conj", "pcomp") and tok.tag_ == "VBG" \
+                and (speech or entry.get("cue_type") not in _PRIVATE_CUES):
+            # "X defended the plan, saying ...", "..., blaming Y for ...", "despite admitting
+            # ...": a participle of speech or of a stance shares the subject of the clause it
+            # hangs from; "..., assuming ..." (a belief) is a condition more often.
+            head = tok.head.head if tok.dep_ == "pcomp" else tok.head
+            subject = subject_of(head)
         if content is None and speech:
             content = self._adjacent_quote(tok, subject)
         if content is None:
