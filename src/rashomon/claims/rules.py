@@ -481,6 +481,8 @@ class Finder:
                 or any(c.dep_ == "case" for c in subject.children):
             return
         speaker, speaker_text = self._speaker(subject)
+        if speaker is None and subject.pos_ != "PROPN":
+            return  # "this coalition demonstrates that ...": a learned cue needs a source
         self._add(tok, tok.text, entry, content, speaker, speaker_text, subject)
 
     # -- colon turns ----------------------------------------------------------------------
