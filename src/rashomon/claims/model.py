@@ -1,0 +1,109 @@
+"""The learned cue scorer: which words of a parse attribute content to someone.
+
+The parse proposes candidates (a verb or noun with a clausal, quoted or object complement,
+any word of the cue lexicon, "according"); a logistic regression over sparse lexical and
+dependency features, trained on PolNeAR (``train/attribution.py``, model card
+``models/attribution_cue.md``), says which are cues. The source and the content of a
+learned cue are then read off the parse by the same rules as a lexicon cue's.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from spacy.tokens import Token
+
+from ..models import LinearModel, packaged
+from .cues import CueLexicon
+
+MODEL_FILE = "attribution_cue.npz"
+# Dependents that carry what a cue says.
+CLAUSAL = ("ccomp", "xcomp", "parataxis")
+_QUOTES = {"“", "”", '"', "``", "''"}
+
+
+def is_candidate(tok: Token, cues: CueLexicon) -> bool:
+    """Whether the parse makes ``tok`` a possible attribution cue."""
+    lemma = tok.lemma_.lower()
+    if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and lemma in cues.verbs):
+        return tok.dep_ not in ("amod", "compound")
+    if tok.pos_ == "NOUN":
+        return lemma in cues.nouns or any(
+            c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" for m in c.children)
+            for c in tok.children)
+    return tok.lower_ == "according"
+
+
+def features(tok: Token, cues: CueLexicon) -> list[str]:
+    """Sparse string features of a candidate cue: its word, its slots, what hangs off it."""
+    lemma = tok.lemma_.lower()
+    deps = sorted({c.dep_ for c in tok.children})
+    out = [f"l={lemma}", f"p={tok.pos_}", f"t={tok.tag_}", f"d={tok.dep_}",
+           f"lp={lemma}|{tok.pos_}", f"hd={tok.head.lemma_.lower()}|{tok.dep_}",
+           f"hp={tok.head.pos_}"]
+    out += [f"c={d}" for d in deps]
+    out += [f"lc={lemma}|{d}" for d in deps if d in (*CLAUSAL, "dobj", "prep", "agent")]
+    verb = cues.verbs.get(lemma) if tok.pos_ in ("VERB", "AUX") else None
+    noun = cues.nouns.get(lemma) if tok.pos_ == "NOUN" else None
+    entry = verb or noun
+    if entry is not None:
+        out.append(f"lex={entry.get('cue_type', 'assert')}")
+        out += [f"takes={t}" for t in entry.get("takes") or ()]
+    for c in tok.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            out += [f"s={c.dep_}|{c.pos_}", f"se={c.ent_type_ or '-'}"]
+            if c.pos_ == "PRON":
+                out.append(f"sw={c.lower_}")
+        elif c.dep_ in CLAUSAL:
+            marks = [m.lower_ for m in c.children if m.dep_ == "mark"]
+            out.append(f"m={marks[0] if marks else '-'}|{c.dep_}")
+            out.append(f"cp={c.pos_}|{c.tag_}")
+        elif c.dep_ == "prep":
+            out.append(f"pr={c.lower_}")
+            out.append(f"lpr={lemma}|{c.lower_}")
+        elif c.dep_ == "neg":
+            out.append("neg")
+        elif c.dep_ == "poss":
+            out.append(f"poss={c.pos_}|{c.ent_type_ or '-'}")
+    doc = tok.doc
+    near = doc[max(tok.i - 3, 0):tok.i + 4]
+    if any(t.text in _QUOTES for t in near):
+        out.append("q_near")
+    if any(t.text in _QUOTES for t in tok.sent):
+        out.append("q_sent")
+    if tok.i > 0:
+        out.append(f"prev={doc[tok.i - 1].lower_}")
+    if tok.i + 1 < len(doc):
+        out.append(f"next={doc[tok.i + 1].lower_}")
+    return out
+
+
+class CueScorer:
+    """The trained cue classifier: a probability that a candidate is an attribution cue."""
+
+    def __init__(self, model: LinearModel) -> None:
+        self.model = model
+        self.index: dict[str, int] = model.meta["features"]
+        self.threshold: float = float(model.meta["threshold"])
+
+    def vector(self, feats: list[str]) -> np.ndarray:
+        row = np.zeros(len(self.index), dtype=np.float32)
+        for f in feats:
+            i = self.index.get(f)
+            if i is not None:
+                row[i] = 1.0
+        return row
+
+    def probabilities(self, toks: list[Token], cues: CueLexicon) -> np.ndarray:
+        if not toks:
+            return np.zeros(0, dtype=np.float32)
+        rows = np.stack([self.vector(features(t, cues)) for t in toks])
+        return self.model.predict_proba(rows)[:, self.model.classes.index("cue")]
+
+
+@cache
+def load_scorer() -> CueScorer | None:
+    """The shipped cue scorer, or None where the model file is absent (rules only)."""
+    path = packaged(MODEL_FILE)
+    return CueScorer(LinearModel.load(path)) if path.exists() else None
