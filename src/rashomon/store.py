@@ -28,6 +28,7 @@ from .types import (
     Mention,
     Place,
     Relation,
+    Stance,
 )
 
 MIGRATIONS: list[str] = [
@@ -66,6 +67,10 @@ MIGRATIONS: list[str] = [
     # 1 -> 2: findings in reader comments say which comment they come from.
     """
     ALTER TABLE mentions ADD COLUMN comment INTEGER;
+    """,
+    # 2 -> 3: directed stances between actors named in one sentence.
+    """
+    CREATE TABLE stances (id VARCHAR PRIMARY KEY, document VARCHAR, body JSON);
     """,
 ]
 
@@ -214,6 +219,11 @@ class Store:
                     "INSERT INTO claims VALUES (?, ?, ?)",
                     [[c.id, c.document, json.dumps(c.to_dict())] for c in result.claims],
                 )
+            if result.stances:
+                con.executemany(
+                    "INSERT INTO stances VALUES (?, ?, ?)",
+                    [[s.id, s.document, json.dumps(s.to_dict())] for s in result.stances],
+                )
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -296,6 +306,11 @@ class Store:
         return [Claim(**json.loads(r["body"])) for r in self._rows(
             f"SELECT body FROM claims {where} ORDER BY document, id", params)]
 
+    def stances(self, doc_id: str | None = None) -> list[Stance]:
+        where, params = _where_document(doc_id)
+        return [Stance(**json.loads(r["body"])) for r in self._rows(
+            f"SELECT body FROM stances {where} ORDER BY document, id", params)]
+
     def relations(self) -> list[Relation]:
         return [Relation(**json.loads(r["body"])) for r in self._rows(
             "SELECT body FROM relations")]
@@ -306,6 +321,7 @@ class Store:
             documents=self.documents(), actors=self.actors(), mentions=self.mentions(),
             places=self.places(), dates=self.dates(), events=self.events(),
             claims=self.claims(), relations=self.relations(), duplicates=self.duplicates(),
+            stances=self.stances(),
         )
 
 
