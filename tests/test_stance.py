@@ -142,3 +142,21 @@ def test_the_shipped_model_says_where_it_comes_from():
     meta = load_model().meta
     assert meta["labels"] == LABELS
     assert meta["park2021_valid"]["directed_accuracy"] > meta["park2021_valid"]["all_neutral"]
+
+
+def test_stances_are_stored_exported_and_replaced_with_their_document(tmp_path):
+    from rashomon.store import Store
+    from rashomon.types import Document, DocumentAnalysis, Stance
+
+    text = "The Harbor League praised the River Party."
+    stance = Stance(id="doc:st1", document="doc", start=0, end=len(text), sentence=text,
+                    source="league", target="party", sign=1, probability=0.83,
+                    source_span=[4, 17], target_span=[30, 41], date="2021-03-01")
+    result = DocumentAnalysis(document=Document(id="doc", text=text), stances=[stance])
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_analysis(result, [])
+        assert store.stances() == [stance]
+        assert store.analysis().to_dict()["stances"] == [stance.to_dict()]
+        store.add_analysis(DocumentAnalysis(document=Document(id="doc", text=text)), [],
+                           replace=True)
+        assert store.stances() == []
