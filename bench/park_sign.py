@@ -14,9 +14,14 @@ Matching (stated in BENCHMARKS.md):
   ``about`` holds an actor of the other (sign from ``cue_type``: praise/support-like +1,
   accuse/condemn/threaten-like -1, else 0); a relation between the two sides (undirected,
   its ``sign``).
+* **Stances.** A stance (``rashomon.stance``) whose source is on one side and target on
+  the other: a directed tie with its sign.
 * **Prediction.** Directed ties are summed per direction; the direction with the larger
   absolute sum (e1->e2 on ties) gives the class. With no signed directed tie, a signed
   relation gives e1->e2 with its sign. Otherwise neutral (0).
+* **The model alone.** The stance model is also scored on the gold pair itself (the two
+  bracketed spans, no actor resolution): ``model_directed_accuracy``, what the model
+  would give were every entity resolved to an actor.
 * **Figures.** Directed accuracy (5-way), undirected polarity accuracy (neutral/positive/
   negative), coverage (sentences with any tie between the two sides) overall and on
   non-neutral gold, and sign accuracy on covered non-neutral sentences.
@@ -126,11 +131,19 @@ def cue_sign(cue_type: str | None) -> int:
 
 
 def predict(a: set[str], b: set[str], events: list[dict[str, Any]],
-            claims: list[dict[str, Any]], relations: list[dict[str, Any]]) -> tuple[int, bool]:
+            claims: list[dict[str, Any]], relations: list[dict[str, Any]],
+            stances: list[dict[str, Any]] = ()) -> tuple[int, bool]:
     """The 5-way class our ties between sides ``a`` (e1) and ``b`` (e2) imply, and coverage."""
     a, b = a - b, b - a
     directed = {"12": 0, "21": 0}
     covered = False
+    for st in stances:
+        if st.get("source") in a and st.get("target") in b:
+            directed["12"] += st.get("sign", 0)
+            covered = True
+        elif st.get("source") in b and st.get("target") in a:
+            directed["21"] += st.get("sign", 0)
+            covered = True
     for e in events:
         s, t, sign = e.get("source"), e.get("target"), QUAD_SIGN.get(e.get("quad") or "", 0)
         if e.get("negated") or e.get("modality") == "denied":
@@ -180,6 +193,7 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
     mentions = by_document(analysis.get("mentions", []))
     events = by_document(analysis.get("events", []))
     claims = by_document(analysis.get("claims", []))
+    stances = by_document(analysis.get("stances", []))
     relations = analysis.get("relations", [])
     doc_rel: dict[str, list[dict[str, Any]]] = {}
     ev_doc = {e["id"]: e["document"] for e in analysis.get("events", []) if "id" in e}
@@ -199,7 +213,7 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
         a = side_actors(row["e1_span"], row["e1"], ms, actors, to_orig)
         b = side_actors(row["e2_span"], row["e2"], ms, actors, to_orig)
         pred, cov = predict(a, b, events.get(row["id"], []), claims.get(row["id"], []),
-                            doc_rel.get(row["id"], []))
+                            doc_rel.get(row["id"], []), stances.get(row["id"], []))
         confusion[row["label"]][pred] += 1
         n += 1
         covered += cov
@@ -222,6 +236,25 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
     return {"figures": figures, "confusion": confusion}
 
 
+def score_model(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The stance model on the gold pairs themselves: directed accuracy and confusion."""
+    from rashomon.stance import PairText, classify
+
+    usable = [r for r in rows if r["e1_span"] and r["e2_span"]
+              and r["e1_span"][1] <= r["e2_span"][0]]
+    pairs = [PairText(r["text"], tuple(r["e1_span"]), tuple(r["e2_span"])) for r in usable]
+    predicted = classify(pairs).argmax(axis=1) if pairs else []
+    confusion = [[0] * 5 for _ in range(5)]
+    for row, pred in zip(usable, predicted, strict=True):
+        confusion[row["label"]][int(pred)] += 1
+    ok = sum(confusion[i][i] for i in range(5))
+    return {"model_directed_accuracy": ratio(ok, len(usable)),
+            "model_undirected_accuracy": ratio(sum(
+                confusion[g][p] for g in range(5) for p in range(5)
+                if polarity(g) == polarity(p)), len(usable)),
+            "model_sentences": len(usable), "model_confusion": confusion}
+
+
 def run(opts: Options) -> dict[str, Any]:
     started = time.time()
     rows = load_park(require(PATH, "Park 2021 valid set"))
@@ -232,8 +265,11 @@ def run(opts: Options) -> dict[str, Any]:
         rows = rows[: opts.limit]
     analysis = analyze_dicts([{"id": r["id"], "text": r["text"]} for r in rows], opts.processes)
     scored = score_park(rows, analysis)
-    return write_result(NAME, scored["figures"], opts, started,
-                        details={"confusion": scored["confusion"], "labels": LABELS})
+    model = score_model(rows)
+    confusion = model.pop("model_confusion")
+    return write_result(NAME, {**scored["figures"], **model}, opts, started,
+                        details={"confusion": scored["confusion"], "labels": LABELS,
+                                 "model_confusion": confusion})
 
 
 def render(result: dict[str, Any]) -> str:
@@ -249,7 +285,13 @@ def render(result: dict[str, Any]) -> str:
              f"| Non-neutral gold with exact direction and sign | "
              f"{pct(f['directed_recall_non_neutral'])} |",
              f"| Sentences | {f['sentences']} |",
-             "", "| gold \\ ours | " + " | ".join(LABELS) + " |", "|---" * 6 + "|"]
-    for label, row in zip(LABELS, result["details"]["confusion"], strict=True):
-        lines.append(f"| {label} | " + " | ".join(str(x) for x in row) + " |")
+             f"| The stance model alone on the gold pairs: directed / polarity accuracy | "
+             f"{pct(f.get('model_directed_accuracy'))} / "
+             f"{pct(f.get('model_undirected_accuracy'))} |"]
+    for title, key in (("Pipeline", "confusion"), ("Stance model alone", "model_confusion")):
+        if key not in result["details"]:
+            continue
+        lines += ["", f"| {title}: gold \\ ours | " + " | ".join(LABELS) + " |", "|---" * 6 + "|"]
+        for label, row in zip(LABELS, result["details"][key], strict=True):
+            lines.append(f"| {label} | " + " | ".join(str(x) for x in row) + " |")
     return "\n".join(lines) + "\n" + provenance_rows(result)

@@ -8,6 +8,8 @@ import random
 from test_relations import synthetic_analysis
 
 from rashomon.alignments import (
+    MIN_EVIDENCE,
+    THIN,
     _heuristic,
     align,
     align_period,
@@ -106,6 +108,7 @@ def test_align_on_synthetic_corpus_per_view_and_period():
     direct = build_relations(analysis.events, analysis.claims, analysis.documents,
                              analysis.actors)
     results = align(direct, analysis.actors)
+    # the undated period (e1) gets no camps
     assert [(r.view, r.period) for r in results] == [("direct", "2014"), ("direct", "2020")]
     by_period = {r.period: r for r in results}
     camps_2020 = by_period["2020"].camps
@@ -142,3 +145,31 @@ def test_changes_report_sign_flips_and_strength_with_evidence():
     assert flip.before.events == ["e5"] and flip.after.events == ["e13"]
     text = describe_change(flip, {"iraq": "Iraq", "usa": "United States"})
     assert text == "Iraq and United States: from allied (+0.70) (2014) to hostile (-0.60) (2020)"
+
+
+def test_undated_is_never_compared_in_time_nor_given_camps():
+    relations = [
+        rel("iraq", "usa", 0.7, "2014", ["e1"]),
+        rel("iraq", "usa", -0.8, "undated", ["e2"]),
+        rel("iran", "usa", -0.8, "undated", ["e3"]),
+    ]
+    assert changes(relations) == []
+    assert [r.period for r in align(relations)] == ["2014"]
+
+
+def test_a_graph_without_a_cycle_or_evidence_is_too_thin_to_decide():
+    # a path of hostility can always be split with no frustration: it proves nothing
+    path = [rel("a", "b", -0.9, events=["e1"]), rel("b", "c", 0.8, events=["e2"])]
+    (thin,) = align(path)
+    assert thin.frustration == 0 and not thin.decided
+    assert thin.status == THIN and thin.method == "exact"
+    assert thin.support() == "2 ties, 2 pieces of evidence, 0 cycles"
+    # a triangle with enough evidence under it is decided
+    triangle = [rel("a", "b", -0.9, events=["e1", "e2"]), rel("b", "c", -0.8, events=["e3"]),
+                rel("a", "c", 0.7, events=["e4", "e5"])]
+    (decided,) = align(triangle)
+    assert decided.cycles == 1 and decided.evidence == MIN_EVIDENCE and decided.decided
+    assert decided.status == "exact" and decided.frustration == 0
+    # the same triangle resting on too little evidence is not
+    sparse = [rel(r.a, r.b, r.score, events=r.events[:1]) for r in triangle]
+    assert not align(sparse)[0].decided

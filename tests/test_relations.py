@@ -15,11 +15,23 @@ import pytest
 from rashomon.relations import (
     CLAIM_WEIGHT,
     MODALITY_WEIGHT,
+    STANCE_WEIGHT,
     build_relations,
     event_weight,
     rollup_map,
+    with_kb_actors,
 )
-from rashomon.types import Actor, Analysis, Claim, Comment, Document, Event, Mention, Place
+from rashomon.types import (
+    Actor,
+    Analysis,
+    Claim,
+    Comment,
+    Document,
+    Event,
+    Mention,
+    Place,
+    Stance,
+)
 
 XSS = '<script>alert(1)</script><img src=x onerror="alert(2)">'
 
@@ -76,18 +88,19 @@ EVENTS = [
     ("e1", "hd-mosul", "Islamic State fighters seized Mosul", "seized", "ASSAULT",
      "material_conflict", "isis", "iraq", {"intensity": -9.0, "place": "Mosul"}),
     ("e2", "hd-mosul", "Iraq sent troops north", "sent troops", "MOBILIZE",
-     "material_conflict", "iraq", "isis", {"place": "Mosul"}),
+     "material_conflict", "iraq", "isis", {"place": "Mosul", "date": "2014-06-11"}),
     ("e3", "ll-erbil", "United States aircraft struck Islamic State", "struck", "ASSAULT",
      "material_conflict", "usa", "isis", {"intensity": -10.0, "place": "Erbil",
                                           "date": "2014-08-08"}),
     ("e4", "ll-erbil", "The Peshmerga welcomed the strikes", "welcomed", "SUPPORT",
-     "verbal_cooperation", "peshmerga", "usa", {}),
+     "verbal_cooperation", "peshmerga", "usa", {"date": "2014-08-08"}),
     ("e5", "ll-erbil", "the United States would help", "help", "AID",
-     "material_cooperation", "usa", "iraq", {"modality": "reported", "reported_by": ["iraq"]}),
+     "material_cooperation", "usa", "iraq", {"modality": "reported", "reported_by": ["iraq"],
+                                             "date": "2014-08-08"}),
     ("e6", "rr-amerli", "Popular Mobilization Forces broke the siege", "broke the siege",
      "ASSAULT", "material_conflict", "pmf", "isis", {"place": "Amerli", "date": "2014-08-31"}),
     ("e7", "rr-amerli", "Iran sent advisers", "sent advisers", "AID", "material_cooperation",
-     "iran", "pmf", {"cameo": "074"}),
+     "iran", "pmf", {"cameo": "074", "date": "2014-08-30"}),
     ("e8", "hd-airport", "drone strike killed Qassem Soleimani", "killed", "ASSAULT",
      "material_conflict", "usa", "soleimani", {"place": "Baghdad", "date": "2020-01-03",
                                                "intensity": -10.0}),
@@ -96,15 +109,16 @@ EVENTS = [
     ("e10", "ll-asad", "Iran fired missiles at Ain al-Asad", "fired missiles", "ASSAULT",
      "material_conflict", "iran", "usa", {"place": "Ain al-Asad", "date": "2020-01-08"}),
     ("e11", "ll-asad", "Iraq agreed to keep working with the United States", "agreed",
-     "COOPERATE", "material_cooperation", "iraq", "usa", {}),
+     "COOPERATE", "material_cooperation", "iraq", "usa", {"date": "2020-01-08"}),
     ("e12", "ll-asad", "drone strike killed Qassem Soleimani last week", "killed", "ASSAULT",
      "material_conflict", "usa", "soleimani", {"place": "Baghdad", "date": "2020-01-03"}),
     ("e13", "rr-martyrs", "Iraq voted to expel the United States", "expel", "REJECT",
-     "verbal_conflict", "iraq", "usa", {"place": "Baghdad"}),
+     "verbal_conflict", "iraq", "usa", {"place": "Baghdad", "date": "2020-01-05"}),
     ("e14", "rr-martyrs", "Iran denied that it attacked the United States", "attacked",
-     "ASSAULT", "material_conflict", "iran", "usa", {"modality": "denied"}),
+     "ASSAULT", "material_conflict", "iran", "usa", {"modality": "denied",
+                                                     "date": "2020-01-08"}),
     ("e15", "rr-martyrs", "Popular Mobilization Forces backed Iran", "backed", "SUPPORT",
-     "verbal_cooperation", "pmf", "iran", {"place": "Tehran"}),
+     "verbal_cooperation", "pmf", "iran", {"place": "Tehran", "date": "2020-01-09"}),
 ]
 
 # (id, document, sentence fragment, cue, cue_type, speaker, about)
@@ -195,7 +209,8 @@ def _find(relations, a, b, period):
 def test_dyads_are_unordered_sorted_and_per_year():
     relations = _relations()
     assert all(r.a < r.b for r in relations)
-    assert {r.period for r in relations} == {"2014", "2020"}
+    # e1 (Mosul seized "on Tuesday", left undated here) is in no year
+    assert {r.period for r in relations} == {"2014", "2020", "undated"}
     assert relations == sorted(relations, key=lambda r: (r.period, r.a, r.b))
     assert all(-1 <= r.score <= 1 for r in relations)
 
@@ -259,7 +274,8 @@ def test_claim_coded_as_event_in_same_sentence_is_not_double_counted():
     doc = analysis.documents[4]
     claim = next(c for c in analysis.claims if c.id == "c3")
     analysis.events.append(Event("dup", doc.id, claim.start, claim.end, claim.sentence,
-                                 "accused", "ACCUSE", "verbal_conflict", "usa", "iran"))
+                                 "accused", "ACCUSE", "verbal_conflict", "usa", "iran",
+                                 date="2020-01-09"))
     relations = build_relations(analysis.events, analysis.claims, analysis.documents,
                                 analysis.actors)
     iran_usa = _find(relations, "iran", "usa", "2020")
@@ -284,14 +300,6 @@ def test_mixed_evidence_and_sign_threshold():
     analysis = synthetic_analysis()
     relations = build_relations([weak], [], analysis.documents, analysis.actors)
     assert relations[0].score > 0 and relations[0].sign == 0
-
-
-def test_period_falls_back_to_publication_year_then_unknown():
-    e = Event("x", "nodoc", 0, 1, "", None, "ASSAULT", "material_conflict", "a", "b")
-    dated = Event("y", "nodoc", 0, 1, "", None, "ASSAULT", "material_conflict", "a", "b",
-                  date="1999-05")
-    periods = {r.period for r in build_relations([e, dated], [], [], [])}
-    assert periods == {"unknown", "1999"}
 
 
 def test_self_ties_and_missing_actors_excluded():
@@ -328,3 +336,89 @@ def test_rollup_survives_cycles():
     top = rollup_map(actors)
     assert set(top) == {"a", "b"}
     assert "c" not in top
+
+
+def _stance(sid, doc, source, target, sign, probability=0.9, start=0, end=10, date=None,
+            in_comment=False):
+    return Stance(id=sid, document=doc, start=start, end=end, sentence="", source=source,
+                  target=target, sign=sign, probability=probability, date=date,
+                  in_comment=in_comment)
+
+
+def test_undated_event_is_in_no_year_but_a_claim_is_dated_by_publication():
+    docs = [Document(id="d", text="x", published="2016-03-02")]
+    undated = Event("u", "d", 0, 1, "", None, "ASSAULT", "material_conflict", "a", "b")
+    dated = Event("y", "d", 0, 1, "", None, "ASSAULT", "material_conflict", "a", "b",
+                  date="1999-05")
+    claim = Claim("c", "d", 5, 9, "", "a", "accused", "", cue_type="accuse", about=["b"])
+    relations = build_relations([undated, dated], [claim], docs, [])
+    by_period = {r.period: r for r in relations}
+    assert set(by_period) == {"undated", "1999", "2016"}
+    assert by_period["undated"].events == ["u"]
+    assert by_period["2016"].claims == ["c"]
+    assert by_period["2016"].evidence[0]["dated_by"] == "published"
+    assert by_period["1999"].evidence[0]["dated_by"] == "date"
+
+
+def test_stances_are_weighted_directed_evidence():
+    docs = [Document(id="d", text="x" * 200, published="2019-01-01")]
+    stances = [_stance("s1", "d", "kurds", "turkey", -1, 0.8),
+               _stance("s2", "d", "turkey", "kurds", -1, 0.6, start=20, end=40),
+               _stance("s3", "d", "kurds", "turkey", 1, 0.9, date="2015-07", start=50, end=60)]
+    relations = build_relations([], [], docs, [], stances=stances)
+    hostile = _find(relations, "kurds", "turkey", "2019")
+    assert hostile.stances == ["s1", "s2"]
+    assert hostile.score == pytest.approx(round(math.tanh(-STANCE_WEIGHT * 1.4 / 2.0), 4))
+    assert [(e["source"], e["weight"]) for e in hostile.evidence] == [
+        ("kurds", -round(STANCE_WEIGHT * 0.8, 4)), ("turkey", -round(STANCE_WEIGHT * 0.6, 4))]
+    assert all(e["kind"] == "stance" for e in hostile.evidence)
+    # a stance whose sentence carries a date counts in that year
+    assert _find(relations, "kurds", "turkey", "2015").stances == ["s3"]
+
+
+def test_stance_is_not_counted_twice_with_an_act_of_the_same_sentence():
+    docs = [Document(id="d", text="x" * 100, published="2019-01-01")]
+    event = Event("e", "d", 0, 30, "", None, "ASSAULT", "material_conflict", "b", "a",
+                  date="2019-02-01")
+    inside = _stance("s_in", "d", "a", "b", -1, start=0, end=30)
+    elsewhere = _stance("s_out", "d", "a", "b", -1, start=40, end=70)
+    comment = _stance("s_comment", "d", "a", "b", -1, start=80, end=90, in_comment=True)
+    relations = build_relations([event], [], docs, [], stances=[inside, elsewhere, comment])
+    rel = _find(relations, "a", "b", "2019")
+    assert rel.events == ["e"] and rel.stances == ["s_out"]
+
+
+def test_rollup_respects_affiliation_years_and_never_dates_undated_evidence():
+    actors = [
+        Actor("council", "Supreme Council", "organization",
+              affiliations=[{"relation": "member_of", "actor": "front", "from": 2021}]),
+        Actor("front", "Front", "organization"),
+        Actor("rival", "Rival", "organization"),
+    ]
+    docs = [Document(id="d", text="x", published="2022-01-01")]
+    events = [
+        Event(f"e{year}", "d", 0, 1, "", None, "ASSAULT", "material_conflict", "council",
+              "rival", date=f"{year}-05-01")
+        for year in (2008, 2022)
+    ] + [Event("eu", "d", 0, 1, "", None, "ASSAULT", "material_conflict", "council", "rival")]
+    rolled = build_relations(events, [], docs, actors, rollup=True)
+    pairs = {(r.period, r.a, r.b) for r in rolled}
+    assert ("2008", "council", "rival") in pairs  # not yet in the front in 2008
+    assert ("2022", "front", "rival") in pairs
+    assert ("undated", "council", "rival") in pairs
+    assert rollup_map(actors, "2008") == {} and rollup_map(actors, "2021") == {"council": "front"}
+
+
+def test_rollup_parents_the_corpus_never_names_come_from_the_kb():
+    kb_ids = {a.id for a in with_kb_actors([])}
+    mine = Actor("my_brigade", "My Brigade", "group")
+    merged = with_kb_actors([mine])
+    assert merged[0] is mine and len(merged) == len(kb_ids) + 1
+
+
+def test_an_undated_statement_counts_in_the_publication_year_an_undated_deed_does_not():
+    docs = [Document(id="d", text="x", published="2016-03-02")]
+    said = Event("s", "d", 0, 1, "", None, "ACCUSE", "verbal_conflict", "a", "b")
+    done = Event("m", "d", 2, 3, "", None, "ASSAULT", "material_conflict", "a", "b")
+    periods = {r.period: r.events for r in build_relations([said, done], [], docs, [])}
+    assert periods == {"2016": ["s"], "undated": ["m"]}

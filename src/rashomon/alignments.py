@@ -17,6 +17,14 @@ solve runs out of ``TIME_LIMIT``, fall back to a heuristic: the signs of the
 leading eigenvector of the signed adjacency matrix (a spectral relaxation of
 the same objective) as a start, then greedy single-actor moves while any move
 lowers frustration. The method used is reported on every alignment.
+
+Support. Any forest of ties (no cycle) can be split with zero frustration, so
+"frustration 0" says nothing about balance unless the ties close a cycle. Each
+alignment reports its ties, the pieces of evidence under them and its cycle rank
+(ties - actors + components); with no cycle, or fewer than ``MIN_EVIDENCE``
+pieces of evidence, it is labelled ``too thin to decide`` rather than exact.
+Undated evidence pools acts of any year, so the ``undated`` period gets no camps and
+is never compared in time.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
+from .relations import is_year
 from .types import Actor, Relation
 
 # Largest component solved exactly. HiGHS solves sparse signed graphs of this
@@ -42,6 +51,13 @@ TIME_LIMIT = 10.0
 # A change of |score| at least this large between periods is reported as a change
 # in strength even when the sign stays. Chosen, not calibrated.
 STRENGTH_CHANGE = 0.3
+
+# Fewest pieces of evidence (events, claims, stances) under a period's ties for its camps
+# to be called decided. Chosen, not calibrated: a handful, so one article's two sentences
+# never make a camp map.
+MIN_EVIDENCE = 5
+
+THIN = "too thin to decide"
 
 
 @dataclass
@@ -68,6 +84,25 @@ class Alignment:
     frustration_weight: float  # their total |score|, the quantity minimised
     frustrated: list[FrustratedTie]
     method: str  # "exact" when every component was solved to optimality, else "heuristic"
+    ties: int = 0  # non-zero ties partitioned
+    evidence: int = 0  # events, claims and stances under them
+    cycles: int = 0  # cycle rank: how many independent cycles test the balance
+
+    @property
+    def decided(self) -> bool:
+        """Whether the ties are enough to say anything about camps (see the docstring)."""
+        return self.cycles > 0 and self.evidence >= MIN_EVIDENCE
+
+    @property
+    def status(self) -> str:
+        """The method, or ``too thin to decide``, for display."""
+        return self.method if self.decided else THIN
+
+    def support(self) -> str:
+        """E.g. "4 ties, 9 pieces of evidence, 1 cycle"."""
+        return (f"{self.ties} tie{'s' * (self.ties != 1)}, {self.evidence} piece"
+                f"{'s' * (self.evidence != 1)} of evidence, {self.cycles} "
+                f"cycle{'s' * (self.cycles != 1)}")
 
 
 @dataclass
@@ -90,12 +125,13 @@ def align(
 ) -> list[Alignment]:
     """Partition each (view, period) graph into camps; one Alignment per graph.
 
-    Ties with sign 0 take no part. ``actors`` supplies names for the explanations.
+    Ties with sign 0 take no part, nor do periods that are not years.
+    ``actors`` supplies names for the explanations.
     """
     names = {a.id: a.name for a in actors}
     graphs: dict[tuple[str, str], list[Relation]] = defaultdict(list)
     for rel in relations:
-        if rel.sign != 0:
+        if rel.sign != 0 and is_year(rel.period):
             graphs[(rel.view, rel.period)].append(rel)
     return [
         align_period(graphs[key], names, exact_limit=exact_limit) for key in sorted(graphs)
@@ -109,7 +145,8 @@ def align_period(
     camp_of: dict[str, tuple[int, int]] = {}  # actor -> (component, side)
     camps: list[list[str]] = []
     exact = True
-    for index, component in enumerate(_components(ties)):
+    components = _components(ties)
+    for index, component in enumerate(components):
         side, solved = _partition(component, exact_limit)
         exact = exact and solved
         for actor, s in side.items():
@@ -132,7 +169,14 @@ def align_period(
         frustration_weight=round(sum(abs(t.score) for t in frustrated), 4),
         frustrated=frustrated,
         method="exact" if exact else "heuristic",
+        ties=len(ties),
+        evidence=sum(_evidence_count(r) for r in ties),
+        cycles=len(ties) - len(camp_of) + len(components),
     )
+
+
+def _evidence_count(rel: Relation) -> int:
+    return len(rel.evidence) or len(rel.events) + len(rel.claims) + len(rel.stances)
 
 
 def frustration(ties: Iterable[Relation], side: dict[str, int]) -> float:
@@ -146,9 +190,12 @@ def frustration(ties: Iterable[Relation], side: dict[str, int]) -> float:
 
 def changes(relations: Iterable[Relation]) -> list[Change]:
     """Dyads whose sign flips, or whose |score| moves by STRENGTH_CHANGE or more,
-    between consecutive periods in which the dyad has a relation."""
+    between consecutive years in which the dyad has a relation (undated evidence has
+    no place in time, so it is never compared)."""
     by_dyad: dict[tuple[str, str, str], list[Relation]] = defaultdict(list)
     for rel in relations:
+        if not is_year(rel.period):
+            continue
         by_dyad[(rel.view, rel.a, rel.b)].append(rel)
     found = []
     for (view, a, b), series in sorted(by_dyad.items()):

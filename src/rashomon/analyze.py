@@ -287,7 +287,8 @@ def rebuild_relations(store: Store) -> None:
     from .relations import build_relations
 
     store.replace_relations(build_relations(
-        store.events(), store.claims(), store.documents(), store.actors()))
+        store.events(), store.claims(), store.documents(), store.actors(),
+        stances=store.stances()))
 
 
 def analyze_iter(
@@ -350,7 +351,7 @@ def analyze(
         _collect(analysis, actors, analysed)
     analysis.actors = sorted(actors.values(), key=lambda a: a.id)
     analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
-                                         analysis.actors)
+                                         analysis.actors, stances=analysis.stances)
     analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors)
     return analysis
 
@@ -396,6 +397,7 @@ def _collect(analysis: Analysis, actors: dict[str, Actor], analysed: AnalysedDoc
     analysis.dates += result.dates
     analysis.events += result.events
     analysis.claims += result.claims
+    analysis.stances += result.stances
     for stage, seconds in analysed.timings.items():
         analysis.timings[stage] = analysis.timings.get(stage, 0.0) + seconds
     for actor in analysed.actors.values():

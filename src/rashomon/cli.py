@@ -405,25 +405,26 @@ def relations(
 ) -> None:
     """Signed actor relations per year, the camps they form and the ties that break them."""
     from .alignments import align, changes, describe_change
-    from .relations import build_relations
+    from .relations import build_relations, with_kb_actors
 
     check_period(period, r"\d{4}", "YYYY")
     with open_store(db) as store:
-        actors_ = store.actors()
+        actors_ = with_kb_actors(store.actors()) if rollup else store.actors()
         rels = store.relations() if not rollup else build_relations(
-            store.events(), store.claims(), store.documents(), actors_, rollup=True)
+            store.events(), store.claims(), store.documents(), actors_, rollup=True,
+            stances=store.stances())
     names = {a.id: a.name for a in actors_}
     rels = [r for r in rels if period is None or r.period == period]
-    table = Table("period", "a", "b", "score", "events", "claims", "outlets")
+    table = Table("period", "a", "b", "score", "events", "claims", "stances", "outlets")
     for r in sorted(rels, key=lambda r: (r.period, -abs(r.score))):
         table.add_row(*map(cell, (r.period, names.get(r.a, r.a), names.get(r.b, r.b),
                                   f"{r.score:+.2f}", len(r.events), len(r.claims),
-                                  ", ".join(r.outlets))))
+                                  len(r.stances), ", ".join(r.outlets))))
     out.print(table)
     for alignment in align(rels, actors_):
         camps = " | ".join(", ".join(names.get(a, a) for a in camp) for camp in alignment.camps)
-        out.print(f"[bold]{alignment.period}[/bold] camps ({alignment.method}, frustration "
-                  f"{alignment.frustration:g}): {lit(camps)}")
+        out.print(f"[bold]{alignment.period}[/bold] camps ({alignment.status}, frustration "
+                  f"{alignment.frustration:g}; {alignment.support()}): {lit(camps)}")
         for tie in alignment.frustrated:
             out.print(f"  {lit(tie.explanation)}")
     for change in changes(rels):

@@ -33,12 +33,13 @@ from .types import (
     Mention,
     Place,
     Relation,
+    Stance,
 )
 
 TABLE_FORMATS = ("json", "jsonl", "csv", "parquet")
 FORMATS = TABLE_FORMATS + graph_export.FORMATS
 TABLES = ("documents", "actors", "mentions", "places", "dates", "events", "claims",
-          "relations", "duplicates", "incidents")
+          "relations", "duplicates", "incidents", "stances")
 
 
 # The columns of each table, for the header of a table with no rows.
@@ -48,7 +49,8 @@ _EMPTY_ROWS = {
     "duplicates": lambda: dict.fromkeys(("id", "duplicate_of", "kind", "source")),
 }
 _ROW_TYPES = {"mentions": Mention, "places": Place, "dates": DateMention, "events": Event,
-              "claims": Claim, "relations": Relation, "incidents": Incident}
+              "claims": Claim, "relations": Relation, "incidents": Incident,
+              "stances": Stance}
 
 
 class ExportError(Exception):

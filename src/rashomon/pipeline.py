@@ -175,13 +175,15 @@ def _analyse_comments(ctx: StageContext, resources: Resources, stages: list[str]
         sub = dataclasses.replace(document, text=comment.text, comments=[])
         found = _run_stages(sub, doc, resources, stages)
         prefix = f"{document.id}:comment{number}:"
-        for item in [*found.result.mentions, *found.result.events, *found.result.claims]:
+        for item in [*found.result.mentions, *found.result.events, *found.result.claims,
+                     *found.result.stances]:
             item.in_comment, item.comment = True, number
-        for item in [*found.result.events, *found.result.claims]:
+        for item in [*found.result.events, *found.result.claims, *found.result.stances]:
             item.id = prefix + item.id.rsplit(":", 1)[-1]
         ctx.result.mentions += found.result.mentions
         ctx.result.events += found.result.events
         ctx.result.claims += found.result.claims
+        ctx.result.stances += found.result.stances
         for actor_id, actor in found.resolution.actors.items():
             known = ctx.resolution.actors.setdefault(actor_id, actor)
             if known is not actor:

@@ -19,7 +19,7 @@ Stage = Callable[["StageContext"], None]
 
 # Places come first: the actor resolver needs to know which names are places and which
 # country a story is set in.
-DEFAULT_STAGES = ("places", "dates", "actors", "events", "claims")
+DEFAULT_STAGES = ("places", "dates", "actors", "events", "claims", "stance")
 
 _stages: dict[str, Stage] = {}
 

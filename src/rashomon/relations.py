@@ -21,24 +21,40 @@ accusations, condemnations, threats and warnings negative, praise positive; a
 denial, an assertion or any other cue type adds nothing, since it does not say
 how the speaker stands toward the actors it names.
 
-Events and claims made in reader comments are left out: they are readers'
+Stances (``rashomon.stance``: how one actor stands toward another as one sentence
+presents it) add a directed verbal tie weighted by the model's probability, unless
+an event or a claim of the same sentence already ties the same two actors: that
+sentence is then counted once, through the act.
+
+Periods. An event counts in the year of its own date. A material act the text does
+not date goes to the ``undated`` period, never to the year its article was published:
+articles recount old deeds as background. A statement (a verbal event, a claim, a
+stance) is what the article reports being said: undated, it counts in the year of
+publication (the evidence says ``dated_by: "published"``), else ``undated``.
+
+Every relation lists what it rests on in ``evidence``: each event, claim and stance
+with its direction and signed weight.
+
+Events, claims and stances in reader comments are left out: they are readers'
 voices, not the outlet's reporting. Ties of an actor with itself and with no
 actor are left out.
 
 ``rollup=True`` maps every actor up its knowledge-base affiliations (a
 commander to his force, the force to its state) before aggregating, and labels
 the result ``view="rolled_up"``; it is a separate view, never mixed into the
-direct one.
+direct one. An affiliation with years (``from``/``to``) applies only to evidence of
+those years, and never to undated evidence.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .types import Actor, Claim, Document, Event, Relation
+from .types import Actor, Claim, Document, Event, Relation, Stance
 
 QUAD_SIGN: dict[str, int] = {
     "verbal_cooperation": 1,
@@ -72,6 +88,11 @@ MODALITY_WEIGHT: dict[str, float] = {
 # Chosen, not calibrated.
 CLAIM_WEIGHT = 0.6
 
+# A stance read from one sentence: a verbal tie a bit under a claim, since it is a
+# model's reading rather than a cue the parse found; times the model's probability.
+# Chosen, not calibrated.
+STANCE_WEIGHT = 0.5
+
 CLAIM_SIGN: dict[str, int] = {
     "accuse": -1,
     "condemn": -1,
@@ -94,12 +115,13 @@ ROLLUP_RELATIONS = frozenset(
     {"member_of", "part_of", "leader_of", "commander_of", "spokesperson_of", "subsidiary_of"}
 )
 
-UNKNOWN_PERIOD = "unknown"
+UNDATED = "undated"
 
 
 @dataclass
 class Evidence:
-    """One signed contribution to a dyad: an event or a claim, with where it came from."""
+    """One signed contribution to a dyad: an event, a claim or a stance, with where it
+    came from and how its period was set (``date`` or ``published``)."""
 
     source: str
     target: str
@@ -108,6 +130,17 @@ class Evidence:
     event: str | None = None
     claim: str | None = None
     outlet: str | None = None
+    stance: str | None = None
+    dated_by: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return "event" if self.event else "claim" if self.claim else "stance"
+
+    def explained(self) -> dict[str, object]:
+        return {"kind": self.kind, "id": self.event or self.claim or self.stance,
+                "source": self.source, "target": self.target,
+                "weight": round(self.weight, 4), "dated_by": self.dated_by}
 
 
 @dataclass
@@ -115,7 +148,9 @@ class _Dyad:
     weight: float = 0.0
     events: list[str] = field(default_factory=list)
     claims: list[str] = field(default_factory=list)
+    stances: list[str] = field(default_factory=list)
     outlets: set[str] = field(default_factory=set)
+    evidence: list[dict[str, object]] = field(default_factory=list)
 
 
 def build_relations(
@@ -125,19 +160,24 @@ def build_relations(
     actors: Iterable[Actor],
     *,
     rollup: bool = False,
+    stances: Iterable[Stance] = (),
 ) -> list[Relation]:
-    """Aggregate events and claims into signed relations, one per actor pair and period.
+    """Aggregate events, claims and stances into signed relations, one per actor pair
+    and period.
 
     Returns relations sorted by period, then ``a``, then ``b``. With ``rollup``
-    every actor is first replaced by its topmost KB affiliation and the
-    relations carry ``view="rolled_up"``.
+    every actor is first replaced by its topmost KB affiliation valid in the
+    evidence's year and the relations carry ``view="rolled_up"``.
     """
     events = list(events)  # read twice: as acts, and to spot claims already coded as events
+    claims = list(claims)
     docs = {d.id: d for d in documents}
-    evidence = list(event_evidence(events, docs)) + list(claim_evidence(claims, events, docs))
+    evidence = (list(event_evidence(events, docs)) + list(claim_evidence(claims, events, docs))
+                + list(stance_evidence(stances, events, claims, docs)))
     if rollup:
-        parent = rollup_map(actors)
-        evidence = [_rolled_up(item, parent) for item in evidence]
+        actors = list(actors)
+        maps = {period: rollup_map(actors, period) for period in {e.period for e in evidence}}
+        evidence = [_rolled_up(item, maps[item.period]) for item in evidence]
     return aggregate(evidence, view="rolled_up" if rollup else "direct")
 
 
@@ -154,10 +194,11 @@ def event_evidence(events: Iterable[Event], docs: dict[str, Document]) -> Iterab
         yield Evidence(
             source=source,
             target=target,
-            period=event_period(event, doc),
+            period=(period := event_period(event, doc)),
             weight=weight,
             event=event.id,
             outlet=doc.outlet if doc else None,
+            dated_by="date" if event.date else "published" if period != UNDATED else None,
         )
 
 
@@ -201,14 +242,59 @@ def claim_evidence(
             event = coded.get((claim.document, speaker, about))
             if event is not None and event.start < claim.end and claim.start < event.end:
                 continue
+            period = document_period(doc)
             yield Evidence(
                 source=speaker,
                 target=about,
-                period=document_period(doc),
+                period=period,
                 weight=sign * CLAIM_WEIGHT,
                 claim=claim.id,
                 outlet=doc.outlet if doc else None,
+                dated_by="published" if period != UNDATED else None,
             )
+
+
+def stance_evidence(
+    stances: Iterable[Stance],
+    events: Iterable[Event],
+    claims: Iterable[Claim],
+    docs: dict[str, Document],
+) -> Iterable[Evidence]:
+    """The directed ties stances put from source to target, weighted by probability.
+
+    A stance whose sentence already gave an event or a counted claim between the
+    same two actors (either way) adds nothing: the sentence is counted once.
+    """
+    acts: dict[tuple[str, frozenset[str]], list[tuple[int, int]]] = defaultdict(list)
+    for e in events:
+        if _is_tie(e.source, e.target) and event_weight(e) != 0.0:
+            acts[(e.document, frozenset((e.source, e.target)))].append((e.start, e.end))
+    for c in claims:
+        if c.speaker and CLAIM_SIGN.get(c.cue_type or "", 0):
+            for about in c.about:
+                if about != c.speaker:
+                    acts[(c.document, frozenset((c.speaker, about)))].append((c.start, c.end))
+    for stance in stances:
+        if stance.in_comment or stance.source == stance.target:
+            continue
+        spans = acts.get((stance.document, frozenset((stance.source, stance.target))), [])
+        if any(s < stance.end and stance.start < e for s, e in spans):
+            continue
+        doc = docs.get(stance.document)
+        if stance.date:
+            period, dated_by = stance.date[:4], "date"
+        else:
+            period = document_period(doc)
+            dated_by = "published" if period != UNDATED else None
+        yield Evidence(
+            source=stance.source,
+            target=stance.target,
+            period=period,
+            weight=stance.sign * STANCE_WEIGHT * stance.probability,
+            stance=stance.id,
+            outlet=doc.outlet if doc else None,
+            dated_by=dated_by,
+        )
 
 
 def aggregate(evidence: Iterable[Evidence], view: str = "direct") -> list[Relation]:
@@ -224,8 +310,11 @@ def aggregate(evidence: Iterable[Evidence], view: str = "direct") -> list[Relati
             dyad.events.append(item.event)
         if item.claim is not None:
             dyad.claims.append(item.claim)
+        if item.stance is not None:
+            dyad.stances.append(item.stance)
         if item.outlet:
             dyad.outlets.add(item.outlet)
+        dyad.evidence.append(item.explained())
     relations = []
     for (period, a, b), dyad in sorted(dyads.items()):
         score = math.tanh(dyad.weight / SCORE_SCALE)
@@ -240,35 +329,49 @@ def aggregate(evidence: Iterable[Evidence], view: str = "direct") -> list[Relati
                 claims=list(dict.fromkeys(dyad.claims)),
                 outlets=sorted(dyad.outlets),
                 view=view,
+                stances=list(dict.fromkeys(dyad.stances)),
+                evidence=dyad.evidence,
             )
         )
     return relations
 
 
-def event_period(event: Event, doc: Document | None) -> str:
-    """The year of the event's date, else of its document's publication."""
+def event_period(event: Event, doc: Document | None = None) -> str:
+    """The year of the event's own date; else, for a verbal act (a statement the
+    article reports), the year its article was published; else ``"undated"``: a
+    material act the text does not date is never put in the publication year."""
     if event.date:
         return event.date[:4]
-    return document_period(doc)
+    if event.quad.startswith("verbal"):
+        return document_period(doc)
+    return UNDATED
 
 
 def document_period(doc: Document | None) -> str:
-    """The year a document was published, or ``"unknown"``."""
+    """The year a document was published, or ``"undated"``."""
     if doc is not None and doc.published:
         return doc.published[:4]
-    return UNKNOWN_PERIOD
+    return UNDATED
 
 
-def rollup_map(actors: Iterable[Actor]) -> dict[str, str]:
-    """Map each actor id to its topmost ancestor through KB affiliations.
+def is_year(period: str) -> bool:
+    """Whether a period is a year (``"undated"`` is not, and is never compared as one)."""
+    return len(period) == 4 and period.isdigit()
 
-    An actor with several qualifying affiliations follows the first one listed,
-    the KB's primary affiliation. Cycles in the KB stop at the actor where they close.
+
+def rollup_map(actors: Iterable[Actor], period: str | None = None) -> dict[str, str]:
+    """Map each actor id to its topmost ancestor through KB affiliations valid in ``period``.
+
+    An affiliation with ``from``/``to`` years applies only within them, and only to a
+    year period (``period=None`` ignores the years). An actor with several qualifying
+    affiliations follows the first one listed, the KB's primary affiliation. Cycles in
+    the KB stop at the actor where they close.
     """
     parent: dict[str, str] = {}
     for actor in actors:
         for aff in actor.affiliations:
-            if aff.get("relation") in ROLLUP_RELATIONS and aff.get("actor"):
+            if (aff.get("relation") in ROLLUP_RELATIONS and aff.get("actor")
+                    and (period is None or affiliation_applies(aff, period))):
                 parent[actor.id] = aff["actor"]
                 break
     top: dict[str, str] = {}
@@ -281,16 +384,31 @@ def rollup_map(actors: Iterable[Actor]) -> dict[str, str]:
     return top
 
 
+def with_kb_actors(actors: Iterable[Actor]) -> list[Actor]:
+    """``actors`` plus the packaged knowledge base's entries they lack: a roll-up climbs
+    through parents the corpus never names, and prints their names, not their ids."""
+    from .actors import load_kb
+
+    actors = list(actors)
+    known = {a.id for a in actors}
+    return actors + [a for a in load_kb().actors.values() if a.id not in known]
+
+
+def affiliation_applies(affiliation: dict[str, object], period: str) -> bool:
+    """An affiliation without years always applies; one with years only to a year
+    period within them."""
+    start, end = affiliation.get("from"), affiliation.get("to")
+    if start is None and end is None:
+        return True
+    if not is_year(period):
+        return False
+    year = int(period)
+    return (start is None or int(start) <= year) and (end is None or year <= int(end))
+
+
 def _rolled_up(item: Evidence, top: dict[str, str]) -> Evidence:
-    return Evidence(
-        source=top.get(item.source, item.source),
-        target=top.get(item.target, item.target),
-        period=item.period,
-        weight=item.weight,
-        event=item.event,
-        claim=item.claim,
-        outlet=item.outlet,
-    )
+    return dataclasses.replace(item, source=top.get(item.source, item.source),
+                               target=top.get(item.target, item.target))
 
 
 def _is_tie(source: str | None, target: str | None) -> bool:

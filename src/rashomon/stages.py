@@ -46,3 +46,12 @@ def claims_stage(ctx: StageContext) -> None:
 
     ctx.result.claims = extract_claims(ctx.doc, ctx.document.id, ctx.resolution,
                                        cues=ctx.resources.cues)
+
+
+@stage("stance")
+def stance_stage(ctx: StageContext) -> None:
+    from .stance import find_stances
+
+    sentences = [(s.start_char, s.end_char) for s in ctx.doc.sents]
+    ctx.result.stances = find_stances(ctx.document.text, ctx.document.id,
+                                      ctx.result.mentions, sentences, ctx.result.dates)

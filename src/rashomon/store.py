@@ -29,6 +29,7 @@ from .types import (
     Mention,
     Place,
     Relation,
+    Stance,
 )
 
 MIGRATIONS: list[str] = [
@@ -78,6 +79,10 @@ MIGRATIONS: list[str] = [
     """
     CREATE TABLE incidents (id VARCHAR PRIMARY KEY, body JSON);
     CREATE TABLE text_vectors (key VARCHAR PRIMARY KEY, vector BLOB);
+    """,
+    # 4 -> 5: directed stances between actors named in one sentence.
+    """
+    CREATE TABLE stances (id VARCHAR PRIMARY KEY, document VARCHAR, body JSON);
     """,
 ]
 
@@ -219,7 +224,7 @@ class Store:
                 seq = row[0] if row else seq
                 con.execute("DELETE FROM documents WHERE id = ?", [doc.id])
                 for table in ("mentions", "places", "dates", "events", "claims",
-                              "document_lines"):
+                              "document_lines", "stances"):
                     con.execute(f"DELETE FROM {table} WHERE document = ?", [doc.id])
             con.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -267,6 +272,11 @@ class Store:
                 con.executemany(
                     "INSERT INTO claims VALUES (?, ?, ?)",
                     [[c.id, c.document, json.dumps(c.to_dict())] for c in result.claims],
+                )
+            if result.stances:
+                con.executemany(
+                    "INSERT INTO stances VALUES (?, ?, ?)",
+                    [[s.id, s.document, json.dumps(s.to_dict())] for s in result.stances],
                 )
             con.execute("COMMIT")
         except BaseException:
@@ -391,6 +401,11 @@ class Store:
         return [Claim(**json.loads(r["body"])) for r in self._rows(
             f"SELECT body FROM claims {where} ORDER BY document, id", params)]
 
+    def stances(self, doc_id: str | None = None) -> list[Stance]:
+        where, params = _where_document(doc_id)
+        return [Stance(**json.loads(r["body"])) for r in self._rows(
+            f"SELECT body FROM stances {where} ORDER BY document, id", params)]
+
     def relations(self) -> list[Relation]:
         return [Relation(**json.loads(r["body"])) for r in self._rows(
             "SELECT body FROM relations")]
@@ -402,6 +417,7 @@ class Store:
             places=self.places(), dates=self.dates(), events=self.events(),
             claims=self.claims(), relations=self.relations(), duplicates=self.duplicates(),
             incidents=self.incidents(),
+            stances=self.stances(),
         )
 
 

@@ -212,6 +212,34 @@ class Claim:
 
 
 @dataclass
+class Stance:
+    """How one actor stands toward another as one sentence presents it (``rashomon.stance``).
+
+    ``sign`` is +1 (for, praises, backs) or -1 (against, blames, attacks); ``probability``
+    is the model's for that signed direction. ``start``/``end`` span the sentence;
+    ``source_span``/``target_span`` the two mentions read.
+    """
+
+    id: str
+    document: str
+    start: int
+    end: int
+    sentence: str
+    source: str
+    target: str
+    sign: int
+    probability: float
+    source_span: list[int] = field(default_factory=list)
+    target_span: list[int] = field(default_factory=list)
+    date: str | None = None  # a date the sentence itself gives, if any
+    in_comment: bool = False
+    comment: int | None = None  # which reader comment; offsets are then into its text
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class Relation:
     """A signed tie between two actors in one period, with its evidence."""
 
@@ -224,6 +252,10 @@ class Relation:
     claims: list[str] = field(default_factory=list)
     outlets: list[str] = field(default_factory=list)
     view: str = "direct"  # direct, or rolled_up (via KB affiliations)
+    stances: list[str] = field(default_factory=list)
+    # What it rests on: {"kind": event|claim|stance, "id", "source", "target", "weight",
+    # "dated_by": date|published}, one per piece of evidence.
+    evidence: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -257,6 +289,7 @@ class DocumentAnalysis:
     dates: list[DateMention] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
 
 
 @dataclass
@@ -273,6 +306,7 @@ class Analysis:
     relations: list[Relation] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
+    stances: list[Stance] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, parse too
 
     def to_dict(self) -> dict[str, Any]:
@@ -287,4 +321,5 @@ class Analysis:
             "relations": [r.to_dict() for r in self.relations],
             "duplicates": self.duplicates,
             "incidents": [i.to_dict() for i in self.incidents],
+            "stances": [s.to_dict() for s in self.stances],
         }

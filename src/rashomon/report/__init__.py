@@ -22,7 +22,7 @@ from ..alignments import align, changes
 from ..incidents import build_incidents
 from ..incidents.tellings import incident_views
 from ..outlets import outlet_of, outlet_view
-from ..relations import build_relations
+from ..relations import build_relations, with_kb_actors
 from ..types import Analysis, Relation
 from . import views
 from .figures import relation_key
@@ -60,12 +60,14 @@ def system_relations(analysis: Analysis) -> list[Relation]:
     """The direct relations (the analysis's own, else built) plus the rolled-up view when
     the KB gives any actor an affiliation."""
     direct = [r for r in analysis.relations if r.view == "direct"] or build_relations(
-        analysis.events, analysis.claims, analysis.documents, analysis.actors
+        analysis.events, analysis.claims, analysis.documents, analysis.actors,
+        stances=analysis.stances,
     )
     rolled = [r for r in analysis.relations if r.view == "rolled_up"]
     if not rolled and any(a.affiliations for a in analysis.actors):
         rolled = build_relations(analysis.events, analysis.claims, analysis.documents,
-                                 analysis.actors, rollup=True)
+                                 with_kb_actors(analysis.actors), rollup=True,
+                                 stances=analysis.stances)
     return direct + rolled
 
 

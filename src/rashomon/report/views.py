@@ -15,7 +15,7 @@ from ..alignments import Alignment, Change, describe_change
 from ..framing import Technique
 from ..incidents.tellings import IncidentView
 from ..outlets import OutletView, outlet_of
-from ..relations import document_period, event_period
+from ..relations import document_period, event_period, with_kb_actors
 from ..types import Analysis, Document, Event, Relation
 from .figures import MapPoint, map_svg, network_svg, relation_key, timeline_svg
 from .highlight import Span, document_spans, highlight
@@ -50,6 +50,10 @@ class Context:
 
     def __post_init__(self) -> None:
         self.names = {a.id: a.name for a in self.analysis.actors}
+        # Rolled-up ties may end at KB parents the corpus never names: name them too.
+        missing = {x for r in self.relations for x in (r.a, r.b)} - set(self.names)
+        if missing:
+            self.names.update((a.id, a.name) for a in with_kb_actors(()) if a.id in missing)
         self.docs = {d.id: d for d in self.analysis.documents}
         self.claim_ids = {c.id for c in self.analysis.claims}
 
@@ -131,7 +135,8 @@ def network(ctx: Context) -> str:
             f'<div class="cols"><div>{network_svg(alignment, ties, ctx.names)}</div>'
             f'<div class="side"><h4>Camps</h4><ol class="camps">{camps}</ol>'
             f"<p>Frustration: {alignment.frustration} tie(s), weight "
-            f"{alignment.frustration_weight:.2f} ({esc(alignment.method)} partition).</p>"
+            f"{alignment.frustration_weight:.2f} ({esc(alignment.status)} partition; "
+            f"{esc(alignment.support())}).</p>"
             f'<h4>Ties the camps cannot explain</h4><ul>{frustrated}</ul>'
             f'<div class="actor-panel" aria-live="polite"></div></div></div>'
             f"{_relation_table(ctx, ties)}</div>"
