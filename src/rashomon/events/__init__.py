@@ -35,8 +35,8 @@ first. Speech acts that are events (accuse, condemn, praise, call for ...) are c
 any verb; a statement whose content reports a hostile act by another actor is also coded
 as the speaker accusing that actor (ACCUSE/allege, CAMEO 112).
 
-Place and date: a place attached to the trigger by in/at, else one in the clause, else
-the sentence, else the document's most frequent city with lower confidence. The date is
+Place and date: a place named by the event's own noun phrase, attached to the trigger by
+in/at, in its clause, else in its sentence; never the document's setting. The date is
 the date mention in the clause, else the nearest in the sentence, else None: the
 published date is never assumed, so an undated event stays undated.
 

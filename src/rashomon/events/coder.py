@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Mapping
 
 from spacy.tokens import Doc, Token
@@ -18,28 +17,45 @@ from .placement import place_of
 from .roles import RoleFinder
 from .syntax import (
     ACCUSING_CUES,
-    FALLBACK_PLACE_CONFIDENCE,
     NOMINAL_CONFIDENCE,
     SUBORDINATE_CONFIDENCE,
     clause_tokens,
     end_char,
     subordinate,
 )
+from .typing_model import Candidate, EventModel, candidate_features, load_event_model
 
 
 def extract_events(doc: Doc, document_id: str, resolution: Resolution,
                    places: list[Place], dates: list[DateMention],
                    lexicon: EventLexicon | None = None,
                    cues: CueLexicon | None = None,
-                   states: Mapping[str, Actor] | None = None) -> list[Event]:
-    """The events of one parsed document.
+                   states: Mapping[str, Actor] | None = None,
+                   model: EventModel | None = None) -> list[Event]:
+    """The events of one parsed document: the rules' candidates, typed and kept by the
+    learned model (``model``, default the shipped one).
 
     ``states`` (ISO alpha-2 -> state actor) lets an attack on a place ("shelled Sinjar")
     take the place's state as its target, as event coders do.
     """
-    return _Coder(doc, document_id, resolution, places, dates,
-                  lexicon or load_event_lexicon(), cues, states or {}).run()
+    lexicon = lexicon or load_event_lexicon()
+    candidates = find_candidates(doc, document_id, resolution, places, dates, lexicon, cues,
+                                 states)
+    events = (model or load_event_model()).decide(candidates, lexicon)
+    for i, event in enumerate(events, 1):
+        event.id = f"{document_id}:e{i}"
+    return events
 
+
+def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
+                    places: list[Place], dates: list[DateMention],
+                    lexicon: EventLexicon | None = None, cues: CueLexicon | None = None,
+                    states: Mapping[str, Actor] | None = None) -> list[Candidate]:
+    """The rules' candidate events of one document, each with its parse features."""
+    coder = _Coder(doc, document_id, resolution, places, dates,
+                   lexicon or load_event_lexicon(), cues, states or {})
+    coder.run()
+    return coder.candidates
 
 
 class _Coder(CandidateFinder, RoleFinder):
@@ -53,14 +69,12 @@ class _Coder(CandidateFinder, RoleFinder):
         self.cues = cues or load_cues()
         self.attributions = find_attributions(doc, resolution, self.cues)
         self.events: list[Event] = []
+        self.candidates: list[Candidate] = []
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
         # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
         # "the raid" when it comes back as the subject of a later clause.
         self.perpetrators: dict[str, Mention] = {}
-        cities = Counter(p.name for p in places if p.kind == "city")
-        top = cities.most_common(1)[0][0] if cities else None
-        self.main_city = next((p for p in places if p.name == top), None)
 
     def run(self) -> list[Event]:
         used: set[int] = set()  # trigger nouns already coded through a verb
@@ -116,7 +130,7 @@ class _Coder(CandidateFinder, RoleFinder):
     # -- output ----------------------------------------------------------------------------
 
     def _emit(self, frame: Frame, code: Code, source: str | None, target: str | None,
-              roles: list[Mention]) -> Event:
+              roles: list[Mention], how: str | None = None) -> Event:
         anchor = frame.anchor
         sent = anchor.sent
         start, end = self._span(frame, roles)
@@ -128,24 +142,28 @@ class _Coder(CandidateFinder, RoleFinder):
             reported_by = [*attribution.chain(), *speaker]
             if modality == "asserted":
                 modality = "denied" if attribution.negates else "reported"
-        place, placed_here = place_of(frame, start, end, self.places, self.resolution,
-                                      self.main_city)
+        place = place_of(frame, start, end, self.places, self.resolution)
         confidence = NOMINAL_CONFIDENCE if frame.anchor == frame.nominal else 1.0
         if frame.anchor != frame.nominal and subordinate(frame.anchor, self.lex):
             confidence = SUBORDINATE_CONFIDENCE
-        if place is not None and not placed_here:
-            confidence = min(confidence, FALLBACK_PLACE_CONFIDENCE)
         first, last = frame.trigger[0], frame.trigger[-1]
         event = Event(
             id=f"{self.document_id}:e{len(self.events) + 1}", document=self.document_id,
             start=start, end=end, sentence=sent.text.strip(),
             trigger=self.text[first.idx:end_char(last)], type=code.type, quad=code.quad,
             source=source, target=target, mode=code.mode, cameo=code.cameo, negated=negated,
-            modality=modality, place=place.as_event_place() if place else None,
+            modality=modality, place=place,
             date=date_of(self.dates, start, end, sent, anchor), reported_by=reported_by,
             confidence=confidence, intensity=code.intensity,
             trigger_start=first.idx, trigger_end=end_char(last))
         self.events.append(event)
+        self.candidates.append(Candidate(event, candidate_features(
+            lemma=self.lex.lemma(anchor), how=how or _how(frame), code=code, tag=anchor.tag_,
+            dep=anchor.dep_, passive=any(c.dep_ in ("auxpass", "nsubjpass", "agent")
+                                         for c in anchor.children),
+            negated=negated, modality=modality, has_source=source is not None,
+            has_target=target is not None, subordinate=confidence == SUBORDINATE_CONFIDENCE,
+            reported=attribution is not None), code.type, code.mode))
         return event
 
     def _span(self, frame: Frame, roles: list[Mention]) -> tuple[int, int]:
@@ -159,7 +177,6 @@ class _Coder(CandidateFinder, RoleFinder):
             if sent.start_char <= m.start and m.end <= sent.end_char:
                 start, end = min(start, m.start), max(end, m.end)
         return start, end
-
 
     # -- statements as accusations ---------------------------------------------------------
 
@@ -179,7 +196,7 @@ class _Coder(CandidateFinder, RoleFinder):
                 continue
             cue = att.cue
             frame = Frame([cue], cue, {"type": code.type, "mode": code.mode})
-            event = self._emit(frame, code, att.actor, accused, [])
+            event = self._emit(frame, code, att.actor, accused, [], how="statement")
             event.start, event.end = att.span_start, att.span_end
             event.modality = "asserted"
             event.reported_by = att.chain()
@@ -201,3 +218,9 @@ class _Coder(CandidateFinder, RoleFinder):
                  and m.actor not in (att.actor, *victims) and m.rule != "group"]
         return min(named, key=lambda m: abs(m.start - anchor)).actor if named else None
 
+
+def _how(frame: Frame) -> str:
+    """How the rules found a trigger: a noun alone, a verb carrying a noun, a phrase, a verb."""
+    if frame.nominal is not None:
+        return "noun" if frame.nominal == frame.anchor else "light_verb"
+    return "phrase" if len(frame.trigger) > 1 else "verb"

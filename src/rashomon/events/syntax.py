@@ -42,9 +42,6 @@ CHARACTERISING_CUES = {"describe", "believe"}
 CLAUSE_BREAKS = {"ccomp", "parataxis", "advcl", "relcl", "conj", "cc", "csubj"}
 BROAD_PLACES = {"country", "region"}
 PLACE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout"}
-# Confidence of an event placed by the document's most frequent city rather than by a
-# place in its own sentence. Chosen, not calibrated: a guess worth less than evidence.
-FALLBACK_PLACE_CONFIDENCE = 0.6
 # Confidence of an event coded from a noun with no verb: nominal mentions are more often
 # background ("after the war") than new events. Chosen, not calibrated.
 NOMINAL_CONFIDENCE = 0.8
