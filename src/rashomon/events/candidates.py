@@ -19,6 +19,7 @@ from .syntax import (
     NAME_ENTITIES,
     NONSPECIFIC_DETERMINERS,
     NONSPECIFIC_PRONOUNS,
+    OPEN_CLAUSES,
     end_char,
     label_words,
     match_phrase,
@@ -28,6 +29,7 @@ from .syntax import (
     purpose_infinitive,
     verb_subject,
 )
+from .typing_model import OPEN
 
 
 @dataclass
@@ -147,6 +149,17 @@ class CandidateFinder:
                 if key in self.lex.of_nouns:
                     return self.lex.of_nouns[key]
         return self.lex.nouns.get(lemma) or self.lex.nouns.get(low)
+
+    def _open_frame(self, tok: Token) -> Frame | None:
+        """A clause verb no lexicon entry knows ("Iran armed the militia"), left to the
+        learned model: a main, coordinated or complement clause's verb, not a speech cue
+        (what is said is a claim, coded by the claims stage)."""
+        if tok.pos_ != "VERB" or tok.dep_ not in OPEN_CLAUSES or purpose_infinitive(tok):
+            return None
+        if any(a.cue == tok for a in self.attributions) \
+                or self.lex.lemma(tok) in self.cues.verbs:
+            return None
+        return Frame([tok], tok, {"type": OPEN})
 
     def _nominal_frame(self, tok: Token) -> Frame | None:
         entry = self._noun_entry(tok)

@@ -23,7 +23,14 @@ from .syntax import (
     end_char,
     subordinate,
 )
-from .typing_model import Candidate, EventModel, candidate_features, load_event_model
+from .typing_model import (
+    OPEN,
+    OPEN_CODE,
+    Candidate,
+    EventModel,
+    candidate_features,
+    load_event_model,
+)
 
 
 def extract_events(doc: Doc, document_id: str, resolution: Resolution,
@@ -39,9 +46,10 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
     take the place's state as its target, as event coders do.
     """
     lexicon = lexicon or load_event_lexicon()
+    model = model or load_event_model()
     candidates = find_candidates(doc, document_id, resolution, places, dates, lexicon, cues,
-                                 states)
-    events = (model or load_event_model()).decide(candidates, lexicon)
+                                 states, open_candidates=model.typer is not None)
+    events = model.decide(candidates, lexicon)
     for i, event in enumerate(events, 1):
         event.id = f"{document_id}:e{i}"
     return events
@@ -50,10 +58,16 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
 def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
                     places: list[Place], dates: list[DateMention],
                     lexicon: EventLexicon | None = None, cues: CueLexicon | None = None,
-                    states: Mapping[str, Actor] | None = None) -> list[Candidate]:
-    """The rules' candidate events of one document, each with its parse features."""
+                    states: Mapping[str, Actor] | None = None,
+                   open_candidates: bool = True) -> list[Candidate]:
+    """The rules' candidate events of one document, each with its parse features.
+
+    ``open_candidates`` adds the clause verbs no lexicon entry knows, between a subject
+    and an object actor, as candidates of type OPEN for the learned model to type or reject.
+    """
     coder = _Coder(doc, document_id, resolution, places, dates,
                    lexicon or load_event_lexicon(), cues, states or {})
+    coder.open_candidates = open_candidates
     coder.run()
     return coder.candidates
 
@@ -70,6 +84,7 @@ class _Coder(CandidateFinder, RoleFinder):
         self.attributions = find_attributions(doc, resolution, self.cues)
         self.events: list[Event] = []
         self.candidates: list[Candidate] = []
+        self.open_candidates = False
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
         # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
@@ -90,6 +105,10 @@ class _Coder(CandidateFinder, RoleFinder):
                 frame = self._nominal_frame(tok)
                 if frame is not None:
                     frames.append(frame)
+        if self.open_candidates:
+            anchors = {f.anchor.i for f in frames}
+            frames += [f for tok in self.doc if tok.i not in anchors
+                       for f in [self._open_frame(tok)] if f is not None]
         frames.sort(key=lambda f: f.trigger[0].i)
         for frame in frames:
             self._code(frame)
@@ -100,7 +119,8 @@ class _Coder(CandidateFinder, RoleFinder):
 
     def _code(self, frame: Frame) -> None:
         entry = frame.entry
-        code = self.lex.code(entry["type"], entry.get("mode"))
+        code = OPEN_CODE if entry["type"] == OPEN else self.lex.code(entry["type"],
+                                                                     entry.get("mode"))
         if code is None:
             return
         if self._generic(frame):
@@ -121,6 +141,8 @@ class _Coder(CandidateFinder, RoleFinder):
             tgt = target.actor if target else None
             if src is None and tgt is None or src == tgt:
                 continue
+            if code is OPEN_CODE and (src is None or tgt is None):
+                continue  # an unknown verb is a candidate only between two actors
             if src is None and code.quad.startswith("verbal"):
                 continue  # words nobody is named for ("many described ...") are no stance
             if frame.anchor == frame.nominal and (src is None or tgt is None):

@@ -17,7 +17,11 @@ from .syntax import (
 
 
 def modality_of(frame: Frame) -> tuple[bool, str]:
-    """Whether the frame's event is negated, and its modality (asserted, planned, ...)."""
+    """Whether the frame's event is negated, and its modality (asserted, planned, ...).
+
+    Negation and modality climb from an infinitive to the verb that governs it: a
+    complement ("refused to release", "threatened to strike") or a purpose clause ("did not
+    act to stop X": no stopping happened)."""
     negated, modality = False, "asserted"
     node = frame.anchor if frame.anchor.pos_ in ("VERB", "AUX") else frame.anchor.head
     nominal_only = frame.anchor == frame.nominal
@@ -32,7 +36,8 @@ def modality_of(frame: Frame) -> tuple[bool, str]:
                     modality = "hypothetical"
                 elif c.dep_ == "mark" and c.lower_ in HYPOTHETICAL_MARKS:
                     modality = "hypothetical"
-        if node.dep_ not in ("xcomp", "acomp") and not (nominal_only and node == frame.anchor):
+        if node.dep_ not in ("xcomp", "acomp") and not (nominal_only and node == frame.anchor) \
+                and not _purpose(node):
             break
         governor = node.head
         effect = GOVERNORS.get(governor.lemma_.lower())
@@ -49,3 +54,8 @@ def attribution_of(attributions: list[Attribution], tok: Token) -> Attribution |
     inside = [a for a in attributions if a.contains(tok.idx, end_char(tok))]
     return min(inside, key=lambda a: a.content_end - a.content_start) if inside else None
 
+
+def _purpose(verb: Token) -> bool:
+    """An infinitival purpose clause: "acted to stop", "moved troops to secure the border"."""
+    return verb.dep_ == "advcl" and verb.tag_ == "VB" and any(
+        c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children)

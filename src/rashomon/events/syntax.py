@@ -59,6 +59,8 @@ NONSPECIFIC_PRONOUNS = {"whoever", "whatever", "anyone", "anybody", "nobody", "e
                          "everybody"}
 # Clause relations whose verb describes a noun rather than carrying the sentence's news.
 MODIFIER_CLAUSES = {"relcl", "acl"}
+# Clause relations whose verb may state an event no lexicon entry names.
+OPEN_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "xcomp", "relcl"}
 # Prepositions by which a passive or agentless verb names the attack that did it ("killed
 # in an Israeli air strike", "wounded during clashes between X and Y").
 CAUSE_PREPS = {"in", "during", "by"}

@@ -35,6 +35,9 @@ from .lexicon import Code, EventLexicon
 HASH_BITS = 12
 #: PLOVER 2021 roots our ontology splits; the model predicts the merged label.
 MERGED_TYPES = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
+#: The type of a candidate no lexicon entry codes: the model types it or it is dropped.
+OPEN = "OPEN"
+OPEN_CODE = Code(type=OPEN, mode=None, cameo=None, quad="open", intensity=None)
 
 
 @dataclass
@@ -85,6 +88,8 @@ class EventModel:
     def decide(self, candidates: list[Candidate], lexicon: EventLexicon,
                embed: bool = True) -> list[Event]:
         """The candidates' events, retyped by the type model, filtered by the gate."""
+        if self.typer is None:
+            candidates = [c for c in candidates if c.lexicon_type != OPEN]
         if self.typer is None and self.gate is None:
             return [c.event for c in candidates]
         if not candidates:
@@ -97,6 +102,10 @@ class EventModel:
         dense = vectors[[row[c.event.sentence] for c in candidates]]
         if self.typer is not None:
             self.retype(candidates, featurize([c.features for c in candidates], dense), lexicon)
+            keep = [i for i, c in enumerate(candidates) if c.event.type != OPEN]
+            candidates, dense = [candidates[i] for i in keep], dense[keep]
+            if not candidates:
+                return []
         if self.gate is None:
             return [c.event for c in candidates]
         x = featurize([c.features + [f"final={c.event.type}"] for c in candidates], dense)
@@ -109,14 +118,24 @@ class EventModel:
         return kept
 
     def retype(self, candidates: list[Candidate], x: np.ndarray, lexicon: EventLexicon) -> None:
+        """Give each candidate the type model's type. A lexicon type that the model would
+        move to another quad class stays unless the model is at least ``override`` sure."""
         assert self.typer is not None
-        for cand, label in zip(candidates, self.typer.predict(x), strict=True):
+        override = float(self.typer.meta.get("override", 0.0))
+        probs = self.typer.predict_proba(x)
+        for cand, row in zip(candidates, probs, strict=True):
+            label = self.typer.classes[int(row.argmax())]
             own = cand.lexicon_type
             if MERGED_TYPES.get(own, own) == label:
                 continue  # the rules' type (and its mode) stands
-            type_ = "CONCEDE" if label == "YIELD" else label
+            if label == "YIELD":
+                type_ = own if own in MERGED_TYPES else "CONCEDE"
+            else:
+                type_ = label
             code = lexicon.code(type_, None)
             if code is None:
+                continue
+            if own != OPEN and code.quad != cand.event.quad and row.max() < override:
                 continue
             ev = cand.event
             ev.type, ev.mode, ev.quad = code.type, code.mode, code.quad
