@@ -67,7 +67,7 @@ def test_the_type_model_recodes_quad_and_cameo_from_the_ontology():
     assert (event.type, event.quad, event.cameo) == ("SUPPORT", code.quad, code.cameo)
 
 
-def test_an_unsure_type_model_leaves_the_lexicon_quad_alone():
+def test_an_unsure_type_model_leaves_the_lexicon_type_alone():
     typer = _indicator_model(["ASSAULT", "SUPPORT"], [None, None], {"override": 0.9})
     model = EventModel(typer, None)
     cand = Candidate(_event("ASSAULT", "material_conflict"), ["lemma=hit"], "ASSAULT")

@@ -156,9 +156,11 @@ class CandidateFinder:
         (what is said is a claim, coded by the claims stage)."""
         if tok.pos_ != "VERB" or tok.dep_ not in OPEN_CLAUSES or purpose_infinitive(tok):
             return None
-        if any(a.cue == tok for a in self.attributions) \
-                or self.lex.lemma(tok) in self.cues.verbs:
+        lemma = self.lex.lemma(tok)
+        if any(a.cue == tok for a in self.attributions) or lemma in self.cues.verbs:
             return None
+        if lemma in self.lex.verbs or lemma in self.lex.phrases or lemma in self.lex.light_verbs:
+            return None  # a verb the lexicon knows and its rules turned down stays down
         return Frame([tok], tok, {"type": OPEN})
 
     def _nominal_frame(self, tok: Token) -> Frame | None:

@@ -62,8 +62,8 @@ def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
                    open_candidates: bool = True) -> list[Candidate]:
     """The rules' candidate events of one document, each with its parse features.
 
-    ``open_candidates`` adds the clause verbs no lexicon entry knows, between a subject
-    and an object actor, as candidates of type OPEN for the learned model to type or reject.
+    ``open_candidates`` adds the clause verbs no lexicon entry knows, with an actor in a
+    role, as candidates of type OPEN for the learned model to type or reject.
     """
     coder = _Coder(doc, document_id, resolution, places, dates,
                    lexicon or load_event_lexicon(), cues, states or {})
@@ -141,8 +141,6 @@ class _Coder(CandidateFinder, RoleFinder):
             tgt = target.actor if target else None
             if src is None and tgt is None or src == tgt:
                 continue
-            if code is OPEN_CODE and (src is None or tgt is None):
-                continue  # an unknown verb is a candidate only between two actors
             if src is None and code.quad.startswith("verbal"):
                 continue  # words nobody is named for ("many described ...") are no stance
             if frame.anchor == frame.nominal and (src is None or tgt is None):

@@ -84,6 +84,9 @@ class EventModel:
     def __init__(self, typer: LinearModel | None, gate: LinearModel | None) -> None:
         self.typer, self.gate = typer, gate
         self.threshold = float((gate.meta if gate else {}).get("threshold", 0.5))
+        # a model trained without the sentence embedding is spared its cost
+        self.embeds = any(m is not None and m.meta.get("embedding") != "none"
+                          for m in (typer, gate))
 
     def decide(self, candidates: list[Candidate], lexicon: EventLexicon,
                embed: bool = True) -> list[Event]:
@@ -97,7 +100,8 @@ class EventModel:
         from ..embed import encode
 
         sentences = sorted({c.event.sentence for c in candidates})
-        vectors = encode(sentences) if embed else np.zeros((len(sentences), 384), np.float32)
+        vectors = encode(sentences) if embed and self.embeds \
+            else np.zeros((len(sentences), 384), np.float32)
         row = {s: i for i, s in enumerate(sentences)}
         dense = vectors[[row[c.event.sentence] for c in candidates]]
         if self.typer is not None:
@@ -118,8 +122,8 @@ class EventModel:
         return kept
 
     def retype(self, candidates: list[Candidate], x: np.ndarray, lexicon: EventLexicon) -> None:
-        """Give each candidate the type model's type. A lexicon type that the model would
-        move to another quad class stays unless the model is at least ``override`` sure."""
+        """Give each candidate the type model's type. A type (and mode) the lexicon gave
+        stays unless the model is at least ``override`` sure of another."""
         assert self.typer is not None
         override = float(self.typer.meta.get("override", 0.0))
         probs = self.typer.predict_proba(x)
@@ -135,7 +139,7 @@ class EventModel:
             code = lexicon.code(type_, None)
             if code is None:
                 continue
-            if own != OPEN and code.quad != cand.event.quad and row.max() < override:
+            if own != OPEN and row.max() < override:
                 continue
             ev = cand.event
             ev.type, ev.mode, ev.quad = code.type, code.mode, code.quad
