@@ -2,8 +2,8 @@
 
 Usage (from the repository root, 2 cores, about ten minutes the first time)::
 
-    PYTHONPATH=src python train/event_type.py            # CV figures + write both models
-    PYTHONPATH=src python train/event_type.py --cv-only  # figures only
+    PYTHONPATH=src python train/event_type.py --no-embedding  # the shipped models + CV figures
+    PYTHONPATH=src python train/event_type.py --cv-only       # figures only (with embedding)
 
 Data (read from ``../shared/``, never committed):
 

@@ -10,9 +10,11 @@ The rules propose candidates generously; two linear models trained on data decid
   an event, and the probability becomes the event's confidence.
 
 Features (the same for both, built by :func:`featurize`): the MiniLM embedding of the
-candidate's sentence (``rashomon.embed``), and hashed indicator features of the parse and
-the rules' reading: trigger lemma, the lexicon's type and quad, how the trigger was found
-(verb, phrase, light verb, noun, label, statement), negation, modality, tense, voice, which
+candidate's sentence (``rashomon.embed``; zeros, and the encoder not run, for models
+trained without it, as the shipped ones are: it added nothing measurable), and hashed
+indicator features of the parse and the rules' reading: trigger lemma, the lexicon's type
+and quad, how the trigger was found (verb, phrase, light verb, noun, statement, open clause
+verb), negation, modality, tense, voice, which
 roles an actor fills, subordinate clause, inside someone's statement. Training:
 ``train/event_type.py``; figures in the model cards ``event_type.md``, ``event_gate.md``.
 """
