@@ -30,8 +30,21 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from common import BENCHMARKS_MD, RESULTS_DIR, Options, Skip  # noqa: E402
 
-BENCHMARKS = ["shared_corpus", "plover_gsr", "polnear", "cameo_quad", "park_sign", "case2021",
-              "speed"]
+BENCHMARKS = [
+    "shared_corpus",
+    "dev_articles",
+    "plv_train",
+    "plover_gsr",
+    "polnear",
+    "cameo_quad",
+    "park_sign",
+    "case2021",
+    "speed",
+    "cluster",
+    "fuzz",
+    "serve",
+    "cleaning",
+]
 NOT_RUN = "_Not yet run._ Run `python bench/run.py --only {name}`."
 
 
@@ -77,9 +90,17 @@ HEADLINES = [
     ("park_sign", "Directed sentiment accuracy (5-way)", "directed_accuracy",
      "all-neutral baseline ~65%"),
     ("case2021", "CASE 2021 mapped type accuracy", "accuracy", ""),
+    ("cleaning", "Dev boilerplate removed, classifier left out per article",
+     "dev_loo_boilerplate_removed", ""),
+    ("cleaning", "Dev body kept, classifier left out per article", "dev_loo_body_kept", ""),
+    ("cleaning", "Dev titles", "dev_loo_titles", ""),
     ("speed", "Pipeline time / bare parse time, 1 process", "pipeline_over_parser_time_p1",
      "1.0 is the floor"),
     ("speed", "Pipeline words/s, 2 processes", "pipeline_words_per_s_p2", ""),
+    ("fuzz", "Fuzz: exceptions (crashes + internal errors)", "exceptions", "target 0"),
+    ("fuzz", "Fuzz: documents over their time budget", "over_budget", "target 0"),
+    ("serve", "Server events list, requests/s (1,000 articles)", "events_requests_per_s", ""),
+    ("serve", "Server search, requests/s (1,000 articles)", "search_requests_per_s", ""),
 ]
 
 
@@ -101,6 +122,13 @@ def render_summary() -> str:
     return "\n".join(lines)
 
 
+def render_dev() -> str:
+    """The development table of bench/dev.py, from the results files present."""
+    import dev
+
+    return dev.table({n: r for n in dev.SUITE if (r := load_result(n)) is not None})
+
+
 def update_markdown(text: str, blocks: dict[str, str]) -> str:
     """Replace the content between each benchmark's markers with its block."""
     for name, block in blocks.items():
@@ -117,6 +145,7 @@ def regenerate_tables(path: Path = BENCHMARKS_MD) -> None:
         return
     blocks = {name: render_block(name) for name in BENCHMARKS}
     blocks["summary"] = render_summary()
+    blocks["dev"] = render_dev()
     path.write_text(update_markdown(path.read_text(), blocks))
     print(f"updated tables in {path.name}")
 

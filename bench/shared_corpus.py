@@ -58,10 +58,11 @@ def flatten_scores(scores: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def run(opts: Options) -> dict[str, Any]:
-    started = time.time()
-    corpus = require(SHARED / "corpus" / "corpus.jsonl", "shared corpus")
-    gold = require(SHARED / "gold", "shared gold")
+def score_articles(corpus: Path, gold: Path) -> tuple[dict[str, Any], list[Any], float]:
+    """Analyse ``corpus`` with the CLI into a fresh store, export it, score it against ``gold``.
+
+    Returns the flattened figures, the scorer's misses and the analysis time in seconds.
+    """
     scorer = require(SHARED / "eval" / "score.py", "shared scorer")
     cli = _cli()
     with tempfile.TemporaryDirectory(prefix="rashomon-bench-") as tmp:
@@ -75,9 +76,18 @@ def run(opts: Options) -> dict[str, Any]:
                      "--verbose"])
     scores = json.loads(proc.stdout)
     misses = scores.pop("misses", [])
-    figures = flatten_scores(scores)
+    return flatten_scores(scores), misses, analyze_s
+
+
+def run(opts: Options) -> dict[str, Any]:
+    started = time.time()
+    corpus = require(SHARED / "corpus" / "corpus.jsonl", "shared corpus")
+    gold = require(SHARED / "gold", "shared gold")
+    figures, misses, analyze_s = score_articles(corpus, gold)
     figures["analyze_seconds"] = round(analyze_s, 1)
-    return write_result(NAME, figures, opts, started, details={"misses": misses})
+    # Misses quote the articles and their gold, which stay in ../shared: only their number
+    # is kept here (run score.py with --verbose to read them).
+    return write_result(NAME, figures, opts, started, details={"misses": len(misses)})
 
 
 ROWS = [
@@ -103,10 +113,14 @@ def _fmt(v: Any) -> str:
     return "n/a" if v is None else str(v)
 
 
-def render(result: dict[str, Any]) -> str:
+def render_rows(result: dict[str, Any], rows: list[tuple[str, tuple[str, ...], Any]]) -> str:
     f = result["figures"]
     lines = ["| Figure | Value | Anchor |", "|---|---|---|"]
-    for label, keys, anchor in ROWS:
+    for label, keys, anchor in rows:
         lines.append(f"| {label} | {' / '.join(_fmt(f.get(k)) for k in keys)} | {anchor or ''} |")
     lines.append(f"| Documents scored | {f.get('documents')} | |")
     return "\n".join(lines) + "\n" + provenance_rows(result)
+
+
+def render(result: dict[str, Any]) -> str:
+    return render_rows(result, ROWS)

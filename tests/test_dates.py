@@ -43,6 +43,46 @@ def test_month_day_in_a_future_sentence_looks_ahead(nlp):
     assert found["October 1"].value == "2008-10-01"
 
 
+@pytest.mark.parametrize("text, value", [
+    ("The council is set to meet again on May 2.", "2008-05-02"),
+    ("A ruling is expected on Sept. 14.", "2008-09-14"),
+    ("Voters go to the polls on May 12.", "2008-05-12"),
+    ("The ministry said it would reopen the crossing in early June.", "2008-06"),
+])
+def test_month_day_looks_ahead_when_the_clause_does(nlp, text, value):
+    found = next(iter(values(nlp, text).values()))
+    assert found.value == value
+
+
+def test_month_day_in_the_past_tense_stays_in_the_past(nlp):
+    found = values(nlp, "Militants shelled the base on May 2 and again on Sept. 14.")
+    assert found["May 2"].value == "2007-05-02"
+    assert found["Sept. 14"].value == "2007-09-14"
+
+
+def test_month_day_without_a_verb_takes_the_nearest_year(nlp):
+    found = values(nlp, "Timeline: Jan. 3, the crossing closes.", published="2008-12-28")
+    assert found["Jan. 3"].value == "2009-01-03"
+
+
+def test_parts_of_a_day_resolve_against_the_report(nlp):
+    found = values(nlp, "The bloc joined the alliance last night. The cleric spoke this "
+                        "morning.", published="2018-06-13")
+    assert found["last night"].value == "2018-06-12"
+    assert found["this morning"].value == "2018-06-13"
+
+
+def test_weekdays_ahead_of_the_report(nlp):
+    # 2021-11-06 is a Saturday: "Sunday" is the next day, "Tuesday" ahead only when the
+    # clause says so.
+    found = values(nlp, "Drones struck the compound early Sunday.", published="2021-11-06")
+    assert found["early Sunday"].value == "2021-11-07"
+    found = values(nlp, "The envoy will arrive on Tuesday.", published="2021-11-06")
+    assert found["Tuesday"].value == "2021-11-09"
+    found = values(nlp, "The envoy arrived on Tuesday.", published="2021-11-06")
+    assert found["Tuesday"].value == "2021-11-02"
+
+
 def test_year_and_month_precision(nlp):
     found = values(nlp, "The invasion came in 2003, and the siege ended in April 2008.")
     assert found["2003"].value == "2003"

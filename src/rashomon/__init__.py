@@ -10,10 +10,13 @@ For a notebook::
     analysis = rashomon.analyze(["Tehran denied the report on Monday.", ...])
     analysis.events, analysis.claims, analysis.relations, analysis.to_dict()
 
-For a corpus on disk, ``rashomon.analyze_inputs(paths, rashomon.Store("x.duckdb"))``.
+For a stream too large to hold, ``for one in rashomon.analyze_iter(texts): ...`` (one
+Analysis per document). For a corpus on disk,
+``rashomon.analyze_inputs(paths, rashomon.Store("x.duckdb"))``; set
+``Config(cluster="local:4")`` (or ``"tcp://HOST:8786"``) to run it on Dask.
 """
 
-from .analyze import RunSummary, analyze, analyze_inputs
+from .analyze import RunSummary, analyze, analyze_inputs, analyze_iter
 from .export import export
 from .pipeline import Config
 from .store import Store
@@ -35,5 +38,5 @@ __version__ = "0.1.0"
 __all__ = [
     "Actor", "Analysis", "Claim", "Comment", "Config", "DateMention", "Document", "Event",
     "Mention", "Place", "Relation", "RunSummary", "Store", "analyze", "analyze_inputs",
-    "export", "__version__",
+    "analyze_iter", "export", "__version__",
 ]

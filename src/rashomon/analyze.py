@@ -3,21 +3,29 @@
 ``analyze_inputs`` is what ``rashomon analyze`` does: read files, directories and URLs,
 clean them (with lines repeated across an outlet's articles treated as boilerplate),
 drop exact and near duplicates, analyse each new document and commit it to the store
-in its own transaction, then rebuild the relations. ``analyze`` does the same for a list
-of texts in memory and returns an ``Analysis`` without any database.
+in its own transaction, then rebuild the relations. Inputs stream through: memory stays
+flat however large they are. ``analyze`` does the same for a list of texts in memory and
+returns an ``Analysis`` without any database; ``analyze_iter`` yields one per document.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
+import json
+import warnings
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .clean import Deduplicator, clean_record, find_repeated_lines, load_patterns
+import duckdb
+
+from .clean import Deduplicator, clean_record, load_patterns
 from .clean.extract import extract
-from .clean.repeated import outlet_key
-from .ingest import read_inputs
+from .clean.repeated import outlet_key, repeated_lines, short_lines
+from .ingest import FETCH_DEADLINE, read_inputs, vet_record
 from .pipeline import AnalysedDocument, Config, analyse_documents
 from .store import Store
 from .types import Actor, Analysis, Document, IngestProblem, RawRecord
@@ -29,10 +37,20 @@ class RunSummary:
 
     read: int = 0
     ingested: int = 0
+    updated: int = 0
     already_stored: int = 0
     duplicates: list[tuple[str, str, str]] = field(default_factory=list)  # id, kind, original
     problems: list[IngestProblem] = field(default_factory=list)
     stage_seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def skipped(self) -> int:
+        """Inputs, records and documents left out (repairs are problems too, not skips)."""
+        return sum(p.skipped for p in self.problems)
+
+    @property
+    def repaired(self) -> int:
+        return sum(not p.skipped for p in self.problems)
 
     @property
     def nothing_read(self) -> bool:
@@ -40,6 +58,17 @@ class RunSummary:
 
 
 ProgressCallback = Callable[[str, int, int | None], None]  # phase, done, total
+ProblemCallback = Callable[[IngestProblem], None]
+# Publication years outside this range are placeholders ("0001-01-01", "9999-12-31") or
+# typos, never an article's date; later years are checked against today.
+MIN_YEAR = 1800
+#: New records cleaned together. Lines repeated across an outlet's articles are counted over
+#: the stored articles plus this many new ones, so memory stays flat however large the input
+#: (a line is recognised as repeated from the window in which it reaches the thresholds).
+WINDOW = 500
+#: What the store keeps beside a document's analysis, held while the document is in flight:
+#: its near-duplicate signature, (outlet key, short lines), and whether it replaces one.
+InFlight = dict[str, tuple[bytes | None, tuple[str, set[str]], bool]]
 
 
 def analyze_inputs(
@@ -48,90 +77,199 @@ def analyze_inputs(
     config: Config | None = None,
     boilerplate_files: Sequence[Path] = (),
     progress: ProgressCallback | None = None,
-    on_problem: Callable[[IngestProblem], None] | None = None,
+    on_problem: ProblemCallback | None = None,
+    update: bool = False,
+    fetch_deadline: float = FETCH_DEADLINE,
 ) -> RunSummary:
-    """Ingest, clean, deduplicate, analyse and store; return what happened."""
+    """Ingest, clean, deduplicate, analyse and store; return what happened.
+
+    Inputs are read as a stream, cleaned a window at a time and analysed as they come (in
+    local processes, or on a Dask cluster when ``config.cluster`` names one); each document
+    is committed with everything found in it as soon as its analysis returns.
+
+    Nothing in one input stops the run: each input, record or document that fails is
+    reported through ``on_problem`` and left out. With ``update``, stored documents whose
+    metadata (title, author, outlet, url, published, other fields) now reads differently,
+    e.g. from a sidecar added since, are analysed again and replaced.
+    """
     config = config or Config()
     summary = RunSummary()
     report = progress or (lambda phase, done, total: None)
 
-    records: list[RawRecord] = []
-    for item in read_inputs(inputs):
-        if isinstance(item, IngestProblem):
-            _problem(summary, on_problem, item.source, item.problem)
-        else:
-            records.append(item)
-            report("reading", len(records), None)
-    summary.read = len(records)
+    def problem(source: str, message: str, skipped: bool = True) -> None:
+        item = IngestProblem(source, message, skipped)
+        summary.problems.append(item)
+        if on_problem:
+            on_problem(item)
 
-    # Ids already stored are skipped without cleaning them again, unless the id now comes
-    # from another source: then it is another article, and reusing its id would hide it.
-    seen: dict[str, str] = {}
-    new_records = []
-    for record in records:
-        taken_by = seen.setdefault(record.id, record.source)
-        if taken_by != record.source:
-            _problem(summary, on_problem, record.source,
-                     f"id {record.id!r} is already used by {taken_by}; skipped "
-                     "(give it another id, e.g. in a NAME.meta.json sidecar)")
-        elif store.has_document(record.id):
-            stored_from = store.stored_source(record.id)
-            if stored_from in (None, record.source):
-                summary.already_stored += 1
-            else:
-                _problem(summary, on_problem, record.source,
-                         f"id {record.id!r} is already stored from {stored_from}; skipped")
-        else:
-            new_records.append(record)
+    _count_unlined(store)
+    in_flight: InFlight = {}
+    documents = _new_documents(inputs, store, summary, boilerplate_files, report, problem,
+                               update, fetch_deadline, in_flight)
 
-    documents = list(_clean(new_records, records, store, boilerplate_files))
-    dedup = Deduplicator.from_signatures(store.signatures())
-    unique: list[Document] = []
-    for doc in documents:
-        hit = dedup.check(doc)
-        if hit is not None:
-            kind, original = hit
-            store.add_duplicate(doc.id, original, kind, doc.source)
-            summary.duplicates.append((doc.id, kind, original))
+    def skipped(document: Document, reason: str) -> None:
+        in_flight.pop(document.id, None)
+        problem(document.source or document.id, reason)
+
+    for n, analysed in enumerate(analyse_documents(documents, config, on_skip=skipped),
+                                 start=1):
+        document = analysed.result.document
+        signature, lines, replace = in_flight.pop(document.id)
+        try:
+            store.add_analysis(analysed.result, analysed.actors.values(), signature=signature,
+                               lines=lines, replace=replace)
+        except (duckdb.Error, ValueError, TypeError, RecursionError) as exc:
+            problem(document.source or document.id, f"cannot store ({_short(exc)})")
             continue
-        dedup.add(doc)
-        unique.append(doc)
-
-    for n, analysed in enumerate(analyse_documents(unique, config), start=1):
-        store.add_analysis(analysed.result, analysed.actors.values(),
-                           signature=dedup.signature(analysed.result.document))
-        summary.ingested += 1
+        if replace:
+            summary.updated += 1
+        else:
+            summary.ingested += 1
         for stage, seconds in analysed.timings.items():
             summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
-        report("analysing", n, len(unique))
+        report("analysing", n, None)
 
     rebuild_relations(store)
     return summary
 
 
-def _problem(summary: RunSummary, on_problem: Callable[[IngestProblem], None] | None,
-             source: str, message: str) -> None:
-    problem = IngestProblem(source, message)
-    summary.problems.append(problem)
-    if on_problem:
-        on_problem(problem)
-
-
-def _clean(new_records: list[RawRecord], all_records: list[RawRecord], store: Store,
-           boilerplate_files: Sequence[Path]) -> Iterator[Document]:
-    """Clean new records; repeated lines are counted over the stored and the new articles."""
+def _new_documents(inputs: Sequence[str | Path], store: Store, summary: RunSummary,
+                   boilerplate_files: Sequence[Path], report: ProgressCallback,
+                   problem: Callable[..., None], update: bool, fetch_deadline: float,
+                   in_flight: InFlight) -> Iterator[Document]:
+    """The documents of the inputs to analyse, cleaned and deduplicated, as a stream: new
+    ones, and with ``update`` stored ones whose metadata changed. What the store keeps
+    beside each goes into ``in_flight``."""
     patterns = load_patterns(boilerplate_files)
-    seen = {r.id for r in all_records}
-    stored = [RawRecord(id=i, source="store", format="txt", text=raw or "", outlet=outlet)
-              for i, outlet, raw in store.raw_texts() if i not in seen]
-    if not new_records:
-        return
+    dedup = Deduplicator.from_signatures(store.signatures())
+    # Ids already stored are skipped without cleaning them again, unless the id now comes
+    # from another source: then it is another article, and reusing its id would hide it.
+    seen: dict[str, str] = {}
+    for window in _windows(read_inputs(inputs, fetch_deadline=fetch_deadline), WINDOW):
+        records: list[RawRecord] = []
+        stored_again: set[str] = set()
+        for item in window:
+            if isinstance(item, IngestProblem):
+                problem(item.source, item.problem, item.skipped)
+                continue
+            summary.read += 1
+            report("reading", summary.read, None)
+            taken_by = seen.setdefault(item.id, item.source)
+            if taken_by != item.source:
+                problem(item.source, f"id {item.id!r} is already used by {taken_by}; skipped "
+                                     "(give it another id, e.g. in a NAME.meta.json sidecar)")
+            elif store.has_document(item.id):
+                stored_from = store.stored_source(item.id)
+                if stored_from not in (None, item.source):
+                    problem(item.source,
+                            f"id {item.id!r} is already stored from {stored_from}; skipped")
+                elif update and store.document(item.id) is not None:
+                    stored_again.add(item.id)
+                    records.append(item)
+                else:
+                    summary.already_stored += 1
+            else:
+                records.append(item)
+        for document, lines in _clean_window(records, store, patterns, problem):
+            replace = document.id in stored_again
+            if replace and not _metadata_changed(store.document(document.id), document):
+                summary.already_stored += 1
+                continue
+            hit = None if replace else dedup.check(document)
+            if hit is not None:
+                kind, original = hit
+                store.add_duplicate(document.id, original, kind, document.source)
+                summary.duplicates.append((document.id, kind, original))
+                continue
+            dedup.add(document)
+            in_flight[document.id] = (dedup.signature(document), lines, replace)
+            yield document
+
+
+def _windows(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while window := list(itertools.islice(iterator, size)):
+        yield window
+
+
+def _short(exc: BaseException) -> str:
+    message = " ".join(str(exc).split())[:160]
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+# Fields that --update compares: what a sidecar or a record file can supply later.
+_UPDATABLE = ("title", "author", "outlet", "url", "published")
+
+
+def _metadata_changed(stored: Document | None, fresh: Document) -> bool:
+    if stored is None:
+        return False
+    if any(getattr(stored, name) != getattr(fresh, name) for name in _UPDATABLE):
+        return True
+    # The stored metadata went through JSON; compare it that way.
+    return json.loads(json.dumps(fresh.metadata, default=str)) != stored.metadata
+
+
+def _clean_window(records: list[RawRecord], store: Store, patterns: Any,
+                  problem: Callable[..., None]
+                  ) -> Iterator[tuple[Document, tuple[str, set[str]]]]:
+    """Clean records, each with its (outlet key, short lines); lines repeated across an
+    outlet's articles are counted over the stored ones (the store's line table) and this
+    window's. A record whose extraction or cleaning fails is reported and left out."""
     # Each page is extracted once, for the line counts and for cleaning alike.
-    pages = {id(r): extract(r) for r in [*stored, *all_records]}
-    repeated = find_repeated_lines([*stored, *all_records], text_of=lambda r: pages[id(r)].text)
-    for record in new_records:
-        yield clean_record(record, patterns, repeated.get(outlet_key(record), set()),
-                           page=pages[id(record)])
+    pages = {}
+    for record in records:
+        try:
+            pages[id(record)] = extract(record)
+        except (Exception, RecursionError) as exc:
+            problem(record.source, f"cannot extract the text ({_short(exc)})")
+    records = [r for r in records if id(r) in pages]
+    if not records:
+        return
+    lines = {id(r): short_lines(pages[id(r)].text) for r in records}
+    docs, counts = store.outlet_line_counts(outlet_key(r) for r in records)
+    docs_per_outlet: Counter[str] = Counter(docs)
+    line_docs: dict[str, Counter[str]] = {o: Counter(c) for o, c in counts.items()}
+    for record in records:
+        if store.has_document(record.id):
+            continue  # an --update: its lines are counted already
+        outlet = outlet_key(record)
+        docs_per_outlet[outlet] += 1
+        line_docs.setdefault(outlet, Counter()).update(lines[id(record)])
+    repeated = repeated_lines(docs_per_outlet, line_docs)
+    for record in records:
+        outlet = outlet_key(record)
+        try:
+            document = clean_record(record, patterns, repeated.get(outlet, set()),
+                                    page=pages[id(record)])
+        except (Exception, RecursionError) as exc:
+            problem(record.source, f"cannot clean ({_short(exc)})")
+            continue
+        _check_published(document, problem)
+        yield document, (outlet, lines[id(record)])
+
+
+def _count_unlined(store: Store) -> None:
+    """Count the lines of documents stored before the store kept them (schema < v3)."""
+    for doc_id, outlet, url, raw in store.unlined_documents():
+        record = RawRecord(id=doc_id, source="store", format="txt", text=raw or "",
+                           outlet=outlet, url=url)
+        try:
+            text = extract(record).text
+        except (Exception, RecursionError):
+            continue  # it was stored, so it extracted once; a page that no longer does
+        store.add_document_lines(doc_id, outlet_key(record), short_lines(text))
+
+
+def _check_published(doc: Document, problem: Callable[..., None]) -> None:
+    """Drop a publication date no article can have (reported; kept as metadata)."""
+    year = doc.published[:4] if doc.published else ""
+    latest = dt.date.today().year + 1
+    if year and (not year.isdigit() or not MIN_YEAR <= int(year) <= latest):
+        problem(doc.source or doc.id, f"publication date {doc.published!r} ignored (year "
+                                      f"outside {MIN_YEAR}-{latest})", False)
+        doc.metadata["invalid_published"] = doc.published
+        doc.published = None
 
 
 def rebuild_relations(store: Store) -> None:
@@ -140,6 +278,28 @@ def rebuild_relations(store: Store) -> None:
 
     store.replace_relations(build_relations(
         store.events(), store.claims(), store.documents(), store.actors()))
+
+
+def analyze_iter(
+    texts: Iterable[str | dict[str, Any] | Document],
+    *,
+    n_process: int = 0,
+    config: Config | None = None,
+) -> Iterator[Analysis]:
+    """Analyse texts as a stream: one ``Analysis`` per document, in input order (in
+    completion order on a cluster), holding that document and what was found in it.
+
+    Nothing is kept between documents, so memory stays flat however many texts come;
+    relations, which need the whole corpus, are left to :func:`analyze` or the store.
+    ``texts`` are as for :func:`analyze`.
+    """
+    config = config or Config(n_process=n_process)
+    for analysed in analyse_documents(_documents(texts), config):
+        one = Analysis(documents=[analysed.result.document])
+        actors: dict[str, Actor] = {}
+        _collect(one, actors, analysed)
+        one.actors = sorted(actors.values(), key=lambda a: a.id)
+        yield one
 
 
 def analyze(
@@ -154,16 +314,34 @@ def analyze(
     ``id``, ``title``, ``author``, ``outlet``, ``url``, ``published``, or Documents.
     Strings and dicts are cleaned like ingested files; Documents are used as they are.
     ``n_process=0`` uses both cores for large inputs; ``analysis.timings`` says where the
-    time went.
+    time went. A text that cannot be analysed is left out with a warning naming it. For a
+    corpus too large to hold, use :func:`analyze_iter` or a store.
     """
     from .relations import build_relations
 
     config = config or Config(n_process=n_process)
+    analysis = Analysis()
+    actors: dict[str, Actor] = {}
+    for analysed in analyse_documents(_documents(texts), config):
+        analysis.documents.append(analysed.result.document)
+        _collect(analysis, actors, analysed)
+    analysis.actors = sorted(actors.values(), key=lambda a: a.id)
+    analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
+                                         analysis.actors)
+    return analysis
+
+
+def _documents(texts: Iterable[str | dict[str, Any] | Document]) -> Iterator[Document]:
+    """Texts as clean Documents, one at a time (Documents pass through as they are); a
+    text that cannot be read or cleaned is left out with a warning naming it."""
     patterns = load_patterns()
-    documents: list[Document] = []
+
+    def warn(source: str, message: str, skipped: bool = True) -> None:
+        warnings.warn(f"{source}: {message}", stacklevel=4)
+
     for n, item in enumerate(texts, start=1):
         if isinstance(item, Document):
-            documents.append(item)
+            yield item
             continue
         fields = {"text": item} if isinstance(item, str) else dict(item)
         record = RawRecord(
@@ -174,15 +352,17 @@ def analyze(
             outlet=fields.pop("outlet", None), url=fields.pop("url", None),
             published=fields.pop("published", None), metadata=fields,
         )
-        documents.append(clean_record(record, patterns))
-    analysis = Analysis(documents=documents)
-    actors: dict[str, Actor] = {}
-    for analysed in analyse_documents(documents, config):
-        _collect(analysis, actors, analysed)
-    analysis.actors = sorted(actors.values(), key=lambda a: a.id)
-    analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
-                                         analysis.actors)
-    return analysis
+        for vetted in vet_record(record):
+            if isinstance(vetted, IngestProblem):
+                warn(f"{record.id} ({record.source})", vetted.problem)
+                continue
+            try:
+                document = clean_record(vetted, patterns)
+            except (Exception, RecursionError) as exc:
+                warn(record.id, f"cannot clean ({_short(exc)}); left out")
+                continue
+            _check_published(document, warn)
+            yield document
 
 
 def _collect(analysis: Analysis, actors: dict[str, Actor], analysed: AnalysedDocument) -> None:

@@ -6,6 +6,9 @@ errors print one line naming the file and the problem and exit 2 (usage) or 1.
 
 from __future__ import annotations
 
+import os
+import re
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -18,13 +21,18 @@ from rich.table import Column, Table
 from rich.text import Text
 
 from .analyze import analyze_inputs
+from .cluster import ClusterError, check_address
 from .datafiles import DataFileError
 from .export import FORMATS, ExportError, export
+from .ingest import FETCH_DEADLINE
+from .ingest.fetch import is_url
+from .ingest.names import printable
 from .parse import ModelError
-from .pipeline import Config
+from .pipeline import DEFAULT_DOC_TIMEOUT, Config
 from .query import query_claims, query_events
 from .registry import stage_names
 from .store import Store, StoreError
+from .types import IngestProblem
 
 app = typer.Typer(help="Rashomon: many disagreeing articles about one conflict, one auditable "
                   "picture of actors, events, claims and relations.", no_args_is_help=True,
@@ -37,9 +45,40 @@ DbOption = Annotated[Path, typer.Option("--db", help="DuckDB store file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 
 
+INTERRUPTED = "interrupted: every document stored so far is kept; rerun to finish."
+
+
+class Interrupted(BaseException):  # noqa: N818 - a signal, not an error
+    """Ctrl-C. Not a KeyboardInterrupt, which click would turn into "Aborted!" and exit 1."""
+
+
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {escape(message)}")
+    err.print(f"[red]error:[/red] {escape(printable(message))}")
     raise typer.Exit(code)
+
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def lit(value: object) -> str:
+    """Text for a Rich markup string, shown literally and without control characters."""
+    return escape(printable("" if value is None else str(value)))
+
+
+def cell(value: object) -> Text:
+    """A table cell printed literally: article text like "[of Iraq]" is not Rich markup."""
+    return Text(printable("" if value is None else str(value)))
+
+
+def shown(total: int, limit: int, what: str) -> None:
+    """Say so when a listing stops at its limit."""
+    if total > limit:
+        out.print(f"showing the first {limit} of {total} {what}; --limit {total} shows all")
+
+
+def check_period(period: str | None, pattern: str, form: str) -> None:
+    if period is not None and not re.fullmatch(pattern, period):
+        fail(f"--period {period!r}: expected {form}", 2)
 
 
 def open_store(db: Path, read_only: bool = True) -> Store:
@@ -70,10 +109,31 @@ def analyze(
     = None,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help="YAML settings: stages, model, batch_size, n_process, actor_files, "
-                         "gazetteer_files, lexicon_files.")] = None,
+                         "gazetteer_files, lexicon_files, cluster.")] = None,
+    cluster: Annotated[str | None, typer.Option(
+        "--cluster", help="Run on Dask: local:N (N worker processes here) or "
+                          "tcp://HOST:PORT (a running scheduler). Needs rashomon[cluster].")]
+    = None,
+    doc_timeout: Annotated[float | None, typer.Option(
+        "--doc-timeout", min=0,
+        help=f"Seconds one document may take before it is skipped (0: no limit; default "
+             f"{DEFAULT_DOC_TIMEOUT:g}).")] = None,
+    fetch_timeout: Annotated[float, typer.Option(
+        "--fetch-timeout", min=0.1, help="Seconds one URL may take in all.")] = FETCH_DEADLINE,
+    update: Annotated[bool, typer.Option(
+        "--update", help="Apply metadata supplied since (sidecars, record fields) to stored "
+                         "documents, analysing them again.")] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest, clean and analyse articles into the store (reruns add only what is new)."""
+    missing = [i for i in inputs if not is_url(i) and not os.path.lexists(i)]
+    if len(missing) == len(inputs):
+        fail(f"{missing[0]}: no such file or folder", 2)
+    if cluster is not None:
+        try:
+            check_address(cluster)
+        except ValueError as exc:
+            fail(str(exc), 2)
     for path in [*(actors or []), *(gazetteer or []), *(boilerplate or []), *(lexicon or []),
                  *([config_file] if config_file else [])]:
         if not path.is_file():
@@ -86,9 +146,13 @@ def analyze(
     config.actor_files += [str(p) for p in actors or []]
     config.gazetteer_files += [str(p) for p in gazetteer or []]
     config.lexicon_files += [str(p) for p in lexicon or []]
+    config.cluster = cluster or config.cluster
+    if doc_timeout is not None:
+        config.doc_timeout = doc_timeout
     for name in config.stages:
         if name not in stage_names():
             fail(f"{config_file}: unknown stage {name!r}; known: {', '.join(stage_names())}", 2)
+    existed = db.exists()
     store = open_store(db, read_only=False)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[rate]}"), TimeElapsedColumn(),
@@ -103,28 +167,40 @@ def analyze(
         rate = f"{done / elapsed:.1f} docs/s" if elapsed > 0 else ""
         progress.update(tasks[phase], completed=done, total=total, rate=rate)
 
+    def on_problem(problem: IngestProblem) -> None:
+        word = "skipped" if problem.skipped else "repaired"
+        err.print(f"[yellow]{word}:[/yellow] {escape(printable(str(problem)))}")
+
     try:
         with progress:
             summary = analyze_inputs(
                 inputs, store, config, boilerplate_files=boilerplate or [],
-                progress=on_progress,
-                on_problem=lambda p: err.print(f"[yellow]skipped:[/yellow] {escape(str(p))}"),
+                progress=on_progress, on_problem=on_problem, update=update,
+                fetch_deadline=fetch_timeout,
             )
-    except (DataFileError, ModelError, StoreError) as exc:
+    except (DataFileError, ModelError, StoreError, ClusterError) as exc:
         store.close()
         fail(str(exc))
         return
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, Interrupted):
         store.close()
-        err.print("interrupted: every document stored so far is kept; rerun to finish.")
+        err.print(INTERRUPTED)
         raise typer.Exit(130) from None
     store.close()
+    if summary.nothing_read and not existed:
+        for leftover in (db, Path(f"{db}.wal")):  # no empty store left behind
+            leftover.unlink(missing_ok=True)
     if not quiet:
         line = (f"ingested {summary.ingested}, already stored {summary.already_stored}, "
-                f"duplicates {len(summary.duplicates)}, skipped {len(summary.problems)}")
+                f"duplicates {len(summary.duplicates)}, skipped {summary.skipped}")
+        if summary.repaired:
+            line += f", repaired {summary.repaired}"
+        if update:
+            line += f", updated {summary.updated}"
         out.print(line)
         for doc_id, kind, original in summary.duplicates:
-            out.print(f"  duplicate ({kind}): {escape(doc_id)} = {escape(original)}")
+            out.print(f"  duplicate ({kind}): {escape(printable(doc_id))} = "
+                      f"{escape(printable(original))}")
         out.print(f"results in {db} (see `rashomon docs --db {db}`, "
                   f"`rashomon export --db {db} --format json --output analysis.json`)")
     if summary.nothing_read:
@@ -137,6 +213,10 @@ def export_command(
     fmt: Annotated[str, typer.Option("--format", "-f", help=f"One of {', '.join(FORMATS)}.")]
     = "json",
     db: DbOption = DB_DEFAULT,
+    raw_cells: Annotated[bool, typer.Option(
+        "--raw-cells", help="CSV/TSV: keep cells starting with = + - @ as they are (by "
+                            "default a ' is put before them so that spreadsheets do not run "
+                            "them as formulas).")] = False,
 ) -> None:
     """Write the whole analysis in an open format."""
     if fmt not in FORMATS:
@@ -144,7 +224,7 @@ def export_command(
     with open_store(db) as store:
         analysis = store.analysis()
     try:
-        path = export(analysis, fmt, output)
+        path = export(analysis, fmt, output, raw_cells=raw_cells)
     except (ExportError, OSError) as exc:
         fail(f"{output}: {exc}")
         return
@@ -181,13 +261,13 @@ def docs(db: DbOption = DB_DEFAULT) -> None:
     table.columns.insert(0, Column("id", no_wrap=True,
                                    min_width=max((len(d.id) for d in documents), default=2)))
     for d in documents:
-        table.add_row(d.id, d.published or "", d.outlet or "", d.author or "",
-                      (d.title or "")[:60], str(len(d.text.split())), str(len(d.comments)))
+        table.add_row(*map(cell, (d.id, d.published, d.outlet, d.author, (d.title or "")[:60],
+                                  len(d.text.split()), len(d.comments))))
     out.print(table)
     if duplicates:
         out.print(f"{len(duplicates)} duplicate(s) not stored again:")
         for dup in duplicates:
-            out.print(f"  {dup['id']} ({dup['kind']}) = {dup['duplicate_of']}")
+            out.print(cell(f"  {dup['id']} ({dup['kind']}) = {dup['duplicate_of']}"))
 
 
 @app.command()
@@ -206,9 +286,11 @@ def show(doc_id: Annotated[str, typer.Argument(help="Document id.")],
     for label, value in (("id", doc.id), ("title", doc.title), ("author", doc.author),
                          ("outlet", doc.outlet), ("published", doc.published),
                          ("url", doc.url), ("source", doc.source)):
-        out.print(f"[bold]{label}:[/bold] {escape(str(value or ''))}")
+        out.print(f"[bold]{label}:[/bold] {escape(printable(str(value or '')))}")
     out.print()
-    text = Text(doc.text)
+    # Offsets index the stored text: control characters are swapped one for one (never
+    # expanded into escapes) so that the highlighting stays on its words.
+    text = Text(_CONTROL.sub("\ufffd", doc.text))
     for c in claims:
         text.stylize("italic", c.start, c.end)
     for e in events:
@@ -218,21 +300,21 @@ def show(doc_id: Annotated[str, typer.Argument(help="Document id.")],
         text.stylize("bold cyan", m.start, m.end)
     out.print(text)
     if mentions:
-        out.print("\n[bold]actors:[/bold] " + ", ".join(
-            sorted({f"{names.get(m.actor, m.actor)}" for m in mentions})))
+        out.print("\n[bold]actors:[/bold] " + lit(", ".join(
+            sorted({f"{names.get(m.actor, m.actor)}" for m in mentions}))))
     for e in events:
-        out.print(f"[bold]event[/bold] {e.id} {e.type} {names.get(e.source, e.source)} -> "
-                  f"{names.get(e.target, e.target)} ({e.quad}, {e.modality}"
-                  f"{', negated' if e.negated else ''}) {e.date or ''}: "
-                  f"{escape(e.trigger or '')}")
+        out.print("[bold]event[/bold] " + lit(
+            f"{e.id} {e.type} {names.get(e.source, e.source)} -> "
+            f"{names.get(e.target, e.target)} ({e.quad}, {e.modality}"
+            f"{', negated' if e.negated else ''}) {e.date or ''}: {e.trigger or ''}"))
     for c in claims:
-        out.print(f"[bold]claim[/bold] {c.id} {names.get(c.speaker, c.speaker_text)} "
-                  f"{escape(c.cue)}: {escape(c.content[:100])}")
+        out.print("[bold]claim[/bold] " + lit(
+            f"{c.id} {names.get(c.speaker, c.speaker_text)} {c.cue}: {c.content[:100]}"))
     if doc.comments:
         out.print(f"\n[bold]{len(doc.comments)} reader comment(s):[/bold]")
         for c in doc.comments:
-            out.print(f"- [bold]{escape(c.author or 'anonymous')}[/bold] "
-                      f"{escape(c.date or '')}: {escape(c.text)}")
+            out.print(f"- [bold]{lit(c.author or 'anonymous')}[/bold] "
+                      f"{lit(c.date or '')}: {lit(c.text)}")
 
 
 @app.command()
@@ -246,13 +328,13 @@ def actors(db: DbOption = DB_DEFAULT,
         known = {a.id: a for a in store.actors()}
     table = Table("actor", "name", "kind", "country", "sector", "mentions", "documents",
                   "provisional")
-    for actor_id, n, n_docs in sorted(counts, key=lambda r: -r[1])[:limit]:
-        a = known.get(actor_id)
-        if a is None:
-            continue
-        table.add_row(actor_id, a.name, a.kind, a.country or "", a.sector or "", str(n),
-                      str(n_docs), "yes" if a.provisional else "")
+    listed = [(known[i], n, n_docs) for i, n, n_docs in sorted(counts, key=lambda r: -r[1])
+              if i in known]
+    for a, n, n_docs in listed[:limit]:
+        table.add_row(*map(cell, (a.id, a.name, a.kind, a.country, a.sector, n, n_docs,
+                                  "yes" if a.provisional else "")))
     out.print(table)
+    shown(len(listed), limit, "actors")
 
 
 @app.command()
@@ -267,6 +349,7 @@ def events(
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 200,
 ) -> None:
     """Who did what to whom, when and where, with filters."""
+    check_period(period, r"\d{4}(-\d{2}(-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD")
     with open_store(db) as store:
         found = query_events(store, actor=actor, type_=type_, period=period, outlet=outlet)
         names = {a.id: a.name for a in store.actors()}
@@ -274,11 +357,12 @@ def events(
                   "trigger")
     for e in found[:limit]:
         modality = e.modality + (", negated" if e.negated else "")
-        table.add_row(e.id, e.date or "", e.type, names.get(e.source or "", ""),
-                      names.get(e.target or "", ""), e.quad, modality,
-                      (e.place or {}).get("name") or "", e.trigger or "")
+        table.add_row(*map(cell, (e.id, e.date, e.type, names.get(e.source or "", ""),
+                                  names.get(e.target or "", ""), e.quad, modality,
+                                  (e.place or {}).get("name"), e.trigger)))
     out.print(table)
     out.print(f"{len(found)} event(s)")
+    shown(len(found), limit, "events")
 
 
 @app.command()
@@ -293,6 +377,7 @@ def claims(
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 200,
 ) -> None:
     """Who says what, through whom, with filters."""
+    check_period(period, r"\d{4}(-\d{2}(-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD")
     with open_store(db) as store:
         found = query_claims(store, actor=actor, cue_type=cue_type, period=period,
                              outlet=outlet)
@@ -300,10 +385,11 @@ def claims(
     table = Table("id", "speaker", "cue", "type", "via", "content")
     for c in found[:limit]:
         via = " > ".join(names.get(a, a) for a in c.reported_by)
-        table.add_row(c.id, names.get(c.speaker or "", c.speaker_text or ""), c.cue,
-                      c.cue_type or "", via, c.content[:120])
+        table.add_row(*map(cell, (c.id, names.get(c.speaker or "", c.speaker_text or ""),
+                                  c.cue, c.cue_type, via, c.content[:120])))
     out.print(table)
     out.print(f"{len(found)} claim(s)")
+    shown(len(found), limit, "claims")
 
 
 @app.command()
@@ -318,6 +404,7 @@ def relations(
     from .alignments import align, changes, describe_change
     from .relations import build_relations
 
+    check_period(period, r"\d{4}", "YYYY")
     with open_store(db) as store:
         actors_ = store.actors()
         rels = store.relations() if not rollup else build_relations(
@@ -326,21 +413,72 @@ def relations(
     rels = [r for r in rels if period is None or r.period == period]
     table = Table("period", "a", "b", "score", "events", "claims", "outlets")
     for r in sorted(rels, key=lambda r: (r.period, -abs(r.score))):
-        table.add_row(r.period, names.get(r.a, r.a), names.get(r.b, r.b), f"{r.score:+.2f}",
-                      str(len(r.events)), str(len(r.claims)), ", ".join(r.outlets))
+        table.add_row(*map(cell, (r.period, names.get(r.a, r.a), names.get(r.b, r.b),
+                                  f"{r.score:+.2f}", len(r.events), len(r.claims),
+                                  ", ".join(r.outlets))))
     out.print(table)
     for alignment in align(rels, actors_):
         camps = " | ".join(", ".join(names.get(a, a) for a in camp) for camp in alignment.camps)
         out.print(f"[bold]{alignment.period}[/bold] camps ({alignment.method}, frustration "
-                  f"{alignment.frustration:g}): {escape(camps)}")
+                  f"{alignment.frustration:g}): {lit(camps)}")
         for tie in alignment.frustrated:
-            out.print(f"  {escape(tie.explanation)}")
+            out.print(f"  {lit(tie.explanation)}")
     for change in changes(rels):
-        out.print(escape(describe_change(change, names)))
+        out.print(lit(describe_change(change, names)))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise Interrupted
+
+
+@app.command()
+def serve(
+    db: DbOption = DB_DEFAULT,
+    host: Annotated[str, typer.Option(help="Address to listen on; beyond loopback a token "
+                                           "is required for writes.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    read_only: Annotated[bool, typer.Option("--read-only",
+                                            help="No write routes: browse and query only.")]
+    = False,
+    token: Annotated[str | None, typer.Option(
+        envvar="RASHOMON_TOKEN", help="Token writes must present (env RASHOMON_TOKEN).")]
+    = None,
+) -> None:
+    """A local web app and JSON API over the store (pages, search, adding articles)."""
+    try:
+        from .serve import is_loopback
+        from .serve import serve as run_server
+    except ImportError as exc:
+        fail(f"rashomon serve needs the serve extra: pip install 'rashomon[serve]' ({exc})")
+        return
+    if not is_loopback(host) and not read_only and not token:
+        fail(f"--host {host} is reachable from other machines: give --token (or set "
+             "RASHOMON_TOKEN) for writes, or use --read-only", 2)
+    if not db.exists():
+        if read_only:
+            fail(f"{db}: no such store (run `rashomon analyze INPUT --db {db}` first)", 2)
+        open_store(db, read_only=False).close()  # an empty store to add articles to
+    else:
+        try:  # a clear error now for a file that is not a store
+            Store(db, read_only=True).close()
+        except StoreError as exc:
+            if "lock" not in str(exc).lower():
+                fail(str(exc))
+            err.print(f"[yellow]note:[/yellow] {escape(str(exc))}; serving what can be read "
+                      "once the writer is done")
+    mode = "read-only" if read_only else "writes need the token" if token else "writes open"
+    err.print(f"serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
+    run_server(db, host, port, read_only=read_only, token=token)
 
 
 def main() -> None:
+    # Ctrl-C becomes Interrupted: one line and exit 130 from any command, never a traceback.
+    # The store is safe: each document is one transaction, rolled back when cut short.
+    signal.signal(signal.SIGINT, _interrupt)
     try:
         app()
     except BrokenPipeError:
         sys.exit(0)
+    except Interrupted:
+        err.print("interrupted")
+        sys.exit(130)

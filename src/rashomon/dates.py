@@ -55,8 +55,10 @@ PUBLICATION_NOUNS = frozenset({
     "interview", "statement", "dispatch", "bulletin", "broadcast", "edition", "issue",
     "briefing", "communique", "cable", "feature", "commentary", "letter", "speech",
 })
-# Modal and lexical cues that a month-day refers ahead: "elections will be held on Oct. 1".
-FUTURE_CUES = frozenset({"will", "shall", "schedule", "slate", "upcoming"})
+# Modal and lexical cues that a month-day refers ahead: "elections will be held on Oct. 1",
+# "talks are set to resume Oct. 1", "the vote is expected on September 6".
+FUTURE_CUES = frozenset({"will", "shall", "'ll", "wo", "would", "schedule", "slate", "upcoming",
+                         "due", "set", "expect", "plan", "poise", "next"})
 
 _MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?" \
          r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
@@ -80,11 +82,18 @@ _WEEKDAY = re.compile(
     rf"^(?:(?P<mod>last|this|next|on|past) )?(?P<day>{'|'.join(WEEKDAYS)})"
     r"(?: (?:morning|afternoon|evening|night))?$"
 )
+# Parts of a day spaCy tags TIME, not DATE: "last night", "this morning", "tonight".
+_DAY_PART = re.compile(
+    rf"^(?:(?:late|early) )?(?P<ref>last|this|yesterday|tomorrow|{'|'.join(WEEKDAYS)}) "
+    r"(?:night|morning|afternoon|evening)$|^(?P<tonight>tonight)$")
+_DAY_PART_OFFSET = {"last": -1, "yesterday": -1, "this": 0, "tomorrow": 1}
 _RECENT = re.compile(r"^(?:recent|the past few|the last few|past few|last few) "
                      r"(?:days|weeks|months)$|^recently$")
 _DURATION = re.compile(r"^(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|"
                        r"many|a few|\d+) (?:days?|weeks?|months?|years?|decades?)$")
 _LEADING = re.compile(r"^(?:on|in|since|by|from|until|till|during|of|for) ")
+# "early March", "mid-October", "the end of May": the month is as precise as the text gets.
+_PART_OF = re.compile(r"^(?:early|mid|late|(?:the )?(?:end|beginning|start|middle) of)[ -]")
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 
@@ -113,8 +122,7 @@ def resolve_dates(doc: Doc, document_id: str, published: str | None) -> list[Dat
         spans = _date_spans(doc, sent)
         if not spans:
             continue
-        future = any(t.lemma_.lower() in FUTURE_CUES for t in sent)
-        report, report_span = _report_anchor(sent, spans, base, last_day, future)
+        report, report_span = _report_anchor(sent, spans, base, last_day)
         for start, end in spans:
             text = doc.text[start:end]
             if _is_count(doc, start, end, text):
@@ -122,7 +130,7 @@ def resolve_dates(doc: Doc, document_id: str, published: str | None) -> list[Dat
             # The report's own date is read against the publication date; the rest of
             # the sentence against the report's.
             anchor = base if report is None or (start, end) == report_span else report
-            value, used = _resolve(text, anchor, base, last_day, future)
+            value, used = _resolve(text, anchor, base, last_day, _direction(doc, start, end))
             mentions.append(DateMention(document=document_id, start=start, end=end,
                                         text=text, value=value,
                                         anchor=used.iso if used else None))
@@ -144,7 +152,8 @@ def date_for_span(dates: list[DateMention], start: int, end: int,
 # ---------------------------------------------------------------------- finding spans
 def _date_spans(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     """Character spans of DATE entities in a sentence, plus regex dates spaCy missed."""
-    spans = [(e.start_char, e.end_char) for e in sent.ents if e.label_ == "DATE"]
+    spans = [(e.start_char, e.end_char) for e in sent.ents if e.label_ == "DATE"
+             or (e.label_ == "TIME" and _DAY_PART.match(_clean(e.text)))]
     for m in _FALLBACK.finditer(doc.text, sent.start_char, sent.end_char):
         if all(m.end() <= s or e <= m.start() for s, e in spans):
             spans.append((m.start(), m.end()))
@@ -161,7 +170,7 @@ def _is_count(doc: Doc, start: int, end: int, text: str) -> bool:
 
 # ---------------------------------------------------------------------- report anchors
 def _report_anchor(sent: Span, spans: list[tuple[int, int]], base: _Anchor | None,
-                   last_day: _Anchor | None, future: bool,
+                   last_day: _Anchor | None,
                    ) -> tuple[_Anchor | None, tuple[int, int] | None]:
     """The date of a report the sentence relays, and its span, if it names one.
 
@@ -178,7 +187,8 @@ def _report_anchor(sent: Span, spans: list[tuple[int, int]], base: _Anchor | Non
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None or not (_depends_on_report_verb(span) or _modifies_publication(span)):
             continue
-        value, _ = _resolve(span.text, base, base, last_day, future)
+        # A report is published, so its date lies in the past of the article.
+        value, _ = _resolve(span.text, base, base, last_day, "past")
         if value is not None and len(value) == 10:
             relative = not (_HAS_MONTH.search(span.text) or _YEAR.search(span.text))
             anchor = _Anchor(dt.date.fromisoformat(value), "day")
@@ -225,9 +235,40 @@ def _modifies_publication(span: Span) -> bool:
     return False
 
 
+# ---------------------------------------------------------------------- tense
+def _direction(doc: Doc, start: int, end: int) -> str | None:
+    """Whether the clause a date belongs to looks ahead ("future"), back ("past"), or
+    neither (None: present tense or no verb), from the verb the date hangs from.
+
+    "will vote on September 6", "are set to resume Oct. 1", "is expected on May 12" look
+    ahead; "stormed ... on September 6" and "had met on Oct. 1" look back; "voters go to
+    the polls on May 12" and a date with no verb say neither.
+    """
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return None
+    verb = span.root
+    for _ in range(4):
+        if verb.pos_ in ("VERB", "AUX") or verb.head is verb:
+            break
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX", "ADJ"):
+        return None
+    chain = [verb, *list(verb.ancestors)[:2]]
+    words = {t.lemma_.lower() for v in chain for t in (v, *v.children) if t.dep_ != "punct"}
+    if words & FUTURE_CUES:
+        return "future"
+    if verb.tag_ == "VBD" or any(c.lemma_.lower() == "have" and c.dep_ == "aux"
+                                 for c in verb.children) or any(
+            c.tag_ == "VBD" and c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return "past"
+    return None
+
+
 # ---------------------------------------------------------------------- resolution
 def _resolve(raw: str, anchor: _Anchor | None, base: _Anchor | None,
-             last_day: _Anchor | None, future: bool) -> tuple[str | None, _Anchor | None]:
+             last_day: _Anchor | None, direction: str | None,
+             ) -> tuple[str | None, _Anchor | None]:
     """(value, anchor used) for one expression."""
     text = _clean(raw)
     if not text or _DECADE.search(text) or _DURATION.match(text):
@@ -236,21 +277,30 @@ def _resolve(raw: str, anchor: _Anchor | None, base: _Anchor | None,
     if sequence:
         ref = last_day or anchor
         return _sequence(sequence, ref), ref
+    day_part = _DAY_PART.match(text)
+    if day_part:
+        ref = day_part.group("ref")
+        if ref in WEEKDAYS:
+            return _weekday(_WEEKDAY.match(ref), anchor, direction), anchor
+        if anchor is None or anchor.precision != "day":
+            return None, None
+        offset = _DAY_PART_OFFSET.get(ref or "this", 0)
+        return _format(anchor.date + dt.timedelta(days=offset), "day"), anchor
     weekday = _WEEKDAY.match(text)
     if weekday:
-        return _weekday(weekday, anchor), anchor
+        return _weekday(weekday, anchor, direction), anchor
     if _RECENT.match(text):
         if anchor is None:
             return None, None
         return _covering(anchor.date - dt.timedelta(days=RECENT_WINDOW_DAYS), anchor.date), anchor
-    return _dateparser_value(text, anchor, future)
+    return _dateparser_value(text, anchor, direction)
 
 
 def _clean(raw: str) -> str:
     text = " ".join(raw.lower().split())
     text = _POSSESSIVE.sub("", text)
     text = _LEADING.sub("", text)
-    return text
+    return _PART_OF.sub("", text)
 
 
 def _sequence(m: re.Match, ref: _Anchor | None) -> str | None:
@@ -277,15 +327,21 @@ def _sequence(m: re.Match, ref: _Anchor | None) -> str | None:
     return str(ref.date.year + sign * count)
 
 
-def _weekday(m: re.Match, anchor: _Anchor | None) -> str | None:
+def _weekday(m: re.Match, anchor: _Anchor | None, direction: str | None = None) -> str | None:
     """The weekday nearest the anchor in the right direction; bare means this week's,
-    counting the anchor day itself ("clashes flared Wednesday" in a Wednesday report)."""
+    counting the anchor day itself ("clashes flared Wednesday" in a Wednesday report).
+
+    A clause about the future looks ahead ("will meet on Sunday"); a bare weekday one day
+    after the anchor is the next day in any tense (a Saturday report of "early Sunday" was
+    written across a time zone, or announces tomorrow).
+    """
     if anchor is None or anchor.precision != "day":
         return None
     target = WEEKDAYS.index(m.group("day"))
     mod = m.group("mod")
-    if mod == "next":
-        delta = (target - anchor.date.weekday()) % 7 or 7
+    ahead = (target - anchor.date.weekday()) % 7
+    if mod == "next" or (mod in (None, "on") and (direction == "future" or ahead == 1)):
+        delta = ahead or (7 if mod == "next" else 0)
         return _format(anchor.date + dt.timedelta(days=delta), "day")
     delta = (anchor.date.weekday() - target) % 7
     if mod in ("last", "past") and delta == 0:
@@ -294,7 +350,7 @@ def _weekday(m: re.Match, anchor: _Anchor | None) -> str | None:
 
 
 def _dateparser_value(text: str, anchor: _Anchor | None,
-                      future: bool) -> tuple[str | None, _Anchor | None]:
+                      direction: str | None) -> tuple[str | None, _Anchor | None]:
     """Everything else, through dateparser; precision from its period and the text."""
     has_year = bool(_YEAR.search(text))
     if anchor is None and not has_year:
@@ -316,7 +372,7 @@ def _dateparser_value(text: str, anchor: _Anchor | None,
         return None, None
     relative = anchor is not None and not has_year
     if relative and _HAS_MONTH.search(text):
-        day = _nearest_year(day, anchor, future)
+        day = _nearest_year(day, anchor, direction)
     elif relative and _needs_precision(period, anchor):
         return None, None
     return _format(day, period), anchor if relative else None
@@ -328,23 +384,27 @@ def _needs_precision(period: str, anchor: _Anchor) -> bool:
     return rank[period] > rank[anchor.precision]
 
 
-def _nearest_year(day: dt.date, anchor: _Anchor, future: bool) -> dt.date:
+def _nearest_year(day: dt.date, anchor: _Anchor, direction: str | None) -> dt.date:
     """Place a month(-day) without a year in the anchor's year, last year or next year.
 
-    The latest such date not after the anchor (plus a tolerance); in a sentence about the
-    future, the earliest not before it.
+    In a clause about the past, the latest such date not after the anchor (plus a
+    tolerance); about the future, the earliest not before it (less the tolerance); in
+    the present tense or without a verb, the one nearest the anchor.
     """
     candidate = _with_year(day, anchor.date.year)
     if anchor.precision != "day":
         return candidate
     tolerance = dt.timedelta(days=FUTURE_TOLERANCE_DAYS)
-    if future:
+    if direction == "future":
         if candidate >= anchor.date - tolerance:
             return candidate
         return _with_year(day, anchor.date.year + 1)
-    if candidate <= anchor.date + tolerance:
-        return candidate
-    return _with_year(day, anchor.date.year - 1)
+    if direction == "past":
+        if candidate <= anchor.date + tolerance:
+            return candidate
+        return _with_year(day, anchor.date.year - 1)
+    years = (anchor.date.year - 1, anchor.date.year, anchor.date.year + 1)
+    return min((_with_year(day, y) for y in years), key=lambda d: abs((d - anchor.date).days))
 
 
 def _with_year(day: dt.date, year: int) -> dt.date:

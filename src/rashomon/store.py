@@ -67,6 +67,11 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE mentions ADD COLUMN comment INTEGER;
     """,
+    # 2 -> 3: the short lines of each stored page, by outlet, so that lines repeated across
+    # an outlet's articles are counted from the store instead of rereading every page.
+    """
+    CREATE TABLE document_lines (document VARCHAR, outlet VARCHAR, line VARCHAR);
+    """,
 ]
 
 
@@ -148,11 +153,37 @@ class Store:
             "SELECT id, fingerprint, signature FROM documents ORDER BY seq"
         ).fetchall()
 
-    def raw_texts(self) -> Iterator[tuple[str, str | None, str | None]]:
-        """(id, outlet, raw text) of every stored document, for corpus-level cleaning."""
-        yield from self.con.execute(
-            "SELECT id, outlet, raw_text FROM documents ORDER BY seq"
-        ).fetchall()
+    def outlet_line_counts(self, outlets: Iterable[str]
+                           ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
+        """For some outlet keys: stored documents per outlet, and per outlet the number of
+        stored documents each of its short lines occurs in."""
+        wanted = sorted(set(outlets))
+        if not wanted:
+            return {}, {}
+        docs = dict(self.con.execute(
+            "SELECT outlet, count(DISTINCT document) FROM document_lines "
+            "WHERE outlet IN (SELECT unnest(?)) GROUP BY outlet", [wanted]).fetchall())
+        lines: dict[str, dict[str, int]] = {}
+        for outlet, line, n in self.con.execute(
+                "SELECT outlet, line, count(*) FROM document_lines "
+                "WHERE outlet IN (SELECT unnest(?)) GROUP BY outlet, line", [wanted]).fetchall():
+            lines.setdefault(outlet, {})[line] = n
+        return docs, lines
+
+    def unlined_documents(self) -> Iterator[tuple[str, str | None, str | None, str | None]]:
+        """(id, outlet, url, raw text) of stored documents whose lines were never counted
+        (stores written before schema v3), one at a time."""
+        cursor = self.con.cursor()
+        cursor.execute("SELECT id, outlet, url, raw_text FROM documents WHERE id NOT IN "
+                       "(SELECT DISTINCT document FROM document_lines) ORDER BY seq")
+        while (row := cursor.fetchone()) is not None:
+            yield row
+        cursor.close()
+
+    def add_document_lines(self, doc_id: str, outlet: str, lines: Iterable[str]) -> None:
+        rows = [[doc_id, outlet, line] for line in sorted(set(lines))]
+        if rows:
+            self.con.executemany("INSERT INTO document_lines VALUES (?, ?, ?)", rows)
 
     def add_duplicate(self, doc_id: str, duplicate_of: str, kind: str, source: str | None) -> None:
         self.con.execute(
@@ -161,14 +192,28 @@ class Store:
         )
 
     def add_analysis(
-        self, result: DocumentAnalysis, actors: Iterable[Actor], signature: bytes | None = None
+        self, result: DocumentAnalysis, actors: Iterable[Actor], signature: bytes | None = None,
+        lines: tuple[str, Iterable[str]] | None = None, replace: bool = False,
     ) -> None:
-        """Write one document and everything found in it, all or nothing."""
+        """Write one document and everything found in it, all or nothing.
+
+        ``lines`` is (outlet key, short lines) of the page, counted for repeated-line
+        boilerplate in later runs. With ``replace``, the stored document of that id and
+        everything found in it are replaced in the same transaction (``analyze --update``);
+        it keeps its place.
+        """
         doc = result.document
         con = self.con
         con.execute("BEGIN")
         try:
             seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM documents").fetchone()[0]
+            if replace:
+                row = con.execute("SELECT seq FROM documents WHERE id = ?", [doc.id]).fetchone()
+                seq = row[0] if row else seq
+                con.execute("DELETE FROM documents WHERE id = ?", [doc.id])
+                for table in ("mentions", "places", "dates", "events", "claims",
+                              "document_lines"):
+                    con.execute(f"DELETE FROM {table} WHERE document = ?", [doc.id])
             con.execute(
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
@@ -178,6 +223,8 @@ class Store:
                     signature, seq,
                 ],
             )
+            if lines is not None:
+                self.add_document_lines(doc.id, *lines)
             for actor in actors:
                 self._upsert_actor(actor)
             if result.mentions:

@@ -33,10 +33,14 @@ class RawRecord:
 
 @dataclass
 class IngestProblem:
-    """A file, line or URL that could not be read; reported, never fatal to the run."""
+    """A file, line or URL that could not be read; reported, never fatal to the run.
+
+    ``skipped`` is False for a problem that was repaired (the record is still read).
+    """
 
     source: str
     problem: str
+    skipped: bool = True
 
     def __str__(self) -> str:
         return f"{self.source}: {self.problem}"

@@ -15,11 +15,22 @@ from typing import Any
 
 from ..datafiles import DATA, DataFileError, load_yaml
 from ..types import Actor
-from .normalize import SKIP_TOKENS, is_acronym, token_key
+from .normalize import SKIP_TOKENS, is_acronym, sound_key, token_key
 
 # Typo tolerance (one letter added, dropped or changed) only for single-word names this
 # long: shorter names are one letter away from too many other words. Chosen, not calibrated.
 MIN_FUZZY_LENGTH = 7
+
+# One-word names shorter than this are not matched by sound: "Ali" sounds like too much.
+# Chosen, not calibrated.
+MIN_SOUND_LENGTH = 4
+
+# The class word that stands for any armed body's noun in a sound key (see armed_variant).
+ARMED = "#armed"
+
+# A one-word stem that starts the names of more actors than this is a common word
+# ("National", "Islamic"), not a name. Chosen, not calibrated.
+MAX_STEM_SHARERS = 2
 
 VALID_KINDS = {"person", "organization", "state", "group", "media", "other"}
 
@@ -51,6 +62,13 @@ class KnowledgeBase:
     forces: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (state, sector)
     states: dict[str, str] = field(default_factory=dict)  # ISO alpha-2 -> state actor id
     near_names: dict[str, set[str]] = field(default_factory=dict)  # see near_miss()
+    # Sound keys (normalize.sound_key) of the names of persons and organisations: the
+    # transliteration variants of a name meet there. States and places are left out:
+    # their English names are fixed, and "Arak" (a town) sounds like "Iraq".
+    sound_index: dict[tuple[str, ...], list[IndexEntry]] = field(default_factory=dict)
+    sound_surnames: dict[str, list[str]] = field(default_factory=dict)
+    demonyms: dict[str, str] = field(default_factory=dict)  # state id -> "Iraqi"
+    state_words: set[str] = field(default_factory=set)  # one-word state names, demonyms
     max_key_len: int = 1
     tokenize: Callable[[str], list[str]] = field(default=lambda s: s.split(), repr=False)
 
@@ -60,6 +78,25 @@ class KnowledgeBase:
 
     def lookup(self, name: str) -> list[IndexEntry]:
         return self.index.get(self.key(name), [])
+
+    def sound_lookup(self, key: tuple[str, ...]) -> list[IndexEntry]:
+        """Entries whose name sounds like the exact ``key`` ("Hayder al-Abadi")."""
+        return self.sound_index.get(sound_of(key), [])
+
+    def designator(self, word: str) -> bool:
+        """Whether a word only says what kind of body a name is ("Alliance", "Movement")."""
+        return word in self.designators
+
+    @property
+    def designators(self) -> frozenset[str]:
+        return frozenset(self.rules.get("name_designators") or ())
+
+    def armed_variant(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
+        """The key with its last word, an armed body's noun, replaced by the class of
+        such nouns: "Mahdi Army" and "Mahdi militia" are one force."""
+        if len(key) > 1 and key[-1] in (self.rules.get("armed_name_nouns") or ()):
+            return (*key[:-1], ARMED)
+        return None
 
     def force_of(self, state_id: str, sector: str) -> str | None:
         """The KB body of a state for a sector ("Iraqi troops" -> the Iraqi Army), if one.
@@ -142,6 +179,10 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
         tokenize=tokenize,
     )
     kb.titles = {kb.key(t) for t in titles_data.get("titles") or []}
+    kb.state_words = {key[0] for _path, entry in raw_entries if entry.get("kind") == "state"
+                      for name in [entry["name"], *(entry.get("aliases") or []),
+                                   *(entry.get("demonyms") or [])]
+                      if len(key := kb.key(name)) == 1}
     for _path, entry in raw_entries:
         actor_id = folds.get(entry["id"], entry["id"])
         if actor_id not in actors:
@@ -163,6 +204,7 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
                 if entry.actor and entry.rule in ("alias", "demonym"):
                     for variant in (key[0], *_deletions(key[0])):
                         kb.near_names.setdefault(variant, set()).add(entry.actor)
+    _drop_weak_stems(kb)
     kb.max_key_len = max((len(k) for k in kb.index), default=1)
     return kb
 
@@ -226,6 +268,10 @@ def _case_of(name: str) -> str:
     return "title" if len(name.split()) == 1 else "any"
 
 
+def sound_of(key: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sound_key(k) for k in key)
+
+
 def _index_entry(kb: KnowledgeBase, entry: dict[str, Any], actor_id: str,
                  sector: str | None) -> None:
     """Index an entry's names as names of ``actor_id`` (the entry, or the force it is a
@@ -233,6 +279,19 @@ def _index_entry(kb: KnowledgeBase, entry: dict[str, Any], actor_id: str,
     for name in [entry["name"], *(entry.get("aliases") or [])]:
         rule = "acronym" if is_acronym(name) else "alias"
         _add(kb, name, IndexEntry(actor_id, rule, sector, _case_of(name)))
+        if rule == "alias" and entry.get("kind") not in ("state", None, "other"):
+            _add_sound(kb, kb.key(name), IndexEntry(actor_id, "alias", sector, "title"))
+            key = kb.key(name)
+            # "Fatah Alliance" is also called "Fatah": the stem names the body when the
+            # story's country, year or people point to it (the resolver chooses).
+            if entry.get("kind") != "person" and len(key) > 1 and kb.designator(key[-1]):
+                _add_sound(kb, key[:-1], IndexEntry(actor_id, "stem", sector, "title"))
+            armed = kb.armed_variant(key) if entry.get("kind") != "person" else None
+            # not for a state's own force: "Iraqi militia" is not the Iraqi Army
+            if armed is not None and key[0] not in kb.state_words:
+                _add_sound(kb, armed, IndexEntry(actor_id, "alias", sector, "title"))
+    if entry.get("demonyms") and entry.get("kind") == "state":
+        kb.demonyms.setdefault(actor_id, entry["demonyms"][0])
     for demonym in entry.get("demonyms") or []:
         _add(kb, demonym, IndexEntry(actor_id, "demonym", None, "title"))
     for name, metonym_sector in (entry.get("metonyms") or {}).items():
@@ -241,9 +300,38 @@ def _index_entry(kb: KnowledgeBase, entry: dict[str, Any], actor_id: str,
         for name in [entry["name"], *(entry.get("aliases") or [])]:
             key = kb.key(name)
             if len(key) > 1:
-                ids = kb.surnames.setdefault(key[-1], [])
-                if actor_id not in ids:
-                    ids.append(actor_id)
+                for table, surname in ((kb.surnames, key[-1]),
+                                       (kb.sound_surnames, sound_key(key[-1]))):
+                    ids = table.setdefault(surname, [])
+                    if actor_id not in ids:
+                        ids.append(actor_id)
+
+
+def _drop_weak_stems(kb: KnowledgeBase) -> None:
+    """A one-word stem names its body only if no person is called so ("Sadr" of "Sadr
+    Movement") and few other names start with it ("National" of "National Coalition")."""
+    starts: dict[str, set[str]] = {}
+    for key, entries in kb.index.items():
+        for e in entries:
+            if len(key) > 1 and e.actor:
+                starts.setdefault(sound_key(key[0]), set()).add(e.actor)
+    for key, entries in list(kb.sound_index.items()):
+        if len(key) != 1:
+            continue
+        weak = key[0] in kb.sound_surnames or len(starts.get(key[0], ())) > MAX_STEM_SHARERS
+        kept = [e for e in entries if not (weak and e.rule == "stem")]
+        if kept:
+            kb.sound_index[key] = kept
+        else:
+            del kb.sound_index[key]
+
+
+def _add_sound(kb: KnowledgeBase, key: tuple[str, ...], entry: IndexEntry) -> None:
+    if not key or (len(key) == 1 and len(key[0]) < MIN_SOUND_LENGTH):
+        return
+    entries = kb.sound_index.setdefault(sound_of(key), [])
+    if entry not in entries:
+        entries.append(entry)
 
 
 def _index_place_names(kb: KnowledgeBase, path: Path) -> None:

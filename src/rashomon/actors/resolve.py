@@ -1,39 +1,57 @@
 """Resolve every actor mention in a parsed document to a canonical actor.
 
-The rules run in order, each seeing what the earlier ones found:
+The rules run in order, each seeing what the earlier ones found (1 here, 2-4 in
+``named``, 5-7 in ``references``):
 
 1. knowledge-base names: longest match of normalised token keys (aliases, acronyms,
-   demonyms, metonyms), titles and possessives outside the span; a state followed by group
-   nouns takes them in ("US troops" -> the US, sector MIL); a capital after "in"/"at" is a
-   place, not a metonym;
-2. named entities the KB lacks: surnames of persons named earlier, KB surnames whose
-   role years fit the document, else provisional actors merged by normalised name;
+   demonyms, metonyms), then of sound keys for capitalised names (``normalize.sound_key``:
+   "Hayder al-Abadi" is "Haider al-Abadi"); a name several actors share goes to the one
+   named here, linked to someone named here, of the story's country, or in office that
+   year; titles and possessives stay outside the span; a state followed by group nouns
+   takes them in ("US troops" -> the US, sector MIL), and with a sector that is not the
+   state acting it is an actor of its own ("Iraqi media" -> Iraqi media, IRQ MED, see
+   ``sectors``); "Iran-backed militias" are the groups Iran backs; a capital after
+   "in"/"at" is a place, not a metonym;
+2. named entities the KB lacks, cleaned first (``entities``: no headlines, contractions,
+   weapon types, bare titles): surnames of persons named earlier, KB persons by first and
+   last name, KB surnames whose role years fit the document, else provisional actors
+   merged by the sound of their name;
 3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)");
 4. "X's followers" -> the organisation X leads; "the government of X" -> X, sector GOV;
 5. role references ("the Iranian ambassador", "the cleric") -> a named actor in context;
-   definite descriptions ("the group") -> the organisation named just before;
-   unqualified state bodies ("the government", "security troops") -> the state the story
-   is set in, when its places make that clear;
-6. generic groups ("protesters", "Shiite militiamen");
+   definite descriptions ("the group", "the militia") -> the last organisation of that
+   kind named just before, never a state body; unqualified state bodies ("the
+   government", "security troops") -> the state the story is set in, when its places
+   make that clear;
+6. generic groups ("protesters", "Shiite militiamen"; a story's unnamed armed groups are
+   one actor);
 7. subject pronouns ("he said", "they said") -> the most recent compatible actor.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
-from .kb import IndexEntry, KnowledgeBase
-from .normalize import SKIP_TOKENS, is_acronym, slug, token_key
-
-ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
-# MIL first: "US military officials" and "Iraqi government troops" are armed forces.
-SECTOR_PRIORITY = ["MIL", "SPY", "COP", "GOV", "LEG", "JUD", "REB", "INS"]
+from .common import (
+    MAX_PLACE_PHRASE,
+    PEOPLE_PLACE_PREPS,
+    POSSESSIVE,
+    QUANTIFIERS,
+    SECTOR_PRIORITY,
+    home_state,
+    with_article,
+)
+from .entities import entity_parts
+from .kb import IndexEntry, KnowledgeBase, sound_of
+from .named import NamedEntityRules
+from .normalize import SKIP_TOKENS, slug, sound_key, token_key
+from .references import ReferenceRules
+from .sectors import backed_actor, sector_actor
 
 
 @dataclass
@@ -66,7 +84,7 @@ def resolve_actors(
     return _Resolver(doc, document_id, kb, year, places, gazetteer).run()
 
 
-class _Resolver:
+class _Resolver(NamedEntityRules, ReferenceRules):
     def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None,
                  places: Sequence[Place], gazetteer: Gazetteer | None) -> None:
         self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
@@ -84,9 +102,10 @@ class _Resolver:
         self.entity_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self.place_tokens = {t.i for p in places for t in doc.char_span(
             p.start, p.end, alignment_mode="expand") or ()}
-        self.home_state = _home_state(places, kb)
+        self.home_state = home_state(places, kb)
         self.gazetteer = gazetteer
         self.group_antecedents: dict[str, str] = {}  # group noun -> actor it was apposed to
+        self.unnamed_armed: str | None = None  # see _resolve_generic_groups
 
     def run(self) -> Resolution:
         self._match_kb_names()
@@ -109,6 +128,9 @@ class _Resolver:
              sector: str | None = None, overwrite: bool = False) -> Mention | None:
         if not overwrite and any(i in self.covered for i in range(first.i, last.i + 1)):
             return None
+        own = sector_actor(self.kb, actor, sector)
+        if own is not None:
+            actor = self.result.actors.get(own.id) or own
         start, end = first.idx, last.idx + len(last.text)
         mention = Mention(
             document=self.document_id, start=start, end=end, text=self.text[start:end],
@@ -132,7 +154,14 @@ class _Resolver:
                      aliases=list(a.aliases), affiliations=a.affiliations, roles=a.roles)
 
     def _provisional(self, name: str, kind: str, sector: str | None = None) -> Actor:
-        actor_id = f"p:{slug(name)}"
+        """The actor a name the KB lacks stands for: the same for every spelling that
+        sounds alike ("Hadi Al Amari", "Hadi al-Amiri"), with or without a designator
+        ("Hoquq", "Hoquq Movement"); its id is made from the sound, so that documents
+        spelling the name differently meet in one actor."""
+        key = self.kb.key(name)
+        while len(key) > 1 and self.kb.designator(key[-1]):
+            key = key[:-1]
+        actor_id = f"p:{slug(' '.join(sound_of(key))) if key else slug(name)}"
         if actor_id not in self.result.actors:
             self.result.actors[actor_id] = Actor(
                 id=actor_id, name=name, kind=kind, sector=sector, aliases=[name], provisional=True
@@ -141,7 +170,9 @@ class _Resolver:
 
     def _case_ok(self, tokens: list[Token], entry: IndexEntry) -> bool:
         if entry.case == "upper":
-            return all(t.text.replace(".", "").isupper() for t in tokens)
+            # Long acronyms are also written as names ("Isis", "Nato") in British style.
+            return all(t.text.replace(".", "").isupper()
+                       or (len(t.text) >= 4 and t.text.istitle()) for t in tokens)
         if entry.case == "title":
             return tokens[0].text[:1].isupper()
         return any(t.text[:1].isupper() for t in tokens) or len(tokens) > 1
@@ -149,7 +180,8 @@ class _Resolver:
     def _choose(self, entries: list[IndexEntry]) -> IndexEntry:
         """Among actors sharing a name: one already named here, else one whose parent body
         was ("the IRGC's al-Quds Brigade" is the Quds Force, not a Palestinian brigade),
-        else one in office that year."""
+        else one linked to someone named here, else the only one of the story's country,
+        else one in office that year, else the exact spelling's."""
         if len(entries) == 1:
             return entries[0]
         for e in entries:
@@ -160,6 +192,20 @@ class _Resolver:
                        if a.get("relation") in ("part_of", "member_of")} if e.actor else set()
             if parents & set(self.result.actors):
                 return e
+        # one that someone named here leads, belongs to or holds a role in ("Amiri's
+        # Fatah" in 2018 is his alliance, not the Palestinian movement)
+        linked = {link.get("actor") for a in self.result.actors.values()
+                  for link in a.affiliations}
+        linked |= {role.get("of") for a in self.result.actors.values() if a.id in self.kb.actors
+                   for role in self.kb.held_role(a.id, self.year)}
+        for e in entries:
+            if e.actor in linked:
+                return e
+        home = self.kb.actors[self.home_state].country if self.home_state else None
+        if home is not None:
+            local = [e for e in entries if e.actor and self.kb.actors[e.actor].country == home]
+            if len({e.actor for e in local}) == 1:
+                return local[0]
         if self.year is not None:
             for e in entries:
                 if e.actor and self.kb.held_role(e.actor, self.year):
@@ -181,6 +227,7 @@ class _Resolver:
                     continue
                 key = tuple(keys[p:p + length])
                 entries = [e for e in kb.index.get(key, ()) if self._case_ok(window, e)]
+                entries += self._sounding(window, key, entries)
                 if not entries:
                     continue
                 matched = True
@@ -190,8 +237,53 @@ class _Resolver:
             if not matched:
                 p += 1
 
+    def _sounding(self, window: list[Token], key: tuple[str, ...],
+                  exact: list[IndexEntry]) -> list[IndexEntry]:
+        """KB names that sound like a capitalised ``window`` ("Hayder al-Abadi" for
+        "Haider al-Abadi", "Mahdi militia" for "Mahdi Army"); beside an exact match, only
+        bodies whose name is the window plus a designator ("Fatah" beside "Fatah
+        Alliance"), for ``_choose`` to weigh."""
+        armed = self.kb.armed_variant(key)
+        named = window[:-1] if armed else window  # "the Mahdi militia": the noun is lower case
+        if not all(t.text[:1].isupper() for t in named):
+            return []
+        ent = self.entity_at.get(window[0].i)
+        person = ent is not None and ent.label_ == "PERSON"
+        if len(window) == 1:
+            if window[0].pos_ != "PROPN" and ent is None:
+                return []
+            part = next((p for p in entity_parts(ent) if p.start <= window[0].i < p.end),
+                        None) if person else None
+            if part is not None and len([t for t in part if t.text[:1].isupper()
+                                         and (token_key(t.text),) not in self.kb.titles]) > 1:
+                return []  # one word of a person's full name: the whole name decides
+        known = {e.actor for e in exact}
+        out = []
+        for e in self.kb.sound_lookup(key) + (self.kb.sound_lookup(armed) if armed else []):
+            if e.actor in known or (exact and e.rule != "stem"):
+                continue
+            if self.kb.actors[e.actor].kind == "person" or not self._weak_sound_match(
+                    window, key, e.actor, person):
+                out.append(e)
+        return out
+
+    def _weak_sound_match(self, window: list[Token], key: tuple[str, ...], actor_id: str,
+                          person: bool) -> bool:
+        """Whether a body only sounds like the words and something else is likelier:
+        words tagged as a person's name; a lone word that is a known person's surname
+        ("Kadhimi" before the party Kadima); a lone word in a story set elsewhere than the
+        body, unless the body is named here already ("Kataib" in Iraq is not Lebanon's
+        Kataeb)."""
+        if len(window) > 1:
+            return person
+        if sound_key(key[0]) in self.kb.sound_surnames:
+            return True
+        country = self.kb.actors[actor_id].country
+        home = self.kb.actors[self.home_state].country if self.home_state else None
+        return bool(home and country and country != home and actor_id not in self.result.actors)
+
     def _take_kb_match(self, window: list[Token], entry: IndexEntry) -> None:
-        first, last = _with_article(window[0]), window[-1]
+        first, last = with_article(window[0]), window[-1]
         if entry.rule == "place":
             self.blocked.update(range(first.i, last.i + 1))
             return
@@ -201,6 +293,13 @@ class _Resolver:
             return
         actor = self._kb_actor(entry.actor)
         sector = entry.sector
+        backed = self._backed_tail(last)
+        if backed is not None:  # "Iran-backed militias" are not Iran
+            tail, group_sector = backed
+            patron = backed_actor(self.kb, actor, group_sector)
+            self._add(first, tail, self.result.actors.get(patron.id) or patron, "backed",
+                      group_sector)
+            return
         if actor.kind == "state":
             tail, group_sector = self._group_noun_tail(last)
             if group_sector:
@@ -209,8 +308,64 @@ class _Resolver:
                     actor = self._kb_actor(force)
                 last, sector = tail, group_sector
             elif entry.rule == "demonym" and first.tag_ in ("NNS", "NNPS"):
-                sector = "CVL"  # "Iranians", "Americans": the people
+                # Some of the people ("Iraqis in the city", "thousands of Iranians") are
+                # civilians; the bare plural ("a war against Americans") is the nation.
+                sector = "CVL" if self._some_of_the_people(last) else None
+                if sector:  # the mention is the whole qualified phrase: "ordinary Iraqis",
+                    # "Iraqis in Basra"
+                    before = [c.left_edge for c in last.children if c.i < last.i and (
+                        c.dep_ in ("amod", "nummod") or c.lower_ in QUANTIFIERS)]
+                    after = [c.right_edge for c in last.children if c.i > last.i
+                             and c.dep_ == "prep" and c.lower_ in PEOPLE_PLACE_PREPS
+                             and c.right_edge.i - last.i <= MAX_PLACE_PHRASE
+                             and not any(self.kb.index.get((token_key(t.text),))
+                                         for t in c.subtree)]  # not "of Iraq": a name
+                    start = min(before, key=lambda t: t.i, default=first)
+                    # adjectives the parser hung elsewhere ("Arabic speaking Iranians")
+                    while start.i > 0 and start.i - 1 not in self.covered and (
+                            self.doc[start.i - 1].pos_ == "ADJ"
+                            or self.doc[start.i - 1].tag_ in ("VBG", "VBN")):
+                        start = self.doc[start.i - 1]
+                    widened = (start, max(after, key=lambda t: t.i, default=last))
+                    if self._add(*widened, actor, entry.rule, sector) is not None:
+                        return
         self._add(first, last, actor, entry.rule, sector)
+
+    def _some_of_the_people(self, tok: Token) -> bool:
+        """Whether a plural demonym names particular people rather than the nation: it
+        is counted or qualified ("hundreds of Iraqis", "many Iranians", "ordinary
+        Iraqis"), or placed ("Iraqis in the city", "Iranians of the region")."""
+        for child in tok.children:
+            if child.dep_ in ("nummod", "amod") or child.lower_ in QUANTIFIERS:
+                return True
+            if child.dep_ == "prep" and child.lower_ in PEOPLE_PLACE_PREPS:
+                return True
+        head = tok.head
+        return tok.dep_ == "pobj" and head.lower_ == "of" and (
+            head.head.like_num or head.head.lower_ in QUANTIFIERS
+            or head.head.lemma_.lower() in ("hundred", "thousand", "million", "dozen",
+                                            "crowd", "group", "number"))
+
+    def _backed_tail(self, last: Token) -> tuple[Token, str] | None:
+        """ "-backed militias", "-aligned groups" after a name: the group noun and its sector."""
+        doc, i = self.doc, last.i + 1
+        words = set(self.kb.rules.get("backing_words") or [])
+        if i + 2 >= len(doc) or doc[i].text not in "-‐" or doc[i + 1].lower_ not in words:
+            return None
+        for tok in doc[i + 2: i + 5]:
+            sector = self._group_sector(tok) or (
+                (self.kb.generic_groups.get(tok.lower_) or {}).get("sector"))
+            if not sector and tok.lemma_.lower() in set(
+                    self.kb.rules.get("definite_org_nouns") or []) | {"proxy"}:
+                sector = "REB"  # "Iran-backed groups", "IRGC-aligned factions": armed proxies
+            if sector:
+                # "US-backed Iraqi troops", "a US-backed government" are a state's own
+                return (tok, sector) if sector in (self.kb.rules.get("sector_actors") or {}) \
+                    else None
+            if tok.pos_ not in ("ADJ", "PROPN", "NOUN") and tok.text not in "-‐" \
+                    or self.kb.index.get((token_key(tok.text),)):
+                return None  # a clause, or a name of its own ("US-backed Iraqi ...")
+        return None
 
     def _inside_place_entity(self, first: Token, last: Token) -> bool:
         """A name inside a longer place entity ("Sadr" in "Sadr City") is part of the place."""
@@ -221,7 +376,9 @@ class _Resolver:
         return len(inner) > last.i - first.i + 1 and (ent.start < first.i or ent.end > last.i + 1)
 
     def _used_as_place(self, first: Token, last: Token) -> bool:
-        head = last
+        # the span's own head: "the U.S. Embassy in Baghdad" is headed by "Embassy"
+        head = next((t for t in self.doc[first.i:last.i + 1]
+                     if not first.i <= t.head.i <= last.i or t.head == t), last)
         preps = set(self.kb.rules.get("place_prepositions") or [])
         if head.dep_ == "pobj" and head.head.lower_ in preps:
             return True
@@ -233,7 +390,7 @@ class _Resolver:
         sectors = []
         i = last.i + 1
         # "Iraq's cabinet": a possessive between state and body
-        if i + 1 < len(self.doc) and self.doc[i].lower_ in _POSSESSIVE and \
+        if i + 1 < len(self.doc) and self.doc[i].lower_ in POSSESSIVE and \
                 self._group_sector(self.doc[i + 1]):
             i += 1
         while i < len(self.doc):
@@ -260,488 +417,3 @@ class _Resolver:
             return None
         nouns = self.kb.group_nouns
         return nouns.get(tok.lower_) or nouns.get(tok.lemma_.lower())
-
-    # -- 2. named entities the KB lacks ------------------------------------------
-
-    def _resolve_entities(self) -> None:
-        skip = {s.lower() for s in self.kb.rules.get("not_actor_entities") or []}
-        for ent in self.doc.ents:
-            if ent.label_ not in ACTOR_LABELS:
-                continue
-            span = self._strip(ent)
-            if span is None or span.text.lower() in skip:
-                continue
-            inner = {self.covered[i] for i in range(span.start, span.end) if i in self.covered}
-            if any(i in self.blocked or (i in self.place_tokens and i not in self.covered)
-                   for i in range(span.start, span.end)):
-                continue  # a place the tagger took for a person or organisation
-            if inner:
-                whole = all(i in self.covered for i in range(span.start, span.end)
-                            if token_key(self.doc[i].text) not in SKIP_TOKENS)
-                weak = all(m.rule in ("demonym", "metonym") for m in inner)
-                if whole or not (weak and ent.label_ == "ORG"):
-                    continue
-                self._drop(inner)
-            self._resolve_entity(span, ent.label_)
-
-    def _resolve_misspelt_names(self) -> None:
-        """Capitalised words outside entities one typo from a KB name ("Sadrrists")."""
-        for tok in self.doc:
-            if tok.i in self.covered or tok.i in self.blocked or tok.ent_type_ \
-                    or not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN"):
-                continue
-            near = self.kb.near_miss(token_key(tok.text))
-            if near is not None:
-                self._add(tok, tok, self._kb_actor(near), "alias")
-
-    def _strip(self, ent: Span) -> Span | None:
-        """The entity without leading titles, determiners and a trailing possessive."""
-        start, end = ent.start, ent.end
-        while start < end and (self.doc[end - 1].lower_ in _POSSESSIVE
-                               or self.doc[end - 1].is_punct):
-            end -= 1
-        while start < end and self.doc[start].is_punct:
-            start += 1
-        changed = True
-        while changed and start < end:
-            changed = False
-            if self.doc[start].lower_ in ("the", "a", "an"):
-                start += 1
-                changed = True
-                continue
-            for length in range(min(4, end - start - 1), 0, -1):
-                key = tuple(token_key(t.text) for t in self.doc[start:start + length])
-                if key in self.kb.titles:
-                    start += length
-                    changed = True
-                    break
-        return self.doc[start:end] if start < end else None
-
-    def _drop(self, mentions: Iterable[Mention]) -> None:
-        for m in mentions:
-            self.result.mentions.remove(m)
-            for i, cov in list(self.covered.items()):
-                if cov is m:
-                    del self.covered[i]
-
-    def _resolve_entity(self, span: Span, label: str) -> None:
-        words = [t for t in span if token_key(t.text) not in SKIP_TOKENS]
-        if not words:
-            return
-        if label in ("PERSON", "ORG") and len(words) == 1:
-            actor_id = self._surname_actor(token_key(words[0].text), kb_too=label == "PERSON")
-            if actor_id:
-                actor = self.result.actors.get(actor_id) or self._kb_actor(actor_id)
-                self._add(span[0], span[-1], actor, "surname")
-                return
-        if len(words) == 1 and words[0].text[:1].isupper():
-            near = self.kb.near_miss(token_key(words[0].text))
-            if near is not None:  # a misspelt known name ("Sadarists")
-                self._add(span[0], span[-1], self._kb_actor(near), "alias")
-                return
-        owner = self._possessive_state_body(span)
-        if owner is not None and label == "ORG":
-            # "the US Army's 82nd Airborne Division": a unit of a state's body is that state
-            self._add(span[0], span[-1], self.result.actors[owner.actor], "unit", owner.sector)
-            return
-        if self._mistagged_place(span.text, label, len(words)):
-            return  # "Sinjar" tagged as an organisation, "Erbil" as a person
-        if label == "NORP":
-            if span[-1].tag_ not in ("NNPS", "NNS"):
-                return  # an adjective ("Shiite"), not a group
-            self._add(span[0], span[-1], self._provisional(span.text, "group"), "provisional")
-            return
-        kind = "person" if label == "PERSON" else "organization"
-        if label == "PERSON" and len(words) == 1 and not words[0].text[:1].isupper():
-            return
-        self._add(span[0], span[-1], self._provisional(span.text, kind), "provisional")
-
-    def _possessive_state_body(self, span: Span) -> Mention | None:
-        """The state body ("the US Army", "Iraq's interior ministry") owning ``span``."""
-        if span.start < 2 or self.doc[span.start - 1].lower_ not in _POSSESSIVE:
-            return None
-        owner = self.covered.get(span.start - 2)
-        if owner is None or self.result.actors[owner.actor].kind != "state" \
-                or owner.sector in (None, "CVL"):
-            return None
-        return owner
-
-    def _mistagged_place(self, name: str, label: str, n_words: int) -> bool:
-        if self.gazetteer is None or label == "NORP":
-            return False
-        candidates = self.gazetteer.lookup(name)
-        if label == "ORG":
-            return bool(candidates)
-        # A one-word "person" is a place only when it is a well-known one: many surnames
-        # are also the names of small towns.
-        return n_words == 1 and any(c.curated or c.population >= MAJOR_PLACE_POPULATION
-                                    for c in candidates)
-
-    def _surname_actor(self, surname: str, kb_too: bool = True) -> str | None:
-        """A person named earlier in this text (by surname, or by a first name as with
-        "Saddam"), else a unique KB person in office."""
-        for part in (-1, 0):
-            for m in reversed(self.result.mentions):
-                actor = self.result.actors[m.actor]
-                if actor.kind != "person" or m.rule == "pronoun":
-                    continue
-                keys = [self.kb.key(n) for n in (actor.name, *actor.aliases)]
-                if any(len(k) > 1 and k[part] == surname and k[part] not in _NAME_PARTICLES
-                       for k in keys):
-                    return actor.id
-        if not kb_too:
-            return None
-        candidates = self.kb.surnames.get(surname, [])
-        if self.year is not None and len(candidates) > 1:
-            active = [c for c in candidates if self.kb.held_role(c, self.year)]
-            candidates = active or candidates
-        return candidates[0] if len(candidates) == 1 else None
-
-    # -- 3. acronyms defined in the text ----------------------------------------
-
-    def _resolve_defined_acronyms(self) -> None:
-        doc = self.doc
-        for tok in doc:
-            if tok.text != "(" or tok.i < 1 or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
-                continue
-            acronym = doc[tok.i + 1]
-            if not is_acronym(acronym.text):
-                continue
-            actor = self._defined_by(acronym.text.replace(".", "").lower(), tok.i)
-            if actor is None:
-                continue
-            self.local_aliases[(token_key(acronym.text),)] = actor.id
-        if not self.local_aliases:
-            return
-        for m in list(self.result.mentions):
-            actor_id = self.local_aliases.get(self.kb.key(m.text))
-            if actor_id and m.rule == "provisional" and m.actor != actor_id:
-                m.actor, m.rule = actor_id, "acronym"
-        for tok in doc:
-            actor_id = self.local_aliases.get((token_key(tok.text),))
-            if actor_id and tok.i not in self.covered and tok.text.isupper():
-                self._add(tok, tok, self.result.actors[actor_id], "acronym")
-        self._forget_unused_actors()
-
-    def _defined_by(self, letters: str, paren: int) -> Actor | None:
-        """The actor whose name, just before "(ACR)", the acronym abbreviates."""
-        words: list[Token] = []
-        i = paren - 1
-        # Walk back over the name: capitalised words and the small words inside names.
-        while i >= 0 and (self.doc[i].text[:1].isupper() or self.doc[i].lower_ in _NAME_GLUE):
-            words.insert(0, self.doc[i])
-            initials = "".join(t.text[0].lower() for t in words if t.text[:1].isalpha())
-            if words[0].text[:1].isupper() and initials[:1] == letters[:1] \
-                    and _letters_within(letters, initials):
-                inner = {self.covered[t.i] for t in words if t.i in self.covered}
-                if len(inner) == 1:
-                    only = next(iter(inner))
-                    if only.start <= words[0].idx:
-                        return self.result.actors[only.actor]
-                if inner and not all(m.rule in ("demonym", "metonym", "alias", "acronym")
-                                     and self.result.actors[m.actor].kind == "state"
-                                     for m in inner):
-                    return None
-                self._drop(inner)
-                span = self.doc[words[0].i:words[-1].i + 1]
-                actor = self._provisional(span.text, "organization")
-                self._add(span[0], span[-1], actor, "provisional")
-                return actor
-            i -= 1
-        return None
-
-    def _forget_unused_actors(self) -> None:
-        used = {m.actor for m in self.result.mentions}
-        for actor_id in [a for a in self.result.actors if a not in used]:
-            del self.result.actors[actor_id]
-
-    # -- 4. "X's followers" -------------------------------------------------------
-
-    def _resolve_followers(self) -> None:
-        nouns = set(self.kb.rules.get("follower_nouns") or [])
-        for m in list(self.result.mentions):
-            actor = self.result.actors[m.actor]
-            if actor.kind != "person":
-                continue
-            last = self._token_ending_at(m.end)
-            if last is None or last.i + 2 >= len(self.doc):
-                continue
-            poss, noun = self.doc[last.i + 1], self.doc[last.i + 2]
-            if poss.lower_ not in _POSSESSIVE or noun.lower_ not in nouns or noun.i in self.covered:
-                continue
-            org = self._led_organisation(actor)
-            if org:
-                self._add(noun, noun, self._kb_actor(org), "follower")
-
-    def _resolve_bodies_of_states(self) -> None:
-        """"the government of Iraq" is Iraq (GOV), like "the Iraqi government"."""
-        for m in list(self.result.mentions):
-            actor = self.result.actors[m.actor]
-            first = self.token_starting_at.get(m.start)
-            if actor.kind != "state" or first is None or first.i < 2:
-                continue
-            of, body = self.doc[first.i - 1], self.doc[first.i - 2]
-            sector = self._group_sector(body)
-            if of.lower_ != "of" or not sector or body.i in self.covered:
-                continue
-            self._drop([m])
-            self._add(body, self.token_ending_at[m.end], actor, m.rule, sector)
-
-    def _led_organisation(self, actor: Actor) -> str | None:
-        for role in self.kb.held_role(actor.id, self.year) if actor.id in self.kb.actors else []:
-            if role.get("of") in self.kb.actors and self.kb.actors[role["of"]].kind != "state":
-                return role["of"]
-        for aff in actor.affiliations:
-            led = aff.get("actor")
-            if aff.get("relation") in ("leader_of", "member_of") and led in self.kb.actors:
-                return led
-        return None
-
-    def _token_ending_at(self, end: int) -> Token | None:
-        return self.token_ending_at.get(end)
-
-    # -- 5. role references -------------------------------------------------------
-
-    def _resolve_roles(self) -> None:
-        roles = self.kb.role_nouns
-        for tok in self.doc:
-            role = roles.get(tok.lower_)
-            if role is None or tok.pos_ != "NOUN":
-                continue
-            first = tok
-            # two-word roles ("prime minister") keyed by their last word's predecessor
-            prev = self.doc[tok.i - 1] if tok.i > 0 else None
-            if prev is not None and f"{prev.lower_} {tok.lower_}" in roles:
-                role, first = roles[f"{prev.lower_} {tok.lower_}"], prev
-            det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
-            if not det:
-                continue
-            country_mention = next((self.covered[c.i] for c in tok.children
-                                    if c.i in self.covered and c.i < tok.i), None)
-            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
-                continue  # "the leader of X" names the role of X, not a person in context
-            person = self._person_for_role(tok.lower_, role, country_mention, before=first.idx)
-            if person is None:
-                continue
-            if country_mention is not None:
-                self._drop([country_mention])
-            self._add(det[0] if det[0].i < first.i else first, tok, self._kb_or_local(person),
-                      "role", role.get("sector"))
-
-    def _person_for_role(self, noun: str, role: dict, country: Mention | None,
-                         before: int) -> str | None:
-        country_code = self.result.actors[country.actor].country if country else None
-        for m in reversed(self.result.mentions):
-            if m.start >= before:
-                continue
-            actor = self.result.actors[m.actor]
-            if actor.kind != "person":
-                continue
-            if country_code and actor.country and actor.country != country_code:
-                continue
-            titles = " ".join(r.get("title", "") for r in actor.roles).lower()
-            if noun in titles or (role.get("sector") and role.get("sector") == actor.sector):
-                return actor.id
-        return None
-
-    def _kb_or_local(self, actor_id: str) -> Actor:
-        return self.result.actors.get(actor_id) or self._kb_actor(actor_id)
-
-    def _resolve_definite_organisations(self) -> None:
-        """"the group", "the organisation" -> the organisation named shortly before."""
-        nouns = set(self.kb.rules.get("definite_org_nouns") or [])
-        window = int(self.kb.rules.get("definite_window_sentences", 3))
-        for tok in self.doc:
-            if tok.lower_ not in nouns or tok.i in self.covered or tok.tag_ != "NN":
-                continue
-            if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
-                continue
-            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
-                continue  # "the militia of X" is defined by what follows, not what came before
-            sent = self.sent_of[tok.i]
-            earlier = [m for m in self.result.mentions if m.start < tok.idx]
-            salience = Counter(m.actor for m in earlier)
-            candidates = [m for m in earlier
-                          if m.sentence is not None and sent - m.sentence <= window
-                          and self.result.actors[m.actor].kind in ("organization", "group")
-                          and not m.actor.startswith("g:")]
-            if candidates:
-                # the organisation the text is about: most mentioned so far, then most recent
-                best = max(candidates, key=lambda m: (salience[m.actor], m.start))
-                self._add(tok, tok, self.result.actors[best.actor], "coreference", best.sector)
-
-    def _resolve_unqualified_bodies(self) -> None:
-        """"the government", "security troops", "the interior ministry" with no country
-        named: the state the story is set in, by the convention of news writing."""
-        if self.home_state is None:
-            return
-        state = self._kb_actor(self.home_state)
-        nouns = set(self.kb.rules.get("unqualified_body_nouns") or [])
-        for tok in self.doc:
-            sector = self._group_sector(tok)
-            if tok.lower_ not in nouns or not sector or tok.i in self.covered:
-                continue
-            if tok.dep_ == "compound" and self._group_sector(tok.head):
-                continue  # "government forces": the head noun names the body
-            if any(c.dep_ in ("poss", "nmod") or c.ent_type_ or c.pos_ == "PROPN"
-                   or c.i in self.covered for c in tok.children if c.i < tok.i):
-                continue  # "his government", "Kurdish forces": someone else's body
-            if any(c.dep_ == "prep" and (c.lower_ == "of" or any(
-                    t.i in self.covered for t in c.subtree)) for c in tok.children):
-                continue  # "the army of X", "officials in the Bush administration": X's
-            first = tok
-            while first.i > 0 and self.doc[first.i - 1].dep_ == "compound" \
-                    and self._group_sector(self.doc[first.i - 1]) is not None:
-                first = self.doc[first.i - 1]
-            force = self.kb.force_of(state.id, sector)
-            actor = self._kb_actor(force) if force else state
-            self._add(first, tok, actor, "context", sector)
-
-    # -- 6. generic groups --------------------------------------------------------
-
-    def _resolve_generic_groups(self) -> None:
-        for tok in self.doc:
-            group = self.kb.generic_groups.get(tok.lower_)
-            if group is None or tok.i in self.covered or tok.tag_ not in ("NNS", "NNPS", "NN"):
-                continue
-            first = tok
-            # Named modifiers belong to the group's name ("Basra protesters"); "more" does not.
-            while first.i > 0 and self.doc[first.i - 1].dep_ in ("amod", "compound") \
-                    and (self.doc[first.i - 1].pos_ == "PROPN" or self.doc[first.i - 1].ent_type_) \
-                    and self.doc[first.i - 1].head == tok and first.i - 1 not in self.covered:
-                first = self.doc[first.i - 1]
-            apposed = self._apposed_mention(tok)
-            if apposed is not None:
-                # "the terrorists, an Arab separatist group called X": the group is X, and
-                # so is a later "the terrorists".
-                self.group_antecedents[tok.lemma_.lower()] = apposed.actor
-                self._add(first, tok, self.result.actors[apposed.actor], "apposition")
-                continue
-            antecedent = self.group_antecedents.get(tok.lemma_.lower())
-            if antecedent and any(c.lower_ == "the" for c in tok.children):
-                self._add(first, tok, self.result.actors[antecedent], "coreference")
-                continue
-            name = group.get("name") or tok.lower_
-            actor_id = f"g:{slug(name)}"
-            actor = self.result.actors.get(actor_id) or Actor(
-                id=actor_id, name=name, kind="group", sector=group.get("sector"),
-                aliases=[name], provisional=True)
-            self._add(first, tok, actor, "group", group.get("sector"))
-
-    def _apposed_mention(self, tok: Token) -> Mention | None:
-        """A named actor in apposition to a group noun, directly or through "called X"."""
-        called = self._called_after_comma(tok)
-        if called is not None:
-            return called
-        for child in tok.children:
-            if child.dep_ != "appos":
-                continue
-            for t in child.subtree:
-                if t.i in self.covered and self.covered[t.i].rule not in ("demonym", "group") \
-                        and not _under(t, child, ("prep", "poss")) \
-                        and self.doc[max(t.i - 1, 0)].text != "(":
-                    return self.covered[t.i]
-        return None
-
-    def _called_after_comma(self, tok: Token) -> Mention | None:
-        """"the terrorists, a group called X": the parser often misses this apposition."""
-        doc = self.doc
-        if tok.i + 1 >= len(doc) or doc[tok.i + 1].text != ",":
-            return None
-        for t in doc[tok.i + 2: tok.i + 10]:
-            if t.is_punct or t.pos_ in ("VERB", "AUX") and t.lemma_ not in _NAMING_VERBS:
-                return None
-            if t.lemma_ in _NAMING_VERBS and t.i + 1 < len(doc):
-                nxt = doc[t.i + 2] if doc[t.i + 1].lower_ == "as" and t.i + 2 < len(doc) \
-                    else doc[t.i + 1]
-                m = self.covered.get(nxt.i)
-                return m if m is not None and m.rule not in ("demonym", "group") else None
-        return None
-
-    # -- 7. pronouns ----------------------------------------------------------------
-
-    def _resolve_pronouns(self) -> None:
-        pronouns = self.kb.rules.get("pronouns") or {}
-        window = int(self.kb.rules.get("pronoun_window_sentences", 2))
-        person, group = set(pronouns.get("person", [])), set(pronouns.get("group", []))
-        for tok in self.doc:
-            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in self.covered:
-                continue
-            low = tok.lower_
-            if low not in person and low not in group:
-                continue
-            sent = self.sent_of[tok.i]
-            for m in sorted(self.result.mentions, key=lambda m: m.start, reverse=True):
-                if m.start >= tok.idx or m.sentence is None or sent - m.sentence > window:
-                    continue
-                actor = self.result.actors[m.actor]
-                if low in person and actor.kind == "person":
-                    self._add(tok, tok, actor, "pronoun")
-                    break
-                if low in group and actor.kind != "person" and self._plural_subject(m):
-                    self._add(tok, tok, actor, "pronoun", m.sector)
-                    break
-
-    def _plural_subject(self, m: Mention) -> bool:
-        last = self._token_ending_at(m.end)
-        return last is not None and last.tag_ in ("NNS", "NNPS") and last.dep_.startswith("nsubj")
-
-
-_POSSESSIVE = ("'s", "’s")
-_ARTICLES = ("al", "el")
-
-# Population above which a one-word name tagged PERSON is taken for the city it names.
-# Chosen, not calibrated: cities this large are rarely also surnames in the news.
-MAJOR_PLACE_POPULATION = 100_000
-
-# A story is set in a country when at least this share of its located place mentions
-# lie there. Chosen, not calibrated: a majority, so that a story about two countries
-# leaves "the government" unresolved rather than guessed.
-HOME_SHARE = 0.5
-
-
-def _home_state(places: Sequence[Place], kb: KnowledgeBase) -> str | None:
-    """The KB state most of the document's places lie in, if one clearly dominates."""
-    countries = Counter(p.country for p in places if p.country)
-    if not countries:
-        return None
-    country, n = countries.most_common(1)[0]
-    if n < HOME_SHARE * sum(countries.values()):
-        return None
-    return kb.states.get(country)
-
-_NAMING_VERBS = {"call", "name", "know", "dub"}
-
-# Name parts that identify nobody on their own ("Abu Mahdi", "bin Salman").
-_NAME_PARTICLES = {"abu", "bin", "ibn", "bint", "umm", "abdul", "abd", "mohammed", "muhammad"}
-
-_NAME_GLUE = {"of", "for", "and", "on", "in", "the", "'s", "’s", "-", "al", "el", "e", "de"}
-
-
-def _letters_within(letters: str, initials: str) -> bool:
-    """Every letter of the acronym among the initials, in any order: acronyms follow the
-    original language's word order ("ISCI" for "Islamic Supreme Council of Iraq") or are
-    mistyped ("ISIC"), and a wrong name rarely holds all the letters."""
-    return not (Counter(letters) - Counter(initials))
-
-
-def _with_article(first: Token) -> Token:
-    """Widen a name's span over the Arabic article it starts with ("al-Qaeda", "al Sadr"):
-    matching ignores the article, the mention keeps it."""
-    doc, i = first.doc, first.i
-    if i >= 2 and doc[i - 1].text in "-‐" and doc[i - 2].lower_ in _ARTICLES:
-        return doc[i - 2]
-    if i >= 1 and doc[i - 1].lower_ in _ARTICLES:
-        return doc[i - 1]
-    return first
-
-
-def _under(tok: Token, top: Token, deps: tuple[str, ...]) -> bool:
-    """Whether the path from ``tok`` up to ``top`` passes through one of ``deps``."""
-    while tok != top and tok.head != tok:
-        if tok.dep_ in deps:
-            return True
-        tok = tok.head
-    return False
-
-

@@ -9,8 +9,11 @@ the text:
     text ...
     Reply
 
-A name line directly followed by a date line also opens an entry. "Reply", "Like" and
-comment-form lines are dropped.
+    • Name                         Name wrote:                             Name • 3 years ago
+    text ...                       text ...                                text ...
+
+A name line directly followed by a date line or a relative time ("2 hours ago") also opens
+an entry. "Reply", "Like" and comment-form lines are dropped.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from rashomon.clean.dates import DATE_EXPR, date_line, normalise_date
+from rashomon.clean.dates import DATE_EXPR, date_line, is_date_line, normalise_date
 from rashomon.types import Comment
 
 # Commenter handles are free-form ("john_smith", "A reader", "Dr. K. Ali"): any short line
@@ -38,11 +41,25 @@ _HEADING = re.compile(
     r"|^\d+\s+thoughts?\s+on\s+.+$"
     r"|^(?:leave|post|add|write)\s+an?\s+(?:reply|comment|response)\s*(?:to\s+.+)?$"
     r"|^join the (?:discussion|conversation)$", re.IGNORECASE)
+# "3 hours ago", "a day ago", "yesterday": comment timestamps carry no absolute date.
+RELATIVE_TIME = (r"(?:(?:\d+|an?|one)\s+(?:second|sec|minute|min|hour|hr|day|week|month|year)s?"
+                 r"\s+ago|yesterday|just now|today)")
+_RELATIVE_LINE = re.compile(rf"^{RELATIVE_TIME}\.?$", re.IGNORECASE)
+_BULLET = r"[•◦▪▸►‣·*–-]"
 _ENTRY_FORMS = (
     re.compile(rf"^{_HANDLE}\s+says:?\s*(?P<date>.*)$", re.IGNORECASE),
+    re.compile(rf"^{_HANDLE}\s+(?:wrote|commented|replied|writes|comments):?\s*(?P<date>.*)$",
+               re.IGNORECASE),
     re.compile(rf"^{_HANDLE}\s+on\s+(?P<date>{DATE_EXPR})(?:\s+said)?:?$", re.IGNORECASE),
-    re.compile(rf"^{_HANDLE}\s*[|·•]\s*(?P<date>{DATE_EXPR})\s*$", re.IGNORECASE),
+    re.compile(rf"^{_HANDLE}\s*[|·•]\s*(?P<date>{DATE_EXPR}|{RELATIVE_TIME})\s*$",
+               re.IGNORECASE),
+    # a bullet with the reader's name alone on its line, the comment under it
+    re.compile(rf"^{_BULLET}\s*{_HANDLE}(?P<date>)\s*$"),
 )
+# "Sam Rivers", "Nadia F.", "abu_ali77", "@reader": two or more capitalised words, or a
+# handle with a digit, an underscore or an @.
+_PERSON_OR_HANDLE = re.compile(r"^(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}"
+                               r"|@?\w*[\d_@]\w*|@\w+)$")
 _NOISE = re.compile(r"^(?:reply|reply ↓|log in to reply|like|likes?|report|flag|"
                     r"\d+\s+likes?|permalink|edit)$", re.IGNORECASE)
 
@@ -94,21 +111,24 @@ def _entry_at(lines: list[str], i: int) -> tuple[Comment | None, int]:
             date = normalise_date(match.group("date")) if match.group("date") else None
             used = 1
             nxt = _next_nonblank(lines, i + 1)
-            if date is None and nxt < len(lines) and date_line(lines[nxt]):
+            if date is None and nxt < len(lines) and _timestamp(lines[nxt]):
                 date, used = date_line(lines[nxt]), nxt - i + 1
             return Comment(author=match.group("author").strip(), text="", date=date), used
     nxt = _next_nonblank(lines, i + 1)
     if (len(line) <= MAX_NAME_CHARS and len(line.split()) <= 6 and line[-1] not in ".!?:"
-            and date_line(line) is None and nxt < len(lines) and date_line(lines[nxt])):
+            and not _timestamp(line) and nxt < len(lines) and _timestamp(lines[nxt])):
         return Comment(author=line, text="", date=date_line(lines[nxt])), nxt - i + 1
     return None, 1
 
 
+def _timestamp(line: str) -> bool:
+    """A line that is only a date or a relative time: a comment's time stamp."""
+    return is_date_line(line) or bool(_RELATIVE_LINE.match(line.strip()))
+
+
 def _headless_start(lines: list[str]) -> int | None:
     """Where a trailing run of dated comment entries without a heading starts, if any."""
-    starts = [i for i, line in enumerate(lines)
-              if any(form.match(line.strip()) for form in _ENTRY_FORMS)
-              and (entry := _entry_at(lines, i)[0]) is not None and entry.date]
+    starts = [i for i, line in enumerate(lines) if _marked_entry(lines, i)]
     if len(starts) < MIN_HEADLESS_ENTRIES:
         return None
     total = sum(len(line) for line in lines)
@@ -120,6 +140,18 @@ def _headless_start(lines: list[str]) -> int | None:
     if before < total / 2 or longest > MAX_HEADLESS_COMMENT_WORDS:
         return None
     return starts[0]
+
+
+def _marked_entry(lines: list[str], i: int) -> bool:
+    """An entry that says it is a comment without a heading: a time stamp, "says"/"wrote",
+    or a bullet with a person's name or a handle (a bulleted list of topics is no comment)."""
+    entry, used = _entry_at(lines, i)
+    if entry is None:
+        return False
+    line = lines[i].strip()
+    if _ENTRY_FORMS[-1].match(line) and used == 1:
+        return bool(_PERSON_OR_HANDLE.match(entry.author or ""))
+    return entry.date is not None or used > 1 or any(form.match(line) for form in _ENTRY_FORMS)
 
 
 def _close(entry: Comment | None, body: list[str], out: list[Comment]) -> None:

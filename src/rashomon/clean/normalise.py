@@ -1,10 +1,14 @@
-"""Unicode and whitespace normalisation of article text.
+"""Unicode and whitespace normalisation of article text, with stray markup taken out.
 
-The result is the text every later stage indexes into, so this runs once, first.
+The result is the text every later stage indexes into, so this runs once, first. Text
+copied out of pages often keeps bits of its markup: tags ("<br>", "</p>", an <iframe>),
+script and style bodies, entities ("&amp;", "&#8217;") and WordPress shortcodes
+("[caption id=...]"); they go here, inline, keeping the words around them.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -22,16 +26,49 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x09\x0e-\x1f\x7f]")
 _RUN_OF_SPACES = re.compile(r" {2,}")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# Only names of HTML elements count as tags, so "<Iran>" or "a < b > c" in prose stay.
+_ELEMENTS = ("a|abbr|acronym|address|area|article|aside|audio|b|bdi|bdo|big|blockquote|body|br|"
+             "button|canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|"
+             "dfn|dialog|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|frame|"
+             "h[1-6]|head|header|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|"
+             "map|mark|marquee|menu|meta|meter|nav|noscript|object|ol|optgroup|option|output|p|"
+             "param|picture|pre|progress|q|rp|rt|ruby|s|samp|section|select|small|source|span|"
+             "strike|strong|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|"
+             "thead|time|title|tr|track|tt|u|ul|var|video|wbr")
+_TAG = re.compile(rf"</?(?:{_ELEMENTS})(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*"
+                  r"\s*/?>", re.IGNORECASE)
+_HIDDEN = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>",
+                     re.IGNORECASE | re.DOTALL)
+# a caption shortcode wraps the caption itself: all of it goes
+_CAPTION_BLOCK = re.compile(r"\[caption\b[^\]\n]{0,300}\][^\[\n]{0,600}\[/caption\]", re.IGNORECASE)
+_SHORTCODE = re.compile(r"\[/?(?:caption|embed|video|audio|gallery|tweet|youtube|instagram|"
+                        r"vimeo|playlist|wp_\w+)\b[^\]\n]{0,300}\]", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,6}|#x[0-9a-fA-F]{2,5});")
+_BLOCK_TAG = re.compile(r"</?(?:p|div|br|li|h[1-6]|blockquote|tr|section|article|figure)\b",
+                        re.IGNORECASE)
 
 
 def normalise_text(text: str) -> str:
     """NFC; odd spaces, quotes and line breaks made plain; one blank line between paragraphs."""
-    text = unicodedata.normalize("NFC", text)
+    text = strip_markup(unicodedata.normalize("NFC", text))
     text = _LINE_BREAKS.sub("\n", text)
     text = text.translate(_SPACES).translate(_INVISIBLE).translate(_QUOTES)
     text = _CONTROL.sub("", text)
     lines = [_RUN_OF_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def strip_markup(text: str) -> str:
+    """Text without stray tags, script bodies, shortcodes and entities."""
+    if "<" in text:
+        text = _HIDDEN.sub(" ", text)
+        # a block tag ends a line, an inline one just goes
+        text = _TAG.sub(lambda m: "\n" if _BLOCK_TAG.match(m.group()) else "", text)
+    if "[" in text:
+        text = _SHORTCODE.sub("", _CAPTION_BLOCK.sub("", text))
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
+    return text
 
 
 def line_key(line: str) -> str:

@@ -7,7 +7,7 @@ repeating verbatim under every article of a site, which article prose never does
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 
 from rashomon.clean.boilerplate import MAX_BOILERPLATE_WORDS
 from rashomon.clean.extract import extract, host_of
@@ -38,12 +38,24 @@ def find_repeated_lines(records: Iterable[RawRecord], min_docs: int = MIN_DOCS,
     for record in records:
         outlet = outlet_key(record)
         docs_per_outlet[outlet] += 1
-        keys = {line_key(line) for line in normalise_text(text_of(record)).split("\n")
-                if 0 < len(line.split()) <= MAX_BOILERPLATE_WORDS}
-        line_docs[outlet].update(k for k in keys if k)
+        line_docs[outlet].update(short_lines(text_of(record)))
+    return repeated_lines(docs_per_outlet, line_docs, min_docs, min_fraction)
+
+
+def short_lines(text: str) -> set[str]:
+    """The normalised keys of a page's lines short enough to be boilerplate."""
+    keys = {line_key(line) for line in normalise_text(text).split("\n")
+            if 0 < len(line.split()) <= MAX_BOILERPLATE_WORDS}
+    return {k for k in keys if k}
+
+
+def repeated_lines(docs_per_outlet: Mapping[str, int],
+                   line_docs: Mapping[str, Mapping[str, int]], min_docs: int = MIN_DOCS,
+                   min_fraction: float = MIN_FRACTION) -> dict[str, set[str]]:
+    """Per outlet, the lines whose document counts pass both thresholds."""
     return {
         outlet: {line for line, n in counts.items()
-                 if n >= min_docs and n >= min_fraction * docs_per_outlet[outlet]}
+                 if n >= min_docs and n >= min_fraction * docs_per_outlet.get(outlet, 0)}
         for outlet, counts in line_docs.items()
     }
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import http.client
 import re
+import socket
+import threading
 import urllib.error
 import urllib.request
 from email.message import Message
@@ -12,6 +15,7 @@ from urllib.parse import urlsplit
 
 from rashomon.ingest.decode import NotText, decode, html_declared_charset
 from rashomon.ingest.feeds import feed_root, read_feed
+from rashomon.ingest.names import printable
 from rashomon.ingest.records import human_size
 from rashomon.types import IngestProblem, RawRecord
 
@@ -34,43 +38,125 @@ def url_id(url: str) -> str:
     return f"{slug}-{hashlib.sha1(url.encode()).hexdigest()[:8]}"
 
 
-def fetch_url(url: str, *, max_bytes: int, timeout: float) -> list[RawRecord | IngestProblem]:
-    """Fetch one URL: an HTML or text page gives one record, a feed one record per item."""
+def fetch_url(url: str, *, max_bytes: int, timeout: float,
+              deadline: float | None = None) -> list[RawRecord | IngestProblem]:
+    """Fetch one URL: an HTML or text page gives one record, a feed one record per item.
+
+    ``timeout`` bounds each read and ``deadline`` (default: ``timeout``) the whole fetch,
+    headers and body together. A malformed response, a body shorter than its
+    Content-Length or one over ``max_bytes`` is a problem, never a record.
+    """
+    deadline = timeout if deadline is None else deadline
+    watch = _Deadline(deadline)
+    opener = urllib.request.build_opener(_WatchedHTTP(watch), _WatchedHTTPS(watch))
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
+    timed_out = f"timed out after {timeout:g} s"
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with watch, opener.open(request, timeout=min(timeout, deadline)) as response:
             final_url = response.geturl()
             headers = response.headers
             data = _read_bounded(response, max_bytes)
     except urllib.error.HTTPError as err:
-        return [IngestProblem(url, f"HTTP {err.code} {err.reason}")]
+        return [IngestProblem(url, f"HTTP {err.code} {printable(str(err.reason))[:80]}")]
     except TimeoutError:
-        return [IngestProblem(url, f"timed out after {timeout:g} s")]
+        return [IngestProblem(url, _late(watch) or timed_out)]
     except urllib.error.URLError as err:
         if isinstance(err.reason, TimeoutError):
-            return [IngestProblem(url, f"timed out after {timeout:g} s")]
-        return [IngestProblem(url, f"cannot fetch ({err.reason})")]
+            return [IngestProblem(url, _late(watch) or timed_out)]
+        return [IngestProblem(url, _late(watch) or f"cannot fetch ({_short(err.reason)})")]
+    except http.client.HTTPException as err:
+        return [IngestProblem(url, _late(watch) or f"malformed response "
+                                                   f"({type(err).__name__}: {_short(err)})")]
     except (OSError, ValueError) as err:
-        return [IngestProblem(url, f"cannot fetch ({err})")]
-    if data is None:
-        return [IngestProblem(url, f"response exceeds the {human_size(max_bytes)} limit")]
+        return [IngestProblem(url, _late(watch) or f"cannot fetch ({_short(err)})")]
+    if isinstance(data, str):
+        return [IngestProblem(url, _late(watch) or data)]
     if not data.strip():
         return [IngestProblem(url, "empty response")]
     return _to_records(url, final_url, headers, data)
 
 
-def _read_bounded(response, max_bytes: int) -> bytes | None:
-    """Read at most max_bytes; None when the body is larger (read stops right there)."""
+def _read_bounded(response: http.client.HTTPResponse, max_bytes: int) -> bytes | str:
+    """The whole body, or a phrase saying why not: larger than max_bytes (read stops right
+    there) or shorter than the Content-Length the server announced."""
     length = response.headers.get("Content-Length")
+    too_big = f"response exceeds the {human_size(max_bytes)} limit"
     if length and length.isdigit() and int(length) > max_bytes:
-        return None
+        return too_big
     chunks, total = [], 0
-    while chunk := response.read(CHUNK):
+    # read1 returns what one receive brings: read(n) would wait for n bytes from a server
+    # that sends one byte at a time, however near the deadline.
+    while chunk := response.read1(CHUNK):
         total += len(chunk)
         if total > max_bytes:
-            return None
+            return too_big
         chunks.append(chunk)
+    if length and length.isdigit() and total < int(length):
+        return f"body cut short: {total} of {int(length)} bytes received"
     return b"".join(chunks)
+
+
+class _Deadline:
+    """Shuts the fetch's sockets when the total time is up, which ends any blocked read."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.sockets: list[socket.socket] = []
+        self.expired = False
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+
+    def __enter__(self) -> _Deadline:
+        self._timer.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._timer.cancel()
+
+    def _expire(self) -> None:
+        self.expired = True
+        for sock in self.sockets:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed
+
+
+def _late(watch: _Deadline) -> str | None:
+    return f"gave up after {watch.seconds:g} s (total time per URL)" if watch.expired else None
+
+
+def _short(err: object) -> str:
+    return printable(str(err))[:120]
+
+
+def _watched(base: type[http.client.HTTPConnection], watch: _Deadline) -> type:
+    class Watched(base):  # type: ignore[misc, valid-type]
+        def connect(self) -> None:
+            super().connect()
+            watch.sockets.append(self.sock)
+            if watch.expired:
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+    return Watched
+
+
+class _WatchedHTTP(urllib.request.HTTPHandler):
+    def __init__(self, watch: _Deadline) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPConnection, watch)
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self.connection, req)
+
+
+class _WatchedHTTPS(urllib.request.HTTPSHandler):
+    def __init__(self, watch: _Deadline) -> None:
+        super().__init__()
+        self.connection = _watched(http.client.HTTPSConnection, watch)
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        return self.do_open(self.connection, req, context=self._context)
 
 
 def _to_records(url: str, final_url: str, headers: Message,

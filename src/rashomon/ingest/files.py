@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import errno
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,16 @@ from typing import Any
 from rashomon.ingest.decode import NotText, decode, html_declared_charset
 from rashomon.ingest.feeds import feed_root, read_feed
 from rashomon.ingest.fetch import is_url
-from rashomon.ingest.records import KNOWN_FIELDS, human_size, read_csv, read_json, read_jsonl
+from rashomon.ingest.names import label
+from rashomon.ingest.records import (
+    KNOWN_FIELDS,
+    JSONProblem,
+    human_size,
+    parse_json,
+    read_csv,
+    read_json,
+    read_jsonl,
+)
 from rashomon.ingest.sniff import html_has_body_text, looks_like_html
 from rashomon.types import IngestProblem, RawRecord
 
@@ -26,16 +36,21 @@ Fetch = Callable[[str], list[RawRecord | IngestProblem]]
 
 def read_file(path: Path, *, max_bytes: int, fetch: Fetch) -> Iterator[RawRecord | IngestProblem]:
     """Every record in one file, with problems reported in place of what could not be read."""
-    source = str(path)
+    source = label(path)
     try:
-        size = path.stat().st_size
+        info = path.stat()
     except FileNotFoundError:
-        yield IngestProblem(source, "no such file")
+        yield IngestProblem(source, "no such file"
+                            + (" (broken symbolic link)" if path.is_symlink() else ""))
         return
     except PermissionError:
         yield IngestProblem(source, "permission denied")
         return
-    if not path.is_file():
+    except OSError as err:  # a symlink loop, a name too long, an I/O error
+        yield IngestProblem(source, f"cannot read ({_reason(err)})")
+        return
+    size = info.st_size
+    if not stat.S_ISREG(info.st_mode):
         yield IngestProblem(source, "not a regular file")
         return
     if size == 0:
@@ -63,7 +78,13 @@ def read_file(path: Path, *, max_bytes: int, fetch: Fetch) -> Iterator[RawRecord
     except PermissionError:
         yield IngestProblem(source, "permission denied")
     except OSError as err:
-        yield IngestProblem(source, f"cannot read ({err.strerror or err})")
+        yield IngestProblem(source, f"cannot read ({_reason(err)})")
+
+
+def _reason(err: OSError) -> str:
+    if err.errno == errno.ELOOP:
+        return "symbolic link loop"
+    return err.strerror or str(err)
 
 
 def is_sidecar(path: Path) -> bool:
@@ -72,14 +93,14 @@ def is_sidecar(path: Path) -> bool:
 
 
 def _read_whole(path: Path, data: bytes, fetch: Fetch) -> Iterator[RawRecord | IngestProblem]:
-    source, suffix = str(path), path.suffix.lower()
+    source, suffix = label(path), path.suffix.lower()
     if suffix == ".json":
         yield from read_json(path, data)
         return
     if suffix in FEED_SUFFIXES:
         root = feed_root(data)
         if root is not None:
-            yield from read_feed(root, path.stem, source)
+            yield from read_feed(root, label(path.stem), source)
         else:
             yield IngestProblem(source, "not an RSS or Atom feed (unparsable or other XML)")
         return
@@ -102,11 +123,11 @@ def _read_whole(path: Path, data: bytes, fetch: Fetch) -> Iterator[RawRecord | I
         if not html_has_body_text(text):
             yield IngestProblem(source, "HTML with no body text")
             return
-        yield RawRecord(id=path.stem, source=source, format="html", html=text,
+        yield RawRecord(id=label(path.stem), source=source, format="html", html=text,
                         metadata=metadata)
         return
-    yield RawRecord(id=path.stem, source=source, format=TEXT_FORMATS.get(suffix, "txt"),
-                    text=text, metadata=metadata)
+    yield RawRecord(id=label(path.stem), source=source,
+                    format=TEXT_FORMATS.get(suffix, "txt"), text=text, metadata=metadata)
 
 
 def _read_url_list(source: str, text: str, fetch: Fetch) -> Iterator[RawRecord | IngestProblem]:
@@ -126,16 +147,20 @@ def _load_sidecar(path: Path) -> dict[str, Any] | IngestProblem:
     if path.suffix:
         candidates.append(path.with_name(path.stem + SIDECAR_SUFFIX))
     for candidate in candidates:
-        if not candidate.is_file():
-            continue
         try:
-            value = json.loads(candidate.read_text(encoding="utf-8-sig"))
+            if not candidate.is_file():
+                continue
+        except OSError:  # a name too long for the file system: no such sidecar can exist
+            continue
+        where = label(candidate)
+        try:
+            value = parse_json(candidate.read_text(encoding="utf-8-sig"))
         except (OSError, UnicodeDecodeError) as err:
-            return IngestProblem(str(candidate), f"unreadable sidecar ({err})")
-        except json.JSONDecodeError as err:
-            return IngestProblem(f"{candidate}:{err.lineno}", f"malformed JSON ({err.msg})")
+            return IngestProblem(where, f"unreadable sidecar ({err})")
+        except JSONProblem as err:
+            return IngestProblem(where + (f":{err.line}" if err.line else ""), str(err))
         if not isinstance(value, dict):
-            return IngestProblem(str(candidate), "sidecar is not a JSON object")
+            return IngestProblem(where, "sidecar is not a JSON object")
         return value
     return {}
 

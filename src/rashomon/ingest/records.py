@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 from rashomon.ingest.decode import NotText, decode, decode_line
+from rashomon.ingest.names import label
 from rashomon.types import IngestProblem, RawRecord
 
 # Fields a record may carry; anything else goes to RawRecord.metadata.
@@ -24,6 +26,29 @@ FIELD_ALIASES = {"body": "text", "content": "text", "date": "published", "link":
 
 # csv refuses fields over 128 KB by default; an article body can be larger.
 csv.field_size_limit(2**31 - 1)
+
+
+class JSONProblem(ValueError):
+    """JSON that cannot be read, with the line it went wrong on when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def parse_json(text: str) -> Any:
+    """json.loads, with every way it fails (syntax, numbers too long to convert, nesting too
+    deep for the parser) raised as JSONProblem."""
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise JSONProblem(f"malformed JSON ({err.msg})", err.lineno) from None
+    except RecursionError:
+        raise JSONProblem("JSON nested too deeply to read") from None
+    except ValueError as err:  # an integer of more than sys.get_int_max_str_digits() digits
+        digits = re.search(r"value has (\d+) digits", str(err))
+        size = f" ({digits.group(1)} digits)" if digits else ""
+        raise JSONProblem(f"JSON number too long to read{size}") from None
 
 
 def make_record(fields: Mapping[str, Any], *, default_id: str, source: str,
@@ -48,7 +73,7 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[RawRecord | IngestProblem
     """Each non-empty line one JSON object."""
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
-            where = f"{path}:{number}"
+            where = f"{label(path)}:{number}"
             if not raw.strip():
                 continue
             if len(raw) > max_bytes:
@@ -57,9 +82,9 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[RawRecord | IngestProblem
                 continue
             line, _ = decode_line(raw)
             try:
-                value = json.loads(line)
-            except json.JSONDecodeError as err:
-                yield IngestProblem(where, f"malformed JSON ({err.msg})")
+                value = parse_json(line)
+            except JSONProblem as err:
+                yield IngestProblem(where, str(err))
                 continue
             if not isinstance(value, dict):
                 yield IngestProblem(where, f"expected a JSON object, got {type(value).__name__}")
@@ -70,22 +95,23 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[RawRecord | IngestProblem
 def read_json(path: Path, data: bytes) -> Iterator[RawRecord | IngestProblem]:
     """One JSON object, or an array of objects (numbered by position, from 1)."""
     try:
-        value = json.loads(decode(data).text)
+        value = parse_json(decode(data).text)
     except NotText as err:
-        yield IngestProblem(str(path), str(err))
+        yield IngestProblem(label(path), str(err))
         return
-    except json.JSONDecodeError as err:
-        yield IngestProblem(f"{path}:{err.lineno}", f"malformed JSON ({err.msg})")
+    except JSONProblem as err:
+        yield IngestProblem(label(path) + (f":{err.line}" if err.line else ""), str(err))
         return
     if isinstance(value, dict):
-        record = make_record(value, default_id=path.stem, source=str(path), fmt="json")
-        yield record if isinstance(record, RawRecord) else IngestProblem(str(path), record)
+        record = make_record(value, default_id=label(path.stem), source=label(path),
+                             fmt="json")
+        yield record if isinstance(record, RawRecord) else IngestProblem(label(path), record)
         return
     if not isinstance(value, list):
-        yield IngestProblem(str(path), "JSON is neither an object nor an array of objects")
+        yield IngestProblem(label(path), "JSON is neither an object nor an array of objects")
         return
     for number, item in enumerate(value, start=1):
-        where = f"{path}:{number}"
+        where = f"{label(path)}:{number}"
         if not isinstance(item, dict):
             yield IngestProblem(where, f"array item is {type(item).__name__}, not an object")
             continue
@@ -101,7 +127,7 @@ def read_csv(path: Path, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
         try:
             for row in reader:
                 number, start = start, reader.line_num + 1
-                where = f"{path}:{number}"
+                where = f"{label(path)}:{number}"
                 size = sum(len(v) for v in row.values() if isinstance(v, str))
                 if size > max_bytes:
                     yield IngestProblem(where, f"row of {human_size(size)} exceeds the "
@@ -110,9 +136,9 @@ def read_csv(path: Path, max_bytes: int) -> Iterator[RawRecord | IngestProblem]:
                 if None in row:  # more cells than header fields
                     yield IngestProblem(where, "row has more cells than the header")
                     continue
-                yield _record_or_problem(row, path, number, where, "csv", label="row")
+                yield _record_or_problem(row, path, number, where, "csv", kind="row")
         except csv.Error as err:
-            yield IngestProblem(f"{path}:{reader.line_num}", f"malformed CSV ({err})")
+            yield IngestProblem(f"{label(path)}:{reader.line_num}", f"malformed CSV ({err})")
 
 
 def human_size(size: int) -> str:
@@ -125,8 +151,9 @@ def human_size(size: int) -> str:
 
 
 def _record_or_problem(fields: Mapping[str, Any], path: Path, number: int, where: str,
-                       fmt: str, label: str = "record") -> RawRecord | IngestProblem:
-    record = make_record(fields, default_id=f"{path.stem}:{number}", source=where, fmt=fmt)
+                       fmt: str, kind: str = "record") -> RawRecord | IngestProblem:
+    record = make_record(fields, default_id=f"{label(path.stem)}:{number}", source=where,
+                         fmt=fmt)
     if isinstance(record, str):
-        return IngestProblem(where, record.replace("record", label, 1))
+        return IngestProblem(where, record.replace("record", kind, 1))
     return record

@@ -5,8 +5,9 @@
   ties dashed. Every tie links to its relation row, every actor to its row.
 * Timeline: one lane per quad class, one dot per event, linking to its row.
 * Map: an equirectangular projection of the box around the event places, with
-  a lat/lon graticule and a label for each country at the mean of its places:
-  no tiles, no basemap files, nothing fetched.
+  country outlines (``rashomon.outlines``, when the serve extra is installed), a
+  lat/lon graticule and a label for each country at the mean of its places: no
+  tiles, nothing fetched.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..alignments import Alignment
+from ..outlines import outlines_in
 from ..types import Event, Relation
 from .markup import anchor, esc
 
@@ -74,11 +76,13 @@ def network_svg(
     for actor, (x, y) in pos.items():
         camp = camp_of.get(actor, -1)
         anchor_side = "start" if x >= cx else "end"
-        dx = 12 if x >= cx else -12
+        # Labels radiate outward along the spoke, so neighbours on the circle do not collide.
+        angle = math.atan2(y - cy, x - cx)
+        dx, dy = 14 * math.cos(angle), 14 * math.sin(angle)
         parts.append(
             f'<g class="node camp{camp % 6 if camp >= 0 else "x"}" data-actor="{esc(actor)}" '
             f'tabindex="0"><circle cx="{x:.1f}" cy="{y:.1f}" r="9"/>'
-            f'<text x="{x + dx:.1f}" y="{y + 4:.1f}" text-anchor="{anchor_side}">'
+            f'<text x="{x + dx:.1f}" y="{y + dy + 4:.1f}" text-anchor="{anchor_side}">'
             f"{esc(_short(names.get(actor, actor)))}</text>"
             f"<title>{esc(names.get(actor, actor))} ({esc(actor)})</title></g>"
         )
@@ -108,7 +112,7 @@ def timeline_svg(dated: list[tuple[Event, str]], width: int = 1100) -> str:
     event with the date it is shown at."""
     points = [(e, fractional_year(d)) for e, d in dated]
     points = [(e, t) for e, t in points if t is not None]
-    lane_h, left, top = 46, 170, 20
+    lane_h, left, top = 80, 170, 20
     height = top + lane_h * len(QUADS) + 40
     parts = [f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
              'aria-label="event timeline">']
@@ -133,12 +137,15 @@ def timeline_svg(dated: list[tuple[Event, str]], width: int = 1100) -> str:
         if e.quad not in QUADS:
             continue
         x = left + (t - t0) * scale
-        # Events at the same spot are nudged apart vertically so each stays clickable.
-        n = stacked[(e.quad, round(x / 6))]
-        stacked[(e.quad, round(x / 6))] += 1
-        y = top + QUADS.index(e.quad) * lane_h + lane_h / 2 + (n % 4 - 1.5) * 7
+        # Events at the same spot pile up from the lane's floor, then spill sideways, so
+        # a busy year reads as a tall pile and each dot stays clickable.
+        n = stacked[(e.quad, round(x / 9))]
+        stacked[(e.quad, round(x / 9))] += 1
+        per_column = (lane_h - 8) // 9
+        x += (n // per_column) * 4
+        y = top + (QUADS.index(e.quad) + 1) * lane_h - 6 - (n % per_column) * 9
         parts.append(f'<a href="#{anchor("ev", e.id)}"><circle class="dot {e.quad}" '
-                     f'cx="{x:.1f}" cy="{y:.1f}" r="5"><title>{esc(e.id)}: {esc(e.type)}'
+                     f'cx="{x:.1f}" cy="{y:.1f}" r="4"><title>{esc(e.id)}: {esc(e.type)}'
                      f"</title></circle></a>")
     parts.append("</svg>")
     return "".join(parts)
@@ -174,6 +181,10 @@ def map_svg(points: list[MapPoint], width: int = 1000) -> str:
     parts = [f'<svg class="map" viewBox="0 0 {width} {height}" role="img" '
              f'aria-label="map of event places"><rect class="sea" width="{width}" '
              f'height="{height}"/>']
+    for name, rings in outlines_in(lon0, lat0, lon1, lat1):
+        path = "".join("M" + "L".join("{:.1f} {:.1f}".format(*xy(lat, lon)) for lon, lat in ring)
+                       + "Z" for ring in rings)
+        parts.append(f'<path class="land" d="{path}"><title>{esc(name)}</title></path>')
     step = next(s for s in (1, 2, 5, 10, 15, 30) if max(lat1 - lat0, lon1 - lon0) / s <= 12)
     for lat in range(math.ceil(lat0 / step) * step, math.floor(lat1) + 1, step):
         _, y = xy(lat, lon0)

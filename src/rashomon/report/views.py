@@ -98,13 +98,17 @@ def network(ctx: Context) -> str:
         by_graph[(r.view, r.period)].append(r)
     aligned = {(al.view, al.period): al for al in ctx.alignments}
     options, panels = [], []
+    # The view opens on the direct graph with the most ties, not on the earliest year.
+    busiest = max(by_graph, key=lambda k: (k[0] == "direct", len(by_graph[k]), k[1]),
+                  default=None)
     for key in sorted(by_graph, key=lambda k: (k[0] != "direct", k[1], k[0])):
         view, period = key
         ties = by_graph[key]
         alignment = aligned.get(key) or Alignment(period, view, [], 0, 0.0, [], "exact")
         graph_id = anchor("graph", f"{view}|{period}")
         label = f"{period} — {'direct' if view == 'direct' else 'rolled up via affiliations'}"
-        options.append(f'<option value="{graph_id}">{esc(label)}</option>')
+        chosen = " selected" if key == busiest else ""
+        options.append(f'<option value="{graph_id}"{chosen}>{esc(label)}</option>')
         camps = "".join(
             f'<li class="camp{i % 6}">{", ".join(ctx.actor_link(x) for x in camp)}</li>'
             for i, camp in enumerate(alignment.camps)

@@ -1,0 +1,174 @@
+"""Scaling out: the local runner against a Dask LocalCluster, and analyze_iter's memory.
+
+Articles: the speed benchmark's pool (:func:`speed.synthetic_corpus`), written as one
+JSON Lines file. Each run is the whole command a user types,
+``rashomon analyze corpus.jsonl --db NEW --quiet`` plus ``-j 1``, ``-j 2``,
+``--cluster local:1`` or ``--cluster local:2``, in a fresh store: reading, cleaning,
+analysis, the one writer's commits and the relations at the end. The clock includes
+starting worker processes (and, for Dask, the scheduler); every worker loads the model.
+
+* **Throughput**: articles/s per run; scaling efficiency = rate with 2 workers / (2 x
+  rate with 1).
+* **Peak memory per process**: the run's process tree is sampled every 0.2 s (psutil)
+  and the largest resident set of each process kept; the table shows the writer (the
+  command itself) and the largest worker.
+* **Streaming**: ``rashomon.analyze_iter`` over 1x, 4x and 16x a base of articles in a
+  fresh process each; peak RSS should not grow with the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from common import Options, Skip, machine_line, provenance_rows, write_result
+from speed import article_pool, synthetic_corpus, word_count
+
+NAME = "cluster"
+DESCRIPTION = "Local runner vs Dask LocalCluster: articles/s, efficiency, memory; analyze_iter"
+ARTICLES = 2000
+QUICK_ARTICLES = 200
+STREAM_BASE = 50
+SCALES = (1, 4, 16)
+RUNS = {"local_p1": ["-j", "1"], "local_p2": ["-j", "2"],
+        "dask_w1": ["--cluster", "local:1"], "dask_w2": ["--cluster", "local:2"]}
+
+
+def _cli() -> list[str]:
+    exe = Path(sys.executable).parent / "rashomon"
+    if not exe.exists():
+        raise Skip("the `rashomon` command is not installed")
+    return [str(exe)]
+
+
+def _sample_tree(proc: subprocess.Popen, peaks: dict[int, float], stop: threading.Event) -> None:
+    import psutil
+
+    try:
+        root = psutil.Process(proc.pid)
+    except psutil.NoSuchProcess:
+        return
+    while not stop.is_set():
+        try:
+            tree = [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        for p in tree:
+            try:
+                rss = p.memory_info().rss / 2**20
+            except psutil.Error:
+                continue
+            peaks[p.pid] = max(peaks.get(p.pid, 0.0), rss)
+        stop.wait(0.2)
+
+
+def measure_run(corpus: Path, extra: list[str], workdir: Path) -> dict[str, Any]:
+    """One CLI run into a fresh store: seconds, and peak RSS of the writer and workers."""
+    db = workdir / f"run-{time.time_ns()}.duckdb"
+    cmd = [*_cli(), "analyze", str(corpus), "--db", str(db), "--quiet", *extra]
+    peaks: dict[int, float] = {}
+    stop = threading.Event()
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sampler = threading.Thread(target=_sample_tree, args=(proc, peaks, stop), daemon=True)
+    sampler.start()
+    out, errors = proc.communicate()
+    seconds = time.perf_counter() - started
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}): {errors[-1000:]}")
+    writer = peaks.pop(proc.pid, None)
+    return {"seconds": round(seconds, 1), "writer_peak_rss_mib": round(writer or 0, 1),
+            "worker_peak_rss_mib": round(max(peaks.values()), 1) if peaks else None,
+            "processes_seen": len(peaks) + 1}
+
+
+STREAM_WORKER = """
+import json, resource, sys, rashomon
+n = 0
+for line in open(sys.argv[1], encoding="utf-8"):
+    for one in rashomon.analyze_iter([json.loads(line)], n_process=1):
+        n += len(one.documents)
+print(json.dumps({"documents": n,
+                  "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+
+def measure_stream(pool: list[str], n: int, workdir: Path) -> dict[str, Any]:
+    """analyze_iter over ``n`` articles read one line at a time, in a fresh process."""
+    path = workdir / f"stream-{n}.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for record in synthetic_corpus(pool, n):
+            fh.write(json.dumps(record) + "\n")
+    started = time.perf_counter()
+    out = subprocess.run([sys.executable, "-c", STREAM_WORKER, str(path)], capture_output=True,
+                         text=True, check=True).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    result["seconds"] = round(time.perf_counter() - started, 1)
+    result["peak_rss_mib"] = round(result["peak_rss_mib"], 1)
+    return result
+
+
+def run(opts: Options) -> dict[str, Any]:
+    try:
+        import distributed  # noqa: F401
+        import psutil  # noqa: F401
+    except ImportError as exc:
+        raise Skip(f"the cluster extra is not installed ({exc})") from exc
+    started = time.time()
+    pool = article_pool()
+    n = opts.limit or (QUICK_ARTICLES if opts.quick else ARTICLES)
+    records = synthetic_corpus(pool, n)
+    figures: dict[str, Any] = {"articles": n, "words": word_count(records)}
+    runs: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="rashomon-cluster-") as tmp:
+        workdir = Path(tmp)
+        corpus = workdir / "corpus.jsonl"
+        corpus.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+        for name, extra in RUNS.items():
+            print(f"[{NAME}] {name} ...", flush=True)
+            runs[name] = measure_run(corpus, extra, workdir)
+            runs[name]["articles_per_s"] = round(n / runs[name]["seconds"], 2)
+        base = max(5, STREAM_BASE // 5) if opts.quick else STREAM_BASE
+        stream = []
+        for scale in SCALES:
+            print(f"[{NAME}] analyze_iter x{scale} ...", flush=True)
+            stream.append({"scale": scale, **measure_stream(pool, base * scale, workdir)})
+    for name, r in runs.items():
+        figures[f"{name}_articles_per_s"] = r["articles_per_s"]
+    figures["local_efficiency_2"] = round(
+        runs["local_p2"]["articles_per_s"] / (2 * runs["local_p1"]["articles_per_s"]), 2)
+    figures["dask_efficiency_2"] = round(
+        runs["dask_w2"]["articles_per_s"] / (2 * runs["dask_w1"]["articles_per_s"]), 2)
+    figures["stream_rss_growth_1x_to_16x"] = round(
+        stream[-1]["peak_rss_mib"] / stream[0]["peak_rss_mib"], 2)
+    return write_result(NAME, figures, opts, started, details={"runs": runs, "stream": stream})
+
+
+def render(result: dict[str, Any]) -> str:
+    f, d = result["figures"], result["details"]
+    lines = [f"{f['articles']:,} articles ({f['words']:,} words), "
+             f"{machine_line(result['machine'])}.", "",
+             "| Runner | Articles/s | Scaling efficiency | Writer peak RSS | "
+             "Largest worker peak RSS |", "|---|---|---|---|---|"]
+    labels = {"local_p1": "local, 1 process", "local_p2": "local, 2 processes",
+              "dask_w1": "Dask LocalCluster, 1 worker", "dask_w2": "Dask LocalCluster, 2 workers"}
+    efficiency = {"local_p2": f["local_efficiency_2"], "dask_w2": f["dask_efficiency_2"]}
+    for name, label in labels.items():
+        r = d["runs"][name]
+        worker = r["worker_peak_rss_mib"]
+        lines.append(f"| {label} | {r['articles_per_s']:.2f} | {efficiency.get(name, '')} | "
+                     f"{r['writer_peak_rss_mib']:.0f} MiB | "
+                     f"{'(in the writer)' if worker is None else f'{worker:.0f} MiB'} |")
+    lines += ["", "| analyze_iter | Documents | Seconds | Peak RSS |", "|---|---|---|---|"]
+    for s in d["stream"]:
+        lines.append(f"| {s['scale']}x | {s['documents']} | {s['seconds']} | "
+                     f"{s['peak_rss_mib']:.0f} MiB |")
+    return "\n".join(lines) + "\n" + provenance_rows(result)

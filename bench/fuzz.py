@@ -1,0 +1,241 @@
+"""Fuzz: mutated copies of our example articles through the whole ``rashomon analyze`` run.
+
+Inputs are the bundled examples (``examples/``: text, Markdown, HTML, JSON Lines and
+sidecars, all written for this project), each copy mutated by one to three operators drawn
+with a seeded generator: bytes flipped, inserted or cut; control characters, lone
+surrogates, bidi overrides and U+FFFF; a sentence repeated into a 20-100 KB "sentence";
+punctuation removed; JSON values swapped for 5,000-digit numbers, NaN, deep nesting, bad
+URLs and impossible dates; HTML tag soup; another encoding; another file extension.
+
+Everything goes through ``rashomon.analyze_inputs`` in batches, as ``rashomon analyze``
+does. Counted:
+
+* **crashes**: exceptions that escaped the run (target 0);
+* **internal errors**: documents the per-document guard had to skip because a stage,
+  the parse, cleaning or storing raised (target 0: bad input should be reported as such,
+  not caught as an accident);
+* **over budget**: documents skipped for exceeding the per-document time budget;
+* input problems reported (expected: many mutations make unreadable input).
+
+Usage: ``python bench/fuzz.py [--inputs 10000]`` or ``python bench/run.py --only fuzz``
+(``--quick``: 1,000 inputs; ``--limit N``: N inputs). Seed 0, batches of 200 files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import sys
+import tempfile
+import time
+import traceback
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import REPO_ROOT, Options, provenance_rows, write_result  # noqa: E402
+
+NAME = "fuzz"
+DESCRIPTION = "Mutated example articles through the whole run: exceptions and budget overruns"
+INPUTS = 10_000
+QUICK_INPUTS = 1_000
+SEED = 0
+BATCH = 200
+EXAMPLES = REPO_ROOT / "examples"
+# Skip reasons that mean our code raised, not that the input was unreadable.
+INTERNAL = re.compile(r"stage failed|parse failed|cannot clean|cannot extract|cannot store")
+OVER_BUDGET = re.compile(r"time budget")
+
+
+def seeds() -> list[tuple[str, bytes]]:
+    """(file name, content) of every example file, sidecars and JSON Lines included."""
+    return [(p.name, p.read_bytes()) for p in sorted(EXAMPLES.iterdir()) if p.is_file()]
+
+
+# --------------------------------------------------------------------------- mutations
+
+Mutation = Callable[[random.Random, str, bytes], tuple[str, bytes]]
+NASTY = ["\x00", "\x01", "\x0b", "\x0c", "\x1b[31m", "\x7f", "\x85", "\u202e", "\u2066",
+         "\ufeff", "\uffff", "\ufffe", "\u0301" * 50, "\U0001f600", "[of Iraq]", "=cmd|' /C'!A0",
+         "<script>alert(1)</script>", "]]>", "&#0;", "\\ud800"]
+
+
+def _flip(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    out = bytearray(data)
+    for _ in range(rng.randint(1, 20)):
+        if out:
+            out[rng.randrange(len(out))] = rng.randrange(256)
+    return name, bytes(out)
+
+
+def _insert_nasty(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    text = data.decode("utf-8", "surrogateescape")
+    for _ in range(rng.randint(1, 10)):
+        at = rng.randrange(len(text) + 1)
+        text = text[:at] + rng.choice(NASTY) + text[at:]
+    return name, text.encode("utf-8", "surrogatepass")
+
+
+def _cut(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    return name, data[:rng.randrange(len(data) + 1)]
+
+
+def _long_sentence(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    """A sentence repeated without full stops into one 20-100 KB 'sentence'."""
+    text = data.decode("utf-8", "replace")
+    sentences = re.findall(r"[^.!?\n]{40,300}[.!?]", text) or [text[:200] or "word"]
+    piece = rng.choice(sentences).rstrip(".!?") + ", and "
+    blob = piece * (rng.randint(20_000, 100_000) // len(piece) + 1)
+    at = rng.randrange(len(text) + 1)
+    return name, (text[:at] + blob + text[at:]).encode()
+
+
+def _no_punctuation(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    return name, re.sub(rb"[.!?;:\n]", b" ", data)
+
+
+def _json_values(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    """Swap a JSON value for a pathological one (in .json, .jsonl and sidecars)."""
+    values = ["9" * 5000, "[" * 5000 + "]" * 5000, "NaN", "-Infinity", "1e999",
+              '"http://[::1"', '"0001-01-01"', '"9999-12-31"', '"\\ud800"', '""', "null",
+              "{}", '"' + "x" * 100_000 + '"', '"\\u0000"']
+    text = data.decode("utf-8", "replace")
+    keys = list(re.finditer(r'"(\w+)":\s*("(?:[^"\\]|\\.)*"|[^,}\s]+)', text))
+    if not keys:
+        return _insert_nasty(rng, name, data)
+    for match in rng.sample(keys, min(len(keys), rng.randint(1, 3))):
+        text = text.replace(match.group(0), f'"{match.group(1)}": {rng.choice(values)}', 1)
+    return name, text.encode("utf-8", "surrogatepass")
+
+
+def _tag_soup(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    soup = rng.choice([b"<div>" * 5000, b"<p><b><i>" * 500, b"<![CDATA[", b"<!--",
+                       b"<table><tr><td>" * 300, b"<meta charset='klingon'>",
+                       b"<html><body>", b"</html>" * 10, b"<a href='http://[::1'>x</a>"])
+    at = rng.randrange(len(data) + 1)
+    return name, data[:at] + soup + data[at:]
+
+
+def _encoding(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    text = data.decode("utf-8", "replace")
+    codec = rng.choice(["utf-16", "utf-16-le", "utf-32", "cp1252", "latin-1", "utf-8-sig"])
+    return name, text.encode(codec, "replace")
+
+
+def _extension(rng: random.Random, name: str, data: bytes) -> tuple[str, bytes]:
+    stem = name.split(".")[0]
+    return stem + rng.choice([".txt", ".md", ".html", ".json", ".jsonl", ".csv", ".xml",
+                              ".rss", ".urls", ".meta.json", ""]), data
+
+
+MUTATIONS: list[Mutation] = [_flip, _insert_nasty, _cut, _long_sentence, _no_punctuation,
+                             _json_values, _tag_soup, _encoding, _extension]
+
+
+def mutants(n: int, seed: int = 0) -> list[tuple[str, bytes]]:
+    """n mutated example files (name, content), reproducible from the seed."""
+    rng = random.Random(seed)
+    pool = seeds()
+    out = []
+    for number in range(n):
+        name, data = rng.choice(pool)
+        for mutation in rng.sample(MUTATIONS, rng.randint(1, 3)):
+            name, data = mutation(rng, name, data)
+        out.append((f"{number:05d}_{name}", data))
+    return out
+
+
+# --------------------------------------------------------------------------- running
+
+
+def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.0,
+          batch: int = 200, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
+    """Write the files in batches under folder, run analyze on each batch; the counts."""
+    from rashomon.analyze import analyze_inputs
+    from rashomon.pipeline import Config
+    from rashomon.store import Store
+
+    counts: Counter[str] = Counter()
+    examples: dict[str, list[str]] = {"crashes": [], "internal_errors": [], "over_budget": []}
+    config = Config(n_process=1, doc_timeout=doc_timeout)
+    seconds = 0.0
+    for start in range(0, len(files), batch):
+        sub = folder / f"batch{start:05d}"
+        sub.mkdir(parents=True)
+        for name, data in files[start:start + batch]:
+            (sub / name).write_bytes(data)
+        problems: list[str] = []
+        started = time.perf_counter()
+        try:
+            with Store(folder / f"batch{start:05d}.duckdb") as store:
+                summary = analyze_inputs(
+                    [str(sub)], store, config, fetch_deadline=1.0,
+                    on_problem=lambda p, out=problems: out.append(str(p)))
+            counts["documents_stored"] += summary.ingested
+            counts["records_read"] += summary.read
+        except Exception:
+            counts["crashes"] += 1
+            examples["crashes"].append(traceback.format_exc(limit=3)[-600:])
+        seconds += time.perf_counter() - started
+        for line in problems:
+            if INTERNAL.search(line):
+                counts["internal_errors"] += 1
+                examples["internal_errors"].append(line[:300])
+            elif OVER_BUDGET.search(line):
+                counts["over_budget"] += 1
+                examples["over_budget"].append(line[:300])
+            else:
+                counts["input_problems"] += 1
+        if progress:
+            progress(min(start + batch, len(files)))
+    return {"inputs": len(files), "seconds": round(seconds, 1), **{
+        k: counts[k] for k in ("crashes", "internal_errors", "over_budget", "input_problems",
+                               "records_read", "documents_stored")},
+        "examples": {k: v[:10] for k, v in examples.items()}}
+
+
+def run(options: Options) -> dict[str, Any]:
+    started = time.time()
+    n = options.limit or (QUICK_INPUTS if options.quick else INPUTS)
+    files = mutants(n, SEED)
+    with tempfile.TemporaryDirectory(prefix="rashomon-fuzz-") as tmp:
+        result = check(files, Path(tmp), batch=BATCH,
+                       progress=lambda done: print(f"[fuzz] {done}/{n}", flush=True))
+    figures = {k: result[k] for k in ("inputs", "crashes", "internal_errors", "over_budget",
+                                      "input_problems", "records_read", "documents_stored",
+                                      "seconds")}
+    figures["exceptions"] = figures["crashes"] + figures["internal_errors"]
+    return write_result(NAME, figures, options, started,
+                        {"seed": SEED, "examples": result["examples"]})
+
+
+def render(result: dict[str, Any]) -> str:
+    f = result["figures"]
+    rows = [("Inputs (mutated example files)", f["inputs"]),
+            ("Exceptions (crashes + internal errors; target 0)", f["exceptions"]),
+            ("Crashes (exceptions out of the run)", f["crashes"]),
+            ("Internal errors caught by the per-document guard", f["internal_errors"]),
+            ("Documents over their time budget", f["over_budget"]),
+            ("Input problems reported (unreadable input, one line each)", f["input_problems"]),
+            ("Records read / documents stored",
+             f"{f['records_read']:,} / {f['documents_stored']:,}"),
+            ("Wall time", f"{f['seconds']:,.0f} s")]
+    return "\n".join(["| Figure | Value |", "|---|---|",
+                      *(f"| {label} | {value} |" for label, value in rows)]
+                     ) + provenance_rows(result)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--inputs", type=int, default=INPUTS, help="how many mutated files")
+    args = ap.parse_args()
+    result = run(Options(limit=args.inputs, argv=sys.argv[1:]))
+    return 1 if result["figures"]["exceptions"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

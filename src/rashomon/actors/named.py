@@ -1,0 +1,330 @@
+"""Resolver rules 2-4: named entities the KB lacks, acronyms the text defines, and
+"X's followers" / "the government of X" (see ``resolve`` for the order of all rules)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Span, Token
+
+from ..types import Actor, Mention
+from .common import (
+    ACTOR_LABELS,
+    BODY_WORDS,
+    MAJOR_PLACE_POPULATION,
+    MIN_SOUND_SURNAME,
+    NAME_GLUE,
+    NAME_PARTICLES,
+    POSSESSIVE,
+    letters_within,
+)
+from .entities import entity_parts, is_junk
+from .normalize import SKIP_TOKENS, is_acronym, sound_key, token_key
+
+
+class NamedEntityRules:
+    """Mixed into the resolver: reads and writes its state (see resolve._Resolver)."""
+
+    # -- 2. named entities the KB lacks ------------------------------------------
+
+    def _resolve_entities(self) -> None:
+        skip = {s.lower() for s in self.kb.rules.get("not_actor_entities") or []}
+        parts = [(part, ent.label_) for ent in self.doc.ents if ent.label_ in ACTOR_LABELS
+                 for part in entity_parts(ent)]
+        for part, label in parts:
+            span = self._strip(part)
+            if span is None or span.text.lower() in skip or is_junk(span, label, self.kb):
+                continue
+            inner = {self.covered[i] for i in range(span.start, span.end) if i in self.covered}
+            if any(i in self.blocked or (i in self.place_tokens and i not in self.covered)
+                   for i in range(span.start, span.end)):
+                continue  # a place the tagger took for a person or organisation
+            if inner:
+                whole = all(i in self.covered for i in range(span.start, span.end)
+                            if token_key(self.doc[i].text) not in SKIP_TOKENS)
+                weak = all(m.rule in ("demonym", "metonym") for m in inner)
+                if whole or not (weak and label == "ORG"):
+                    continue
+                self._drop(inner)
+            self._resolve_entity(span, label)
+
+    def _resolve_misspelt_names(self) -> None:
+        """Capitalised words outside entities one typo from a KB name ("Sadrrists")."""
+        for tok in self.doc:
+            if tok.i in self.covered or tok.i in self.blocked or tok.ent_type_ \
+                    or not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN"):
+                continue
+            near = self.kb.near_miss(token_key(tok.text))
+            if near is not None:
+                self._add(tok, tok, self._kb_actor(near), "alias")
+
+    def _strip(self, ent: Span) -> Span | None:
+        """The entity without leading titles, determiners and a trailing possessive."""
+        start, end = ent.start, ent.end
+        while start < end and (self.doc[end - 1].lower_ in POSSESSIVE
+                               or self.doc[end - 1].is_punct):
+            end -= 1
+        while start < end and self.doc[start].is_punct:
+            start += 1
+        changed = True
+        while changed and start < end:
+            changed = False
+            if self.doc[start].lower_ in ("the", "a", "an"):
+                start += 1
+                changed = True
+                continue
+            for length in range(min(4, end - start - 1), 0, -1):
+                key = tuple(token_key(t.text) for t in self.doc[start:start + length])
+                if key in self.kb.titles:
+                    start += length
+                    changed = True
+                    break
+        return self.doc[start:end] if start < end else None
+
+    def _drop(self, mentions: Iterable[Mention]) -> None:
+        for m in mentions:
+            self.result.mentions.remove(m)
+            for i, cov in list(self.covered.items()):
+                if cov is m:
+                    del self.covered[i]
+
+    def _resolve_entity(self, span: Span, label: str) -> None:
+        words = [t for t in span if token_key(t.text) not in SKIP_TOKENS]
+        if not words:
+            return
+        if label in ("PERSON", "ORG") and len(words) == 1:
+            actor_id = self._surname_actor(token_key(words[0].text), kb_too=label == "PERSON")
+            if actor_id:
+                actor = self.result.actors.get(actor_id) or self._kb_actor(actor_id)
+                self._add(span[0], span[-1], actor, "surname")
+                return
+        if len(words) == 1 and words[0].text[:1].isupper():
+            near = self.kb.near_miss(token_key(words[0].text))
+            if near is not None:  # a misspelt known name ("Sadarists")
+                self._add(span[0], span[-1], self._kb_actor(near), "alias")
+                return
+        if label == "ORG" and self._owned_body(span):
+            return
+        owner = self._possessive_state_body(span)
+        if owner is not None and label == "ORG":
+            # "the US Army's 82nd Airborne Division": a unit of a state's body is that state
+            self._add(span[0], span[-1], self.result.actors[owner.actor], "unit", owner.sector)
+            return
+        if self._mistagged_place(span.text, label, len(words)):
+            return  # "Sinjar" tagged as an organisation, "Erbil" as a person
+        if label == "NORP":
+            if span[-1].tag_ not in ("NNPS", "NNS"):
+                return  # an adjective ("Shiite"), not a group
+            self._add(span[0], span[-1], self._provisional(span.text, "group"), "provisional")
+            return
+        kind = "person" if label == "PERSON" else "organization"
+        if label == "PERSON" and len(words) == 1 and not words[0].text[:1].isupper():
+            return
+        if label == "PERSON" and len(words) > 2:
+            known = self._person_by_first_and_last(words[0].text, words[-1].text)
+            if known is not None:  # "Nuri Kamal al-Maliki": a middle name the KB lacks
+                self._add(span[0], span[-1], self._kb_or_local(known), "alias")
+                return
+        self._add(span[0], span[-1], self._provisional(span.text, kind), "provisional")
+
+    def _person_by_first_and_last(self, first: str, last: str) -> str | None:
+        """The one person, named here before or in the KB, whose names have this first and
+        last part by sound."""
+        want = (sound_key(token_key(first)), sound_key(token_key(last)))
+        found = set()
+        people = [a for a in self.result.actors.values() if a.kind == "person"]
+        people += [self.kb.actors[i] for i in self.kb.sound_surnames.get(want[1], [])]
+        for actor in people:
+            for name in (actor.name, *actor.aliases):
+                # only two-part names: the text adds a middle name, it does not drop one
+                # ("Mohammad Ali Hosseini" is not a man whose six names end in Husseini)
+                key = [k for k in self.kb.key(name) if k not in NAME_PARTICLES]
+                if len(key) == 2 and (sound_key(key[0]), sound_key(key[-1])) == want:
+                    found.add(actor.id)
+        return next(iter(found)) if len(found) == 1 else None
+
+    def _owned_body(self, span: Span) -> bool:
+        """"Iran's Foreign Ministry" (an entity after a state's possessive, made only of body
+        words): that state, with the body's sector. Returns whether the span was one.
+        Without an owner, a capitalised "Foreign Ministry" stays a name of its own: a
+        story set in Iraq quotes Iran's ministry as often as its own."""
+        owner = self.covered.get(span.start - 2) if span.start >= 2 \
+            and self.doc[span.start - 1].lower_ in POSSESSIVE else None
+        if owner is None or self.result.actors[owner.actor].kind != "state":
+            return False
+        words = [t for t in span if t.lower_ not in ("of", "the", "and")]
+        nouns = self.kb.group_nouns
+        sector = nouns.get(span.text.lower()) or nouns.get(" ".join(t.lower_ for t in words))
+        if sector is None and all(self._group_sector(t) or t.lower_ in BODY_WORDS
+                                  for t in words):
+            sector = next((self._group_sector(t) for t in words if self._group_sector(t)), None)
+        if sector is None:
+            return False
+        state = self.result.actors[owner.actor]
+        force = self.kb.force_of(state.id, sector)
+        self._add(span[0], span[-1], self._kb_actor(force) if force else state, owner.rule,
+                  sector)
+        return True
+
+    def _possessive_state_body(self, span: Span) -> Mention | None:
+        """The state body ("the US Army", "Iraq's interior ministry") owning ``span``."""
+        if span.start < 2 or self.doc[span.start - 1].lower_ not in POSSESSIVE:
+            return None
+        owner = self.covered.get(span.start - 2)
+        if owner is None or self.result.actors[owner.actor].kind != "state" \
+                or owner.sector in (None, "CVL"):
+            return None
+        return owner
+
+    def _mistagged_place(self, name: str, label: str, n_words: int) -> bool:
+        if self.gazetteer is None or label == "NORP":
+            return False
+        candidates = self.gazetteer.lookup(name)
+        if label == "ORG":
+            return bool(candidates)
+        # A one-word "person" is a place only when it is a well-known one: many surnames
+        # are also the names of small towns.
+        return n_words == 1 and any(c.curated or c.population >= MAJOR_PLACE_POPULATION
+                                    for c in candidates)
+
+    def _surname_actor(self, surname: str, kb_too: bool = True) -> str | None:
+        """A person named earlier in this text (by surname, or by a first name as with
+        "Saddam"), else a unique KB person in office."""
+        for part in (-1, 0):
+            for m in reversed(self.result.mentions):
+                actor = self.result.actors[m.actor]
+                if actor.kind != "person" or m.rule == "pronoun":
+                    continue
+                keys = [self.kb.key(n) for n in (actor.name, *actor.aliases)]
+                if any(len(k) > 1 and k[part] not in NAME_PARTICLES and (
+                        k[part] == surname or len(surname) >= MIN_SOUND_SURNAME
+                        and sound_key(k[part]) == sound_key(surname)) for k in keys):
+                    return actor.id
+        if not kb_too:
+            return None
+        # A lone word goes to a KB person by its exact spelling only: by sound, too many
+        # words ("Amarah", a town) are some politician's surname.
+        candidates = self.kb.surnames.get(surname, [])
+        if self.year is not None and len(candidates) > 1:
+            active = [c for c in candidates if self.kb.held_role(c, self.year)]
+            candidates = active or candidates
+        return candidates[0] if len(candidates) == 1 else None
+
+    # -- 3. acronyms defined in the text ----------------------------------------
+
+    def _resolve_defined_acronyms(self) -> None:
+        doc = self.doc
+        for tok in doc:
+            if tok.text != "(" or tok.i < 1 or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+                continue
+            acronym = doc[tok.i + 1]
+            if not is_acronym(acronym.text):
+                continue
+            actor = self._defined_by(acronym.text.replace(".", "").lower(), tok.i)
+            if actor is None:
+                continue
+            self.local_aliases[(token_key(acronym.text),)] = actor.id
+        if not self.local_aliases:
+            return
+        for m in list(self.result.mentions):
+            actor_id = self.local_aliases.get(self.kb.key(m.text))
+            if actor_id and m.rule == "provisional" and m.actor != actor_id:
+                m.actor, m.rule = actor_id, "acronym"
+        for tok in doc:
+            actor_id = self.local_aliases.get((token_key(tok.text),))
+            if actor_id and tok.i not in self.covered and tok.text.isupper():
+                self._add(tok, tok, self.result.actors[actor_id], "acronym")
+        self._forget_unused_actors()
+
+    def _defined_by(self, letters: str, paren: int) -> Actor | None:
+        """The actor whose name, just before "(ACR)", the acronym abbreviates."""
+        words: list[Token] = []
+        i = paren - 1
+        # Walk back over the name: capitalised words and the small words inside names.
+        while i >= 0 and (self.doc[i].text[:1].isupper() or self.doc[i].lower_ in NAME_GLUE):
+            words.insert(0, self.doc[i])
+            initials = "".join(t.text[0].lower() for t in words if t.text[:1].isalpha())
+            if words[0].text[:1].isupper() and initials[:1] == letters[:1] \
+                    and letters_within(letters, initials):
+                inner = {self.covered[t.i] for t in words if t.i in self.covered}
+                if len(inner) == 1:
+                    only = next(iter(inner))
+                    if only.start <= words[0].idx:
+                        return self.result.actors[only.actor]
+                if inner and not all(m.rule in ("demonym", "metonym", "alias", "acronym")
+                                     and self.result.actors[m.actor].kind == "state"
+                                     for m in inner):
+                    return None
+                self._drop(inner)
+                span = self.doc[words[0].i:words[-1].i + 1]
+                actor = self._provisional(span.text, "organization")
+                self._add(span[0], span[-1], actor, "provisional")
+                return actor
+            i -= 1
+        return None
+
+    def _forget_unused_actors(self) -> None:
+        used = {m.actor for m in self.result.mentions}
+        for actor_id in [a for a in self.result.actors if a not in used]:
+            del self.result.actors[actor_id]
+
+    # -- 4. "X's followers" -------------------------------------------------------
+
+    def _resolve_followers(self) -> None:
+        nouns = set(self.kb.rules.get("follower_nouns") or [])
+        for m in list(self.result.mentions):
+            actor = self.result.actors[m.actor]
+            if actor.kind != "person":
+                continue
+            last = self._token_ending_at(m.end)
+            if last is None or last.i + 2 >= len(self.doc):
+                continue
+            poss, noun = self.doc[last.i + 1], self.doc[last.i + 2]
+            if poss.lower_ not in POSSESSIVE or noun.lower_ not in nouns or noun.i in self.covered:
+                continue
+            org = self._led_organisation(actor)
+            if org:
+                self._add(noun, noun, self._kb_actor(org), "follower")
+        # "his followers": the movement of the person "his" refers to, named in this
+        # sentence or the one before
+        for tok in self.doc:
+            if tok.lower_ not in ("his", "her") or tok.i + 1 >= len(self.doc):
+                continue
+            noun = self.doc[tok.i + 1]
+            if noun.lower_ not in nouns or noun.i in self.covered:
+                continue
+            sent = self.sent_of[tok.i]
+            person = next((m for m in reversed(self.result.mentions)
+                           if m.start < tok.idx and m.sentence is not None
+                           and sent - m.sentence <= 1
+                           and self.result.actors[m.actor].kind == "person"), None)
+            org = self._led_organisation(self.result.actors[person.actor]) if person else None
+            if org:
+                self._add(noun, noun, self._kb_actor(org), "follower")
+
+    def _resolve_bodies_of_states(self) -> None:
+        """"the government of Iraq" is Iraq (GOV), like "the Iraqi government"."""
+        for m in list(self.result.mentions):
+            actor = self.result.actors[m.actor]
+            first = self.token_starting_at.get(m.start)
+            if actor.kind != "state" or first is None or first.i < 2:
+                continue
+            of, body = self.doc[first.i - 1], self.doc[first.i - 2]
+            sector = self._group_sector(body)
+            if of.lower_ != "of" or not sector or body.i in self.covered:
+                continue
+            self._drop([m])
+            self._add(body, self.token_ending_at[m.end], actor, m.rule, sector)
+
+    def _led_organisation(self, actor: Actor) -> str | None:
+        for role in self.kb.held_role(actor.id, self.year) if actor.id in self.kb.actors else []:
+            if role.get("of") in self.kb.actors and self.kb.actors[role["of"]].kind != "state":
+                return role["of"]
+        for aff in actor.affiliations:
+            led = aff.get("actor")
+            if aff.get("relation") in ("leader_of", "member_of") and led in self.kb.actors:
+                return led
+        return None
+
+    def _token_ending_at(self, end: int) -> Token | None:
+        return self.token_ending_at.get(end)

@@ -1,0 +1,230 @@
+"""Resolver rules 5-7: role references, definite descriptions, unqualified state bodies,
+generic groups and pronouns (see ``resolve`` for the order of all rules)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from spacy.tokens import Token
+
+from ..types import Actor, Mention
+from .common import ARMED_SECTORS, NAMING_VERBS, under
+from .normalize import slug
+
+
+class ReferenceRules:
+    """Mixed into the resolver: reads and writes its state (see resolve._Resolver)."""
+
+    # -- 5. role references -------------------------------------------------------
+
+    def _resolve_roles(self) -> None:
+        roles = self.kb.role_nouns
+        for tok in self.doc:
+            role = roles.get(tok.lower_)
+            if role is None or tok.pos_ != "NOUN":
+                continue
+            first = tok
+            # two-word roles ("prime minister") keyed by their last word's predecessor
+            prev = self.doc[tok.i - 1] if tok.i > 0 else None
+            if prev is not None and f"{prev.lower_} {tok.lower_}" in roles:
+                role, first = roles[f"{prev.lower_} {tok.lower_}"], prev
+            det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
+            if not det:
+                continue
+            country_mention = next((self.covered[c.i] for c in tok.children
+                                    if c.i in self.covered and c.i < tok.i), None)
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                continue  # "the leader of X" names the role of X, not a person in context
+            person = self._person_for_role(tok.lower_, role, country_mention, before=first.idx)
+            if person is None:
+                continue
+            if country_mention is not None:
+                self._drop([country_mention])
+            self._add(det[0] if det[0].i < first.i else first, tok, self._kb_or_local(person),
+                      "role", role.get("sector"))
+
+    def _person_for_role(self, noun: str, role: dict, country: Mention | None,
+                         before: int) -> str | None:
+        country_code = self.result.actors[country.actor].country if country else None
+        for m in reversed(self.result.mentions):
+            if m.start >= before:
+                continue
+            actor = self.result.actors[m.actor]
+            if actor.kind != "person":
+                continue
+            if country_code and actor.country and actor.country != country_code:
+                continue
+            titles = " ".join(r.get("title", "") for r in actor.roles).lower()
+            if noun in titles or (role.get("sector") and role.get("sector") == actor.sector):
+                return actor.id
+        return None
+
+    def _kb_or_local(self, actor_id: str) -> Actor:
+        return self.result.actors.get(actor_id) or self._kb_actor(actor_id)
+
+    def _resolve_definite_organisations(self) -> None:
+        """"the group", "the militia" -> the organisation of that kind in focus shortly
+        before: never a state or one of its bodies ("the group" after "the federal police
+        raided the militia's office" is the militia), and for an armed noun ("militia")
+        an armed one."""
+        nouns = set(self.kb.rules.get("definite_org_nouns") or [])
+        window = int(self.kb.rules.get("definite_window_sentences", 3))
+        for tok in self.doc:
+            if tok.lower_ not in nouns or tok.i in self.covered or tok.tag_ != "NN":
+                continue
+            if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+                continue
+            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+                continue  # "the militia of X" is defined by what follows, not what came before
+            sent = self.sent_of[tok.i]
+            armed = set(self.kb.rules.get("armed_org_nouns") or [])
+            candidates = [m for m in self.result.mentions if m.start < tok.idx
+                          and m.sentence is not None and sent - m.sentence <= window
+                          and not m.actor.startswith("g:")
+                          and self._fits_description(self.result.actors[m.actor],
+                                                     tok.lower_ in armed)]
+            if candidates:
+                # of those that fit, the one the text is about: most mentioned so far,
+                # then the most recent
+                salience = Counter(m.actor for m in self.result.mentions if m.start < tok.idx)
+                best = max(candidates, key=lambda m: (salience[m.actor], m.start))
+                self._add(tok, tok, self.result.actors[best.actor], "coreference", best.sector)
+
+    def _fits_description(self, actor: Actor, armed: bool) -> bool:
+        """Whether "the group" (or, ``armed``, "the militia") can describe ``actor``."""
+        if actor.kind not in ("organization", "group") or self._state_body(actor):
+            return False
+        return not armed or actor.sector in ARMED_SECTORS
+
+    def _state_body(self, actor: Actor) -> bool:
+        """A state's own body (its army, police, ministry), by the KB's part_of."""
+        return any(a.get("relation") == "part_of" and a.get("actor") in self.kb.actors
+                   and self.kb.actors[a["actor"]].kind == "state" for a in actor.affiliations)
+
+    def _resolve_unqualified_bodies(self) -> None:
+        """"the government", "security troops", "the interior ministry" with no country
+        named: the state the story is set in, by the convention of news writing."""
+        if self.home_state is None:
+            return
+        state = self._kb_actor(self.home_state)
+        nouns = set(self.kb.rules.get("unqualified_body_nouns") or [])
+        local = set(self.kb.rules.get("local_modifiers") or [])
+        for tok in self.doc:
+            sector = self._group_sector(tok)
+            if not sector or tok.i in self.covered:
+                continue
+            # "local media", "state-run television": the country's own, a sector actor
+            near = {t.lower_ for t in self.doc[max(tok.i - 3, 0):tok.i]}
+            if tok.lower_ not in nouns and not (near & local and sector in (
+                    self.kb.rules.get("sector_actors") or {})):
+                continue
+            if tok.dep_ == "compound" and self._group_sector(tok.head):
+                continue  # "government forces": the head noun names the body
+            if any(c.dep_ in ("poss", "nmod") or c.ent_type_ or c.pos_ == "PROPN"
+                   or c.i in self.covered for c in tok.children if c.i < tok.i):
+                continue  # "his government", "Kurdish forces": someone else's body
+            if any(c.dep_ == "prep" and (c.lower_ == "of" or any(
+                    t.i in self.covered for t in c.subtree)) for c in tok.children):
+                continue  # "the army of X", "officials in the Bush administration": X's
+            first = tok
+            while first.i > 0 and self.doc[first.i - 1].dep_ == "compound" \
+                    and self._group_sector(self.doc[first.i - 1]) is not None:
+                first = self.doc[first.i - 1]
+            force = self.kb.force_of(state.id, sector)
+            actor = self._kb_actor(force) if force else state
+            self._add(first, tok, actor, "context", sector)
+
+    # -- 6. generic groups --------------------------------------------------------
+
+    def _resolve_generic_groups(self) -> None:
+        for tok in self.doc:
+            group = self.kb.generic_groups.get(tok.lower_)
+            if group is None or tok.i in self.covered or tok.tag_ not in ("NNS", "NNPS", "NN"):
+                continue
+            first = tok
+            # Named modifiers belong to the group's name ("Basra protesters"); "more" does not.
+            while first.i > 0 and self.doc[first.i - 1].dep_ in ("amod", "compound") \
+                    and (self.doc[first.i - 1].pos_ == "PROPN" or self.doc[first.i - 1].ent_type_) \
+                    and self.doc[first.i - 1].head == tok and first.i - 1 not in self.covered:
+                first = self.doc[first.i - 1]
+            apposed = self._apposed_mention(tok)
+            if apposed is not None:
+                # "the terrorists, an Arab separatist group called X": the group is X, and
+                # so is a later "the terrorists".
+                self.group_antecedents[tok.lemma_.lower()] = apposed.actor
+                self._add(first, tok, self.result.actors[apposed.actor], "apposition")
+                continue
+            antecedent = self.group_antecedents.get(tok.lemma_.lower())
+            if antecedent and any(c.lower_ == "the" for c in tok.children):
+                self._add(first, tok, self.result.actors[antecedent], "coreference")
+                continue
+            name = group.get("name") or tok.lower_
+            actor_id = f"g:{slug(name)}"
+            # One story's unnamed gunmen, fighters and militiamen are one armed actor:
+            # writers vary the noun, not the group.
+            shared = set(self.kb.rules.get("one_unnamed_actor_sectors") or [])
+            if group.get("sector") in shared:
+                actor_id = self.unnamed_armed or actor_id
+                self.unnamed_armed = actor_id
+            actor = self.result.actors.get(actor_id) or Actor(
+                id=actor_id, name=name, kind="group", sector=group.get("sector"),
+                aliases=[name], provisional=True)
+            self._add(first, tok, actor, "group", group.get("sector"))
+
+    def _apposed_mention(self, tok: Token) -> Mention | None:
+        """A named actor in apposition to a group noun, directly or through "called X"."""
+        called = self._called_after_comma(tok)
+        if called is not None:
+            return called
+        for child in tok.children:
+            if child.dep_ != "appos":
+                continue
+            for t in child.subtree:
+                if t.i in self.covered and self.covered[t.i].rule not in ("demonym", "group") \
+                        and not under(t, child, ("prep", "poss")) \
+                        and self.doc[max(t.i - 1, 0)].text != "(":
+                    return self.covered[t.i]
+        return None
+
+    def _called_after_comma(self, tok: Token) -> Mention | None:
+        """"the terrorists, a group called X": the parser often misses this apposition."""
+        doc = self.doc
+        if tok.i + 1 >= len(doc) or doc[tok.i + 1].text != ",":
+            return None
+        for t in doc[tok.i + 2: tok.i + 10]:
+            if t.is_punct or t.pos_ in ("VERB", "AUX") and t.lemma_ not in NAMING_VERBS:
+                return None
+            if t.lemma_ in NAMING_VERBS and t.i + 1 < len(doc):
+                nxt = doc[t.i + 2] if doc[t.i + 1].lower_ == "as" and t.i + 2 < len(doc) \
+                    else doc[t.i + 1]
+                m = self.covered.get(nxt.i)
+                return m if m is not None and m.rule not in ("demonym", "group") else None
+        return None
+
+    # -- 7. pronouns ----------------------------------------------------------------
+
+    def _resolve_pronouns(self) -> None:
+        pronouns = self.kb.rules.get("pronouns") or {}
+        window = int(self.kb.rules.get("pronoun_window_sentences", 2))
+        person, group = set(pronouns.get("person", [])), set(pronouns.get("group", []))
+        for tok in self.doc:
+            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in self.covered:
+                continue
+            low = tok.lower_
+            if low not in person and low not in group:
+                continue
+            sent = self.sent_of[tok.i]
+            for m in sorted(self.result.mentions, key=lambda m: m.start, reverse=True):
+                if m.start >= tok.idx or m.sentence is None or sent - m.sentence > window:
+                    continue
+                actor = self.result.actors[m.actor]
+                if low in person and actor.kind == "person":
+                    self._add(tok, tok, actor, "pronoun")
+                    break
+                if low in group and actor.kind != "person" and self._plural_subject(m):
+                    self._add(tok, tok, actor, "pronoun", m.sector)
+                    break
+
+    def _plural_subject(self, m: Mention) -> bool:
+        last = self._token_ending_at(m.end)
+        return last is not None and last.tag_ in ("NNS", "NNPS") and last.dep_.startswith("nsubj")

@@ -1,0 +1,132 @@
+"""The pipeline on a Dask distributed cluster: the same stages, another transport.
+
+``rashomon analyze INPUT... --cluster local:4`` starts a LocalCluster of four worker
+processes on this machine; ``--cluster tcp://HOST:8786`` joins a scheduler already running
+(``dask scheduler`` on one machine, ``dask worker tcp://HOST:8786`` on each of the others,
+every one with Rashomon installed). A worker plugin sets each worker up once (the run's
+config, the spaCy model, the knowledge base); documents go out in chunks as the input is
+read; each chunk comes back as plain data (dataclasses, no parse objects) and the caller,
+the store's one writer, commits every document as its chunk completes. The per-chunk code
+is the local runner's :func:`rashomon.pipeline.analyse_chunk`, so both runners give the
+same results, each document inside the same guard; only the order of completion differs.
+One difference: Dask runs tasks in worker threads, where the per-document time budget
+(a SIGALRM timer) cannot act, so on a cluster a document is bounded by the sentence and
+window limits of the parse, not by ``--doc-timeout``.
+
+Install the optional dependencies with ``pip install rashomon[cluster]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from functools import cache
+from typing import Any
+
+from .pipeline import AnalysedDocument, Config, analyse_chunk, chunks, init_worker
+from .types import Document
+
+#: Chunks in flight per worker: enough that none waits for work while results stream back,
+#: few enough that a huge input never queues up in the scheduler's memory.
+CHUNKS_PER_WORKER = 2
+_ADDRESS = re.compile(r"^(?:local:(?P<workers>[1-9]\d{0,2})|(?:tcp|tls)://[^\s/]+:\d{1,5})$")
+
+
+class ClusterError(Exception):
+    """The cluster could not be reached, started, or lost the workers a run needed."""
+
+
+def check_address(address: str) -> str:
+    """``local:N`` (N from 1 to 999) or ``tcp://HOST:PORT`` / ``tls://HOST:PORT``."""
+    if not _ADDRESS.match(address):
+        raise ValueError(f"--cluster {address!r}: expected local:N or tcp://HOST:PORT")
+    return address
+
+
+def analyse_on_cluster(documents: Iterable[Document],
+                       config: Config) -> Iterator[AnalysedDocument]:
+    """Analyse documents on ``config.cluster``, yielding results as chunks complete."""
+    try:
+        from distributed import as_completed
+    except ImportError as exc:
+        raise ClusterError("running on a cluster needs Dask: pip install 'rashomon[cluster]'"
+                           ) from exc
+
+    with _client(check_address(config.cluster or "")) as client:
+        client.register_plugin(_set_up_worker_plugin()(config))
+        workers = max(1, len(client.scheduler_info().get("workers", {})))
+        running = as_completed()
+        in_flight = 0
+        try:
+            for chunk in chunks(documents, config):
+                running.add(client.submit(analyse_chunk, chunk, pure=False))
+                in_flight += 1
+                while in_flight >= CHUNKS_PER_WORKER * workers:
+                    yield from _result(next(running))
+                    in_flight -= 1
+            for future in running:
+                yield from _result(future)
+        except (OSError, TimeoutError) as exc:
+            raise ClusterError(f"cluster {config.cluster}: {exc}") from exc
+
+
+@cache
+def _set_up_worker_plugin() -> type:
+    """The worker plugin class (built on first use: Dask is an optional dependency)."""
+    from distributed import WorkerPlugin
+
+    class SetUpWorker(WorkerPlugin):
+        """Loads the run's config, model and knowledge base once per worker process."""
+
+        name = "rashomon-set-up"
+
+        def __init__(self, config: Config) -> None:
+            self.config = config
+
+        def setup(self, worker: Any) -> None:
+            from .parse import load_nlp
+
+            resources = init_worker(self.config)
+            load_nlp(self.config.model)
+            resources.kb  # noqa: B018 - loaded now, not inside the first chunk
+
+    return SetUpWorker
+
+
+def _result(future: Any) -> list[AnalysedDocument]:
+    from distributed import KilledWorker
+
+    try:
+        return future.result()
+    except KilledWorker as exc:
+        raise ClusterError(f"a worker died analysing a chunk ({exc}); rerun to resume") from exc
+    finally:
+        future.release()
+
+
+@contextmanager
+def _client(address: str) -> Iterator[Any]:
+    from distributed import Client, LocalCluster
+
+    # The scheduler's and workers' routine log lines would bury the run's own output.
+    for name in ("distributed", "distributed.worker", "distributed.scheduler",
+                 "distributed.nanny", "distributed.core", "distributed.http.proxy"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    local = re.match(r"^local:(\d+)$", address)
+    try:
+        if local:
+            cluster = LocalCluster(n_workers=int(local.group(1)), threads_per_worker=1,
+                                   processes=True, dashboard_address=None)
+            client = Client(cluster)
+        else:
+            cluster, client = None, Client(address, timeout="20s")
+    except (OSError, TimeoutError) as exc:
+        raise ClusterError(f"cannot reach cluster {address} ({exc})") from exc
+    try:
+        yield client
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()

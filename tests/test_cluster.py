@@ -1,0 +1,143 @@
+"""Scaling out: the same pipeline on a Dask cluster, a streaming API, a streamed input.
+
+A run on a LocalCluster of two worker processes must store exactly what a local run
+stores (only the order of commits may differ), and a cluster run killed mid-way must
+resume to that same store. ``analyze_iter`` yields one Analysis per document, and lines
+repeated across an outlet's articles are counted from the store across runs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import rashomon
+from rashomon.cli import app
+from rashomon.store import Store
+
+pytest.importorskip("distributed")
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = runner.invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+def contents(db: Path) -> dict[str, list[str]]:
+    """What a store holds, each table as a sorted list: commit order is not compared."""
+    with Store(db, read_only=True) as store:
+        data = store.analysis().to_dict()
+    for d in data["documents"]:
+        d.pop("metadata", None)
+    return {table: sorted(json.dumps(row, sort_keys=True) for row in rows)
+            for table, rows in data.items() if isinstance(rows, list)}
+
+
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory, examples_dir) -> Path:
+    db = tmp_path_factory.mktemp("local") / "local.duckdb"
+    code, output = run("analyze", str(examples_dir), "--db", str(db), "--quiet")
+    assert code == 0, output
+    return db
+
+
+@pytest.mark.slow
+def test_a_cluster_run_stores_what_a_local_run_stores(tmp_path, examples_dir, local_run):
+    db = tmp_path / "cluster.duckdb"
+    code, output = run("analyze", str(examples_dir), "--db", str(db), "--quiet",
+                       "--cluster", "local:2")
+    assert code == 0, output
+    ours, theirs = contents(db), contents(local_run)
+    for table in ("documents", "events", "claims", "relations", "mentions", "actors"):
+        assert ours[table] == theirs[table], table
+    assert len(ours["events"]) > 0 and len(ours["relations"]) > 0
+
+
+@pytest.mark.slow
+def test_a_killed_cluster_run_resumes_to_the_same_store(tmp_path, examples_dir, local_run):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(examples_dir, corpus)
+    db = tmp_path / "killed.duckdb"
+    cmd = [sys.executable, "-c", "from rashomon.cli import main; main()", "analyze",
+           str(corpus), "--db", str(db), "--quiet", "--cluster", "local:2"]
+    # Its own process group, so that the kill takes the scheduler and workers with it.
+    proc = subprocess.Popen(cmd, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+                            start_new_session=True)
+    wal = Path(f"{db}.wal")
+    deadline = time.time() + 180
+    while time.time() < deadline and proc.poll() is None:
+        if wal.exists() and wal.stat().st_size > 50_000:  # some documents committed
+            break
+        time.sleep(0.05)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+    code, output = run("analyze", str(corpus), "--db", str(db), "--quiet",
+                       "--cluster", "local:2")
+    assert code == 0, output
+    assert contents(db) == contents(local_run)
+
+
+def test_a_malformed_cluster_address_is_a_usage_error(tmp_path, examples_dir):
+    db = tmp_path / "never.duckdb"
+    code, output = run("analyze", str(examples_dir), "--db", str(db), "--cluster", "local:x")
+    assert code == 2
+    assert "local:N or tcp://HOST:PORT" in output
+    assert not db.exists()
+
+
+def test_an_unreachable_scheduler_is_one_line_and_keeps_the_store(tmp_path, examples_dir):
+    db = tmp_path / "s.duckdb"
+    code, output = run("analyze", str(examples_dir), "--db", str(db), "--quiet",
+                       "--cluster", "tcp://127.0.0.1:9")
+    assert code == 1
+    assert "cannot reach cluster tcp://127.0.0.1:9" in output
+    assert "Traceback" not in output
+
+
+@pytest.mark.slow
+def test_analyze_iter_yields_each_document_on_its_own():
+    texts = [{"id": "a", "text": "Turkish jets bombed PKK positions in northern Iraq."},
+             {"id": "b", "text": "Iran's foreign minister met his Iraqi counterpart."}]
+    stream = rashomon.analyze_iter(iter(texts))
+    first = next(stream)
+    assert [d.id for d in first.documents] == ["a"]
+    assert all(e.document == "a" for e in first.events) and first.events
+    second = next(stream)
+    assert [d.id for d in second.documents] == ["b"]
+    assert next(stream, None) is None
+    whole = rashomon.analyze(texts)
+    assert ([e.to_dict() for e in first.events + second.events]
+            == [e.to_dict() for e in whole.events])
+
+
+@pytest.mark.slow
+def test_repeated_lines_are_counted_from_the_store_across_runs(tmp_path):
+    footer = "The Daily Lantern thanks the Erbil bureau for its help with this story."
+    bodies = ["Turkish jets bombed positions near the border on Monday, officials said.",
+              "Iraq's parliament met to debate the budget after weeks of delay.",
+              "Protesters gathered in the capital to demand better public services."]
+    db = tmp_path / "s.duckdb"
+    for n, body in enumerate(bodies):
+        path = tmp_path / f"in{n}" / "a.jsonl"
+        path.parent.mkdir()
+        path.write_text(json.dumps({"id": f"lantern-{n}", "outlet": "Daily Lantern",
+                                    "text": f"{body}\n\n{footer}"}) + "\n")
+        code, output = run("analyze", str(path), "--db", str(db), "--quiet")
+        assert code == 0, output
+    with Store(db, read_only=True) as store:
+        texts = {d.id: d.text for d in store.documents()}
+    # The third article is the third of its outlet with that line: boilerplate by then.
+    assert footer in texts["lantern-0"]
+    assert footer not in texts["lantern-2"]
+    assert bodies[2] in texts["lantern-2"]

@@ -1,0 +1,52 @@
+"""Fuzzing, bounded and seeded: mutated copies of our examples never raise out of a run.
+
+``bench/fuzz.py`` makes the mutants (and runs 10,000 of them as a benchmark). Here 300 go
+through reading and cleaning, where most mutations bite, and a few dozen through the whole
+``analyze`` run with its parse and stages.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from rashomon.clean import clean_record, load_patterns
+from rashomon.ingest import read_inputs
+from rashomon.types import IngestProblem
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import fuzz  # noqa: E402
+
+
+def test_mutants_are_reproducible_and_varied():
+    first, again = fuzz.mutants(50, seed=3), fuzz.mutants(50, seed=3)
+    assert first == again
+    assert len({data for _, data in first}) >= 45  # a renamed copy may keep its bytes
+    assert len({name.rsplit(".", 1)[-1] for name, _ in first}) >= 4
+
+
+def test_300_mutants_are_read_and_cleaned_without_an_exception(tmp_path):
+    for name, data in fuzz.mutants(300, seed=11):
+        (tmp_path / name).write_bytes(data)
+    patterns = load_patterns()
+    read = problems = 0
+    for item in read_inputs([str(tmp_path)], fetch_deadline=0.5):
+        if isinstance(item, IngestProblem):
+            problems += 1
+            assert item.source.startswith(str(tmp_path)) and item.problem
+            continue
+        read += 1
+        clean_record(item, patterns)
+    assert read > 100 and problems > 10
+
+
+@pytest.mark.slow
+def test_a_whole_run_over_mutants_raises_nothing_and_stays_in_budget(tmp_path):
+    result = fuzz.check(fuzz.mutants(24, seed=5), tmp_path, doc_timeout=60, batch=24)
+    assert result["crashes"] == 0, result["examples"]["crashes"]
+    assert result["internal_errors"] == 0, result["examples"]["internal_errors"]
+    assert result["over_budget"] == 0, result["examples"]["over_budget"]
+    assert result["documents_stored"] > 5
