@@ -39,6 +39,7 @@ BENCHMARKS = [
     "cameo_quad",
     "park_sign",
     "case2021",
+    "cleaning",
     "speed",
     "cluster",
     "fuzz",

@@ -126,6 +126,17 @@ def test_a_byline_without_a_name_is_taken_off_without_an_author():
     assert doc.text == P1
 
 
+def test_markup_stripping_and_chrome_matching_stay_linear_on_hostile_text():
+    import time
+
+    from rashomon.clean import normalise_text
+
+    started = time.perf_counter()
+    normalise_text("<script>x " * 20_000 + '<a x="y ' * 20_000)
+    clean("Share | Email | Print\n" * 20_000)
+    assert time.perf_counter() - started < 20  # about 3 s on 2 cores; quadratic took minutes
+
+
 # --- embeds, forms, menus -------------------------------------------------------------------
 
 def test_embedded_tweet_with_its_signature_goes_whole():
@@ -190,6 +201,21 @@ def test_a_bare_name_caption_is_not_taken_for_the_headline():
     doc = clean(page)
     assert doc.title == "Council approves checkpoints for the old market"
     assert doc.text == f"{P1}\n\n{P2}"
+
+
+@pytest.mark.parametrize("headline", [
+    "Who really won the harbour strike?",
+    "Reed: Sorry, Council, the Port Is Ours Now!",
+    'Council approves "security corridor"',
+])
+def test_headlines_ending_in_a_question_exclamation_or_quote(headline):
+    doc = clean(f"{headline}\n\n{P1}\n\n{P2}")
+    assert doc.title == headline and doc.text == f"{P1}\n\n{P2}"
+
+
+def test_a_line_introducing_a_quotation_is_not_the_headline():
+    doc = clean(f"The governor wrote:\n\n{P1}\n\n{P2}")
+    assert doc.title is None and doc.text.startswith("The governor wrote:")
 
 
 def test_a_deck_under_the_headline_stays_in_the_text():
@@ -272,7 +298,7 @@ def test_classifier_sure_of_nothing_removes_nothing():
 
 
 def test_sentence_guard():
-    assert is_sentence("Only the mayor stayed home.")
+    assert is_sentence("Only the mayor stayed home.") and is_sentence("The agency reported:")
     assert not is_sentence("Evening Courier/AFP") and not is_sentence("Lena Novak.")
 
 
@@ -307,6 +333,18 @@ def test_comment_layouts_are_split_off_with_their_authors(section):
         ("Sam Rivers", "The council never listens to farmers."),
         ("jo_park77", "Flooding is old news.")]
     assert doc.text == STORY
+
+
+def test_one_line_name_colon_comments_are_split_under_a_heading_only():
+    section = "Sam Rivers: The council never listens to farmers.\njo_park77: Flooding is old news."
+    doc = clean(f"{STORY}\n\n3 responses to “Council meets”\n\n{section}")
+    assert [(c.author, c.text) for c in doc.comments] == [
+        ("Sam Rivers", "The council never listens to farmers."),
+        ("jo_park77", "Flooding is old news.")]
+    assert doc.text == STORY
+    # without a comment heading the same lines read as labelled paragraphs of the article
+    assert clean(f"{STORY}\n\n{section}").comments == []
+    assert clean(f"{STORY}\n\nDiscussion\n\n{section}").comments == []
 
 
 def test_a_bulleted_list_of_topics_at_the_end_is_not_comments():

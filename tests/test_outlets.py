@@ -1,14 +1,16 @@
-"""Tests for rashomon.outlets: per-outlet graphs, stances, coverage and contradictions."""
+"""Tests for rashomon.outlets: per-outlet graphs, stances, coverage of incidents, blind spots,
+contradictions and the outlet registry."""
 
 from __future__ import annotations
 
 from test_relations import synthetic_analysis
 
+from rashomon.incidents import build_incidents
 from rashomon.outlets import (
     NO_OUTLET,
-    contradictions,
-    coverage,
+    comparison_warning,
     most_quoted,
+    outlet_profiles,
     outlet_relations,
     outlet_view,
     stances,
@@ -57,29 +59,54 @@ def test_most_quoted():
     assert dict(quoted["Liberty Ledger"]) == {"usa": 1}
 
 
-def test_coverage_clusters_one_event_across_outlets():
+def _with_incidents():
     a = synthetic_analysis()
-    clusters = coverage(a.events, a.documents)
-    strike = next(c for c in clusters if (c.type, c.source, c.target, c.period)
-                  == ("ASSAULT", "usa", "soleimani", "2020"))
-    assert strike.reports == {"Harbor Daily": ["e8"], "Liberty Ledger": ["e12"]}
-    ids = {e for c in clusters for ids in c.reports.values() for e in ids}
-    assert "e14" not in ids and "e16" not in ids  # denied, comment
-    assert len({c.id for c in clusters}) == len(clusters)
+    a.incidents = build_incidents(a.events, a.documents, a.actors)
+    return a
 
 
-def test_contradictions_of_all_three_kinds():
-    a = synthetic_analysis()
-    found = contradictions(a.events, a.claims, a.documents, a.actors)
-    kinds = {(c.kind, tuple(c.actors), c.outlets) for c in found}
-    assert ("opposite_sign", ("iraq", "usa"), ("Liberty Ledger", "Resistance Review")) in kinds
-    assert ("denial", ("iran", "usa"), ("Liberty Ledger", "Resistance Review")) in kinds
-    assert ("denied_event", ("iran", "usa"), ("Liberty Ledger", "Resistance Review")) in kinds
-    denial = next(c for c in found if c.kind == "denial")
-    assert denial.evidence == (["c3"], ["c4"])
-    assert "Iran denying" in denial.description
+def test_coverage_is_incidents_by_outlets():
+    a = _with_incidents()
+    view = outlet_view(a)
+    strike = next(i for i in a.incidents if "e12" in i.events)
+    assert view.coverage[strike.id]["Liberty Ledger"] == ["e12"]
+    assert set(view.coverage[strike.id]["Harbor Daily"]) >= {"e8"}
+    reported = {e for outlets in view.coverage.values() for ids in outlets.values()
+                for e in ids}
+    assert "e16" not in reported  # a reader comment tells no incident
+    assert strike.id in {v.incident.id for v in view.incidents}
+
+
+def test_contradictions_between_tellings_and_claims():
+    view = outlet_view(_with_incidents())
+    kinds = {(c.kind, c.outlets) for c in view.contradictions}
+    # Liberty Ledger reports Iran's strike (e10), Resistance Review reports it denied (e14).
+    assert ("denial", ("Liberty Ledger", "Resistance Review")) in kinds
+    denied = next(c for c in view.contradictions
+                  if c.kind == "denial" and c.evidence == (["e10"], ["e14"]))
+    assert "reports it denied" in denied.description
+    claim = next(c for c in view.contradictions if c.evidence == (["c3"], ["c4"]))
+    assert "Iran denying" in claim.description
     # Iran's own warning (c2) is not contradicted by Iran's own denial
-    assert all(c.evidence != (["c2"], ["c4"]) for c in found)
+    assert all(c.evidence != (["c2"], ["c4"]) for c in view.contradictions)
+    # A report's publication date is no claim about when the act happened.
+    assert not any(c.kind == "date" for c in view.contradictions)
+
+
+def test_warning_when_there_is_nothing_to_compare():
+    docs = [Document("d1", "x"), Document("d2", "y")]
+    assert "no document names its outlet" in comparison_warning(outlet_profiles(docs))
+    one = [Document("d1", "x", outlet="Harbor Daily"), Document("d2", "y")]
+    assert "only one outlet" in comparison_warning(outlet_profiles(one))
+
+
+def test_outlet_found_by_url_when_metadata_has_none():
+    docs = [Document("d1", "x", url="https://www.presstv.ir/Detail/2020/01/08/1"),
+            Document("d2", "y", url="https://www.reuters.com/article/z")]
+    profiles = outlet_profiles(docs)
+    assert profiles["Press TV"].country == "IR" and profiles["Press TV"].found_by == "url"
+    assert profiles["Reuters"].owner == "wire"
+    assert comparison_warning(profiles) is None
 
 
 def test_documents_without_outlet_are_grouped():
@@ -89,6 +116,8 @@ def test_documents_without_outlet_are_grouped():
 
 
 def test_outlet_view_bundles_everything():
-    view = outlet_view(synthetic_analysis())
+    view = outlet_view(_with_incidents())
     assert view.outlets == ["Harbor Daily", "Liberty Ledger", "Resistance Review"]
     assert view.stances and view.coverage and view.contradictions and view.quoted
+    assert view.labels["Liberty Ledger"]  # words besides names, per actor
+    assert set(view.blind_spots) == set(view.outlets)

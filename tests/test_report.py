@@ -143,8 +143,46 @@ def test_network_shows_camps_frustration_and_rolled_up_view(page):
 
 
 def test_outlet_view_content(page):
-    assert "denied event" in page and "opposite sign" in page
-    assert 'class="coverage"' in page
+    outlets = page[page.index('id="outlets"'):page.index('id="documents"')]
+    assert 'class="coverage compact"' in outlets and "Blind spots" in outlets
+    assert "reports it denied" in outlets and "Iran denying" in outlets
+    assert "Words for actors" in outlets and "Sources quoted" in outlets
+
+
+def test_incidents_view_is_read_first(page):
+    assert VIEWS[0][0] == "incidents"
+    incidents = page[page.index('id="incidents"'):page.index('id="overview"')]
+    assert 'class="incident"' in incidents and 'class="tellings"' in incidents
+    # The strike told by two outlets is one card, its cells linked to the sentences.
+    assert "told by 2 documents" in incidents and 'href="#span-ev-e12"' in incidents
+    assert 'class="diff"' in incidents  # the tellings differ somewhere (a denial)
+
+
+@pytest.fixture(scope="module")
+def articles_report(tmp_path_factory) -> Path:
+    """A report on the short articles of test_incidents, with their outlet registry."""
+    from test_incidents import ARTICLES, REGISTRY
+
+    import rashomon
+    from rashomon.outlet_registry import use_registry
+
+    folder = tmp_path_factory.mktemp("articles")
+    (folder / "outlets.yaml").write_text(REGISTRY, encoding="utf-8")
+    use_registry([folder / "outlets.yaml"])
+    try:
+        analysis = rashomon.analyze([dict(a) for a in ARTICLES])
+        return write_report(analysis, folder / "report.html")
+    finally:
+        use_registry([])
+
+
+def test_articles_report_shows_contradiction_and_blind_spot(articles_report):
+    page = articles_report.read_text(encoding="utf-8")
+    incidents = page[page.index('id="incidents"'):page.index('id="overview"')]
+    assert "perpetrator" in incidents and "United States" in incidents
+    assert "Kata&#x27;ib Hezbollah" in incidents or "Kataib Hezbollah" in incidents
+    outlets = page[page.index('id="outlets"'):page.index('id="documents"')]
+    assert 'class="blind"' in outlets and "gulf" in outlets
 
 
 def test_anchor_keeps_distinct_ids_distinct():
@@ -200,3 +238,10 @@ def test_report_runs_in_browser_without_errors(chromium, report, tmp_path):
 def test_screenshot_each_view(chromium, report, tmp_path, view):
     SCREENSHOTS.mkdir(exist_ok=True)
     assert_view_renders(chromium, report, view, SCREENSHOTS / f"{view}.png", tmp_path)
+
+
+@pytest.mark.parametrize("view", ["incidents", "outlets", "documents"])
+def test_screenshot_comparison_views_of_articles(chromium, articles_report, tmp_path, view):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    assert_view_renders(chromium, articles_report, view,
+                        SCREENSHOTS / f"articles-{view}.png", tmp_path)

@@ -3,8 +3,9 @@
 ``analyze_inputs`` is what ``rashomon analyze`` does: read files, directories and URLs,
 clean them (with lines repeated across an outlet's articles treated as boilerplate),
 drop exact and near duplicates, analyse each new document and commit it to the store
-in its own transaction, then rebuild the relations. Inputs stream through: memory stays
-flat however large they are. ``analyze`` does the same for a list of texts in memory and
+in its own transaction, then rebuild the relations and the incidents (events of several
+documents that tell one real-world incident). Inputs stream through: memory stays flat
+however large they are. ``analyze`` does the same for a list of texts in memory and
 returns an ``Analysis`` without any database; ``analyze_iter`` yields one per document.
 """
 
@@ -130,6 +131,7 @@ def analyze_inputs(
         report("analysing", n, None)
 
     rebuild_relations(store)
+    rebuild_incidents(store)
     return summary
 
 
@@ -302,6 +304,18 @@ def analyze_iter(
         yield one
 
 
+def rebuild_incidents(store: Store) -> None:
+    """Incidents are derived data: events of all stored documents clustered again."""
+    from .incidents import build_incidents
+
+    known = store.text_vectors()
+    before = set(known)
+    incidents = build_incidents(store.events(), store.documents(), store.actors(),
+                                known_vectors=known)
+    store.add_text_vectors({k: v for k, v in known.items() if k not in before})
+    store.replace_incidents(incidents)
+
+
 def analyze(
     texts: Iterable[str | dict[str, Any] | Document],
     *,
@@ -317,6 +331,7 @@ def analyze(
     time went. A text that cannot be analysed is left out with a warning naming it. For a
     corpus too large to hold, use :func:`analyze_iter` or a store.
     """
+    from .incidents import build_incidents
     from .relations import build_relations
 
     config = config or Config(n_process=n_process)
@@ -328,6 +343,7 @@ def analyze(
     analysis.actors = sorted(actors.values(), key=lambda a: a.id)
     analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
                                          analysis.actors)
+    analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors)
     return analysis
 
 

@@ -236,10 +236,13 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help="The HTML file to write.")]
     = Path("report.html"),
     db: DbOption = DB_DEFAULT,
+    outlets: OutletsOption = None,
 ) -> None:
-    """One self-contained offline HTML report: network, timeline, map, outlets, documents."""
+    """One self-contained offline HTML report: incidents, network, timeline, map, outlets,
+    documents."""
     from .report import write_report
 
+    _use_outlets(outlets)
     with open_store(db) as store:
         analysis = store.analysis()
     try:
@@ -469,6 +472,112 @@ def serve(
     mode = "read-only" if read_only else "writes need the token" if token else "writes open"
     err.print(f"serving {db} on http://{host}:{port}/ ({mode}); Ctrl-C stops")
     run_server(db, host, port, read_only=read_only, token=token)
+
+
+OutletsOption = Annotated[list[Path] | None, typer.Option(
+    "--outlets", help="Outlet registry file(s) extending the packaged one (YAML).")]
+
+
+def _use_outlets(files: list[Path] | None) -> None:
+    from .outlet_registry import use_registry
+
+    try:
+        use_registry(files or [])
+    except DataFileError as exc:
+        fail(str(exc), 2)
+
+
+@app.command()
+def incidents(
+    db: DbOption = DB_DEFAULT,
+    actor: Annotated[str | None, typer.Option(help="Actor id or name the incident involves.")]
+    = None,
+    outlet: Annotated[str | None, typer.Option(help="Outlet name (part of it).")] = None,
+    period: Annotated[str | None, typer.Option(help="YYYY or YYYY-MM.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also incidents one document tells.")]
+    = False,
+    outlets: OutletsOption = None,
+    limit: Annotated[int, typer.Option(help="Show at most this many.")] = 200,
+) -> None:
+    """Incidents told across documents: who tells them, and where the tellings disagree."""
+    from .incidents.tellings import incident_views, select
+    from .outlets import comparison_warning, outlet_profiles
+    from .query import _actor_ids
+
+    _use_outlets(outlets)
+    with open_store(db) as store:
+        analysis = store.analysis()
+        wanted = _actor_ids(store, actor)
+    found = select(incident_views(analysis, multi_only=not all_), wanted, outlet, period)
+    warning = comparison_warning(outlet_profiles(analysis.documents))
+    if warning:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
+    table = Table(Column("id", no_wrap=True), Column("date", no_wrap=True), "summary",
+                  Column("outlets", overflow="fold"), "tellings", "contradictions",
+                  "confidence")
+    for v in found[:limit]:
+        table.add_row(v.incident.id, v.incident.date or "", v.incident.summary or "",
+                      ", ".join(v.outlets), str(len(v.incident.events)),
+                      str(len(v.contradictions)), f"{v.incident.confidence:.2f}")
+    out.print(table)
+    out.print(f"{len(found)} incident(s)" + ("" if all_ else
+                                              " told by two or more documents (--all: every one)"))
+
+
+@app.command()
+def incident(
+    incident_id: Annotated[str, typer.Argument(help="Incident id (from `rashomon incidents`).")],
+    db: DbOption = DB_DEFAULT,
+    outlets: OutletsOption = None,
+) -> None:
+    """One incident's tellings side by side, one column per outlet, and their contradictions."""
+    from .incidents.tellings import incident_views
+
+    _use_outlets(outlets)
+    with open_store(db) as store:
+        analysis = store.analysis()
+    views = [v for v in incident_views(analysis) if v.incident.id == incident_id]
+    if not views:
+        fail(f"{incident_id}: no such incident (see `rashomon incidents --all`)", 2)
+        return
+    view = views[0]
+    names = {a.id: a.name for a in analysis.actors}
+    out.print(f"[bold]{escape(view.incident.summary or view.incident.id)}[/bold]  "
+              f"(confidence {view.incident.confidence:.2f})")
+    table = Table("", *[Column(o, overflow="fold") for o in view.outlets], show_lines=True)
+    rows = _telling_rows(view, names)
+    for label, cells in rows:
+        table.add_row(label, *cells)
+    out.print(table)
+    for c in view.contradictions:
+        out.print(f"[red]{escape(c.kind)}[/red]: {escape(c.description)} "
+                  f"({', '.join(c.evidence[0])} vs {', '.join(c.evidence[1])})")
+    if not view.contradictions:
+        out.print("No contradictions between the tellings.")
+
+
+def _telling_rows(view, names: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """Rows of the side-by-side table: one line per aspect, one cell per outlet."""
+    def name(actor: str | None) -> str:
+        return names.get(actor, actor) if actor else "unnamed"
+
+    def cell(outlet: str, show) -> str:
+        return "\n".join(show(t) for t in view.tellings[outlet])
+
+    aspects = [
+        ("event", lambda t: f"{t.event} {t.type}"),
+        ("perpetrator", lambda t: name(t.perpetrator) if t.perpetrator_as == "named" else (
+            f"blamed on {', '.join(name(a) for a in t.blamed)}" if t.blamed else "unnamed")),
+        ("target", lambda t: name(t.target)),
+        ("modality", lambda t: t.modality),
+        ("attributed to", lambda t: " < ".join(name(a) for a in t.chain) or "own voice"),
+        ("labels", lambda t: "; ".join(f"{name(a)}: {', '.join(w)}" for a, w in t.labels.items()
+                                       if w) or "—"),
+        ("numbers", lambda t: ", ".join(f"{v} {k}" for k, v in t.numbers.items()) or "—"),
+        ("date", lambda t: t.date or (f"published {t.published}" if t.published else "—")),
+        ("sentence", lambda t: t.sentence[:160]),
+    ]
+    return [(label, [escape(cell(o, show)) for o in view.outlets]) for label, show in aspects]
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Export an Analysis to open formats.
 
 - json: one object following ``analysis.schema.json`` (documents, actors, mentions, places,
-  events, claims, relations; plus dates and duplicates);
+  events, claims, relations, incidents; plus dates and duplicates);
 - jsonl: one record per line, each with a ``table`` field (documents, actors, mentions, ...);
 - csv, parquet: a folder with one file per table, each with its header even when empty;
   nested values are JSON text in CSV and nested types (structs, lists) in Parquet;
@@ -29,6 +29,7 @@ from .types import (
     DateMention,
     Document,
     Event,
+    Incident,
     Mention,
     Place,
     Relation,
@@ -37,7 +38,7 @@ from .types import (
 TABLE_FORMATS = ("json", "jsonl", "csv", "parquet")
 FORMATS = TABLE_FORMATS + graph_export.FORMATS
 TABLES = ("documents", "actors", "mentions", "places", "dates", "events", "claims",
-          "relations", "duplicates")
+          "relations", "duplicates", "incidents")
 
 
 # The columns of each table, for the header of a table with no rows.
@@ -47,7 +48,7 @@ _EMPTY_ROWS = {
     "duplicates": lambda: dict.fromkeys(("id", "duplicate_of", "kind", "source")),
 }
 _ROW_TYPES = {"mentions": Mention, "places": Place, "dates": DateMention, "events": Event,
-              "claims": Claim, "relations": Relation}
+              "claims": Claim, "relations": Relation, "incidents": Incident}
 
 
 class ExportError(Exception):

@@ -1,6 +1,14 @@
-"""Outlets side by side: what each one reports, how it treats each actor, where they disagree.
+"""Outlets compared on one screen: what each covers and omits, how it names and treats actors.
 
-* Relations per outlet: the relation graph built from that outlet's documents only.
+Built on incidents (``rashomon.incidents``): one strike told by three outlets is one
+incident told three times, so coverage is a matrix of incidents by outlets.
+
+* Outlets: each document's outlet from the registry (``outlet_registry``: metadata, URL
+  or a wire credit in the text), with its country, owner type and bloc; a warning when
+  fewer than two outlets can be told apart, since there is nothing to compare.
+* Coverage and blind spots: which incidents each outlet tells; an outlet's blind spots are
+  incidents that outlets of another group (bloc, else country) tell while it was
+  reporting on the same weeks (it tells some other incident within ``BLIND_SPOT_DAYS``).
 * Stance: how an outlet presents an actor. ``tone`` is the weighted mean sign of
   the acts it reports the actor committing (the weights of ``relations``), so an
   outlet that shows an actor attacking scores it negative, one that shows it
@@ -10,11 +18,11 @@
   assert in its own voice. The overall ``score`` is the tone lowered by
   distancing. The tone measures what is reported, not approval: an outlet can
   report strikes by the side it favours, so read the score with its evidence.
-* Coverage: events clustered across outlets by (type, source, target, period),
-  so one strike reported by three outlets is one row reported three times.
-* Contradictions: opposite signs on one dyad in one period; a claim in one
-  outlet denied in another; an event one outlet reports and another reports as
-  denied or as not having happened.
+* Labels: the words each outlet uses for each actor besides its names ("rioters",
+  "martyrs"), loaded words (``data/lexicon/labels.yaml``) marked.
+* Sources: whom each outlet quotes most.
+* Contradictions: between tellings of one incident (``incidents.tellings``), and a
+  claim one outlet reports that a speaker in another outlet denies.
 """
 
 from __future__ import annotations
@@ -22,13 +30,25 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import combinations
 
-from .relations import build_relations, document_period, event_period, event_weight
-from .types import Actor, Analysis, Claim, Document, Event, Relation
+from .incidents.features import parse_date
+from .incidents.tellings import (
+    NO_OUTLET,
+    IncidentView,
+    actor_labels,
+    incident_views,
+)
+from .incidents.tellings import (
+    Contradiction as TellingContradiction,
+)
+from .outlet_registry import Outlet, Registry, default_registry, outlet_for, outlet_name
+from .relations import build_relations, document_period, event_weight
+from .types import Actor, Analysis, Claim, Document, Event, Mention, Relation
 
-# Documents without an outlet are grouped under this name rather than dropped.
-NO_OUTLET = "(no outlet)"
+# An outlet that tells some incident within this many days of another incident was
+# reporting on those weeks: leaving that incident out is a blind spot. Chosen, not
+# calibrated: about a news cycle around the incident.
+BLIND_SPOT_DAYS = 14
 
 # Cue-word stems that put distance between the outlet and a speaker's words.
 DISTANCING_CUES = ("claim", "alleg", "purport", "insist", "contend")
@@ -61,22 +81,10 @@ class Stance:
 
 
 @dataclass
-class CoverageCluster:
-    """One event as reported across outlets: its key and each outlet's event ids."""
-
-    id: str
-    type: str
-    source: str | None
-    target: str | None
-    period: str
-    reports: dict[str, list[str]]  # outlet -> event ids
-
-
-@dataclass
 class Contradiction:
     """Two outlets that disagree, in what way, and the evidence on each side."""
 
-    kind: str  # opposite_sign, denial, denied_event
+    kind: str  # denial (of a claim reported elsewhere)
     period: str
     actors: list[str]
     outlets: tuple[str, str]
@@ -85,33 +93,152 @@ class Contradiction:
 
 
 @dataclass
+class OutletProfile:
+    """One outlet: who it is, how we know, and how many documents it has here."""
+
+    name: str
+    documents: int
+    country: str | None = None
+    owner: str | None = None
+    group: str | None = None
+    found_by: str = "metadata"  # metadata, url, text, none
+
+
+@dataclass
+class BlindSpot:
+    incident: str
+    told_by: list[str]  # outlets of other groups that tell it
+
+
+@dataclass
 class OutletView:
     """Everything the outlet comparison shows."""
 
     outlets: list[str]
-    relations: dict[str, list[Relation]]
+    profiles: dict[str, OutletProfile]
+    incidents: list[IncidentView]  # told by two or more documents, most told first
+    coverage: dict[str, dict[str, list[str]]]  # incident -> outlet -> its event ids
+    blind_spots: dict[str, list[BlindSpot]]
     stances: list[Stance]
+    labels: dict[str, dict[str, list[str]]]  # outlet -> actor -> words used
     quoted: dict[str, list[tuple[str, int]]]
-    coverage: list[CoverageCluster]
-    contradictions: list[Contradiction]
+    contradictions: list[TellingContradiction | Contradiction]
+    relations: dict[str, list[Relation]]
+    warning: str | None = None
 
 
-def outlet_view(analysis: Analysis) -> OutletView:
+def outlet_view(analysis: Analysis, registry: Registry | None = None) -> OutletView:
     """The whole outlet comparison for an analysed corpus."""
+    registry = registry or default_registry()
+    profiles = outlet_profiles(analysis.documents, registry)
+    views = incident_views(analysis)
+    multi = sorted((v for v in views if len(v.incident.documents) > 1),
+                   key=lambda v: (-len(v.tellings), -len(v.incident.events), v.incident.id))
+    coverage = {v.incident.id: {o: [t.event for t in ts] for o, ts in v.tellings.items()}
+                for v in views}
     args = (analysis.events, analysis.claims, analysis.documents)
     return OutletView(
-        outlets=sorted({outlet_of(d) for d in analysis.documents}),
-        relations=outlet_relations(*args, analysis.actors),
+        outlets=sorted(profiles),
+        profiles=profiles,
+        incidents=multi,
+        coverage=coverage,
+        blind_spots=blind_spots(views, profiles),
         stances=stances(*args),
+        labels=outlet_labels(analysis.mentions, analysis.documents, analysis.actors),
         quoted=most_quoted(analysis.claims, analysis.documents),
-        coverage=coverage(analysis.events, analysis.documents),
-        contradictions=contradictions(*args, analysis.actors),
+        contradictions=[c for v in views for c in v.contradictions]
+        + _denied_claims(analysis.claims, analysis.documents,
+                         {a.id: a.name for a in analysis.actors}),
+        relations=outlet_relations(*args, analysis.actors),
+        warning=comparison_warning(profiles),
     )
 
 
+def outlet_profiles(documents: Iterable[Document], registry: Registry | None = None
+                    ) -> dict[str, OutletProfile]:
+    registry = registry or default_registry()
+    profiles: dict[str, OutletProfile] = {}
+    for doc in documents:
+        outlet, how = outlet_for(doc, registry)
+        name = outlet.name if outlet else (doc.outlet or NO_OUTLET)
+        profile = profiles.get(name)
+        if profile is None:
+            profile = profiles[name] = _profile(name, outlet, how)
+        profile.documents += 1
+    return dict(sorted(profiles.items()))
+
+
+def _profile(name: str, outlet: Outlet | None, how: str) -> OutletProfile:
+    if outlet is None:
+        return OutletProfile(name=name, documents=0, found_by=how, group=name)
+    return OutletProfile(name=name, documents=0, country=outlet.country, owner=outlet.owner,
+                         group=outlet.group, found_by=how)
+
+
+def comparison_warning(profiles: dict[str, OutletProfile]) -> str | None:
+    """Why the comparison says little, if it does: no outlet known, or only one."""
+    known = [p for p in profiles.values() if p.name != NO_OUTLET]
+    unknown = profiles.get(NO_OUTLET)
+    if not known:
+        return ("no document names its outlet (no outlet metadata, no known domain, no wire "
+                "credit): there is nothing to compare; give outlets in the input records or "
+                "extend the outlet registry with --outlets")
+    if len(known) == 1:
+        return f"only one outlet ({known[0].name}): there is no other telling to compare"
+    if unknown:
+        return (f"{unknown.documents} document(s) without a known outlet are grouped under "
+                f"{NO_OUTLET}")
+    return None
+
+
+def blind_spots(views: list[IncidentView], profiles: dict[str, OutletProfile]
+                ) -> dict[str, list[BlindSpot]]:
+    """Per outlet, incidents outlets of another group tell while it reported those weeks."""
+    group = {name: p.group or name for name, p in profiles.items()}
+    days: dict[str, list] = defaultdict(list)
+    dated = []
+    for v in views:
+        day, _ = parse_date(v.incident.date)
+        dated.append((v, day))
+        if day:
+            for outlet in v.tellings:
+                days[outlet].append(day)
+    found: dict[str, list[BlindSpot]] = {}
+    for outlet in profiles:
+        if outlet == NO_OUTLET:
+            continue
+        spots = []
+        for v, day in dated:
+            if outlet in v.tellings or day is None:
+                continue
+            others = [o for o in v.tellings if o != NO_OUTLET and group.get(o) != group[outlet]]
+            active = any(abs((day - d).days) <= BLIND_SPOT_DAYS for d in days[outlet])
+            if others and active:
+                spots.append(BlindSpot(v.incident.id, sorted(others)))
+        found[outlet] = spots
+    return found
+
+
+def outlet_labels(mentions: Iterable[Mention], documents: Iterable[Document],
+                  actors: Iterable[Actor]) -> dict[str, dict[str, list[str]]]:
+    """Per outlet and actor, the words it uses for the actor besides its names."""
+    outlet = {d.id: outlet_of(d) for d in documents}
+    kb = {a.id: a for a in actors}
+    by_outlet: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if not m.in_comment:
+            by_outlet[outlet.get(m.document, NO_OUTLET)].append(m)
+    result: dict[str, dict[str, list[str]]] = {}
+    for name, ms in sorted(by_outlet.items()):
+        words = {a: actor_labels(a, ms, kb) for a in sorted({m.actor for m in ms})}
+        result[name] = {a: w for a, w in words.items() if w}
+    return result
+
+
 def outlet_of(doc: Document | None) -> str:
-    """The outlet name of a document, or NO_OUTLET."""
-    return doc.outlet if doc is not None and doc.outlet else NO_OUTLET
+    """The outlet a document is compared under (the registry's name when known), or
+    NO_OUTLET."""
+    return outlet_name(doc) or NO_OUTLET
 
 
 def outlet_relations(
@@ -204,81 +331,6 @@ def most_quoted(
     }
 
 
-def coverage(events: Iterable[Event], documents: Iterable[Document]) -> list[CoverageCluster]:
-    """Events clustered across outlets by (type, source, target, period).
-
-    Only events reported as having happened count: reader comments, negated and
-    denied events are left out (the denials show up as contradictions).
-    """
-    docs = {d.id: d for d in documents}
-    clusters: dict[tuple[str, str, str, str], dict[str, list[str]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for e in events:
-        if e.in_comment or e.negated or e.modality == "denied":
-            continue
-        doc = docs.get(e.document)
-        key = (event_period(e, doc), e.type, e.source or "", e.target or "")
-        clusters[key][outlet_of(doc)].append(e.id)
-    return [
-        CoverageCluster(
-            id=f"cov-{n}",
-            type=etype,
-            source=source or None,
-            target=target or None,
-            period=period,
-            reports=dict(sorted(reports.items())),
-        )
-        for n, ((period, etype, source, target), reports) in enumerate(sorted(clusters.items()))
-    ]
-
-
-def contradictions(
-    events: Iterable[Event],
-    claims: Iterable[Claim],
-    documents: Iterable[Document],
-    actors: Iterable[Actor],
-) -> list[Contradiction]:
-    """Disagreements between outlets, each with the evidence on both sides."""
-    events, claims, documents, actors = list(events), list(claims), list(documents), list(actors)
-    names = {a.id: a.name for a in actors}
-    return (
-        _opposite_signs(outlet_relations(events, claims, documents, actors), names)
-        + _denied_claims(claims, documents, names)
-        + _denied_events(events, documents, names)
-    )
-
-
-def _opposite_signs(
-    by_outlet: dict[str, list[Relation]], names: dict[str, str]
-) -> list[Contradiction]:
-    signed: dict[tuple[str, str, str], dict[str, Relation]] = defaultdict(dict)
-    for name, relations in by_outlet.items():
-        for rel in relations:
-            if rel.sign != 0:
-                signed[(rel.period, rel.a, rel.b)][name] = rel
-    found = []
-    for (period, a, b), per_outlet in sorted(signed.items()):
-        for o1, o2 in combinations(sorted(per_outlet), 2):
-            r1, r2 = per_outlet[o1], per_outlet[o2]
-            if r1.sign == r2.sign:
-                continue
-            found.append(
-                Contradiction(
-                    kind="opposite_sign",
-                    period=period,
-                    actors=[a, b],
-                    outlets=(o1, o2),
-                    evidence=(r1.events + r1.claims, r2.events + r2.claims),
-                    description=(
-                        f"{o1} shows {_name(a, names)} and {_name(b, names)} as "
-                        f"{_word(r1.sign)} in {period}; {o2} as {_word(r2.sign)}"
-                    ),
-                )
-            )
-    return found
-
-
 def _denied_claims(
     claims: list[Claim], documents: list[Document], names: dict[str, str]
 ) -> list[Contradiction]:
@@ -315,47 +367,6 @@ def _denied_claims(
     return found
 
 
-def _denied_events(
-    events: list[Event], documents: list[Document], names: dict[str, str]
-) -> list[Contradiction]:
-    docs = {d.id: d for d in documents}
-    reported: dict[tuple[str, str, str, str], dict[str, list[str]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    denied: dict[tuple[str, str, str, str], dict[str, list[str]]] = defaultdict(
-        lambda: defaultdict(list)
-    )
-    for e in events:
-        if e.in_comment or not e.source or not e.target:
-            continue
-        doc = docs.get(e.document)
-        key = (event_period(e, doc), e.type, e.source, e.target)
-        bucket = denied if e.negated or e.modality == "denied" else reported
-        bucket[key][outlet_of(doc)].append(e.id)
-    found = []
-    for key in sorted(set(reported) & set(denied)):
-        period, etype, source, target = key
-        for o1, ids1 in sorted(reported[key].items()):
-            for o2, ids2 in sorted(denied[key].items()):
-                if o1 == o2:
-                    continue
-                found.append(
-                    Contradiction(
-                        kind="denied_event",
-                        period=period,
-                        actors=sorted({source, target}),
-                        outlets=(o1, o2),
-                        evidence=(ids1, ids2),
-                        description=(
-                            f"{o1} reports {_name(source, names)} {etype} "
-                            f"{_name(target, names)} in {period}; {o2} reports it denied "
-                            "or not done"
-                        ),
-                    )
-                )
-    return found
-
-
 def _weighted_sign(weights: list[float]) -> float | None:
     """Sum of signed weights over sum of their sizes: +1 all cooperative, -1 all hostile."""
     total = sum(abs(w) for w in weights)
@@ -372,7 +383,3 @@ def _name(actor: str | None, names: dict[str, str]) -> str:
 
 def _names(actors: list[str], names: dict[str, str]) -> str:
     return ", ".join(_name(a, names) for a in actors)
-
-
-def _word(sign: int) -> str:
-    return "allied" if sign > 0 else "hostile"

@@ -25,6 +25,7 @@ from .types import (
     Document,
     DocumentAnalysis,
     Event,
+    Incident,
     Mention,
     Place,
     Relation,
@@ -71,6 +72,12 @@ MIGRATIONS: list[str] = [
     # an outlet's articles are counted from the store instead of rereading every page.
     """
     CREATE TABLE document_lines (document VARCHAR, outlet VARCHAR, line VARCHAR);
+    """,
+    # 3 -> 4: incidents (events of several documents telling one incident), derived data,
+    # and the sentence vectors they are clustered on, kept so reruns do not encode again.
+    """
+    CREATE TABLE incidents (id VARCHAR PRIMARY KEY, body JSON);
+    CREATE TABLE text_vectors (key VARCHAR PRIMARY KEY, vector BLOB);
     """,
 ]
 
@@ -291,6 +298,28 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
 
+    def replace_incidents(self, incidents: Iterable[Incident]) -> None:
+        """Incidents are derived from all events: rewritten whole, atomically."""
+        self.con.execute("BEGIN")
+        try:
+            self.con.execute("DELETE FROM incidents")
+            rows = [[i.id, json.dumps(i.to_dict())] for i in incidents]
+            if rows:
+                self.con.executemany("INSERT INTO incidents VALUES (?, ?)", rows)
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def text_vectors(self) -> dict[str, bytes]:
+        """Stored sentence vectors by text key (see ``incidents.cluster.text_key``)."""
+        return dict(self.con.execute("SELECT key, vector FROM text_vectors").fetchall())
+
+    def add_text_vectors(self, vectors: dict[str, bytes]) -> None:
+        if vectors:
+            self.con.executemany("INSERT OR IGNORE INTO text_vectors VALUES (?, ?)",
+                                 [[k, v] for k, v in vectors.items()])
+
     # -- reading --------------------------------------------------------------
 
     def _rows(self, sql: str, params: list[Any] | None = None) -> list[dict[str, Any]]:
@@ -335,8 +364,18 @@ class Store:
 
     def events(self, doc_id: str | None = None) -> list[Event]:
         where, params = _where_document(doc_id)
-        return [Event(**json.loads(r["body"])) for r in self._rows(
+        events = [Event(**json.loads(r["body"])) for r in self._rows(
             f"SELECT body FROM events {where} ORDER BY document, id", params)]
+        incident_of = {e: i.id for i in self.incidents() for e in i.events}
+        for e in events:
+            e.incident = incident_of.get(e.id)
+        return events
+
+    def incidents(self) -> list[Incident]:
+        if self.schema_version() < 3:  # an older store opened read-only: none built yet
+            return []
+        return [Incident(**json.loads(r["body"])) for r in self._rows(
+            "SELECT body FROM incidents ORDER BY id")]
 
     def claims(self, doc_id: str | None = None) -> list[Claim]:
         where, params = _where_document(doc_id)
@@ -353,6 +392,7 @@ class Store:
             documents=self.documents(), actors=self.actors(), mentions=self.mentions(),
             places=self.places(), dates=self.dates(), events=self.events(),
             claims=self.claims(), relations=self.relations(), duplicates=self.duplicates(),
+            incidents=self.incidents(),
         )
 
 

@@ -2,7 +2,7 @@
 
 ingest -> RawRecord -> clean -> Document -> parse -> places / dates (Place, DateMention)
 -> actors (Actor, Mention) -> events / claims (Event, Claim)
--> relations (Relation) -> store / export.
+-> relations (Relation), incidents (Incident) -> store / export.
 
 Every offset (start, end) is a character offset into the owning Document's
 cleaned ``text``, end exclusive, so any item can be shown in its source span.
@@ -181,6 +181,7 @@ class Event:
     intensity: float | None = None
     trigger_start: int | None = None
     trigger_end: int | None = None
+    incident: str | None = None  # the real-world incident this telling belongs to
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -229,6 +230,24 @@ class Relation:
 
 
 @dataclass
+class Incident:
+    """One real-world incident and the events (tellings) of the documents that report it."""
+
+    id: str
+    events: list[str]
+    documents: list[str]
+    type: str | None = None
+    date: str | None = None
+    place: dict[str, Any] | None = None
+    actors: list[str] = field(default_factory=list)
+    summary: str | None = None
+    confidence: float = 1.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
 class DocumentAnalysis:
     """Everything the per-document stages found in one document."""
 
@@ -253,6 +272,7 @@ class Analysis:
     claims: list[Claim] = field(default_factory=list)
     relations: list[Relation] = field(default_factory=list)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
+    incidents: list[Incident] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, parse too
 
     def to_dict(self) -> dict[str, Any]:
@@ -266,4 +286,5 @@ class Analysis:
             "claims": [c.to_dict() for c in self.claims],
             "relations": [r.to_dict() for r in self.relations],
             "duplicates": self.duplicates,
+            "incidents": [i.to_dict() for i in self.incidents],
         }

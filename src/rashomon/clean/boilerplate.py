@@ -45,6 +45,8 @@ MAX_CAPTION_WORDS = 40
 # names carry the decision).
 MAX_TEASER_OVERLAP = 0.2
 MAX_TEASER_NAME_OVERLAP = 1 / 3
+# Distinct lines whose match is remembered (the cache is emptied when full).
+MATCH_CACHE = 20_000
 _CLASS_REF = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _WORD = re.compile(r"[^\W\d_]{5,}")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
@@ -75,13 +77,20 @@ class BoilerplatePatterns:
     categories: list[Category] = field(default_factory=list)
     tail_keywords: tuple[str, ...] = ()
     title_prefixes: tuple[str, ...] = ()
+    _seen: dict[str, Category | None] = field(default_factory=dict, repr=False, compare=False)
 
     def match(self, line: str) -> Category | None:
         """The first category the line belongs to; None for article text (or long lines)."""
         line = line.strip()
         if not line:
             return None
-        return next((c for c in self.categories if c.matches(line)), None)
+        # pages repeat their chrome; each distinct line is matched once
+        if line in self._seen:
+            return self._seen[line]
+        if len(self._seen) >= MATCH_CACHE:
+            self._seen.clear()
+        found = self._seen[line] = next((c for c in self.categories if c.matches(line)), None)
+        return found
 
     def tail_like(self, line: str, repeated: frozenset[str] | set[str]) -> bool:
         """Could this line be part of a trailing boilerplate block?"""

@@ -12,6 +12,8 @@ the text:
     • Name                         Name wrote:                             Name • 3 years ago
     text ...                       text ...                                text ...
 
+and, under a heading only, "Name: comment" on one line.
+
 A name line directly followed by a date line or a relative time ("2 hours ago") also opens
 an entry. "Reply", "Like" and comment-form lines are dropped.
 """
@@ -38,7 +40,8 @@ _HANDLE = rf"(?P<author>[^\s!?:|][^!?:|\n]{{0,{MAX_NAME_CHARS - 1}}}?)"
 _HEADING = re.compile(
     r"^(?:(?:\d+|one|two|three|no)\s+)?(?:comments?|responses?|replies|reader comments|"
     r"discussion)\s*(?:\(\d+\))?\s*:?$"
-    r"|^\d+\s+thoughts?\s+on\s+.+$"
+    r"|^\d+\s+(?:thoughts?|responses?|comments?|replies)\s+(?:on|to)\s+.+$"
+    r"|^(?:what )?(?:readers|our readers|you) (?:say|said|think)$|^your (?:comments|views)$"
     r"|^(?:leave|post|add|write)\s+an?\s+(?:reply|comment|response)\s*(?:to\s+.+)?$"
     r"|^join the (?:discussion|conversation)$", re.IGNORECASE)
 # "3 hours ago", "a day ago", "yesterday": comment timestamps carry no absolute date.
@@ -60,6 +63,9 @@ _ENTRY_FORMS = (
 # handle with a digit, an underscore or an @.
 _PERSON_OR_HANDLE = re.compile(r"^(?:[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*){1,3}"
                                r"|@?\w*[\d_@]\w*|@\w+)$")
+_INLINE_ENTRY = re.compile(rf"^(?:{_BULLET}\s*)?(?P<author>[^\s:][^:\n]{{0,40}}):\s+"
+                           r"(?P<text>\S.*)$")
+_COMMENT_WORD = re.compile(r"comment|response|repl|thought|reader", re.IGNORECASE)
 _NOISE = re.compile(r"^(?:reply|reply ↓|log in to reply|like|likes?|report|flag|"
                     r"\d+\s+likes?|permalink|edit)$", re.IGNORECASE)
 
@@ -70,7 +76,10 @@ def split_comments(text: str,
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if _HEADING.match(line.strip()):
-            comments = parse_comments(lines[i + 1:], is_boilerplate)
+            # "Name: text" lines only under a heading that names comments: under a
+            # "Discussion" subheading they are the article's own labelled paragraphs
+            inline = bool(_COMMENT_WORD.search(line))
+            comments = parse_comments(lines[i + 1:], is_boilerplate, inline=inline)
             if comments:
                 return "\n".join(lines[:i]).strip(), comments
     start = _headless_start(lines)
@@ -79,8 +88,12 @@ def split_comments(text: str,
     return text, []
 
 
-def parse_comments(lines: list[str], is_boilerplate: Callable[[str], bool]) -> list[Comment]:
-    """Entries from the lines of a comment section (text before the first entry is ignored)."""
+def parse_comments(lines: list[str], is_boilerplate: Callable[[str], bool],
+                   inline: bool = True) -> list[Comment]:
+    """Entries from the lines of a comment section (text before the first entry is ignored).
+
+    inline: whether "Name: comment" lines are entries too.
+    """
     comments: list[Comment] = []
     current: Comment | None = None
     body: list[str] = []
@@ -88,6 +101,12 @@ def parse_comments(lines: list[str], is_boilerplate: Callable[[str], bool]) -> l
     while i < len(lines):
         line = lines[i].strip()
         entry, used = _entry_at(lines, i)
+        one_line = _INLINE_ENTRY.match(line) if entry is None and inline else None
+        if one_line and _PERSON_OR_HANDLE.match(one_line.group("author")):
+            _close(current, body, comments)
+            current, body = Comment(author=one_line["author"], text=""), [one_line["text"]]
+            i += 1
+            continue
         if entry is not None:
             _close(current, body, comments)
             current, body = entry, []

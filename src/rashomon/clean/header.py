@@ -36,6 +36,8 @@ MAX_SIGNOFF_WORDS = 60
 # menus above an article are shorter or do not end with a full stop.
 MIN_PARAGRAPH_WORDS = 8
 PROSE_WORDS = 30
+# A first line ending in "?" or "!" shorter than this is a headline, not a paragraph.
+QUESTION_TITLE_WORDS = 20
 # ...looked for among this many non-blank lines; past them the page has no recognisable
 # header zone and only the top lines are looked at.
 MAX_ZONE_LINES = 12
@@ -52,11 +54,12 @@ _POSTED_ON_BY = re.compile(rf"^(?:posted|published)(?:\s+at\s+{_CLOCK})?\s+on\s+
                            rf"(?P<date>{DATE_EXPR})\s+by\s+(?P<names>.+?)\.?$", re.IGNORECASE)
 _BY_THEN_DATE = re.compile(rf"^by\s*:?\s*(?P<names>.+?)\s+[-|–—,]\s*(?P<date>{DATE_EXPR})\.?$",
                            re.IGNORECASE)
+_EXCLAIMS = re.compile(r"[?!][\"”’)]?$")
 _SITE_SEPARATOR = re.compile(r"\s+[|–—-]\s+")
 # "By Staff Writer", "By: Our correspondent": a byline without a person's name
 _BYLINE_NO_NAME = re.compile(r"^(?:by|By|BY)\s*:?\s+[A-Z]")
 BYLINE_WORDS = 8
-_SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$|[\"”]$")
+_SENTENCE_END = re.compile(r"[.!?…][\"”’)]?$")
 _NAME_COMMA_ORG = re.compile(rf"^(?P<names>{NAME}(?:\s*(?:,|and|&)\s*{NAME})*)\s*,\s*"
                              r"(?P<org>[A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})$")
 _TRAILER = re.compile(r"\s+(?:in|for|at|from|with)\s+[A-Z].*$|\s*[|–—]\s.*$|\s+-\s.*$"
@@ -97,10 +100,11 @@ def split_header(text: str, known_title: str | None = None,
     zone = _header_zone(lines, is_chrome)
     header = Header(body=text)
     if zone:
-        start = _zone_header(lines, zone, header, known_title, is_chrome, outlet)
+        dropped = _zone_header(lines, zone, header, known_title, is_chrome, outlet)
+        body = [line for i, line in enumerate(lines) if i not in dropped]
     else:
-        start = _top_header(lines, header, known_title)
-    header.body = "\n".join(lines[start:]).strip()
+        body = lines[_top_header(lines, header, known_title):]
+    header.body = "\n".join(body).strip()
     if header.published is None:
         inline = _INLINE_DATELINE.match(header.body)
         header.published = normalise_date(inline.group("date")) if inline else None
@@ -128,8 +132,10 @@ def _header_zone(lines: list[str], is_chrome: Callable[[str], bool]) -> list[int
         if not line:
             continue
         words = len(line.split())
+        # a question or exclamation on the first line is a headline ("Who won the summit?")
+        first_headline = not zone and _EXCLAIMS.search(line) and words < QUESTION_TITLE_WORDS
         if ((words >= MIN_PARAGRAPH_WORDS and _SENTENCE_END.search(line)) or words >= PROSE_WORDS) \
-                and not is_chrome(line) and not _header_line_kind(line):
+                and not is_chrome(line) and not _header_line_kind(line) and not first_headline:
             return zone
         zone.append(i)
         if len(zone) >= MAX_ZONE_LINES:
@@ -138,8 +144,8 @@ def _header_zone(lines: list[str], is_chrome: Callable[[str], bool]) -> list[int
 
 
 def _zone_header(lines: list[str], zone: list[int], header: Header, known_title: str | None,
-                 is_chrome: Callable[[str], bool], outlet: str | None) -> int:
-    """Read the header zone into header; drop its chrome; the index where the body starts."""
+                 is_chrome: Callable[[str], bool], outlet: str | None) -> set[int]:
+    """Read the header zone into header; the indices of its lines that leave the body."""
     texts = {i: lines[i].strip() for i in zone}
     title_at = next((i for i in zone if known_title and _same_title(texts[i], known_title)), None)
     if title_at is None:  # the text's own headline may differ from the metadata's
@@ -159,9 +165,7 @@ def _zone_header(lines: list[str], zone: list[int], header: Header, known_title:
             drop.add(i)
         elif is_chrome(texts[i]):
             drop.add(i)
-    for i in sorted(drop, reverse=True):
-        del lines[i]
-    return 0
+    return drop
 
 
 def _pick_headline(lines: list[str], zone: list[int], is_chrome: Callable[[str], bool],
@@ -175,8 +179,9 @@ def _pick_headline(lines: list[str], zone: list[int], is_chrome: Callable[[str],
         nxt = lines[zone[n + 1]].strip() if n + 1 < len(zone) else ""
         above_byline = bool(nxt) and _header_line_kind(nxt) is not None
         if (is_chrome(line) or _header_line_kind(line) or len(line) > 250
-                or len(line.split()) > MAX_TITLE_WORDS
-                or (_is_sentence(line) and not above_byline)):
+                or len(line.split()) > MAX_TITLE_WORDS or line.endswith(":")
+                or (_is_sentence(line) and not above_byline
+                    and not (n == 0 and _EXCLAIMS.search(line)))):
             continue
         words = len(line.split())
         names_site = bool(site) and site in line.casefold()

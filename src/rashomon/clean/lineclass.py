@@ -152,12 +152,13 @@ class LineClassifier:
 
 
 def is_sentence(text: str) -> bool:
-    """A complete sentence of prose: capital first, closing punctuation, a lowercase word
-    that is not a function word (a verb or noun), "Only the mayor stayed home."."""
+    """A complete sentence of prose, or the clause that introduces a quotation: capital
+    first, closing punctuation or a colon, a lowercase word that is not a function word (a
+    verb or noun): "Only the mayor stayed home.", "The ministry wrote:"."""
     words = text.split()
     content = [w for w in words[1:] if w[:1].islower() and w.casefold() not in _FUNCTION_WORDS]
-    return (len(words) >= 3 and text[:1].isupper() and bool(_SENTENCE_END.search(text))
-            and bool(content))
+    closes = bool(_SENTENCE_END.search(text)) or text.rstrip().endswith(":")
+    return len(words) >= 2 and text[:1].isupper() and closes and bool(content)
 
 
 @lru_cache(maxsize=1)

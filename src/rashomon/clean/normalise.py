@@ -32,13 +32,12 @@ _ELEMENTS = ("a|abbr|acronym|address|area|article|aside|audio|b|bdi|bdo|big|bloc
              "dfn|dialog|div|dl|dt|em|embed|fieldset|figcaption|figure|font|footer|form|frame|"
              "h[1-6]|head|header|hr|html|i|iframe|img|input|ins|kbd|label|legend|li|link|main|"
              "map|mark|marquee|menu|meta|meter|nav|noscript|object|ol|optgroup|option|output|p|"
-             "param|picture|pre|progress|q|rp|rt|ruby|s|samp|section|select|small|source|span|"
-             "strike|strong|sub|summary|sup|svg|table|tbody|td|template|textarea|tfoot|th|"
-             "thead|time|title|tr|track|tt|u|ul|var|video|wbr")
+             "param|picture|pre|progress|q|rp|rt|ruby|s|samp|script|section|select|small|source|"
+             "span|strike|strong|style|sub|summary|sup|svg|table|tbody|td|template|textarea|"
+             "tfoot|th|thead|time|title|tr|track|tt|u|ul|var|video|wbr")
 _TAG = re.compile(rf"</?(?:{_ELEMENTS})(?:\s+[\w:-]+(?:\s*=\s*(?:\"[^\"]*\"|'[^']*'|[^\s>]+))?)*"
                   r"\s*/?>", re.IGNORECASE)
-_HIDDEN = re.compile(r"<(script|style|noscript|template)\b[^>]*>.*?</\1\s*>",
-                     re.IGNORECASE | re.DOTALL)
+_HIDDEN_OPEN = re.compile(r"<(script|style|noscript|template)\b[^>]{0,500}>", re.IGNORECASE)
 # a caption shortcode wraps the caption itself: all of it goes
 _CAPTION_BLOCK = re.compile(r"\[caption\b[^\]\n]{0,300}\][^\[\n]{0,600}\[/caption\]", re.IGNORECASE)
 _SHORTCODE = re.compile(r"\[/?(?:caption|embed|video|audio|gallery|tweet|youtube|instagram|"
@@ -61,7 +60,7 @@ def normalise_text(text: str) -> str:
 def strip_markup(text: str) -> str:
     """Text without stray tags, script bodies, shortcodes and entities."""
     if "<" in text:
-        text = _HIDDEN.sub(" ", text)
+        text = _drop_hidden(text)
         # a block tag ends a line, an inline one just goes
         text = _TAG.sub(lambda m: "\n" if _BLOCK_TAG.match(m.group()) else "", text)
     if "[" in text:
@@ -69,6 +68,29 @@ def strip_markup(text: str) -> str:
     if "&" in text:
         text = _ENTITY.sub(lambda m: html.unescape(m.group()), text)
     return text
+
+
+def _drop_hidden(text: str) -> str:
+    """Remove <script>...</script> and the like; an element never closed is left to _TAG.
+
+    Each closing tag is looked for once (str.find), so that many unclosed openings cost
+    linear time, not quadratic.
+    """
+    lowered = text.lower()
+    parts, pos, unclosed = [], 0, set()
+    for match in _HIDDEN_OPEN.finditer(text):
+        name = match.group(1).lower()
+        if match.start() < pos or name in unclosed:
+            continue
+        end = lowered.find(f"</{name}", match.end())
+        if end < 0:
+            unclosed.add(name)
+            continue
+        close = lowered.find(">", end)
+        close = len(text) if close < 0 else close + 1
+        parts += [text[pos:match.start()], " "]
+        pos = close
+    return "".join(parts) + text[pos:] if parts else text
 
 
 def line_key(line: str) -> str:

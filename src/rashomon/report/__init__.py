@@ -1,7 +1,8 @@
 """The HTML report: one self-contained, offline file that shows the system view.
 
-``write_report`` computes the system view (relations direct and rolled up,
-camps per period, changes, the outlet comparison) and writes one HTML file
+``write_report`` computes the system view (incidents told side by side, relations
+direct and rolled up, camps per period, changes, the outlet comparison, framing
+techniques when their model is installed) and writes one HTML file
 with all CSS and JS inline: no CDN, no fonts, no tiles, nothing fetched, so it
 opens the same on an air-gapped laptop and in an archive years later.
 
@@ -16,8 +17,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .. import framing
 from ..alignments import align, changes
-from ..outlets import outlet_view
+from ..incidents import build_incidents
+from ..incidents.tellings import incident_views
+from ..outlets import outlet_of, outlet_view
 from ..relations import build_relations
 from ..types import Analysis, Relation
 from . import views
@@ -31,12 +35,21 @@ def write_report(analysis: Analysis, path: Path) -> Path:
     """Write the report for ``analysis`` to ``path`` (parents created) and return the path."""
     path = Path(path)
     relations = system_relations(analysis)
+    if not analysis.incidents and analysis.events:
+        analysis.incidents = build_incidents(analysis.events, analysis.documents,
+                                             analysis.actors)
+    outlets = outlet_view(analysis)
+    found = framing.detect(analysis.documents) if analysis.documents else []
     ctx = views.Context(
         analysis=analysis,
         relations=relations,
         alignments=align(relations, analysis.actors),
         changes=changes(relations),
-        outlets=outlet_view(analysis),
+        outlets=outlets,
+        incidents=outlets.incidents + [v for v in incident_views(analysis)
+                                       if len(v.incident.documents) < 2],
+        framing=found,
+        framing_rates=framing.per_outlet(found, analysis.documents, outlet_of),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render(ctx), encoding="utf-8")
@@ -59,6 +72,7 @@ def system_relations(analysis: Analysis) -> list[Relation]:
 def render(ctx: views.Context) -> str:
     """The whole page as one string."""
     renderers = {
+        "incidents": views.incidents,
         "overview": views.overview,
         "network": views.network,
         "timeline": views.timeline,

@@ -1,6 +1,7 @@
-"""The report's six views as HTML fragments, each a ``<section>`` addressable by hash.
+"""The report's views as HTML fragments, each a ``<section>`` addressable by hash.
 
-overview, network, timeline, map, outlets, documents. Every number or mark in a
+incidents (read first; in ``comparison``), overview, network, timeline, map, outlets (in
+``comparison``), documents. Every number or mark in a
 view links to the rows that hold its evidence, and those rows link to the spans
 in the document view, so any figure can be traced to the sentences behind it.
 """
@@ -11,14 +12,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from ..alignments import Alignment, Change, describe_change
+from ..framing import Technique
+from ..incidents.tellings import IncidentView
 from ..outlets import OutletView, outlet_of
 from ..relations import document_period, event_period
 from ..types import Analysis, Document, Event, Relation
 from .figures import MapPoint, map_svg, network_svg, relation_key, timeline_svg
-from .highlight import document_spans, highlight
+from .highlight import Span, document_spans, highlight
 from .markup import anchor, esc, link, links
 
 VIEWS = [
+    ("incidents", "Incidents"),
     ("overview", "Overview"),
     ("network", "Network"),
     ("timeline", "Timeline"),
@@ -37,6 +41,9 @@ class Context:
     alignments: list[Alignment]
     changes: list[Change]
     outlets: OutletView
+    incidents: list[IncidentView] = field(default_factory=list)  # most told first
+    framing: list[Technique] = field(default_factory=list)
+    framing_rates: dict[str, dict[str, float]] = field(default_factory=dict)  # per outlet
     names: dict[str, str] = field(init=False)
     docs: dict[str, Document] = field(init=False)
     claim_ids: set[str] = field(init=False)
@@ -198,60 +205,15 @@ def map_view(ctx: Context) -> str:
 
 
 def outlets(ctx: Context) -> str:
-    view = ctx.outlets
-    stance_rows = "".join(
-        f'<tr><td>{esc(s.outlet)}</td><td>{ctx.actor_link(s.actor)}</td>'
-        f'<td class="{_sign_class(s.score)}">{s.score:+.2f}</td><td>{_num(s.tone)}</td>'
-        f"<td>{_num(s.as_target)}</td><td>{s.quotes}</td><td>{_pct(s.distancing)}</td>"
-        f"<td>{_pct(s.hedged)}</td>"
-        f'<td class="evidence">{links("ev", s.events)} {links("cl", s.claims)}</td></tr>'
-        for s in view.stances
-    )
-    quoted = "".join(
-        f'<li id="{anchor("outlet", o)}"><b>{esc(o)}</b>: '
-        + ", ".join(f"{ctx.actor_link(a)} ({n})" for a, n in speakers)
-        + "</li>"
-        for o, speakers in view.quoted.items()
-    )
-    head = "".join(f"<th>{esc(o)}</th>" for o in view.outlets)
-    coverage_rows = "".join(
-        f'<tr><td>{esc(c.period)} {esc(c.type)}: {ctx.actor_link(c.source)} → '
-        f"{ctx.actor_link(c.target)}</td>"
-        + "".join(
-            f'<td class="{"hit" if c.reports.get(o) else "miss"}">'
-            f'{links("ev", c.reports.get(o, []))}</td>'
-            for o in view.outlets
-        )
-        + "</tr>"
-        for c in view.coverage
-    )
-    contradictions = "".join(
-        f"<li><b>{esc(c.kind.replace('_', ' '))}</b>: {esc(c.description)} "
-        f'<span class="evidence">{esc(c.outlets[0])}: {_mixed_links(ctx, c.evidence[0])}; '
-        f"{esc(c.outlets[1])}: {_mixed_links(ctx, c.evidence[1])}</span></li>"
-        for c in view.contradictions
-    ) or "<li>No contradictions found.</li>"
-    graphs = "".join(
-        f"<details><summary>{esc(o)}: {len(rels)} relation(s)</summary>"
-        f"{_relation_table(ctx, rels, linked=False)}</details>"
-        for o, rels in view.relations.items()
-    )
-    return (
-        "<h2>Outlets compared</h2>"
-        f'<h3>Contradictions</h3><ul class="contradictions">{contradictions}</ul>'
-        '<h3>Stance toward actors</h3><p class="legend">score: tone of the acts reported, '
-        "lowered by distancing; tone: acts the actor does; as target: acts done to it; "
-        "distancing: quotes introduced by claimed/alleged; hedged: acts not asserted.</p>"
-        "<table><thead><tr><th>outlet</th><th>actor</th><th>score</th><th>tone</th>"
-        "<th>as target</th><th>quotes</th><th>distancing</th><th>hedged</th><th>evidence</th>"
-        f"</tr></thead><tbody>{stance_rows}</tbody></table>"
-        f"<h3>Most quoted</h3><ul>{quoted}</ul>"
-        "<h3>Coverage</h3><p class=\"legend\">Events grouped by period, type, source and "
-        "target; a cell lists the outlet's reports.</p>"
-        f'<table class="coverage"><thead><tr><th>event</th>{head}</tr></thead>'
-        f"<tbody>{coverage_rows}</tbody></table>"
-        f"<h3>Each outlet's own relations</h3>{graphs}"
-    )
+    from . import comparison
+
+    return comparison.outlets(ctx, ctx.outlets, ctx.framing_rates)
+
+
+def incidents(ctx: Context) -> str:
+    from . import comparison
+
+    return comparison.incidents(ctx, ctx.incidents)
 
 
 def documents(ctx: Context) -> str:
@@ -264,11 +226,22 @@ def documents(ctx: Context) -> str:
         events[e.document].append(e)
     for c in a.claims:
         claims[c.document].append(c)
+    techniques = defaultdict(list)
+    for n, t in enumerate(ctx.framing):
+        techniques[t.document].append((n, t))
     parts = ['<h2>Documents</h2><p class="legend"><mark class="mn">actor mention</mark> '
-             '<mark class="ev">event</mark> <mark class="cl">claim</mark></p>']
+             '<mark class="ev">event</mark> <mark class="cl">claim</mark> '
+             '<mark class="fr">framing technique</mark></p>']
     for doc in sorted(a.documents, key=lambda d: (d.published or "", d.id)):
         spans = document_spans(doc.text, mentions[doc.id], events[doc.id], claims[doc.id],
                                ctx.names)
+        spans += [Span(t.start, t.end, "fr", str(n),
+                       f"{t.technique.replace('_', ' ')} (p={t.probability:.2f})")
+                  for n, t in techniques[doc.id]]
+        framing = "".join(
+            f'<li><a href="#{anchor("span-fr", str(n))}">{esc(t.technique.replace("_", " "))}'
+            f"</a> ({t.probability:.2f}): {esc(t.text[:140])}</li>"
+            for n, t in techniques[doc.id])
         comments = "".join(
             f"<li><b>{esc(c.author or 'anonymous')}</b> {esc(c.date or '')}: {esc(c.text)}</li>"
             for c in doc.comments
@@ -281,6 +254,8 @@ def documents(ctx: Context) -> str:
             f'<div class="text">{highlight(doc.text, spans)}</div>'
             f'<p class="evidence">events: {links("ev", [e.id for e in events[doc.id]])}; '
             f'claims: {links("cl", [c.id for c in claims[doc.id]])}</p>'
+            + (f'<h4>Framing techniques</h4><ul class="framing">{framing}</ul>'
+               if framing else "")
             + (f'<h4>Reader comments</h4><ul class="comments">{comments}</ul>'
                if comments else "")
             + "</article>"

@@ -1,0 +1,236 @@
+"""Events across documents clustered into incidents by a learned pair scorer.
+
+1. Candidate pairs: every two events (reader comments left out) whose effective dates
+   (the event's own, else its document's) lie within ``BLOCK_DAYS``, or that lack one.
+2. A logistic-regression pair scorer (``models/incident_pairs.npz``, trained by
+   ``train/incident_pairs.py`` on the development gold with leave-story-out
+   cross-validation) gives each pair the probability that both tell one incident.
+3. Pairs at or above the model's threshold link events into components; inside each
+   component average linkage keeps together only events whose mean pair probability
+   stays above the threshold, so one loose link does not chain two incidents.
+
+The threshold and linkage were chosen by the same cross-validation (see the model card).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+import numpy as np
+
+from ..embed import encode
+from ..models import LinearModel, packaged
+from ..types import Actor, Document, Event, Incident
+from .features import EventView, event_views, feature_matrix, frame_text, lead_text
+
+MODEL_FILE = "incident_pairs.npz"
+
+# Events further apart than this (days) are never compared: one incident's tellings are
+# dated within days of each other, and the bound keeps the pair count near linear.
+BLOCK_DAYS = 60
+# An undated event is compared with this many most similar events (by sentence), so a large
+# corpus with many undated events stays near linear; small corpora compare all.
+UNDATED_NEIGHBOURS = 200
+
+
+@cache
+def pair_model() -> LinearModel:
+    return LinearModel.load(packaged(MODEL_FILE))
+
+
+def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = None
+                    ) -> list[tuple[int, int]]:
+    """Index pairs (i < j) worth scoring: dated within BLOCK_DAYS, or either undated (a
+    date known to the year only counts as undated here). Given sentence ``vectors``, an
+    undated event is compared with its UNDATED_NEIGHBOURS most similar events only."""
+    dated = sorted((v.day.toordinal(), i) for i, v in enumerate(views) if v.precision >= 2)
+    undated = [i for i, v in enumerate(views) if v.precision < 2]
+    pairs = []
+    for n, (day, i) in enumerate(dated):
+        for day2, j in dated[n + 1:]:
+            if day2 - day > BLOCK_DAYS:
+                break
+            pairs.append((min(i, j), max(i, j)))
+    for i in undated:
+        others: Iterable[int] = range(len(views))
+        if vectors is not None and len(views) > UNDATED_NEIGHBOURS + 1:
+            others = np.argsort(-(vectors @ vectors[i]))[:UNDATED_NEIGHBOURS + 1].tolist()
+        pairs += [(min(i, j), max(i, j)) for j in others if j != i]
+    return sorted(set(pairs))
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def text_vectors(events: Sequence[Event], documents: Sequence[Document],
+                 known: dict[str, bytes] | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per event, the vectors of its sentence, its frame and its document's lead; each
+    distinct text encoded once. ``known`` maps ``text_key`` to a vector's float32 bytes;
+    texts it lacks are encoded and added to it."""
+    docs = {d.id: d for d in documents}
+    columns = ([e.sentence for e in events], [frame_text(e) for e in events],
+               [lead_text(docs.get(e.document)) for e in events])
+    texts = sorted(set().union(*columns))
+    if not texts:
+        empty = np.zeros((0, 384), dtype=np.float32)
+        return empty, empty, empty
+    index = {s: n for n, s in enumerate(texts)}
+    known = {} if known is None else known
+    keys = [text_key(t) for t in texts]
+    missing = [n for n, k in enumerate(keys) if k not in known]
+    fresh = encode([texts[n] for n in missing])
+    for n, vector in zip(missing, fresh, strict=True):
+        known[keys[n]] = vector.astype(np.float32).tobytes()
+    vectors = np.stack([np.frombuffer(known[k], dtype=np.float32) for k in keys])
+    sentence, frame, lead = ([index[s] for s in column] for column in columns)
+    return vectors[sentence], vectors[frame], vectors[lead]
+
+
+def score_pairs(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
+                vectors: tuple[np.ndarray, ...], model: LinearModel | None = None
+                ) -> np.ndarray:
+    model = model or pair_model()
+    if not pairs:
+        return np.zeros(0, dtype=np.float32)
+    return model.predict_proba(feature_matrix(views, pairs, *vectors))[:, 1]
+
+
+def cluster(n: int, pairs: Sequence[tuple[int, int]], probs: np.ndarray, threshold: float,
+            linkage: str = "average") -> list[list[int]]:
+    """Groups of indices 0..n-1 (singletons included), components split by ``linkage``."""
+    parent = list(range(n))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    prob = {}
+    for (i, j), p in zip(pairs, probs, strict=True):
+        prob[(i, j)] = float(p)
+        if p >= threshold:
+            parent[find(i)] = find(j)
+    components: dict[int, list[int]] = {}
+    for i in range(n):
+        components.setdefault(find(i), []).append(i)
+    groups = []
+    for members in components.values():
+        groups += _split(members, prob, threshold, linkage) if len(members) > 2 else [members]
+    return sorted(groups, key=min)
+
+
+def _split(members: list[int], prob: dict[tuple[int, int], float], threshold: float,
+           linkage: str) -> list[list[int]]:
+    from scipy.cluster.hierarchy import fcluster
+    from scipy.cluster.hierarchy import linkage as hierarchy
+    from scipy.spatial.distance import squareform
+
+    size = len(members)
+    distance = np.ones((size, size))
+    for a in range(size):
+        distance[a, a] = 0.0
+        for b in range(a + 1, size):
+            i, j = members[a], members[b]
+            p = prob.get((min(i, j), max(i, j)), 0.0)  # pairs never scored: apart
+            distance[a, b] = distance[b, a] = 1.0 - p
+    tree = hierarchy(squareform(distance, checks=False), method=linkage)
+    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for member, label in zip(members, labels, strict=True):
+        groups.setdefault(int(label), []).append(member)
+    return list(groups.values())
+
+
+def build_incidents(events: Sequence[Event], documents: Sequence[Document],
+                    actors: Sequence[Actor], model: LinearModel | None = None,
+                    known_vectors: dict[str, bytes] | None = None) -> list[Incident]:
+    """Cluster the events into incidents and set each event's ``incident``.
+
+    Every event outside reader comments belongs to one incident, a single telling
+    included (an incident one outlet alone reports is what the others leave out).
+    ``known_vectors`` (text key -> vector bytes) saves encoding texts seen before; the
+    ones encoded now are added to it.
+    """
+    model = model or pair_model()
+    live = [e for e in events if not e.in_comment]
+    for e in events:
+        e.incident = None
+    if not live:
+        return []
+    views = event_views(live, documents, actors)
+    vectors = text_vectors(live, documents, known_vectors)
+    pairs = candidate_pairs(views, vectors[0])
+    probs = score_pairs(views, pairs, vectors, model)
+    threshold = float(model.meta.get("threshold", 0.5))
+    groups = cluster(len(live), pairs, probs, threshold, model.meta.get("linkage", "average"))
+    prob = {pair: float(p) for pair, p in zip(pairs, probs, strict=True)}
+    names = {a.id: a.name for a in actors}
+    incidents = []
+    for group in groups:
+        members = [live[i] for i in group]
+        incident = assemble(members, views, group, prob, names)
+        for e in members:
+            e.incident = incident.id
+        incidents.append(incident)
+    return sorted(incidents, key=lambda x: (x.date or "", x.id))
+
+
+def assemble(members: list[Event], views: Sequence[EventView], group: list[int],
+             prob: dict[tuple[int, int], float], names: dict[str, str]) -> Incident:
+    """An Incident from its tellings: the most told type, date, place; all actors."""
+    ids = sorted(e.id for e in members)
+    digest = hashlib.sha1("\n".join(ids).encode()).hexdigest()[:10]
+    etype = Counter(e.type for e in members).most_common(1)[0][0]
+    dates = Counter(e.date for e in members if e.date)
+    day_views = [views[i] for i in group if views[i].day]
+    if dates:
+        when = max(dates.items(), key=lambda kv: (kv[1], len(kv[0])))[0]
+    elif day_views:
+        best = max(day_views, key=lambda v: v.precision)
+        when = best.day.isoformat()[: {1: 4, 2: 7, 3: 10}[best.precision]]
+    else:
+        when = None
+    places = Counter(e.place["name"] for e in members if e.place and e.place.get("name"))
+    place = None
+    if places:
+        top = places.most_common(1)[0][0]
+        place = next(e.place for e in members if e.place and e.place.get("name") == top)
+    inner = [prob.get((min(i, j), max(i, j)), 0.0)
+             for n, i in enumerate(group) for j in group[n + 1:]]
+    if inner:
+        confidence = float(np.mean(inner))
+    else:  # a lone telling: how sure we are that it is apart from its nearest neighbour
+        near = [p for (i, j), p in prob.items() if group[0] in (i, j)]
+        confidence = 1.0 - max(near, default=0.0)
+    sources = Counter(e.source for e in members if e.source)
+    targets = Counter(e.target for e in members if e.target)
+    return Incident(
+        id=f"inc-{digest}", events=ids, documents=sorted({e.document for e in members}),
+        type=etype, date=when, place=place,
+        actors=sorted({x for e in members for x in (e.source, e.target) if x}),
+        summary=summary(etype, sources, targets, place, when, len({e.document for e in members}),
+                        names),
+        confidence=round(confidence, 4),
+    )
+
+
+def summary(etype: str, sources: Counter[str], targets: Counter[str],
+            place: dict | None, when: str | None, n_documents: int,
+            names: dict[str, str]) -> str:
+    """One line: who did what to whom, where, when, and by how many documents it is told."""
+    def who(counter: Counter[str]) -> str:
+        if not counter:
+            return "unnamed"
+        ranked = [names.get(a, a) for a, _ in counter.most_common(2)]
+        return " / ".join(ranked)
+
+    where = f" in {place['name']}" if place and place.get("name") else ""
+    on = f" on {when}" if when else ""
+    told = f"told by {n_documents} document{'s' if n_documents != 1 else ''}"
+    return f"{etype}: {who(sources)} → {who(targets)}{where}{on} ({told})"

@@ -1,0 +1,204 @@
+"""Tests for rashomon.incidents: clustering across documents, tellings, contradictions,
+blind spots, the store, the export and the CLI, on short articles written for these tests."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+import rashomon
+from rashomon.analyze import analyze_inputs
+from rashomon.cli import app
+from rashomon.datafiles import DATA
+from rashomon.incidents.cluster import cluster, pair_model
+from rashomon.incidents.features import FEATURES, parse_date
+from rashomon.incidents.tellings import incident_views, numbers
+from rashomon.outlet_registry import load_registry, use_registry
+from rashomon.outlets import outlet_view
+from rashomon.store import Store
+
+# Two outlets tell one rocket attack and blame different perpetrators; a third outlet, of
+# another group, reports something else in the same days and leaves the attack out.
+ARTICLES = [
+    {"id": "hd-balad", "outlet": "Harbor Daily", "published": "2020-01-09",
+     "url": "https://harbordaily.example/2020/01/09/balad",
+     "text": "Rockets hit Iraqi base\n\nKataib Hezbollah fired eight rockets at the Balad "
+             "air base north of Baghdad on Wednesday, wounding two Iraqi soldiers, officials "
+             "said.\n\nThe group has attacked bases hosting US troops before."},
+    {"id": "rr-balad", "outlet": "Resistance Review", "published": "2020-01-09",
+     "url": "https://resistancereview.example/news/77",
+     "text": "Rockets strike Balad base\n\nThe United States fired four rockets at the Balad "
+             "air base north of Baghdad on Wednesday, wounding five Iraqi soldiers, a "
+             "security source said.\n\nWashington has staged such provocations before."},
+    {"id": "go-vote", "outlet": "Gulf Observer", "published": "2020-01-10",
+     "url": "https://gulfobserver.example/vote",
+     "text": "Parliament votes\n\nIraq's parliament voted in Baghdad on Thursday to expel "
+             "foreign troops from the country."},
+]
+
+REGISTRY = """
+- {name: Harbor Daily, domains: [harbordaily.example], country: US, owner: commercial, bloc: west}
+- {name: Resistance Review, domains: [resistancereview.example], country: IR, owner: blog,
+   bloc: axis}
+- {name: Gulf Observer, domains: [gulfobserver.example], country: AE, owner: state_media,
+   bloc: gulf}
+"""
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    return rashomon.analyze([dict(a) for a in ARTICLES])
+
+
+@pytest.fixture(scope="module")
+def registry_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("reg") / "outlets.yaml"
+    path.write_text(REGISTRY, encoding="utf-8")
+    return path
+
+
+@pytest.fixture()
+def registry(registry_file):
+    yield use_registry([registry_file])
+    use_registry([])
+
+
+def _incident_of(analysis, doc_id):
+    return {e.incident for e in analysis.events if e.document == doc_id and e.type == "ASSAULT"}
+
+
+def test_two_outlets_one_incident_with_perpetrator_contradiction(analysis):
+    shared = _incident_of(analysis, "hd-balad") & _incident_of(analysis, "rr-balad")
+    assert len(shared) == 1, "both tellings of the attack belong to one incident"
+    (view,) = [v for v in incident_views(analysis) if v.incident.id in shared]
+    assert set(view.outlets) == {"Harbor Daily", "Resistance Review"}
+    kinds = {c.kind for c in view.contradictions}
+    assert "perpetrator" in kinds
+    (perp,) = [c for c in view.contradictions if c.kind == "perpetrator"]
+    sides = [{e.split(":")[0] for e in side} for side in perp.evidence]
+    assert sides == [{"hd-balad"}, {"rr-balad"}]  # each side's evidence from its own outlet
+    assert "numbers" in kinds  # eight rockets against four, two wounded against five
+
+
+def test_unrelated_report_is_its_own_incident(analysis):
+    vote = {e.incident for e in analysis.events if e.document == "go-vote"}
+    assert vote and not vote & _incident_of(analysis, "hd-balad")
+
+
+def test_incident_fields(analysis):
+    (inc,) = [i for i in analysis.incidents if len(i.documents) == 2]
+    assert inc.documents == ["hd-balad", "rr-balad"]
+    assert inc.type == "ASSAULT" and inc.date and inc.date.startswith("2020-01")
+    assert inc.place and inc.place["name"] in ("Balad", "Baghdad")
+    assert "ASSAULT" in inc.summary and "2 documents" in inc.summary
+    assert 0.0 < inc.confidence <= 1.0
+    assert {e.id for e in analysis.events if e.incident == inc.id} == set(inc.events)
+
+
+def test_blind_spot_for_the_outlet_that_omits_the_incident(analysis, registry):
+    view = outlet_view(analysis)
+    assert view.profiles["Gulf Observer"].group == "gulf"
+    attack = next(iter(_incident_of(analysis, "hd-balad")))
+    spots = {s.incident: s.told_by for s in view.blind_spots["Gulf Observer"]}
+    assert spots[attack] == ["Harbor Daily", "Resistance Review"]
+    assert attack not in {s.incident for s in view.blind_spots["Harbor Daily"]}
+    assert view.warning is None
+
+
+def test_export_follows_schema(analysis):
+    schema = json.loads((DATA / "analysis.schema.json").read_text(encoding="utf-8"))
+    data = analysis.to_dict()
+    jsonschema.validate(data, schema)
+    ids = {i["id"] for i in data["incidents"]}
+    assert all(e["incident"] in ids for e in data["events"] if not e["in_comment"])
+
+
+def test_packaged_schema_is_the_shared_one():
+    shared = Path(__file__).resolve().parents[2] / "shared" / "schema" / "analysis.schema.json"
+    if not shared.exists():
+        pytest.skip("../shared is absent")
+    packaged = json.loads((DATA / "analysis.schema.json").read_text(encoding="utf-8"))
+    assert packaged == json.loads(shared.read_text(encoding="utf-8"))
+
+
+def test_store_keeps_incidents_and_cli_shows_them(tmp_path, registry_file):
+    for a in ARTICLES:
+        (tmp_path / f"{a['id']}.jsonl").write_text(json.dumps(a) + "\n", encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    inputs = [str(tmp_path / f"{a['id']}.jsonl") for a in ARTICLES]
+    with Store(db) as store:
+        analyze_inputs(inputs, store)
+        stored = store.incidents()
+        events = store.events()
+        vectors = store.text_vectors()
+        analyze_inputs(inputs, store)  # a rerun encodes nothing new and keeps the incidents
+        assert store.text_vectors() == vectors and store.incidents() == stored
+    assert vectors and any(len(i.documents) == 2 for i in stored)
+    assert all(e.incident for e in events)
+    runner = CliRunner()
+    listed = runner.invoke(app, ["incidents", "--db", str(db), "--outlets", str(registry_file)],
+                           env={"COLUMNS": "200"})
+    assert listed.exit_code == 0, listed.output
+    (shared,) = [i for i in stored if len(i.documents) == 2]
+    assert shared.id in listed.output and "1 incident(s)" in listed.output
+    filtered = runner.invoke(app, ["incidents", "--db", str(db), "--period", "2019"])
+    assert "0 incident(s)" in filtered.output
+    shown = runner.invoke(app, ["incident", shared.id, "--db", str(db)],
+                          env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "Harbor Daily" in shown.output and "Resistance Review" in shown.output
+    assert "perpetrator" in shown.output and "United States" in shown.output
+    missing = runner.invoke(app, ["incident", "inc-nothing", "--db", str(db)])
+    assert missing.exit_code == 2 and "no such incident" in missing.output
+
+
+def test_cluster_splits_a_chained_component():
+    # 0-1 and 1-2 are likely pairs, 0-2 unlikely: average linkage keeps 0 and 2 apart
+    # when the mean falls under the threshold, single links would chain them.
+    pairs = [(0, 1), (1, 2), (0, 2), (2, 3)]
+    probs = np.array([0.9, 0.35, 0.0, 0.05])
+    assert cluster(4, pairs, probs, 0.3, "average") == [[0, 1], [2], [3]]
+    assert cluster(4, pairs, probs, 0.3, "single") == [[0, 1, 2], [3]]
+
+
+def test_shipped_pair_model_matches_the_features():
+    meta = pair_model().meta
+    assert meta["features"] == list(FEATURES)
+    assert 0.0 < meta["threshold"] < 1.0 and meta["cv"]["scheme"] == "leave-one-story-out"
+
+
+def test_numbers_and_dates():
+    assert numbers("The blast killed 12 people and wounded dozens more.") == {
+        "killed": 12, "wounded": 24}
+    assert numbers("In 2019 two soldiers were hurt.") == {"wounded": 2}
+    assert parse_date("2020-01") == (parse_date("2020-01-01")[0], 2)
+    assert parse_date("soon") == (None, 0)
+
+
+def test_registry_resolves_url_metadata_and_credit(tmp_path):
+    from rashomon.outlet_registry import document_date, outlet_for, url_date
+    from rashomon.types import Document
+
+    reg = load_registry()
+    by_url = Document("a", "text", url="https://www.reuters.com/world/x")
+    assert outlet_for(by_url, reg)[0].name == "Reuters"
+    assert outlet_for(by_url, reg)[1] == "url"
+    by_name = Document("b", "text", outlet="Fox News (AP)")
+    assert outlet_for(by_name, reg)[0].name == "Fox News"
+    credited = Document("c", "BAGHDAD (Reuters) - Officials met on Monday.")
+    assert outlet_for(credited, reg) [0].name == "Reuters"
+    assert outlet_for(Document("d", "Nothing here."), reg) == (None, "none")
+    assert url_date("https://x.example/2008/03/31/story") == "2008-03-31"
+    assert url_date("https://x.example/29092018-story") == "2018-09-29"
+    assert url_date("https://x.example/world/2008/03/2008615.html") == "2008-03"
+    assert url_date("https://x.example/news/77") is None
+    assert document_date(Document("e", "t", url="https://x.example/2021-11-06/a")) == "2021-11-06"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- {name: X, owner: tabloid}\n", encoding="utf-8")
+    with pytest.raises(Exception, match=r"bad.yaml: entry 1: owner 'tabloid'"):
+        load_registry([bad])
