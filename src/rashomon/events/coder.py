@@ -1,0 +1,246 @@
+"""The event coder: candidates -> roles -> events with modality, place and date."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from spacy.tokens import Doc, Token
+
+from ..actors import Resolution
+from ..claims import Attribution, CueLexicon, doc_text, find_attributions, load_cues
+from ..types import Actor, DateMention, Event, Mention, Place
+from .candidates import CandidateFinder, Frame
+from .dating import date_of
+from .lexicon import Code, EventLexicon, load_event_lexicon
+from .modality import attribution_of, modality_of
+from .placement import place_of
+from .roles import RoleFinder
+from .syntax import (
+    ACCUSING_CUES,
+    NOMINAL_CONFIDENCE,
+    SUBORDINATE_CONFIDENCE,
+    clause_tokens,
+    end_char,
+    subordinate,
+)
+from .typing_model import (
+    OPEN,
+    OPEN_CODE,
+    Candidate,
+    EventModel,
+    candidate_features,
+    load_event_model,
+)
+
+
+def extract_events(doc: Doc, document_id: str, resolution: Resolution,
+                   places: list[Place], dates: list[DateMention],
+                   lexicon: EventLexicon | None = None,
+                   cues: CueLexicon | None = None,
+                   states: Mapping[str, Actor] | None = None,
+                   model: EventModel | None = None) -> list[Event]:
+    """The events of one parsed document: the rules' candidates, typed and kept by the
+    learned model (``model``, default the shipped one).
+
+    ``states`` (ISO alpha-2 -> state actor) lets an attack on a place ("shelled Sinjar")
+    take the place's state as its target, as event coders do.
+    """
+    lexicon = lexicon or load_event_lexicon()
+    model = model or load_event_model()
+    candidates = find_candidates(doc, document_id, resolution, places, dates, lexicon, cues,
+                                 states, open_candidates=model.typer is not None)
+    events = model.decide(candidates, lexicon)
+    for i, event in enumerate(events, 1):
+        event.id = f"{document_id}:e{i}"
+    return events
+
+
+def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
+                    places: list[Place], dates: list[DateMention],
+                    lexicon: EventLexicon | None = None, cues: CueLexicon | None = None,
+                    states: Mapping[str, Actor] | None = None,
+                   open_candidates: bool = True) -> list[Candidate]:
+    """The rules' candidate events of one document, each with its parse features.
+
+    ``open_candidates`` adds the clause verbs no lexicon entry knows, with an actor in a
+    role, as candidates of type OPEN for the learned model to type or reject.
+    """
+    coder = _Coder(doc, document_id, resolution, places, dates,
+                   lexicon or load_event_lexicon(), cues, states or {})
+    coder.open_candidates = open_candidates
+    coder.run()
+    return coder.candidates
+
+
+class _Coder(CandidateFinder, RoleFinder):
+    def __init__(self, doc: Doc, document_id: str, resolution: Resolution,
+                 places: list[Place], dates: list[DateMention], lexicon: EventLexicon,
+                 cues: CueLexicon | None, states: Mapping[str, Actor]) -> None:
+        self.doc, self.document_id, self.resolution = doc, document_id, resolution
+        self.states = states
+        self.places, self.dates, self.lex = places, dates, lexicon
+        self.text = doc_text(doc)
+        self.cues = cues or load_cues()
+        self.attributions = find_attributions(doc, resolution, self.cues)
+        self.events: list[Event] = []
+        self.candidates: list[Candidate] = []
+        self.open_candidates = False
+        # Conflict triggers with their victims, coded or not, for reading statements.
+        self.hostile: list[tuple[Token, set[str]]] = []
+        # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
+        # "the raid" when it comes back as the subject of a later clause.
+        self.perpetrators: dict[str, Mention] = {}
+
+    def run(self) -> list[Event]:
+        used: set[int] = set()  # trigger nouns already coded through a verb
+        frames = []
+        for tok in self.doc:
+            frame = self._verbal_frame(tok)
+            if frame is not None:
+                frames.append(frame)
+                if frame.nominal is not None:
+                    used.add(frame.nominal.i)
+        for tok in self.doc:
+            if tok.i not in used:
+                frame = self._nominal_frame(tok)
+                if frame is not None:
+                    frames.append(frame)
+        if self.open_candidates:
+            anchors = {f.anchor.i for f in frames}
+            frames += [f for tok in self.doc if tok.i not in anchors
+                       for f in [self._open_frame(tok)] if f is not None]
+        frames.sort(key=lambda f: f.trigger[0].i)
+        for frame in frames:
+            self._code(frame)
+        self._speech_accusations()
+        return self.events
+
+    # -- coding ----------------------------------------------------------------------------
+
+    def _code(self, frame: Frame) -> None:
+        entry = frame.entry
+        code = OPEN_CODE if entry["type"] == OPEN else self.lex.code(entry["type"],
+                                                                     entry.get("mode"))
+        if code is None:
+            return
+        if self._generic(frame):
+            return  # "whichever sponsor is willing to arm the group": nothing happened
+        sources, targets = self._roles(frame)
+        if entry.get("contest") and self._electoral(frame, sources + targets):
+            return  # "party X was routed by party Y" in a vote: ballots, not violence
+        if not targets and code.quad == "material_conflict":
+            targets = self._place_state_target(frame, sources)
+        code = self._refine(code, frame)
+        if code.quad.endswith("conflict"):
+            self.hostile.append((frame.trigger[0], {t.actor for t in targets}))
+        if frame.nominal is not None and sources:
+            self.perpetrators[self.lex.lemma(frame.nominal)] = sources[0]
+        pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
+        for source, target in pairs:
+            src = source.actor if source else None
+            tgt = target.actor if target else None
+            if src is None and tgt is None or src == tgt:
+                continue
+            if src is None and code.quad.startswith("verbal"):
+                continue  # words nobody is named for ("many described ...") are no stance
+            if frame.anchor == frame.nominal and (src is None or tgt is None):
+                continue  # a bare noun ("the war", "his coalition") is mostly background
+            self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
+
+    # -- output ----------------------------------------------------------------------------
+
+    def _emit(self, frame: Frame, code: Code, source: str | None, target: str | None,
+              roles: list[Mention], how: str | None = None) -> Event:
+        anchor = frame.anchor
+        sent = anchor.sent
+        start, end = self._span(frame, roles)
+        negated, modality = modality_of(frame)
+        attribution = attribution_of(self.attributions, frame.trigger[0])
+        reported_by = []
+        if attribution is not None:
+            speaker = [attribution.actor] if attribution.actor else []
+            reported_by = [*attribution.chain(), *speaker]
+            if modality == "asserted":
+                modality = "denied" if attribution.negates else "reported"
+        place = place_of(frame, start, end, self.places, self.resolution)
+        confidence = NOMINAL_CONFIDENCE if frame.anchor == frame.nominal else 1.0
+        if frame.anchor != frame.nominal and subordinate(frame.anchor, self.lex):
+            confidence = SUBORDINATE_CONFIDENCE
+        first, last = frame.trigger[0], frame.trigger[-1]
+        event = Event(
+            id=f"{self.document_id}:e{len(self.events) + 1}", document=self.document_id,
+            start=start, end=end, sentence=sent.text.strip(),
+            trigger=self.text[first.idx:end_char(last)], type=code.type, quad=code.quad,
+            source=source, target=target, mode=code.mode, cameo=code.cameo, negated=negated,
+            modality=modality, place=place,
+            date=date_of(self.dates, start, end, sent, anchor), reported_by=reported_by,
+            confidence=confidence, intensity=code.intensity,
+            trigger_start=first.idx, trigger_end=end_char(last))
+        self.events.append(event)
+        self.candidates.append(Candidate(event, candidate_features(
+            lemma=self.lex.lemma(anchor), how=how or _how(frame), code=code, tag=anchor.tag_,
+            dep=anchor.dep_, passive=any(c.dep_ in ("auxpass", "nsubjpass", "agent")
+                                         for c in anchor.children),
+            negated=negated, modality=modality, has_source=source is not None,
+            has_target=target is not None, subordinate=confidence == SUBORDINATE_CONFIDENCE,
+            reported=attribution is not None), code.type, code.mode))
+        return event
+
+    def _span(self, frame: Frame, roles: list[Mention]) -> tuple[int, int]:
+        """The trigger's clause, stretched over the role mentions in the same sentence."""
+        head = frame.nominal if frame.nominal == frame.anchor else frame.anchor
+        tokens = clause_tokens(head)
+        sent = frame.anchor.sent
+        start = min(t.idx for t in tokens)
+        end = max(end_char(t) for t in tokens)
+        for m in roles:
+            if sent.start_char <= m.start and m.end <= sent.end_char:
+                start, end = min(start, m.start), max(end, m.end)
+        return start, end
+
+    # -- statements as accusations ---------------------------------------------------------
+
+    def _speech_accusations(self) -> None:
+        """A speaker asserting a hostile act by another actor accuses that actor."""
+        code = self.lex.code("ACCUSE", "allege")
+        if code is None:
+            return
+        for att in self.attributions:
+            if att.actor is None or att.via_quote or att.negates \
+                    or att.cue_type not in ACCUSING_CUES:
+                continue
+            if any(e.trigger_start == att.cue.idx for e in self.events):
+                continue  # the cue is an event verb itself ("accused", "condemned")
+            accused = self._accused(att)
+            if accused is None:
+                continue
+            cue = att.cue
+            frame = Frame([cue], cue, {"type": code.type, "mode": code.mode})
+            event = self._emit(frame, code, att.actor, accused, [], how="statement")
+            event.start, event.end = att.span_start, att.span_end
+            event.modality = "asserted"
+            event.reported_by = att.chain()
+
+    def _accused(self, att: Attribution) -> str | None:
+        inner = [e for e in self.events if e.trigger_start is not None
+                 and att.contains(e.trigger_start, e.trigger_end or 0)]
+        for e in inner:
+            if e.quad.endswith("conflict") and e.source and e.source != att.actor:
+                return e.source
+        hostile = [(t, v) for t, v in self.hostile if att.contains(t.idx, end_char(t))]
+        if not hostile:
+            return None
+        # No named perpetrator: the named actor nearest the hostile act ("the greatest
+        # threats to America: Al-Qaeda and Iran"), not a generic group or the victim.
+        anchor = hostile[0][0].idx
+        victims = set().union(*(v for _, v in hostile))
+        named = [m for m in self.resolution.mentions if att.contains(m.start, m.end)
+                 and m.actor not in (att.actor, *victims) and m.rule != "group"]
+        return min(named, key=lambda m: abs(m.start - anchor)).actor if named else None
+
+
+def _how(frame: Frame) -> str:
+    """How the rules found a trigger: a noun alone, a verb carrying a noun, a phrase, a verb."""
+    if frame.nominal is not None:
+        return "noun" if frame.nominal == frame.anchor else "light_verb"
+    return "phrase" if len(frame.trigger) > 1 else "verb"

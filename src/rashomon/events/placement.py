@@ -1,0 +1,64 @@
+"""Where an event happened: only a place the event's own words name, and how it was found.
+
+In order: a place the event's own noun phrase names ("the Basra offensive", "a strike on
+a Mosul market"): ``noun_phrase``; a place hung from the trigger or its object by in/at/near
+...: ``clause``, as is any place inside the event's clause; else the nearest place in its
+sentence: ``sentence``. Otherwise the event has no place: the document's setting is not the
+event's place. A place that is an actor here ("Turkey launched") or a hyphenated modifier
+("a London-based group", "Tehran-backed militias") places nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Doc, Token
+
+from ..actors import Resolution
+from ..types import Place
+from .candidates import Frame
+from .syntax import BROAD_PLACES, attached_by_place_prep
+
+
+def place_of(frame: Frame, start: int, end: int, places: list[Place],
+             resolution: Resolution) -> dict[str, Any] | None:
+    """The event's place as exported (with ``how`` it was found), or None."""
+    sent = frame.anchor.sent
+    text = frame.anchor.doc.text
+    # a city or site says more about where than a country does
+    in_sentence = sorted(
+        (p for p in places if sent.start_char <= p.start < sent.end_char
+         and resolution.mention_at(p.start, p.end) is None and not _modifier(text, p)),
+        key=lambda p: p.kind in BROAD_PLACES)
+    if frame.nominal is not None:
+        np = frame.nominal
+        lo, hi = np.left_edge.idx, np.right_edge.idx + len(np.right_edge.text)
+        own = [p for p in in_sentence if lo <= p.start < hi]
+        if own:
+            return _exported(own[0], "noun_phrase")
+    for p in in_sentence:
+        tok = token_at(frame.anchor.doc, p.start)
+        if tok is not None and attached_by_place_prep(tok, frame.anchor):
+            return _exported(p, "clause")
+    in_clause = [p for p in in_sentence if start <= p.start < end]
+    if in_clause:
+        return _exported(in_clause[0], "clause")
+    if in_sentence:
+        return _exported(min(in_sentence, key=lambda p: (p.kind in BROAD_PLACES,
+                                                         abs(p.start - frame.anchor.idx))),
+                         "sentence")
+    return None
+
+
+def _modifier(text: str, place: Place) -> bool:
+    """"New York-based", "Iran-backed": the name is part of a hyphenated adjective."""
+    return text[place.end:place.end + 1] in ("-", "\u2010", "\u2011")
+
+
+def _exported(place: Place, how: str) -> dict[str, Any]:
+    return {**place.as_event_place(), "how": how}
+
+
+def token_at(doc: Doc, char: int) -> Token | None:
+    span = doc.char_span(char, char + 1, alignment_mode="expand")
+    return span.root if span is not None else None

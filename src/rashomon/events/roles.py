@@ -1,0 +1,261 @@
+"""Roles: the source and target actor mentions of a candidate event."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from spacy.tokens import Token
+
+from ..claims import hyphenated, noun_phrase_actor
+from ..types import Mention
+from .candidates import Frame
+from .syntax import (
+    CAUSE_PREPS,
+    MODIFIER_CLAUSES,
+    PATIENT_OF_TYPES,
+    PLACE_TARGET_PREPS,
+    RELATIVE_PRONOUNS,
+    TARGET_PREPS,
+    cleft_focus,
+    end_char,
+    pobj,
+    prep_object,
+    unique,
+    verb_subject,
+)
+
+
+class RoleFinder:
+    """Turns a frame's role words into actor mentions; mixed into the coder."""
+
+    def _roles(self, frame: Frame) -> tuple[list[Mention], list[Mention]]:
+        anchor, nominal = frame.anchor, frame.nominal
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        if nominal is not None and nominal == anchor:
+            sources, targets = self._nominal_roles(nominal)
+        else:
+            sources, targets = self._verb_roles(anchor, frame)
+            if not sources and nominal is None:
+                sources = self._cause_sources(anchor, frame)
+            if nominal is not None:
+                n_sources, n_targets = self._nominal_roles(nominal)
+                if sources and not targets:
+                    # "Iran brokered a truce between X and Y": a third party acts on both
+                    targets = self._between(nominal, pairs_only=False)
+                targets = targets or n_targets
+                sources = sources or n_sources
+            if frame.reverse:
+                if not targets:  # "faces pressure from Congress", "received aid from X"
+                    targets = self._actors(prep_object(anchor, "from")) or (
+                        self._actors(prep_object(nominal, "from")) if nominal else [])
+                sources, targets = targets, sources
+        return unique(sources), unique([t for t in targets if t not in sources])
+
+    def _cause_sources(self, verb: Token, frame: Frame) -> list[Mention]:
+        """The perpetrators of a violent verb named only through the attack that did it:
+        "four children were killed in Israeli tank shelling" -> Israel, "wounded in an air
+        strike by the coalition" -> the coalition. Only violence explains violence here, so
+        "killed in a crash" or "arrested in a protest" give nobody."""
+        code = self.lex.code(frame.entry["type"], frame.entry.get("mode"))
+        if code is None or code.quad != "material_conflict" or frame.entry["type"] == "PROTEST":
+            return []
+        for prep in verb.children:
+            if prep.dep_ not in ("prep", "agent") or prep.lower_ not in CAUSE_PREPS:
+                continue
+            noun = pobj(prep)
+            entry = self._noun_entry(noun) if noun is not None else None
+            if entry is not None and entry["type"] == "ASSAULT":
+                return self._nominal_roles(noun)[0]
+        return []
+
+    def _verb_roles(self, verb: Token, frame: Frame) -> tuple[list[Mention], list[Mention]]:
+        # "Americans killed by X"; "the offensive, praised by X, stalled": a bare participle
+        # is passive ("the fact that Sadr has developed ..." is a perfect, not a participle),
+        # and one with a "by" agent is passive wherever the parser hangs it
+        bare = not any(c.dep_ in ("nsubj", "aux") for c in verb.children)
+        passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
+            verb.tag_ == "VBN" and (verb.dep_ == "acl" and bare
+                                    or any(c.dep_ == "agent" for c in verb.children)))
+        subject = verb_subject(verb, self.lex.speech_documents)
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        obj = next((c for c in verb.children if c.dep_ == "dobj"
+                    and not c.lower_.endswith(("self", "selves"))), None)
+        # "the raid was meant to punish X": whoever carried out the raid acts
+        doer = self._actors(subject) if subject is None or not self._definite_event(subject) \
+            else self._perpetrator(subject)
+        if passive:
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                sources = self._actors(pobj(agent))
+            targets = doer
+        else:
+            sources = doer
+            if obj is not None and obj != frame.nominal and not (
+                    frame.target_prep is not None and obj in frame.trigger):
+                targets = self._actors(obj)  # but "opened its borders to X" targets X
+        if frame.target_prep is not None:
+            targets = targets or self._actors(pobj(frame.target_prep))
+        for prep in (c for c in verb.children if c.dep_ == "prep"):
+            if prep.lower_ == "between":
+                pair = self._actors(pobj(prep))
+                if len(pair) >= 2 and not sources:
+                    sources, targets = pair[:1], pair[1:]
+            elif prep.lower_ in TARGET_PREPS and not targets and prep not in frame.trigger:
+                if prep.lower_ == "to" and any(c.dep_ == "dobj" and self._actors(c)
+                                               for c in verb.children):
+                    # "welcomed the group to Iraq": a destination, not a target; but a
+                    # thing given ("supplied arms to Israel") goes to its recipient
+                    continue
+                targets = self._actors(pobj(prep))
+        if not passive and not targets and obj is not None and obj not in frame.trigger:
+            # "supplied rifles to Ukraine", parsed with "to" under the thing given
+            targets = self._actors(prep_object(obj, "to"))
+        return sources, targets
+
+    def _definite_event(self, tok: Token) -> bool:
+        """"the offensive", "this attack": a hostile act's noun referring back to its event
+        ("this coalition" is a body, not an act)."""
+        entry = self._noun_entry(tok)
+        code = self.lex.code(entry["type"], entry.get("mode")) if entry else None
+        return code is not None and code.quad.endswith("conflict") and any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in tok.children)
+
+    def _perpetrator(self, noun: Token) -> list[Mention]:
+        """Who carried out the event a definite nominal names: its own modifiers ("Iraq's
+        offensive", "the deployment of NATO troops"), else the perpetrator last named for
+        that noun in the document. An appositive is the parser's mistake here: an act is
+        not an actor."""
+        own = self._nominal_roles(noun)[0]
+        appositives = [c for c in noun.children if c.dep_ == "appos"]
+        own = own or [m for m in self._actors(noun) if not any(
+            a.left_edge.idx <= m.start < end_char(a.right_edge) for a in appositives)]
+        if own:
+            return own
+        earlier = self.perpetrators.get(self.lex.lemma(noun))
+        if earlier is None:
+            return []
+        return [replace(earlier, start=noun.idx, end=end_char(noun), text=noun.text,
+                        rule="event")]
+
+    def _nominal_roles(self, noun: Token) -> tuple[list[Mention], list[Mention]]:
+        sources: list[Mention] = []
+        targets: list[Mention] = []
+        for child in noun.children:
+            if child.dep_ == "poss":
+                sources = self._actors(child)
+            elif child.dep_ in ("compound", "amod", "nmod") and child.i < noun.i and not sources:
+                sources = [m for m in self._actors(child, own_only=True)
+                           if not hyphenated(self.text, m)]
+        pair = self._between(noun)
+        if pair:
+            sources, targets = pair[:1], pair[1:]
+        for child in noun.children:
+            low = child.lower_
+            if child.dep_ == "prep" and low == "by" and not sources:
+                sources = self._actors(pobj(child))
+            elif child.dep_ == "acl":
+                agent = next((c for c in child.children if c.dep_ == "agent"), None)
+                if agent is not None and not sources:
+                    sources = self._actors(pobj(agent))
+            elif child.dep_ == "prep" and low in TARGET_PREPS and not targets:
+                targets = self._actors(pobj(child))
+            elif child.dep_ == "prep" and low == "of" and not targets:
+                entry = self._noun_entry(noun)
+                if entry and entry["type"] in PATIENT_OF_TYPES:
+                    targets = self._actors(pobj(child))
+        return sources, targets
+
+    def _between(self, head: Token, pairs_only: bool = True) -> list[Mention]:
+        """The parties of "between X and Y" hanging from ``head``: both, or none when only
+        one is an actor; unless ``pairs_only`` is off (a third party acts on each of them)."""
+        for child in head.children:
+            if child.dep_ == "prep" and child.lower_ == "between":
+                pair = self._actors(pobj(child))
+                if len(pair) >= 2 or not pairs_only:
+                    return pair
+        return []
+
+    def _actors(self, tok: Token | None, own_only: bool = False) -> list[Mention]:
+        """The actors a role word names, one per coordinated conjunct."""
+        if tok is None:
+            return []
+        out = []
+        for t in [tok, *tok.conjuncts]:
+            focus = cleft_focus(t) if t.dep_ == "nsubj" else None
+            if focus is not None:
+                t = focus
+            elif t.lower_ in RELATIVE_PRONOUNS and t.head.dep_ in ("relcl", "acl"):
+                t = t.head.head  # "Maliki, who ordered ..." -> Maliki
+            if t.tag_ == "PRP$" or (t.pos_ == "PRON" and t.dep_ == "poss"):
+                found = self._possessive(t)
+            elif own_only:
+                found = self.resolution.mention_at(t.idx, end_char(t))
+            else:
+                found = noun_phrase_actor(t, self.resolution)
+                poss = next((c for c in t.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None)
+                if found is None and poss is not None:
+                    found = self._possessive(poss)  # "his followers" -> whoever "his" is
+                if found is None and self.lex.lemma(t) in self.lex.facility_nouns:
+                    found = self._facility_owner(t)
+            if found is not None:
+                out.append(found)
+        return out
+
+    def _facility_owner(self, facility: Token) -> Mention | None:
+        """Whom a clause on a building ties it to: "a clinic that serves members of the
+        PMF" -> the PMF, "a school run by UNRWA" -> UNRWA. Clauses nested deeper ("...
+        those who fought ISIS") describe other people and are not read."""
+        for clause in (c for c in facility.children if c.dep_ in MODIFIER_CLAUSES):
+            agent = next((c for c in clause.children if c.dep_ == "agent"), None)
+            words = [pobj(agent)] if agent is not None else []
+            words += [c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass", "dobj")
+                      and c.lower_ not in RELATIVE_PRONOUNS]
+            words += [pobj(c) for c in clause.children
+                      if c.dep_ == "prep" and c.lower_ in ("to", "for", "of")]
+            for word in words:
+                found = noun_phrase_actor(word, self.resolution) if word is not None else None
+                if found is not None:
+                    return found
+        return None
+
+    def _possessive(self, pronoun: Token) -> Mention | None:
+        """"its"/"their" -> the nearest preceding non-person actor; "his"/"her" -> a person."""
+        wants_person = pronoun.lower_ in ("his", "her")
+        sentence = pronoun.sent
+        lo = self.doc[max(0, sentence.start - 1)].sent.start_char
+        for m in reversed(self.resolution.mentions):
+            if m.start >= pronoun.idx or m.start < lo or m.rule == "pronoun":
+                continue
+            actor = self.resolution.actors.get(m.actor)
+            if actor is None:
+                continue
+            if (actor.kind == "person") == wants_person:
+                return m
+        return None
+
+
+    def _place_state_target(self, frame: Frame, sources: list[Mention]) -> list[Mention]:
+        """An attack on a place hits the state it lies in: "Turkey shelled Sinjar" -> Iraq.
+
+        Only places in the object slot or after against/on/at/into count ("fought in Basra"
+        says where, not whom), and never the source's own state.
+        """
+        objects = [c for c in frame.anchor.children if c.dep_ == "dobj"]
+        objects += [p for o in objects for c in o.children
+                    if c.dep_ == "prep" and c.lower_ == "of" for p in c.children
+                    if p.dep_ == "pobj"]  # "occupies part of X"
+        objects += [p for c in frame.anchor.children if c.dep_ == "prep"
+                    and c.lower_ in PLACE_TARGET_PREPS for p in c.children if p.dep_ == "pobj"]
+        for tok in objects:
+            place = next((p for p in self.places if p.start <= tok.idx < p.end), None)
+            state = self.states.get(place.country) if place and place.country else None
+            if state is None or any(s.actor == state.id for s in sources):
+                continue
+            self.resolution.actors.setdefault(state.id, replace(state, aliases=[state.name]))
+            return [Mention(document=self.document_id, start=place.start, end=place.end,
+                            text=self.text[place.start:place.end], actor=state.id,
+                            rule="place")]
+        return []
+

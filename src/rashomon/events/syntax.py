@@ -1,0 +1,257 @@
+"""Parse helpers and the closed word classes (grammar, not vocabulary) the event coder
+reads: subjects, objects, clauses, prepositions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Token
+
+from ..claims import names_someone
+from ..types import Mention
+from .lexicon import EventLexicon
+
+# Grammar, not vocabulary: the closed classes that carry modality and negation in English.
+NEGATORS = {"not", "n't", "never", "no"}
+PLANNED_AUX = {"will", "shall", "'ll", "wo"}
+HYPOTHETICAL_AUX = {"might", "could", "would", "may", "should", "can", "must", "ca"}
+HYPOTHETICAL_MARKS = {"if", "unless", "whether"}
+# Verbs (and predicative adjectives) that put their infinitival complement in the future or
+# in doubt. A candidate for the lexicon files; kept here until they carry a modality section.
+GOVERNORS = {
+    "plan": "planned", "aim": "planned", "seek": "planned", "try": "planned",
+    "attempt": "planned", "intend": "planned", "prepare": "planned", "want": "planned",
+    "keen": "planned", "set": "planned", "vow": "planned", "pledge": "planned",
+    "promise": "planned", "decide": "planned", "threaten": "threatened",
+    "refuse": "negated", "fail": "negated", "decline": "negated",
+}
+NAME_ENTITIES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW"}
+RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# Prepositions whose object is the target of a verbal or nominal event.
+# Prepositions that make a place the object of an attack ("strikes on Sinjar").
+PLACE_TARGET_PREPS = {"against", "on", "at", "into", "upon"}
+
+TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "towards", "to"}
+# Nominal types whose "of" object is the patient ("the assassination of X", "the ouster of X").
+PATIENT_OF_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
+# Cue types under which a statement about another actor's hostile act is an accusation:
+# relaying ("reported", "noted") is the reporter's trade, not a stance of its own.
+ACCUSING_CUES = {"assert", "claim", "accuse", "warn", "confirm", "describe"}
+# Cue types whose "X as Y" complement characterises X (describe, regard, consider ...).
+CHARACTERISING_CUES = {"describe", "believe"}
+CLAUSE_BREAKS = {"ccomp", "parataxis", "advcl", "relcl", "conj", "cc", "csubj"}
+BROAD_PLACES = {"country", "region"}
+PLACE_PREPS = {"in", "at", "near", "outside", "inside", "around", "across", "throughout"}
+# Confidence of an event coded from a noun with no verb: nominal mentions are more often
+# background ("after the war") than new events. Chosen, not calibrated.
+NOMINAL_CONFIDENCE = 0.8
+# Confidence of a verbal event inside a relative clause or a participle modifying a noun
+# ("the prisoners, who were arrested in May, were freed"): such clauses mostly recall
+# background, so the main clause's event should lead. Chosen, not calibrated: it only has to
+# sit between a main-clause verb (1.0) and a bare noun (0.8).
+SUBORDINATE_CONFIDENCE = 0.9
+# Sectors of bodies that fight: a contest verb with one of them in a role is a battle even
+# in a sentence about an election.
+ARMED_SECTORS = {"MIL", "COP", "INS", "REB", "SEP", "SPY"}
+# Words by which a role names no one in particular, making a clause generic.
+NONSPECIFIC_DETERMINERS = {"whatever", "whichever", "any", "no", "every"}
+NONSPECIFIC_PRONOUNS = {"whoever", "whatever", "anyone", "anybody", "nobody", "everyone",
+                         "everybody"}
+# Clause relations whose verb describes a noun rather than carrying the sentence's news.
+MODIFIER_CLAUSES = {"relcl", "acl"}
+# Clause relations whose verb may state an event no lexicon entry names.
+OPEN_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "xcomp", "relcl"}
+# Prepositions by which a passive or agentless verb names the attack that did it ("killed
+# in an Israeli air strike", "wounded during clashes between X and Y").
+CAUSE_PREPS = {"in", "during", "by"}
+
+
+def match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> list[Token] | None:
+    """The tokens of a phrase starting at its head verb, words in order, a few words apart."""
+    if lex.lemma(head) != words[0]:
+        return None
+    found = [head]
+    i = head.i
+    sent_end = head.sent.end
+    for word in words[1:]:
+        # up to three words may intervene ("held Iran responsible", "set the building on fire")
+        nxt = next((t for t in head.doc[i + 1:min(i + 5, sent_end)]
+                    if word in (t.lower_, lex.lemma(t))), None)
+        if nxt is None or nxt.sent != head.sent:
+            return None
+        found.append(nxt)
+        i = nxt.i
+    if any(t.head != head and t.head not in found and t != head for t in found[1:]):
+        return None  # the words must hang together, not merely follow each other
+    last = found[-1]
+    if last.pos_ == "ADP" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME")
+                                  for c in last.children):
+        return None  # "called Erdogan on Monday" is no "call on": a date is no one's target
+    return found
+
+
+def subordinate(verb: Token, lex: EventLexicon) -> bool:
+    """A verb in a clause that describes a noun ("the men, who were arrested in May, ..."),
+    under a sentence with a verb of its own. A sentence whose root is a noun ("The Iraqi
+    air force carried out strikes", misparsed as a reduced relative) has no other main
+    verb, and "a statement calling on X" is the news itself."""
+    return verb.dep_ in MODIFIER_CLAUSES and verb.sent.root.pos_ in ("VERB", "AUX") \
+        and verb.head.lemma_.lower() not in lex.speech_documents
+
+
+def prep_object(verb: Token, preposition: str) -> Token | None:
+    """The object of ``preposition`` hanging from ``verb`` ("engaged in clashes")."""
+    return pobj(next((c for c in verb.children
+                       if c.dep_ == "prep" and c.lower_ == preposition), None))
+
+
+def particle_ok(verb: Token, entry: dict[str, Any]) -> bool:
+    particle = entry.get("particle")
+    return particle is None or any(c.lower_ == particle for c in verb.children)
+
+
+def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token | None:
+    """The subject of a verb: its own, a relative clause's antecedent, a participle's noun
+    (the issuer of a statement, report or letter in ``documents``, for a participle hanging
+    from one), or the subject of the verb it is coordinated with or the complement of."""
+    stranded = stranded_subject(verb)
+    if stranded is not None:
+        return stranded
+    node = verb
+    for _ in range(5):
+        subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        if subjects:
+            # "the terrorists, an Arab separatist group called X, took ...": the most
+            # specific of several subjects is the named one further right
+            return max(subjects, key=lambda c: (names_someone(c), -c.i))
+        if node.dep_ == "relcl" and any(c.dep_ in ("dobj", "pobj") and c.lower_ in
+                                        RELATIVE_PRONOUNS for c in node.children):
+            return None  # "the group which many described": the antecedent is the object
+        if node.dep_ == "acl" and node.head.lemma_.lower() in documents \
+                and node.head.dep_ in ("dobj", "nsubjpass") and node.head.head.pos_ == "VERB":
+            # "HRW issued a statement calling on X": the statement speaks for its issuer
+            node = node.head.head
+            continue
+        if node.dep_ in ("relcl", "acl"):
+            return node.head
+        host = participle_host(node)
+        if host is not None:
+            return host
+        if node.dep_ == "xcomp":
+            controller = next((c for c in node.head.children if c.dep_ == "dobj"), None)
+            if controller is not None:
+                return controller  # "encouraged the group to wage attacks": the group wages
+        if node.dep_ == "pcomp" and node.head.pos_ == "ADP":
+            controller = next((c for c in node.head.head.children if c.dep_ == "dobj"), None)
+            if controller is not None:
+                return controller  # "stopped the group from committing attacks", "accused X of"
+        if node.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and node.head != node:
+            node = node.head
+            if node.pos_ == "ADP":
+                node = node.head
+            continue
+        return None
+    return None
+
+
+def stranded_subject(verb: Token) -> Token | None:
+    """The subject the parser conjoined into the phrase before it: in "a drone fired missiles
+    in Basra and Iraqi troops battled in Sadr City", "troops" hangs from "Basra", and
+    "battled" gets a distant subject or none. A noun directly before a finite verb, joined
+    by "and" to an object, is that verb's subject."""
+    if verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i == 0:
+        return None
+    noun = verb.doc[verb.i - 1]
+    if noun.dep_ != "conj" or noun.pos_ not in ("NOUN", "PROPN") \
+            or noun.head.dep_ not in ("pobj", "dobj"):
+        return None
+    own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    return noun if all(c.i < noun.head.i for c in own) else None
+
+
+def purpose_infinitive(verb: Token) -> bool:
+    """An infinitive naming a goal ("their commitment to topple X", "its objective is to take
+    over X"): an aim someone holds, not an act."""
+    if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
+        return False
+    head = verb.head
+    return (verb.dep_ == "acl" and head.pos_ == "NOUN") or (
+        verb.dep_ == "xcomp" and head.lemma_ == "be")
+
+
+def label_words(head: Token | None) -> list[Token]:
+    """The words of a predicate that can carry a label: its head and modifiers, each
+    conjunct's, and through "of" after a superlative or quantifier ("the worst of outlaws")."""
+    if head is None:
+        return []
+    out = []
+    for noun in [head, *head.conjuncts]:
+        out.append(noun)
+        out += [c for c in noun.children if c.dep_ in ("amod", "compound")]
+        if noun.pos_ in ("ADJ", "NUM", "PRON") or noun.tag_ == "JJS":
+            of = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+            out += label_words(pobj(of)) if of is not None else []
+    return out
+
+
+def participle_host(verb: Token) -> Token | None:
+    """The noun a passive participle set off by commas describes ("the offensive, praised by
+    Bush, stalled"), which the parser often hangs from the main verb as an adverbial."""
+    if verb.dep_ != "advcl" or verb.tag_ != "VBN":
+        return None
+    before = verb.left_edge.i - 1
+    if before < 1 or verb.doc[before].text != ",":
+        return None
+    noun = verb.doc[before - 1]
+    return noun if noun.pos_ in ("NOUN", "PROPN") else None
+
+
+def cleft_focus(tok: Token) -> Token | None:
+    """The focus of a cleft: "it was Iran that brokered ..." -> Iran, for the pronoun "that"."""
+    clause = tok.head
+    copula = clause.head
+    if tok.lower_ not in ("that", "who") or clause.dep_ not in ("ccomp", "relcl") \
+            or copula.lemma_ != "be":
+        return None
+    if not any(c.dep_ == "nsubj" and c.lower_ == "it" for c in copula.children):
+        return None
+    return next((c for c in copula.children if c.dep_ == "attr"), None)
+
+
+def pobj(prep: Token | None) -> Token | None:
+    if prep is None:
+        return None
+    return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def clause_tokens(head: Token) -> list[Token]:
+    """``head``'s subtree without the clauses hanging off it."""
+    cut = [c for c in head.children if c.dep_ in CLAUSE_BREAKS]
+    out = [t for t in head.subtree
+           if not any(c.left_edge.i <= t.i <= c.right_edge.i for c in cut) and not t.is_punct]
+    return out or [head]
+
+
+def attached_by_place_prep(tok: Token, anchor: Token) -> bool:
+    """A place word governed by in/at/... that hangs from the trigger or its object."""
+    prep = tok.head
+    if tok.dep_ != "pobj" or prep.lower_ not in PLACE_PREPS:
+        prep = tok.head.head if tok.head.dep_ == "pobj" else prep
+        if prep.lower_ not in PLACE_PREPS:
+            return False
+    host = prep.head
+    return host == anchor or host.head == anchor
+
+
+def unique(mentions: list[Mention]) -> list[Mention]:
+    seen, out = set(), []
+    for m in mentions:
+        if m.actor not in seen:
+            seen.add(m.actor)
+            out.append(m)
+    return out
+
+
+def end_char(tok: Token) -> int:
+    return tok.idx + len(tok.text)
+

@@ -1,0 +1,157 @@
+"""The learned decision behind the candidate finder: is a candidate an event, and of what type.
+
+The rules propose candidates generously; two linear models trained on data decide:
+
+* ``event_type.npz`` gives the PLOVER type of a candidate (PLOVER 2021 merges our CONCEDE
+  and RETREAT into YIELD; a YIELD prediction keeps the candidate's own one of the two, else
+  CONCEDE). Quad class, CAMEO root and intensity then follow from the ontology.
+* ``event_gate.npz`` gives the probability that the candidate is an event a reader would
+  code as told (its roles and class right); a candidate under the model's threshold is not
+  an event, and the probability becomes the event's confidence.
+
+Features (the same for both, built by :func:`featurize`): the MiniLM embedding of the
+candidate's sentence (``rashomon.embed``; zeros, and the encoder not run, for models
+trained without it, as the shipped ones are: it added nothing measurable), and hashed
+indicator features of the parse and the rules' reading: trigger lemma, the lexicon's type
+and quad, how the trigger was found (verb, phrase, light verb, noun, statement, open clause
+verb), negation, modality, tense, voice, which
+roles an actor fills, subordinate clause, inside someone's statement. Training:
+``train/event_type.py``; figures in the model cards ``event_type.md``, ``event_gate.md``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from ..models import LinearModel, packaged
+from ..types import Event
+from .lexicon import Code, EventLexicon
+
+#: Hashed sparse features: 2**HASH_BITS columns after the embedding's 384.
+HASH_BITS = 12
+#: PLOVER 2021 roots our ontology splits; the model predicts the merged label.
+MERGED_TYPES = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
+#: The type of a candidate no lexicon entry codes: the model types it or it is dropped.
+OPEN = "OPEN"
+OPEN_CODE = Code(type=OPEN, mode=None, cameo=None, quad="open", intensity=None)
+
+
+@dataclass
+class Candidate:
+    """A candidate event as the rules read it, with the parse features it was found by."""
+
+    event: Event
+    features: list[str] = field(default_factory=list)
+    lexicon_type: str = ""
+    lexicon_mode: str | None = None
+
+
+def candidate_features(*, lemma: str, how: str, code: Code, tag: str, dep: str,
+                       passive: bool, negated: bool, modality: str, has_source: bool,
+                       has_target: bool, subordinate: bool, reported: bool) -> list[str]:
+    """The indicator features of one candidate (strings; hashed by :func:`featurize`)."""
+    roles = f"{'S' if has_source else '-'}{'T' if has_target else '-'}"
+    out = [f"lemma={lemma}", f"how={how}", f"type={code.type}", f"quad={code.quad}",
+           f"mode={code.mode}", f"tag={tag}", f"dep={dep}", f"roles={roles}",
+           f"modality={modality}", f"type_roles={code.type}:{roles}",
+           f"lemma_how={lemma}:{how}", "bias"]
+    out += [name for name, on in (("passive", passive), ("negated", negated),
+                                  ("subordinate", subordinate), ("reported", reported)) if on]
+    return out
+
+
+def _hash(feature: str) -> int:
+    return zlib.crc32(feature.encode("utf-8")) & ((1 << HASH_BITS) - 1)
+
+
+def featurize(features: Sequence[Sequence[str]], embeddings: np.ndarray) -> np.ndarray:
+    """Rows of [sentence embedding | hashed indicators] for a model."""
+    sparse = np.zeros((len(features), 1 << HASH_BITS), dtype=np.float32)
+    for row, names in enumerate(features):
+        for name in names:
+            sparse[row, _hash(name)] = 1.0
+    return np.hstack([np.asarray(embeddings, dtype=np.float32).reshape(len(features), -1),
+                      sparse])
+
+
+class EventModel:
+    """Types candidates and keeps those the gate accepts."""
+
+    def __init__(self, typer: LinearModel | None, gate: LinearModel | None) -> None:
+        self.typer, self.gate = typer, gate
+        self.threshold = float((gate.meta if gate else {}).get("threshold", 0.5))
+        # a model trained without the sentence embedding is spared its cost
+        self.embeds = any(m is not None and m.meta.get("embedding") != "none"
+                          for m in (typer, gate))
+
+    def decide(self, candidates: list[Candidate], lexicon: EventLexicon,
+               embed: bool = True) -> list[Event]:
+        """The candidates' events, retyped by the type model, filtered by the gate."""
+        if self.typer is None:
+            candidates = [c for c in candidates if c.lexicon_type != OPEN]
+        if self.typer is None and self.gate is None:
+            return [c.event for c in candidates]
+        if not candidates:
+            return []
+        from ..embed import encode
+
+        sentences = sorted({c.event.sentence for c in candidates})
+        vectors = encode(sentences) if embed and self.embeds \
+            else np.zeros((len(sentences), 384), np.float32)
+        row = {s: i for i, s in enumerate(sentences)}
+        dense = vectors[[row[c.event.sentence] for c in candidates]]
+        if self.typer is not None:
+            self.retype(candidates, featurize([c.features for c in candidates], dense), lexicon)
+            keep = [i for i, c in enumerate(candidates) if c.event.type != OPEN]
+            candidates, dense = [candidates[i] for i in keep], dense[keep]
+            if not candidates:
+                return []
+        if self.gate is None:
+            return [c.event for c in candidates]
+        x = featurize([c.features + [f"final={c.event.type}"] for c in candidates], dense)
+        probs = self.gate.predict_proba(x)[:, 1]
+        kept = []
+        for cand, p in zip(candidates, probs, strict=True):
+            if p >= self.threshold:
+                cand.event.confidence = round(float(p), 3)
+                kept.append(cand.event)
+        return kept
+
+    def retype(self, candidates: list[Candidate], x: np.ndarray, lexicon: EventLexicon) -> None:
+        """Give each candidate the type model's type. A type (and mode) the lexicon gave
+        stays unless the model is at least ``override`` sure of another."""
+        assert self.typer is not None
+        override = float(self.typer.meta.get("override", 0.0))
+        probs = self.typer.predict_proba(x)
+        for cand, row in zip(candidates, probs, strict=True):
+            label = self.typer.classes[int(row.argmax())]
+            own = cand.lexicon_type
+            if MERGED_TYPES.get(own, own) == label:
+                continue  # the rules' type (and its mode) stands
+            if label == "YIELD":
+                type_ = own if own in MERGED_TYPES else "CONCEDE"
+            else:
+                type_ = label
+            code = lexicon.code(type_, None)
+            if code is None:
+                continue
+            if own != OPEN and row.max() < override:
+                continue
+            ev = cand.event
+            ev.type, ev.mode, ev.quad = code.type, code.mode, code.quad
+            ev.cameo, ev.intensity = code.cameo, code.intensity
+
+
+@cache
+def load_event_model(directory: str | None = None) -> EventModel:
+    """The shipped models (or those in ``directory``); a missing file leaves that step out."""
+    def load(name: str) -> LinearModel | None:
+        path = Path(directory) / name if directory else packaged(name)
+        return LinearModel.load(path) if path.exists() else None
+    return EventModel(load("event_type.npz"), load("event_gate.npz"))

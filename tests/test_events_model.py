@@ -1,0 +1,105 @@
+"""The learned layer behind the candidate finder, and modality that survives: our sentences."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from rashomon.events import load_event_lexicon
+from rashomon.events.typing_model import (
+    HASH_BITS,
+    OPEN,
+    Candidate,
+    EventModel,
+    _hash,
+    featurize,
+)
+from rashomon.models import LinearModel
+from rashomon.pipeline import Config, analyse_documents
+from rashomon.types import Document, Event
+
+WIDTH = 384 + (1 << HASH_BITS)
+
+
+def _event(type_: str, quad: str) -> Event:
+    return Event(id="d:e1", document="d", start=0, end=10, sentence="Iran hit Iraq.",
+                 trigger="hit", type=type_, quad=quad, source="iran", target="iraq")
+
+
+def _indicator_model(classes: list[str], feature_of_class: list[str | None],
+                     meta: dict | None = None) -> LinearModel:
+    """A linear model that scores class k by whether feature k is present."""
+    coef = np.zeros((len(classes), WIDTH), dtype=np.float32)
+    for k, name in enumerate(feature_of_class):
+        if name is not None:
+            coef[k, 384 + _hash(name)] = 10.0
+    if len(classes) == 2:
+        coef, intercept = coef[1:], np.array([-5.0], dtype=np.float32)
+    else:
+        intercept = np.zeros(len(classes), dtype=np.float32)
+    return LinearModel(classes=classes, coef=coef, intercept=intercept, meta=meta or {})
+
+
+def test_featurize_puts_the_embedding_first_and_hashes_the_rest():
+    x = featurize([["lemma=strike", "how=verb"]], np.ones((1, 384)))
+    assert x.shape == (1, WIDTH)
+    assert x[0, :384].sum() == 384 and x[0, 384:].sum() == 2
+
+
+def test_the_gate_drops_what_it_rejects_and_its_probability_is_the_confidence():
+    gate = _indicator_model(["0", "1"], [None, "lemma=strike"], {"threshold": 0.5})
+    model = EventModel(None, gate)
+    kept = Candidate(_event("ASSAULT", "material_conflict"), ["lemma=strike"], "ASSAULT")
+    dropped = Candidate(replace(_event("ACCUSE", "verbal_conflict"), id="d:e2"),
+                        ["lemma=say"], "ACCUSE")
+    events = model.decide([kept, dropped], load_event_lexicon(), embed=False)
+    assert [e.id for e in events] == ["d:e1"]
+    assert 0.5 < events[0].confidence < 1.0
+
+
+def test_the_type_model_recodes_quad_and_cameo_from_the_ontology():
+    typer = _indicator_model(["ASSAULT", "SUPPORT"], ["lemma=hit", "lemma=back"])
+    model = EventModel(typer, None)
+    cand = Candidate(_event(OPEN, "open"), ["lemma=back"], OPEN)
+    (event,) = model.decide([cand], load_event_lexicon(), embed=False)
+    code = load_event_lexicon().code("SUPPORT", None)
+    assert (event.type, event.quad, event.cameo) == ("SUPPORT", code.quad, code.cameo)
+
+
+def test_an_unsure_type_model_leaves_the_lexicon_type_alone():
+    typer = _indicator_model(["ASSAULT", "SUPPORT"], [None, None], {"override": 0.9})
+    model = EventModel(typer, None)
+    cand = Candidate(_event("ASSAULT", "material_conflict"), ["lemma=hit"], "ASSAULT")
+    (event,) = model.decide([cand], load_event_lexicon(), embed=False)
+    assert event.type == "ASSAULT"  # 50/50 is under the override threshold
+
+
+def test_open_candidates_need_a_type_model():
+    cand = Candidate(_event(OPEN, "open"), ["lemma=back"], OPEN)
+    assert EventModel(None, None).decide([cand], load_event_lexicon(), embed=False) == []
+
+
+def _events(text: str) -> list[Event]:
+    doc = Document(id="m", text=text, published="2021-03-01")
+    return next(analyse_documents([doc], Config())).result.events
+
+
+def test_negation_climbs_out_of_a_purpose_clause():
+    found = [e for e in _events("Iran did not move to release the British sailors.")
+             if e.trigger == "release"]
+    assert found and found[0].negated
+
+
+def test_refusal_negates_and_a_threat_is_no_act():
+    refused = [e for e in _events("Iran refused to release the British sailors.")
+               if e.trigger == "release"]
+    assert refused and refused[0].negated
+    threat = [e for e in _events("Iran threatened to attack Israel.") if e.trigger == "attack"]
+    assert threat and threat[0].modality == "threatened"
+
+
+def test_an_event_inside_a_claim_is_reported_not_asserted():
+    inner = [e for e in _events("Israel said Iran attacked a tanker in the Gulf.")
+             if e.trigger == "attacked"]
+    assert inner and inner[0].modality == "reported" and inner[0].reported_by == ["israel"]

@@ -1,0 +1,489 @@
+"""Train the event type model and the event gate; cross-validate both; write the artifacts.
+
+Usage (from the repository root, 2 cores, about ten minutes the first time)::
+
+    PYTHONPATH=src python train/event_type.py --no-embedding  # the shipped models + CV figures
+    PYTHONPATH=src python train/event_type.py --cv-only       # figures only (with embedding)
+
+Data (read from ``../shared/``, never committed):
+
+* ``data/events/plv_train.tsv``: PLV train, 1,049 sentences with a PLOVER root and the
+  source and target marked. The rules' candidates are found in each sentence; the candidate
+  whose trigger lies nearest the marked roles carries the sentence's root. Trains the type
+  model. 5-fold CV by sentence reports (a) the model's type accuracy on that candidate,
+  against the rules' own type, and (b) the full pipeline's top event (highest confidence
+  after the gate): type accuracy, and target accuracy (a mention of the top event's
+  target overlaps the marked target; a sentence without events counts as wrong).
+* ``corpus/dev.jsonl`` + ``gold/dev`` and ``corpus/corpus.jsonl`` + ``gold``: 26 real
+  articles. Every candidate is labelled by the scorer's own matching rule (``eval/score.py``:
+  span overlaps a gold event's evidence, roles and quad acceptable). Trains the gate. CV
+  leaves articles out (5 folds grouped by article); the threshold is the one maximising
+  F1 on the pooled out-of-fold probabilities.
+* ``data/events/ngec_synthetic_events.csv.zip``: synthetic stories, measured as extra type
+  training data (``--synthetic N``) and left out unless CV says they help.
+
+Embeddings are cached in ``/tmp/event-train-cache/`` so reruns are fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import importlib.util
+import io
+import json
+import random
+import re
+import sys
+import tempfile
+import zipfile
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold, KFold
+
+from rashomon.analyze import analyze_inputs
+from rashomon.embed import encode
+from rashomon.events import load_event_lexicon
+from rashomon.events.coder import find_candidates
+from rashomon.events.typing_model import (
+    MERGED_TYPES,
+    OPEN,
+    Candidate,
+    EventModel,
+    featurize,
+)
+from rashomon.models import LinearModel
+from rashomon.pipeline import Config, StageContext, analyse_documents
+from rashomon.registry import stage
+from rashomon.store import Store
+from rashomon.types import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+EVENTS = SHARED / "data" / "events"
+OUT = ROOT / "src" / "rashomon" / "models"
+CACHE = Path("/tmp/event-train-cache")
+TYPE_C = 1.0
+GATE_C = 0.3
+PLV_GATE_WEIGHT = 0.15
+
+# -- candidates through the real pipeline -----------------------------------------------------
+
+_probe: dict[str, dict] = {}
+
+
+@stage("event_candidates_probe")
+def _probe_stage(ctx: StageContext) -> None:
+    kb = ctx.resources.kb
+    cands = find_candidates(ctx.doc, ctx.document.id, ctx.resolution, ctx.result.places,
+                            ctx.result.dates, lexicon=ctx.resources.event_lexicon,
+                            cues=ctx.resources.cues,
+                            states={c: kb.actors[i] for c, i in kb.states.items()})
+    _probe[ctx.document.id] = {
+        "text": ctx.doc.text, "candidates": cands,
+        "mentions": [(m.start, m.end, m.actor) for m in ctx.resolution.mentions],
+        "actors": {a.id: {"id": a.id, "name": a.name, "aliases": list(a.aliases or [])}
+                   for a in ctx.resolution.actors.values()},
+    }
+
+
+STAGES = ["places", "dates", "actors", "event_candidates_probe"]
+
+
+def probe_documents(documents: list[Document]) -> dict[str, dict]:
+    _probe.clear()
+    for _ in analyse_documents(documents, Config(stages=STAGES, n_process=1)):
+        pass
+    return dict(_probe)
+
+
+def probe_inputs(path: Path) -> dict[str, dict]:
+    """Candidates of a corpus file, cleaned exactly as ``rashomon analyze`` cleans it."""
+    _probe.clear()
+    with tempfile.TemporaryDirectory() as tmp:
+        analyze_inputs([path], Store(Path(tmp) / "t.duckdb"),
+                       Config(stages=STAGES, n_process=1))
+    return dict(_probe)
+
+
+# -- embeddings, cached -------------------------------------------------------------------------
+
+
+class Embeddings:
+    def __init__(self) -> None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        self.path = CACHE / "sentences.npz"
+        self.vectors: dict[str, np.ndarray] = {}
+        if self.path.exists():
+            with np.load(self.path) as data:
+                self.vectors = dict(zip(data["texts"].tolist(), data["vectors"], strict=True))
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        missing = sorted({t for t in texts if t not in self.vectors})
+        if missing:
+            for t, v in zip(missing, encode(missing), strict=True):
+                self.vectors[t] = v
+            keys = list(self.vectors)
+            np.savez(self.path, texts=np.array(keys),
+                     vectors=np.stack([self.vectors[k] for k in keys]))
+        return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, 384))
+
+
+# -- PLV ------------------------------------------------------------------------------------------
+
+
+def load_plv() -> list[dict]:
+    rows = []
+    with open(EVENTS / "plv_train.tsv", encoding="utf-8") as f:
+        for row in csv.DictReader(f, delimiter="\t"):
+            marked = row["marked_sentence"]
+            spans, plain, pos = {}, [], 0
+            for part in re.split(r"(</?[st]>)", marked):
+                if re.fullmatch(r"</?[st]>", part):
+                    role = part.strip("</>")
+                    if part.startswith("</"):
+                        spans[role] = (spans[role][0], pos)
+                    else:
+                        spans[role] = (pos, pos)
+                    continue
+                plain.append(part)
+                pos += len(part)
+            rows.append({"id": f"plv{row['sentence_id']}", "text": "".join(plain),
+                         "root": row["gold_root"], "s": spans.get("s"), "t": spans.get("t")})
+    return rows
+
+
+def _near(span: tuple[int, int] | None, a: int, b: int) -> int:
+    if span is None:
+        return 10_000
+    return 0 if a < span[1] and span[0] < b else min(abs(a - span[1]), abs(span[0] - b))
+
+
+def plv_choose(row: dict, probe: dict) -> Candidate | None:
+    """The candidate the sentence's marked event is: trigger nearest the marked roles."""
+    cands = probe["candidates"]
+    if not cands:
+        return None
+
+    def distance(c: Candidate) -> tuple[int, int]:
+        ev = c.event
+        t0, t1 = ev.trigger_start or ev.start, ev.trigger_end or ev.end
+        inside = _between(row, t0)
+        return (0 if inside else 1, _near(row["s"], t0, t1) + _near(row["t"], t0, t1))
+    return min(cands, key=distance)
+
+
+def _between(row: dict, pos: int) -> bool:
+    s, t = row["s"], row["t"]
+    if s is None or t is None:
+        return False
+    lo, hi = min(s[1], t[1]), max(s[0], t[0])
+    return lo <= pos <= hi
+
+
+def target_ok(event, row: dict, probe: dict) -> bool:
+    if event.target is None or row["t"] is None:
+        return False
+    return any(actor == event.target and start < row["t"][1] and row["t"][0] < end
+               for start, end, actor in probe["mentions"])
+
+
+def label_of(cand: Candidate) -> str:
+    return MERGED_TYPES.get(cand.lexicon_type, cand.lexicon_type)
+
+
+def plv_gate_rows(plv: list[dict], probes: dict, chosen: list, vectors: np.ndarray,
+                  typer: LinearModel, lex) -> tuple[np.ndarray, list[int], list[int]]:
+    """Gate rows from PLV: every candidate, typed by ``typer``; label 1 for the marked one."""
+    feats, dense, labels, sentence = [], [], [], []
+    for k, row in enumerate(plv):
+        cands = probes[row["id"]]["candidates"]
+        if not cands:
+            continue
+        copies = [Candidate(replace(c.event), c.features, c.lexicon_type, c.lexicon_mode)
+                  for c in cands]
+        EventModel(typer, None).retype(copies, featurize([c.features for c in copies],
+                                                         np.repeat(vectors[k:k + 1],
+                                                                   len(copies), 0)), lex)
+        for original, copy in zip(cands, copies, strict=True):
+            if copy.event.type == OPEN:
+                continue
+            feats.append(copy.features + [f"final={copy.event.type}"])
+            dense.append(vectors[k])
+            labels.append(int(original is chosen[k]))
+            sentence.append(k)
+    return featurize(feats, np.array(dense)), labels, sentence
+
+
+# -- synthetic stories ---------------------------------------------------------------------------
+
+
+def load_synthetic(n: int) -> list[tuple[str, str]]:
+    with zipfile.ZipFile(EVENTS / "ngec_synthetic_events.csv.zip") as z:
+        name = next(x for x in z.namelist() if x.endswith(".csv"))
+        rows = list(csv.DictReader(io.TextIOWrapper(z.open(name), encoding="utf-8")))
+    out = []
+    for r in rows:
+        first = re.split(r"(?<=[.!?])\s", (r.get("text") or "").strip(), maxsplit=1)[0]
+        label = (r.get("label") or "").strip().upper()
+        if first and label:
+            out.append((first, label))
+    random.Random(0).shuffle(out)
+    return out[:n]
+
+
+# -- scorer's matching, for gate labels -----------------------------------------------------------
+
+
+def load_scorer():
+    spec = importlib.util.spec_from_file_location("score", SHARED / "eval" / "score.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def label_articles(probes: dict[str, dict], gold_dir: Path, score) -> list[dict]:
+    """One record per candidate: features, and which gold events (ids) it matches."""
+    gold_actors, gdocs, _ = score.load_gold(str(gold_dir), None)
+    out = []
+    for doc_id, probe in probes.items():
+        key = score.doc_key(doc_id)
+        g = gdocs.get(key)
+        if g is None:
+            continue
+        amap = score.ActorMap(gold_actors, list(probe["actors"].values()))
+        spans = [(i, ge, score.find_span(probe["text"], ge["evidence"]))
+                 for i, ge in enumerate(g.get("events", []))]
+        for cand in probe["candidates"]:
+            se = cand.event
+            roles_ok = {}  # gold event id -> its acceptable quads, where span and roles fit
+            for i, ge, span in spans:
+                if span is None or not score.overlaps(se.start, se.end, span[0], span[1]):
+                    continue
+                if all(score.role_ok(getattr(se, r), ge.get(r), ge.get(f"{r}_optional", False),
+                                     amap) for r in ("source", "target")):
+                    roles_ok[f"{key}:{i}"] = set(ge["quad"])
+            out.append({"doc": key, "cand": cand, "roles_ok": roles_ok})
+        out.append({"doc": key, "gold": [f"{key}:{i}" for i, _, _ in spans]})
+    return out
+
+
+def hits(record: dict) -> set[str]:
+    """The gold events a candidate matches with its current quad."""
+    quad = record["cand"].event.quad
+    return {g for g, quads in record["roles_ok"].items() if quad in quads}
+
+
+def prf(records: list[dict], keep: list[bool]) -> tuple[float, float, float, int]:
+    cands = [r for r in records if "cand" in r]
+    gold = {g for r in records if "gold" in r for g in r["gold"]}
+    kept = [r for r, k in zip(cands, keep, strict=True) if k]
+    tp = sum(bool(hits(r)) for r in kept)
+    found = set().union(*(hits(r) for r in kept)) if kept else set()
+    p = tp / len(kept) if kept else 0.0
+    rec = len(found) / len(gold) if gold else 0.0
+    f = 2 * p * rec / (p + rec) if p + rec else 0.0
+    return p, rec, f, len(kept)
+
+
+def show(figures: tuple[float, float, float, int]) -> str:
+    p, r, f, n = figures
+    return f"P {p:.3f} R {r:.3f} F1 {f:.3f} (n={n})"
+
+
+# -- training -------------------------------------------------------------------------------------
+
+
+def fit(x: np.ndarray, y: list[str], c: float, weight: np.ndarray | None = None):
+    model = LogisticRegression(C=c, max_iter=3000)
+    model.fit(x, y, sample_weight=weight)
+    return model
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument("--plv-gate-weight", type=float, default=PLV_GATE_WEIGHT,
+                        help="weight of PLV rows in the gate's training (0: articles only)")
+    parser.add_argument("--no-embedding", action="store_true",
+                        help="parse features only (zeros in place of the sentence embedding)")
+    parser.add_argument("--synthetic", type=int, default=0,
+                        help="add N synthetic first sentences to the type data (weight 0.3)")
+    args = parser.parse_args()
+    if not EVENTS.exists():
+        print(f"{EVENTS}: not found; the training data lives in ../shared", file=sys.stderr)
+        return 1
+    lex = load_event_lexicon()
+    emb = Embeddings()
+    if args.no_embedding:
+        def emb(texts: list[str]) -> np.ndarray:
+            return np.zeros((len(texts), 384), dtype=np.float32)
+
+    # PLV candidates
+    plv = load_plv()
+    probes = probe_documents([Document(id=r["id"], text=r["text"]) for r in plv])
+    chosen = [plv_choose(r, probes[r["id"]]) for r in plv]
+    sents = [r["text"] for r in plv]
+    x_plv = featurize([c.features if c else ["none"] for c in chosen], emb(sents))
+    y_plv = [r["root"] for r in plv]
+    print(f"PLV: {len(plv)} sentences, {sum(c is not None for c in chosen)} with a candidate")
+    rules_acc = np.mean([c is not None and label_of(c) == y for c, y in zip(chosen, y_plv,
+                                                                           strict=True)])
+    print(f"PLV rules' type on the chosen candidate: {rules_acc:.3f}")
+
+    extra_x, extra_y = np.zeros((0, x_plv.shape[1])), []
+    if args.synthetic:
+        syn = load_synthetic(args.synthetic)
+        sp = probe_documents([Document(id=f"syn{i}", text=t) for i, (t, _) in enumerate(syn)])
+        feats = [max(sp[f"syn{i}"]["candidates"], key=lambda c: c.event.confidence).features
+                 if sp[f"syn{i}"]["candidates"] else ["none"] for i in range(len(syn))]
+        extra_x = featurize(feats, emb([t for t, _ in syn]))
+        extra_y = [label for _, label in syn]
+
+    # Articles: gate data
+    score = load_scorer()
+    records = []
+    for corpus, gold in ((SHARED / "corpus" / "dev.jsonl", SHARED / "gold" / "dev"),
+                         (SHARED / "corpus" / "corpus.jsonl", SHARED / "gold")):
+        records += label_articles(probe_inputs(corpus), gold, score)
+    cand_recs = [r for r in records if "cand" in r]
+    is_open = [r["cand"].lexicon_type == OPEN for r in cand_recs]
+    print(f"articles: {len({r['doc'] for r in records})}, candidates {len(cand_recs)} "
+          f"({sum(is_open)} open), matching gold {sum(bool(hits(r)) for r in cand_recs)}")
+    print("rules alone on the articles:", show(prf(records, [not o for o in is_open])))
+
+    # CV of the type model on PLV, and the override threshold
+    folds = list(KFold(5, shuffle=True, random_state=0).split(x_plv))
+    weights = np.concatenate([np.ones(len(y_plv)), np.full(len(extra_y), 0.3)])
+    fold_typers = []
+    for train, _ in folds:
+        rows = np.concatenate([train, len(y_plv) + np.arange(len(extra_y))])
+        x_all, y_all = np.vstack([x_plv, extra_x]), y_plv + extra_y
+        fold_typers.append(LinearModel.from_sklearn(fit(x_all[rows], [y_all[k] for k in rows],
+                                                        TYPE_C, weights[rows])))
+    typer = LinearModel.from_sklearn(fit(np.vstack([x_plv, extra_x]), y_plv + extra_y, TYPE_C,
+                                         weights))
+    cands = [r["cand"] for r in cand_recs]
+    originals = [(c.event.type, c.event.mode, c.event.quad, c.event.cameo, c.event.intensity)
+                 for c in cands]
+    dense = emb([c.event.sentence for c in cands])
+    x_art = featurize([c.features for c in cands], dense)
+
+    def restore() -> None:
+        for c, (t, m, q, k, n) in zip(cands, originals, strict=True):
+            c.event.type, c.event.mode, c.event.quad, c.event.cameo, c.event.intensity = \
+                t, m, q, k, n
+
+    table = []
+    for override in (0.0, 0.5, 0.7, 0.8, 0.9, 1.01):
+        right = []
+        for (_, test), fold_typer in zip(folds, fold_typers, strict=True):
+            fold_typer.meta = {"override": override}
+            for k in test:
+                c = chosen[k]
+                if c is None:
+                    right.append(False)
+                    continue
+                copy = Candidate(replace(c.event), c.features, c.lexicon_type, c.lexicon_mode)
+                EventModel(fold_typer, None).retype([copy], x_plv[k:k + 1], lex)
+                right.append(MERGED_TYPES.get(copy.event.type, copy.event.type) == y_plv[k])
+        typer.meta = {"override": override}
+        EventModel(typer, None).retype(cands, x_art, lex)
+        art = prf(records, [c.event.type != OPEN for c in cands])
+        restore()
+        table.append((override, float(np.mean(right)), art))
+        print(f"override {override:.2f}: PLV CV type on chosen candidate {np.mean(right):.3f}; "
+              f"articles with the full type model: {show(art)}")
+    # held-out articles judge: the best articles F1, then the best PLV accuracy
+    override, type_acc, _ = max(table, key=lambda row: (round(row[2][2], 3), row[1]))
+    typer.meta = {"override": override}
+    print(f"chosen override {override}")
+
+    # Gate: retype article candidates with the full type model, then leave-articles-out CV.
+    EventModel(typer, None).retype(cands, x_art, lex)
+    typed = [k for k, c in enumerate(cands) if c.event.type != OPEN]
+    xg = featurize([cands[k].features + [f"final={cands[k].event.type}"] for k in typed],
+                   dense[typed])
+    yg = [int(bool(hits(cand_recs[k]))) for k in typed]
+    groups = [cand_recs[k]["doc"] for k in typed]
+    # PLV sentences teach the gate which candidate is a sentence's event: the marked one
+    # is, the others are not (weight PLV_GATE_WEIGHT against the articles' 1).
+    xp, yp, sp = plv_gate_rows(plv, probes, chosen, emb(sents), typer, lex)
+    if not args.plv_gate_weight:
+        xp, yp, sp = xp[:0], [], []
+    oof = np.zeros(len(cands))
+    for train, test in GroupKFold(5).split(xg, yg, groups):
+        gate = fit(np.vstack([xg[train], xp]), [yg[k] for k in train] + yp, GATE_C,
+                   np.concatenate([np.ones(len(train)), np.full(len(yp), args.plv_gate_weight)]))
+        oof[[typed[k] for k in test]] = gate.predict_proba(xg[test])[:, 1]
+    best = max(((prf(records, list(oof >= t)), t) for t in np.arange(0.05, 0.8, 0.025)),
+               key=lambda pt: pt[0][2])
+    (gp, gr, gf, gn), threshold = best
+    print(f"gate, leave-articles-out CV (5 folds by article), threshold {threshold:.3f}: "
+          f"P {gp:.3f} R {gr:.3f} F1 {gf:.3f} (n={gn})")
+    gate_model = LinearModel.from_sklearn(fit(
+        np.vstack([xg, xp]), yg + yp, GATE_C,
+        np.concatenate([np.ones(len(yg)), np.full(len(yp), args.plv_gate_weight)])))
+
+    # Full pipeline's top event on PLV, CV: type model and gate trained without the fold.
+    top_type, top_target = [], []
+    for (_, test), fold_typer in zip(folds, fold_typers, strict=True):
+        fold_typer.meta = {"override": override}
+        held = set(test.tolist())
+        rows = [k for k, sentence in enumerate(sp) if sentence not in held]
+        fold_gate = LinearModel.from_sklearn(fit(
+            np.vstack([xg, xp[rows]]), yg + [yp[k] for k in rows], GATE_C,
+            np.concatenate([np.ones(len(yg)), np.full(len(rows), args.plv_gate_weight)])))
+        model = EventModel(fold_typer, fold_gate)
+        model.threshold = threshold
+        for i in test:
+            row, probe = plv[i], probes[plv[i]["id"]]
+            fresh = [Candidate(replace(c.event), c.features, c.lexicon_type,
+                               c.lexicon_mode) for c in probe["candidates"]]
+            events = model.decide(fresh, lex) if fresh else []
+            if not events:
+                top_type.append(False)
+                top_target.append(False)
+                continue
+            # as bench/common.py's top_event: what happened outranks what was denied
+            pool = [e for e in events if not e.negated and e.modality != "denied"] or events
+            top = max(pool, key=lambda e: (e.confidence, -e.start))
+            top_type.append(MERGED_TYPES.get(top.type, top.type) == row["root"])
+            top_target.append(target_ok(top, row, probe))
+    print(f"PLV 5-fold CV, full pipeline's top event: type {np.mean(top_type):.3f}, "
+          f"target {np.mean(top_target):.3f}")
+
+    figures = {
+        "plv_rules_type_on_candidate": round(float(rules_acc), 3),
+        "plv_cv_type_on_candidate": round(type_acc, 3),
+        "plv_cv_top_event_type": round(float(np.mean(top_type)), 3),
+        "plv_cv_top_event_target": round(float(np.mean(top_target)), 3),
+        "articles_cv_gate": {"precision": round(gp, 3), "recall": round(gr, 3),
+                             "f1": round(gf, 3), "threshold": round(float(threshold), 3)},
+        "synthetic_sentences": args.synthetic,
+        "plv_gate_weight": args.plv_gate_weight,
+        "embedding": not args.no_embedding,
+    }
+    print(json.dumps(figures, indent=1))
+    if args.cv_only:
+        return 0
+    common = {"embedding": "none" if args.no_embedding
+              else "all-MiniLM-L6-v2 int8 (rashomon.embed), sentence",
+              "hash_bits": 12, "figures": figures}
+    typer.meta = {**common, "override": override,
+                  "labels": "PLOVER roots (CONCEDE+RETREAT = YIELD)",
+                  "data": ["PLV train (plv_train.tsv)"]
+                  + (["NGEC synthetic first sentences"] if args.synthetic else [])}
+    gate_model.meta = {**common, "threshold": round(float(threshold), 3),
+                       "data": ["26 development articles' gold (corpus.jsonl, dev.jsonl)"]}
+    typer.save(OUT / "event_type.npz")
+    gate_model.save(OUT / "event_gate.npz")
+    print(f"wrote {OUT / 'event_type.npz'} and {OUT / 'event_gate.npz'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
