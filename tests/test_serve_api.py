@@ -22,6 +22,7 @@ from starlette.testclient import TestClient  # noqa: E402
 from rashomon.serve import create_app  # noqa: E402
 from rashomon.serve import snapshot as snapshot_module  # noqa: E402
 from rashomon.serve.jobs import MAX_FILES, safe_name  # noqa: E402
+from rashomon.store import Store  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -175,18 +176,14 @@ def test_search_finds_documents_and_claims(client):
     assert client.get("/api/search", params={"q": "zzqxnotaword"}).json()["total"] == 0
 
 
-def test_incidents_route_tolerates_their_absence_and_reads_them_when_present(
-        client, db, tmp_path):
-    assert client.get("/api/incidents").json()["available"] is False
-    copy = copy_store(db, tmp_path)
-    import duckdb
-
-    con = duckdb.connect(str(copy))
-    con.execute("CREATE TABLE incidents (id VARCHAR, label VARCHAR, events JSON)")
-    con.execute("INSERT INTO incidents VALUES ('i1', 'a test incident', '[\"e1\"]')")
-    con.close()
-    found = TestClient(create_app(copy, read_only=True)).get("/api/incidents").json()
-    assert found["available"] is True and found["items"][0]["label"] == "a test incident"
+def test_incidents_route_lists_the_stores_incidents(client, db):
+    found = client.get("/api/incidents", params={"limit": 1000}).json()
+    with Store(db, read_only=True) as store:
+        stored = store.incidents()
+    assert found["available"] is True and found["total"] == len(stored)
+    events = {e["id"] for e in client.get("/api/events", params={"limit": 1000}).json()["items"]}
+    for item in found["items"]:
+        assert item["events"] and set(item["events"]) <= events
 
 
 def test_countries_geojson_has_outlines():

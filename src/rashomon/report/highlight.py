@@ -1,17 +1,18 @@
-"""A document's text with its actor mentions, events and claims highlighted in place.
+"""A document's text with its actor mentions, events, claims and stances highlighted.
 
 Spans may overlap (a mention inside an event inside a claim), so the text is
 cut at every span boundary and each piece is wrapped in one ``<mark>`` whose
 classes say which kinds of span cover it. Each span also gets an empty
-anchor element at its start, ``span-ev-ID``, ``span-cl-ID`` or ``span-mn-N``,
+anchor element at its start, ``span-ev-ID``, ``span-cl-ID``, ``span-st-ID`` or ``span-mn-N``,
 which the rest of the report links to.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ..types import Claim, Event, Mention
+from ..types import Claim, Event, Mention, Stance
 from .markup import anchor, esc
 
 
@@ -19,7 +20,7 @@ from .markup import anchor, esc
 class Span:
     start: int
     end: int
-    kind: str  # mn (mention), ev (event), cl (claim)
+    kind: str  # mn (mention), ev (event), cl (claim), st (stance)
     ident: str
     label: str
 
@@ -30,10 +31,12 @@ def document_spans(
     events: list[Event],
     claims: list[Claim],
     names: dict[str, str],
+    stances: Sequence[Stance] = (),
 ) -> list[Span]:
     """The spans to highlight in one document's text; ``mentions`` come numbered.
 
-    Events are marked on their trigger when known, claims on their content; items
+    Events are marked on their trigger when known, claims on their content, stances on
+    their sentence; items
     from reader comments and spans outside the text are left out, since their
     offsets do not point into the article body.
     """
@@ -57,6 +60,12 @@ def document_spans(
             start, end = c.start, c.end
         label = f"claim {c.id}: {_name(c.speaker, names)} ({c.cue_type})"
         spans.append(Span(start, end, "cl", c.id, label))
+    for st in stances:
+        if not st.in_comment:
+            sign = "for" if st.sign > 0 else "against"
+            spans.append(Span(st.start, st.end, "st", st.id,
+                              f"stance {st.id}: {_name(st.source, names)} {sign} "
+                              f"{_name(st.target, names)} (p={st.probability:.2f})"))
     return [s for s in spans if 0 <= s.start < s.end <= len(text)]
 
 

@@ -231,15 +231,18 @@ def documents(ctx: Context) -> str:
         events[e.document].append(e)
     for c in a.claims:
         claims[c.document].append(c)
+    stances = defaultdict(list)
+    for st in a.stances:
+        stances[st.document].append(st)
     techniques = defaultdict(list)
     for n, t in enumerate(ctx.framing):
         techniques[t.document].append((n, t))
     parts = ['<h2>Documents</h2><p class="legend"><mark class="mn">actor mention</mark> '
              '<mark class="ev">event</mark> <mark class="cl">claim</mark> '
-             '<mark class="fr">framing technique</mark></p>']
+             '<mark class="st">stance</mark> <mark class="fr">framing technique</mark></p>']
     for doc in sorted(a.documents, key=lambda d: (d.published or "", d.id)):
         spans = document_spans(doc.text, mentions[doc.id], events[doc.id], claims[doc.id],
-                               ctx.names)
+                               ctx.names, stances[doc.id])
         spans += [Span(t.start, t.end, "fr", str(n),
                        f"{t.technique.replace('_', ' ')} (p={t.probability:.2f})")
                   for n, t in techniques[doc.id]]
@@ -296,7 +299,8 @@ def _relation_table(ctx: Context, relations: list[Relation], linked: bool = True
 
 
 def _evidence(rel: Relation) -> str:
-    return " ".join(x for x in (links("ev", rel.events), links("cl", rel.claims)) if x)
+    return " ".join(x for x in (links("ev", rel.events), links("cl", rel.claims),
+                                links("span-st", rel.stances)) if x)
 
 
 def _mixed_links(ctx: Context, ids: list[str]) -> str:

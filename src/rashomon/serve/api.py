@@ -71,7 +71,7 @@ async def status(request: Request) -> Response:
     return JSONResponse({
         "documents": len(a.documents), "actors": len(a.actors), "events": len(a.events),
         "claims": len(a.claims), "relations": len([r for r in s.relations if r.view == "direct"]),
-        "incidents": None if s.incidents is None else len(s.incidents),
+        "incidents": len(s.incidents),
         "snapshot": s.version, "stale": holder.stale, "stale_reason": holder.stale_reason,
         "read_only": request.app.state.read_only,
         "token_required": request.app.state.token is not None,
@@ -98,7 +98,7 @@ def document_detail(s: Snapshot, doc_id: str) -> dict[str, Any]:
         raise not_found("document", doc_id)
     spans = document_spans(doc.text, s.mentions_by_doc.get(doc_id, []),
                            s.events_by_doc.get(doc_id, []), s.claims_by_doc.get(doc_id, []),
-                           s.names)
+                           s.names, s.stances_by_doc.get(doc_id, []))
     return {**document_row(s, doc_id), "text": doc.text,
             "comments": [c.__dict__ for c in doc.comments],
             "highlights": [{"start": x.start, "end": x.end, "kind": x.kind, "id": x.ident,
@@ -243,8 +243,8 @@ async def outlets(request: Request) -> Response:
 async def incidents(request: Request) -> Response:
     p = parse_query("incidents", request.query_params)
     s = snap(request)
-    rows = [{k: jsonable(v) for k, v in r.items()} for r in s.incidents or []]
-    return listing("incidents", rows, p, extra={"available": s.incidents is not None})
+    rows = [{k: jsonable(v) for k, v in r.items()} for r in s.incidents]
+    return listing("incidents", rows, p, extra={"available": True})
 
 
 async def search(request: Request) -> Response:

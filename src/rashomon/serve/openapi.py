@@ -16,7 +16,7 @@ LIST_ROUTES = {
     "claims": "Who says what, through whom; each row links to its evidence span.",
     "relations": "Signed relations per period with the evidence they rest on.",
     "outlets": "Outlets with their document, event and claim counts.",
-    "incidents": "Incidents, when the store has them (available: false otherwise).",
+    "incidents": "Incidents: events of several documents telling one real-world incident.",
     "places": "Places of events the text places, with their events.",
     "search": "Full-text search over documents and claims.",
 }

@@ -325,7 +325,7 @@ async def document_page(request: Request) -> Response:
     events_ = s.events_by_doc.get(doc_id, [])
     claims_ = s.claims_by_doc.get(doc_id, [])
     spans = document_spans(doc.text, s.mentions_by_doc.get(doc_id, []), events_, claims_,
-                           s.names)
+                           s.names, s.stances_by_doc.get(doc_id, []))
     comments = "".join(f"<li><b>{esc(c.author or 'anonymous')}</b> {esc(c.date or '')}: "
                        f"{esc(c.text)}</li>" for c in doc.comments)
     meta = " · ".join(esc(x) for x in (s.outlet(doc_id), doc.author, doc.published or "undated",
@@ -335,7 +335,8 @@ async def document_page(request: Request) -> Response:
     body = (
         f'<p class="meta">{meta}{link}</p>'
         '<p class="legend"><mark class="mn">actor mention</mark> <mark class="ev">event</mark>'
-        ' <mark class="cl">claim</mark> (hover a mark for what was found)</p>'
+        ' <mark class="cl">claim</mark> <mark class="st">stance</mark>'
+        ' (hover a mark for what was found)</p>'
         f'<div class="doctext">{highlight(doc.text, spans)}</div>'
         f'<h2>Events ({len(events_)})</h2>{_table(EVENT_HEAD, _event_rows(s, events_))}'
         f'<h2>Claims ({len(claims_)})</h2>{_table(CLAIM_HEAD, _claim_rows(s, claims_))}'

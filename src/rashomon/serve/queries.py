@@ -251,11 +251,11 @@ def _claim_row(snap: Snapshot, c: Claim) -> dict[str, Any]:
 def relation_row(snap: Snapshot, r: Relation) -> dict[str, Any]:
     return {**r.to_dict(), "a_name": snap.names.get(r.a, r.a),
             "b_name": snap.names.get(r.b, r.b),
-            "evidence": [evidence_of(snap, i) for i in [*r.events, *r.claims]]}
+            "evidence": [evidence_of(snap, i) for i in [*r.events, *r.claims, *r.stances]]}
 
 
 def evidence_of(snap: Snapshot, item_id: str) -> dict[str, Any]:
-    """One event or claim id as the sentence it rests on and a link to its span."""
+    """One event, claim or stance id as the sentence it rests on and a link to its span."""
     if item_id in snap.events:
         e = snap.events[item_id]
         return {"kind": "event", "id": e.id, "document": e.document, "sentence": e.sentence,
@@ -263,6 +263,14 @@ def evidence_of(snap: Snapshot, item_id: str) -> dict[str, Any]:
                          f"{snap.names.get(e.target or '', '?')} ({e.modality})",
                 "outlet": snap.outlet(e.document),
                 "url": evidence_url("ev", e.id, e.document, e.in_comment)}
+    st = snap.stances.get(item_id)
+    if st is not None:
+        sign = "for" if st.sign > 0 else "against"
+        return {"kind": "stance", "id": st.id, "document": st.document, "sentence": st.sentence,
+                "label": f"{snap.names.get(st.source, st.source)} {sign} "
+                         f"{snap.names.get(st.target, st.target)} (p={st.probability:.2f})",
+                "outlet": snap.outlet(st.document),
+                "url": evidence_url("st", st.id, st.document, st.in_comment)}
     c = snap.claims.get(item_id)
     if c is None:
         return {"kind": "unknown", "id": item_id}

@@ -20,14 +20,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import duckdb
-
 from ..alignments import Alignment, align
 from ..outlets import outlet_of
 from ..relations import event_period
 from ..report import system_relations
 from ..store import Store, StoreError
-from ..types import Analysis, Claim, Document, Event, Mention, Relation
+from ..types import Analysis, Claim, Document, Event, Mention, Relation, Stance
 from .search import SearchIndex
 
 # How often a request may look at the file for changes, in seconds.
@@ -39,7 +37,7 @@ class Snapshot:
     """One consistent view of the store with the lookups the routes need."""
 
     analysis: Analysis
-    incidents: list[dict[str, Any]] | None = None  # None: the store has no incidents table
+    incidents: list[dict[str, Any]] = field(default_factory=list)
     loaded_at: float = field(default_factory=time.time)
     version: int = 0
 
@@ -51,6 +49,10 @@ class Snapshot:
         self.events: dict[str, Event] = {e.id: e for e in a.events}
         self.event_order = {e.id: n for n, e in enumerate(a.events)}
         self.claims: dict[str, Claim] = {c.id: c for c in a.claims}
+        self.stances: dict[str, Stance] = {x.id: x for x in a.stances}
+        self.stances_by_doc: dict[str, list[Stance]] = defaultdict(list)
+        for x in a.stances:
+            self.stances_by_doc[x.document].append(x)
         self.mentions_by_doc: dict[str, list[tuple[int, Mention]]] = defaultdict(list)
         self.mention_counts: Counter[str] = Counter()
         self.mention_docs: dict[str, set[str]] = defaultdict(set)
@@ -106,18 +108,9 @@ class Snapshot:
 
 def load_snapshot(store: Store, version: int = 0) -> Snapshot:
     """Read the whole store through an open connection."""
-    return Snapshot(store.analysis(), incidents=_incidents(store.con), version=version)
-
-
-def _incidents(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]] | None:
-    """Rows of an ``incidents`` table when this store has one (a later schema may add it)."""
-    found = con.execute("SELECT count(*) FROM information_schema.tables "
-                        "WHERE table_name = 'incidents'").fetchone()[0]
-    if not found:
-        return None
-    cur = con.execute("SELECT * FROM incidents")
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    analysis = store.analysis()
+    return Snapshot(analysis, incidents=[i.to_dict() for i in analysis.incidents],
+                    version=version)
 
 
 class SnapshotHolder:
