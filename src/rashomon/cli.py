@@ -123,6 +123,9 @@ def analyze(
     update: Annotated[bool, typer.Option(
         "--update", help="Apply metadata supplied since (sidecars, record fields) to stored "
                          "documents, analysing them again.")] = False,
+    stance: Annotated[bool, typer.Option(
+        "--stance", help="Also read the directed stance between actors named in one sentence "
+                         "(relations then rest on it too; several times slower).")] = False,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest, clean and analyse articles into the store (reruns add only what is new)."""
@@ -147,6 +150,8 @@ def analyze(
     config.gazetteer_files += [str(p) for p in gazetteer or []]
     config.lexicon_files += [str(p) for p in lexicon or []]
     config.cluster = cluster or config.cluster
+    if stance and "stance" not in config.stages:
+        config.stages.append("stance")
     if doc_timeout is not None:
         config.doc_timeout = doc_timeout
     for name in config.stages:

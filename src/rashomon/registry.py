@@ -18,8 +18,12 @@ if TYPE_CHECKING:
 Stage = Callable[["StageContext"], None]
 
 # Places come first: the actor resolver needs to know which names are places and which
-# country a story is set in.
-DEFAULT_STAGES = ("places", "dates", "actors", "events", "claims", "stance")
+# country a story is set in. The "stance" stage (directed stance between actors named in a
+# sentence, rashomon.stance) is not a default: it embeds several pieces of text per actor
+# pair, which cost 7.4x the parse on bench/speed.py (2026-12-03); ``analyze --stance`` or
+# ``stages`` in a config file adds it.
+DEFAULT_STAGES = ("places", "dates", "actors", "events", "claims")
+WITH_STANCE = (*DEFAULT_STAGES, "stance")
 
 _stages: dict[str, Stage] = {}
 
