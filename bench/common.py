@@ -159,8 +159,10 @@ def require(path: Path, what: str) -> Path:
 # --------------------------------------------------------------------------- the pipeline
 
 
-def analyze_dicts(records: Sequence[dict[str, Any]], processes: int = 1) -> dict[str, Any]:
-    """Run ``rashomon.analyze`` on id/text records and return the JSON-export dict.
+def analyze_dicts(records: Sequence[dict[str, Any]], processes: int = 1,
+                  config: Any = None) -> dict[str, Any]:
+    """Run ``rashomon.analyze`` on id/text records and return the JSON-export dict
+    (``config``: a ``rashomon.pipeline.Config`` instead of the default one).
 
     Raises :class:`Skip` when the pipeline does not expose ``analyze`` yet.
     """
@@ -173,7 +175,9 @@ def analyze_dicts(records: Sequence[dict[str, Any]], processes: int = 1) -> dict
         raise Skip("rashomon.analyze does not exist yet (pipeline not merged)")
     records = list(records)
     try:
-        if processes > 1:
+        if config is not None:
+            analysis = analyze(records, config=config)
+        elif processes > 1:
             analysis = analyze(records, n_process=processes)
         else:
             analysis = analyze(records)

@@ -263,7 +263,13 @@ def run(opts: Options) -> dict[str, Any]:
         rows = sorted(random.Random(SEED).sample(rows, min(k, len(rows))), key=lambda r: r["id"])
     if opts.limit:
         rows = rows[: opts.limit]
-    analysis = analyze_dicts([{"id": r["id"], "text": r["text"]} for r in rows], opts.processes)
+    # The stance stage is what this set measures; it is opt-in in the default pipeline.
+    from rashomon.pipeline import Config
+    from rashomon.registry import WITH_STANCE
+
+    config = Config(stages=list(WITH_STANCE), n_process=opts.processes)
+    analysis = analyze_dicts([{"id": r["id"], "text": r["text"]} for r in rows], opts.processes,
+                             config=config)
     scored = score_park(rows, analysis)
     model = score_model(rows)
     confusion = model.pop("model_confusion")
