@@ -172,7 +172,8 @@ def _new_documents(inputs: Sequence[str | Path], store: Store, summary: RunSumma
                     summary.already_stored += 1
             else:
                 records.append(item)
-        for document, lines in _clean_window(records, store, patterns, problem):
+        for document, lines in _clean_window(records, store, patterns, problem,
+                                             stored_again):
             replace = document.id in stored_again
             if replace and not _metadata_changed(store.document(document.id), document):
                 summary.already_stored += 1
@@ -221,11 +222,12 @@ def _metadata_changed(stored: Document | None, fresh: Document) -> bool:
 
 
 def _clean_window(records: list[RawRecord], store: Store, patterns: Any,
-                  problem: Callable[..., None]
+                  problem: Callable[..., None], stored: set[str]
                   ) -> Iterator[tuple[Document, tuple[str, set[str]]]]:
     """Clean records, each with its (outlet key, short lines); lines repeated across an
     outlet's articles are counted over the stored ones (the store's line table) and this
-    window's. A record whose extraction or cleaning fails is reported and left out."""
+    window's; ``stored`` are ids re-read for --update, whose lines the store counts
+    already. A record whose extraction or cleaning fails is reported and left out."""
     # Each page is extracted once, for the line counts and for cleaning alike.
     pages = {}
     for record in records:
@@ -241,7 +243,7 @@ def _clean_window(records: list[RawRecord], store: Store, patterns: Any,
     docs_per_outlet: Counter[str] = Counter(docs)
     line_docs: dict[str, Counter[str]] = {o: Counter(c) for o, c in counts.items()}
     for record in records:
-        if store.has_document(record.id):
+        if record.id in stored:
             continue  # an --update: its lines are counted already
         outlet = outlet_key(record)
         docs_per_outlet[outlet] += 1

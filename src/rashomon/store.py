@@ -193,9 +193,10 @@ class Store:
         cursor.close()
 
     def add_document_lines(self, doc_id: str, outlet: str, lines: Iterable[str]) -> None:
-        rows = [[doc_id, outlet, line] for line in sorted(set(lines))]
-        if rows:
-            self.con.executemany("INSERT INTO document_lines VALUES (?, ?, ?)", rows)
+        # A page with no short line still counts as one of its outlet's documents (the
+        # empty line, which no real line key equals), and is not counted again next run.
+        rows = [[doc_id, outlet, line] for line in sorted(set(lines) | {""})]
+        self.con.executemany("INSERT INTO document_lines VALUES (?, ?, ?)", rows)
 
     def add_duplicate(self, doc_id: str, duplicate_of: str, kind: str, source: str | None) -> None:
         self.con.execute(
