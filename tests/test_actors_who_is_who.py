@@ -280,3 +280,45 @@ def test_no_two_known_people_share_the_sound_of_a_full_name(kb):
             people.setdefault(key, set()).update(
                 e.actor for e in entries if kb.actors[e.actor].kind == "person")
     assert not {key: ids for key, ids in people.items() if len(ids) > 1}
+
+
+# -- years of existence -------------------------------------------------------------------
+
+
+def _kb_with(tmp_path, text: str):
+    mine = tmp_path / "mine.yaml"
+    mine.write_text(text)
+    return load_kb((str(mine),))
+
+
+def test_an_affiliation_holds_only_while_both_ends_exist(tmp_path):
+    kb = _kb_with(tmp_path, (
+        "- id: test_coalition\n  name: Test Coalition\n  kind: organization\n  country: IQ\n"
+        "  founded: 2021\n"
+        "- id: test_party\n  name: Test Party\n  kind: organization\n  country: IQ\n"
+        "  founded: 1990\n  dissolved: 2023\n"
+        "  affiliations: [{relation: member_of, actor: test_coalition}]\n"))
+    (aff,) = kb.actors["test_party"].affiliations
+    assert (aff["from"], aff["to"]) == (2021, 2023)
+
+
+def test_a_shared_name_goes_to_the_actor_that_existed_that_year(tmp_path, nlp):
+    kb = _kb_with(tmp_path, (
+        "- id: new_front\n  name: Unity Front\n  kind: organization\n  country: IQ\n"
+        "  founded: 2017\n"
+        "- id: old_front\n  name: Unity Front\n  kind: organization\n  country: LB\n"))
+    doc = nlp("The Unity Front held a rally in the capital.")
+    assert actor_of(resolve_actors(doc, "t", kb, 2008), "Unity Front") == "old_front"
+    assert actor_of(resolve_actors(doc, "t", kb, 2019), "Unity Front") == "new_front"
+    assert kb.existed("new_front", 2019) and not kb.existed("new_front", 2008)
+
+
+def test_founding_years_must_be_years(tmp_path):
+    from rashomon.actors.kb import KnowledgeBaseError
+
+    with pytest.raises(KnowledgeBaseError, match="mine.yaml: bad_years: founded and dissolved"):
+        _kb_with(tmp_path, "- id: bad_years\n  name: Bad Years\n  kind: organization\n"
+                           "  founded: last spring\n")
+    with pytest.raises(KnowledgeBaseError, match="dissolved \\(2001\\) before founded"):
+        _kb_with(tmp_path, "- id: bad_order\n  name: Bad Order\n  kind: organization\n"
+                           "  founded: 2010\n  dissolved: 2001\n")

@@ -68,6 +68,9 @@ class KnowledgeBase:
     sound_index: dict[tuple[str, ...], list[IndexEntry]] = field(default_factory=dict)
     sound_surnames: dict[str, list[str]] = field(default_factory=dict)
     demonyms: dict[str, str] = field(default_factory=dict)  # state id -> "Iraqi"
+    # Organisations' years of existence (``founded``/``dissolved`` in the actor files):
+    # actor id -> (first year or None, last year or None).
+    lifetimes: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     state_words: set[str] = field(default_factory=set)  # one-word state names, demonyms
     max_key_len: int = 1
     tokenize: Callable[[str], list[str]] = field(default=lambda s: s.split(), repr=False)
@@ -122,6 +125,12 @@ class KnowledgeBase:
             hits |= self.near_names.get(variant, set())
         return next(iter(hits)) if len(hits) == 1 else None
 
+    def existed(self, actor_id: str, year: int | None) -> bool:
+        """Whether an actor existed in a year (always, when either is unknown): the
+        Fatah of a 2008 story is not the Iraqi alliance founded in 2017."""
+        first, last = self.lifetimes.get(actor_id, (None, None))
+        return year is None or ((first is None or first <= year) and (last is None or year <= last))
+
     def held_role(self, actor_id: str, year: int | None) -> list[dict[str, Any]]:
         """The roles an actor held in a year (all roles when the year is unknown)."""
         roles = self.actors[actor_id].roles
@@ -166,6 +175,8 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
             )
             raw_entries.append((path, entry))
     folds = _fold_branches(actors, {entry["id"]: path for path, entry in raw_entries})
+    lifetimes = _lifetimes(raw_entries, actors)
+    _bound_affiliations(actors, lifetimes)
 
     lex = DATA / "lexicon"
     titles_data = load_yaml(lex / "titles.yaml") or {}
@@ -176,7 +187,7 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
         role_nouns={k.lower(): v or {} for k, v in (titles_data.get("role_nouns") or {}).items()},
         group_nouns={k.lower(): v for k, v in _group_sectors(groups_data).items()},
         generic_groups={k.lower(): v for k, v in (groups_data.get("generic_groups") or {}).items()},
-        tokenize=tokenize,
+        tokenize=tokenize, lifetimes=lifetimes,
     )
     kb.titles = {kb.key(t) for t in titles_data.get("titles") or []}
     kb.state_words = {key[0] for _path, entry in raw_entries if entry.get("kind") == "state"
@@ -245,6 +256,43 @@ def _fold_branches(actors: dict[str, Actor], files: dict[str, Path]) -> dict[str
         actor.affiliations = [{**a, "actor": folds.get(a.get("actor"), a.get("actor"))}
                               for a in actor.affiliations]
     return folds
+
+
+def _lifetimes(raw_entries: list[tuple[Path, dict[str, Any]]],
+               actors: dict[str, Actor]) -> dict[str, tuple[int | None, int | None]]:
+    """``founded``/``dissolved`` years per actor, checked: whole years, in order."""
+    lifetimes: dict[str, tuple[int | None, int | None]] = {}
+    for path, entry in raw_entries:
+        years = [entry.get("founded"), entry.get("dissolved")]
+        if years == [None, None] or entry["id"] not in actors:
+            continue
+        if any(y is not None and (isinstance(y, bool) or not isinstance(y, int)) for y in years):
+            raise KnowledgeBaseError(f"{path}: {entry['id']}: founded and dissolved must be "
+                                     f"years, got {years[0]!r} and {years[1]!r}")
+        if None not in years and years[0] > years[1]:
+            raise KnowledgeBaseError(f"{path}: {entry['id']}: dissolved ({years[1]}) before "
+                                     f"founded ({years[0]})")
+        lifetimes[entry["id"]] = (years[0], years[1])
+    return lifetimes
+
+
+def _bound_affiliations(actors: dict[str, Actor],
+                        lifetimes: dict[str, tuple[int | None, int | None]]) -> None:
+    """An affiliation holds only while both of its ends exist: the Supreme Council is a
+    member of the Coordination Framework from the Framework's founding (2021), not in a
+    2008 story. The years become the affiliation's ``from``/``to``, which relations
+    already honour."""
+    for actor in actors.values():
+        bounded = []
+        for aff in actor.affiliations:
+            start, end = aff.get("from"), aff.get("to")
+            for first, last in (lifetimes.get(actor.id, (None, None)),
+                                lifetimes.get(aff.get("actor"), (None, None))):
+                start = first if start is None else (start if first is None else max(start, first))
+                end = last if end is None else (end if last is None else min(end, last))
+            bounded.append({**aff, **({"from": start} if start is not None else {}),
+                            **({"to": end} if end is not None else {})})
+        actor.affiliations = bounded
 
 
 def _group_sectors(data: dict[str, Any]) -> dict[str, str]:
