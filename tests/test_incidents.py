@@ -204,25 +204,6 @@ def test_registry_resolves_url_metadata_and_credit(tmp_path):
         load_registry([bad])
 
 
-def test_rank_in_document_rewards_the_best_match_of_the_other_document():
-    from rashomon.incidents.features import EventView, feature_matrix
-
-    def view(n: int, doc: str) -> EventView:
-        return EventView(id=f"e{n}", document=doc, quad="material_conflict",
-                         actors=frozenset(), lineage=frozenset(), countries=frozenset(),
-                         day=None, precision=0, place=None, place_country=None)
-
-    # Event 0 (document a) reads like event 1 more than like event 2 (both in document b).
-    unit = np.eye(3, dtype=np.float32)
-    vectors = np.stack([unit[0], unit[0] * 0.9 + unit[1] * 0.1, unit[1]])
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
-    views = [view(0, "a"), view(1, "b"), view(2, "b")]
-    rows = feature_matrix(views, [(0, 1), (0, 2)], vectors, vectors, vectors)
-    rank = FEATURES.index("rank_in_document")
-    assert rows[0, rank] == 1.0  # each is the other's best
-    assert rows[1, rank] == pytest.approx(0.75)  # 2 is second in b for 0; 0 is first in a
-
-
 def test_pair_model_of_another_feature_layout_is_a_clear_error(tmp_path, monkeypatch):
     from rashomon.incidents import cluster as incidents_cluster
     from rashomon.models import LinearModel

@@ -1,21 +1,15 @@
 """Pair features: how alike two events are, as the incident pair scorer reads them.
 
-Each event is first reduced to an :class:`EventView` (quad, actors and their lineage up the
-knowledge base's affiliations, effective date); ``feature_matrix`` then gives one
-row of numbers in ``FEATURES`` order for each pair. The features lean on what survives a
-change in event extraction: how alike the two tellings read (sentence, the words around the
-trigger, each against the other's document lead, and how the pair ranks among the other
-document's events), the story (the two leads), the quad family, the actors and the place. The exact
-event type and the dates are left out of the pair score: a type model's mistakes move
-with every retraining, and a date that falls back on the publication day says when an
-outlet wrote, not when the incident happened (tellings of one incident a week apart read
-as different days); dates only bound which pairs are compared (``cluster.BLOCK_DAYS``).
+Each event is first reduced to an :class:`EventView` (type family, actors and their
+lineage up the knowledge base's affiliations, effective date, place, sentence vector);
+``pair_features`` then gives one row of numbers in ``FEATURES`` order for each pair.
 The layout is part of the shipped model (``models/incident_pairs.npz`` stores it), so a
 change here means retraining with ``train/incident_pairs.py``.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -27,31 +21,39 @@ from ..relations import ROLLUP_RELATIONS
 from ..types import Actor, Document, Event
 
 FEATURES = (
-    "cosine", "cosine_frame", "cosine_best", "cosine_document", "cosine_cross_lead",
-    "rank_in_document",
-    "same_quad", "same_material", "same_polarity",
-    "actors_exact", "actors_lineage", "actors_country",
-    "place_same", "place_country", "place_missing",
+    "same_type", "same_quad", "same_material", "same_polarity",
+    "actors_exact", "actors_lineage", "actors_country", "actors_missing",
+    "roles_swapped", "dates_known", "date_close", "same_day", "date_log_gap",
+    "place_same", "place_country", "place_missing", "cosine", "cosine_frame", "cosine_document",
+    "same_document",
+    "denied_either",
 )
 
+# Date gaps (days) are scaled by this in ``date_close``: within a few days is "close".
+DATE_SCALE_DAYS = 3.0
 # Characters kept on each side of the trigger for the event's frame embedding.
 FRAME_CHARS = 60
 # Characters of a document's text that stand for its story.
 LEAD_CHARS = 600
+# Days up to which the log gap grows; beyond it every gap looks the same.
+MAX_GAP_DAYS = 365.0
 
 
 @dataclass
 class EventView:
     id: str
     document: str
+    type: str
     quad: str
     actors: frozenset[str]
     lineage: frozenset[str]  # the actors and their non-state ancestors
     countries: frozenset[str]
+    roles: tuple[str | None, str | None]
     day: date | None
     precision: int  # 0 unknown, 1 year, 2 month, 3 day
     place: str | None
     place_country: str | None
+    denied: bool
 
 
 def event_views(events: Sequence[Event], documents: Iterable[Document],
@@ -69,32 +71,47 @@ def event_views(events: Sequence[Event], documents: Iterable[Document],
         day, precision = parse_date(e.date or document_date(docs.get(e.document)))
         place = e.place or {}
         views.append(EventView(
-            id=e.id, document=e.document, quad=e.quad, actors=named,
-            lineage=frozenset(lineage), countries=countries, day=day, precision=precision,
-            place=place.get("name") or None, place_country=place.get("country")))
+            id=e.id, document=e.document, type=e.type, quad=e.quad, actors=named,
+            lineage=frozenset(lineage), countries=countries, roles=(e.source, e.target),
+            day=day, precision=precision, place=(place.get("name") or None),
+            place_country=place.get("country"), denied=e.negated or e.modality == "denied"))
     return views
 
 
-def pair_features(a: EventView, b: EventView, cosine: float, frame: float, document: float,
-                  cross_lead: float, rank: float) -> list[float]:
-    """One row in ``FEATURES`` order; the text similarities are computed by the caller."""
+def pair_features(a: EventView, b: EventView, cosine: float, frame: float,
+                  document: float) -> list[float]:
+    """One row in ``FEATURES`` order."""
+    gap = abs((a.day - b.day).days) if a.day and b.day else None
+    # A month- or year-precise date is only known to that precision: a gap inside it is 0.
+    if gap is not None and min(a.precision, b.precision) < 3:
+        same_span = (a.day.year == b.day.year and
+                     (min(a.precision, b.precision) == 1 or a.day.month == b.day.month))
+        gap = 0 if same_span else gap
+    has_actors = bool(a.actors) and bool(b.actors)
     has_place = bool(a.place) and bool(b.place)
     return [
-        float(cosine),
-        float(frame),
-        max(float(cosine), float(frame)),
-        float(document),
-        float(cross_lead),
-        float(rank),
+        float(a.type == b.type),
         float(a.quad == b.quad),
         float(a.quad.startswith("material") == b.quad.startswith("material")),
         float(a.quad.endswith("cooperation") == b.quad.endswith("cooperation")),
         _jaccard(a.actors, b.actors),
         _jaccard(a.lineage, b.lineage),
         _jaccard(a.countries, b.countries),
+        float(not has_actors),
+        float(bool(a.roles[0]) and a.roles[0] == b.roles[1] and a.roles[0] != b.roles[0]),
+        float(gap is not None),
+        math.exp(-gap / DATE_SCALE_DAYS) if gap is not None else 0.0,
+        float(gap == 0 and min(a.precision, b.precision) == 3) if gap is not None else 0.0,
+        (math.log1p(min(gap, MAX_GAP_DAYS)) / math.log1p(MAX_GAP_DAYS)
+         if gap is not None else 0.0),
         float(has_place and a.place == b.place),
         float(bool(a.place_country) and a.place_country == b.place_country),
         float(not has_place),
+        float(cosine),
+        float(frame),
+        float(document),
+        float(a.document == b.document),
+        float(a.denied or b.denied),
     ]
 
 
@@ -104,29 +121,9 @@ def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
     and ``leads`` its document's title and lead (tellings of one story read alike)."""
     if not pairs:
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
-    members: dict[str, list[int]] = {}
-    for n, v in enumerate(views):
-        members.setdefault(v.document, []).append(n)
-    member_index = {d: np.array(m) for d, m in members.items()}
-    ranked: dict[tuple[int, str], np.ndarray] = {}
-
-    def rank(i: int, j: int) -> int:
-        """How many events of j's document read more like i than j does (0: j is i's best)."""
-        key = (i, views[j].document)
-        if key not in ranked:
-            others = member_index[key[1]]
-            ranked[key] = (vectors[others] @ vectors[i] + frames[others] @ frames[i]) / 2
-        alike = (float(vectors[i] @ vectors[j]) + float(frames[i] @ frames[j])) / 2
-        return int((ranked[key] > alike + 1e-6).sum())
-
-    rows = []
-    for i, j in pairs:
-        cross = (float(vectors[i] @ leads[j]) + float(vectors[j] @ leads[i])) / 2
-        standing = (1.0 / (1 + rank(i, j)) + 1.0 / (1 + rank(j, i))) / 2
-        rows.append(pair_features(views[i], views[j], float(vectors[i] @ vectors[j]),
-                                  float(frames[i] @ frames[j]), float(leads[i] @ leads[j]),
-                                  cross, standing))
-    return np.array(rows, dtype=np.float32)
+    return np.array([pair_features(views[i], views[j], float(vectors[i] @ vectors[j]),
+                                   float(frames[i] @ frames[j]), float(leads[i] @ leads[j]))
+                     for i, j in pairs], dtype=np.float32)
 
 
 def lead_text(doc: Document | None) -> str:
