@@ -202,3 +202,15 @@ def test_registry_resolves_url_metadata_and_credit(tmp_path):
     bad.write_text("- {name: X, owner: tabloid}\n", encoding="utf-8")
     with pytest.raises(Exception, match=r"bad.yaml: entry 1: owner 'tabloid'"):
         load_registry([bad])
+
+
+def test_pair_model_of_another_feature_layout_is_a_clear_error(tmp_path, monkeypatch):
+    from rashomon.incidents import cluster as incidents_cluster
+    from rashomon.models import LinearModel
+
+    stale = tmp_path / "incident_pairs.npz"
+    LinearModel(["0", "1"], np.zeros((1, 3), np.float32), np.zeros(1, np.float32),
+                {"features": ["a", "b", "c"]}).save(stale)
+    monkeypatch.setattr(incidents_cluster, "packaged", lambda name: stale)
+    with pytest.raises(ValueError, match="retrain it with train/incident_pairs.py"):
+        incidents_cluster.pair_model.__wrapped__()

@@ -24,7 +24,14 @@ import numpy as np
 from ..embed import encode
 from ..models import LinearModel, packaged
 from ..types import Actor, Document, Event, Incident
-from .features import EventView, event_views, feature_matrix, frame_text, lead_text
+from .features import (
+    FEATURES,
+    EventView,
+    event_views,
+    feature_matrix,
+    frame_text,
+    lead_text,
+)
 
 MODEL_FILE = "incident_pairs.npz"
 
@@ -38,7 +45,13 @@ UNDATED_NEIGHBOURS = 200
 
 @cache
 def pair_model() -> LinearModel:
-    return LinearModel.load(packaged(MODEL_FILE))
+    path = packaged(MODEL_FILE)
+    model = LinearModel.load(path)
+    if model.meta.get("features") != list(FEATURES):
+        raise ValueError(f"{path}: trained on other pair features than "
+                         "rashomon.incidents.features.FEATURES; retrain it with "
+                         "train/incident_pairs.py")
+    return model
 
 
 def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = None
