@@ -64,6 +64,9 @@ ARTICLES = 2000
 QUICK_ARTICLES = 200
 STREAM_BASE = 50
 SCALES = (1, 4, 16)
+# Corpus-level steps: stores of copies of this many analysed articles, at these scales.
+STEPS_BASE = 40
+STEPS_SCALES = (5, 20)
 RUNS = {"local_p1": ["-j", "1"], "local_p2": ["-j", "2"],
         "dask_w1": ["--cluster", "local:1"], "dask_w2": ["--cluster", "local:2"]}
 
@@ -235,6 +238,94 @@ def measure_parse(corpus: Path, processes: int) -> dict[str, Any]:
     return result
 
 
+STEPS_BUILD = """
+import dataclasses, json, sys, rashomon
+from rashomon.analyze import _documents
+from rashomon.clean import Deduplicator
+from rashomon.clean.repeated import short_lines
+from rashomon.pipeline import Config, analyse_documents
+from rashomon.store import PendingDocument
+records = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
+analysed = list(analyse_documents(_documents(records), Config(n_process=1)))
+def renamed(item, old, new):
+    changes = {"document": new} if getattr(item, "document", None) == old else {}
+    if isinstance(getattr(item, "id", None), str) and item.id.startswith(old + ":"):
+        changes["id"] = new + item.id[len(old):]
+    return dataclasses.replace(item, **changes) if changes else item
+store, n, batch = rashomon.Store(sys.argv[2]), 0, []
+for copy in range(int(sys.argv[3])):
+    for one in analysed:
+        n += 1
+        old = one.result.document.id
+        new = f"{old}-{copy}"
+        day = f"{2014 + n % 6}-{1 + n % 12:02d}-{1 + n % 28:02d}"
+        document = dataclasses.replace(one.result.document, id=new, outlet=f"outlet {n % 5}",
+                                       published=day)
+        result = dataclasses.replace(one.result, document=document)
+        for f in dataclasses.fields(result):
+            value = getattr(result, f.name)
+            if isinstance(value, list):
+                setattr(result, f.name, [renamed(x, old, new) for x in value])
+        batch.append(PendingDocument(result, list(one.actors.values()),
+                                     Deduplicator.signature(document),
+                                     (document.outlet, short_lines(document.text))))
+        if len(batch) == 64:
+            store.add_analyses(batch)
+            batch = []
+store.add_analyses(batch)
+print(json.dumps({"documents": n, "events": len(store.events())}))
+"""
+
+STEPS_MEASURE = """
+import json, resource, sys, time
+from rashomon.analyze import rebuild_incidents, rebuild_relations
+from rashomon.clean import Deduplicator
+from rashomon.embed import encode
+from rashomon.incidents.features import LEAD_CHARS
+from rashomon.store import Store
+step, store = sys.argv[1], Store(sys.argv[2])
+encode(["warm"])  # the encoder's model is not the step's memory
+steps = {
+    "texts (what the steps read before)": lambda: store.documents(),
+    "near-duplicate signatures": lambda: Deduplicator.from_signatures(store.signatures()),
+    "document heads": lambda: store.document_heads(LEAD_CHARS),
+    "relations": lambda: rebuild_relations(store),
+    "incidents": lambda: rebuild_incidents(store),
+}
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+started = time.perf_counter()
+kept = steps[step]()
+print(json.dumps({"step": step, "seconds": round(time.perf_counter() - started, 1),
+                  "mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - base,
+                               1)}))
+"""
+STEPS = ("texts (what the steps read before)", "near-duplicate signatures", "document heads",
+         "relations", "incidents")
+
+
+def measure_steps(pool: list[str], workdir: Path, base: int, scales: tuple[int, ...]
+                  ) -> list[dict[str, Any]]:
+    """Memory each corpus-level step adds, on stores of ``base`` x scale documents (copies
+    of ``base`` analysed articles under new ids, outlets and dates), each in a fresh
+    process: the peak resident set above what the process held before the step."""
+    path = workdir / "steps.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in distinct_corpus(pool, base, seed=1)),
+                    encoding="utf-8")
+    found = []
+    for scale in scales:
+        db = workdir / f"steps-{scale}.duckdb"
+        built = json.loads(subprocess.run(
+            [sys.executable, "-c", STEPS_BUILD, str(path), str(db), str(scale)],
+            capture_output=True, text=True, check=True).stdout.strip().splitlines()[-1])
+        for step in STEPS:
+            load_before = _load()
+            out = subprocess.run([sys.executable, "-c", STEPS_MEASURE, step, str(db)],
+                                 capture_output=True, text=True, check=True).stdout
+            found.append({**built, **json.loads(out.strip().splitlines()[-1]),
+                          "load": [load_before, _load()]})
+    return found
+
+
 def run(opts: Options) -> dict[str, Any]:
     try:
         import distributed  # noqa: F401
@@ -268,6 +359,8 @@ def run(opts: Options) -> dict[str, Any]:
             stream.append({"scale": scale, **measure_stream(pool, base * scale, workdir)})
         print(f"[{NAME}] the writer alone ...", flush=True)
         writer = measure_writer(pool, workdir)
+        print(f"[{NAME}] corpus-level steps ...", flush=True)
+        steps = measure_steps(pool, workdir, STEPS_BASE, STEPS_SCALES)
     figures["writer_commits_per_s"] = writer["one"]["commits_per_s"]
     figures["writer_batched_commits_per_s"] = writer["batched"]["commits_per_s"]
     for name, r in runs.items():
@@ -281,7 +374,7 @@ def run(opts: Options) -> dict[str, Any]:
         stream[-1]["peak_rss_mib"] / stream[0]["peak_rss_mib"], 2)
     return write_result(NAME, figures, opts, started,
                         details={"runs": runs, "stream": stream, "writer": writer,
-                                 "parse": parse})
+                                 "parse": parse, "steps": steps})
 
 
 def render(result: dict[str, Any]) -> str:
@@ -326,4 +419,12 @@ def render(result: dict[str, Any]) -> str:
     for s in d["stream"]:
         lines.append(f"| {s['scale']}x | {s['documents']} | {s['seconds']} | "
                      f"{s['peak_rss_mib']:.0f} MiB | {load(s)} |")
+    if d.get("steps"):
+        lines += ["", "Corpus-level steps: memory each adds (peak RSS above the process's "
+                  "before it), on stores of copies of analysed articles:", "",
+                  "| Step | Documents | Events | Seconds | Memory added | Load |",
+                  "|---|---|---|---|---|---|"]
+        for s in d["steps"]:
+            lines.append(f"| {s['step']} | {s['documents']:,} | {s['events']:,} | "
+                         f"{s['seconds']} | {s['mib']:.0f} MiB | {load(s)} |")
     return "\n".join(lines) + "\n" + provenance_rows(result)

@@ -109,7 +109,7 @@ def analyze(
     = None,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help="YAML settings: stages, model, batch_size, n_process, actor_files, "
-                         "gazetteer_files, lexicon_files, cluster.")] = None,
+                         "gazetteer_files, lexicon_files, cluster, commit_every.")] = None,
     cluster: Annotated[str | None, typer.Option(
         "--cluster", help="Run on Dask: local:N (N worker processes here) or "
                           "tcp://HOST:PORT (a running scheduler). Needs rashomon[cluster].")]

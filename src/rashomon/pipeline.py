@@ -78,6 +78,12 @@ class Config:
         if unknown:
             raise DataFileError(f"{path}: unknown setting(s) {', '.join(unknown)}; "
                                 f"known: {', '.join(sorted(known))}")
+        for f in dataclasses.fields(cls):  # numbers must be numbers, not a traceback later
+            value = data.get(f.name)
+            if isinstance(f.default, int | float) and value is not None and (
+                    isinstance(value, bool) or not isinstance(value, int | float)
+                    or (isinstance(f.default, int) and not isinstance(value, int))):
+                raise DataFileError(f"{path}: {f.name} must be a number, not {value!r}")
         base = Path(path).parent
         for key in ("actor_files", "gazetteer_files", "lexicon_files"):
             data[key] = [str(base / p) for p in data.get(key) or []]
