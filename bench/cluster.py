@@ -421,7 +421,8 @@ def render(result: dict[str, Any]) -> str:
                      f"{s['peak_rss_mib']:.0f} MiB | {load(s)} |")
     if d.get("steps"):
         lines += ["", "Corpus-level steps: memory each adds (peak RSS above the process's "
-                  "before it), on stores of copies of analysed articles:", "",
+                  "peak before it, so 0 = within what loading took), on stores of copies of "
+                  "analysed articles:", "",
                   "| Step | Documents | Events | Seconds | Memory added | Load |",
                   "|---|---|---|---|---|---|"]
         for s in d["steps"]:
