@@ -26,7 +26,8 @@ starting worker processes (and, for Dask, the scheduler); every worker loads the
   a shared machine depresses every rate here.
 
 Runtime: about an hour on a quiet 2-core machine at the default 2,000 articles (each of
-the four runs about 7-13 minutes, the bare parses 6, analyze_iter 4, the writer 1);
+the four runs about 7-13 minutes, the bare parses 6, analyze_iter 4, the writer 1, the
+corpus-level steps about 5, most of it the incidents of 800 documents);
 ``--quick`` (200 articles) about 8 minutes.
 """
 
