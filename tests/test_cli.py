@@ -210,6 +210,7 @@ def test_a_config_file_chooses_the_stages(tmp_path):
     ("stages: [actors, telepathy]\n", "unknown stage 'telepathy'"),
     ("batchsize: 4\n", "unknown setting(s) batchsize"),
     ("stages: [actors\n", "cannot read"),
+    ("commit_every: lots\n", "commit_every must be a number, not 'lots'"),
 ])
 def test_a_bad_config_is_one_clear_line(tmp_path, content, problem):
     config = tmp_path / "bad.yaml"

@@ -3,7 +3,8 @@
 ``analyze_inputs`` is what ``rashomon analyze`` does: read files, directories and URLs,
 clean them (with lines repeated across an outlet's articles treated as boilerplate),
 drop exact and near duplicates, analyse each new document and commit it to the store
-in its own transaction, then rebuild the relations and the incidents (events of several
+with everything found in it (``Config.commit_every`` whole documents per transaction),
+then rebuild the relations and the incidents (events of several
 documents that tell one real-world incident). Inputs stream through: memory stays flat
 however large they are. ``analyze`` does the same for a list of texts in memory and
 returns an ``Analysis`` without any database; ``analyze_iter`` yields one per document.
@@ -14,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -28,7 +30,7 @@ from .clean.extract import extract
 from .clean.repeated import outlet_key, repeated_lines, short_lines
 from .ingest import FETCH_DEADLINE, read_inputs, vet_record
 from .pipeline import AnalysedDocument, Config, analyse_documents
-from .store import Store
+from .store import PendingDocument, Store
 from .types import Actor, Analysis, Document, IngestProblem, RawRecord
 
 
@@ -67,6 +69,11 @@ MIN_YEAR = 1800
 #: the stored articles plus this many new ones, so memory stays flat however large the input
 #: (a line is recognised as repeated from the window in which it reaches the thresholds).
 WINDOW = 500
+#: A batch of analysed documents is committed once its oldest has waited this long (seconds),
+#: however few they are: a slow run keeps saving its work (see ``Config.commit_every``).
+COMMIT_SECONDS = 5.0
+# What a document's analysis can fail to be stored with, leaving the rest of the run going.
+_STORE_ERRORS = (duckdb.Error, ValueError, TypeError, RecursionError)
 #: What the store keeps beside a document's analysis, held while the document is in flight:
 #: its near-duplicate signature, (outlet key, short lines), and whether it replaces one.
 InFlight = dict[str, tuple[bytes | None, tuple[str, set[str]], bool]]
@@ -85,8 +92,9 @@ def analyze_inputs(
     """Ingest, clean, deduplicate, analyse and store; return what happened.
 
     Inputs are read as a stream, cleaned a window at a time and analysed as they come (in
-    local processes, or on a Dask cluster when ``config.cluster`` names one); each document
-    is committed with everything found in it as soon as its analysis returns.
+    local processes, or on a Dask cluster when ``config.cluster`` names one); documents
+    are committed with everything found in them in batches of ``config.commit_every``
+    (sooner when the oldest has waited ``COMMIT_SECONDS``).
 
     Nothing in one input stops the run: each input, record or document that fails is
     reported through ``on_problem`` and left out. With ``update``, stored documents whose
@@ -112,27 +120,77 @@ def analyze_inputs(
         in_flight.pop(document.id, None)
         problem(document.source or document.id, reason)
 
-    for n, analysed in enumerate(analyse_documents(documents, config, on_skip=skipped),
-                                 start=1):
-        document = analysed.result.document
-        signature, lines, replace = in_flight.pop(document.id)
-        try:
-            store.add_analysis(analysed.result, analysed.actors.values(), signature=signature,
-                               lines=lines, replace=replace)
-        except (duckdb.Error, ValueError, TypeError, RecursionError) as exc:
-            problem(document.source or document.id, f"cannot store ({_short(exc)})")
-            continue
-        if replace:
+    def stored(item: PendingDocument) -> None:
+        in_flight.pop(item.result.document.id)
+        if item.replace:
             summary.updated += 1
         else:
             summary.ingested += 1
-        for stage, seconds in analysed.timings.items():
-            summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
-        report("analysing", n, None)
 
+    def not_stored(item: PendingDocument, exc: BaseException) -> None:
+        document = item.result.document
+        in_flight.pop(document.id)
+        problem(document.source or document.id, f"cannot store ({_short(exc)})")
+
+    writer = _Writer(store, stored, not_stored, config.commit_every)
+    analysed_n = 0
+    try:
+        for analysed in analyse_documents(documents, config, on_skip=skipped):
+            document = analysed.result.document
+            signature, lines, replace = in_flight[document.id]
+            writer.add(PendingDocument(analysed.result, list(analysed.actors.values()),
+                                       signature, lines, replace))
+            for stage, seconds in analysed.timings.items():
+                summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
+            analysed_n += 1
+            report("analysing", analysed_n, None)
+    finally:
+        # Whatever was analysed is kept, also on Ctrl-C or a lost cluster: each commit
+        # holds whole documents, and a rerun analyses only what is not stored.
+        writer.flush()
     rebuild_relations(store)
     rebuild_incidents(store)
     return summary
+
+
+class _Writer:
+    """The store's one writer: analysed documents committed ``commit_every`` at a time
+    (one transaction each), or sooner when the oldest has waited ``COMMIT_SECONDS``, so
+    that a slow run still saves its work as it goes. A batch the store refuses is written
+    again one document at a time, so that one bad document is reported alone."""
+
+    def __init__(self, store: Store, stored: Callable[[PendingDocument], None],
+                 not_stored: Callable[[PendingDocument, BaseException], None],
+                 commit_every: int) -> None:
+        self.store, self.stored, self.not_stored = store, stored, not_stored
+        self.commit_every = max(1, commit_every)
+        self.pending: list[PendingDocument] = []
+        self.since = 0.0
+
+    def add(self, item: PendingDocument) -> None:
+        if not self.pending:
+            self.since = time.monotonic()
+        self.pending.append(item)
+        if (len(self.pending) >= self.commit_every
+                or time.monotonic() - self.since >= COMMIT_SECONDS):
+            self.flush()
+
+    def flush(self) -> None:
+        batch, self.pending = self.pending, []
+        if not batch:
+            return
+        try:
+            self.store.add_analyses(batch)
+        except _STORE_ERRORS as exc:
+            if len(batch) == 1:
+                self.not_stored(batch[0], exc)
+                return
+            for item in batch:  # one at a time, so that only the bad one is left out
+                self.pending = [item]
+                self.flush()
+            return
+        for item in batch:
+            self.stored(item)
 
 
 def _new_documents(inputs: Sequence[str | Path], store: Store, summary: RunSummary,
@@ -173,7 +231,7 @@ def _new_documents(inputs: Sequence[str | Path], store: Store, summary: RunSumma
             else:
                 records.append(item)
         for document, lines in _clean_window(records, store, patterns, problem,
-                                             stored_again):
+                                             stored_again, in_flight):
             replace = document.id in stored_again
             if replace and not _metadata_changed(store.document(document.id), document):
                 summary.already_stored += 1
@@ -222,12 +280,15 @@ def _metadata_changed(stored: Document | None, fresh: Document) -> bool:
 
 
 def _clean_window(records: list[RawRecord], store: Store, patterns: Any,
-                  problem: Callable[..., None], stored: set[str]
+                  problem: Callable[..., None], stored: set[str], in_flight: InFlight
                   ) -> Iterator[tuple[Document, tuple[str, set[str]]]]:
     """Clean records, each with its (outlet key, short lines); lines repeated across an
-    outlet's articles are counted over the stored ones (the store's line table) and this
-    window's; ``stored`` are ids re-read for --update, whose lines the store counts
-    already. A record whose extraction or cleaning fails is reported and left out."""
+    outlet's articles are counted over the stored ones (the store's line table), those
+    analysed but not yet committed (``in_flight``) and this window's, so a line counts the
+    same whenever the writer commits; ``stored`` are ids re-read for --update, whose lines
+    the store counts already. Only this window's lines are looked up: memory follows the
+    window, not the outlet's history. A record whose extraction or cleaning fails is
+    reported and left out."""
     # Each page is extracted once, for the line counts and for cleaning alike.
     pages = {}
     for record in records:
@@ -239,9 +300,16 @@ def _clean_window(records: list[RawRecord], store: Store, patterns: Any,
     if not records:
         return
     lines = {id(r): short_lines(pages[id(r)].text) for r in records}
-    docs, counts = store.outlet_line_counts(outlet_key(r) for r in records)
+    outlets = {outlet_key(r) for r in records}
+    window_lines = {(outlet_key(r), line) for r in records for line in lines[id(r)]}
+    docs, counts = store.outlet_line_counts(outlets, window_lines)
     docs_per_outlet: Counter[str] = Counter(docs)
     line_docs: dict[str, Counter[str]] = {o: Counter(c) for o, c in counts.items()}
+    for _, (outlet, outlet_lines), replace in in_flight.values():
+        if outlet in outlets and not replace:
+            docs_per_outlet[outlet] += 1
+            line_docs.setdefault(outlet, Counter()).update(
+                line for line in outlet_lines if (outlet, line) in window_lines)
     for record in records:
         if record.id in stored:
             continue  # an --update: its lines are counted already
@@ -285,12 +353,12 @@ def _check_published(doc: Document, problem: Callable[..., None]) -> None:
 
 
 def rebuild_relations(store: Store) -> None:
-    """Relations are derived data: recomputed from every stored event and claim."""
-    from .relations import build_relations
+    """Relations are derived data: recomputed from every stored event, claim and stance,
+    read a document at a time; documents are read without their texts."""
+    from .relations import relations_by_document
 
-    store.replace_relations(build_relations(
-        store.events(), store.claims(), store.documents(), store.actors(),
-        stances=store.stances()))
+    store.replace_relations(relations_by_document(
+        store.findings_by_document(), store.document_heads(), store.actors()))
 
 
 def analyze_iter(
@@ -318,11 +386,13 @@ def analyze_iter(
 def rebuild_incidents(store: Store) -> None:
     """Incidents are derived data: events of all stored documents clustered again."""
     from .incidents import build_incidents
+    from .incidents.features import LEAD_CHARS
 
     known = store.text_vectors()
     before = set(known)
-    incidents = build_incidents(store.events(), store.documents(), store.actors(),
-                                known_vectors=known)
+    # Each document only as far as its lead, which is all the clustering reads of it.
+    incidents = build_incidents(store.events(), list(store.document_heads(LEAD_CHARS).values()),
+                                store.actors(), known_vectors=known)
     store.add_text_vectors({k: v for k, v in known.items() if k not in before})
     store.replace_incidents(incidents)
 

@@ -109,7 +109,7 @@ def analyze(
     = None,
     config_file: Annotated[Path | None, typer.Option(
         "--config", help="YAML settings: stages, model, batch_size, n_process, actor_files, "
-                         "gazetteer_files, lexicon_files, cluster.")] = None,
+                         "gazetteer_files, lexicon_files, cluster, commit_every.")] = None,
     cluster: Annotated[str | None, typer.Option(
         "--cluster", help="Run on Dask: local:N (N worker processes here) or "
                           "tcp://HOST:PORT (a running scheduler). Needs rashomon[cluster].")]
@@ -410,14 +410,13 @@ def relations(
 ) -> None:
     """Signed actor relations per year, the camps they form and the ties that break them."""
     from .alignments import align, changes, describe_change
-    from .relations import build_relations, with_kb_actors
+    from .relations import relations_by_document, with_kb_actors
 
     check_period(period, r"\d{4}", "YYYY")
     with open_store(db) as store:
         actors_ = with_kb_actors(store.actors()) if rollup else store.actors()
-        rels = store.relations() if not rollup else build_relations(
-            store.events(), store.claims(), store.documents(), actors_, rollup=True,
-            stances=store.stances())
+        rels = store.relations() if not rollup else relations_by_document(
+            store.findings_by_document(), store.document_heads(), actors_, rollup=True)
     names = {a.id: a.name for a in actors_}
     rels = [r for r in rels if period is None or r.period == period]
     table = Table("period", "a", "b", "score", "events", "claims", "stances", "outlets")

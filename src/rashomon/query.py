@@ -17,7 +17,7 @@ def _actor_ids(store: Store, actor: str | None) -> set[str] | None:
 
 
 def _outlets(store: Store) -> dict[str, str]:
-    return {d.id: d.outlet or "" for d in store.documents()}
+    return {d.id: d.outlet or "" for d in store.document_heads().values()}
 
 
 def query_events(store: Store, actor: str | None = None, type_: str | None = None,
@@ -38,7 +38,7 @@ def query_claims(store: Store, actor: str | None = None, cue_type: str | None = 
                  period: str | None = None, outlet: str | None = None) -> list[Claim]:
     """Stored claims matching every filter (period matches the document's published date)."""
     ids = _actor_ids(store, actor)
-    docs = {d.id: d for d in store.documents()}
+    docs = store.document_heads()
     return [
         c for c in store.claims()
         if (ids is None or c.speaker in ids or ids & set(c.about))

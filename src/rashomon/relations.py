@@ -49,9 +49,10 @@ those years, and never to undated evidence.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .types import Actor, Claim, Document, Event, Relation, Stance
@@ -170,18 +171,43 @@ def build_relations(
     evidence's year and the relations carry ``view="rolled_up"``.
     """
     events = list(events)  # read twice: as acts, and to spot claims already coded as events
-    claims = list(claims)
-    docs = {d.id: d for d in documents}
-    evidence = (list(event_evidence(events, docs)) + list(claim_evidence(claims, events, docs))
-                + list(stance_evidence(stances, events, claims, docs)))
+    return relations_by_document([(events, list(claims), list(stances))],
+                                 {d.id: d for d in documents}, actors, rollup=rollup)
+
+
+def relations_by_document(
+    findings: Iterable[tuple[list[Event], list[Claim], list[Stance]]],
+    documents: Mapping[str, Document],
+    actors: Iterable[Actor],
+    *,
+    rollup: bool = False,
+) -> list[Relation]:
+    """:func:`build_relations` over findings that come a group of documents at a time
+    (each group holding all the events, claims and stances of its documents), so a
+    store streams them: only the evidence is kept, never the findings or the texts.
+    ``documents`` need only their outlet and publication date."""
+    acts: list[Evidence] = []
+    said: list[Evidence] = []
+    felt: list[Evidence] = []
+    for events, claims, stances in findings:
+        acts += event_evidence(events, documents)
+        said += claim_evidence(claims, events, documents)
+        felt += stance_evidence(stances, events, claims, documents)
+    evidence: Iterable[Evidence] = itertools.chain(acts, said, felt)
     if rollup:
         actors = list(actors)
-        maps = {period: rollup_map(actors, period) for period in {e.period for e in evidence}}
-        evidence = [_rolled_up(item, maps[item.period]) for item in evidence]
+        maps: dict[str, dict[str, str]] = {}
+
+        def rolled(item: Evidence) -> Evidence:
+            if item.period not in maps:
+                maps[item.period] = rollup_map(actors, item.period)
+            return _rolled_up(item, maps[item.period])
+
+        evidence = map(rolled, evidence)
     return aggregate(evidence, view="rolled_up" if rollup else "direct")
 
 
-def event_evidence(events: Iterable[Event], docs: dict[str, Document]) -> Iterable[Evidence]:
+def event_evidence(events: Iterable[Event], docs: Mapping[str, Document]) -> Iterable[Evidence]:
     """The signed weight each countable event puts on its source-target pair."""
     for event in events:
         source, target = event.source, event.target
@@ -218,7 +244,7 @@ def event_weight(event: Event) -> float:
 
 
 def claim_evidence(
-    claims: Iterable[Claim], events: Iterable[Event], docs: dict[str, Document]
+    claims: Iterable[Claim], events: Iterable[Event], docs: Mapping[str, Document]
 ) -> Iterable[Evidence]:
     """The signed ties claims put from their speaker to each actor they are about.
 
@@ -258,7 +284,7 @@ def stance_evidence(
     stances: Iterable[Stance],
     events: Iterable[Event],
     claims: Iterable[Claim],
-    docs: dict[str, Document],
+    docs: Mapping[str, Document],
 ) -> Iterable[Evidence]:
     """The directed ties stances put from source to target, weighted by probability.
 

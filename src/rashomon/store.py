@@ -1,16 +1,17 @@
 """The DuckDB store: a sink for each analysed document and a source for export and reports.
 
 One file, no server. The schema is versioned: ``MIGRATIONS[i]`` takes a store from
-version i to i + 1, and opening a store applies whatever it lacks. Each document is
-written with everything found in it in one transaction, so a run killed at any point
-leaves only whole documents behind and a rerun completes the rest.
+version i to i + 1, and opening a store applies whatever it lacks. Documents are written
+with everything found in them in transactions of whole documents (``add_analyses``: one
+or many per commit), so a run killed at any point leaves only whole documents behind and a
+rerun completes the rest.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
-from dataclasses import asdict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,19 @@ MIGRATIONS: list[str] = [
 ]
 
 
+@dataclass
+class PendingDocument:
+    """One analysed document on its way into the store, with what is kept beside it: its
+    near-duplicate signature, (outlet key, short lines), and whether it replaces the
+    stored document of its id (``analyze --update``)."""
+
+    result: DocumentAnalysis
+    actors: Sequence[Actor]
+    signature: bytes | None = None
+    lines: tuple[str, Iterable[str]] | None = None
+    replace: bool = False
+
+
 class StoreError(Exception):
     """A store that cannot be opened or is newer than this version of Rashomon."""
 
@@ -96,6 +110,7 @@ class Store:
 
     def __init__(self, path: str | Path, read_only: bool = False) -> None:
         self.path = str(path)
+        self._types: dict[str, list[str]] = {}  # column types per table, for _insert
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.Error as exc:
@@ -165,22 +180,33 @@ class Store:
             "SELECT id, fingerprint, signature FROM documents ORDER BY seq"
         ).fetchall()
 
-    def outlet_line_counts(self, outlets: Iterable[str]
+    def outlet_line_counts(self, outlets: Iterable[str],
+                           lines: Iterable[tuple[str, str]] | None = None
                            ) -> tuple[dict[str, int], dict[str, dict[str, int]]]:
         """For some outlet keys: stored documents per outlet, and per outlet the number of
-        stored documents each of its short lines occurs in."""
+        stored documents each of its short lines occurs in; given ``lines`` ((outlet,
+        line) pairs), only those lines are counted."""
         wanted = sorted(set(outlets))
         if not wanted:
             return {}, {}
         docs = dict(self.con.execute(
             "SELECT outlet, count(DISTINCT document) FROM document_lines "
             "WHERE outlet IN (SELECT unnest(?)) GROUP BY outlet", [wanted]).fetchall())
-        lines: dict[str, dict[str, int]] = {}
-        for outlet, line, n in self.con.execute(
+        if lines is None:
+            rows = self.con.execute(
                 "SELECT outlet, line, count(*) FROM document_lines "
-                "WHERE outlet IN (SELECT unnest(?)) GROUP BY outlet, line", [wanted]).fetchall():
-            lines.setdefault(outlet, {})[line] = n
-        return docs, lines
+                "WHERE outlet IN (SELECT unnest(?)) GROUP BY outlet, line", [wanted])
+        else:
+            pairs = sorted(set(lines))
+            rows = self.con.execute(
+                "SELECT outlet, line, count(*) FROM document_lines JOIN "
+                "(SELECT unnest(?::VARCHAR[]) AS outlet, unnest(?::VARCHAR[]) AS line) "
+                "USING (outlet, line) GROUP BY outlet, line",
+                [[o for o, _ in pairs], [line for _, line in pairs]])
+        counts: dict[str, dict[str, int]] = {}
+        for outlet, line, n in rows.fetchall():
+            counts.setdefault(outlet, {})[line] = n
+        return docs, counts
 
     def unlined_documents(self) -> Iterator[tuple[str, str | None, str | None, str | None]]:
         """(id, outlet, url, raw text) of stored documents whose lines were never counted
@@ -193,10 +219,7 @@ class Store:
         cursor.close()
 
     def add_document_lines(self, doc_id: str, outlet: str, lines: Iterable[str]) -> None:
-        # A page with no short line still counts as one of its outlet's documents (the
-        # empty line, which no real line key equals), and is not counted again next run.
-        rows = [[doc_id, outlet, line] for line in sorted(set(lines) | {""})]
-        self.con.executemany("INSERT INTO document_lines VALUES (?, ?, ?)", rows)
+        self._insert("document_lines", _line_rows(doc_id, outlet, lines))
 
     def add_duplicate(self, doc_id: str, duplicate_of: str, kind: str, source: str | None) -> None:
         self.con.execute(
@@ -215,86 +238,92 @@ class Store:
         everything found in it are replaced in the same transaction (``analyze --update``);
         it keeps its place.
         """
-        doc = result.document
+        self.add_analyses([PendingDocument(result, list(actors), signature, lines, replace)])
+
+    def add_analyses(self, pending: Sequence[PendingDocument]) -> None:
+        """Write several documents and everything found in them in one transaction, all or
+        nothing: a run killed at any point leaves whole documents, and a commit costs about
+        the same for one document as for a hundred. Rows go in one statement per table."""
+        if not pending:
+            return
         con = self.con
         con.execute("BEGIN")
         try:
-            seq = con.execute("SELECT coalesce(max(seq), 0) + 1 FROM documents").fetchone()[0]
-            if replace:
-                row = con.execute("SELECT seq FROM documents WHERE id = ?", [doc.id]).fetchone()
-                seq = row[0] if row else seq
-                con.execute("DELETE FROM documents WHERE id = ?", [doc.id])
+            replaced = [p.result.document.id for p in pending if p.replace]
+            seqs = dict(con.execute(
+                "SELECT id, seq FROM documents WHERE id IN (SELECT unnest(?))",
+                [replaced]).fetchall()) if replaced else {}
+            if replaced:
+                con.execute("DELETE FROM documents WHERE id IN (SELECT unnest(?))", [replaced])
                 for table in ("mentions", "places", "dates", "events", "claims",
                               "document_lines", "stances"):
-                    con.execute(f"DELETE FROM {table} WHERE document = ?", [doc.id])
-            con.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [
+                    con.execute(f"DELETE FROM {table} WHERE document IN (SELECT unnest(?))",
+                                [replaced])
+            seq = con.execute("SELECT coalesce(max(seq), 0) FROM documents").fetchone()[0]
+            documents, lines = [], []
+            for item in pending:
+                doc = item.result.document
+                if doc.id not in seqs:
+                    seq += 1
+                documents.append([
                     doc.id, doc.title, doc.author, doc.outlet, doc.url, doc.published, doc.text,
                     doc.raw_text, json.dumps([asdict(c) for c in doc.comments]), doc.source,
                     doc.format, json.dumps(doc.metadata, default=str), doc.fingerprint,
-                    signature, seq,
-                ],
-            )
-            if lines is not None:
-                self.add_document_lines(doc.id, *lines)
-            for actor in actors:
-                self._upsert_actor(actor)
-            if result.mentions:
-                con.executemany(
-                    "INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [m.document, m.start, m.end, m.text, m.actor, m.rule, m.sector,
-                         m.sentence, m.in_comment, m.comment]
-                        for m in result.mentions
-                    ],
-                )
-            if result.places:
-                con.executemany(
-                    "INSERT INTO places VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        [p.document, p.start, p.end, p.name, p.lat, p.lon, p.country, p.kind,
-                         p.geonameid]
-                        for p in result.places
-                    ],
-                )
-            if result.dates:
-                con.executemany(
-                    "INSERT INTO dates VALUES (?, ?, ?, ?, ?, ?)",
-                    [[d.document, d.start, d.end, d.text, d.value, d.anchor]
-                     for d in result.dates],
-                )
-            if result.events:
-                con.executemany(
-                    "INSERT INTO events VALUES (?, ?, ?)",
-                    [[e.id, e.document, json.dumps(e.to_dict())] for e in result.events],
-                )
-            if result.claims:
-                con.executemany(
-                    "INSERT INTO claims VALUES (?, ?, ?)",
-                    [[c.id, c.document, json.dumps(c.to_dict())] for c in result.claims],
-                )
-            if result.stances:
-                con.executemany(
-                    "INSERT INTO stances VALUES (?, ?, ?)",
-                    [[s.id, s.document, json.dumps(s.to_dict())] for s in result.stances],
-                )
+                    item.signature, seqs.get(doc.id, seq),
+                ])
+                if item.lines is not None:
+                    lines += _line_rows(doc.id, *item.lines)
+            self._insert("documents", documents)
+            self._insert("document_lines", lines)
+            self._upsert_actors(a for item in pending for a in item.actors)
+            results = [item.result for item in pending]
+            self._insert("mentions", [
+                [m.document, m.start, m.end, m.text, m.actor, m.rule, m.sector, m.sentence,
+                 m.in_comment, m.comment] for r in results for m in r.mentions])
+            self._insert("places", [
+                [p.document, p.start, p.end, p.name, p.lat, p.lon, p.country, p.kind,
+                 p.geonameid] for r in results for p in r.places])
+            self._insert("dates", [[d.document, d.start, d.end, d.text, d.value, d.anchor]
+                                   for r in results for d in r.dates])
+            for table in ("events", "claims", "stances"):
+                self._insert(table, [[x.id, x.document, json.dumps(x.to_dict())]
+                                     for r in results for x in getattr(r, table)])
             con.execute("COMMIT")
         except BaseException:
             self._rollback()
             raise
 
-    def _upsert_actor(self, actor: Actor) -> None:
-        row = self.con.execute("SELECT aliases FROM actors WHERE id = ?", [actor.id]).fetchone()
-        aliases = set(actor.aliases)
-        if row is not None:
-            aliases |= set(json.loads(row[0]))
-            self.con.execute("DELETE FROM actors WHERE id = ?", [actor.id])
-        self.con.execute(
-            "INSERT INTO actors VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [actor.id, actor.name, actor.kind, actor.country, actor.sector,
-             json.dumps(sorted(aliases)), actor.provisional, json.dumps(actor.affiliations)],
-        )
+    def _insert(self, table: str, rows: list[list[Any]]) -> None:
+        """Rows into a table in one statement: each column goes in as one typed list
+        (``executemany`` runs a statement per row, a hundred times slower)."""
+        if not rows:
+            return
+        if table not in self._types:
+            self._types[table] = [t for (t,) in self.con.execute(
+                "SELECT data_type FROM information_schema.columns WHERE table_name = ? "
+                "ORDER BY ordinal_position", [table]).fetchall()]
+        types = self._types[table]
+        columns = ", ".join(f"unnest(?::{t}[])" for t in types)
+        self.con.execute(f"INSERT INTO {table} SELECT {columns}",
+                         [list(column) for column in zip(*rows, strict=True)])
+
+    def _upsert_actors(self, actors: Iterable[Actor]) -> None:
+        """Actors as last seen, their aliases merged with what is stored."""
+        latest: dict[str, Actor] = {}
+        aliases: dict[str, set[str]] = {}
+        for actor in actors:
+            latest[actor.id] = actor
+            aliases.setdefault(actor.id, set()).update(actor.aliases)
+        if not latest:
+            return
+        ids = sorted(latest)
+        for actor_id, stored in self.con.execute(
+                "SELECT id, aliases FROM actors WHERE id IN (SELECT unnest(?))", [ids]).fetchall():
+            aliases[actor_id] |= set(json.loads(stored))
+        self.con.execute("DELETE FROM actors WHERE id IN (SELECT unnest(?))", [ids])
+        self._insert("actors", [
+            [a.id, a.name, a.kind, a.country, a.sector, json.dumps(sorted(aliases[a.id])),
+             a.provisional, json.dumps(a.affiliations)] for a in map(latest.get, ids)])
 
     def replace_relations(self, relations: Iterable[Relation]) -> None:
         """Relations are derived from all events and claims: rewritten whole, atomically."""
@@ -353,6 +382,38 @@ class Store:
     def document(self, doc_id: str) -> Document | None:
         rows = self._rows("SELECT * FROM documents WHERE id = ?", [doc_id])
         return _document(rows[0]) if rows else None
+
+    def document_heads(self, chars: int = 0) -> dict[str, Document]:
+        """Every stored document without its body, by id: the metadata that corpus-level
+        steps read (outlet, dates, title, url) and the first ``chars`` characters of the
+        text; no raw page, comments or other metadata. A million of them fit in memory
+        where the texts would not."""
+        rows = self.con.execute(
+            "SELECT id, title, author, outlet, url, published, left(text, ?), source, format "
+            "FROM documents ORDER BY seq", [max(0, chars)]).fetchall()
+        return {row[0]: Document(id=row[0], title=row[1], author=row[2], outlet=row[3],
+                                 url=row[4], published=row[5], text=row[6], source=row[7],
+                                 format=row[8]) for row in rows}
+
+    def findings_by_document(self, batch: int = 10_000
+                             ) -> Iterator[tuple[list[Event], list[Claim], list[Stance]]]:
+        """(events, claims, stances) of each document in turn, by document then id, read
+        from the store as a stream: memory holds one document's findings at a time."""
+        streams = [_grouped(self.con.cursor(), table, batch)
+                   for table in ("events", "claims", "stances")]
+        heads: list[tuple[str, list[Any]] | None] = [next(s, None) for s in streams]
+        while any(heads):
+            document = min(h[0] for h in heads if h)
+            group: list[list[Any]] = []
+            for n, head in enumerate(heads):
+                if head and head[0] == document:
+                    group.append(head[1])
+                    heads[n] = next(streams[n], None)
+                else:
+                    group.append([])
+            events, claims, stances = group
+            yield ([Event(**b) for b in events], [Claim(**b) for b in claims],
+                   [Stance(**b) for b in stances])
 
     def duplicates(self) -> list[dict[str, Any]]:
         return self._rows("SELECT * FROM duplicates ORDER BY id")
@@ -420,6 +481,31 @@ class Store:
             incidents=self.incidents(),
             stances=self.stances(),
         )
+
+
+def _line_rows(doc_id: str, outlet: str, lines: Iterable[str]) -> list[list[str]]:
+    # A page with no short line still counts as one of its outlet's documents (the empty
+    # line, which no real line key equals), and is not counted again next run.
+    return [[doc_id, outlet, line] for line in sorted(set(lines) | {""})]
+
+
+def _grouped(cursor: duckdb.DuckDBPyConnection, table: str, batch: int
+             ) -> Iterator[tuple[str, list[Any]]]:
+    """(document, parsed bodies) of one findings table, a document at a time, read
+    ``batch`` rows per fetch on a cursor of its own."""
+    cursor.execute(f"SELECT document, body FROM {table} ORDER BY document, id")
+    document: str | None = None
+    bodies: list[Any] = []
+    while rows := cursor.fetchmany(batch):
+        for doc_id, body in rows:
+            if doc_id != document and bodies:
+                yield document, bodies
+                bodies = []
+            document = doc_id
+            bodies.append(json.loads(body))
+    if bodies:
+        yield document, bodies
+    cursor.close()
 
 
 def _where_document(doc_id: str | None) -> tuple[str, list[Any]]:

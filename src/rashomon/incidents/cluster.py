@@ -124,34 +124,38 @@ def cluster(n: int, pairs: Sequence[tuple[int, int]], probs: np.ndarray, thresho
             x = parent[x]
         return x
 
-    prob = {}
     for (i, j), p in zip(pairs, probs, strict=True):
-        prob[(i, j)] = float(p)
         if p >= threshold:
             parent[find(i)] = find(j)
     components: dict[int, list[int]] = {}
     for i in range(n):
         components.setdefault(find(i), []).append(i)
+    # Each component's scored pairs, so that splitting it costs its pairs, not all of them.
+    inside: dict[int, list[tuple[int, int, float]]] = {}
+    for (i, j), p in zip(pairs, probs, strict=True):
+        if (root := find(i)) == find(j) and len(components[root]) > 2:
+            inside.setdefault(root, []).append((i, j, float(p)))
     groups = []
-    for members in components.values():
-        groups += _split(members, prob, threshold, linkage) if len(members) > 2 else [members]
+    for root, members in components.items():
+        groups += (_split(members, inside.get(root, []), threshold, linkage)
+                   if len(members) > 2 else [members])
     return sorted(groups, key=min)
 
 
-def _split(members: list[int], prob: dict[tuple[int, int], float], threshold: float,
+def _split(members: list[int], pairs: list[tuple[int, int, float]], threshold: float,
            linkage: str) -> list[list[int]]:
+    """A component split by ``linkage`` over its scored ``pairs`` (i, j, probability)."""
     from scipy.cluster.hierarchy import fcluster
     from scipy.cluster.hierarchy import linkage as hierarchy
     from scipy.spatial.distance import squareform
 
     size = len(members)
-    distance = np.ones((size, size))
-    for a in range(size):
-        distance[a, a] = 0.0
-        for b in range(a + 1, size):
-            i, j = members[a], members[b]
-            p = prob.get((min(i, j), max(i, j)), 0.0)  # pairs never scored: apart
-            distance[a, b] = distance[b, a] = 1.0 - p
+    position = {m: k for k, m in enumerate(members)}
+    distance = np.ones((size, size))  # pairs never scored: apart
+    np.fill_diagonal(distance, 0.0)
+    for i, j, p in pairs:
+        a, b = position[i], position[j]
+        distance[a, b] = distance[b, a] = 1.0 - p
     tree = hierarchy(squareform(distance, checks=False), method=linkage)
     labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
     groups: dict[int, list[int]] = {}
@@ -183,11 +187,15 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
     threshold = float(model.meta.get("threshold", 0.5))
     groups = cluster(len(live), pairs, probs, threshold, model.meta.get("linkage", "average"))
     prob = {pair: float(p) for pair, p in zip(pairs, probs, strict=True)}
+    nearest: dict[int, float] = {}  # per event, its most probable pair: once, not per group
+    for (i, j), p in prob.items():
+        nearest[i] = max(nearest.get(i, 0.0), p)
+        nearest[j] = max(nearest.get(j, 0.0), p)
     names = {a.id: a.name for a in actors}
     incidents = []
     for group in groups:
         members = [live[i] for i in group]
-        incident = assemble(members, views, group, prob, names)
+        incident = assemble(members, views, group, prob, names, nearest)
         for e in members:
             e.incident = incident.id
         incidents.append(incident)
@@ -195,8 +203,10 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
 
 
 def assemble(members: list[Event], views: Sequence[EventView], group: list[int],
-             prob: dict[tuple[int, int], float], names: dict[str, str]) -> Incident:
-    """An Incident from its tellings: the most told type, date, place; all actors."""
+             prob: dict[tuple[int, int], float], names: dict[str, str],
+             nearest: dict[int, float]) -> Incident:
+    """An Incident from its tellings: the most told type, date, place; all actors.
+    ``nearest`` maps an event's index to its most probable pair's probability."""
     ids = sorted(e.id for e in members)
     digest = hashlib.sha1("\n".join(ids).encode()).hexdigest()[:10]
     etype = Counter(e.type for e in members).most_common(1)[0][0]
@@ -219,8 +229,7 @@ def assemble(members: list[Event], views: Sequence[EventView], group: list[int],
     if inner:
         confidence = float(np.mean(inner))
     else:  # a lone telling: how sure we are that it is apart from its nearest neighbour
-        near = [p for (i, j), p in prob.items() if group[0] in (i, j)]
-        confidence = 1.0 - max(near, default=0.0)
+        confidence = 1.0 - nearest.get(group[0], 0.0)
     sources = Counter(e.source for e in members if e.source)
     targets = Counter(e.target for e in members if e.target)
     return Incident(
