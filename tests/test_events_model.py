@@ -7,7 +7,6 @@ from dataclasses import replace
 import numpy as np
 
 from rashomon.events import load_event_lexicon
-from rashomon.events.coder import find_candidates
 from rashomon.events.typing_model import (
     HASH_BITS,
     OPEN,
@@ -17,8 +16,7 @@ from rashomon.events.typing_model import (
     featurize,
 )
 from rashomon.models import LinearModel
-from rashomon.pipeline import Config, StageContext, analyse_documents
-from rashomon.registry import stage
+from rashomon.pipeline import Config, analyse_documents
 from rashomon.types import Document, Event
 
 WIDTH = 384 + (1 << HASH_BITS)
@@ -107,38 +105,9 @@ def test_an_event_inside_a_claim_is_reported_not_asserted():
     assert inner and inner[0].modality == "reported" and inner[0].reported_by == ["israel"]
 
 
-_CANDIDATES: dict[str, dict[bool, list[Candidate]]] = {}
-
-
-@stage("test_event_candidates")
-def _candidate_stage(ctx: StageContext) -> None:
-    """The candidate finder's proposals, with and without one-role nouns."""
-    _CANDIDATES[ctx.document.id] = {
-        partial: find_candidates(ctx.doc, ctx.document.id, ctx.resolution, ctx.result.places,
-                                 ctx.result.dates, lexicon=ctx.resources.event_lexicon,
-                                 cues=ctx.resources.cues, partial_nominals=partial)
-        for partial in (False, True)}
-
-
-def _candidates(text: str) -> dict[bool, list[Candidate]]:
-    doc = Document(id=f"c{len(_CANDIDATES)}", text=text)
-    config = Config(stages=["places", "dates", "actors", "test_event_candidates"])
-    for _ in analyse_documents([doc], config):
-        pass
-    return _CANDIDATES[doc.id]
-
-
-def test_a_nominal_event_with_one_actor_is_a_candidate_for_the_gate():
-    found = _candidates("The assault by Iraqi troops lasted three days.")
-    nominal = [c for c in found[True] if c.event.trigger == "assault"]
-    assert nominal and nominal[0].event.source == "iraqi_army" and nominal[0].event.target is None
-    assert "how=noun_one_role" in nominal[0].features
-    assert not [c for c in found[False] if c.event.trigger == "assault"]
-
 
 def test_a_statement_accuses_only_when_it_reports_a_hostile_act():
-    hostile = _candidates("The Iraqi government said Iran attacked the border post.")[True]
-    assert [(c.event.source, c.event.target) for c in hostile
-            if c.event.type == "ACCUSE"] == [("iraq", "iran")]
+    hostile = _events("The Iraqi government said Iran attacked the border post.")
+    assert [(e.source, e.target) for e in hostile if e.type == "ACCUSE"] == [("iraq", "iran")]
     friendly = _events("The Iraqi foreign minister said the talks with Iran were useful.")
     assert not [e for e in friendly if e.type == "ACCUSE"]

@@ -21,9 +21,7 @@ A definite hostile-act noun as a subject acts for whoever carried the act out ("
 raid was meant to punish X": the raid's perpetrator, named with it or earlier). A
 building as the object stands for whom a clause on it names ("a clinic that serves
 members of X" -> X). A role no actor fills stays None, never guessed; an event
-with neither role filled says nothing about relations between actors and is not kept; a
-bare noun with one role filled ("the assault by X") is proposed only when the learned gate
-is there to judge it (most are background: "after the war").
+with neither role filled says nothing about relations between actors and is not kept.
 
 Not events: a clause whose subject is no one in particular ("whichever sponsor
 is willing to ...", "no militia too brutal to ally with"), and a contest verb ("routed",

@@ -48,8 +48,7 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
     lexicon = lexicon or load_event_lexicon()
     model = model or load_event_model()
     candidates = find_candidates(doc, document_id, resolution, places, dates, lexicon, cues,
-                                 states, open_candidates=model.typer is not None,
-                                 partial_nominals=model.gate is not None)
+                                 states, open_candidates=model.typer is not None)
     events = model.decide(candidates, lexicon)
     for i, event in enumerate(events, 1):
         event.id = f"{document_id}:e{i}"
@@ -60,18 +59,15 @@ def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
                     places: list[Place], dates: list[DateMention],
                     lexicon: EventLexicon | None = None, cues: CueLexicon | None = None,
                     states: Mapping[str, Actor] | None = None,
-                    open_candidates: bool = True,
-                    partial_nominals: bool = True) -> list[Candidate]:
+                   open_candidates: bool = True) -> list[Candidate]:
     """The rules' candidate events of one document, each with its parse features.
 
     ``open_candidates`` adds the clause verbs no lexicon entry knows, with an actor in a
-    role, as candidates of type OPEN for the learned model to type or reject;
-    ``partial_nominals`` adds trigger nouns with only one role filled, for the gate.
+    role, as candidates of type OPEN for the learned model to type or reject.
     """
     coder = _Coder(doc, document_id, resolution, places, dates,
                    lexicon or load_event_lexicon(), cues, states or {})
     coder.open_candidates = open_candidates
-    coder.partial_nominals = partial_nominals
     coder.run()
     return coder.candidates
 
@@ -89,7 +85,6 @@ class _Coder(CandidateFinder, RoleFinder):
         self.events: list[Event] = []
         self.candidates: list[Candidate] = []
         self.open_candidates = False
-        self.partial_nominals = False  # bare nouns with one role, for a gate to judge
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
         # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
@@ -148,14 +143,9 @@ class _Coder(CandidateFinder, RoleFinder):
                 continue
             if src is None and code.quad.startswith("verbal"):
                 continue  # words nobody is named for ("many described ...") are no stance
-            how = None
             if frame.anchor == frame.nominal and (src is None or tgt is None):
-                # a bare noun with one role ("the war", "his coalition") is mostly
-                # background: only a gate may keep it ("the attack on X", "X's raid")
-                if not self.partial_nominals:
-                    continue
-                how = "noun_one_role"
-            self._emit(frame, code, src, tgt, [m for m in (source, target) if m], how=how)
+                continue  # a bare noun ("the war", "his coalition") is mostly background
+            self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
 
     # -- output ----------------------------------------------------------------------------
 
