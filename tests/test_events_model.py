@@ -103,3 +103,11 @@ def test_an_event_inside_a_claim_is_reported_not_asserted():
     inner = [e for e in _events("Israel said Iran attacked a tanker in the Gulf.")
              if e.trigger == "attacked"]
     assert inner and inner[0].modality == "reported" and inner[0].reported_by == ["israel"]
+
+
+
+def test_a_statement_accuses_only_when_it_reports_a_hostile_act():
+    hostile = _events("The Iraqi government said Iran attacked the border post.")
+    assert [(e.source, e.target) for e in hostile if e.type == "ACCUSE"] == [("iraq", "iran")]
+    friendly = _events("The Iraqi foreign minister said the talks with Iran were useful.")
+    assert not [e for e in friendly if e.type == "ACCUSE"]

@@ -10,12 +10,14 @@ The rules propose candidates generously; two linear models trained on data decid
   an event, and the probability becomes the event's confidence.
 
 Features (the same for both, built by :func:`featurize`): the MiniLM embedding of the
-candidate's sentence (``rashomon.embed``; zeros, and the encoder not run, for models
-trained without it, as the shipped ones are: it added nothing measurable), and hashed
-indicator features of the parse and the rules' reading: trigger lemma, the lexicon's type
-and quad, how the trigger was found (verb, phrase, light verb, noun, statement, open clause
-verb), negation, modality, tense, voice, which
-roles an actor fills, subordinate clause, inside someone's statement. Training:
+candidate's sentence (``rashomon.embed``, run once per sentence with a candidate; zeros,
+and the encoder not run, for models trained without it, as the shipped ones are: it helps,
+but costs more than the speed budget allows), and hashed indicator features of the parse
+and the rules' reading: trigger lemma, the lexicon's type and quad, how the trigger was
+found (verb, phrase, light verb, noun, statement, open clause verb), negation, modality,
+tense, voice, which roles an actor fills, subordinate clause, inside someone's statement.
+(Words of the trigger's clause and its objects, and an embedding of the clause alone, were
+measured and added nothing over the sentence's embedding: see the model card.) Training:
 ``train/event_type.py``; figures in the model cards ``event_type.md``, ``event_gate.md``.
 """
 
