@@ -238,11 +238,18 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
 
 def score_model(rows: list[dict[str, Any]]) -> dict[str, Any]:
     """The stance model on the gold pairs themselves: directed accuracy and confusion."""
-    from rashomon.stance import PairText, classify
+    from rashomon.parse import load_nlp
+    from rashomon.stance import Pair, classify
 
-    usable = [r for r in rows if r["e1_span"] and r["e2_span"]
-              and r["e1_span"][1] <= r["e2_span"][0]]
-    pairs = [PairText(r["text"], tuple(r["e1_span"]), tuple(r["e2_span"])) for r in usable]
+    usable, pairs = [], []
+    candidates = [r for r in rows if r["e1_span"] and r["e2_span"]
+                  and r["e1_span"][1] <= r["e2_span"][0]]
+    docs = load_nlp().pipe([r["text"] for r in candidates], batch_size=64)
+    for row, doc in zip(candidates, docs, strict=True):
+        pair = Pair.from_chars(doc, tuple(row["e1_span"]), tuple(row["e2_span"]))
+        if pair is not None:
+            usable.append(row)
+            pairs.append(pair)
     predicted = classify(pairs).argmax(axis=1) if pairs else []
     confusion = [[0] * 5 for _ in range(5)]
     for row, pred in zip(usable, predicted, strict=True):
@@ -263,11 +270,12 @@ def run(opts: Options) -> dict[str, Any]:
         rows = sorted(random.Random(SEED).sample(rows, min(k, len(rows))), key=lambda r: r["id"])
     if opts.limit:
         rows = rows[: opts.limit]
-    # The stance stage is what this set measures; it is opt-in in the default pipeline.
+    # The stance stage is what this set measures; ask for it even if a default changes.
     from rashomon.pipeline import Config
-    from rashomon.registry import WITH_STANCE
+    from rashomon.registry import DEFAULT_STAGES
 
-    config = Config(stages=list(WITH_STANCE), n_process=opts.processes)
+    stages = [*DEFAULT_STAGES, *(["stance"] if "stance" not in DEFAULT_STAGES else [])]
+    config = Config(stages=stages, n_process=opts.processes)
     analysis = analyze_dicts([{"id": r["id"], "text": r["text"]} for r in rows], opts.processes,
                              config=config)
     scored = score_park(rows, analysis)
