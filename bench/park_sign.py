@@ -19,6 +19,9 @@ Matching (stated in BENCHMARKS.md):
 * **Prediction.** Directed ties are summed per direction; the direction with the larger
   absolute sum (e1->e2 on ties) gives the class. With no signed directed tie, a signed
   relation gives e1->e2 with its sign. Otherwise neutral (0).
+* **Stances alone.** The same prediction from stances only (events, claims and relations
+  left out): ``stances_only_directed_accuracy``, what the stance stage itself says; and
+  ``both_sides_resolved``, the share of sentences whose two entities both found an actor.
 * **The model alone.** The stance model is also scored on the gold pair itself (the two
   bracketed spans, no actor resolution): ``model_directed_accuracy``, what the model
   would give were every entity resolved to an actor.
@@ -205,7 +208,7 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
                 doc_rel.setdefault(d, []).append(r)
     confusion = [[0] * 5 for _ in range(5)]
     n = covered = nn = nn_covered = nn_cov_sign_ok = 0
-    undirected_ok = 0
+    undirected_ok = stance_ok = both_sides = 0
     for row in rows:
         doc = docs.get(row["id"], {})
         to_orig = offset_mapper(row["text"], doc.get("text", row["text"]))
@@ -215,6 +218,8 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
         pred, cov = predict(a, b, events.get(row["id"], []), claims.get(row["id"], []),
                             doc_rel.get(row["id"], []), stances.get(row["id"], []))
         confusion[row["label"]][pred] += 1
+        stance_ok += predict(a, b, [], [], [], stances.get(row["id"], []))[0] == row["label"]
+        both_sides += bool(a - b and b - a)
         n += 1
         covered += cov
         undirected_ok += polarity(pred) == polarity(row["label"])
@@ -232,6 +237,8 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
         "coverage_non_neutral": ratio(nn_covered, nn),
         "sign_accuracy_covered_non_neutral": ratio(nn_cov_sign_ok, nn_covered),
         "directed_recall_non_neutral": ratio(sum(confusion[i][i] for i in range(1, 5)), nn),
+        "stances_only_directed_accuracy": ratio(stance_ok, n),
+        "both_sides_resolved": ratio(both_sides, n),
     }
     return {"figures": figures, "confusion": confusion}
 
@@ -299,6 +306,10 @@ def render(result: dict[str, Any]) -> str:
              f"| Non-neutral gold with exact direction and sign | "
              f"{pct(f['directed_recall_non_neutral'])} |",
              f"| Sentences | {f['sentences']} |",
+             f"| Both entities resolved to different actors | "
+             f"{pct(f.get('both_sides_resolved'))} |",
+             f"| Directed accuracy from stances alone (events, claims, relations left out) | "
+             f"{pct(f.get('stances_only_directed_accuracy'))} |",
              f"| The stance model alone on the gold pairs: directed / polarity accuracy | "
              f"{pct(f.get('model_directed_accuracy'))} / "
              f"{pct(f.get('model_undirected_accuracy'))} |"]

@@ -119,7 +119,7 @@ class Pair:
         between = first.doc[first.end:second.start]
         return [
             math.log1p(sum(not t.is_punct for t in between)),
-            float(any(q in t.text for t in context for q in _QUOTES)),
+            float(any(q in context.text for q in _QUOTES)),
             float(any(t.text == "," for t in between)),
             float(first.start - context.start < 2),  # opens the sentence: usually its subject
         ]
@@ -169,9 +169,13 @@ def _tree_strings(a: Token, b: Token) -> list[str]:
     return out
 
 
-def pair_features(pairs: Sequence[Pair], vocabulary: Sequence[str]) -> np.ndarray:
-    """The feature matrix of pairs: token vectors, then string indicators, then shape."""
-    index = {w: i for i, w in enumerate(vocabulary)}
+def pair_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, int]
+                  ) -> np.ndarray:
+    """The feature matrix of pairs: token vectors, then string indicators, then shape.
+
+    ``vocabulary``: the strings in column order, or already as {string: column}."""
+    index = vocabulary if isinstance(vocabulary, dict) else {
+        w: i for i, w in enumerate(vocabulary)}
     width = len(VECTOR_BLOCKS) * vector_width(pairs)
     out = np.zeros((len(pairs), width + len(vocabulary) + len(SHAPE_FEATURES)),
                    dtype=np.float32)
@@ -200,12 +204,22 @@ def load_model() -> LinearModel:
     return LinearModel.load(packaged(MODEL_FILE))
 
 
+# The column of each vocabulary string for the last model used: built once, not per document.
+_LAST_INDEX: list[tuple[LinearModel, dict[str, int]]] = []
+
+
+def _index(model: LinearModel) -> dict[str, int]:
+    if not _LAST_INDEX or _LAST_INDEX[0][0] is not model:
+        _LAST_INDEX[:] = [(model, {w: i for i, w in enumerate(model.meta["vocabulary"])})]
+    return _LAST_INDEX[0][1]
+
+
 def classify(pairs: Sequence[Pair], model: LinearModel | None = None) -> np.ndarray:
     """Probabilities over ``LABELS`` for each pair, one row per pair."""
     model = model or load_model()
     if not pairs:
         return np.zeros((0, len(LABELS)))
-    features = pair_features(pairs, model.meta["vocabulary"])
+    features = pair_features(pairs, _index(model))
     if features.shape[1] != model.coef.shape[1]:
         raise ValueError(f"stance model expects {model.coef.shape[1]} features, the parse "
                          f"gives {features.shape[1]} (a parser with another vector width?)")
