@@ -255,3 +255,17 @@ def test_a_modified_body_noun_still_belongs_to_the_state(resolve):
     forces = mention(r, "US special forces commanders")
     assert (minister.actor, minister.sector) == ("iraq", "GOV")
     assert (forces.actor, forces.sector) == ("united_states", "MIL")
+
+
+def test_an_untagged_name_that_is_a_subject_or_object_is_an_actor(resolve):
+    # the tagger leaves these invented surnames out of every entity
+    r = resolve("Tarvold later criticized the ministry for the delay.")
+    assert actor_of(r, "Tarvold") is not None and mention(r, "Tarvold").rule == "provisional"
+    r = resolve("Mirelsky repeatedly attacked the council. Mirelsky met Tarvold.")
+    assert len({m.actor for m in r.mentions if m.text == "Mirelsky"}) == 1
+    # a surname of someone named before is that person, not a new actor
+    r = resolve("Lena Tarvold spoke on Monday. Tarvold later criticized the ministry.")
+    assert actor_of(r, "Tarvold") == actor_of(r, "Lena Tarvold") is not None
+    # a capitalised body noun is left to the reference rules
+    r = resolve("Ministry later criticized the council.")
+    assert actor_of(r, "Ministry") is None or not actor_of(r, "Ministry").startswith("p:")

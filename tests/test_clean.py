@@ -96,6 +96,17 @@ def test_first_line_ending_with_a_period_is_not_a_headline():
     assert doc.title is None and doc.text.startswith(BODY)
 
 
+def test_a_text_of_one_headline_like_line_is_still_the_text():
+    # no final period: read as a headline, but it is all there is to analyse
+    line = "The river council has been an outspoken critic of the harbour board"
+    doc = clean_text(line)
+    assert doc.text == line and doc.title == line
+    captioned = "Getty Images The river council praised the harbour board on Monday"
+    assert clean_text(captioned).text == captioned
+    # a headline above a body that is all boilerplate leaves no text
+    assert clean_text("Harbour board named\n\nSubscribe to our newsletter").text == ""
+
+
 def test_closing_author_bio_gives_the_author_and_leaves_the_body():
     doc = clean_text(f"{BODY}\n\nSam Reed is a journalist based in Erbil.")
     assert (doc.author, doc.text) == ("Sam Reed", BODY)

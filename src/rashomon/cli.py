@@ -123,9 +123,11 @@ def analyze(
     update: Annotated[bool, typer.Option(
         "--update", help="Apply metadata supplied since (sidecars, record fields) to stored "
                          "documents, analysing them again.")] = False,
-    stance: Annotated[bool, typer.Option(
-        "--stance", help="Also read the directed stance between actors named in one sentence "
-                         "(relations then rest on it too; several times slower).")] = False,
+    stance: Annotated[bool | None, typer.Option(
+        "--stance/--no-stance", help="Read (or not) the directed stance between actors named "
+                                     "in one sentence; relations rest on it too. Default: "
+                                     "the config's stages (the default stages include it).")
+    ] = None,
     quiet: QuietOption = False,
 ) -> None:
     """Ingest, clean and analyse articles into the store (reruns add only what is new)."""
@@ -152,6 +154,8 @@ def analyze(
     config.cluster = cluster or config.cluster
     if stance and "stance" not in config.stages:
         config.stages.append("stance")
+    elif stance is False and "stance" in config.stages:
+        config.stages.remove("stance")
     if doc_timeout is not None:
         config.doc_timeout = doc_timeout
     for name in config.stages:

@@ -19,11 +19,10 @@ Stage = Callable[["StageContext"], None]
 
 # Places come first: the actor resolver needs to know which names are places and which
 # country a story is set in. The "stance" stage (directed stance between actors named in a
-# sentence, rashomon.stance) is not a default: it embeds several pieces of text per actor
-# pair, which cost 7.4x the parse on bench/speed.py (2026-12-03); ``analyze --stance`` or
-# ``stages`` in a config file adds it.
-DEFAULT_STAGES = ("places", "dates", "actors", "events", "claims")
-WITH_STANCE = (*DEFAULT_STAGES, "stance")
+# sentence, rashomon.stance) reads only the parse, so it runs by default; ``analyze
+# --no-stance`` or ``stages`` in a config file leaves it out.
+DEFAULT_STAGES = ("places", "dates", "actors", "events", "claims", "stance")
+WITHOUT_STANCE = tuple(s for s in DEFAULT_STAGES if s != "stance")
 
 _stages: dict[str, Stage] = {}
 

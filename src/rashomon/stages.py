@@ -52,6 +52,5 @@ def claims_stage(ctx: StageContext) -> None:
 def stance_stage(ctx: StageContext) -> None:
     from .stance import find_stances
 
-    sentences = [(s.start_char, s.end_char) for s in ctx.doc.sents]
-    ctx.result.stances = find_stances(ctx.document.text, ctx.document.id,
-                                      ctx.result.mentions, sentences, ctx.result.dates)
+    ctx.result.stances = find_stances(ctx.doc, ctx.document.id, ctx.result.mentions,
+                                      ctx.result.dates)

@@ -5,15 +5,20 @@ Y for ...", "Y was praised by X"). The model reads the pair in text order (``fir
 ``second``) and gives one of five labels, as in Park et al. (2021): ``neutral``,
 ``first->second +``, ``second->first +``, ``first->second -``, ``second->first -``.
 
-Features (``pair_features``), all computed from the sentence and the two spans:
+Everything it reads comes from the spaCy parse the pipeline already made, so the stage
+costs little beyond the parse (no sentence encoder runs):
 
-* MiniLM embeddings (``rashomon.embed``) of four views of the sentence: the stretch from
-  the first actor to the second, the text between them, the text before the first and the
-  text after the second. Separate views let a linear model tell "X criticised Y" from
-  "X was criticised by Y" and from "..., Y said of X".
-* Words in the same three places (between, just before, just after) against a vocabulary
-  the training script keeps in the model's ``meta``: a learned polarity lexicon.
-* Shape: distance, negation and passive "by" between the two, a quotation mark, a comma.
+* **Tree.** The two mentions' heads and their lowest common ancestor in the dependency
+  tree: its lemma, the dependency labels that lead up to it from each side (``nsubj`` ...
+  ``dobj`` is "first acts on second", ``nsubjpass`` ... ``agent`` the reverse), the words
+  on that path, a negation or a passive on it, what each head hangs from.
+* **Words** between the two, and the five before the first and after the second,
+  position-tagged (``b:``, ``l:``, ``r:``); the vocabulary of these strings and the tree's
+  is the model's ``meta["vocabulary"]`` (kept when seen in at least 3 training pairs).
+* **Token vectors**: the parser's own contextual vectors (``Doc.tensor``) averaged over
+  the first mention, the second, the words between and the sentence, and the common
+  ancestor's: one unit-length block each.
+* **Shape**: distance, a quotation mark, a comma between, the first opening the sentence.
 
 The classifier is a multinomial logistic regression saved as a ``LinearModel``
 (``models/stance.npz``; ``train/stance.py`` reproduces it, the model card
@@ -25,14 +30,15 @@ its sentence span and probability.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+from spacy.tokens import Doc, Span, Token
 
 from .models import LinearModel, packaged
+from .parse import doc_text
 from .types import DateMention, Mention, Stance
 
 LABELS = ["neutral", "first->second +", "second->first +", "first->second -",
@@ -49,77 +55,147 @@ MAX_ACTORS_PER_SENTENCE = 6
 # least this much probability: a stance should be more likely than all else together.
 # Chosen, not calibrated.
 MIN_PROBABILITY = 0.5
+# Dependency labels kept from each side's path up to the common ancestor, nearest it first:
+# two tell "subject of" from "object of a preposition of" without making every path unique.
+PATH_LABELS = 2
+# Token-vector blocks: first mention, second, words between, sentence, common ancestor.
+VECTOR_BLOCKS = ("first", "second", "between", "sentence", "ancestor")
+SHAPE_FEATURES = ["log_distance", "quotation", "comma_between", "first_opens"]
 
-_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?|\d+")
 _NEGATIONS = {"not", "no", "never", "n't", "nor", "neither", "without"}
 _QUOTES = "\"“”"
 
 
 @dataclass(frozen=True)
-class PairText:
-    """A sentence and the character spans of the two actors, first before second."""
+class Pair:
+    """Two mentions in a parsed document, ``first`` before ``second`` (token spans), and
+    the stretch of sentences that holds them (``context``)."""
 
-    text: str
-    first: tuple[int, int]
-    second: tuple[int, int]
+    first: Span
+    second: Span
+    context: Span
 
-    def views(self) -> list[str]:
-        """The four texts whose embeddings are features (see the module docstring)."""
-        (fs, fe), (ss, se) = self.first, self.second
-        t = self.text
-        return [t[fs:se].strip(), t[fe:ss].strip(), t[:fs].strip(), t[se:].strip()]
+    @classmethod
+    def from_chars(cls, doc: Doc, first: tuple[int, int], second: tuple[int, int]
+                   ) -> Pair | None:
+        """The pair of character spans ``first`` and ``second`` (``first`` ending before
+        ``second`` starts); None if either covers no token or they share one."""
+        a = doc.char_span(first[0], first[1], alignment_mode="expand")
+        b = doc.char_span(second[0], second[1], alignment_mode="expand")
+        if a is None or b is None or len(a) == 0 or len(b) == 0 or a.end > b.start:
+            return None
+        return cls(a, b, doc[a[0].sent.start:b[-1].sent.end])
 
-    def words(self) -> list[str]:
-        """Position-tagged words: b: between, l: just before, r: just after."""
-        (fs, fe), (ss, se) = self.first, self.second
-        t = self.text
-        between = [f"b:{w}" for w in _words(t[fe:ss])]
-        left = [f"l:{w}" for w in _words(t[:fs])[-WINDOW_WORDS:]]
-        right = [f"r:{w}" for w in _words(t[se:])[:WINDOW_WORDS]]
-        return between + left + right
+    def strings(self) -> list[str]:
+        """The sparse features: tree and position-tagged words (see the module docstring)."""
+        doc, first, second, context = self.first.doc, self.first, self.second, self.context
+        out = [f"b:{_lemma(t)}" for t in doc[first.end:second.start] if not t.is_space]
+        out += [f"l:{_lemma(t)}" for t in doc[max(context.start, first.start - WINDOW_WORDS):
+                                               first.start] if not t.is_space]
+        out += [f"r:{_lemma(t)}" for t in doc[second.end:min(context.end, second.end +
+                                                             WINDOW_WORDS)] if not t.is_space]
+        return out + _tree_strings(first.root, second.root)
+
+    def vectors(self) -> np.ndarray:
+        """The unit-length token-vector blocks of ``VECTOR_BLOCKS``, concatenated."""
+        doc = self.first.doc
+        tensor = doc.tensor
+        width = tensor.shape[1] if tensor.ndim == 2 and tensor.shape[0] == len(doc) else 0
+        if not width:
+            return np.zeros(0, dtype=np.float32)
+        ancestor = _common_ancestor(self.first.root, self.second.root)
+        blocks = [(self.first.start, self.first.end), (self.second.start, self.second.end),
+                  (self.first.end, self.second.start), (self.context.start, self.context.end),
+                  (ancestor.i, ancestor.i + 1) if ancestor is not None else (0, 0)]
+        out = []
+        for start, end in blocks:
+            block = tensor[start:end].mean(axis=0) if end > start else np.zeros(width)
+            norm = float(np.linalg.norm(block))
+            out.append(block / norm if norm > 0 else block)
+        return np.concatenate(out).astype(np.float32)
 
     def shape(self) -> list[float]:
-        (fs, fe), (ss, _) = self.first, self.second
-        between = self.text[fe:ss]
-        words = _words(between)
+        first, second, context = self.first, self.second, self.context
+        between = first.doc[first.end:second.start]
         return [
-            math.log1p(len(words)),
-            float(any(w in _NEGATIONS for w in words)),
-            float("by" in words),
-            float(any(q in self.text for q in _QUOTES)),
-            float("," in between),
-            float(fs < 3),  # the first actor opens the sentence: usually its subject
+            math.log1p(sum(not t.is_punct for t in between)),
+            float(any(q in context.text for q in _QUOTES)),
+            float(any(t.text == "," for t in between)),
+            float(first.start - context.start < 2),  # opens the sentence: usually its subject
         ]
 
 
-SHAPE_FEATURES = ["log_distance", "negation_between", "by_between", "quotation",
-                  "comma_between", "first_opens"]
+def _lemma(token: Token) -> str:
+    return "#" if token.like_num else token.lemma_.lower().replace("’", "'")
 
 
-def _words(text: str) -> list[str]:
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+def _common_ancestor(a: Token, b: Token) -> Token | None:
+    above_a = {a.i, *(t.i for t in a.ancestors)}
+    for t in (b, *b.ancestors):
+        if t.i in above_a:
+            return t
+    return None  # different sentences
 
 
-def pair_features(pairs: Sequence[PairText], vocabulary: Sequence[str],
-                  embeddings: np.ndarray | None = None) -> np.ndarray:
-    """The feature matrix of pairs: embeddings of the four views, word indicators, shape.
+def _path_up(token: Token, top: Token) -> list[Token]:
+    """The tokens from ``token`` up to ``top``, excluding ``top``."""
+    path = []
+    while token.i != top.i and token.head.i != token.i:
+        path.append(token)
+        token = token.head
+    return path
 
-    ``embeddings`` (n, 4 * 384), when given, are the views already encoded (training
-    caches them); otherwise they are encoded here.
-    """
-    if embeddings is None:
-        from .embed import encode
 
-        views = [v for p in pairs for v in p.views()]
-        embeddings = encode(views).reshape(len(pairs), -1) if pairs else np.zeros((0, 4 * 384))
-    index = {w: i for i, w in enumerate(vocabulary)}
-    bag = np.zeros((len(pairs), len(vocabulary)), dtype=np.float32)
+def _tree_strings(a: Token, b: Token) -> list[str]:
+    """Where the two heads meet in the tree and how each hangs from that point."""
+    out = [f"h1:{_lemma(a.head)}", f"h2:{_lemma(b.head)}", f"r1:{a.dep_}", f"r2:{b.dep_}"]
+    top = _common_ancestor(a, b)
+    if top is None:
+        return [*out, "lca:none"]
+    up_a, up_b = _path_up(a, top), _path_up(b, top)
+    labels_a = "/".join(t.dep_ for t in reversed(up_a[-PATH_LABELS:])) or "self"
+    labels_b = "/".join(t.dep_ for t in reversed(up_b[-PATH_LABELS:])) or "self"
+    lemma = _lemma(top)
+    out += [f"lca:{lemma}", f"lcapos:{top.pos_}", f"d1:{labels_a}", f"d2:{labels_b}",
+            f"dd:{labels_a}|{labels_b}", f"ld:{lemma}|{labels_a.split('/')[0]}|"
+            f"{labels_b.split('/')[0]}"]
+    on_path = [*up_a[1:], *up_b[1:], top]
+    out += [f"p:{_lemma(t)}" for t in on_path]
+    children = [c for t in on_path for c in t.children]
+    if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in children):
+        out.append("neg")
+    if any(c.dep_ in ("auxpass", "nsubjpass") for c in children):
+        out.append("pass")
+    return out
+
+
+def pair_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, int]
+                  ) -> np.ndarray:
+    """The feature matrix of pairs: token vectors, then string indicators, then shape.
+
+    ``vocabulary``: the strings in column order, or already as {string: column}."""
+    index = vocabulary if isinstance(vocabulary, dict) else {
+        w: i for i, w in enumerate(vocabulary)}
+    width = len(VECTOR_BLOCKS) * vector_width(pairs)
+    out = np.zeros((len(pairs), width + len(vocabulary) + len(SHAPE_FEATURES)),
+                   dtype=np.float32)
     for row, pair in enumerate(pairs):
-        for w in pair.words():
-            if w in index:
-                bag[row, index[w]] = 1.0
-    shape = np.array([p.shape() for p in pairs], dtype=np.float32).reshape(len(pairs), -1)
-    return np.hstack([embeddings.astype(np.float32), bag, shape])
+        vectors = pair.vectors()
+        out[row, :vectors.size] = vectors
+        for s in pair.strings():
+            if s in index:
+                out[row, width + index[s]] = 1.0
+        out[row, width + len(vocabulary):] = pair.shape()
+    return out
+
+
+def vector_width(pairs: Sequence[Pair]) -> int:
+    """The parser's token-vector width (96 for the small English model)."""
+    for pair in pairs:
+        tensor = pair.first.doc.tensor
+        if tensor.ndim == 2 and tensor.shape[0]:
+            return int(tensor.shape[1])
+    return 0
 
 
 @cache
@@ -128,46 +204,68 @@ def load_model() -> LinearModel:
     return LinearModel.load(packaged(MODEL_FILE))
 
 
-def classify(pairs: Sequence[PairText], model: LinearModel | None = None) -> np.ndarray:
+# The column of each vocabulary string for the last model used: built once, not per document.
+_LAST_INDEX: list[tuple[LinearModel, dict[str, int]]] = []
+
+
+def _index(model: LinearModel) -> dict[str, int]:
+    if not _LAST_INDEX or _LAST_INDEX[0][0] is not model:
+        _LAST_INDEX[:] = [(model, {w: i for i, w in enumerate(model.meta["vocabulary"])})]
+    return _LAST_INDEX[0][1]
+
+
+def classify(pairs: Sequence[Pair], model: LinearModel | None = None) -> np.ndarray:
     """Probabilities over ``LABELS`` for each pair, one row per pair."""
     model = model or load_model()
     if not pairs:
         return np.zeros((0, len(LABELS)))
-    features = pair_features(pairs, model.meta["vocabulary"])
+    features = pair_features(pairs, _index(model))
+    if features.shape[1] != model.coef.shape[1]:
+        raise ValueError(f"stance model expects {model.coef.shape[1]} features, the parse "
+                         f"gives {features.shape[1]} (a parser with another vector width?)")
     proba = model.predict_proba(features)
     order = [model.classes.index(str(i)) for i in range(len(LABELS))]
     return proba[:, order]
 
 
-def find_stances(text: str, document: str, mentions: Sequence[Mention],
-                 sentences: Sequence[tuple[int, int]], dates: Sequence[DateMention] = (),
-                 model: LinearModel | None = None) -> list[Stance]:
-    """The directed stances between actors named together in a sentence of ``text``.
+def find_stances(doc: Doc, document: str, mentions: Sequence[Mention],
+                 dates: Sequence[DateMention] = (), model: LinearModel | None = None
+                 ) -> list[Stance]:
+    """The directed stances between actors named together in a sentence of ``doc``.
 
-    ``sentences`` are (start, end) character spans. For each pair of different actors
-    in a sentence, the closest pair of their mentions is read; a pair the model calls
-    non-neutral becomes a Stance from the source actor to the target, dated by the
-    resolved date mention of the sentence nearest the pair, if there is one.
+    For each pair of different actors in a sentence, the closest pair of their mentions
+    is read; a pair the model calls non-neutral becomes a Stance from the source actor to
+    the target, dated by the resolved date mention of the sentence nearest the pair, if
+    there is one.
     """
-    candidates: list[tuple[tuple[int, int], Mention, Mention]] = []
-    for start, end in sentences:
-        inside = [m for m in mentions if start <= m.start and m.end <= end and m.actor]
-        actors = list(dict.fromkeys(m.actor for m in sorted(inside, key=lambda m: m.start)))
+    text = doc_text(doc)
+    candidates: list[tuple[tuple[int, int], Mention, Mention, Pair]] = []
+    by_sentence: dict[int, list[Mention]] = {}
+    sentences = [(s.start_char, s.end_char) for s in doc.sents]
+    starts = [s for s, _ in sentences]
+    for m in sorted((m for m in mentions if m.actor), key=lambda m: m.start):
+        k = _sentence_of(starts, m.start)
+        if k is not None and m.end <= sentences[k][1]:
+            by_sentence.setdefault(k, []).append(m)
+    for k, inside in by_sentence.items():
+        actors = list(dict.fromkeys(m.actor for m in inside))
         if len(actors) < 2 or len(actors) > MAX_ACTORS_PER_SENTENCE:
             continue
         for i, a in enumerate(actors):
             for b in actors[i + 1:]:
-                pair = _closest([m for m in inside if m.actor == a],
-                                [m for m in inside if m.actor == b])
+                found = _closest([m for m in inside if m.actor == a],
+                                 [m for m in inside if m.actor == b])
+                if found is None:
+                    continue
+                pair = Pair.from_chars(doc, (found[0].start, found[0].end),
+                                       (found[1].start, found[1].end))
                 if pair is not None:
-                    candidates.append(((start, end), *pair))
+                    candidates.append((sentences[k], *found, pair))
     if not candidates:
         return []
-    pairs = [PairText(text[s:e], (m1.start - s, m1.end - s), (m2.start - s, m2.end - s))
-             for (s, e), m1, m2 in candidates]
-    proba = classify(pairs, model)
-    found = []
-    for ((s, e), m1, m2), p in zip(candidates, proba, strict=True):
+    proba = classify([c[3] for c in candidates], model)
+    out = []
+    for ((s, e), m1, m2, _), p in zip(candidates, proba, strict=True):
         label = int(p.argmax())
         if label == 0 or p[label] < MIN_PROBABILITY:
             continue
@@ -175,14 +273,21 @@ def find_stances(text: str, document: str, mentions: Sequence[Mention],
         src, tgt = (m1, m2) if forward else (m2, m1)
         within = [d for d in dates if d.value and s <= d.start and d.end <= e]
         date = min(within, key=lambda d: abs(d.start - m1.end)).value if within else None
-        found.append(Stance(
-            id=f"{document}:st{len(found) + 1}", document=document, start=s, end=e,
+        out.append(Stance(
+            id=f"{document}:st{len(out) + 1}", document=document, start=s, end=e,
             sentence=text[s:e], source=src.actor, target=tgt.actor, sign=sign,
             probability=round(float(p[label]), 4),
             source_span=[src.start, src.end], target_span=[tgt.start, tgt.end], date=date,
             in_comment=m1.in_comment, comment=m1.comment,
         ))
-    return found
+    return out
+
+
+def _sentence_of(starts: list[int], offset: int) -> int | None:
+    from bisect import bisect_right
+
+    k = bisect_right(starts, offset) - 1
+    return k if k >= 0 else None
 
 
 def _closest(left: list[Mention], right: list[Mention]) -> tuple[Mention, Mention] | None:

@@ -11,6 +11,9 @@ from ..types import Place
 from .kb import KnowledgeBase
 
 ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
+# Where a proper noun the tagger missed is still taken for a name: subject or object of a
+# verb (see NamedEntityRules._resolve_untagged_names).
+ARGUMENT_SLOTS = {"nsubj", "nsubjpass", "dobj"}
 # MIL first: "US military officials" and "Iraqi government troops" are armed forces.
 SECTOR_PRIORITY = ["MIL", "SPY", "COP", "GOV", "LEG", "JUD", "REB", "INS"]
 

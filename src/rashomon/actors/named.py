@@ -10,6 +10,7 @@ from spacy.tokens import Span, Token
 from ..types import Actor, Mention
 from .common import (
     ACTOR_LABELS,
+    ARGUMENT_SLOTS,
     BODY_WORDS,
     MAJOR_PLACE_POPULATION,
     MIN_SOUND_SURNAME,
@@ -57,6 +58,35 @@ class NamedEntityRules:
             near = self.kb.near_miss(token_key(tok.text))
             if near is not None:
                 self._add(tok, tok, self._kb_actor(near), "alias")
+
+    def _resolve_untagged_names(self) -> None:
+        """A proper noun the tagger left out of every entity that is the subject or object
+        of a verb ("Rubio also attacked ...", "... endorsed Kasich"): a person's name, read
+        as the tagger's PERSON spans are (a surname of someone named earlier, a KB surname
+        whose years fit, else a provisional actor). Only these slots: a stray capital
+        elsewhere is too often a heading word or a title."""
+        skip = {s.lower() for s in self.kb.rules.get("not_actor_entities") or []}
+        # nouns the reference rules read ("Parliament approved ..." is a state's body)
+        skip |= {str(w).lower() for key in ("definite_org_nouns", "armed_org_nouns",
+                                            "unqualified_body_nouns")
+                 for w in self.kb.rules.get(key) or []}
+        skip |= {str(w).lower() for w in self.kb.role_nouns} | set(self.kb.generic_groups)
+        for tok in self.doc:
+            if tok.pos_ != "PROPN" or tok.dep_ not in ARGUMENT_SLOTS or tok.ent_type_ \
+                    or not tok.text[:1].isupper() or tok.i in self.covered \
+                    or tok.i in self.blocked or tok.i in self.place_tokens:
+                continue
+            start = tok.i
+            while start > tok.sent.start and self.doc[start - 1].dep_ == "compound" \
+                    and self.doc[start - 1].pos_ == "PROPN" and not self.doc[start - 1].ent_type_:
+                start -= 1
+            span = self._strip(self.doc[start:tok.i + 1])
+            if span is None or span.text.lower() in skip or tok.lower_ in skip \
+                    or is_junk(span, "PERSON", self.kb) \
+                    or any(i in self.covered or i in self.blocked or i in self.place_tokens
+                           for i in range(span.start, span.end)):
+                continue
+            self._resolve_entity(span, "PERSON")
 
     def _strip(self, ent: Span) -> Span | None:
         """The entity without leading titles, determiners and a trailing possessive."""

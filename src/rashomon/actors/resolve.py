@@ -16,6 +16,7 @@ The rules run in order, each seeing what the earlier ones found (1 here, 2-4 in
    weapon types, bare titles): surnames of persons named earlier, KB persons by first and
    last name, KB surnames whose role years fit the document, else provisional actors
    merged by the sound of their name;
+   proper nouns the tagger missed that are a verb's subject or object, read as persons;
 3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)");
 4. "X's followers" -> the organisation X leads; "the government of X" -> X, sector GOV;
 5. role references ("the Iranian ambassador", "the cleric") -> a named actor in context;
@@ -111,6 +112,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self._match_kb_names()
         self._resolve_entities()
         self._resolve_misspelt_names()
+        self._resolve_untagged_names()
         self._resolve_defined_acronyms()
         self._resolve_followers()
         self._resolve_bodies_of_states()

@@ -53,6 +53,10 @@ def clean_record(raw: RawRecord, patterns: BoilerplatePatterns,
         comment_lines = normalise_text(page.comments).split("\n")
         comments += parse_comments(comment_lines, is_boilerplate)
     body, removed = remove_boilerplate(body, patterns, frozenset(repeated_lines), classifier)
+    if not body.strip() and header.body and "\n" not in text.strip():
+        # a text of one line is what was given to analyse, even when it reads like a
+        # headline or a caption: removing it would leave nothing
+        body, removed = header.body.strip(), []
     body, signoff_author = split_signoff(body)
 
     metadata = dict(raw.metadata)

@@ -105,6 +105,10 @@ def split_header(text: str, known_title: str | None = None,
     else:
         body = lines[_top_header(lines, header, known_title):]
     header.body = "\n".join(body).strip()
+    if not header.body and header.title:
+        # a text that is one headline-like line (no final period: a title, a quoted
+        # sentence, a feed item) is still the text to analyse, not an empty article
+        header.body = header.title
     if header.published is None:
         inline = _INLINE_DATELINE.match(header.body)
         header.published = normalise_date(inline.group("date")) if inline else None
