@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Span
 
+from ..parse import doc_text
 from .kb import KnowledgeBase
 from .normalize import SKIP_TOKENS, token_key
 
@@ -75,7 +76,7 @@ def is_junk(span: Span, label: str, kb: KnowledgeBase) -> bool:
 
 def _whole_line(span: Span) -> bool:
     """Whether the span is alone on its line (punctuation aside): a headline or heading."""
-    text = span.doc.text
+    text = doc_text(span.doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line_end = len(text) if line_end < 0 else line_end

@@ -82,11 +82,15 @@ class NamedEntityRules:
         return self.doc[start:end] if start < end else None
 
     def _drop(self, mentions: Iterable[Mention]) -> None:
-        for m in mentions:
-            self.result.mentions.remove(m)
-            for i, cov in list(self.covered.items()):
-                if cov is m:
-                    del self.covered[i]
+        gone = {id(m): m for m in mentions}
+        if not gone:
+            return
+        self.result.mentions[:] = [m for m in self.result.mentions if id(m) not in gone]
+        for m in gone.values():
+            # only the mention's own tokens can be covered by it: no scan of every token
+            for tok in self.doc.char_span(m.start, m.end, alignment_mode="expand") or ():
+                if self.covered.get(tok.i) is m:
+                    del self.covered[tok.i]
 
     def _resolve_entity(self, span: Span, label: str) -> None:
         words = [t for t in span if token_key(t.text) not in SKIP_TOKENS]
@@ -135,10 +139,10 @@ class NamedEntityRules:
         people = [a for a in self.result.actors.values() if a.kind == "person"]
         people += [self.kb.actors[i] for i in self.kb.sound_surnames.get(want[1], [])]
         for actor in people:
-            for name in (actor.name, *actor.aliases):
+            for full in self._name_keys(actor):
                 # only two-part names: the text adds a middle name, it does not drop one
                 # ("Mohammad Ali Hosseini" is not a man whose six names end in Husseini)
-                key = [k for k in self.kb.key(name) if k not in NAME_PARTICLES]
+                key = [k for k in full if k not in NAME_PARTICLES]
                 if len(key) == 2 and (sound_key(key[0]), sound_key(key[-1])) == want:
                     found.add(actor.id)
         return next(iter(found)) if len(found) == 1 else None
@@ -191,11 +195,15 @@ class NamedEntityRules:
         """A person named earlier in this text (by surname, or by a first name as with
         "Saddam"), else a unique KB person in office."""
         for part in (-1, 0):
+            seen: set[str] = set()  # the answer depends on the actor alone: test each once
             for m in reversed(self.result.mentions):
-                actor = self.result.actors[m.actor]
-                if actor.kind != "person" or m.rule == "pronoun":
+                if m.rule == "pronoun" or m.actor in seen:
                     continue
-                keys = [self.kb.key(n) for n in (actor.name, *actor.aliases)]
+                seen.add(m.actor)
+                actor = self.result.actors[m.actor]
+                if actor.kind != "person":
+                    continue
+                keys = self._name_keys(actor)
                 if any(len(k) > 1 and k[part] not in NAME_PARTICLES and (
                         k[part] == surname or len(surname) >= MIN_SOUND_SURNAME
                         and sound_key(k[part]) == sound_key(surname)) for k in keys):
@@ -209,6 +217,18 @@ class NamedEntityRules:
             active = [c for c in candidates if self.kb.held_role(c, self.year)]
             candidates = active or candidates
         return candidates[0] if len(candidates) == 1 else None
+
+    def _name_keys(self, actor: Actor) -> list[tuple[str, ...]]:
+        """The index keys of an actor's name and aliases. Kept per actor and extended as
+        aliases are added (they are only ever appended), so that rules asking for them
+        at every mention do not re-tokenise every name each time."""
+        known = self.name_keys.get(actor.id)
+        if known is None or known[0] is not actor:
+            known = self.name_keys[actor.id] = (actor, [self.kb.key(actor.name)])
+        keys = known[1]
+        for alias in actor.aliases[len(keys) - 1:]:
+            keys.append(self.kb.key(alias))
+        return keys
 
     # -- 3. acronyms defined in the text ----------------------------------------
 

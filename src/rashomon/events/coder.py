@@ -234,8 +234,9 @@ class _Coder(CandidateFinder, RoleFinder):
         # threats to America: Al-Qaeda and Iran"), not a generic group or the victim.
         anchor = hostile[0][0].idx
         victims = set().union(*(v for _, v in hostile))
-        named = [m for m in self.resolution.mentions if att.contains(m.start, m.end)
-                 and m.actor not in (att.actor, *victims) and m.rule != "group"]
+        inside = self.resolution.mentions_within(att.content_start,
+                                                 att.extra_end or att.content_end)
+        named = [m for m in inside if m.actor not in (att.actor, *victims) and m.rule != "group"]
         return min(named, key=lambda m: abs(m.start - anchor)).actor if named else None
 
 

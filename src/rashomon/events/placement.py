@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ..actors import Resolution
+from ..parse import doc_text
 from ..types import Place
 from .candidates import Frame
 from .syntax import BROAD_PLACES, attached_by_place_prep
@@ -24,7 +25,7 @@ def place_of(frame: Frame, start: int, end: int, places: list[Place],
              resolution: Resolution) -> dict[str, Any] | None:
     """The event's place as exported (with ``how`` it was found), or None."""
     sent = frame.anchor.sent
-    text = frame.anchor.doc.text
+    text = doc_text(frame.anchor.doc)
     # a city or site says more about where than a country does
     in_sentence = sorted(
         (p for p in places if sent.start_char <= p.start < sent.end_char
