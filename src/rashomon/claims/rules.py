@@ -459,9 +459,13 @@ class Finder:
         for a in self.found:
             if a.speaker_token is not None:
                 taken.add(a.speaker_token.i)
+        by_cue: dict[int, list[Attribution]] = {}
+        for a in self.found:
+            by_cue.setdefault(a.cue.i, []).append(a)
+        # not a head whose own child is a found cue with this head in its content
         candidates = [t for t in self.doc if t.i not in taken and is_candidate(t, self.cues)
-                      and not any(a.content_start <= t.idx < a.content_end and a.cue.i in
-                                  {c.i for c in t.children} for a in self.found)]
+                      and not any(a.content_start <= t.idx < a.content_end
+                                  for c in t.children for a in by_cue.get(c.i, ()))]
         probs = scorer.probabilities(candidates, self.cues)
         for tok, p in zip(candidates, probs, strict=True):
             if p < scorer.threshold:
