@@ -135,17 +135,31 @@ class NamedEntityRules:
         """The one person, named here before or in the KB, whose names have this first and
         last part by sound."""
         want = (sound_key(token_key(first)), sound_key(token_key(last)))
-        found = set()
-        people = [a for a in self.result.actors.values() if a.kind == "person"]
+        # Persons named here, by an index fed with the actors touched since the last
+        # question (a scan of every actor per name was quadratic in a long roll of names);
+        # each hit is checked again, as an actor may since have been forgotten.
+        for actor_id in self.touched:
+            actor = self.result.actors.get(actor_id)
+            if actor is not None and actor.kind == "person":
+                for pair in self._first_last(actor):
+                    self.first_last.setdefault(pair, set()).add(actor_id)
+        self.touched.clear()
+        people = [a for i in self.first_last.get(want, ())
+                  if (a := self.result.actors.get(i)) is not None and a.kind == "person"]
         people += [self.kb.actors[i] for i in self.kb.sound_surnames.get(want[1], [])]
-        for actor in people:
-            for full in self._name_keys(actor):
-                # only two-part names: the text adds a middle name, it does not drop one
-                # ("Mohammad Ali Hosseini" is not a man whose six names end in Husseini)
-                key = [k for k in full if k not in NAME_PARTICLES]
-                if len(key) == 2 and (sound_key(key[0]), sound_key(key[-1])) == want:
-                    found.add(actor.id)
+        found = {actor.id for actor in people if want in self._first_last(actor)}
         return next(iter(found)) if len(found) == 1 else None
+
+    def _first_last(self, actor: Actor) -> set[tuple[str, str]]:
+        """The (first, last) name sounds of an actor's two-part names: the text adds a
+        middle name, it does not drop one ("Mohammad Ali Hosseini" is not a man whose
+        six names end in Husseini)."""
+        pairs = set()
+        for full in self._name_keys(actor):
+            key = [k for k in full if k not in NAME_PARTICLES]
+            if len(key) == 2:
+                pairs.add((sound_key(key[0]), sound_key(key[-1])))
+        return pairs
 
     def _owned_body(self, span: Span) -> bool:
         """"Iran's Foreign Ministry" (an entity after a state's possessive, made only of body

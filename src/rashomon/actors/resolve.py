@@ -108,6 +108,10 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self.token_starting_at = {t.idx: t for t in doc}
         # actor id -> (the actor, keys of its name then aliases); see _name_keys
         self.name_keys: dict[str, tuple[Actor, list[tuple[str, ...]]]] = {}
+        # (first, last) name sounds -> ids of persons named here; fed from ``touched``, the
+        # actors added or given a new alias since (see _person_by_first_and_last)
+        self.first_last: dict[tuple[str, str], set[str]] = {}
+        self.touched: set[str] = set()
         self.entity_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self.place_tokens = {t.i for p in places for t in doc.char_span(
             p.start, p.end, alignment_mode="expand") or ()}
@@ -149,6 +153,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         for i in range(first.i, last.i + 1):
             self.covered[i] = mention
         known = self.result.actors.setdefault(actor.id, actor)
+        self.touched.add(known.id)
         if rule not in ("pronoun", "role"):
             surface = mention.text
             if surface not in known.aliases:
@@ -175,6 +180,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
             self.result.actors[actor_id] = Actor(
                 id=actor_id, name=name, kind=kind, sector=sector, aliases=[name], provisional=True
             )
+            self.touched.add(actor_id)
         return self.result.actors[actor_id]
 
     def _case_ok(self, tokens: list[Token], entry: IndexEntry) -> bool:
