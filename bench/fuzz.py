@@ -50,7 +50,7 @@ BATCH = 200
 EXAMPLES = REPO_ROOT / "examples"
 # Skip reasons that mean our code raised, not that the input was unreadable.
 INTERNAL = re.compile(r"stage failed|parse failed|analysis failed|cannot clean|cannot extract|"
-                      r"cannot store")
+                      r"cannot store|reading failed")
 OVER_BUDGET = re.compile(r"time budget")
 
 

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -108,9 +109,10 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self.token_starting_at = {t.idx: t for t in doc}
         # actor id -> (the actor, keys of its name then aliases); see _name_keys
         self.name_keys: dict[str, tuple[Actor, list[tuple[str, ...]]]] = {}
-        # (first, last) name sounds -> ids of persons named here; fed from ``touched``, the
-        # actors added or given a new alias since (see _person_by_first_and_last)
-        self.first_last: dict[tuple[str, str], set[str]] = {}
+        # persons named here by name parts, fed from ``touched``, the actors added or given
+        # a new alias since (see named._index_people)
+        self.people: dict[Any, set[str]] = {}
+        self.people_indexed: dict[str, tuple[Actor, int]] = {}
         self.touched: set[str] = set()
         self.entity_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self.place_tokens = {t.i for p in places for t in doc.char_span(

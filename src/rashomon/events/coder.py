@@ -80,6 +80,8 @@ class _Coder(CandidateFinder, RoleFinder):
         self.doc, self.document_id, self.resolution = doc, document_id, resolution
         self.states = states
         self.places, self.dates, self.lex = places, dates, lexicon
+        self.place_spans = IntervalIndex([(p.start, p.end) for p in places])
+        self.date_spans = IntervalIndex([(d.start, d.end) for d in dates])
         self.text = doc_text(doc)
         self.cues = cues or load_cues()
         self.attributions = find_attributions(doc, resolution, self.cues)
@@ -167,7 +169,7 @@ class _Coder(CandidateFinder, RoleFinder):
             reported_by = [*attribution.chain(), *speaker]
             if modality == "asserted":
                 modality = "denied" if attribution.negates else "reported"
-        place = place_of(frame, start, end, self.places, self.resolution)
+        place = place_of(frame, start, end, self.places, self.resolution, self.place_spans)
         confidence = NOMINAL_CONFIDENCE if frame.anchor == frame.nominal else 1.0
         if frame.anchor != frame.nominal and subordinate(frame.anchor, self.lex):
             confidence = SUBORDINATE_CONFIDENCE
@@ -178,7 +180,8 @@ class _Coder(CandidateFinder, RoleFinder):
             trigger=self.text[first.idx:end_char(last)], type=code.type, quad=code.quad,
             source=source, target=target, mode=code.mode, cameo=code.cameo, negated=negated,
             modality=modality, place=place,
-            date=date_of(self.dates, start, end, sent, anchor), reported_by=reported_by,
+            date=date_of(self.dates, start, end, sent, anchor, self.date_spans),
+            reported_by=reported_by,
             confidence=confidence, intensity=code.intensity,
             trigger_start=first.idx, trigger_end=end_char(last))
         self.events.append(event)
