@@ -17,8 +17,10 @@ does. Counted:
 * **over budget**: documents skipped for exceeding the per-document time budget;
 * input problems reported (expected: many mutations make unreadable input).
 
-Usage: ``python bench/fuzz.py [--inputs 10000]`` or ``python bench/run.py --only fuzz``
-(``--quick``: 1,000 inputs; ``--limit N``: N inputs). Seed 0, batches of 200 files.
+Usage: ``python bench/fuzz.py [--count 10000] [--max-minutes M]`` or ``python bench/run.py
+--only fuzz`` (``--quick``: 1,000 inputs; ``--limit N``: N inputs). Seed 0, batches of 200
+files. ``--max-minutes`` starts no batch after that many minutes: the figures then count
+the inputs that ran (the first of the seeded sequence), never the number asked for.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ BATCH = 200
 EXAMPLES = REPO_ROOT / "examples"
 # Skip reasons that mean our code raised, not that the input was unreadable.
 INTERNAL = re.compile(r"stage failed|parse failed|analysis failed|cannot clean|cannot extract|"
-                      r"cannot store")
+                      r"cannot store|reading failed")
 OVER_BUDGET = re.compile(r"time budget")
 
 
@@ -157,8 +159,10 @@ def mutants(n: int, seed: int = 0) -> list[tuple[str, bytes]]:
 
 def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.0,
           batch: int = 200,
-          progress: Callable[[int, dict[str, int]], None] | None = None) -> dict[str, Any]:
-    """Write the files in batches under folder, run analyze on each batch; the counts."""
+          progress: Callable[[int, dict[str, int]], None] | None = None,
+          max_seconds: float | None = None) -> dict[str, Any]:
+    """Write the files in batches under folder, run analyze on each batch; the counts.
+    With ``max_seconds``, no batch starts after that long and only the inputs run count."""
     from rashomon.analyze import analyze_inputs
     from rashomon.pipeline import Config
     from rashomon.store import Store
@@ -167,7 +171,11 @@ def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.
     examples: dict[str, list[str]] = {"crashes": [], "internal_errors": [], "over_budget": []}
     config = Config(n_process=1, doc_timeout=doc_timeout)
     seconds = 0.0
+    ran = 0
     for start in range(0, len(files), batch):
+        if max_seconds is not None and seconds >= max_seconds:
+            break
+        ran = min(start + batch, len(files))
         sub = folder / f"batch{start:05d}"
         sub.mkdir(parents=True)
         for name, data in files[start:start + batch]:
@@ -196,23 +204,24 @@ def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.
                 counts["input_problems"] += 1
         if progress:
             progress(min(start + batch, len(files)), dict(counts))
-    return {"inputs": len(files), "seconds": round(seconds, 1), **{
+    return {"inputs": ran, "asked": len(files), "seconds": round(seconds, 1), **{
         k: counts[k] for k in ("crashes", "internal_errors", "over_budget", "input_problems",
                                "records_read", "documents_stored")},
         "examples": {k: v[:10] for k, v in examples.items()}}
 
 
-def run(options: Options) -> dict[str, Any]:
+def run(options: Options, max_minutes: float | None = None) -> dict[str, Any]:
     started = time.time()
     n = options.limit or (QUICK_INPUTS if options.quick else INPUTS)
     files = mutants(n, SEED)
     with tempfile.TemporaryDirectory(prefix="rashomon-fuzz-") as tmp:
         result = check(files, Path(tmp), batch=BATCH,
                        progress=lambda done, counts: print(f"[fuzz] {done}/{n} {counts}",
-                                                           flush=True))
-    figures = {k: result[k] for k in ("inputs", "crashes", "internal_errors", "over_budget",
-                                      "input_problems", "records_read", "documents_stored",
-                                      "seconds")}
+                                                           flush=True),
+                       max_seconds=None if max_minutes is None else max_minutes * 60)
+    figures = {k: result[k] for k in ("inputs", "asked", "crashes", "internal_errors",
+                                      "over_budget", "input_problems", "records_read",
+                                      "documents_stored", "seconds")}
     figures["exceptions"] = figures["crashes"] + figures["internal_errors"]
     return write_result(NAME, figures, options, started,
                         {"seed": SEED, "examples": result["examples"]})
@@ -220,7 +229,10 @@ def run(options: Options) -> dict[str, Any]:
 
 def render(result: dict[str, Any]) -> str:
     f = result["figures"]
-    rows = [("Inputs (mutated example files)", f["inputs"]),
+    asked = f.get("asked", f["inputs"])
+    inputs = f"{f['inputs']:,}" + (f" (of {asked:,} asked; stopped at the time limit)"
+                                    if asked != f["inputs"] else "")
+    rows = [("Inputs (mutated example files)", inputs),
             ("Exceptions (crashes + internal errors; target 0)", f["exceptions"]),
             ("Crashes (exceptions out of the run)", f["crashes"]),
             ("Internal errors caught by the per-document guard", f["internal_errors"]),
@@ -236,9 +248,12 @@ def render(result: dict[str, Any]) -> str:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--inputs", type=int, default=INPUTS, help="how many mutated files")
+    ap.add_argument("--count", "--inputs", type=int, default=INPUTS, dest="count",
+                    help="how many mutated files")
+    ap.add_argument("--max-minutes", type=float,
+                    help="start no batch after this many minutes (figures count what ran)")
     args = ap.parse_args()
-    result = run(Options(limit=args.inputs, argv=sys.argv[1:]))
+    result = run(Options(limit=args.count, argv=sys.argv[1:]), args.max_minutes)
     return 1 if result["figures"]["exceptions"] else 0
 
 

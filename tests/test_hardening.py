@@ -99,6 +99,39 @@ def test_form_feed_and_vertical_tab_in_html_are_read(tmp_path):
     assert isinstance(record, RawRecord) and "withdrew" in record.html
 
 
+def test_a_control_character_after_a_script_does_not_stop_the_run(tmp_path):
+    # The body-text check once cut scripts out of the tree, joining this tail to the
+    # text before it, which lxml refuses: the whole run ended on this page.
+    (tmp_path / "a.html").write_text(
+        "<html><head><title>Port talks</title></head><body><script>var x = 1;</script>"
+        "\x0b Officials met in Basra on Monday.</body></html>", "utf-8")
+    (tmp_path / "b.html").write_text("<html><body><script>var y;</script>\x0b </body></html>",
+                                     "utf-8")
+    (tmp_path / "c.txt").write_text(ARTICLE, "utf-8")
+    items = read(tmp_path)
+    assert [r.id for r in records(items)] == ["a", "c"]
+    assert [(p.source.rsplit("/", 1)[-1], p.problem) for p in problems(items)] == [
+        ("b.html", "HTML with no body text")]
+
+
+def test_a_reader_that_raises_is_one_line_for_its_file(tmp_path, monkeypatch):
+    import rashomon.ingest.files as files
+
+    def broken(markup: str) -> bool:
+        if "BROKEN" in markup:
+            raise ValueError("the reader broke\non two lines")
+        return True
+
+    monkeypatch.setattr(files, "html_has_body_text", broken)
+    (tmp_path / "a.html").write_text("<html><body><p>BROKEN page</p></body></html>", "utf-8")
+    (tmp_path / "b.html").write_text("<html><body><p>A fine page</p></body></html>", "utf-8")
+    items = read(tmp_path)
+    assert [r.id for r in records(items)] == ["b"]
+    [problem] = problems(items)
+    assert problem.source.endswith("a.html")
+    assert problem.problem == "reading failed (ValueError: the reader broke on two lines)"
+
+
 def test_implausible_publication_years_are_dropped_with_a_line():
     from rashomon import analyze
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from dateparser.date import DateDataParser
 
-from rashomon.parse import doc_text
+from rashomon.parse import doc_text, ents_in
 from rashomon.types import DateMention
 
 if TYPE_CHECKING:
@@ -153,7 +153,7 @@ def date_for_span(dates: list[DateMention], start: int, end: int,
 # ---------------------------------------------------------------------- finding spans
 def _date_spans(doc: Doc, sent: Span) -> list[tuple[int, int]]:
     """Character spans of DATE entities in a sentence, plus regex dates spaCy missed."""
-    spans = [(e.start_char, e.end_char) for e in sent.ents if e.label_ == "DATE"
+    spans = [(e.start_char, e.end_char) for e in ents_in(sent) if e.label_ == "DATE"
              or (e.label_ == "TIME" and _DAY_PART.match(_clean(e.text)))]
     for m in _FALLBACK.finditer(doc_text(doc), sent.start_char, sent.end_char):
         if all(m.end() <= s or e <= m.start() for s, e in spans):

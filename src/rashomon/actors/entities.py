@@ -76,7 +76,7 @@ def is_junk(span: Span, label: str, kb: KnowledgeBase) -> bool:
 
 def _whole_line(span: Span) -> bool:
     """Whether the span is alone on its line (punctuation aside): a headline or heading."""
-    text = doc_text(span.doc)  # Doc.text rebuilds the whole string on every access
+    text = doc_text(span.doc)
     line_start = text.rfind("\n", 0, span.start_char) + 1
     line_end = text.find("\n", span.end_char)
     line_end = len(text) if line_end < 0 else line_end

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from spacy.tokens import Span, Token
 
@@ -112,11 +113,15 @@ class NamedEntityRules:
         return self.doc[start:end] if start < end else None
 
     def _drop(self, mentions: Iterable[Mention]) -> None:
-        for m in mentions:
-            self.result.mentions.remove(m)
-            for i, cov in list(self.covered.items()):
-                if cov is m:
-                    del self.covered[i]
+        gone = {id(m): m for m in mentions}
+        if not gone:
+            return
+        self.result.mentions[:] = [m for m in self.result.mentions if id(m) not in gone]
+        for m in gone.values():
+            # only the mention's own tokens can be covered by it: no scan of every token
+            for tok in self.doc.char_span(m.start, m.end, alignment_mode="expand") or ():
+                if self.covered.get(tok.i) is m:
+                    del self.covered[tok.i]
 
     def _resolve_entity(self, span: Span, label: str) -> None:
         words = [t for t in span if token_key(t.text) not in SKIP_TOKENS]
@@ -161,17 +166,37 @@ class NamedEntityRules:
         """The one person, named here before or in the KB, whose names have this first and
         last part by sound."""
         want = (sound_key(token_key(first)), sound_key(token_key(last)))
-        found = set()
-        people = [a for a in self.result.actors.values() if a.kind == "person"]
+        self._index_people()
+        people = [a for i in self.people.get(want, ())
+                  if (a := self.result.actors.get(i)) is not None and a.kind == "person"]
         people += [self.kb.actors[i] for i in self.kb.sound_surnames.get(want[1], [])]
-        for actor in people:
-            for name in (actor.name, *actor.aliases):
-                # only two-part names: the text adds a middle name, it does not drop one
-                # ("Mohammad Ali Hosseini" is not a man whose six names end in Husseini)
-                key = [k for k in self.kb.key(name) if k not in NAME_PARTICLES]
-                if len(key) == 2 and (sound_key(key[0]), sound_key(key[-1])) == want:
-                    found.add(actor.id)
+        found = {actor.id for actor in people
+                 if want in {_first_last(k) for k in self._name_keys(actor)}}
         return next(iter(found)) if len(found) == 1 else None
+
+    def _index_people(self) -> None:
+        """File the names of the persons added or renamed since the last call under their
+        (first, last) sounds and under each of their first and last words and its sound.
+        A scan of every actor or mention per name was quadratic in a long roll of names;
+        users of the index check each hit again, as an actor may since be forgotten."""
+        for actor_id in self.touched:
+            actor = self.result.actors.get(actor_id)
+            if actor is None or actor.kind != "person":
+                continue
+            keys = self._name_keys(actor)
+            done = self.people_indexed.get(actor_id)
+            for key in keys[done[1] if done is not None and done[0] is actor else 0:]:
+                pair = _first_last(key)
+                entries: list[tuple[Any, ...]] = [pair] if pair is not None else []
+                if len(key) > 1:
+                    entries += [(part, how, word) for part in (-1, 0)
+                                if key[part] not in NAME_PARTICLES
+                                for how, word in (("word", key[part]),
+                                                  ("sound", sound_key(key[part])))]
+                for entry in entries:
+                    self.people.setdefault(entry, set()).add(actor_id)
+            self.people_indexed[actor_id] = (actor, len(keys))
+        self.touched.clear()
 
     def _owned_body(self, span: Span) -> bool:
         """"Iran's Foreign Ministry" (an entity after a state's possessive, made only of body
@@ -220,16 +245,21 @@ class NamedEntityRules:
     def _surname_actor(self, surname: str, kb_too: bool = True) -> str | None:
         """A person named earlier in this text (by surname, or by a first name as with
         "Saddam"), else a unique KB person in office."""
+        self._index_people()
         for part in (-1, 0):
-            for m in reversed(self.result.mentions):
-                actor = self.result.actors[m.actor]
-                if actor.kind != "person" or m.rule == "pronoun":
-                    continue
-                keys = [self.kb.key(n) for n in (actor.name, *actor.aliases)]
-                if any(len(k) > 1 and k[part] not in NAME_PARTICLES and (
-                        k[part] == surname or len(surname) >= MIN_SOUND_SURNAME
-                        and sound_key(k[part]) == sound_key(surname)) for k in keys):
-                    return actor.id
+            named = set(self.people.get((part, "word", surname), ()))
+            if len(surname) >= MIN_SOUND_SURNAME:
+                named |= self.people.get((part, "sound", sound_key(surname)), set())
+            matching = {i for i in named if (actor := self.result.actors.get(i)) is not None
+                        and actor.kind == "person" and any(
+                            len(k) > 1 and k[part] not in NAME_PARTICLES and (
+                                k[part] == surname or len(surname) >= MIN_SOUND_SURNAME
+                                and sound_key(k[part]) == sound_key(surname))
+                            for k in self._name_keys(actor))}
+            if matching:  # the one named last
+                for m in reversed(self.result.mentions):
+                    if m.actor in matching and m.rule != "pronoun":
+                        return m.actor
         if not kb_too:
             return None
         # A lone word goes to a KB person by its exact spelling only: by sound, too many
@@ -239,6 +269,18 @@ class NamedEntityRules:
             active = [c for c in candidates if self.kb.held_role(c, self.year)]
             candidates = active or candidates
         return candidates[0] if len(candidates) == 1 else None
+
+    def _name_keys(self, actor: Actor) -> list[tuple[str, ...]]:
+        """The index keys of an actor's name and aliases. Kept per actor and extended as
+        aliases are added (they are only ever appended), so that rules asking for them
+        at every mention do not re-tokenise every name each time."""
+        known = self.name_keys.get(actor.id)
+        if known is None or known[0] is not actor:
+            known = self.name_keys[actor.id] = (actor, [self.kb.key(actor.name)])
+        keys = known[1]
+        for alias in actor.aliases[len(keys) - 1:]:
+            keys.append(self.kb.key(alias))
+        return keys
 
     # -- 3. acronyms defined in the text ----------------------------------------
 
@@ -358,3 +400,11 @@ class NamedEntityRules:
 
     def _token_ending_at(self, end: int) -> Token | None:
         return self.token_ending_at.get(end)
+
+
+def _first_last(key: tuple[str, ...]) -> tuple[str, str] | None:
+    """The (first, last) sounds of a two-part name key: the text adds a middle name, it
+    does not drop one ("Mohammad Ali Hosseini" is not a man whose six names end in
+    Husseini)."""
+    words = [k for k in key if k not in NAME_PARTICLES]
+    return (sound_key(words[0]), sound_key(words[-1])) if len(words) == 2 else None

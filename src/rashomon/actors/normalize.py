@@ -36,6 +36,7 @@ def fold(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).lower()
 
 
+@lru_cache(maxsize=1 << 16)  # asked for every token of every document, mostly the same words
 def token_key(token_text: str) -> str:
     """The comparison form of one token: folded, dots dropped ("U.S." -> "us")."""
     return fold(token_text).replace(".", "")

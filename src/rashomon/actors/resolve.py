@@ -33,6 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from spacy.tokens import Doc, Token
 
@@ -49,6 +50,7 @@ from .common import (
 )
 from .entities import entity_parts
 from .kb import IndexEntry, KnowledgeBase, sound_of
+from .mention_index import MentionIndex
 from .named import NamedEntityRules
 from .normalize import SKIP_TOKENS, slug, sound_key, token_key
 from .references import ReferenceRules
@@ -61,15 +63,21 @@ class Resolution:
 
     mentions: list[Mention] = field(default_factory=list)
     actors: dict[str, Actor] = field(default_factory=dict)
+    _index: MentionIndex | None = field(default=None, init=False, repr=False, compare=False)
+
+    def indexed(self) -> MentionIndex:
+        """The mentions indexed by position (rebuilt when the list has changed)."""
+        if self._index is None or not self._index.fits(self.mentions):
+            self._index = MentionIndex(self.mentions)
+        return self._index
 
     def mention_at(self, start: int, end: int) -> Mention | None:
         """The innermost mention covering [start, end), if any."""
-        best = None
-        for m in self.mentions:
-            inner = best is None or m.end - m.start < best.end - best.start
-            if m.start <= start and end <= m.end and inner:
-                best = m
-        return best
+        return self.indexed().at(start, end)
+
+    def mentions_within(self, start: int, end: int) -> list[Mention]:
+        """The mentions wholly inside [start, end), in list order."""
+        return self.indexed().within(start, end)
 
 
 def resolve_actors(
@@ -100,6 +108,13 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self.local_aliases: dict[tuple[str, ...], str] = {}  # acronyms defined in this text
         self.token_ending_at = {t.idx + len(t.text): t for t in doc}
         self.token_starting_at = {t.idx: t for t in doc}
+        # actor id -> (the actor, keys of its name then aliases); see _name_keys
+        self.name_keys: dict[str, tuple[Actor, list[tuple[str, ...]]]] = {}
+        # persons named here by name parts, fed from ``touched``, the actors added or given
+        # a new alias since (see named._index_people)
+        self.people: dict[Any, set[str]] = {}
+        self.people_indexed: dict[str, tuple[Actor, int]] = {}
+        self.touched: set[str] = set()
         self.entity_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
         self.place_tokens = {t.i for p in places for t in doc.char_span(
             p.start, p.end, alignment_mode="expand") or ()}
@@ -142,6 +157,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         for i in range(first.i, last.i + 1):
             self.covered[i] = mention
         known = self.result.actors.setdefault(actor.id, actor)
+        self.touched.add(known.id)
         if rule not in ("pronoun", "role"):
             surface = mention.text
             if surface not in known.aliases:
@@ -168,6 +184,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
             self.result.actors[actor_id] = Actor(
                 id=actor_id, name=name, kind=kind, sector=sector, aliases=[name], provisional=True
             )
+            self.touched.add(actor_id)
         return self.result.actors[actor_id]
 
     def _case_ok(self, tokens: list[Token], entry: IndexEntry) -> bool:

@@ -58,16 +58,14 @@ def extract_claims(doc: Doc, document_id: str, resolution: Resolution,
                    cues: CueLexicon | None = None) -> list[Claim]:
     """One Claim per attribution with a speaker or a cue worth keeping."""
     claims: list[Claim] = []
-    mentions = resolution.mentions
     text = doc_text(doc)
     for att in find_attributions(doc, resolution, cues):
         if att.speaker is None and not keeps_unnamed_source(att, cues or load_cues()):
             continue  # a claim nobody can be named for says nothing about who says what
         end = att.extra_end or att.content_end
         about = []
-        for m in mentions:
-            if att.content_start <= m.start and m.end <= end and m.actor not in about \
-                    and m.actor != att.actor:
+        for m in resolution.mentions_within(att.content_start, end):
+            if m.actor not in about and m.actor != att.actor:
                 about.append(m.actor)
         sentence = att.cue.sent.text
         claims.append(Claim(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Token
 
+from ..intervals import IntervalIndex
 from ..types import Mention
 from .content import end_of
 
@@ -63,9 +64,10 @@ class Attribution:
 
 def nest(found: list[Attribution]) -> None:
     """Link each attribution to the smallest other one whose content holds its cue."""
+    contents = IntervalIndex([(o.content_start, o.extra_end or o.content_end) for o in found])
     for att in found:
-        outer = [o for o in found if o is not att and not o.via_quote
-                 and o.contains(att.cue.idx, end_of(att.cue))
+        holding = (found[i] for i in contents.containing(att.cue.idx, end_of(att.cue)))
+        outer = [o for o in holding if o is not att and not o.via_quote
                  and not (att.via_quote and o is att.parent)]
         # Two attributions can each hold the other's cue when the parse gives them
         # overlapping contents ("“...,” he said, adding ..."); a parent that already

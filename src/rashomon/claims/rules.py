@@ -20,6 +20,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ..actors import Resolution
+from ..actors.mention_index import MentionIndex
 from ..types import Mention
 from .chains import Attribution, nest
 from .content import (
@@ -77,6 +78,7 @@ class Finder:
         self.doc, self.resolution, self.cues = doc, resolution, cues
         self.text = doc_text(doc)
         self.found: list[Attribution] = []
+        self._namesakes: tuple[MentionIndex, dict[str, list[Mention]]] | None = None
 
     def run(self) -> list[Attribution]:
         for sent in self.doc.sents:
@@ -138,8 +140,7 @@ class Finder:
         line = self.text[para_start:cue.idx]
         dateline = _DATELINE.match(line)
         start = para_start + (dateline.end() if dateline else 0)
-        named = next((m for m in self.resolution.mentions if start <= m.start
-                      and m.end <= cue.idx), None)
+        named = next(iter(self.resolution.mentions_within(start, cue.idx)), None)
         if named is None:
             return None
         span = self.doc.char_span(named.start, named.end, alignment_mode="expand")
@@ -149,13 +150,23 @@ class Finder:
         """A bare surname or a definite description the resolver left alone stands for the
         last actor named in full before it with that last word: "Dabbagh" for "Ali
         al-Dabbagh", "the command" for "the Joint Operations Command"."""
-        word = _bare(tok.text)
-        for m in reversed(self.resolution.mentions):
-            words = m.text.split()
-            if m.end <= tok.idx and len(words) > 1 and _bare(words[-1]) == word \
-                    and m.rule != "group":
+        for m in reversed(self._names_by_last_word().get(_bare(tok.text), ())):
+            if m.end <= tok.idx and m.rule != "group":
                 return m
         return None
+
+    def _names_by_last_word(self) -> dict[str, list[Mention]]:
+        """Mentions of more than one word by their bare last word, in list order (built
+        once: a scan of every mention per bare word was quadratic in long texts)."""
+        index = self.resolution.indexed()
+        if self._namesakes is None or self._namesakes[0] is not index:
+            by_word: dict[str, list[Mention]] = {}
+            for m in self.resolution.mentions:
+                words = m.text.split()
+                if len(words) > 1:
+                    by_word.setdefault(_bare(words[-1]), []).append(m)
+            self._namesakes = (index, by_word)
+        return self._namesakes[1]
 
     def _last_person_speaker(self, tok: Token) -> Mention | None:
         """"He stressed ..." after "X said ...": the last person who spoke just before."""
@@ -184,8 +195,7 @@ class Finder:
         """The first actor named inside the speaker's noun phrase ("the April 1 New York Times")."""
         start = tok.left_edge.idx
         end = start + len(text)
-        return next((m for m in self.resolution.mentions if start <= m.start and m.end <= end),
-                    None)
+        return next(iter(self.resolution.mentions_within(start, end)), None)
 
     def _earlier_speaker(self, tok: Token) -> Mention | None:
         """"The source fears ..." refers back to the last speaker headed by the same noun."""
@@ -449,9 +459,13 @@ class Finder:
         for a in self.found:
             if a.speaker_token is not None:
                 taken.add(a.speaker_token.i)
+        by_cue: dict[int, list[Attribution]] = {}
+        for a in self.found:
+            by_cue.setdefault(a.cue.i, []).append(a)
+        # not a head whose own child is a found cue with this head in its content
         candidates = [t for t in self.doc if t.i not in taken and is_candidate(t, self.cues)
-                      and not any(a.content_start <= t.idx < a.content_end and a.cue.i in
-                                  {c.i for c in t.children} for a in self.found)]
+                      and not any(a.content_start <= t.idx < a.content_end
+                                  for c in t.children for a in by_cue.get(c.i, ()))]
         probs = scorer.probabilities(candidates, self.cues)
         for tok, p in zip(candidates, probs, strict=True):
             if p < scorer.threshold:

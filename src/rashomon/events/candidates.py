@@ -87,7 +87,7 @@ class CandidateFinder:
         entry = self.lex.verbs.get(lemma)
         if entry is None:
             return None
-        if not entry.get("also_cue") and (any(a.cue == tok for a in self.attributions) or (
+        if not entry.get("also_cue") and (tok.i in self.cue_tokens or (
                 lemma in self.cues.verbs and as_predicate(tok))):
             return None  # "a group called X", "what Y has called X" label; no phone call
         if GOVERNORS.get(lemma) in ("planned", "negated") and any(
@@ -157,7 +157,7 @@ class CandidateFinder:
         if tok.pos_ != "VERB" or tok.dep_ not in OPEN_CLAUSES or purpose_infinitive(tok):
             return None
         lemma = self.lex.lemma(tok)
-        if any(a.cue == tok for a in self.attributions) or lemma in self.cues.verbs:
+        if tok.i in self.cue_tokens or lemma in self.cues.verbs:
             return None
         if lemma in self.lex.verbs or lemma in self.lex.phrases or lemma in self.lex.light_verbs:
             return None  # a verb the lexicon knows and its rules turned down stays down

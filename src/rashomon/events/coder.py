@@ -8,6 +8,7 @@ from spacy.tokens import Doc, Token
 
 from ..actors import Resolution
 from ..claims import Attribution, CueLexicon, doc_text, find_attributions, load_cues
+from ..intervals import IntervalIndex
 from ..types import Actor, DateMention, Event, Mention, Place
 from .candidates import CandidateFinder, Frame
 from .dating import date_of
@@ -79,9 +80,15 @@ class _Coder(CandidateFinder, RoleFinder):
         self.doc, self.document_id, self.resolution = doc, document_id, resolution
         self.states = states
         self.places, self.dates, self.lex = places, dates, lexicon
+        self.place_spans = IntervalIndex([(p.start, p.end) for p in places])
+        self.date_spans = IntervalIndex([(d.start, d.end) for d in dates])
         self.text = doc_text(doc)
         self.cues = cues or load_cues()
         self.attributions = find_attributions(doc, resolution, self.cues)
+        # by position, so that each trigger's look-up reads only the nearby ones
+        self.cue_tokens = {a.cue.i for a in self.attributions}
+        self.contents = IntervalIndex([(a.content_start, a.extra_end or a.content_end)
+                                       for a in self.attributions])
         self.events: list[Event] = []
         self.candidates: list[Candidate] = []
         self.open_candidates = False
@@ -155,14 +162,14 @@ class _Coder(CandidateFinder, RoleFinder):
         sent = anchor.sent
         start, end = self._span(frame, roles)
         negated, modality = modality_of(frame)
-        attribution = attribution_of(self.attributions, frame.trigger[0])
+        attribution = attribution_of(self.attributions, frame.trigger[0], self.contents)
         reported_by = []
         if attribution is not None:
             speaker = [attribution.actor] if attribution.actor else []
             reported_by = [*attribution.chain(), *speaker]
             if modality == "asserted":
                 modality = "denied" if attribution.negates else "reported"
-        place = place_of(frame, start, end, self.places, self.resolution)
+        place = place_of(frame, start, end, self.places, self.resolution, self.place_spans)
         confidence = NOMINAL_CONFIDENCE if frame.anchor == frame.nominal else 1.0
         if frame.anchor != frame.nominal and subordinate(frame.anchor, self.lex):
             confidence = SUBORDINATE_CONFIDENCE
@@ -173,7 +180,8 @@ class _Coder(CandidateFinder, RoleFinder):
             trigger=self.text[first.idx:end_char(last)], type=code.type, quad=code.quad,
             source=source, target=target, mode=code.mode, cameo=code.cameo, negated=negated,
             modality=modality, place=place,
-            date=date_of(self.dates, start, end, sent, anchor), reported_by=reported_by,
+            date=date_of(self.dates, start, end, sent, anchor, self.date_spans),
+            reported_by=reported_by,
             confidence=confidence, intensity=code.intensity,
             trigger_start=first.idx, trigger_end=end_char(last))
         self.events.append(event)
@@ -205,11 +213,18 @@ class _Coder(CandidateFinder, RoleFinder):
         code = self.lex.code("ACCUSE", "allege")
         if code is None:
             return
+        # Events and hostile triggers by position, so that each statement reads only the
+        # ones inside it; the accusations made below are added as they come.
+        self.triggers = IntervalIndex([(e.trigger_start, e.trigger_end or 0)
+                                       if e.trigger_start is not None else (-1, -1)
+                                       for e in self.events])
+        self.hostile_spans = IntervalIndex([(t.idx, end_char(t)) for t, _ in self.hostile])
+        trigger_starts = {e.trigger_start for e in self.events}
         for att in self.attributions:
             if att.actor is None or att.via_quote or att.negates \
                     or att.cue_type not in ACCUSING_CUES:
                 continue
-            if any(e.trigger_start == att.cue.idx for e in self.events):
+            if att.cue.idx in trigger_starts:
                 continue  # the cue is an event verb itself ("accused", "condemned")
             accused = self._accused(att)
             if accused is None:
@@ -218,24 +233,30 @@ class _Coder(CandidateFinder, RoleFinder):
             frame = Frame([cue], cue, {"type": code.type, "mode": code.mode})
             event = self._emit(frame, code, att.actor, accused, [], how="statement")
             event.start, event.end = att.span_start, att.span_end
+            trigger_starts.add(event.trigger_start)
             event.modality = "asserted"
             event.reported_by = att.chain()
 
     def _accused(self, att: Attribution) -> str | None:
-        inner = [e for e in self.events if e.trigger_start is not None
-                 and att.contains(e.trigger_start, e.trigger_end or 0)]
+        end = att.extra_end or att.content_end
+        indexed = self.triggers.within(att.content_start, end)
+        later = self.events[len(self.triggers.spans):]  # accusations coded since indexing
+        inner = [self.events[i] for i in indexed] + [
+            e for e in later if e.trigger_start is not None
+            and att.contains(e.trigger_start, e.trigger_end or 0)]
         for e in inner:
             if e.quad.endswith("conflict") and e.source and e.source != att.actor:
                 return e.source
-        hostile = [(t, v) for t, v in self.hostile if att.contains(t.idx, end_char(t))]
+        hostile = [self.hostile[i] for i in self.hostile_spans.within(att.content_start, end)]
         if not hostile:
             return None
         # No named perpetrator: the named actor nearest the hostile act ("the greatest
         # threats to America: Al-Qaeda and Iran"), not a generic group or the victim.
         anchor = hostile[0][0].idx
         victims = set().union(*(v for _, v in hostile))
-        named = [m for m in self.resolution.mentions if att.contains(m.start, m.end)
-                 and m.actor not in (att.actor, *victims) and m.rule != "group"]
+        inside = self.resolution.mentions_within(att.content_start,
+                                                 att.extra_end or att.content_end)
+        named = [m for m in inside if m.actor not in (att.actor, *victims) and m.rule != "group"]
         return min(named, key=lambda m: abs(m.start - anchor)).actor if named else None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from spacy.tokens import Token
 
 from ..claims import Attribution
+from ..intervals import IntervalIndex
 from .candidates import Frame
 from .syntax import (
     GOVERNORS,
@@ -49,9 +50,14 @@ def modality_of(frame: Frame) -> tuple[bool, str]:
     return negated, modality
 
 
-def attribution_of(attributions: list[Attribution], tok: Token) -> Attribution | None:
-    """The innermost attribution whose content holds ``tok``."""
-    inside = [a for a in attributions if a.contains(tok.idx, end_char(tok))]
+def attribution_of(attributions: list[Attribution], tok: Token,
+                   contents: IntervalIndex | None = None) -> Attribution | None:
+    """The innermost attribution whose content holds ``tok``; ``contents`` indexes the
+    attributions' contents (see ``Attribution.contains``) to spare a scan of them all."""
+    if contents is None:
+        inside = [a for a in attributions if a.contains(tok.idx, end_char(tok))]
+    else:
+        inside = [attributions[i] for i in contents.containing(tok.idx, end_char(tok))]
     return min(inside, key=lambda a: a.content_end - a.content_start) if inside else None
 
 

@@ -15,6 +15,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ..actors import Resolution
+from ..intervals import IntervalIndex
 from ..parse import doc_text
 from ..types import Place
 from .candidates import Frame
@@ -22,13 +23,17 @@ from .syntax import BROAD_PLACES, attached_by_place_prep
 
 
 def place_of(frame: Frame, start: int, end: int, places: list[Place],
-             resolution: Resolution) -> dict[str, Any] | None:
-    """The event's place as exported (with ``how`` it was found), or None."""
+             resolution: Resolution, spans: IntervalIndex | None = None
+             ) -> dict[str, Any] | None:
+    """The event's place as exported (with ``how`` it was found), or None. ``spans``
+    indexes the places' spans, to spare a scan of every place per event."""
     sent = frame.anchor.sent
-    text = doc_text(frame.anchor.doc)  # Doc.text rebuilds the string on every access
+    text = doc_text(frame.anchor.doc)
+    nearby = (places if spans is None else
+              [places[i] for i in spans.starting(sent.start_char, sent.end_char)])
     # a city or site says more about where than a country does
     in_sentence = sorted(
-        (p for p in places if sent.start_char <= p.start < sent.end_char
+        (p for p in nearby if sent.start_char <= p.start < sent.end_char
          and resolution.mention_at(p.start, p.end) is None and not _modifier(text, p)),
         key=lambda p: p.kind in BROAD_PLACES)
     if frame.nominal is not None:

@@ -225,8 +225,8 @@ class RoleFinder:
         wants_person = pronoun.lower_ in ("his", "her")
         sentence = pronoun.sent
         lo = self.doc[max(0, sentence.start - 1)].sent.start_char
-        for m in reversed(self.resolution.mentions):
-            if m.start >= pronoun.idx or m.start < lo or m.rule == "pronoun":
+        for m in reversed(self.resolution.indexed().before(pronoun.idx, lo)):
+            if m.rule == "pronoun":
                 continue
             actor = self.resolution.actors.get(m.actor)
             if actor is None:

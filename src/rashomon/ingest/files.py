@@ -79,6 +79,9 @@ def read_file(path: Path, *, max_bytes: int, fetch: Fetch) -> Iterator[RawRecord
         yield IngestProblem(source, "permission denied")
     except OSError as err:
         yield IngestProblem(source, f"cannot read ({_reason(err)})")
+    except Exception as err:  # a reader's own failure: one line for this file, not the run's end
+        yield IngestProblem(source, f"reading failed ({type(err).__name__}: "
+                                    f"{' '.join(str(err).split())[:160]})")
 
 
 def _reason(err: OSError) -> str:

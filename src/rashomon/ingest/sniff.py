@@ -10,6 +10,11 @@ _HTML_START = re.compile(
     r"^\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body)\b",
     re.IGNORECASE | re.DOTALL)
 _INVISIBLE = ("script", "style", "noscript", "template", "head")
+# Text nodes outside those elements. Read, not cut out of the tree: dropping an element
+# joins its tail to its parent's text, which lxml refuses when the page holds a control
+# character (a whole run used to stop there).
+_VISIBLE_TEXT = etree.XPath("//text()[not(" + " or ".join(f"ancestor::{tag}" for tag in _INVISIBLE)
+                            + ")]")
 
 
 def looks_like_html(text: str) -> bool:
@@ -22,10 +27,7 @@ def html_has_body_text(markup: str) -> bool:
     root = parse_html(markup)
     if root is None:
         return False
-    for node in list(root.iter(*_INVISIBLE)):
-        if node.getparent() is not None:
-            node.drop_tree()
-    return bool(root.text_content().strip())
+    return any(str(text).strip() for text in _VISIBLE_TEXT(root))
 
 
 def parse_html(markup: str) -> html.HtmlElement | None:
