@@ -199,11 +199,13 @@ class _Resolver(NamedEntityRules, ReferenceRules):
     def _choose(self, entries: list[IndexEntry]) -> IndexEntry:
         """Among actors sharing a name and existing in the story's year: one already named
         here, else one whose parent body was ("the IRGC's al-Quds Brigade" is the Quds
-        Force, not a Palestinian brigade), else one linked to someone named here, else the only one of the story's country,
-        else one in office that year, else the exact spelling's."""
+        Force, not a Palestinian brigade), else one linked to someone named here, else the
+        only one of the story's country, else one in office that year, else the exact
+        spelling's."""
         if len(entries) == 1:
             return entries[0]
-        entries = [e for e in entries if not e.actor or self.kb.existed(e.actor, self.year)] or entries
+        entries = ([e for e in entries if not e.actor or self.kb.existed(e.actor, self.year)]
+                   or entries)
         for e in entries:
             if e.actor in self.result.actors:
                 return e
