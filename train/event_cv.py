@@ -105,7 +105,6 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
     role_c = float(shipped_roles.model.meta.get("c", er.ROLE_C)) if shipped_roles else er.ROLE_C
     cameo_weight = float(shipped_roles.model.meta.get("cameo_weight", 0.0)) \
         if shipped_roles else 0.0
-    lex = None
 
     plv_rows = {r["id"][3:]: r for r in et.load_plv()}  # "plv123" -> row
     plv = [plv_rows[r["id"].split("-", 1)[1]] for r in records]
@@ -113,15 +112,13 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
     cameo = er.conll_sentences() if use_cameo else []
     contexts = parse_documents([Document(id=r["id"], text=r["text"]) for r in plv]
                                + [Document(id=s["id"], text=s["text"]) for s in cameo])
-    articles: dict[str, tuple] = {}
-    for corpus in (et.SHARED / "corpus" / "dev.jsonl", et.SHARED / "corpus" / "corpus.jsonl"):
-        articles.update(parse_inputs(corpus))
+    articles = [(parse_inputs(et.SHARED / "corpus" / "dev.jsonl"), et.SHARED / "gold" / "dev"),
+                (parse_inputs(et.SHARED / "corpus" / "corpus.jsonl"), et.SHARED / "gold")]
     score = et.load_scorer()
     emb = et.Embeddings() if embedding else (
         lambda texts: np.zeros((len(texts), 384), dtype=np.float32))
     # role rows with the rules' readings: they do not depend on any model
-    any_context = next(iter(contexts.values()))
-    lex = any_context[4].event_lexicon
+    lex = next(iter(contexts.values()))[4].event_lexicon
     role_probes = {doc_id: {"frames": er.role_frames(c[0], doc_id, *c[1:4], c[4])}
                    for doc_id, c in contexts.items()}
     plv_examples = er.examples([role_sentences[r["id"][3:]] for r in plv],
@@ -144,10 +141,10 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
         typer.meta = {"override": override,
                       "embedding": "sentence" if embedding else "none"}
         # gate on the articles' candidates and the training folds' PLV candidates
-        art_probes = {d: type_probe(d, c, roles) for d, c in articles.items()}
         records_g = []
-        for corpus_gold in (et.SHARED / "gold" / "dev", et.SHARED / "gold"):
-            records_g += et.label_articles(art_probes, corpus_gold, score)
+        for parsed, gold in articles:
+            records_g += et.label_articles(
+                {d: type_probe(d, c, roles) for d, c in parsed.items()}, gold, score)
         cand_recs = [r for r in records_g if "cand" in r]
         cands = [r["cand"] for r in cand_recs]
         dense = emb([c.event.sentence for c in cands])

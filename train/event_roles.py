@@ -61,8 +61,9 @@ ROLE_C = 0.3
 CAMEO_WEIGHT = 1.0
 #: Decision policies tried in CV: thresholds for the model to switch, drop and fill a role
 #: against the rules (see rashomon.events.role_model.RoleModel); 0 trusts the model alone.
-POLICIES = [{"switch": s, "drop": d, "fill": f} for s in (0.0, 0.6, 0.8, 0.95)
-            for d in (0.0, 0.8, 0.95, 1.01) for f in (0.0, 0.6, 0.8)]
+POLICIES = [{"switch": s, "drop": d, "fill": f, "fill_local": n}
+            for s in (0.0, 0.6, 0.8, 0.95) for d in (0.0, 0.8, 0.95, 1.01)
+            for f in (0.0, 0.6, 0.8, 1.01) for n in (0, 1)]
 #: The policy shipped: the most conservative (highest thresholds in sum) whose CV mean of
 #: source and target accuracy is within this of the best: the rules encode constructions
 #: PLV has few examples of, so they keep what PLV cannot show the model to do better.
@@ -373,6 +374,8 @@ def main() -> int:
     parser.add_argument("--cv-only", action="store_true")
     parser.add_argument("--no-cameo", action="store_true",
                         help="PLV only (ConfliBERT's tagged sentences left out)")
+    parser.add_argument("--with-cameo", action="store_true",
+                        help="ship with ConfliBERT's sentences even where PLV CV prefers none")
     parser.add_argument("--c", type=float, default=ROLE_C, help="inverse regularisation")
     parser.add_argument("--cameo-weight", type=float, default=CAMEO_WEIGHT)
     args = parser.parse_args()
@@ -395,7 +398,8 @@ def main() -> int:
               f"chosen {policy_name(policy)} {table[policy_name(policy)]}")
     def chosen_figure(name: str) -> float:
         return sum(figures[name][policy_name(choose_policy(figures[name]))].values())
-    use_cameo = not args.no_cameo and chosen_figure("plv_cameo") > chosen_figure("plv_only")
+    use_cameo = not args.no_cameo and (args.with_cameo or chosen_figure("plv_cameo")
+                                       > chosen_figure("plv_only"))
     table = figures["plv_cameo" if use_cameo else "plv_only"]
     policy = choose_policy(table)
     figures["chosen"] = {"cameo": use_cameo, "policy": policy,

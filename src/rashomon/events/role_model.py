@@ -24,7 +24,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -142,6 +142,11 @@ def _hash(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << HASH_BITS) - 1)
 
 
+@lru_cache(maxsize=1 << 16)
+def _cached_hash(feature: str) -> int:
+    return _hash(feature)
+
+
 def featurize(rows: Sequence[Sequence[str]]) -> csr_matrix:
     """Sparse rows of hashed indicators, one per (trigger, mention) pair."""
     indptr, indices = [0], []
@@ -160,8 +165,10 @@ class RoleModel:
     The rules' choice is a feature and, where the model is unsure, the answer: the model
     replaces the rules' mention of a role by its own pick when that pick is at least
     ``switch`` probable, removes the rules' mention when it gives it "none" at least
-    ``drop``, and fills a role the rules left empty when its pick is at least ``fill``
-    (thresholds in the meta, chosen by cross-validation; 0, 0, 0 trusts the model alone).
+    ``drop``, and fills a role the rules left empty when its pick is at least ``fill`` (and,
+    with ``fill_local``, an argument of the trigger itself: PLV, which always codes both
+    roles, cannot teach the model when nobody holds one). Thresholds in the meta, chosen by
+    cross-validation; 0, 0, 0 trusts the model alone.
     """
 
     def __init__(self, model: LinearModel) -> None:
@@ -169,12 +176,15 @@ class RoleModel:
         self.switch = float(model.meta.get("switch", 0.0))
         self.drop = float(model.meta.get("drop", 0.0))
         self.fill = float(model.meta.get("fill", 0.0))
+        self.fill_local = bool(model.meta.get("fill_local", False))
         self.columns = [model.classes.index(label) for label in LABELS]
+        self.weights = np.ascontiguousarray(model.coef.T)
 
     def probabilities(self, rows: Sequence[RoleRow]) -> np.ndarray:
         """(n, 3) probabilities of none, source, target."""
-        x = featurize([r.features for r in rows])
-        scores = np.asarray(x @ self.model.coef.T) + self.model.intercept
+        # a sum of weight rows per pair: cheaper than a sparse matrix for a few rows
+        scores = np.stack([self.weights[sorted({_cached_hash(n) for n in r.features})]
+                           .sum(axis=0) for r in rows]) + self.model.intercept
         scores = scores - scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         probs = exp / exp.sum(axis=1, keepdims=True)
@@ -196,19 +206,17 @@ class RoleModel:
             keys = {(m.start, m.end, m.actor) for m in rules}
             ruled = [k for k, r in enumerate(rows)
                      if (r.mention.start, r.mention.end, r.mention.actor) in keys]
-            if best is not None and best in ruled:
-                # the model agrees with the rules: its pick first, then the rules' others
-                pick = rows[best].mention
-                chosen[column] = [pick] + [m for m in rules if (m.start, m.end, m.actor)
-                                           != (pick.start, pick.end, pick.actor)]
-                continue
-            if best is not None and probs[best, column] >= (self.switch if rules
-                                                           else self.fill):
+            if best is not None and (best in ruled or (
+                    probs[best, column] >= self.switch if rules else
+                    probs[best, column] >= self.fill
+                    and (not self.fill_local or local(rows[best])))):
+                # the model's pick, with its conjuncts and the rules' other mentions of the
+                # role that the model labels the same
                 head = heads[best]
                 group = {t.i for t in head.conjuncts} if head is not None else set()
                 chosen[column] = [rows[best].mention] + [
-                    rows[k].mention for k in mine if k != best and heads[k] is not None
-                    and heads[k].i in group]
+                    rows[k].mention for k in mine if k != best and (k in ruled or (
+                        heads[k] is not None and heads[k].i in group))]
             elif ruled and min(probs[k, 0] for k in ruled) >= self.drop:
                 chosen[column] = []  # sure that the rules' mention plays no role
             else:
@@ -217,6 +225,18 @@ class RoleModel:
         taken = {m.actor for m in sources}
         targets = [m for m in chosen[2] if m.actor not in taken]
         return sources, targets
+
+
+def local(row: RoleRow) -> bool:
+    """Whether a mention is an argument of the trigger itself (or of its noun): a path of
+    at most two arcs, all going down ("vdobj", "vprep:on vpobj", "vposs")."""
+    for feature in row.features:
+        name, _, path = feature.partition("=")
+        if name in ("path", "npath") and path not in ("far", "none", "self"):
+            arcs = path.split(" ")
+            if len(arcs) <= 2 and not any(a.startswith("^") for a in arcs):
+                return True
+    return False
 
 
 @cache
