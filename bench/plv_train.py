@@ -11,7 +11,7 @@ Data: ``../shared/data/events/plv_train.tsv`` (1,049 news sentences, each coded 
   boundaries, normalised as :func:`common.norm` does).
 
 Cross-validation. PLV train is also training data for the learned event components. When
-``train/event_type.py`` defines ``cross_validation_folds(records, k)``, yielding
+``train/event_cv.py`` defines ``cross_validation_folds(records, k)``, yielding
 ``(held_out_records, config)`` pairs (a :class:`rashomon.pipeline.Config` whose models were
 fitted without the held-out records), each fold is analysed with its own config and the
 figures are out-of-fold; otherwise the packaged pipeline is scored as it is, and the
@@ -103,10 +103,10 @@ def score_plv(records: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[s
 
 
 def _folds(records: list[dict[str, Any]]) -> Any:
-    script = REPO_ROOT / "train" / "event_type.py"
-    if not script.exists():
+    script = REPO_ROOT / "train" / "event_cv.py"
+    if not script.exists() or not (DATA / "events" / "cameo_ner_train.txt").exists():
         return None
-    spec = importlib.util.spec_from_file_location("train_event_type", script)
+    spec = importlib.util.spec_from_file_location("train_event_cv", script)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     make = getattr(module, "cross_validation_folds", None)

@@ -15,6 +15,7 @@ from .dating import date_of
 from .lexicon import Code, EventLexicon, load_event_lexicon
 from .modality import attribution_of, modality_of
 from .placement import place_of
+from .role_model import RoleFrame, RoleModel, load_role_model
 from .roles import RoleFinder
 from .syntax import (
     ACCUSING_CUES,
@@ -39,9 +40,11 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
                    lexicon: EventLexicon | None = None,
                    cues: CueLexicon | None = None,
                    states: Mapping[str, Actor] | None = None,
-                   model: EventModel | None = None) -> list[Event]:
-    """The events of one parsed document: the rules' candidates, typed and kept by the
-    learned model (``model``, default the shipped one).
+                   model: EventModel | None = None,
+                   roles: RoleModel | None = None) -> list[Event]:
+    """The events of one parsed document: the rules' candidates, their roles chosen by the
+    role model (``roles``, default the shipped one), typed and kept by the learned model
+    (``model``, default the shipped one).
 
     ``states`` (ISO alpha-2 -> state actor) lets an attack on a place ("shelled Sinjar")
     take the place's state as its target, as event coders do.
@@ -49,7 +52,7 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
     lexicon = lexicon or load_event_lexicon()
     model = model or load_event_model()
     candidates = find_candidates(doc, document_id, resolution, places, dates, lexicon, cues,
-                                 states, open_candidates=model.typer is not None)
+                                 states, open_candidates=model.typer is not None, roles=roles)
     events = model.decide(candidates, lexicon)
     for i, event in enumerate(events, 1):
         event.id = f"{document_id}:e{i}"
@@ -60,15 +63,20 @@ def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
                     places: list[Place], dates: list[DateMention],
                     lexicon: EventLexicon | None = None, cues: CueLexicon | None = None,
                     states: Mapping[str, Actor] | None = None,
-                   open_candidates: bool = True) -> list[Candidate]:
+                   open_candidates: bool = True, roles: RoleModel | None = None,
+                   role_log: list[RoleFrame] | None = None) -> list[Candidate]:
     """The rules' candidate events of one document, each with its parse features.
 
     ``open_candidates`` adds the clause verbs no lexicon entry knows, with an actor in a
-    role, as candidates of type OPEN for the learned model to type or reject.
+    role, as candidates of type OPEN for the learned model to type or reject. ``roles``
+    chooses sources and targets (default: the shipped role model; the rules alone where
+    none ships); ``role_log``, when given, receives every candidate's (trigger, mention)
+    rows, for training the role model.
     """
     coder = _Coder(doc, document_id, resolution, places, dates,
                    lexicon or load_event_lexicon(), cues, states or {})
     coder.open_candidates = open_candidates
+    coder.role_model, coder.role_log = roles or load_role_model(), role_log
     coder.run()
     return coder.candidates
 
@@ -92,6 +100,11 @@ class _Coder(CandidateFinder, RoleFinder):
         self.events: list[Event] = []
         self.candidates: list[Candidate] = []
         self.open_candidates = False
+        self.role_model: RoleModel | None = None
+        self.role_log: list[RoleFrame] | None = None
+        # per document caches of the role model's inputs: mentions by sentence, heads by span
+        self._sentence_mentions: dict[int, list[Mention]] = {}
+        self._heads: dict[tuple[int, int], Token | None] = {}
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
         # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
@@ -133,6 +146,8 @@ class _Coder(CandidateFinder, RoleFinder):
         if self._generic(frame):
             return  # "whichever sponsor is willing to arm the group": nothing happened
         sources, targets = self._roles(frame)
+        if self.role_model is not None or self.role_log is not None:
+            sources, targets = self._learned_roles(frame, code, _how(frame), sources, targets)
         if entry.get("contest") and self._electoral(frame, sources + targets):
             return  # "party X was routed by party Y" in a vote: ballots, not violence
         if not targets and code.quad == "material_conflict":

@@ -9,6 +9,8 @@ from spacy.tokens import Token
 from ..claims import hyphenated, noun_phrase_actor
 from ..types import Mention
 from .candidates import Frame
+from .lexicon import Code
+from .role_model import RoleFrame, RoleRow, head_token, pair_features
 from .syntax import (
     CAUSE_PREPS,
     MODIFIER_CLAUSES,
@@ -51,6 +53,54 @@ class RoleFinder:
                         self._actors(prep_object(nominal, "from")) if nominal else [])
                 sources, targets = targets, sources
         return unique(sources), unique([t for t in targets if t not in sources])
+
+    def _learned_roles(self, frame: Frame, code: Code, how: str, sources: list[Mention],
+                       targets: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+        """The role model's sources and targets among the actor mentions of the trigger's
+        sentence and those the rules found (``sources``, ``targets``), the rules' choice
+        being one of each pair's features; logged for training when ``role_log`` is set."""
+        anchor = frame.anchor
+        sent = anchor.sent
+        if sent.start not in self._sentence_mentions:
+            self._sentence_mentions[sent.start] = [
+                m for m in self.resolution.mentions
+                if sent.start_char <= m.start < sent.end_char]
+        pool: dict[tuple[int, int, str], Mention] = {}
+        for m in self._sentence_mentions[sent.start]:
+            if not m.start <= anchor.idx < m.end:  # the trigger's own name is no role
+                pool.setdefault((m.start, m.end, m.actor), m)
+        for m in [*sources, *targets]:  # the rules' readings, to be judged
+            pool.setdefault((m.start, m.end, m.actor), m)
+        mentions = sorted(pool.values(), key=lambda m: m.start)
+        heads = []
+        for m in mentions:
+            if (m.start, m.end) not in self._heads:
+                self._heads[m.start, m.end] = head_token(self.doc, m)
+            heads.append(self._heads[m.start, m.end])
+        # the rules' own mention of a role, or another mention of the actor they chose
+        by_actor = {m.actor: "actor_source" for m in sources} | {
+            m.actor: "actor_target" for m in targets}
+        by_span = {(m.start, m.end): "source" for m in sources} | {
+            (m.start, m.end): "target" for m in targets}
+        passive = any(c.dep_ in ("auxpass", "nsubjpass", "agent") for c in anchor.children) \
+            or (anchor.tag_ == "VBN" and anchor.dep_ == "acl")
+        lemma = self.lex.lemma(anchor)
+        rows = []
+        for m, head in zip(mentions, heads, strict=True):
+            between = [h for h in heads if h is not None and head is not None
+                       and min(head.i, anchor.i) < h.i < max(head.i, anchor.i)]
+            actor = self.resolution.actors.get(m.actor)
+            rule = by_span.get((m.start, m.end)) or by_actor.get(m.actor, "none")
+            rows.append(RoleRow(m, pair_features(
+                anchor, frame.nominal, head, m, lemma=lemma, how=how, type_=code.type,
+                quad=code.quad, passive=passive, reverse=frame.reverse, rule=rule,
+                kind=actor.kind if actor else None, rank=len(between)), rule))
+        if self.role_log is not None:
+            first, last = frame.trigger[0], frame.trigger[-1]
+            self.role_log.append(RoleFrame(first.idx, end_char(last), sent.start_char, rows))
+        if self.role_model is None:
+            return sources, targets
+        return self.role_model.assign(rows, heads, sources, targets)
 
     def _cause_sources(self, verb: Token, frame: Frame) -> list[Mention]:
         """The perpetrators of a violent verb named only through the attack that did it:

@@ -1,0 +1,125 @@
+"""The learned role model: sentences of our own whose source and target it must get right,
+the shipped model file, and the training script's cross-validation on a synthetic set."""
+
+from __future__ import annotations
+
+import importlib.util
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from rashomon.events.role_model import LABELS, dependency_path, load_role_model
+from rashomon.pipeline import Config, analyse_documents
+from rashomon.types import Document, Event
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@cache
+def events(text: str) -> list[Event]:
+    doc = Document(id="r", text=text, published="2019-05-02")
+    return next(analyse_documents([doc], Config())).result.events
+
+
+def pairs(text: str, trigger: str) -> set[tuple[str | None, str | None]]:
+    found = {(e.source, e.target) for e in events(text) if e.trigger == trigger}
+    assert found, [(e.trigger, e.source, e.target) for e in events(text)]
+    return found
+
+
+def test_the_shipped_model_loads_with_its_three_labels_and_policy():
+    model = load_role_model()
+    assert model is not None
+    assert sorted(model.model.classes) == sorted(LABELS)
+    assert all(0.0 <= t <= 1.01 for t in (model.switch, model.drop, model.fill))
+    assert model.model.meta["figures"]["chosen"]["cv"]["target"] > 0
+
+
+def test_passive_subject_is_the_target_and_the_by_agent_the_source():
+    assert pairs("Kuwait was invaded by Iraq in August.", "invaded") == {("iraq", "kuwait")}
+
+
+def test_backed_by_makes_the_backer_the_source():
+    assert pairs("Hezbollah is backed by Iran, officials in Beirut said.", "backed") == {
+        ("iran", "hezbollah")}
+
+
+def test_nominal_event_with_a_possessor_and_on():
+    assert pairs("Iran's missile strike on Israel wounded several soldiers.",
+                 "strike") == {("iran", "israel")}
+
+
+def test_coordinated_subjects_each_act_on_the_object():
+    assert pairs("Russia and Iran sent weapons to Syria last year.",
+                 "sent weapons") == {
+        ("russia", "syria"), ("iran", "syria")}
+
+
+def test_accused_x_of_makes_x_the_target():
+    assert pairs("Saudi Arabia accused Qatar of funding militants in Yemen.",
+                 "accused") == {("saudi_arabia", "qatar")}
+
+
+def test_dependency_path_goes_up_then_down_with_prepositions():
+    from rashomon.pipeline import load_nlp
+
+    doc = load_nlp(Config().model)("Kuwait was invaded by Iraq.")
+    verb = next(t for t in doc if t.text == "invaded")
+    iraq = next(t for t in doc if t.text == "Iraq")
+    kuwait = next(t for t in doc if t.text == "Kuwait")
+    assert dependency_path(verb, iraq)[0] == "vagent:by vpobj"
+    assert dependency_path(verb, kuwait)[0] == "vnsubjpass"
+    assert dependency_path(iraq, kuwait)[0] == "^pobj ^agent:by vnsubjpass"
+
+
+def _train_module():
+    spec = importlib.util.spec_from_file_location("train_event_roles",
+                                                  ROOT / "train" / "event_roles.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _synthetic(n: int, swap: bool) -> list[dict]:
+    """Frames of three mentions: the subject path is the source, the object path the
+    target, a far one nobody (``swap``: the rules read them the other way round)."""
+    out = []
+    for i in range(n):
+        text = f"sentence {i} " + "x" * 30
+        rows = [{"span": (0, 5), "actor": f"a{i}", "features": ["bias", "path=vnsubj"],
+                 "rule": "target" if swap else "source", "head": 0, "conj": []},
+                {"span": (10, 15), "actor": f"b{i}", "features": ["bias", "path=vdobj"],
+                 "rule": "source" if swap else "target", "head": 2, "conj": []},
+                {"span": (20, 25), "actor": f"c{i}", "features": ["bias", "path=far"],
+                 "rule": "none", "head": 4, "conj": []}]
+        out.append({"sentence": {"id": f"s{i}", "text": text, "source": "plv",
+                                 "spans": {"source": (0, 5), "target": (10, 15)}},
+                    "frame": {"trigger": (6, 9), "rows": rows},
+                    "labels": ["source", "target", "none"]})
+    return out
+
+
+def test_cross_validation_learns_a_pattern_the_rules_miss():
+    train = _train_module()
+    data = _synthetic(20, swap=True)
+    assert train.accuracy(None, data) == {"source": 0.0, "target": 0.0}
+    alone = {"switch": 0.0, "drop": 0.0, "fill": 0.0}
+    never = {"switch": 1.01, "drop": 1.01, "fill": 1.01}
+    table = train.cross_validate(data, [], {"plv": 1.0}, policies=[alone, never], k=4)
+    assert table[train.policy_name(alone)] == {"source": 1.0, "target": 1.0}
+    assert table[train.policy_name(never)] == {"source": 0.0, "target": 0.0}
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "data" / "events" / "cameo_ner_train.txt")
+                    .exists(), reason="needs ../shared/data")
+def test_conll_sentences_are_detokenised_with_their_role_spans():
+    train = _train_module()
+    sentences = train.conll_sentences()
+    assert len(sentences) > 1000
+    with_both = [s for s in sentences if "source" in s["spans"] and "target" in s["spans"]]
+    assert len(with_both) > len(sentences) / 2
+    for s in with_both[:50]:
+        for a, b in s["spans"].values():
+            assert 0 <= a < b <= len(s["text"])
+            assert not s["text"][a:b].startswith(" ")
