@@ -9,10 +9,6 @@ import pytest
 from rashomon.pipeline import Config, analyse_documents
 from rashomon.types import Document, DocumentAnalysis, Event
 
-LEARNED_ROLES = pytest.mark.xfail(strict=True, reason=(
-    "the learned role model (event_roles.npz) reads this role otherwise: PLV, its training "
-    "data, always codes both roles and rarely this construction (see event_roles.md, Limits)"))
-
 
 @cache
 def analyse(text: str, published: str = "2020-06-10") -> DocumentAnalysis:
@@ -67,7 +63,6 @@ def test_coordinated_subjects_give_one_event_each():
     assert {e.target for e in found} == {"iraq"}
 
 
-@LEARNED_ROLES
 def test_relative_clause_subject_is_its_antecedent():
     e = one("Egypt criticised Iran, which attacked Iraq last week.", "attacked")
     assert (e.source, e.target) == ("iran", "iraq")
@@ -176,7 +171,6 @@ def test_reflexive_object_leaves_the_partner_as_target():
     assert (e.source, e.target, e.type) == ("syria", "iran", "AGREE")
 
 
-@LEARNED_ROLES
 def test_subject_stranded_in_a_coordination_is_the_subject():
     e = one("Israeli jets struck Gaza and Iran-backed Syrian troops shelled Deraa.", "shelled")
     assert e.source is not None and "syria" in e.source  # the Syrian troops, not Iran
@@ -212,7 +206,6 @@ def test_infinitive_naming_a_goal_is_no_event():
     assert not [e for e in events(text) if e.trigger == "topple"]
 
 
-@LEARNED_ROLES
 def test_words_nobody_is_named_for_are_no_verbal_event():
     assert not [e for e in events("Hezbollah, which many have condemned, attacked Israel.")
                 if e.quad == "verbal_conflict"]
@@ -228,7 +221,6 @@ def test_an_attack_on_a_place_targets_the_state_it_lies_in():
     assert (e.source, e.target) == ("turkey", "iraq")
 
 
-@LEARNED_ROLES
 def test_where_a_fight_happened_is_no_target():
     e = one("Iraqi troops fought in Mosul in northern Iraq on Monday.", "fought")
     assert e.target is None
@@ -261,7 +253,6 @@ def test_agentless_violence_takes_the_perpetrator_of_the_attack_that_did_it():
     assert (e.source, e.type) == ("taliban", "ASSAULT")
 
 
-@LEARNED_ROLES
 def test_accident_gives_no_perpetrator():
     assert not events("Two soldiers were killed in a crash in Pakistan.")
 

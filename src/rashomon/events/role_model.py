@@ -209,7 +209,8 @@ class RoleModel:
             if best is not None and (best in ruled or (
                     probs[best, column] >= self.switch if rules else
                     probs[best, column] >= self.fill
-                    and (not self.fill_local or local(rows[best])))):
+                    and (not self.fill_local or local(rows[best]))
+                    and fillable(rows[best], column, heads[best]))):
                 # the model's pick, with its conjuncts and the rules' other mentions of the
                 # role that the model labels the same
                 head = heads[best]
@@ -225,6 +226,29 @@ class RoleModel:
         taken = {m.actor for m in sources}
         targets = [m for m in chosen[2] if m.actor not in taken]
         return sources, targets
+
+
+# Prepositions that say where, not to whom: "fought in Mosul in northern Iraq" has no
+# target. PLV marks a role in every sentence, so the model cannot learn this itself.
+LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "outside", "across",
+                                   "throughout", "around", "within"})
+
+
+def fillable(row: RoleRow, column: int, head: Token | None) -> bool:
+    """Whether the model may give an empty role (``column`` 1 source, 2 target) to this
+    mention: not one reached through a preposition of place, and not a relative clause's
+    antecedent in the other role than its relative pronoun's ("Hezbollah, which many
+    have condemned": the object of the condemning, never its speaker)."""
+    path = next((f.partition("=")[2] for f in row.features if f.startswith("path=")), "")
+    first = path.split(" ")[0]
+    if first.startswith("vprep:") and first[len("vprep:"):] in LOCATIVE_PREPOSITIONS:
+        return False
+    if first == "^relcl" and head is not None:
+        pronouns = [t for clause in head.children if clause.dep_ == "relcl"
+                    for t in clause.children if t.tag_ in ("WDT", "WP")]
+        if pronouns and (1 if pronouns[0].dep_ == "nsubj" else 2) != column:
+            return False
+    return True
 
 
 def local(row: RoleRow) -> bool:
