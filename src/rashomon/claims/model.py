@@ -97,11 +97,22 @@ class SparseScorer:
         return row
 
     def score(self, rows: list[list[str]]) -> np.ndarray:
-        """The probability of the positive class for each feature list."""
+        """The probability of the positive class for each feature list: the weights of the
+        features present summed, rather than a dense row of every feature per candidate."""
         if not rows:
             return np.zeros(0, dtype=np.float32)
-        matrix = np.stack([self.vector(f) for f in rows])
-        return self.model.predict_proba(matrix)[:, self.model.classes.index(self.positive)]
+        coef, bias = self.model.coef, self.model.intercept
+        scores = np.empty((len(rows), coef.shape[0]), dtype=np.float32)
+        for r, feats in enumerate(rows):
+            cols = list({i for f in feats if (i := self.index.get(f)) is not None})
+            scores[r] = coef[:, cols].sum(axis=1) + bias
+        if coef.shape[0] == 1:
+            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            proba = np.stack([1.0 - positive, positive], axis=1)
+        else:
+            exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+            proba = exp / exp.sum(axis=1, keepdims=True)
+        return proba[:, self.model.classes.index(self.positive)]
 
 
 class CueScorer(SparseScorer):
