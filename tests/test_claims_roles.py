@@ -125,6 +125,14 @@ def test_asked_whether_is_a_question_and_asked_to_a_demand():
     assert q.speaker == "iraq" and q.content.startswith("whether Turkey")
     d = _one("Iraq asked Turkey to withdraw its troops from the north.", "asked")
     assert d.speaker == "iraq" and "withdraw its troops" in d.content
+    assert (q.cue_type, d.cue_type) == ("question", "demand")
+
+
+def test_declining_to_say_attributes_nothing_said():
+    found = claims("Iran declined to say whether it had sent the drones.")
+    assert not any(c.cue == "say" for c in found)
+    assert not any(c.cue == "comment" for c in claims(
+        "Hezbollah refused to comment on the report."))
 
 
 def test_what_x_called_is_the_namer_s_description():

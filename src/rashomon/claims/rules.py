@@ -225,6 +225,8 @@ class Finder:
         entry = self.cues.verbs.get(lemma)
         if entry is None or passive or tok.dep_ in ("amod", "compound"):
             return  # "the declared objective" describes, it attributes nothing
+        if tok.dep_ == "xcomp" and tok.head.lemma_.lower() in self.cues.unsaid_heads:
+            return  # "declined to say whether ...": the subject said no such thing
         takes = entry.get("takes") or []
         found = self._content_slot(tok, takes)
         content = found[0] if found else None
@@ -477,6 +479,8 @@ class Finder:
             if a.speaker_token is not None:
                 taken.add(a.speaker_token.i)
         candidates = [t for t in self.doc if t.i not in taken and is_candidate(t, self.cues)
+                      and not (t.dep_ == "xcomp"
+                               and t.head.lemma_.lower() in self.cues.unsaid_heads)
                       and not any(a.content_start <= t.idx < a.content_end and a.cue.i in
                                   {c.i for c in t.children} for a in self.found)]
         probs = scorer.probabilities(candidates, self.cues)
@@ -500,6 +504,7 @@ class Finder:
         para_start, para_end = paragraph_bounds(self.text, tok.idx)
         slots = [s for s in content_slots(tok) if para_start <= s.start < para_end]
         content: tuple[int, int] | None = None
+        kind = "quote"
         if slots:
             ps = roles.score([slot_features(tok, s, self.cues, cue_feats) for s in slots])
             best = slots[int(ps.argmax())]
@@ -509,7 +514,7 @@ class Finder:
             said = best.kind != "dobj" or (self._says_something(best.head)
                                            and not self._named(best.head))
             if said and ps.max() >= (roles.threshold if clausal else OBJECT_SLOT):
-                content = (best.start, best.end)
+                content, kind = (best.start, best.end), best.kind
         source = self._learned_source(tok, cue_feats)
         if content is None and p_cue >= STRONG_CUE and tok.pos_ in ("VERB", "AUX"):
             content = self._adjacent_quote(tok, source)
@@ -521,6 +526,8 @@ class Finder:
             return  # "this coalition demonstrates that ...": a learned cue needs a source
         entry = (self.cues.verbs.get(tok.lemma_.lower()) if tok.pos_ in ("VERB", "AUX")
                  else self.cues.nouns.get(tok.lemma_.lower())) or {"cue_type": "assert"}
+        if kind in (entry.get("slot_types") or {}):
+            entry = {**entry, "cue_type": entry["slot_types"][kind]}  # "asked X to Y"
         self._add(tok, tok.text, entry, content, speaker, speaker_text, source)
 
     def _learned_source(self, tok: Token, cue_feats: list[str]) -> Token | None:
