@@ -22,6 +22,7 @@ class CueLexicon:
     unnamed_skip_words: frozenset[str] = frozenset()  # sources too vague to keep unresolved
     unnamed_skip_cue_types: frozenset[str] = frozenset()
     colon_sources: dict[str, Any] = field(default_factory=dict)  # "NAME: words" turns
+    unsaid_heads: frozenset[str] = frozenset()  # "declined to say ...": nothing said
 
 
 @cache
@@ -41,5 +42,6 @@ def load_cues(extra_files: tuple[str, ...] = ()) -> CueLexicon:
         unnamed_skip_words=frozenset(w.lower() for w in unnamed.get("skip_words") or ()),
         unnamed_skip_cue_types=frozenset(unnamed.get("skip_cue_types") or ()),
         colon_sources=data.get("colon_sources") or {},
+        unsaid_heads=frozenset(w.lower() for w in data.get("unsaid_heads") or ()),
     )
 

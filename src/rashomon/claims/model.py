@@ -79,13 +79,14 @@ def features(tok: Token, cues: CueLexicon) -> list[str]:
     return out
 
 
-class CueScorer:
-    """The trained cue classifier: a probability that a candidate is an attribution cue."""
+class SparseScorer:
+    """A trained binary classifier over sparse string features, with its threshold."""
 
-    def __init__(self, model: LinearModel) -> None:
+    def __init__(self, model: LinearModel, positive: str) -> None:
         self.model = model
         self.index: dict[str, int] = model.meta["features"]
         self.threshold: float = float(model.meta["threshold"])
+        self.positive = positive
 
     def vector(self, feats: list[str]) -> np.ndarray:
         row = np.zeros(len(self.index), dtype=np.float32)
@@ -95,11 +96,33 @@ class CueScorer:
                 row[i] = 1.0
         return row
 
-    def probabilities(self, toks: list[Token], cues: CueLexicon) -> np.ndarray:
-        if not toks:
+    def score(self, rows: list[list[str]]) -> np.ndarray:
+        """The probability of the positive class for each feature list: the weights of the
+        features present summed, rather than a dense row of every feature per candidate."""
+        if not rows:
             return np.zeros(0, dtype=np.float32)
-        rows = np.stack([self.vector(features(t, cues)) for t in toks])
-        return self.model.predict_proba(rows)[:, self.model.classes.index("cue")]
+        coef, bias = self.model.coef, self.model.intercept
+        scores = np.empty((len(rows), coef.shape[0]), dtype=np.float32)
+        for r, feats in enumerate(rows):
+            cols = list({i for f in feats if (i := self.index.get(f)) is not None})
+            scores[r] = coef[:, cols].sum(axis=1) + bias
+        if coef.shape[0] == 1:
+            positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            proba = np.stack([1.0 - positive, positive], axis=1)
+        else:
+            exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+            proba = exp / exp.sum(axis=1, keepdims=True)
+        return proba[:, self.model.classes.index(self.positive)]
+
+
+class CueScorer(SparseScorer):
+    """The trained cue classifier: a probability that a candidate is an attribution cue."""
+
+    def __init__(self, model: LinearModel) -> None:
+        super().__init__(model, "cue")
+
+    def probabilities(self, toks: list[Token], cues: CueLexicon) -> np.ndarray:
+        return self.score([features(t, cues) for t in toks])
 
 
 @cache

@@ -1,0 +1,179 @@
+"""The learned role scorers (content slot, source) and the attribution behaviours around
+them, on sentences of our own."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pytest
+
+from rashomon.claims.roles import (
+    content_slots,
+    load_content_scorer,
+    load_source_scorer,
+    slot_features,
+    source_features,
+    source_slots,
+)
+from rashomon.pipeline import Config, analyse_documents
+from rashomon.types import Claim, Document
+
+
+@cache
+def claims(text: str) -> tuple[Claim, ...]:
+    doc = Document(id="t", text=text, published="2020-06-10")
+    return tuple(next(analyse_documents([doc], Config())).result.claims)
+
+
+def _one(text: str, cue: str) -> Claim:
+    found = [c for c in claims(text) if c.cue == cue]
+    assert found, f"no claim with cue {cue!r} in {[(c.cue, c.content) for c in claims(text)]}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from rashomon.parse import load_nlp
+
+    return load_nlp()
+
+
+def _tok(doc, word: str):
+    return next(t for t in doc if t.text == word)
+
+
+# -- candidates read off the parse ------------------------------------------------------
+
+
+def test_content_slots_offer_the_clause_the_object_and_the_prepositional_object(nlp):
+    doc = nlp("The minister told reporters that the border would stay closed.")
+    kinds = {s.kind: doc.text[s.start:s.end] for s in content_slots(_tok(doc, "told"))}
+    assert kinds.get("ccomp") == "the border would stay closed"
+    assert kinds.get("dobj") == "reporters"
+
+
+def test_content_slot_of_a_trailing_cue_is_the_quotation_before_it(nlp):
+    doc = nlp("“We will rebuild the bridge,” the governor said.")
+    slots = content_slots(_tok(doc, "said"))
+    assert any(doc.text[s.start:s.end] == "We will rebuild the bridge" for s in slots)
+
+
+def test_source_slots_offer_the_subject_and_the_agent(nlp):
+    doc = nlp("The plan was criticised by the opposition party.")
+    kinds = {s.kind: s.head.text for s in source_slots(_tok(doc, "criticised"))}
+    assert kinds.get("by_by") == "party" and kinds.get("nsubjpass") == "plan"
+
+
+def test_a_noun_cue_offers_its_possessor_as_source(nlp):
+    doc = nlp("The governor's suggestion that taxes rise angered voters.")
+    kinds = {s.kind: s.head.text for s in source_slots(_tok(doc, "suggestion"))}
+    assert kinds.get("poss") == "governor"
+
+
+# -- the shipped scorers -------------------------------------------------------------------
+
+
+def test_content_scorer_prefers_the_clause_to_the_addressee(nlp):
+    scorer = load_content_scorer()
+    assert scorer is not None
+    from rashomon.claims.cues import load_cues
+
+    cues = load_cues()
+    doc = nlp("The minister told reporters that the border would stay closed.")
+    tok = _tok(doc, "told")
+    slots = content_slots(tok)
+    ps = scorer.score([slot_features(tok, s, cues) for s in slots])
+    assert slots[int(ps.argmax())].kind == "ccomp"
+
+
+def test_source_scorer_prefers_the_agent_of_a_passive_to_its_subject(nlp):
+    scorer = load_source_scorer()
+    assert scorer is not None
+    from rashomon.claims.cues import load_cues
+    from rashomon.claims.model import features
+
+    doc = nlp("The plan was criticised by the opposition party.")
+    tok = _tok(doc, "criticised")
+    slots = source_slots(tok)
+    ps = scorer.score([source_features(tok, s, features(tok, load_cues())) for s in slots])
+    assert slots[int(ps.argmax())].kind == "by_by"
+
+
+def test_source_scorer_prefers_the_speaker_to_the_addressee(nlp):
+    scorer = load_source_scorer()
+    assert scorer is not None
+    from rashomon.claims.cues import load_cues
+    from rashomon.claims.model import features
+
+    doc = nlp("Iran's foreign minister assured his Iraqi counterpart that aid would come.")
+    tok = _tok(doc, "assured")
+    slots = source_slots(tok)
+    ps = scorer.score([source_features(tok, s, features(tok, load_cues())) for s in slots])
+    assert slots[int(ps.argmax())].head.text == "minister"
+
+
+# -- behaviours through the pipeline -------------------------------------------------------
+
+
+def test_refusing_to_act_is_a_learned_cue_with_its_infinitive():
+    c = _one("Hezbollah refused to hand over the captured soldiers.", "refused")
+    assert c.speaker == "hezbollah" and "hand over the captured soldiers" in c.content
+
+
+def test_asked_whether_is_a_question_and_asked_to_a_demand():
+    q = _one("Iraq asked whether Turkey would withdraw its troops.", "asked")
+    assert q.speaker == "iraq" and q.content.startswith("whether Turkey")
+    d = _one("Iraq asked Turkey to withdraw its troops from the north.", "asked")
+    assert d.speaker == "iraq" and "withdraw its troops" in d.content
+    assert (q.cue_type, d.cue_type) == ("question", "demand")
+
+
+def test_declining_to_say_attributes_nothing_said():
+    found = claims("Iran declined to say whether it had sent the drones.")
+    assert not any(c.cue == "say" for c in found)
+    assert not any(c.cue == "comment" for c in claims(
+        "Hezbollah refused to comment on the report."))
+
+
+def test_what_x_called_is_the_namer_s_description():
+    c = _one("Syria condemned what Turkey called a security operation.", "called")
+    assert c.speaker == "turkey" and "security operation" in c.content
+
+
+def test_a_chain_through_a_news_agency():
+    found = claims("Reuters reported that Israeli officials believe Hezbollah moved the rockets.")
+    inner = next(c for c in found if c.cue == "believe")
+    assert inner.speaker == "israel" and inner.reported_by
+
+
+def test_possessed_noun_cue_speaks_for_its_owner():
+    c = _one("Egypt's suggestion that Iran armed the rebels drew an angry reply.", "suggestion")
+    assert c.speaker == "egypt" and c.content.startswith("Iran armed")
+
+
+def test_according_to_a_ministry_gives_its_country():
+    c = _one("Two drones were shot down over the port, according to the Iraqi defence "
+             "ministry.", "according to")
+    assert c.speaker == "iraq" and "drones were shot down" in c.content
+
+
+def test_a_statement_read_speaks_for_its_issuer():
+    c = _one("Hezbollah's statement read that the fighters had withdrawn.",
+             "statement read")
+    assert c.speaker == "hezbollah" and "fighters had withdrawn" in c.content
+
+
+def test_a_spokesman_for_a_group_speaks_for_the_group():
+    c = _one("A spokesman for Hezbollah said the fighters had withdrawn.", "said")
+    assert c.speaker == "hezbollah"
+
+
+@pytest.mark.parametrize(("text", "cue", "kind"), [
+    ("Iran denied that it had sent weapons to Yemen.", "denied", "deny"),
+    ("Turkey warned that the strikes would continue.", "warned", "warn"),
+    ("Iran threatened to close the strait.", "threatened", "threaten"),
+    ("Egypt condemned the bombing of the embassy.", "condemned", "condemn"),
+    ("Iraq accused Turkey of shelling the villages.", "accused", "accuse"),
+])
+def test_cue_types_are_kept(text: str, cue: str, kind: str):
+    assert _one(text, cue).cue_type == kind
