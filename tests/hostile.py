@@ -89,13 +89,18 @@ def build_folder(root: Path, urls: list[str] | None = None) -> tuple[Path, dict[
     good_record = {"text": "Iraqi forces retook the town of Hit from militants on Friday, "
                            "the army said.", "outlet": "Test Wire"}
     records = folder / "records.jsonl"
+
+    def good(day: str) -> dict[str, str]:
+        # distinct texts: the same text twice is rightly stored once, as a duplicate
+        return {**good_record, "text": good_record["text"].replace("Friday", day)}
+
     lines = [
-        json.dumps({"id": "surrogate-text", **good_record,
-                    "text": good_record["text"] + " \ud800"}),
-        json.dumps({"id": "surrogate-title", **good_record, "title": "Hit \ud800 retaken"}),
-        json.dumps({"id": "bad-url", **good_record, "url": "http://[::1"}),
-        json.dumps({"id": "year-0001", **good_record, "published": "0001-01-01"}),
-        json.dumps({"id": "year-9999", **good_record, "published": "9999-12-31"}),
+        json.dumps({"id": "surrogate-text", **good("Monday"),
+                    "text": good("Monday")["text"] + " \ud800"}),
+        json.dumps({"id": "surrogate-title", **good("Tuesday"), "title": "Hit \ud800 retaken"}),
+        json.dumps({"id": "bad-url", **good("Wednesday"), "url": "http://[::1"}),
+        json.dumps({"id": "year-0001", **good("Thursday"), "published": "0001-01-01"}),
+        json.dumps({"id": "year-9999", **good("Saturday"), "published": "9999-12-31"}),
         '{"id": "big-number", "text": "Troops moved north.", "n": ' + "7" * 5000 + "}",
         '{"id": "deep", "text": "Troops moved south.", "x": ' + "[" * 100_000
         + "]" * 100_000 + "}",
