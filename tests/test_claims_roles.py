@@ -115,12 +115,25 @@ def test_source_scorer_prefers_the_speaker_to_the_addressee(nlp):
 # -- behaviours through the pipeline -------------------------------------------------------
 
 
-def test_refusing_to_act_is_a_learned_cue_with_its_infinitive():
+@pytest.fixture
+def polnear_object_slot(monkeypatch):
+    """The object threshold PolNeAR's sweep favoured (0.5): the shipped 0.9 keeps only the
+    surest non-clausal contents on news (see rashomon.claims.rules.OBJECT_SLOT), so the
+    content model's reading of infinitives is shown at the lower setting, uncached."""
+    from rashomon.claims import rules
+
+    monkeypatch.setattr(rules, "OBJECT_SLOT", 0.5)
+    claims.cache_clear()
+    yield
+    claims.cache_clear()
+
+
+def test_refusing_to_act_is_a_learned_cue_with_its_infinitive(polnear_object_slot):
     c = _one("Hezbollah refused to hand over the captured soldiers.", "refused")
     assert c.speaker == "hezbollah" and "hand over the captured soldiers" in c.content
 
 
-def test_asked_whether_is_a_question_and_asked_to_a_demand():
+def test_asked_whether_is_a_question_and_asked_to_a_demand(polnear_object_slot):
     q = _one("Iraq asked whether Turkey would withdraw its troops.", "asked")
     assert q.speaker == "iraq" and q.content.startswith("whether Turkey")
     d = _one("Iraq asked Turkey to withdraw its troops from the north.", "asked")
