@@ -88,6 +88,21 @@ def vocabulary(feats: list[list[str]]) -> dict[str, int]:
     return {f: i for i, f in enumerate(sorted(f for f, n in counts.items() if n >= MIN_COUNT))}
 
 
+def out_of_fold(feats: list[list[str]], y: np.ndarray, fold_of: np.ndarray,
+                c: float) -> np.ndarray:
+    """Each row's positive probability from a model fitted without its fold (``fold_of``:
+    the fold of each row's article), the vocabulary built on the training folds only."""
+    p = np.zeros(len(y))
+    for f in range(FOLDS):
+        train = fold_of != f
+        index = vocabulary([feats[i] for i in np.flatnonzero(train)])
+        clf = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+        clf.fit(matrix([feats[i] for i in np.flatnonzero(train)], index), y[train])
+        test = np.flatnonzero(~train)
+        p[test] = clf.predict_proba(matrix([feats[i] for i in test], index))[:, 1]
+    return p
+
+
 def best_threshold(y: np.ndarray, p: np.ndarray) -> tuple[float, dict[str, float]]:
     best = (0.5, {"f1": -1.0})
     for t in np.arange(0.2, 0.8, 0.025):
@@ -119,14 +134,7 @@ def main() -> None:
     cv: dict[str, dict[str, float]] = {}
     probs: dict[float, np.ndarray] = {}
     for c in (0.1, 0.3, 1.0):
-        p = np.zeros(len(y))
-        for f in range(FOLDS):
-            train = folds[g] != f
-            index = vocabulary([feats[i] for i in np.flatnonzero(train)])
-            clf = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
-            clf.fit(matrix([feats[i] for i in np.flatnonzero(train)], index), y[train])
-            test = np.flatnonzero(~train)
-            p[test] = clf.predict_proba(matrix([feats[i] for i in test], index))[:, 1]
+        p = out_of_fold(feats, y, folds[g], c)
         probs[c] = p
         t, fig = best_threshold(y, p)
         cv[str(c)] = {"threshold": t, **fig}

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from attribution import DATA, FOLDS, SEED, best_threshold, matrix, parsed, vocabulary
+from attribution import DATA, FOLDS, SEED, best_threshold, matrix, out_of_fold, parsed, vocabulary
 from sklearn.linear_model import LogisticRegression
 from spacy.tokens import Doc
 
@@ -116,14 +116,7 @@ def fit(name: str, rows: Rows, n_articles: int) -> tuple[LogisticRegression, dic
     folds = np.random.default_rng(SEED).permutation(n_articles) % FOLDS
     cv: dict[str, dict[str, float]] = {}
     for c in (0.1, 0.3, 1.0):
-        p = np.zeros(len(y))
-        for f in range(FOLDS):
-            train = folds[g] != f
-            index = vocabulary([feats[i] for i in np.flatnonzero(train)])
-            clf = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
-            clf.fit(matrix([feats[i] for i in np.flatnonzero(train)], index), y[train])
-            test = np.flatnonzero(~train)
-            p[test] = clf.predict_proba(matrix([feats[i] for i in test], index))[:, 1]
+        p = out_of_fold(feats, y, folds[g], c)
         t, fig = best_threshold(y, p)
         cv[str(c)] = {"threshold": t, **fig,
                       "best_candidate_accuracy": round(argmax_accuracy(y, p, cue_ids), 4)}
