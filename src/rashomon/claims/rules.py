@@ -120,6 +120,18 @@ class Finder:
         """The actor a noun phrase headed by ``tok`` names, if any."""
         return noun_phrase_actor(tok, self.resolution, member_preps=True)
 
+    def _learned_speaker(self, source: Token | None
+                         ) -> tuple[Mention | None, str | None] | None:
+        """Who a learned cue's source stands for, or None when it cannot speak: a possessor
+        ("Iran's") or a common noun no actor stands for ("this coalition demonstrates
+        that ...")."""
+        if source is None or any(c.dep_ == "case" for c in source.children):
+            return None
+        speaker, speaker_text = self._speaker(source)
+        if speaker is None and source.pos_ != "PROPN":
+            return None
+        return speaker, speaker_text
+
     def _speaker(self, tok: Token | None) -> tuple[Mention | None, str | None]:
         if tok is None:
             return None, None
@@ -536,12 +548,10 @@ class Finder:
         source = self._learned_source(tok, cue_feats)
         if content is None and p_cue >= STRONG_CUE and tok.pos_ in ("VERB", "AUX"):
             content = self._adjacent_quote(tok, source)
-        if content is None or source is None \
-                or any(c.dep_ == "case" for c in source.children):
+        said_by = None if content is None else self._learned_speaker(source)
+        if said_by is None:
             return
-        speaker, speaker_text = self._speaker(source)
-        if speaker is None and source.pos_ != "PROPN":
-            return  # "this coalition demonstrates that ...": a learned cue needs a source
+        speaker, speaker_text = said_by
         entry = (self.cues.verbs.get(tok.lemma_.lower()) if tok.pos_ in ("VERB", "AUX")
                  else self.cues.nouns.get(tok.lemma_.lower())) or {"cue_type": "assert"}
         if kind in (entry.get("slot_types") or {}):
@@ -581,12 +591,10 @@ class Finder:
             obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
             if content is None and obj is not None and obj.lemma_.lower() in self.cues.nouns:
                 content = clause_span(obj)
-        if content is None or subject is None \
-                or any(c.dep_ == "case" for c in subject.children):
+        said_by = None if content is None else self._learned_speaker(subject)
+        if said_by is None:
             return
-        speaker, speaker_text = self._speaker(subject)
-        if speaker is None and subject.pos_ != "PROPN":
-            return  # "this coalition demonstrates that ...": a learned cue needs a source
+        speaker, speaker_text = said_by
         self._add(tok, tok.text, entry, content, speaker, speaker_text, subject)
 
     # -- colon turns ----------------------------------------------------------------------
