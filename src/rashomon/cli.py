@@ -23,7 +23,7 @@ from rich.text import Text
 from .analyze import analyze_inputs
 from .cluster import ClusterError, check_address
 from .datafiles import DataFileError
-from .export import FORMATS, ExportError, export
+from .export import FORMATS, ExportError, export_store
 from .ingest import FETCH_DEADLINE
 from .ingest.fetch import is_url
 from .ingest.names import printable
@@ -231,12 +231,11 @@ def export_command(
     if fmt not in FORMATS:
         fail(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", 2)
     with open_store(db) as store:
-        analysis = store.analysis()
-    try:
-        path = export(analysis, fmt, output, raw_cells=raw_cells)
-    except (ExportError, OSError) as exc:
-        fail(f"{output}: {exc}")
-        return
+        try:
+            path = export_store(store, fmt, output, raw_cells=raw_cells)
+        except (ExportError, OSError) as exc:
+            fail(f"{output}: {exc}")
+            return
     out.print(f"wrote {path}")
 
 

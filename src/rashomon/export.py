@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import itertools
 import json
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import graph_export
 from .cells import finite, safe_cell
@@ -52,6 +55,9 @@ _ROW_TYPES = {"mentions": Mention, "places": Place, "dates": DateMention, "event
               "claims": Claim, "relations": Relation, "incidents": Incident,
               "stances": Stance}
 
+if TYPE_CHECKING:
+    from .store import Store
+
 
 class ExportError(Exception):
     pass
@@ -62,34 +68,74 @@ def export(analysis: Analysis, fmt: str, output: str | Path, raw_cells: bool = F
 
     ``raw_cells``: CSV and TSV cells are written as they are, formulas included.
     """
-    output = Path(output)
     if fmt in graph_export.FORMATS:
-        return graph_export.export_graph(analysis, fmt, output, raw_cells=raw_cells)
-    data = finite(analysis.to_dict())
+        return graph_export.export_graph(analysis, fmt, Path(output), raw_cells=raw_cells)
+    data = analysis.to_dict()
+    return write_tables(lambda table: iter(data[table]), fmt, output, raw_cells)
+
+
+def export_store(store: Store, fmt: str, output: str | Path, raw_cells: bool = False) -> Path:
+    """Write a store as ``fmt`` to ``output``, the same bytes :func:`export` writes for
+    ``store.analysis()``. Table formats stream the store a batch of rows at a time, so
+    memory stays flat whatever its size; graph formats read the whole analysis."""
+    if fmt in graph_export.FORMATS:
+        return export(store.analysis(), fmt, output, raw_cells)
+    return write_tables(store.table_rows, fmt, output, raw_cells)
+
+
+def write_tables(rows: Callable[[str], Iterator[dict[str, Any]]], fmt: str,
+                 output: str | Path, raw_cells: bool = False) -> Path:
+    """Write the tables ``rows(table)`` yields (one dict per row, as
+    ``Analysis.to_dict`` gives them) as ``fmt``, one row at a time."""
+    output = Path(output)
+
+    def clean(table: str) -> Iterator[dict[str, Any]]:
+        return (finite(row) for row in rows(table))
+
     if fmt == "json":
-        _write_text(output, json.dumps(data, ensure_ascii=False, indent=1, allow_nan=False))
+        _write_lines(output, _json_lines({table: clean(table) for table in TABLES}))
     elif fmt == "jsonl":
-        lines = (json.dumps({"table": table, **row}, ensure_ascii=False, allow_nan=False)
-                 for table in TABLES for row in data[table])
-        _write_text(output, "".join(line + "\n" for line in lines))
+        _write_lines(output, (json.dumps({"table": table, **row}, ensure_ascii=False,
+                                         allow_nan=False) + "\n"
+                              for table in TABLES for row in clean(table)))
     elif fmt in ("csv", "parquet"):
         output.mkdir(parents=True, exist_ok=True)
         for table in TABLES:
             if fmt == "csv":
-                rows = [_flatten(r) for r in data[table]]
-                _write_csv(output / f"{table}.csv", rows, columns(table), raw_cells)
+                _write_csv(output / f"{table}.csv", (_flatten(r) for r in clean(table)),
+                           columns(table), raw_cells)
             else:
-                _write_parquet(output / f"{table}.parquet", data[table], columns(table))
+                _write_parquet(output / f"{table}.parquet", clean(table), columns(table))
     else:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     return output
 
 
-def _write_text(path: Path, text: str) -> None:
+def _json_lines(tables: dict[str, Iterator[dict[str, Any]]]) -> Iterator[str]:
+    """One JSON object of lists, a row at a time, laid out as ``json.dumps(indent=1)``
+    lays out the whole."""
+    yield "{"
+    for n, (table, rows) in enumerate(tables.items()):
+        yield "\n" if n == 0 else ",\n"
+        yield f" {json.dumps(table)}: ["
+        empty = True
+        for row in rows:
+            text = json.dumps(row, ensure_ascii=False, indent=1, allow_nan=False)
+            yield ("\n" if empty else ",\n") + textwrap.indent(text, "  ")
+            empty = False
+        yield "]" if empty else "\n ]"
+    yield "\n}"
+
+
+def _write_lines(path: Path, chunks: Iterable[str]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)  # never leave a half-written export behind
+    try:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.writelines(chunks)
+        tmp.replace(path)  # never leave a half-written export behind
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def columns(table: str) -> list[str]:
@@ -104,43 +150,42 @@ def _flatten(row: dict[str, Any]) -> dict[str, Any]:
             for k, v in row.items()}
 
 
-def _fields(rows: list[dict[str, Any]], known: list[str]) -> list[str]:
-    fields = list(known)
-    for row in rows:
-        fields += [k for k in row if k not in fields]
-    return fields
-
-
-def _write_csv(path: Path, rows: list[dict[str, Any]], known: list[str],
+def _write_csv(path: Path, rows: Iterator[dict[str, Any]], known: list[str],
                raw_cells: bool) -> None:
-    fields = _fields(rows, known)
+    """The header is the table's columns (rows are its dataclass's fields, so they agree)."""
+    first = next(rows, None)
+    fields = known + [k for k in first or () if k not in known]
     with open(path, "w", newline="", encoding="utf-8") as fh:
         writer = csv.DictWriter(fh, fieldnames=fields)
         writer.writeheader()
-        for row in rows:
+        for row in itertools.chain([first] if first is not None else [], rows):
             writer.writerow(row if raw_cells else {k: safe_cell(v) for k, v in row.items()})
 
 
-def _write_parquet(path: Path, rows: list[dict[str, Any]], known: list[str]) -> None:
+def _write_parquet(path: Path, rows: Iterator[dict[str, Any]], known: list[str]) -> None:
     """Nested values stay nested: DuckDB reads the rows as JSON, inferring structs and
-    lists; a column whose values disagree in shape is kept as JSON text."""
+    lists; a column whose values disagree in shape is kept as JSON text. The rows go
+    through a JSON-lines file beside the output, so memory holds one at a time."""
     import duckdb
 
     con = duckdb.connect()
-    fields = _fields(rows, known)
+    fields = list(known)
     tmp = path.with_suffix(".jsonl.tmp")
     try:
-        if not rows:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fields += [k for k in row if k not in fields]
+                fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+        if not tmp.stat().st_size:
             empty = ", ".join(f"NULL::VARCHAR AS {_sql_name(f)}" for f in fields)
             con.execute(f"COPY (SELECT {empty} WHERE false) TO {_sql_str(path)} "
                         "(FORMAT parquet)")
             return
-        tmp.write_text("".join(json.dumps({f: row.get(f) for f in fields}, ensure_ascii=False,
-                                          allow_nan=False) + "\n" for row in rows),
-                       encoding="utf-8")
+        columns = ", ".join(_sql_name(f) for f in fields)
         source = f"read_json_auto({_sql_str(tmp)}, maximum_depth=-1, sample_size=-1)"
         try:
-            con.execute(f"COPY (SELECT * FROM {source}) TO {_sql_str(path)} (FORMAT parquet)")
+            con.execute(f"COPY (SELECT {columns} FROM {source}) TO {_sql_str(path)} "
+                        "(FORMAT parquet)")
         except duckdb.Error:  # shapes that do not unify: those columns as JSON text
             source = (f"read_json({_sql_str(tmp)}, columns={{"
                       + ", ".join(f"{_sql_str(f)}: 'JSON'" for f in fields) + "})")
@@ -152,7 +197,6 @@ def _write_parquet(path: Path, rows: list[dict[str, Any]], known: list[str]) -> 
 
 def _sql_name(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
 
 
 def _sql_str(path: Path | str) -> str:

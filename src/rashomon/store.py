@@ -377,7 +377,7 @@ class Store:
         return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
     def documents(self) -> list[Document]:
-        return [_document(r) for r in self._rows("SELECT * FROM documents ORDER BY seq")]
+        return list(self._read("documents"))
 
     def document(self, doc_id: str) -> Document | None:
         rows = self._rows("SELECT * FROM documents WHERE id = ?", [doc_id])
@@ -416,64 +416,38 @@ class Store:
                    [Stance(**b) for b in stances])
 
     def duplicates(self) -> list[dict[str, Any]]:
-        return self._rows("SELECT * FROM duplicates ORDER BY id")
+        return list(self._read("duplicates"))
 
     def actors(self) -> list[Actor]:
-        return [
-            Actor(
-                id=r["id"], name=r["name"], kind=r["kind"], country=r["country"],
-                sector=r["sector"], aliases=json.loads(r["aliases"]),
-                provisional=r["provisional"], affiliations=json.loads(r["affiliations"]),
-            )
-            for r in self._rows("SELECT * FROM actors ORDER BY id")
-        ]
+        return list(self._read("actors"))
 
     def mentions(self, doc_id: str | None = None) -> list[Mention]:
-        where, params = _where_document(doc_id)
-        return [Mention(**r) for r in self._rows(
-            f'SELECT * FROM mentions {where} ORDER BY document, start, "end", actor', params)]
+        return list(self._read("mentions", doc_id))
 
     def places(self, doc_id: str | None = None) -> list[Place]:
-        where, params = _where_document(doc_id)
-        return [Place(**r) for r in self._rows(
-            f"SELECT * FROM places {where} ORDER BY document, start", params)]
+        return list(self._read("places", doc_id))
 
     def dates(self, doc_id: str | None = None) -> list[DateMention]:
-        where, params = _where_document(doc_id)
-        return [DateMention(**r) for r in self._rows(
-            f"SELECT * FROM dates {where} ORDER BY document, start", params)]
+        return list(self._read("dates", doc_id))
 
     def events(self, doc_id: str | None = None) -> list[Event]:
-        where, params = _where_document(doc_id)
-        events = [Event(**json.loads(r["body"])) for r in self._rows(
-            f"SELECT body FROM events {where} ORDER BY document, id", params)]
-        incident_of = {e: i.id for i in self.incidents() for e in i.events}
-        for e in events:
-            e.incident = incident_of.get(e.id)
-        return events
+        """Events with the incident each belongs to (``Event.incident``)."""
+        return list(self._read("events", doc_id))
 
     def incidents(self) -> list[Incident]:
-        if self.schema_version() < 3:  # an older store opened read-only: none built yet
-            return []
-        return [Incident(**json.loads(r["body"])) for r in self._rows(
-            "SELECT body FROM incidents ORDER BY id")]
+        return list(self._read("incidents"))
 
     def claims(self, doc_id: str | None = None) -> list[Claim]:
-        where, params = _where_document(doc_id)
-        return [Claim(**json.loads(r["body"])) for r in self._rows(
-            f"SELECT body FROM claims {where} ORDER BY document, id", params)]
+        return list(self._read("claims", doc_id))
 
     def stances(self, doc_id: str | None = None) -> list[Stance]:
-        where, params = _where_document(doc_id)
-        return [Stance(**json.loads(r["body"])) for r in self._rows(
-            f"SELECT body FROM stances {where} ORDER BY document, id", params)]
+        return list(self._read("stances", doc_id))
 
     def relations(self) -> list[Relation]:
-        return [Relation(**json.loads(r["body"])) for r in self._rows(
-            "SELECT body FROM relations")]
+        return list(self._read("relations"))
 
     def analysis(self) -> Analysis:
-        """The whole store as one Analysis (what `export` writes)."""
+        """The whole store as one Analysis (small stores; ``table_rows`` streams any size)."""
         return Analysis(
             documents=self.documents(), actors=self.actors(), mentions=self.mentions(),
             places=self.places(), dates=self.dates(), events=self.events(),
@@ -481,6 +455,83 @@ class Store:
             incidents=self.incidents(),
             stances=self.stances(),
         )
+
+    def table_rows(self, table: str, batch: int = 10_000) -> Iterator[dict[str, Any]]:
+        """The rows of one table of the analysis (a key of ``Analysis.to_dict()``), each as
+        that method writes it and in the same order, read ``batch`` rows at a time: what an
+        export of a store of any size streams."""
+        for item in self._read(table, batch=batch):
+            yield item if isinstance(item, dict) else _as_dict(item)
+
+    def _read(self, table: str, doc_id: str | None = None, batch: int = 10_000
+              ) -> Iterator[Any]:
+        """The objects of one table (of one document, or all), streamed from a cursor of
+        their own ``batch`` rows at a time."""
+        sql, build = _READS[table]
+        if not self._has_table(table):  # an older store opened read-only
+            return
+        where, params = ("WHERE document = ?", [doc_id]) if doc_id is not None else ("", [])
+        if table == "events" and not self._has_table("incidents"):
+            sql = _EVENTS_WITHOUT_INCIDENTS
+        cursor = self.con.cursor()
+        try:
+            cursor.execute(sql.format(where=where), params)
+            names = [d[0] for d in cursor.description]
+            while rows := cursor.fetchmany(batch):
+                for row in rows:
+                    yield build(dict(zip(names, row, strict=True)))
+        finally:
+            cursor.close()
+
+    def _has_table(self, table: str) -> bool:
+        return bool(self.con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+            [table]).fetchone()[0])
+
+
+def _actor(row: dict[str, Any]) -> Actor:
+    return Actor(id=row["id"], name=row["name"], kind=row["kind"], country=row["country"],
+                 sector=row["sector"], aliases=json.loads(row["aliases"]),
+                 provisional=row["provisional"], affiliations=json.loads(row["affiliations"]))
+
+
+def _event(row: dict[str, Any]) -> Event:
+    event = Event(**json.loads(row["body"]))
+    event.incident = row["incident"]
+    return event
+
+
+def _body(kind: type) -> Any:
+    return lambda row: kind(**json.loads(row["body"]))
+
+
+def _as_dict(item: Any) -> dict[str, Any]:
+    return item.to_dict() if hasattr(item, "to_dict") else asdict(item)
+
+
+# How each table is read back: its query (``{where}`` picks one document) and the object
+# each row becomes. Orders are the ones exports and views have always shown.
+_READS: dict[str, tuple[str, Any]] = {
+    "documents": ("SELECT * FROM documents {where} ORDER BY seq", lambda r: _document(r)),
+    "actors": ("SELECT * FROM actors {where} ORDER BY id", _actor),
+    "mentions": ('SELECT * FROM mentions {where} ORDER BY document, start, "end", actor',
+                 lambda r: Mention(**r)),
+    "places": ("SELECT * FROM places {where} ORDER BY document, start", lambda r: Place(**r)),
+    "dates": ("SELECT * FROM dates {where} ORDER BY document, start",
+              lambda r: DateMention(**r)),
+    # An event's incident is the one whose tellings list it.
+    "events": ("SELECT e.body, t.incident FROM events e LEFT JOIN ("
+               "SELECT id AS incident, unnest(CAST(json_extract(body, '$.events') AS VARCHAR[]))"
+               " AS event FROM incidents) t ON t.event = e.id {where} "
+               "ORDER BY e.document, e.id", _event),
+    "claims": ("SELECT body FROM claims {where} ORDER BY document, id", _body(Claim)),
+    "stances": ("SELECT body FROM stances {where} ORDER BY document, id", _body(Stance)),
+    "relations": ("SELECT body FROM relations {where}", _body(Relation)),
+    "duplicates": ("SELECT * FROM duplicates {where} ORDER BY id", lambda r: r),
+    "incidents": ("SELECT body FROM incidents {where} ORDER BY id", _body(Incident)),
+}
+_EVENTS_WITHOUT_INCIDENTS = ("SELECT body, NULL AS incident FROM events {where} "
+                             "ORDER BY document, id")
 
 
 def _line_rows(doc_id: str, outlet: str, lines: Iterable[str]) -> list[list[str]]:
@@ -506,10 +557,6 @@ def _grouped(cursor: duckdb.DuckDBPyConnection, table: str, batch: int
     if bodies:
         yield document, bodies
     cursor.close()
-
-
-def _where_document(doc_id: str | None) -> tuple[str, list[Any]]:
-    return ("WHERE document = ?", [doc_id]) if doc_id is not None else ("", [])
 
 
 def _document(row: dict[str, Any]) -> Document:
