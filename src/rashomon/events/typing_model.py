@@ -90,6 +90,7 @@ class CandidateVectors:
 
             self.static = static_vectors()
         self._sentences: dict[int, dict[str, np.ndarray]] = {}
+        self._triggers: dict[str, np.ndarray] = {}
 
     def __call__(self, anchor: Token, trigger: Sequence[Token]) -> dict[str, np.ndarray]:
         sent = anchor.sent
@@ -97,7 +98,11 @@ class CandidateVectors:
         if self.tensor is not None and "tensor_trigger" in self.blocks:
             out["tensor_trigger"] = self.tensor[anchor.i]
         if self.static is not None and "static_trigger" in self.blocks:
-            out["static_trigger"] = self.static.encode([" ".join(t.text for t in trigger)])[0]
+            words = " ".join(t.lower_ for t in trigger)  # the tokenizer is uncased
+            found = self._triggers.get(words)
+            if found is None:
+                found = self._triggers[words] = self.static.encode([words])[0]
+            out["static_trigger"] = found
         return out
 
     def _sentence(self, sent: Span) -> dict[str, np.ndarray]:
