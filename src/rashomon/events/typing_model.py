@@ -14,9 +14,10 @@ lists (:data:`BLOCKS`; the shipped type model reads spaCy's own token vectors of
 trigger and its sentence, free with the parse, and static wordpiece vectors of the
 sentence and the trigger, a table look-up; the shipped gate reads none; the MiniLM
 sentence embedding helps too but costs more than the speed budget allows), and hashed
-indicator features of the parse and the rules' reading: trigger lemma, the lexicon's type and quad, how the trigger was
-found (verb, phrase, light verb, noun, statement, open clause verb), negation, modality,
-tense, voice, which roles an actor fills, subordinate clause, inside someone's statement.
+indicator features of the parse and the rules' reading: trigger lemma, the lexicon's
+type and quad, how the trigger was found (verb, phrase, light verb, noun, statement, open
+clause verb), negation, modality, tense, voice, which roles an actor fills, subordinate
+clause, inside someone's statement.
 (Words of the trigger's clause and its objects, and an embedding of the clause alone, were
 measured and added nothing over the sentence's embedding: see the model card.) Training:
 ``train/event_type.py``; figures in the model cards ``event_type.md``, ``event_gate.md``.
