@@ -198,3 +198,21 @@ def test_a_demand_stays_with_a_model_whose_labels_have_no_demand():
     kept, retyped = model.decide([demand, appeal], lexicon, embed=False)
     assert (kept.type, kept.mode) == ("REQUEST", "demand")
     assert retyped.type == "THREATEN"
+
+
+def test_the_shipped_type_model_reads_the_cheap_vectors_and_types_our_sentences():
+    from rashomon.events.typing_model import load_event_model
+
+    model = load_event_model()
+    assert model.typer is not None and not model.embeds  # no encoder run per sentence
+    assert set(model.layouts["typer"]) == {"tensor_trigger", "tensor_sentence",
+                                           "static_sentence", "static_trigger"}
+    expected = {"Iran fired missiles at a US base in Iraq.": ("fired missiles at", "ASSAULT"),
+                "Iran plans to attack Israel.": ("attack", "ASSAULT"),
+                "Saudi Arabia sent humanitarian aid to Yemen.":
+                    ("sent humanitarian aid to", "AID"),
+                "Thousands of protesters rallied against the government in Baghdad.":
+                    ("rallied", "PROTEST")}
+    for text, (trigger, type_) in expected.items():
+        found = [e.type for e in _events(text) if e.trigger == trigger]
+        assert found == [type_], text
