@@ -5,18 +5,23 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+from spacy.tokens import Doc
 
 from rashomon.events import load_event_lexicon
+from rashomon.events.coder import find_candidates
 from rashomon.events.typing_model import (
+    BLOCKS,
     HASH_BITS,
     OPEN,
     Candidate,
     EventModel,
     _hash,
+    dense_rows,
     featurize,
 )
 from rashomon.models import LinearModel
 from rashomon.pipeline import Config, analyse_documents
+from rashomon.registry import stage
 from rashomon.types import Document, Event
 
 WIDTH = 384 + (1 << HASH_BITS)
@@ -111,3 +116,103 @@ def test_a_statement_accuses_only_when_it_reports_a_hostile_act():
     assert [(e.source, e.target) for e in hostile if e.type == "ACCUSE"] == [("iraq", "iran")]
     friendly = _events("The Iraqi foreign minister said the talks with Iran were useful.")
     assert not [e for e in friendly if e.type == "ACCUSE"]
+
+
+def _candidates(text: str, blocks=BLOCKS) -> tuple[Doc, list[Candidate]]:
+    """The candidate finder's candidates of one sentence of ours, with their dense blocks."""
+    captured = {}
+
+    @stage("events_model_test_context")
+    def _capture(ctx) -> None:
+        captured["ctx"] = ctx
+
+    doc = Document(id="v", text=text)
+    for _ in analyse_documents([doc], Config(stages=["places", "dates", "actors",
+                                                     "events_model_test_context"])):
+        pass
+    ctx = captured["ctx"]
+    kb = ctx.resources.kb
+    return ctx.doc, find_candidates(ctx.doc, "v", ctx.resolution, ctx.result.places,
+                                    ctx.result.dates, lexicon=ctx.resources.event_lexicon,
+                                    cues=ctx.resources.cues,
+                                    states={c: kb.actors[i] for c, i in kb.states.items()},
+                                    blocks=blocks)
+
+
+def test_candidates_carry_the_parse_s_own_token_vectors():
+    doc, cands = _candidates("Iran attacked a Kurdish base near Erbil.")
+    assert doc.tensor.shape == (len(doc), 96)  # the parse we run sets it: no extra cost
+    cand = next(c for c in cands if c.event.trigger == "attacked")
+    anchor = next(t for t in doc if t.text == "attacked")
+    assert np.array_equal(cand.vectors["tensor_trigger"], doc.tensor[anchor.i])
+    sent = anchor.sent
+    assert np.allclose(cand.vectors["tensor_sentence"],
+                       doc.tensor[sent.start:sent.end].mean(axis=0))
+    assert cand.vectors["static_sentence"].shape == cand.vectors["static_trigger"].shape
+    _, bare = _candidates("Iran attacked a Kurdish base near Erbil.", blocks=())
+    assert all(not c.vectors for c in bare)  # a model without dense blocks reads none
+
+
+def test_dense_rows_follow_the_layout_and_zero_what_a_candidate_lacks():
+    cand = Candidate(_event("ASSAULT", "material_conflict"), ["lemma=hit"], "ASSAULT",
+                     vectors={"tensor_trigger": np.full(3, 2.0, np.float32),
+                              "static_sentence": np.ones(5, np.float32)})
+    rows = dense_rows([cand, None], {"static_sentence": 5, "tensor_trigger": 4,
+                                     "minilm": 2}, np.full((2, 2), 7.0))
+    assert rows.shape == (2, 11)
+    assert rows[0, :5].tolist() == [1.0] * 5  # in the layout's order
+    assert not rows[0, 5:9].any()  # width 3 where the model reads 4: another parse model
+    assert rows[:, 9:].tolist() == [[7.0, 7.0], [7.0, 7.0]]
+    assert not rows[1, :9].any()
+
+
+def test_a_model_on_a_dense_block_reads_it_through_decide():
+    layout = {"tensor_trigger": 2}
+    coef = np.zeros((2, 2 + (1 << HASH_BITS)), np.float32)
+    coef[1, 0] = 10.0  # SUPPORT when the first tensor column is high
+    typer = LinearModel(["ASSAULT", "SUPPORT"], coef, np.zeros(2, np.float32),
+                        {"dense": layout})
+    model = EventModel(typer, None)
+    assert model.blocks == ["tensor_trigger"] and not model.embeds
+    high = Candidate(_event(OPEN, "open"), ["lemma=back"], OPEN,
+                     vectors={"tensor_trigger": np.array([1.0, 0.0], np.float32)})
+    low = Candidate(replace(_event(OPEN, "open"), id="d:e2"), ["lemma=back"], OPEN,
+                    vectors={"tensor_trigger": np.array([-1.0, 0.0], np.float32)})
+    events = model.decide([high, low], load_event_lexicon())
+    assert [e.type for e in events] == ["SUPPORT", "ASSAULT"]
+
+
+def test_a_demand_stays_with_a_model_whose_labels_have_no_demand():
+    """PLV's roots have no DEMAND: the type model cannot tell a demand from a threat, so
+    the lexicon's reading of one stands however sure the model is; an appeal, whose root
+    (REQUEST) the model knows, is retyped."""
+    lexicon = load_event_lexicon()
+    assert lexicon.plover_root("REQUEST", "demand") == "DEMAND"
+    assert lexicon.plover_root("REQUEST", "appeal") == "REQUEST"
+    typer = _indicator_model(["REQUEST", "THREATEN"], [None, "lemma=call"], {"override": 0.5})
+    model = EventModel(typer, None)
+    demand = Candidate(replace(_event("REQUEST", "verbal_conflict"), mode="demand"),
+                       ["lemma=call"], "REQUEST", "demand")
+    appeal = Candidate(replace(_event("REQUEST", "verbal_cooperation"), id="d:e2",
+                               mode="appeal"), ["lemma=call"], "REQUEST", "appeal")
+    kept, retyped = model.decide([demand, appeal], lexicon, embed=False)
+    assert (kept.type, kept.mode) == ("REQUEST", "demand")
+    assert retyped.type == "THREATEN"
+
+
+def test_the_shipped_type_model_reads_the_cheap_vectors_and_types_our_sentences():
+    from rashomon.events.typing_model import load_event_model
+
+    model = load_event_model()
+    assert model.typer is not None and not model.embeds  # no encoder run per sentence
+    assert set(model.layouts["typer"]) == {"tensor_trigger", "tensor_sentence",
+                                           "static_sentence", "static_trigger"}
+    expected = {"Iran fired missiles at a US base in Iraq.": ("fired missiles at", "ASSAULT"),
+                "Iran plans to attack Israel.": ("attack", "ASSAULT"),
+                "Saudi Arabia sent humanitarian aid to Yemen.":
+                    ("sent humanitarian aid to", "AID"),
+                "Thousands of protesters rallied against the government in Baghdad.":
+                    ("rallied", "PROTEST")}
+    for text, (trigger, type_) in expected.items():
+        found = [e.type for e in _events(text) if e.trigger == trigger]
+        assert found == [type_], text

@@ -29,7 +29,7 @@ from sklearn.model_selection import KFold
 from rashomon.analyze import analyze_inputs
 from rashomon.events.coder import extract_events, find_candidates
 from rashomon.events.role_model import RoleModel, load_role_model
-from rashomon.events.typing_model import EventModel, featurize, load_event_model
+from rashomon.events.typing_model import EventModel, dense_rows, featurize, load_event_model
 from rashomon.models import LinearModel
 from rashomon.pipeline import Config, StageContext, analyse_documents
 from rashomon.registry import stage
@@ -96,6 +96,11 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
     override = float(shipped.typer.meta.get("override", 0.0)) if shipped.typer else 0.0
     threshold = shipped.threshold
     embedding = bool(shipped.embeds)
+    layout = shipped.layouts.get("typer", {})
+    gate_layout = shipped.layouts.get("gate", {})
+    # the typer's dense columns scaled for fitting as the shipped one's were
+    et.DENSE_SCALE = float((shipped.typer.meta if shipped.typer else {}).get(
+        "figures", {}).get("dense_scale", 0.0))
     gate_weight = float((shipped.gate.meta if shipped.gate else {}).get("figures", {}).get(
         "plv_gate_weight", et.PLV_GATE_WEIGHT))
     policy = {"switch": shipped_roles.switch, "drop": shipped_roles.drop,
@@ -136,9 +141,10 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
         probes = {r["id"]: type_probe(r["id"], contexts[r["id"]], roles) for r in train_rows}
         chosen = [et.plv_choose(r, probes[r["id"]]) for r in train_rows]
         vectors = emb([r["text"] for r in train_rows])
-        x = featurize([c.features if c else ["none"] for c in chosen], vectors)
+        x = featurize([c.features if c else ["none"] for c in chosen],
+                      dense_rows(chosen, layout, vectors))
         typer = LinearModel.from_sklearn(et.fit(x, [r["root"] for r in train_rows], et.TYPE_C))
-        typer.meta = {"override": override,
+        typer.meta = {"override": override, "dense": layout,
                       "embedding": "sentence" if embedding else "none"}
         # gate on the articles' candidates and the training folds' PLV candidates
         records_g = []
@@ -148,17 +154,18 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
         cand_recs = [r for r in records_g if "cand" in r]
         cands = [r["cand"] for r in cand_recs]
         dense = emb([c.event.sentence for c in cands])
-        EventModel(typer, None).retype(cands, featurize([c.features for c in cands], dense),
-                                       lex)
+        EventModel(typer, None).retype(
+            cands, featurize([c.features for c in cands], dense_rows(cands, layout, dense)), lex)
         typed = [j for j, c in enumerate(cands) if c.event.type != "OPEN"]
         xg = featurize([cands[j].features + [f"final={cands[j].event.type}"] for j in typed],
-                       dense[typed])
+                       dense_rows([cands[j] for j in typed], gate_layout, dense[typed]))
         yg = [int(bool(et.hits(cand_recs[j]))) for j in typed]
-        xp, yp, _ = et.plv_gate_rows(train_rows, probes, chosen, vectors, typer, lex)
+        xp, yp, _ = et.plv_gate_rows(train_rows, probes, chosen, vectors, typer, lex,
+                                     gate_layout)
         gate = LinearModel.from_sklearn(et.fit(
             np.vstack([xg, xp]), yg + yp, et.GATE_C,
             np.concatenate([np.ones(len(yg)), np.full(len(yp), gate_weight)])))
-        gate.meta = {"threshold": threshold,
+        gate.meta = {"threshold": threshold, "dense": gate_layout,
                      "embedding": "sentence" if embedding else "none"}
         model = EventModel(typer, gate)
 

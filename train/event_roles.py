@@ -163,7 +163,7 @@ def role_frames(doc: Any, document_id: str, resolution: Any, places: list, dates
     find_candidates(doc, document_id, resolution, places, dates,
                     lexicon=resources.event_lexicon, cues=resources.cues,
                     states={c: kb.actors[i] for c, i in kb.states.items()}, roles=roles,
-                    role_log=log)
+                    role_log=log, blocks=())
     frames = []
     for frame in log:
         heads = [head_token(doc, r.mention) for r in frame.rows]

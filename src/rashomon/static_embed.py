@@ -1,0 +1,62 @@
+"""Static text vectors: a table look-up per wordpiece, distilled from the MiniLM encoder.
+
+``rashomon.embed`` runs a transformer over each text (about a parse's worth of time per
+article); this module averages fixed vectors of the text's wordpieces instead (microseconds
+a sentence). The table, ``models/static_vectors.npz``, holds one row per wordpiece of the
+encoder's vocabulary: the encoder's output for that piece alone, reduced by PCA and scaled
+down for frequent pieces (``train/static_vectors.py``, the "model2vec" recipe; model card
+``models/static_vectors.md``). The tokenizer is the encoder's own, so nothing is
+downloaded. A text's vector is the mean of its pieces' rows, L2-normalised; a text with no
+known piece gives zeros.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
+
+from .embed import tokenizer_json
+from .models import packaged
+
+FILE = "static_vectors.npz"
+
+
+class StaticVectors:
+    """Looks texts up in a wordpiece table (``vectors``: one float row per piece id)."""
+
+    def __init__(self, vectors: np.ndarray, meta: dict | None = None) -> None:
+        from tokenizers import Tokenizer
+
+        self.table = np.asarray(vectors, dtype=np.float32)
+        self.meta = dict(meta or {})
+        self.dims = self.table.shape[1]
+        self._tokenizer = Tokenizer.from_str(tokenizer_json())
+        self._tokenizer.no_padding()
+        self._tokenizer.no_truncation()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One unit-length row per text (zeros for a text without pieces)."""
+        out = np.zeros((len(texts), self.dims), dtype=np.float32)
+        if not texts:
+            return out
+        for row, enc in enumerate(self._tokenizer.encode_batch(list(texts),
+                                                               add_special_tokens=False)):
+            if enc.ids:
+                mean = self.table[enc.ids].mean(axis=0)
+                norm = float(np.linalg.norm(mean))
+                if norm > 0:
+                    out[row] = mean / norm
+        return out
+
+
+@cache
+def static_vectors() -> StaticVectors | None:
+    """The shipped table, loaded once per process; None when the package lacks it."""
+    path = packaged(FILE)
+    if not path.exists():
+        return None
+    with np.load(path, allow_pickle=False) as data:
+        return StaticVectors(data["vectors"], json.loads(str(data["meta"])))

@@ -1,0 +1,44 @@
+"""Static wordpiece vectors: an offline, deterministic table look-up."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rashomon.static_embed import StaticVectors, static_vectors
+
+
+@pytest.fixture(scope="module")
+def table() -> StaticVectors:
+    found = static_vectors()
+    assert found is not None, "models/static_vectors.npz ships with the package"
+    return found
+
+
+def test_vectors_are_unit_length_and_the_same_every_time(table: StaticVectors):
+    texts = ["Iran fired missiles at a base in Iraq.", "The ministers signed a trade pact."]
+    first, again = table.encode(texts), table.encode(list(reversed(texts)))[::-1]
+    assert first.shape == (2, table.dims)
+    assert np.allclose(np.linalg.norm(first, axis=1), 1.0, atol=1e-4)
+    assert np.array_equal(first, again)  # a text's vector does not depend on its batch
+
+
+def test_related_sentences_are_nearer_than_unrelated_ones(table: StaticVectors):
+    attack, rockets, trade = table.encode([
+        "Militants shelled the army's positions overnight.",
+        "Gunmen fired rockets at the soldiers' barracks.",
+        "The two countries agreed to lower tariffs on grain."])
+    assert attack @ rockets > attack @ trade + 0.2
+
+
+def test_an_empty_text_gives_zeros(table: StaticVectors):
+    assert not table.encode([""]).any()
+    assert table.encode([]).shape == (0, table.dims)
+
+
+def test_the_look_up_is_the_mean_of_the_pieces_rows():
+    rows = np.arange(30522 * 2, dtype=np.float32).reshape(30522, 2)
+    small = StaticVectors(rows)
+    vector = small.encode(["the"])[0]  # one piece: its own row, normalised
+    row = rows[small._tokenizer.token_to_id("the")]
+    assert np.allclose(vector, row / np.linalg.norm(row))
