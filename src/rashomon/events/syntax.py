@@ -27,11 +27,25 @@ GOVERNORS = {
 }
 NAME_ENTITIES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# Personal pronouns that may stand for an actor in an event role, by what they refer back
+# to; first person ones stand for the speaker of the quotation they are in.
+PRONOUN_KINDS = {"he": "person", "him": "person", "she": "person", "her": "person",
+                 "it": "singular", "they": "plural", "them": "plural"}
+FIRST_PERSON = {"we", "us"}
+# Verbs whose subject "it" is a dummy ("it is likely that", "it seems", "it takes time").
+EXPLETIVE_HEADS = {"be", "seem", "appear", "happen", "take", "remain", "matter"}
+# Words that pick some of a group out ("13 of its members", "some of the militias"): the
+# actor is the group's.
+QUANTIFIERS = {"some", "many", "most", "several", "all", "none", "one", "each", "few",
+               "dozens", "hundreds", "thousands", "scores"}
 # Prepositions whose object is the target of a verbal or nominal event.
 # Prepositions that make a place the object of an attack ("strikes on Sinjar").
 PLACE_TARGET_PREPS = {"against", "on", "at", "into", "upon"}
 
 TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "towards", "to"}
+# Prepositions by which a verb's object names whom the act is aimed at ("supplied arms to
+# X", "restored ties with X", "blamed the attack on X", "voiced support for X").
+OBJECT_TARGET_PREPS = ("to", "with", "toward", "towards", "against", "on", "upon", "for")
 # Nominal types whose "of" object is the patient ("the assassination of X", "the ouster of X").
 PATIENT_OF_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
 # Cue types under which a statement about another actor's hostile act is an accusation:
@@ -216,6 +230,14 @@ def cleft_focus(tok: Token) -> Token | None:
     if not any(c.dep_ == "nsubj" and c.lower_ == "it" for c in copula.children):
         return None
     return next((c for c in copula.children if c.dep_ == "attr"), None)
+
+
+def partitive_object(tok: Token) -> Token | None:
+    """The group a number or quantifier picks out of: "13 of its members" -> members,
+    "some of the militias" -> militias; None for any other word."""
+    if tok.pos_ != "NUM" and tok.lower_ not in QUANTIFIERS:
+        return None
+    return prep_object(tok, "of")
 
 
 def pobj(prep: Token | None) -> Token | None:
