@@ -117,3 +117,22 @@ def test_reciprocity_is_read_from_the_ontology():
     assert meet is not None and meet.reciprocal
     assert fight is not None and fight.reciprocal
     assert shell is not None and not shell.reciprocal
+
+
+def test_a_phrase_holds_together_by_the_parse_across_a_long_object():
+    text = "Militants fired two explosives-laden drones at the residence of the Iraqi premier."
+    assert any(trig == "fired two explosives-laden drones at" for trig, _, _ in
+               candidates(text))
+
+
+def test_words_of_a_phrase_that_do_not_hang_together_are_no_phrase():
+    text = "Iran fired the official, and at dawn Israel attacked Syria."
+    assert not any(trig.startswith("fired") and trig.endswith("at")
+                   for trig, _, _ in candidates(text))
+
+
+def test_a_relative_pronoun_inside_a_partitive_is_the_clause_s_antecedent():
+    text = ("Senior Iraqi officials, some of whom flew to Ankara to meet with Erdogan, "
+            "said the talks went well.")
+    assert roles(text, "meet with") == {("iraq", "recep_tayyip_erdogan")}
+

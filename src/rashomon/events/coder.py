@@ -24,6 +24,7 @@ from .syntax import (
     clause_tokens,
     end_char,
     subordinate,
+    unique,
 )
 from .typing_model import (
     OPEN,
@@ -151,8 +152,8 @@ class _Coder(CandidateFinder, RoleFinder):
         mutual = code.reciprocal and len(sources) > 1 and not targets
         if self.role_model is not None or self.role_log is not None:
             learned = self._learned_roles(frame, code, _how(frame), sources, targets)
-            if not mutual:
-                sources, targets = learned
+            if not mutual:  # one event per pair of actors, however often each is named
+                sources, targets = unique(learned[0]), unique(learned[1])
         if entry.get("contest") and self._electoral(frame, sources + targets):
             return  # "party X was routed by party Y" in a vote: ballots, not violence
         if not targets and code.quad == "material_conflict":

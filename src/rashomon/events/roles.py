@@ -28,6 +28,7 @@ from .syntax import (
     partitive_object,
     pobj,
     prep_object,
+    relative_antecedent,
     unique,
     verb_subject,
 )
@@ -253,8 +254,9 @@ class RoleFinder:
             focus = cleft_focus(t) if t.dep_ == "nsubj" else None
             if focus is not None:
                 t = focus
-            elif t.lower_ in RELATIVE_PRONOUNS and t.head.dep_ in ("relcl", "acl"):
-                t = t.head.head  # "Maliki, who ordered ..." -> Maliki
+            elif t.lower_ in RELATIVE_PRONOUNS:
+                # "Maliki, who ordered ..." -> Maliki; "officials, some of whom met X"
+                t = relative_antecedent(t) or t
             if t.tag_ == "PRP$" or (t.pos_ == "PRON" and t.dep_ == "poss"):
                 found = self._possessive(t)
             elif own_only:

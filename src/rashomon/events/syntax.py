@@ -80,6 +80,10 @@ OPEN_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "xcomp", "relcl"}
 CAUSE_PREPS = {"in", "during", "by"}
 
 
+# Most words that may stand between two words of a multi-word trigger.
+PHRASE_GAP = 8
+
+
 def match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> list[Token] | None:
     """The tokens of a phrase starting at its head verb, words in order, a few words apart."""
     if lex.lemma(head) != words[0]:
@@ -88,15 +92,16 @@ def match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> list
     i = head.i
     sent_end = head.sent.end
     for word in words[1:]:
-        # up to three words may intervene ("held Iran responsible", "set the building on fire")
-        nxt = next((t for t in head.doc[i + 1:min(i + 5, sent_end)]
-                    if word in (t.lower_, lex.lemma(t))), None)
+        # words may intervene ("held Iran responsible", "set the building on fire", "fired
+        # two explosives-laden drones at"), but each word must hang from the head or from
+        # a word already found: the phrase is held together by the parse, not by nearness
+        nxt = next((t for t in head.doc[i + 1:min(i + 1 + PHRASE_GAP, sent_end)]
+                    if word in (t.lower_, lex.lemma(t))
+                    and (t.head == head or t.head in found)), None)
         if nxt is None or nxt.sent != head.sent:
             return None
         found.append(nxt)
         i = nxt.i
-    if any(t.head != head and t.head not in found and t != head for t in found[1:]):
-        return None  # the words must hang together, not merely follow each other
     last = found[-1]
     if last.pos_ == "ADP" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME")
                                   for c in last.children):
@@ -218,6 +223,21 @@ def participle_host(verb: Token) -> Token | None:
         return None
     noun = verb.doc[before - 1]
     return noun if noun.pos_ in ("NOUN", "PROPN") else None
+
+
+def relative_antecedent(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun stands for: the head of its relative clause ("Maliki,
+    who ordered ..." -> Maliki), through a partitive ("officials, some of whom met X" ->
+    officials)."""
+    node = pronoun
+    for _ in range(3):
+        node = node.head
+        if node.dep_ in ("relcl", "acl"):
+            return node.head
+        if node.dep_ not in ("prep", "pobj", "nsubj", "nsubjpass", "dobj") \
+                or node.head == node:
+            return None
+    return None
 
 
 def cleft_focus(tok: Token) -> Token | None:
