@@ -136,3 +136,24 @@ def test_a_relative_pronoun_inside_a_partitive_is_the_clause_s_antecedent():
             "said the talks went well.")
     assert roles(text, "meet with") == {("iraq", "recep_tayyip_erdogan")}
 
+
+
+def test_called_for_someone_to_act_targets_them_and_they_act():
+    text = "The UN called for Turkey to withdraw its troops from Syria."
+    assert roles(text, "called for") == {("united_nations", "turkey")}
+    assert roles(text, "withdraw its troops from") == {("turkey", "syria")}
+
+
+def test_the_subject_of_an_infinitive_after_for_is_who_acts_not_the_caller():
+    text = "Sadr called for the Iraqi government to stop arresting his followers."
+    assert any(s == "iraq" for s, _ in roles(text, "arresting"))
+
+
+def test_telling_an_actor_to_act_is_a_request_to_it():
+    assert roles("Sadr told Iran to stop interfering.", "told") == {
+        ("muqtada_al_sadr", "iran")}
+
+
+def test_telling_reporters_what_happened_is_no_request():
+    text = "Sadr told reporters that Iran would withdraw."
+    assert not any(trig == "told" for trig, _, _ in candidates(text))

@@ -25,6 +25,9 @@ GOVERNORS = {
     "promise": "planned", "decide": "planned", "threaten": "threatened",
     "refuse": "negated", "fail": "negated", "decline": "negated",
 }
+# The code of a speech verb telling an actor to act ("told X to stop", "asked X to leave"):
+# an appeal (CAMEO 02), whatever the verb; the act asked for is an event of its own.
+DIRECTIVE = {"type": "REQUEST", "mode": "appeal"}
 NAME_ENTITIES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 # Personal pronouns that may stand for an actor in an event role, by what they refer back
@@ -97,7 +100,7 @@ def match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> list
         # a word already found: the phrase is held together by the parse, not by nearness
         nxt = next((t for t in head.doc[i + 1:min(i + 1 + PHRASE_GAP, sent_end)]
                     if word in (t.lower_, lex.lemma(t))
-                    and (t.head == head or t.head in found)), None)
+                    and (t.head == head or t.head in found or for_clause(t, head))), None)
         if nxt is None or nxt.sent != head.sent:
             return None
         found.append(nxt)
@@ -157,9 +160,12 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
         if host is not None:
             return host
         if node.dep_ == "xcomp":
-            controller = next((c for c in node.head.children if c.dep_ == "dobj"), None)
+            # "encouraged the group to wage attacks": the group wages; "called for the
+            # government to stop X": the government stops
+            controller = next((c for c in node.head.children if c.dep_ == "dobj"), None) \
+                or prep_object(node.head, "for")
             if controller is not None:
-                return controller  # "encouraged the group to wage attacks": the group wages
+                return controller
         if node.dep_ == "pcomp" and node.head.pos_ == "ADP":
             controller = next((c for c in node.head.head.children if c.dep_ == "dobj"), None)
             if controller is not None:
@@ -261,9 +267,20 @@ def partitive_object(tok: Token) -> Token | None:
 
 
 def pobj(prep: Token | None) -> Token | None:
+    """The object of a preposition; for "for" introducing a clause ("called for the
+    army to withdraw"), the clause's subject."""
     if prep is None:
         return None
+    if prep.dep_ == "mark" and prep.lower_ == "for":
+        return next((c for c in prep.head.children if c.dep_ in ("nsubj", "nsubjpass")),
+                    None)
     return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def for_clause(mark: Token, verb: Token) -> bool:
+    """Whether ``mark`` is the "for" of a clause hanging from ``verb`` ("called for his
+    men to stop"), which the parser reads as a clause of its own, not as an object."""
+    return mark.dep_ == "mark" and mark.lower_ == "for" and mark.head.head == verb
 
 
 def clause_tokens(head: Token) -> list[Token]:
