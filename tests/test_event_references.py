@@ -157,3 +157,15 @@ def test_telling_an_actor_to_act_is_a_request_to_it():
 def test_telling_reporters_what_happened_is_no_request():
     text = "Sadr told reporters that Iran would withdraw."
     assert not any(trig == "told" for trig, _, _ in candidates(text))
+
+
+def test_it_as_an_object_is_a_thing_not_the_last_actor():
+    text = ("Saudi Arabia announced a ceasefire initiative in Yemen, but the Houthi rebels "
+            "dismissed it as not serious.")
+    assert roles(text, "dismissed") == {("houthis", None)}
+
+
+def test_a_phrase_whose_modifier_precedes_its_noun_still_matches():
+    text = "Islamic State militants held around 20,000 civilians as human shields in Raqqa."
+    assert any(trig == "held around 20,000 civilians as human shields"
+               for trig, _, _ in candidates(text))

@@ -286,8 +286,9 @@ class RoleFinder:
         an outlet, and never an actor the pronoun's own clause names in another role ("X
         attacked them" is not X attacking itself)."""
         low = pronoun.lower_
-        if pronoun.dep_ == "expl" or (low == "it" and pronoun.head.lemma_ in EXPLETIVE_HEADS):
-            return None  # "it is likely that ...", "it seems ..."
+        if pronoun.dep_ == "expl" or low == "it" and (
+                pronoun.head.lemma_ in EXPLETIVE_HEADS or pronoun.dep_ != "nsubj"):
+            return None  # "it is likely that ..."; "dismissed it", "it was stolen": a thing
         if low in FIRST_PERSON:
             att = attribution_of(self.attributions, pronoun, self.contents)
             if att is None or not att.direct or att.speaker is None:

@@ -83,32 +83,48 @@ OPEN_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "xcomp", "relcl"}
 CAUSE_PREPS = {"in", "during", "by"}
 
 
-# Most words that may stand between two words of a multi-word trigger.
+# Most words that may stand between two words of a multi-word trigger: any that hang
+# together (NEAR_GAP), or those the parse links word by word (PHRASE_GAP).
+NEAR_GAP = 4
 PHRASE_GAP = 8
 
 
 def match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> list[Token] | None:
-    """The tokens of a phrase starting at its head verb, words in order, a few words apart."""
+    """The tokens of a phrase starting at its head verb, words in order: a few words apart
+    and hanging together ("held Iran responsible", "set the building on fire"), or further
+    apart when the parse links each word to the head or to a word found before it ("fired
+    two explosives-laden drones at", "called for his men to stop")."""
     if lex.lemma(head) != words[0]:
         return None
-    found = [head]
-    i = head.i
-    sent_end = head.sent.end
-    for word in words[1:]:
-        # words may intervene ("held Iran responsible", "set the building on fire", "fired
-        # two explosives-laden drones at"), but each word must hang from the head or from
-        # a word already found: the phrase is held together by the parse, not by nearness
-        nxt = next((t for t in head.doc[i + 1:min(i + 1 + PHRASE_GAP, sent_end)]
-                    if word in (t.lower_, lex.lemma(t))
-                    and (t.head == head or t.head in found or for_clause(t, head))), None)
-        if nxt is None or nxt.sent != head.sent:
-            return None
-        found.append(nxt)
-        i = nxt.i
+    found = _phrase_words(head, words, lex, NEAR_GAP, linked=False)
+    if found is None or any(t.head != head and t.head not in found and t != head
+                            for t in found[1:]):
+        found = _phrase_words(head, words, lex, PHRASE_GAP, linked=True)
+    if found is None:
+        return None
     last = found[-1]
     if last.pos_ == "ADP" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME")
                                   for c in last.children):
         return None  # "called Erdogan on Monday" is no "call on": a date is no one's target
+    return found
+
+
+def _phrase_words(head: Token, words: tuple[str, ...], lex: EventLexicon, gap: int,
+                  linked: bool) -> list[Token] | None:
+    """Each next word of a phrase within ``gap`` words of the last one found (``linked``:
+    the first such that hangs from the head or from a word already found)."""
+    found = [head]
+    i = head.i
+    sent_end = head.sent.end
+    for word in words[1:]:
+        nxt = next((t for t in head.doc[i + 1:min(i + 1 + gap, sent_end)]
+                    if word in (t.lower_, lex.lemma(t)) and (not linked or t.head == head
+                                                             or t.head in found
+                                                             or for_clause(t, head))), None)
+        if nxt is None or nxt.sent != head.sent:
+            return None
+        found.append(nxt)
+        i = nxt.i
     return found
 
 
