@@ -123,9 +123,10 @@ class ReferenceRules:
             if any(c.dep_ in ("poss", "nmod") or c.ent_type_ or c.pos_ == "PROPN"
                    or c.i in self.covered for c in tok.children if c.i < tok.i):
                 continue  # "his government", "Kurdish forces": someone else's body
-            if any(c.dep_ == "prep" and (c.lower_ == "of" or any(
+            if any(c.dep_ == "prep" and (c.lower_ in ("of", "from") or any(
                     t.i in self.covered for t in c.subtree)) for c in tok.children):
-                continue  # "the army of X", "officials in the Bush administration": X's
+                continue  # "the army of X", "officials from both parties",
+                # "officials in the Bush administration": X's
             first = tok
             while first.i > 0 and self.doc[first.i - 1].dep_ == "compound" \
                     and self._group_sector(self.doc[first.i - 1]) is not None:

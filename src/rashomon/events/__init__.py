@@ -20,7 +20,13 @@ overthrew ...") give one event per actor, so each pairing is a separate, countab
 A definite hostile-act noun as a subject acts for whoever carried the act out ("the
 raid was meant to punish X": the raid's perpetrator, named with it or earlier). A
 building as the object stands for whom a clause on it names ("a clinic that serves
-members of X" -> X). A role no actor fills stays None, never guessed; an event
+members of X" -> X). A pronoun in a role stands for the last compatible actor named
+within two sentences ("it" only as the subject of an act; "we" in a quotation for its
+speaker), a partitive for its group ("13 of its members"), and a thing done for whom its
+preposition names ("restored its ties with X", "blamed the attack on X"). "Called for X
+to act" and "told X to act" are requests to X; coordinated parties of a reciprocal act
+("X and Y met", ontology ``reciprocal``) are each other's targets. A role no actor fills
+stays None, never guessed; an event
 with neither role filled says nothing about relations between actors and is not kept.
 
 Not events: a clause whose subject is no one in particular ("whichever sponsor

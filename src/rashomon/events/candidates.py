@@ -8,12 +8,13 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from ..claims import as_predicate
+from ..claims import as_predicate, noun_phrase_actor
 from ..types import Mention
 from .lexicon import Code
 from .syntax import (
     ARMED_SECTORS,
     CHARACTERISING_CUES,
+    DIRECTIVE,
     GOVERNORS,
     MODIFIER_CLAUSES,
     NAME_ENTITIES,
@@ -59,7 +60,7 @@ class CandidateFinder:
             words = match_phrase(tok, phrase.words, self.lex)
             if words is not None:
                 last = words[-1]
-                prep = last if last.dep_ == "prep" or last.pos_ == "ADP" else None
+                prep = last if last.dep_ in ("prep", "mark") or last.pos_ == "ADP" else None
                 nominal = self._phrase_object(words, prep)
                 return Frame(words, tok, phrase.entry, target_prep=prep, nominal=nominal)
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
@@ -86,6 +87,8 @@ class CandidateFinder:
             return Frame([tok], tok, label)
         entry = self.lex.verbs.get(lemma)
         if entry is None:
+            if lemma in self.cues.verbs and self._directive(tok):
+                return Frame([tok], tok, DIRECTIVE)  # "told his men to stop": a request
             return None
         if not entry.get("also_cue") and (tok.i in self.cue_tokens or (
                 lemma in self.cues.verbs and as_predicate(tok))):
@@ -98,6 +101,16 @@ class CandidateFinder:
         if entry.get("not_with_clause") and any(c.dep_ == "ccomp" for c in tok.children):
             return None  # "the vote demonstrated that ...": showed, no protest
         return Frame([tok], tok, entry)
+
+    def _directive(self, verb: Token) -> bool:
+        """Whether a speech verb tells an actor to act: an actor as its object and an
+        infinitive that object is to carry out ("told the militia to disarm", "asked Iran
+        to stop"), not a report of what was said."""
+        objects = [c for c in verb.children if c.dep_ == "dobj"]
+        named = noun_phrase_actor(objects[0], self.resolution) if len(objects) == 1 else None
+        return named is not None and named.rule != "demonym" and any(
+            c.dep_ == "xcomp" and any(a.dep_ == "aux" and a.tag_ == "TO" for a in c.children)
+            for c in verb.children)
 
     def _actor_object(self, verb: Token) -> bool:
         """Whether the verb's one object is itself an actor (not a thing an actor owns).

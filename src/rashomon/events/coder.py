@@ -24,6 +24,7 @@ from .syntax import (
     clause_tokens,
     end_char,
     subordinate,
+    unique,
 )
 from .typing_model import (
     BLOCKS,
@@ -153,8 +154,13 @@ class _Coder(CandidateFinder, RoleFinder):
         if self._generic(frame):
             return  # "whichever sponsor is willing to arm the group": nothing happened
         sources, targets = self._roles(frame)
+        # "Iran and Iraq met": coordinated parties of an act done with one another, and no
+        # one else named, are each other's targets (the role model reads one pair at a time)
+        mutual = code.reciprocal and len(sources) > 1 and not targets
         if self.role_model is not None or self.role_log is not None:
-            sources, targets = self._learned_roles(frame, code, _how(frame), sources, targets)
+            learned = self._learned_roles(frame, code, _how(frame), sources, targets)
+            if not mutual:  # one event per pair of actors, however often each is named
+                sources, targets = unique(learned[0]), unique(learned[1])
         if entry.get("contest") and self._electoral(frame, sources + targets):
             return  # "party X was routed by party Y" in a vote: ballots, not violence
         if not targets and code.quad == "material_conflict":
@@ -164,7 +170,10 @@ class _Coder(CandidateFinder, RoleFinder):
             self.hostile.append((frame.trigger[0], {t.actor for t in targets}))
         if frame.nominal is not None and sources:
             self.perpetrators[self.lex.lemma(frame.nominal)] = sources[0]
-        pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
+        if mutual:
+            pairs = [(s, t) for s in sources for t in sources if s.actor != t.actor]
+        else:
+            pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
         for source, target in pairs:
             src = source.actor if source else None
             tgt = target.actor if target else None

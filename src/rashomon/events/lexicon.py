@@ -20,6 +20,8 @@ class Code:
     cameo: str | None
     quad: str
     intensity: float | None
+    # done with one another: "X and Y met" is X meeting Y (ontology.yaml ``reciprocal``)
+    reciprocal: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,7 +69,8 @@ class EventLexicon:
         m = m or {}
         return Code(type=type_, mode=mode, cameo=m.get("cameo") or t.get("cameo"),
                     quad=m.get("quad") or t["quad"],
-                    intensity=m.get("intensity", t.get("intensity")))
+                    intensity=m.get("intensity", t.get("intensity")),
+                    reciprocal=bool(m.get("reciprocal", t.get("reciprocal", False))))
 
 
     def plover_root(self, type_: str, mode: str | None) -> str:

@@ -10,18 +10,25 @@ from ..claims import hyphenated, noun_phrase_actor
 from ..types import Mention
 from .candidates import Frame
 from .lexicon import Code
+from .modality import attribution_of
 from .role_model import RoleFrame, RoleRow, head_token, pair_features
 from .syntax import (
     CAUSE_PREPS,
+    EXPLETIVE_HEADS,
+    FIRST_PERSON,
     MODIFIER_CLAUSES,
+    OBJECT_TARGET_PREPS,
     PATIENT_OF_TYPES,
     PLACE_TARGET_PREPS,
+    PRONOUN_KINDS,
     RELATIVE_PRONOUNS,
     TARGET_PREPS,
     cleft_focus,
     end_char,
+    partitive_object,
     pobj,
     prep_object,
+    relative_antecedent,
     unique,
     verb_subject,
 )
@@ -159,9 +166,20 @@ class RoleFinder:
                     # thing given ("supplied arms to Israel") goes to its recipient
                     continue
                 targets = self._actors(pobj(prep))
-        if not passive and not targets and obj is not None and obj not in frame.trigger:
-            # "supplied rifles to Ukraine", parsed with "to" under the thing given
-            targets = self._actors(prep_object(obj, "to"))
+        dative = next((c for c in verb.children if c.dep_ == "dative"), None)
+        if not passive and not targets and dative is not None:
+            targets = self._actors(dative)  # "handed the militias weapons": the receiver
+        own = {m.actor for m in sources}
+        if not passive and obj is not None and obj not in frame.trigger and (
+                not targets or {m.actor for m in targets} <= own):
+            # "supplied rifles to Ukraine", "improved its relations with Iran", "blamed the
+            # attack on Tehran": the preposition hangs under the thing given or done (and
+            # "its" is the subject's own, not a target)
+            for prep in (c for c in obj.children if c.dep_ == "prep"
+                         and c.lower_ in OBJECT_TARGET_PREPS):
+                targets = self._actors(pobj(prep))
+                if targets:
+                    break
         return sources, targets
 
     def _definite_event(self, tok: Token) -> bool:
@@ -236,8 +254,9 @@ class RoleFinder:
             focus = cleft_focus(t) if t.dep_ == "nsubj" else None
             if focus is not None:
                 t = focus
-            elif t.lower_ in RELATIVE_PRONOUNS and t.head.dep_ in ("relcl", "acl"):
-                t = t.head.head  # "Maliki, who ordered ..." -> Maliki
+            elif t.lower_ in RELATIVE_PRONOUNS:
+                # "Maliki, who ordered ..." -> Maliki; "officials, some of whom met X"
+                t = relative_antecedent(t) or t
             if t.tag_ == "PRP$" or (t.pos_ == "PRON" and t.dep_ == "poss"):
                 found = self._possessive(t)
             elif own_only:
@@ -249,9 +268,62 @@ class RoleFinder:
                     found = self._possessive(poss)  # "his followers" -> whoever "his" is
                 if found is None and self.lex.lemma(t) in self.lex.facility_nouns:
                     found = self._facility_owner(t)
+            if found is None and t.tag_ == "PRP":
+                found = self._pronoun(t)
+            if found is None:
+                part = partitive_object(t)  # "13 of its members", "some of the militias"
+                if part is not None:
+                    found = next(iter(self._actors(part)), None)
             if found is not None:
                 out.append(found)
         return out
+
+    def _pronoun(self, pronoun: Token) -> Mention | None:
+        """The actor a personal pronoun in a role stands for, the pronoun's span as its
+        mention: "we"/"us" in a direct quotation -> its speaker; "he"/"him"/"she"/"her" ->
+        the last person named; "it" -> the last body or state named in the singular,
+        "they"/"them" -> the last body or state named. Two sentences back at most, never
+        an outlet, and never an actor the pronoun's own clause names in another role ("X
+        attacked them" is not X attacking itself)."""
+        low = pronoun.lower_
+        if pronoun.dep_ == "expl" or low == "it" and (
+                pronoun.head.lemma_ in EXPLETIVE_HEADS or pronoun.dep_ != "nsubj"):
+            return None  # "it is likely that ..."; "dismissed it", "it was stolen": a thing
+        if low in FIRST_PERSON:
+            att = attribution_of(self.attributions, pronoun, self.contents)
+            if att is None or not att.direct or att.speaker is None:
+                return None
+            return self._pronoun_mention(pronoun, att.speaker.actor)
+        kind = PRONOUN_KINDS.get(low)
+        if kind is None:
+            return None
+        clause = {m.actor for c in pronoun.head.children if c is not pronoun
+                  for m in [noun_phrase_actor(c, self.resolution)] if m is not None}
+        sentence = pronoun.sent
+        lo = self.doc[max(0, sentence.start - 1)].sent.start
+        lo = self.doc[max(0, lo - 1)].sent.start_char
+        earlier = sorted(self.resolution.indexed().before(pronoun.idx, lo),
+                         key=lambda m: m.start, reverse=True)
+        for m in earlier:
+            actor = self.resolution.actors.get(m.actor)
+            if actor is None or m.actor in clause or m.rule == "demonym" \
+                    or hyphenated(self.text, m):
+                continue
+            if kind == "person":
+                if actor.kind == "person":
+                    return self._pronoun_mention(pronoun, m.actor)
+                continue
+            if actor.kind in ("person", "media"):
+                continue  # an outlet reports what "it" or "they" did; it does not act
+            last = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            plural = last is not None and len(last) and last[-1].tag_ in ("NNS", "NNPS")
+            if kind == "plural" or not plural:
+                return self._pronoun_mention(pronoun, m.actor)
+        return None
+
+    def _pronoun_mention(self, pronoun: Token, actor: str) -> Mention:
+        return Mention(document=self.document_id, start=pronoun.idx, end=end_char(pronoun),
+                       text=pronoun.text, actor=actor, rule="pronoun")
 
     def _facility_owner(self, facility: Token) -> Mention | None:
         """Whom a clause on a building ties it to: "a clinic that serves members of the

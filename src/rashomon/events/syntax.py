@@ -25,13 +25,30 @@ GOVERNORS = {
     "promise": "planned", "decide": "planned", "threaten": "threatened",
     "refuse": "negated", "fail": "negated", "decline": "negated",
 }
+# The code of a speech verb telling an actor to act ("told X to stop", "asked X to leave"):
+# an appeal (CAMEO 02), whatever the verb; the act asked for is an event of its own.
+DIRECTIVE = {"type": "REQUEST", "mode": "appeal"}
 NAME_ENTITIES = {"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "EVENT", "WORK_OF_ART", "LAW"}
 RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
+# Personal pronouns that may stand for an actor in an event role, by what they refer back
+# to; first person ones stand for the speaker of the quotation they are in.
+PRONOUN_KINDS = {"he": "person", "him": "person", "she": "person", "her": "person",
+                 "it": "singular", "they": "plural", "them": "plural"}
+FIRST_PERSON = {"we", "us"}
+# Verbs whose subject "it" is a dummy ("it is likely that", "it seems", "it takes time").
+EXPLETIVE_HEADS = {"be", "seem", "appear", "happen", "take", "remain", "matter"}
+# Words that pick some of a group out ("13 of its members", "some of the militias"): the
+# actor is the group's.
+QUANTIFIERS = {"some", "many", "most", "several", "all", "none", "one", "each", "few",
+               "dozens", "hundreds", "thousands", "scores"}
 # Prepositions whose object is the target of a verbal or nominal event.
 # Prepositions that make a place the object of an attack ("strikes on Sinjar").
 PLACE_TARGET_PREPS = {"against", "on", "at", "into", "upon"}
 
 TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "towards", "to"}
+# Prepositions by which a verb's object names whom the act is aimed at ("supplied arms to
+# X", "restored ties with X", "blamed the attack on X", "voiced support for X").
+OBJECT_TARGET_PREPS = ("to", "with", "toward", "towards", "against", "on", "upon", "for")
 # Nominal types whose "of" object is the patient ("the assassination of X", "the ouster of X").
 PATIENT_OF_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
 # Cue types under which a statement about another actor's hostile act is an accusation:
@@ -66,27 +83,48 @@ OPEN_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "xcomp", "relcl"}
 CAUSE_PREPS = {"in", "during", "by"}
 
 
+# Most words that may stand between two words of a multi-word trigger: any that hang
+# together (NEAR_GAP), or those the parse links word by word (PHRASE_GAP).
+NEAR_GAP = 4
+PHRASE_GAP = 8
+
+
 def match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> list[Token] | None:
-    """The tokens of a phrase starting at its head verb, words in order, a few words apart."""
+    """The tokens of a phrase starting at its head verb, words in order: a few words apart
+    and hanging together ("held Iran responsible", "set the building on fire"), or further
+    apart when the parse links each word to the head or to a word found before it ("fired
+    two explosives-laden drones at", "called for his men to stop")."""
     if lex.lemma(head) != words[0]:
         return None
-    found = [head]
-    i = head.i
-    sent_end = head.sent.end
-    for word in words[1:]:
-        # up to three words may intervene ("held Iran responsible", "set the building on fire")
-        nxt = next((t for t in head.doc[i + 1:min(i + 5, sent_end)]
-                    if word in (t.lower_, lex.lemma(t))), None)
-        if nxt is None or nxt.sent != head.sent:
-            return None
-        found.append(nxt)
-        i = nxt.i
-    if any(t.head != head and t.head not in found and t != head for t in found[1:]):
-        return None  # the words must hang together, not merely follow each other
+    found = _phrase_words(head, words, lex, NEAR_GAP, linked=False)
+    if found is None or any(t.head != head and t.head not in found and t != head
+                            for t in found[1:]):
+        found = _phrase_words(head, words, lex, PHRASE_GAP, linked=True)
+    if found is None:
+        return None
     last = found[-1]
     if last.pos_ == "ADP" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME")
                                   for c in last.children):
         return None  # "called Erdogan on Monday" is no "call on": a date is no one's target
+    return found
+
+
+def _phrase_words(head: Token, words: tuple[str, ...], lex: EventLexicon, gap: int,
+                  linked: bool) -> list[Token] | None:
+    """Each next word of a phrase within ``gap`` words of the last one found (``linked``:
+    the first such that hangs from the head or from a word already found)."""
+    found = [head]
+    i = head.i
+    sent_end = head.sent.end
+    for word in words[1:]:
+        nxt = next((t for t in head.doc[i + 1:min(i + 1 + gap, sent_end)]
+                    if word in (t.lower_, lex.lemma(t)) and (not linked or t.head == head
+                                                             or t.head in found
+                                                             or for_clause(t, head))), None)
+        if nxt is None or nxt.sent != head.sent:
+            return None
+        found.append(nxt)
+        i = nxt.i
     return found
 
 
@@ -138,9 +176,12 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
         if host is not None:
             return host
         if node.dep_ == "xcomp":
-            controller = next((c for c in node.head.children if c.dep_ == "dobj"), None)
+            # "encouraged the group to wage attacks": the group wages; "called for the
+            # government to stop X": the government stops
+            controller = next((c for c in node.head.children if c.dep_ == "dobj"), None) \
+                or prep_object(node.head, "for")
             if controller is not None:
-                return controller  # "encouraged the group to wage attacks": the group wages
+                return controller
         if node.dep_ == "pcomp" and node.head.pos_ == "ADP":
             controller = next((c for c in node.head.head.children if c.dep_ == "dobj"), None)
             if controller is not None:
@@ -206,6 +247,21 @@ def participle_host(verb: Token) -> Token | None:
     return noun if noun.pos_ in ("NOUN", "PROPN") else None
 
 
+def relative_antecedent(pronoun: Token) -> Token | None:
+    """The noun a relative pronoun stands for: the head of its relative clause ("Maliki,
+    who ordered ..." -> Maliki), through a partitive ("officials, some of whom met X" ->
+    officials)."""
+    node = pronoun
+    for _ in range(3):
+        node = node.head
+        if node.dep_ in ("relcl", "acl"):
+            return node.head
+        if node.dep_ not in ("prep", "pobj", "nsubj", "nsubjpass", "dobj") \
+                or node.head == node:
+            return None
+    return None
+
+
 def cleft_focus(tok: Token) -> Token | None:
     """The focus of a cleft: "it was Iran that brokered ..." -> Iran, for the pronoun "that"."""
     clause = tok.head
@@ -218,10 +274,29 @@ def cleft_focus(tok: Token) -> Token | None:
     return next((c for c in copula.children if c.dep_ == "attr"), None)
 
 
+def partitive_object(tok: Token) -> Token | None:
+    """The group a number or quantifier picks out of: "13 of its members" -> members,
+    "some of the militias" -> militias; None for any other word."""
+    if tok.pos_ != "NUM" and tok.lower_ not in QUANTIFIERS:
+        return None
+    return prep_object(tok, "of")
+
+
 def pobj(prep: Token | None) -> Token | None:
+    """The object of a preposition; for "for" introducing a clause ("called for the
+    army to withdraw"), the clause's subject."""
     if prep is None:
         return None
+    if prep.dep_ == "mark" and prep.lower_ == "for":
+        return next((c for c in prep.head.children if c.dep_ in ("nsubj", "nsubjpass")),
+                    None)
     return next((c for c in prep.children if c.dep_ in ("pobj", "pcomp")), None)
+
+
+def for_clause(mark: Token, verb: Token) -> bool:
+    """Whether ``mark`` is the "for" of a clause hanging from ``verb`` ("called for his
+    men to stop"), which the parser reads as a clause of its own, not as an object."""
+    return mark.dep_ == "mark" and mark.lower_ == "for" and mark.head.head == verb
 
 
 def clause_tokens(head: Token) -> list[Token]:
