@@ -134,6 +134,19 @@ def test_first_person_aside_inside_a_quotation_is_not_a_claim():
     assert [c.cue for c in found] == ["said"] and found[0].speaker == "turkey"
 
 
+def test_they_outside_a_quotation_is_a_source_kept_by_its_words():
+    [c] = claims("The farmers met on Monday.\n\nThey said the harvest had failed.")
+    assert c.speaker_text == "They" and c.content == "the harvest had failed"
+
+
+def test_it_said_speaks_for_the_body_named_before():
+    found = claims("The Syrian foreign ministry issued a statement. It said the border "
+                   "stays closed.")
+    said = [c for c in found if c.cue == "said"]
+    assert len(said) == 1 and said[0].speaker is not None
+    assert said[0].speaker_text == "It" and said[0].content == "the border stays closed"
+
+
 def test_mental_state_of_an_unnamed_holder_is_not_a_claim():
     assert claims("Many farmers believe the drought will end soon.") == []
 

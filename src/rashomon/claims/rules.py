@@ -33,6 +33,7 @@ from .content import (
     doc_text,
     end_of,
     has_verb,
+    in_quotation,
     paragraph_bounds,
     paragraph_end,
     previous_paragraph,
@@ -123,13 +124,15 @@ class Finder:
     def _learned_speaker(self, source: Token | None
                          ) -> tuple[Mention | None, str | None] | None:
         """Who a learned cue's source stands for, or None when it cannot speak: a possessor
-        ("Iran's") or a common noun no actor stands for ("this coalition demonstrates
-        that ...")."""
+        ("Iran's") or a common noun or pronoun no actor stands for ("this coalition
+        demonstrates that ...")."""
         if source is None or any(c.dep_ == "case" for c in source.children):
             return None
         speaker, speaker_text = self._speaker(source)
-        if speaker is None and source.pos_ != "PROPN":
-            return None
+        if speaker is None and source.pos_ != "PROPN" and not (
+                source.lower_ in self.cues.unnamed_quoted_words and source.dep_ == "nsubj"
+                and not in_quotation(source)):
+            return None  # "they", "it" outside a quotation stand for someone named before
         return speaker, speaker_text
 
     def _speaker(self, tok: Token | None) -> tuple[Mention | None, str | None]:
