@@ -147,6 +147,20 @@ def test_it_said_speaks_for_the_body_named_before():
     assert said[0].speaker_text == "It" and said[0].content == "the border stays closed"
 
 
+def test_quotation_credited_after_a_dash_is_the_named_persons():
+    found = claims("Voters wrote to us after the debate.\n\n“The tax plan finally makes "
+                   "sense to me.” ― Tom Baker, Ohio\n\nThe next debate is in May.")
+    credited = [c for c in found if c.cue == "―"]
+    assert len(credited) == 1
+    assert credited[0].speaker_text == "Tom Baker, Ohio" and credited[0].speaker is not None
+    assert credited[0].content == "The tax plan finally makes sense to me."
+
+
+def test_dateline_dash_is_no_quote_credit():
+    found = claims("BAGHDAD — The council said the vote would go ahead.")
+    assert [c.cue for c in found] == ["said"]
+
+
 def test_mental_state_of_an_unnamed_holder_is_not_a_claim():
     assert claims("Many farmers believe the drought will end soon.") == []
 
