@@ -161,6 +161,13 @@ def test_dateline_dash_is_no_quote_credit():
     assert [c.cue for c in found] == ["said"]
 
 
+def test_according_to_parsed_as_its_own_sentence_still_gives_what_follows():
+    # the small parser makes "According" the root here and hangs the clause off the name
+    [c] = claims("According to veteran radio host Sam Pike, the move reeks of panic.")
+    assert c.cue == "according to" and c.speaker_text == "veteran radio host Sam Pike"
+    assert c.content == "the move reeks of panic"
+
+
 def test_mental_state_of_an_unnamed_holder_is_not_a_claim():
     assert claims("Many farmers believe the drought will end soon.") == []
 

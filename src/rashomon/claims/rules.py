@@ -453,7 +453,18 @@ class Finder:
         if obj is None or entry is None:
             return
         clause = clause_head(tok)
-        start, end = subtree_without(clause, tok)
+        if clause == tok:
+            # the parse made "According to X, ..." a sentence of its own, what X says
+            # hanging inside it: what follows the first comma after "to" is the content
+            comma = next((t for t in tok.sent if t.i > to.i and t.text == ","), None)
+            if comma is None:
+                return
+            words = [t for t in tok.sent if t.i > comma.i and not t.is_punct]
+            if not words:
+                return
+            start, end = words[0].idx, end_of(words[-1])
+        else:
+            start, end = subtree_without(clause, tok)
         speaker, speaker_text = self._speaker(obj)
         self._add(tok, "according to", entry, (start, end), speaker, speaker_text, obj)
 
