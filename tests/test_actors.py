@@ -237,6 +237,8 @@ def test_it_of_a_copula_or_after_a_person_refers_to_no_actor(resolve):
     assert actor_of(resolve("Iran denied the report. It is clear that talks stalled."),
                     "It") is None
     assert actor_of(resolve("Hassan Rouhani visited Baghdad. It rained all day."), "It") is None
+    assert actor_of(resolve("The Iraqi Defence Ministry approved the deal. It appears that prices "
+                            "will fall."), "It") is None
 
 
 def test_a_shared_name_goes_to_the_actor_named_in_the_story(resolve):

@@ -208,12 +208,14 @@ class ReferenceRules:
         window = int(self.kb.rules.get("pronoun_window_sentences", 2))
         person, group = set(pronouns.get("person", [])), set(pronouns.get("group", []))
         body = set(pronouns.get("body", []))
+        expletive = {str(v).lower() for v in pronouns.get("expletive_verbs", [])}
         for tok in self.doc:
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in self.covered:
                 continue
             low = tok.lower_
-            if low in body and tok.head.pos_ == "VERB":
-                self._resolve_body_pronoun(tok, window)
+            if low in body:
+                if tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in expletive:
+                    self._resolve_body_pronoun(tok, window)
                 continue
             if low not in person and low not in group:
                 continue
