@@ -210,6 +210,37 @@ def test_a_major_city_tagged_as_a_person_is_no_actor(kb):
     assert actor_of(r, "Erbil") is None
 
 
+def test_an_organisation_only_a_small_towns_alternate_name_is_an_actor(kb):
+    # geonames lists brand-like alternates for towns ("Google" for Topeka): an ORG that is
+    # no place's own name, nor a curated or a major city's, stays an organisation
+    from spacy.tokens import Span
+
+    from rashomon.places import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    doc = load_nlp()("Google criticized the regulators, and Sinjar was shelled.")
+    doc.ents = [Span(doc, 0, 1, label="ORG"), Span(doc, 6, 7, label="ORG")]
+    assert any(not gazetteer.is_primary(c, "Google") for c in gazetteer.lookup("Google"))
+    r = resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer)
+    assert actor_of(r, "Google") is not None
+    assert actor_of(r, "Sinjar") is None
+
+
+def test_it_resolves_to_a_body_named_as_the_subject_just_before(resolve):
+    r = resolve("The Iraqi Defence Ministry issued a statement on Sunday. It said the road "
+                "would reopen.")
+    ministry = next(m for m in r.mentions if "Ministry" in m.text)
+    assert actor_of(r, "It") == ministry.actor
+
+
+def test_it_of_a_copula_or_after_a_person_refers_to_no_actor(resolve):
+    assert actor_of(resolve("Iran denied the report. It is clear that talks stalled."),
+                    "It") is None
+    assert actor_of(resolve("Hassan Rouhani visited Baghdad. It rained all day."), "It") is None
+    assert actor_of(resolve("The Iraqi Defence Ministry approved the deal. It appears that prices "
+                            "will fall."), "It") is None
+
+
 def test_a_shared_name_goes_to_the_actor_named_in_the_story(resolve):
     # Both the IRGC (through its Quds Force branch) and Islamic Jihad have an al-Quds brigade.
     r = resolve("The IRGC sent its al-Quds Brigade to the front.")

@@ -134,6 +134,40 @@ def test_first_person_aside_inside_a_quotation_is_not_a_claim():
     assert [c.cue for c in found] == ["said"] and found[0].speaker == "turkey"
 
 
+def test_they_outside_a_quotation_is_a_source_kept_by_its_words():
+    [c] = claims("The farmers met on Monday.\n\nThey said the harvest had failed.")
+    assert c.speaker_text == "They" and c.content == "the harvest had failed"
+
+
+def test_it_said_speaks_for_the_body_named_before():
+    found = claims("The Syrian foreign ministry issued a statement. It said the border "
+                   "stays closed.")
+    said = [c for c in found if c.cue == "said"]
+    assert len(said) == 1 and said[0].speaker is not None
+    assert said[0].speaker_text == "It" and said[0].content == "the border stays closed"
+
+
+def test_quotation_credited_after_a_dash_is_the_named_persons():
+    found = claims("Voters wrote to us after the debate.\n\n“The tax plan finally makes "
+                   "sense to me.” ― Tom Baker, Ohio\n\nThe next debate is in May.")
+    credited = [c for c in found if c.cue == "―"]
+    assert len(credited) == 1
+    assert credited[0].speaker_text == "Tom Baker, Ohio" and credited[0].speaker is not None
+    assert credited[0].content == "The tax plan finally makes sense to me."
+
+
+def test_dateline_dash_is_no_quote_credit():
+    found = claims("BAGHDAD — The council said the vote would go ahead.")
+    assert [c.cue for c in found] == ["said"]
+
+
+def test_according_to_parsed_as_its_own_sentence_still_gives_what_follows():
+    # the small parser makes "According" the root here and hangs the clause off the name
+    [c] = claims("According to veteran radio host Sam Pike, the move reeks of panic.")
+    assert c.cue == "according to" and c.speaker_text == "veteran radio host Sam Pike"
+    assert c.content == "the move reeks of panic"
+
+
 def test_mental_state_of_an_unnamed_holder_is_not_a_claim():
     assert claims("Many farmers believe the drought will end soon.") == []
 

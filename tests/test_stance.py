@@ -124,6 +124,24 @@ def test_find_stances_reads_direction_sign_evidence_and_date():
     assert [s.id for s in found] == ["doc:st1", "doc:st2"]
 
 
+def test_a_pronoun_is_paired_only_where_its_actor_has_no_name_in_the_sentence():
+    text = "The Harbor League attacked the port, as it did against the River Party."
+    doc = load_nlp()(text)
+    it = text.index(" it ") + 1
+    mentions = [_mention(text, "Harbor League", "league"),
+                Mention("doc", it, it + 2, "it", "league", "pronoun"),
+                _mention(text, "River Party", "party")]
+    model = _word_model({"lca:attack": 1, "lca:do": 1})
+    [found] = find_stances(doc, "doc", mentions, model=model)
+    assert text[slice(*found.source_span)] == "Harbor League"
+    alone = "It then praised the River Party."
+    [found] = find_stances(load_nlp()(alone), "doc",
+                           [Mention("doc", 0, 2, "It", "league", "pronoun"),
+                            _mention(alone, "River Party", "party")],
+                           model=_word_model({"lca:praise": 1}))
+    assert (found.source, found.target) == ("league", "party")
+
+
 def test_neutral_pairs_same_actor_and_crowded_sentences_give_nothing():
     text = "The Harbor League met the River Party while the Harbor League waited."
     doc = load_nlp()(text)

@@ -253,8 +253,8 @@ def find_stances(doc: Doc, document: str, mentions: Sequence[Mention],
             continue
         for i, a in enumerate(actors):
             for b in actors[i + 1:]:
-                found = _closest([m for m in inside if m.actor == a],
-                                 [m for m in inside if m.actor == b])
+                found = _closest(_named_first([m for m in inside if m.actor == a]),
+                                 _named_first([m for m in inside if m.actor == b]))
                 if found is None:
                     continue
                 pair = Pair.from_chars(doc, (found[0].start, found[0].end),
@@ -288,6 +288,14 @@ def _sentence_of(starts: list[int], offset: int) -> int | None:
 
     k = bisect_right(starts, offset) - 1
     return k if k >= 0 else None
+
+
+def _named_first(mentions: list[Mention]) -> list[Mention]:
+    """An actor's mentions by name where the sentence has one: the model learned pairs of
+    names, and a pronoun standing for the same actor ("Turkey attacked ..., as it did
+    against Iraq") is a poorer pair than the name."""
+    named = [m for m in mentions if m.rule != "pronoun"]
+    return named or mentions
 
 
 def _closest(left: list[Mention], right: list[Mention]) -> tuple[Mention, Mention] | None:

@@ -36,6 +36,11 @@ ARTICLES = ("al", "el")
 # Population above which a one-word name tagged PERSON is taken for the city it names.
 # Chosen, not calibrated: cities this large are rarely also surnames in the news.
 MAJOR_PLACE_POPULATION = 100_000
+# Population above which a city's alternate name (a spelling other than its own) still marks
+# an ORG-tagged word as that city ("Basra" for Basrah). Geonames' alternates of smaller
+# cities include brands, nicknames and acronyms ("Google" for Topeka, "IRS" for Eruh).
+# Chosen, not calibrated.
+ALTERNATE_PLACE_POPULATION = 1_000_000
 
 # A story is set in a country when at least this share of its located place mentions
 # lie there. Chosen, not calibrated: a majority, so that a story about two countries

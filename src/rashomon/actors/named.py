@@ -11,6 +11,7 @@ from spacy.tokens import Span, Token
 from ..types import Actor, Mention
 from .common import (
     ACTOR_LABELS,
+    ALTERNATE_PLACE_POPULATION,
     ARGUMENT_SLOTS,
     BODY_WORDS,
     MAJOR_PLACE_POPULATION,
@@ -236,7 +237,10 @@ class NamedEntityRules:
             return False
         candidates = self.gazetteer.lookup(name)
         if label == "ORG":
-            return bool(candidates)
+            # "Sinjar" tagged as an organisation; "Google" is no place because geonames
+            # lists it among Topeka's alternate names
+            return any(c.curated or self.gazetteer.is_primary(c, name)
+                       or c.population >= ALTERNATE_PLACE_POPULATION for c in candidates)
         # A one-word "person" is a place only when it is a well-known one: many surnames
         # are also the names of small towns.
         return n_words == 1 and any(c.curated or c.population >= MAJOR_PLACE_POPULATION

@@ -208,10 +208,16 @@ class ReferenceRules:
         pronouns = self.kb.rules.get("pronouns") or {}
         window = int(self.kb.rules.get("pronoun_window_sentences", 2))
         person, group = set(pronouns.get("person", [])), set(pronouns.get("group", []))
+        body = set(pronouns.get("body", []))
+        expletive = {str(v).lower() for v in pronouns.get("expletive_verbs", [])}
         for tok in self.doc:
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in self.covered:
                 continue
             low = tok.lower_
+            if low in body:
+                if tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in expletive:
+                    self._resolve_body_pronoun(tok, window)
+                continue
             if low not in person and low not in group:
                 continue
             sent = self.sent_of[tok.i]
@@ -225,6 +231,21 @@ class ReferenceRules:
                 if low in group and actor.kind != "person" and self._plural_subject(m):
                     self._add(tok, tok, actor, "pronoun", m.sector)
                     break
+
+    def _resolve_body_pronoun(self, tok: Token, window: int) -> None:
+        """"It said ..." after "The ministry issued ...": the last organisation, state or
+        outlet named as the singular subject of a verb in the sentences just before."""
+        sent = self.sent_of[tok.i]
+        for m in sorted(self.result.mentions, key=lambda m: m.start, reverse=True):
+            if m.start >= tok.idx or m.sentence is None or sent - m.sentence > window:
+                continue
+            last = self._token_ending_at(m.end)
+            if last is None or not last.dep_.startswith("nsubj") \
+                    or last.tag_ in ("NNS", "NNPS"):
+                continue
+            if self.result.actors[m.actor].kind != "person":
+                self._add(tok, tok, self.result.actors[m.actor], "pronoun", m.sector)
+            return
 
     def _plural_subject(self, m: Mention) -> bool:
         last = self._token_ending_at(m.end)

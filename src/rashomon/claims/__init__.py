@@ -28,7 +28,7 @@ from spacy.tokens import Doc
 from ..actors import Resolution
 from ..types import Claim
 from .chains import Attribution
-from .content import doc_text, paragraph_bounds
+from .content import doc_text, in_quotation, paragraph_bounds
 from .cues import CueLexicon, load_cues
 from .rules import Finder
 from .sources import as_predicate, hyphenated, names_someone, noun_phrase_actor
@@ -83,14 +83,18 @@ def keeps_unnamed_source(att: Attribution, cues: CueLexicon) -> bool:
 
     News quotes many people and bodies no knowledge base lists ("Garin added", "a campaign
     spokesman said", "he said" with no named antecedent): the source phrase still says who
-    speaks. Kept unless its head is a word that names no one in particular ("I think",
-    "you know", "people say": asides inside quotations, see ``unnamed_sources``) or the cue
+    speaks. Kept unless its head is a word that names no one in particular ("people say";
+    "I think", "you know" inside a quotation, an aside: see ``unnamed_sources``) or the cue
     is a mere mental state, which news attributes far less often than speech.
     """
     tok = att.speaker_token
     if tok is None or tok.pos_ not in ("NOUN", "PROPN", "PRON"):
         return False
-    if tok.lower_ in cues.unnamed_skip_words or tok.lemma_.lower() in cues.unnamed_skip_words:
+    # "It is said that ...": a passive's subject is no one
+    aside = tok.lower_ not in cues.unnamed_quoted_words or tok.dep_ != "nsubj" \
+        or in_quotation(att.cue)
+    if aside and (tok.lower_ in cues.unnamed_skip_words
+                  or tok.lemma_.lower() in cues.unnamed_skip_words):
         return False
     return att.cue_type not in cues.unnamed_skip_cue_types
 

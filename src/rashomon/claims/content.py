@@ -90,6 +90,13 @@ def quote_left_open(chunk: str) -> bool:
     return curly_open > curly_close or (curly_open == curly_close == 0 and straight % 2 == 1)
 
 
+def in_quotation(tok: Token) -> bool:
+    """Whether ``tok`` sits inside a quotation opened earlier in its paragraph."""
+    text = doc_text(tok.doc)
+    start, _ = paragraph_bounds(text, tok.idx)
+    return quote_left_open(text[start:tok.idx])
+
+
 def paragraph_bounds(text: str, at: int) -> tuple[int, int]:
     """The paragraph (line) around character ``at``; a paragraph that ends with a colon
     runs on into the next one, whose quotation it introduces ("He said:\n\n“...”")."""

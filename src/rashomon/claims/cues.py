@@ -21,6 +21,9 @@ class CueLexicon:
     object_phrases: dict[str, list[dict[str, Any]]]  # head lemma -> verb+object cues
     unnamed_skip_words: frozenset[str] = frozenset()  # sources too vague to keep unresolved
     unnamed_skip_cue_types: frozenset[str] = frozenset()
+    # of those, the ones skipped only inside a quotation ("..., I think, ..."): outside
+    # one, "they said", "it says" and "we know" attribute to someone the text has named
+    unnamed_quoted_words: frozenset[str] = frozenset()
     colon_sources: dict[str, Any] = field(default_factory=dict)  # "NAME: words" turns
     unsaid_heads: frozenset[str] = frozenset()  # "declined to say ...": nothing said
 
@@ -41,6 +44,7 @@ def load_cues(extra_files: tuple[str, ...] = ()) -> CueLexicon:
         adverbs=data.get("adverbs") or {}, object_phrases=object_phrases,
         unnamed_skip_words=frozenset(w.lower() for w in unnamed.get("skip_words") or ()),
         unnamed_skip_cue_types=frozenset(unnamed.get("skip_cue_types") or ()),
+        unnamed_quoted_words=frozenset(w.lower() for w in unnamed.get("quoted_words") or ()),
         colon_sources=data.get("colon_sources") or {},
         unsaid_heads=frozenset(w.lower() for w in data.get("unsaid_heads") or ()),
     )
