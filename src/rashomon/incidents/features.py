@@ -113,58 +113,101 @@ def dates_apart(a: EventView, b: EventView, tolerance: int = DATE_TOLERANCE_DAYS
     return (b0 - a1).days > tolerance or (a0 - b1).days > tolerance
 
 
-def pair_features(a: EventView, b: EventView, cosine: float, frame: float, document: float,
-                  rank: float, cross_lead: float) -> list[float]:
-    """One row in ``FEATURES`` order."""
-    has_actors = bool(a.actors) and bool(b.actors)
-    has_place = bool(a.place) and bool(b.place)
+def actor_features(a: EventView, b: EventView) -> list[float]:
+    """The actor columns of one pair, in ``FEATURES`` order (actors_exact .. roles_swapped)."""
     source_ok, source_clash = _compatible(a.role_lineages[0], b.role_lineages[0])
     target_ok, target_clash = _compatible(a.role_lineages[1], b.role_lineages[1])
     return [
-        float(a.quad == b.quad),
-        float(a.quad.startswith("material") == b.quad.startswith("material")),
-        float(a.quad.endswith("cooperation") == b.quad.endswith("cooperation")),
         _jaccard(a.actors, b.actors),
         _jaccard(a.lineage, b.lineage),
         _jaccard(a.countries, b.countries),
-        float(not has_actors),
+        float(not (a.actors and b.actors)),
         source_ok, source_clash, target_ok, target_clash,
         float(bool(a.roles[0]) and a.roles[0] == b.roles[1] and a.roles[0] != b.roles[0]),
-        float(has_place and a.place == b.place),
-        float(bool(a.place_country) and a.place_country == b.place_country),
-        float(not has_place),
-        cosine, frame, document, rank, cross_lead,
-        float(a.document == b.document),
-        float(a.denied or b.denied),
     ]
 
 
 def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
                    vectors: np.ndarray, frames: np.ndarray, leads: np.ndarray) -> np.ndarray:
     """Rows for ``pairs``; per event, ``vectors`` embed its sentence, ``frames`` its frame
-    and ``leads`` its document's title and lead (tellings of one story read alike)."""
-    if not pairs:
+    and ``leads`` its document's title and lead (tellings of one story read alike).
+    Everything but the actor columns is computed on whole columns at once."""
+    if not len(pairs):
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
-    members: dict[str, list[int]] = {}
-    for n, v in enumerate(views):
-        members.setdefault(v.document, []).append(n)
-    doc_sims: dict[tuple[int, str], np.ndarray] = {}
+    index = np.asarray(pairs, dtype=np.int64)
+    i, j = index[:, 0], index[:, 1]
+    codes = _codes(views)
+    cosine = np.einsum("nd,nd->n", vectors[i], vectors[j])
+    closeness = 0.5 * (1.0 / (1 + _rank(i, j, cosine, vectors, codes["document"]))
+                       + 1.0 / (1 + _rank(j, i, cosine, vectors, codes["document"])))
+    quad, material, cooperation = codes["quad"], codes["material"], codes["cooperation"]
+    place, country = codes["place"], codes["place_country"]
+    has_place = (place[i] >= 0) & (place[j] >= 0)
+    columns = {
+        "same_quad": quad[i] == quad[j],
+        "same_material": material[i] == material[j],
+        "same_polarity": cooperation[i] == cooperation[j],
+        "place_same": has_place & (place[i] == place[j]),
+        "place_country": (country[i] >= 0) & (country[i] == country[j]),
+        "place_missing": ~has_place,
+        "cosine": cosine,
+        "cosine_frame": np.einsum("nd,nd->n", frames[i], frames[j]),
+        "cosine_document": np.einsum("nd,nd->n", leads[i], leads[j]),
+        "rank_in_document": closeness,
+        "cosine_cross_lead": 0.5 * (np.einsum("nd,nd->n", vectors[i], leads[j])
+                                    + np.einsum("nd,nd->n", vectors[j], leads[i])),
+        "same_document": codes["document"][i] == codes["document"][j],
+        "denied_either": codes["denied"][i] | codes["denied"][j],
+    }
+    out = np.zeros((len(index), len(FEATURES)), dtype=np.float32)
+    for name, column in columns.items():
+        out[:, FEATURES.index(name)] = column
+    first = FEATURES.index("actors_exact")
+    out[:, first:first + len(ACTOR_FEATURES)] = [actor_features(views[a], views[b])
+                                                 for a, b in pairs]
+    return out
 
-    def rank(i: int, j: int, similarity: float) -> int:
-        """How many events of j's document read closer to i than j does."""
-        key = (i, views[j].document)
-        if key not in doc_sims:
-            doc_sims[key] = vectors[members[key[1]]] @ vectors[i]
-        return int((doc_sims[key] > similarity + 1e-6).sum())
 
-    rows = []
-    for i, j in pairs:
-        cosine = float(vectors[i] @ vectors[j])
-        closeness = 0.5 * (1.0 / (1 + rank(i, j, cosine)) + 1.0 / (1 + rank(j, i, cosine)))
-        cross_lead = 0.5 * (float(vectors[i] @ leads[j]) + float(vectors[j] @ leads[i]))
-        rows.append(pair_features(views[i], views[j], cosine, float(frames[i] @ frames[j]),
-                                  float(leads[i] @ leads[j]), closeness, cross_lead))
-    return np.array(rows, dtype=np.float32)
+# The columns ``actor_features`` gives, contiguous in FEATURES.
+ACTOR_FEATURES = ("actors_exact", "actors_lineage", "actors_country", "actors_missing",
+                  "source_compatible", "source_clash", "target_compatible", "target_clash",
+                  "roles_swapped")
+
+
+def _codes(views: Sequence[EventView]) -> dict[str, np.ndarray]:
+    """Per event, integer codes of what the vectorised columns compare (-1: none)."""
+    def code(values: list) -> np.ndarray:
+        seen: dict = {}
+        return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values])
+
+    return {
+        "quad": code([v.quad for v in views]),
+        "material": np.array([v.quad.startswith("material") for v in views]),
+        "cooperation": np.array([v.quad.endswith("cooperation") for v in views]),
+        "place": code([v.place for v in views]),
+        "place_country": code([v.place_country for v in views]),
+        "document": code([v.document for v in views]),
+        "denied": np.array([v.denied for v in views]),
+    }
+
+
+def _rank(i: np.ndarray, j: np.ndarray, similarity: np.ndarray, vectors: np.ndarray,
+          documents: np.ndarray) -> np.ndarray:
+    """Per pair, how many events of j's document read closer to i than j does."""
+    ranks = np.zeros(len(i))
+    members: dict[int, np.ndarray] = {}
+    order = np.argsort(documents[j], kind="stable")
+    bounds = np.flatnonzero(np.diff(documents[j][order])) + 1
+    for rows in np.split(order, bounds):
+        document = int(documents[j[rows[0]]])
+        if document not in members:
+            members[document] = np.flatnonzero(documents == document)
+        # One row of similarities per distinct i: an event meets a document's events in
+        # many pairs.
+        distinct, which = np.unique(i[rows], return_inverse=True)
+        sims = vectors[distinct] @ vectors[members[document]].T
+        ranks[rows] = (sims[which] > similarity[rows, None] + 1e-6).sum(axis=1)
+    return ranks
 
 
 def lead_text(doc: Document | None) -> str:
