@@ -29,6 +29,7 @@ import argparse
 import importlib.util
 import json
 import sys
+import tempfile
 from collections import defaultdict
 from itertools import combinations
 from pathlib import Path
@@ -37,10 +38,11 @@ from unittest import mock
 import numpy as np
 from sklearn.linear_model import LogisticRegression
 
-import rashomon
+from rashomon.analyze import analyze_inputs
 from rashomon.incidents.cluster import candidate_pairs, cluster, split_apart, text_vectors
 from rashomon.incidents.features import FEATURES, event_views, feature_matrix
 from rashomon.models import LinearModel
+from rashomon.store import Store
 from rashomon.types import Actor, Document, Event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,13 +60,14 @@ def load_scorer():
 
 def load_analysis(path: Path | None) -> tuple[list[Event], list[Document], list[Actor]]:
     if path is None:
-        records = [json.loads(line) for line in
-                   (SHARED / "corpus" / "dev.jsonl").read_text(encoding="utf-8").splitlines()
-                   if line.strip()]
-        # The incidents stage is what this trains: it is left out, so a shipped model of an
+        # As `rashomon analyze` does (through a store, which is what users score), with
+        # the incidents stage left out: it is what this trains, so a shipped model of an
         # older feature layout does not stand in the way.
-        with mock.patch("rashomon.incidents.build_incidents", return_value=[]):
-            result = rashomon.analyze(records)
+        with tempfile.TemporaryDirectory() as tmp, \
+                mock.patch("rashomon.incidents.build_incidents", return_value=[]), \
+                Store(Path(tmp) / "dev.duckdb") as store:
+            analyze_inputs([str(SHARED / "corpus" / "dev.jsonl")], store)
+            result = store.analysis()
         return result.events, result.documents, result.actors
     data = json.loads(path.read_text(encoding="utf-8"))
     fields = set(Event.__dataclass_fields__)
