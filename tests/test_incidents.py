@@ -200,6 +200,19 @@ def test_cluster_averages_over_pairs_of_different_documents():
     assert cluster(3, pairs, probs, 0.3, "average") == [[0, 2], [1]]
 
 
+def test_a_lone_telling_joins_its_most_probable_pair_in_another_document():
+    # 0, 1, 2 in three documents tell one incident; 3 reads like 2 alone (0.7) and little
+    # like 0 and 1: the average leaves it out, its best pair across documents brings it in,
+    # unless it is dated apart from one of the group.
+    pairs = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
+    probs = np.array([0.8, 0.7, 0.7, 0.0, 0.0, 0.7])
+    docs = ["A", "B", "C", "D"]
+    assert cluster(4, pairs, probs, 0.3, "average", docs) == [[0, 1, 2, 3]]
+    kept = [p for p in pairs if p != (0, 3)]
+    assert cluster(4, kept, np.delete(probs, 3), 0.3, "average", docs,
+                   apart=[(0, 3)]) == [[0, 1, 2], [3]]
+
+
 def test_cluster_never_joins_acts_dated_apart():
     pairs = [(0, 1), (1, 2), (0, 2)]
     probs = np.array([0.9, 0.8, 0.9])
