@@ -238,6 +238,8 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
     def mean(a: int, b: int) -> float:
         if b in blocked[a]:
             return -1.0
+        if len(group[a]) == 1 and len(group[b]) == 1:  # most calls: two lone events
+            return cross[a].get(b, same[a].get(b, 0.0))
         small, large = sorted((per_doc[a], per_doc[b]), key=len)
         both = sum(k * large.get(d, 0) for d, k in small.items())
         n_cross = len(group[a]) * len(group[b]) - both

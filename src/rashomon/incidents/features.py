@@ -162,9 +162,16 @@ def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
     out = np.zeros((len(index), len(FEATURES)), dtype=np.float32)
     for name, column in columns.items():
         out[:, FEATURES.index(name)] = column
+    # The actor columns depend on the two events' roles alone, which repeat across pairs.
+    known: dict[tuple, list[float]] = {}
+    rows = []
+    for a, b in pairs:
+        key = (views[a].roles, views[b].roles)
+        if key not in known:
+            known[key] = actor_features(views[a], views[b])
+        rows.append(known[key])
     first = FEATURES.index("actors_exact")
-    out[:, first:first + len(ACTOR_FEATURES)] = [actor_features(views[a], views[b])
-                                                 for a, b in pairs]
+    out[:, first:first + len(ACTOR_FEATURES)] = rows
     return out
 
 
