@@ -10,7 +10,8 @@
 3. Pairs at or above the model's threshold link events into components; inside each
    component average linkage over pairs of different documents keeps together only
    events whose mean pair probability stays above the threshold, so one loose link does
-   not chain two incidents.
+   not chain two incidents; a telling left alone then joins the group of its most
+   probable pair in another document, when that pair reaches the threshold.
 
 The threshold was chosen by the same cross-validation (see the model card).
 """
