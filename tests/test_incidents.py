@@ -16,7 +16,13 @@ from rashomon.analyze import analyze_inputs
 from rashomon.cli import app
 from rashomon.datafiles import DATA
 from rashomon.incidents.cluster import cluster, pair_model
-from rashomon.incidents.features import FEATURES, parse_date
+from rashomon.incidents.features import (
+    FEATURES,
+    EventView,
+    dates_apart,
+    effective_date,
+    parse_date,
+)
 from rashomon.incidents.tellings import incident_views, numbers
 from rashomon.outlet_registry import load_registry, use_registry
 from rashomon.outlets import outlet_view
@@ -39,6 +45,21 @@ ARTICLES = [
      "url": "https://gulfobserver.example/vote",
      "text": "Parliament votes\n\nIraq's parliament voted in Baghdad on Thursday to expel "
              "foreign troops from the country."},
+]
+
+# Two outlets tell one attack in their own words, a day apart; the same group's attack on
+# another town two weeks later, told alike by one of them, is another incident.
+ATTACKS = [
+    {"id": "wt-kirkuk", "outlet": "Western Tribune", "published": "2021-03-15",
+     "text": "Police station attacked in Kirkuk\n\nIslamic State militants attacked a police "
+             "station in Kirkuk on Sunday, killing three officers, police said.\n\n"
+             "The group has lost most of its territory since 2017."},
+    {"id": "ep-kirkuk", "outlet": "Eastern Post", "published": "2021-03-16",
+     "text": "Kirkuk police targeted\n\nDaesh gunmen stormed a Kirkuk police station on "
+             "Sunday and killed three policemen, according to a security source."},
+    {"id": "wt-mosul", "outlet": "Western Tribune", "published": "2021-03-29",
+     "text": "Checkpoint attacked in Mosul\n\nIslamic State militants attacked an army "
+             "checkpoint in Mosul on Saturday, killing two soldiers, police said."},
 ]
 
 REGISTRY = """
@@ -103,7 +124,9 @@ def test_incident_fields(analysis):
 def test_blind_spot_for_the_outlet_that_omits_the_incident(analysis, registry):
     view = outlet_view(analysis)
     assert view.profiles["Gulf Observer"].group == "gulf"
-    attack = next(iter(_incident_of(analysis, "hd-balad")))
+    # The attack both outlets tell (the group's earlier attacks, told in passing, are
+    # another incident).
+    (attack,) = _incident_of(analysis, "hd-balad") & _incident_of(analysis, "rr-balad")
     spots = {s.incident: s.told_by for s in view.blind_spots["Gulf Observer"]}
     assert spots[attack] == ["Harbor Daily", "Resistance Review"]
     assert attack not in {s.incident for s in view.blind_spots["Harbor Daily"]}
@@ -155,6 +178,69 @@ def test_store_keeps_incidents_and_cli_shows_them(tmp_path, registry_file):
     assert "perpetrator" in shown.output and "United States" in shown.output
     missing = runner.invoke(app, ["incident", "inc-nothing", "--db", str(db)])
     assert missing.exit_code == 2 and "no such incident" in missing.output
+
+
+def test_one_attack_told_by_two_outlets_and_another_attack_apart():
+    analysis = rashomon.analyze([dict(a) for a in ATTACKS])
+    kirkuk = _incident_of(analysis, "wt-kirkuk") & _incident_of(analysis, "ep-kirkuk")
+    assert len(kirkuk) == 1, "both tellings of the Kirkuk attack are one incident"
+    mosul = _incident_of(analysis, "wt-mosul")
+    assert mosul and not mosul & kirkuk, "same group, same act, another day and town"
+    (incident,) = [i for i in analysis.incidents if i.id in kirkuk]
+    assert incident.documents == ["ep-kirkuk", "wt-kirkuk"]
+
+
+def test_cluster_averages_over_pairs_of_different_documents():
+    # 0 and 1 are two sentences of document A that read apart (0.0); 2, in document B,
+    # tells what both tell. Across documents the mean is 0.5: one incident. A plain
+    # average over all pairs (no documents given) would count A's own pair and split it.
+    pairs = [(0, 1), (0, 2), (1, 2)]
+    probs = np.array([0.0, 0.6, 0.5])
+    assert cluster(3, pairs, probs, 0.3, "average", ["A", "A", "B"]) == [[0, 1, 2]]
+    assert cluster(3, pairs, probs, 0.3, "average") == [[0, 2], [1]]
+
+
+def test_a_lone_telling_joins_its_most_probable_pair_in_another_document():
+    # 0, 1, 2 in three documents tell one incident; 3 reads like 2 alone (0.7) and little
+    # like 0 and 1: the average leaves it out, its best pair across documents brings it in,
+    # unless it is dated apart from one of the group.
+    pairs = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 3), (2, 3)]
+    probs = np.array([0.8, 0.7, 0.7, 0.0, 0.0, 0.7])
+    docs = ["A", "B", "C", "D"]
+    assert cluster(4, pairs, probs, 0.3, "average", docs) == [[0, 1, 2, 3]]
+    kept = [p for p in pairs if p != (0, 3)]
+    assert cluster(4, kept, np.delete(probs, 3), 0.3, "average", docs,
+                   apart=[(0, 3)]) == [[0, 1, 2], [3]]
+
+
+def test_cluster_never_joins_acts_dated_apart():
+    pairs = [(0, 1), (1, 2), (0, 2)]
+    probs = np.array([0.9, 0.8, 0.9])
+    assert cluster(3, pairs, probs, 0.3, "average", ["A", "B", "C"]) == [[0, 1, 2]]
+    assert cluster(3, [(0, 1), (1, 2)], probs[:2], 0.3, "average", ["A", "B", "C"],
+                   apart=[(0, 2)]) == [[0, 1], [2]]
+
+
+def _view(own: str | None) -> EventView:
+    day, precision = parse_date(own)
+    return EventView("e", "d", "material_conflict", frozenset(), frozenset(), frozenset(),
+                     (None, None), (frozenset(), frozenset()), day, precision, day, precision,
+                     None, None, False)
+
+
+def test_dates_apart_and_effective_date():
+    assert dates_apart(_view("2020-01-03"), _view("2020-01-08"))
+    assert not dates_apart(_view("2020-01-03"), _view("2020-01-05"))  # within the tolerance
+    assert not dates_apart(_view("2020-01"), _view("2020-01-20"))  # inside the month
+    assert dates_apart(_view("2019-12"), _view("2020-01-20"))
+    assert not dates_apart(_view("2019"), _view("2020-01-20"))  # a year is too coarse
+    assert not dates_apart(_view(None), _view("2020-01-20"))
+    day, _ = parse_date("2008-04-08")
+    # "in 2008" in a report of 8 April 2008: the report's day is the more precise date
+    assert effective_date(*parse_date("2008"), day, 3) == (day, 3)
+    # a month the report's day is not in: the text's own date stands
+    assert effective_date(*parse_date("2008-02"), day, 3) == parse_date("2008-02")
+    assert effective_date(None, 0, day, 3) == (day, 3)
 
 
 def test_cluster_splits_a_chained_component():

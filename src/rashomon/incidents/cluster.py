@@ -2,19 +2,24 @@
 
 1. Candidate pairs: every two events (reader comments left out) whose effective dates
    (the event's own, else its document's) lie within ``BLOCK_DAYS``, or that lack one.
+   Pairs whose texts date their acts on days apart (``features.dates_apart``) are not
+   scored: they are two incidents, and the clustering never joins them.
 2. A logistic-regression pair scorer (``models/incident_pairs.npz``, trained by
    ``train/incident_pairs.py`` on the development gold with leave-story-out
    cross-validation) gives each pair the probability that both tell one incident.
 3. Pairs at or above the model's threshold link events into components; inside each
-   component average linkage keeps together only events whose mean pair probability
-   stays above the threshold, so one loose link does not chain two incidents.
+   component average linkage over pairs of different documents keeps together only
+   events whose mean pair probability stays above the threshold, so one loose link does
+   not chain two incidents; a telling left alone then joins the group of its most
+   probable pair in another document, when that pair reaches the threshold.
 
-The threshold and linkage were chosen by the same cross-validation (see the model card).
+The threshold was chosen by the same cross-validation (see the model card).
 """
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from functools import cache
@@ -27,6 +32,7 @@ from ..types import Actor, Document, Event, Incident
 from .features import (
     FEATURES,
     EventView,
+    dates_apart,
     event_views,
     feature_matrix,
     frame_text,
@@ -38,6 +44,8 @@ MODEL_FILE = "incident_pairs.npz"
 # Events further apart than this (days) are never compared: one incident's tellings are
 # dated within days of each other, and the bound keeps the pair count near linear.
 BLOCK_DAYS = 60
+# Pairs scored at once: the feature rows of one chunk are all that is held.
+SCORE_CHUNK = 20_000
 # An undated event is compared with this many most similar events (by sentence), so a large
 # corpus with many undated events stays near linear; small corpora compare all.
 UNDATED_NEIGHBOURS = 200
@@ -75,6 +83,15 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
     return sorted(set(pairs))
 
 
+def split_apart(views: Sequence[EventView], pairs: Sequence[tuple[int, int]]
+                ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+    """``pairs`` as (those to score, those whose acts the texts date days apart)."""
+    kept, apart = [], []
+    for i, j in pairs:
+        (apart if dates_apart(views[i], views[j]) else kept).append((i, j))
+    return kept, apart
+
+
 def text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
@@ -108,14 +125,27 @@ def score_pairs(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
                 vectors: tuple[np.ndarray, ...], model: LinearModel | None = None
                 ) -> np.ndarray:
     model = model or pair_model()
-    if not pairs:
-        return np.zeros(0, dtype=np.float32)
-    return model.predict_proba(feature_matrix(views, pairs, *vectors))[:, 1]
+    probs = np.zeros(len(pairs), dtype=np.float32)
+    for start in range(0, len(pairs), SCORE_CHUNK):
+        chunk = pairs[start:start + SCORE_CHUNK]
+        probs[start:start + len(chunk)] = model.predict_proba(
+            feature_matrix(views, chunk, *vectors))[:, 1]
+    return probs
 
 
 def cluster(n: int, pairs: Sequence[tuple[int, int]], probs: np.ndarray, threshold: float,
-            linkage: str = "average") -> list[list[int]]:
-    """Groups of indices 0..n-1 (singletons included), components split by ``linkage``."""
+            linkage: str = "average", documents: Sequence[str] | None = None,
+            apart: Iterable[tuple[int, int]] = ()) -> list[list[int]]:
+    """Groups of indices 0..n-1 (singletons included).
+
+    ``single``: the components of the pairs at or above ``threshold``. ``average``: inside
+    each component, groups merge while the mean probability of their members' pairs (pairs
+    never scored count 0) stays at or above the threshold; given each index's ``documents``,
+    the mean is over pairs of different documents where there are any (the tellings of one
+    incident across outlets, not how one document's acts relate), else over the pairs of
+    one document. Two groups holding an ``apart`` pair (acts the texts date on days apart)
+    never merge. A merge needs a mean at or above the threshold, hence one pair at least:
+    splitting components first is exact and keeps the work to their pairs."""
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -130,38 +160,125 @@ def cluster(n: int, pairs: Sequence[tuple[int, int]], probs: np.ndarray, thresho
     components: dict[int, list[int]] = {}
     for i in range(n):
         components.setdefault(find(i), []).append(i)
-    # Each component's scored pairs, so that splitting it costs its pairs, not all of them.
+    if linkage == "single":
+        return sorted(components.values(), key=min)
+    if linkage != "average":
+        raise ValueError(f"unknown linkage {linkage!r}: average or single")
+    # Each component's scored and apart pairs, so splitting it costs its pairs only.
     inside: dict[int, list[tuple[int, int, float]]] = {}
     for (i, j), p in zip(pairs, probs, strict=True):
         if (root := find(i)) == find(j) and len(components[root]) > 2:
             inside.setdefault(root, []).append((i, j, float(p)))
+    for i, j in apart:
+        if (root := find(i)) == find(j) and len(components[root]) > 2:
+            inside.setdefault(root, []).append((i, j, -1.0))
+    docs = list(documents) if documents is not None else list(range(n))
     groups = []
     for root, members in components.items():
-        groups += (_split(members, inside.get(root, []), threshold, linkage)
+        groups += (_average(members, inside.get(root, []), threshold, docs)
                    if len(members) > 2 else [members])
-    return sorted(groups, key=min)
+    if documents is not None:
+        groups = _attach_lone(groups, pairs, probs, threshold, docs, inside)
+    return sorted((sorted(g) for g in groups), key=min)
 
 
-def _split(members: list[int], pairs: list[tuple[int, int, float]], threshold: float,
-           linkage: str) -> list[list[int]]:
-    """A component split by ``linkage`` over its scored ``pairs`` (i, j, probability)."""
-    from scipy.cluster.hierarchy import fcluster
-    from scipy.cluster.hierarchy import linkage as hierarchy
-    from scipy.spatial.distance import squareform
+def _attach_lone(groups: list[list[int]], pairs: Sequence[tuple[int, int]], probs: np.ndarray,
+                 threshold: float, docs: Sequence, inside: dict[int, list]) -> list[list[int]]:
+    """A telling left alone by the average joins the group of its most probable pair in
+    another document, when that pair reaches the threshold and nothing in the group is
+    dated apart from it: an incident told at length by several outlets has tellings
+    whose mean with all the others is low, though one other outlet tells the same."""
+    group_of = {m: n for n, g in enumerate(groups) for m in g}
+    lone = {g[0] for g in groups if len(g) == 1}
+    best: dict[int, tuple[float, int]] = {}
+    for (i, j), p in zip(pairs, probs, strict=True):
+        if p < threshold or docs[i] == docs[j]:
+            continue
+        for a, b in ((i, j), (j, i)):
+            if a in lone and p > best.get(a, (0.0, -1))[0]:
+                best[a] = (float(p), b)
+    apart: dict[int, set[int]] = {}
+    for items in inside.values():
+        for i, j, p in items:
+            if p < 0:
+                apart.setdefault(i, set()).add(j)
+                apart.setdefault(j, set()).add(i)
+    for a, (_, b) in sorted(best.items(), key=lambda kv: -kv[1][0]):
+        if group_of[a] == group_of[b] or len(groups[group_of[a]]) > 1:
+            continue
+        target = group_of[b]
+        if apart.get(a, set()) & set(groups[target]):
+            continue
+        groups[target].append(a)
+        groups[group_of[a]] = []
+        group_of[a] = target
+    return [g for g in groups if g]
 
-    size = len(members)
-    position = {m: k for k, m in enumerate(members)}
-    distance = np.ones((size, size))  # pairs never scored: apart
-    np.fill_diagonal(distance, 0.0)
+
+def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold: float,
+             docs: Sequence) -> list[list[int]]:
+    """Sparse average linkage of one component (see ``cluster``); a probability of -1
+    marks an apart pair. Sums of pair probabilities between groups are kept per pair of
+    groups, so a merge costs the merged groups' neighbours, not a dense matrix."""
+    if len(set(docs[m] for m in members)) == 1:
+        docs = list(range(len(docs)))  # one document: all its pairs count
+    cross: dict[int, dict[int, float]] = {m: {} for m in members}
+    same: dict[int, dict[int, float]] = {m: {} for m in members}
+    blocked: dict[int, set[int]] = {m: set() for m in members}
     for i, j, p in pairs:
-        a, b = position[i], position[j]
-        distance[a, b] = distance[b, a] = 1.0 - p
-    tree = hierarchy(squareform(distance, checks=False), method=linkage)
-    labels = fcluster(tree, t=1.0 - threshold, criterion="distance")
-    groups: dict[int, list[int]] = {}
-    for member, label in zip(members, labels, strict=True):
-        groups.setdefault(int(label), []).append(member)
-    return list(groups.values())
+        if p < 0:
+            blocked[i].add(j)
+            blocked[j].add(i)
+            continue
+        table = same if docs[i] == docs[j] else cross
+        table[i][j] = table[j][i] = p
+    group = {m: [m] for m in members}
+    per_doc = {m: Counter([docs[m]]) for m in members}
+    version = dict.fromkeys(members, 0)
+
+    def mean(a: int, b: int) -> float:
+        if b in blocked[a]:
+            return -1.0
+        if len(group[a]) == 1 and len(group[b]) == 1:  # most calls: two lone events
+            return cross[a].get(b, same[a].get(b, 0.0))
+        small, large = sorted((per_doc[a], per_doc[b]), key=len)
+        both = sum(k * large.get(d, 0) for d, k in small.items())
+        n_cross = len(group[a]) * len(group[b]) - both
+        if n_cross:
+            return cross[a].get(b, 0.0) / n_cross
+        return same[a].get(b, 0.0) / both
+
+    heap = [(-mean(a, b), a, b, 0, 0) for a in members
+            for b in set(cross[a]) | set(same[a]) if a < b]
+    heapq.heapify(heap)
+    while heap:
+        score, a, b, va, vb = heapq.heappop(heap)
+        if -score < threshold:
+            break
+        if a not in group or b not in group or (va, vb) != (version[a], version[b]):
+            continue
+        # b joins a: a's sums become the two groups' sums.
+        for table in (cross, same):
+            for c, p in table.pop(b).items():
+                del table[c][b]
+                if c != a:
+                    table[a][c] = table[c][a] = table[a].get(c, 0.0) + p
+            table[a].pop(b, None)
+        for c in blocked.pop(b):
+            blocked[c].discard(b)
+            if c != a:
+                blocked[c].add(a)
+                blocked[a].add(c)
+        group[a] += group.pop(b)
+        per_doc[a] += per_doc.pop(b)
+        version[a] += 1
+        del version[b]
+        for c in set(cross[a]) | set(same[a]):
+            m = mean(a, c)
+            if m >= threshold:
+                x, y = min(a, c), max(a, c)
+                heapq.heappush(heap, (-m, x, y, version[x], version[y]))
+    return list(group.values())
 
 
 def build_incidents(events: Sequence[Event], documents: Sequence[Document],
@@ -182,15 +299,21 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
         return []
     views = event_views(live, documents, actors)
     vectors = text_vectors(live, documents, known_vectors)
-    pairs = candidate_pairs(views, vectors[0])
+    pairs, apart = split_apart(views, candidate_pairs(views, vectors[0]))
     probs = score_pairs(views, pairs, vectors, model)
     threshold = float(model.meta.get("threshold", 0.5))
-    groups = cluster(len(live), pairs, probs, threshold, model.meta.get("linkage", "average"))
-    prob = {pair: float(p) for pair, p in zip(pairs, probs, strict=True)}
-    nearest: dict[int, float] = {}  # per event, its most probable pair: once, not per group
-    for (i, j), p in prob.items():
-        nearest[i] = max(nearest.get(i, 0.0), p)
-        nearest[j] = max(nearest.get(j, 0.0), p)
+    groups = cluster(len(live), pairs, probs, threshold, model.meta.get("linkage", "average"),
+                     [e.document for e in live], apart)
+    # Per event, its most probable pair (for a lone telling's confidence); the pairs
+    # inside each group (for a group's): never a table of all pairs.
+    nearest = np.zeros(len(live))
+    if pairs:
+        index = np.array(pairs)
+        np.maximum.at(nearest, index[:, 0], probs)
+        np.maximum.at(nearest, index[:, 1], probs)
+    group_of = {i: n for n, group in enumerate(groups) for i in group}
+    prob = {pair: float(p) for pair, p in zip(pairs, probs, strict=True)
+            if group_of[pair[0]] == group_of[pair[1]]}
     names = {a.id: a.name for a in actors}
     incidents = []
     for group in groups:
@@ -204,7 +327,7 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
 
 def assemble(members: list[Event], views: Sequence[EventView], group: list[int],
              prob: dict[tuple[int, int], float], names: dict[str, str],
-             nearest: dict[int, float]) -> Incident:
+             nearest: np.ndarray) -> Incident:
     """An Incident from its tellings: the most told type, date, place; all actors.
     ``nearest`` maps an event's index to its most probable pair's probability."""
     ids = sorted(e.id for e in members)
@@ -229,7 +352,7 @@ def assemble(members: list[Event], views: Sequence[EventView], group: list[int],
     if inner:
         confidence = float(np.mean(inner))
     else:  # a lone telling: how sure we are that it is apart from its nearest neighbour
-        confidence = 1.0 - nearest.get(group[0], 0.0)
+        confidence = 1.0 - float(nearest[group[0]])
     sources = Counter(e.source for e in members if e.source)
     targets = Counter(e.target for e in members if e.target)
     return Incident(

@@ -1,18 +1,28 @@
 """Pair features: how alike two events are, as the incident pair scorer reads them.
 
-Each event is first reduced to an :class:`EventView` (type family, actors and their
-lineage up the knowledge base's affiliations, effective date, place, sentence vector);
-``pair_features`` then gives one row of numbers in ``FEATURES`` order for each pair.
-The layout is part of the shipped model (``models/incident_pairs.npz`` stores it), so a
-change here means retraining with ``train/incident_pairs.py``.
+Each event is first reduced to an :class:`EventView` (quad, actors and their lineage up
+the knowledge base's affiliations, its own date and its effective date, place);
+``feature_matrix`` then gives one row of numbers in ``FEATURES`` order for each pair.
+
+The features lean on what survives a change in event extraction: how alike the two
+tellings read (sentence, the words around the trigger, each against the other's lead,
+how the pair ranks among the other document's events), the story (the two leads), the
+quad family rather than the exact type, and whether the actors in each role are
+compatible up the affiliations (an army and its state, a militia and its movement) or
+clash. Dates are no feature: on news of one conflict, tellings of one incident are
+published days or weeks apart and undated ones abound, so a learned date weight reads
+the sample rather than the world. They act as rules instead (``dates_apart``: two acts
+the texts date on days apart are two incidents; ``cluster.BLOCK_DAYS`` bounds which
+pairs are compared at all). The layout is part of the shipped model
+(``models/incident_pairs.npz`` stores it), so a change here means retraining with
+``train/incident_pairs.py``.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -21,36 +31,38 @@ from ..relations import ROLLUP_RELATIONS
 from ..types import Actor, Document, Event
 
 FEATURES = (
-    "same_type", "same_quad", "same_material", "same_polarity",
+    "same_quad", "same_material", "same_polarity",
     "actors_exact", "actors_lineage", "actors_country", "actors_missing",
-    "roles_swapped", "dates_known", "date_close", "same_day", "date_log_gap",
-    "place_same", "place_country", "place_missing", "cosine", "cosine_frame", "cosine_document",
-    "same_document",
-    "denied_either",
+    "source_compatible", "source_clash", "target_compatible", "target_clash",
+    "roles_swapped",
+    "place_same", "place_country", "place_missing",
+    "cosine", "cosine_frame", "cosine_document", "rank_in_document", "cosine_cross_lead",
+    "same_document", "denied_either",
 )
 
-# Date gaps (days) are scaled by this in ``date_close``: within a few days is "close".
-DATE_SCALE_DAYS = 3.0
+# Two acts whose own dates (the ones the texts give) lie further apart than this (days)
+# are two incidents, whatever else they share; the gold of news dates allows +-1 day.
+DATE_TOLERANCE_DAYS = 2
 # Characters kept on each side of the trigger for the event's frame embedding.
 FRAME_CHARS = 60
 # Characters of a document's text that stand for its story.
 LEAD_CHARS = 600
-# Days up to which the log gap grows; beyond it every gap looks the same.
-MAX_GAP_DAYS = 365.0
 
 
 @dataclass
 class EventView:
     id: str
     document: str
-    type: str
     quad: str
     actors: frozenset[str]
     lineage: frozenset[str]  # the actors and their non-state ancestors
     countries: frozenset[str]
     roles: tuple[str | None, str | None]
-    day: date | None
+    role_lineages: tuple[frozenset[str], frozenset[str]]  # source's, target's, states included
+    day: date | None  # effective date: the event's own, else its document's
     precision: int  # 0 unknown, 1 year, 2 month, 3 day
+    own_day: date | None  # the date the text gives the act
+    own_precision: int
     place: str | None
     place_country: str | None
     denied: bool
@@ -68,62 +80,141 @@ def event_views(events: Sequence[Event], documents: Iterable[Document],
         for actor in named:
             lineage |= _ancestors(actor, parents, kb)
         countries = frozenset(c for c in (_country(x, kb) for x in named) if c)
-        day, precision = parse_date(e.date or document_date(docs.get(e.document)))
+        own, own_precision = parse_date(e.date)
+        day, precision = effective_date(own, own_precision,
+                                        *parse_date(document_date(docs.get(e.document))))
         place = e.place or {}
         views.append(EventView(
-            id=e.id, document=e.document, type=e.type, quad=e.quad, actors=named,
+            id=e.id, document=e.document, quad=e.quad, actors=named,
             lineage=frozenset(lineage), countries=countries, roles=(e.source, e.target),
-            day=day, precision=precision, place=(place.get("name") or None),
-            place_country=place.get("country"), denied=e.negated or e.modality == "denied"))
+            role_lineages=(_lineage(e.source, parents), _lineage(e.target, parents)),
+            day=day, precision=precision, own_day=own, own_precision=own_precision,
+            place=(place.get("name") or None), place_country=place.get("country"),
+            denied=e.negated or e.modality == "denied"))
     return views
 
 
-def pair_features(a: EventView, b: EventView, cosine: float, frame: float,
-                  document: float) -> list[float]:
-    """One row in ``FEATURES`` order."""
-    gap = abs((a.day - b.day).days) if a.day and b.day else None
-    # A month- or year-precise date is only known to that precision: a gap inside it is 0.
-    if gap is not None and min(a.precision, b.precision) < 3:
-        same_span = (a.day.year == b.day.year and
-                     (min(a.precision, b.precision) == 1 or a.day.month == b.day.month))
-        gap = 0 if same_span else gap
-    has_actors = bool(a.actors) and bool(b.actors)
-    has_place = bool(a.place) and bool(b.place)
+def effective_date(own: date | None, own_precision: int, published: date | None,
+                   published_precision: int) -> tuple[date | None, int]:
+    """The event's own date, else its document's; a report's day inside the coarser span
+    the text gives ("in 2008", "in March") stands for it: more precise, and consistent."""
+    if own and (own_precision == 3 or not published or published_precision < 3
+                or not _within(published, own, own_precision)):
+        return own, own_precision
+    return (published, published_precision) if published else (None, 0)
+
+
+def dates_apart(a: EventView, b: EventView, tolerance: int = DATE_TOLERANCE_DAYS) -> bool:
+    """Both texts date their act (to the month at least) and the spans those dates cover
+    lie more than ``tolerance`` days apart: two acts, not two tellings of one."""
+    if a.own_precision < 2 or b.own_precision < 2:
+        return False
+    (a0, a1), (b0, b1) = _span(a.own_day, a.own_precision), _span(b.own_day, b.own_precision)
+    return (b0 - a1).days > tolerance or (a0 - b1).days > tolerance
+
+
+def actor_features(a: EventView, b: EventView) -> list[float]:
+    """The actor columns of one pair, in ``FEATURES`` order (actors_exact .. roles_swapped)."""
+    source_ok, source_clash = _compatible(a.role_lineages[0], b.role_lineages[0])
+    target_ok, target_clash = _compatible(a.role_lineages[1], b.role_lineages[1])
     return [
-        float(a.type == b.type),
-        float(a.quad == b.quad),
-        float(a.quad.startswith("material") == b.quad.startswith("material")),
-        float(a.quad.endswith("cooperation") == b.quad.endswith("cooperation")),
         _jaccard(a.actors, b.actors),
         _jaccard(a.lineage, b.lineage),
         _jaccard(a.countries, b.countries),
-        float(not has_actors),
+        float(not (a.actors and b.actors)),
+        source_ok, source_clash, target_ok, target_clash,
         float(bool(a.roles[0]) and a.roles[0] == b.roles[1] and a.roles[0] != b.roles[0]),
-        float(gap is not None),
-        math.exp(-gap / DATE_SCALE_DAYS) if gap is not None else 0.0,
-        float(gap == 0 and min(a.precision, b.precision) == 3) if gap is not None else 0.0,
-        (math.log1p(min(gap, MAX_GAP_DAYS)) / math.log1p(MAX_GAP_DAYS)
-         if gap is not None else 0.0),
-        float(has_place and a.place == b.place),
-        float(bool(a.place_country) and a.place_country == b.place_country),
-        float(not has_place),
-        float(cosine),
-        float(frame),
-        float(document),
-        float(a.document == b.document),
-        float(a.denied or b.denied),
     ]
 
 
 def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
                    vectors: np.ndarray, frames: np.ndarray, leads: np.ndarray) -> np.ndarray:
     """Rows for ``pairs``; per event, ``vectors`` embed its sentence, ``frames`` its frame
-    and ``leads`` its document's title and lead (tellings of one story read alike)."""
-    if not pairs:
+    and ``leads`` its document's title and lead (tellings of one story read alike).
+    Everything but the actor columns is computed on whole columns at once."""
+    if not len(pairs):
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
-    return np.array([pair_features(views[i], views[j], float(vectors[i] @ vectors[j]),
-                                   float(frames[i] @ frames[j]), float(leads[i] @ leads[j]))
-                     for i, j in pairs], dtype=np.float32)
+    index = np.asarray(pairs, dtype=np.int64)
+    i, j = index[:, 0], index[:, 1]
+    codes = _codes(views)
+    cosine = np.einsum("nd,nd->n", vectors[i], vectors[j])
+    closeness = 0.5 * (1.0 / (1 + _rank(i, j, cosine, vectors, codes["document"]))
+                       + 1.0 / (1 + _rank(j, i, cosine, vectors, codes["document"])))
+    quad, material, cooperation = codes["quad"], codes["material"], codes["cooperation"]
+    place, country = codes["place"], codes["place_country"]
+    has_place = (place[i] >= 0) & (place[j] >= 0)
+    columns = {
+        "same_quad": quad[i] == quad[j],
+        "same_material": material[i] == material[j],
+        "same_polarity": cooperation[i] == cooperation[j],
+        "place_same": has_place & (place[i] == place[j]),
+        "place_country": (country[i] >= 0) & (country[i] == country[j]),
+        "place_missing": ~has_place,
+        "cosine": cosine,
+        "cosine_frame": np.einsum("nd,nd->n", frames[i], frames[j]),
+        "cosine_document": np.einsum("nd,nd->n", leads[i], leads[j]),
+        "rank_in_document": closeness,
+        "cosine_cross_lead": 0.5 * (np.einsum("nd,nd->n", vectors[i], leads[j])
+                                    + np.einsum("nd,nd->n", vectors[j], leads[i])),
+        "same_document": codes["document"][i] == codes["document"][j],
+        "denied_either": codes["denied"][i] | codes["denied"][j],
+    }
+    out = np.zeros((len(index), len(FEATURES)), dtype=np.float32)
+    for name, column in columns.items():
+        out[:, FEATURES.index(name)] = column
+    # The actor columns depend on the two events' roles alone, which repeat across pairs.
+    known: dict[tuple, list[float]] = {}
+    rows = []
+    for a, b in pairs:
+        key = (views[a].roles, views[b].roles)
+        if key not in known:
+            known[key] = actor_features(views[a], views[b])
+        rows.append(known[key])
+    first = FEATURES.index("actors_exact")
+    out[:, first:first + len(ACTOR_FEATURES)] = rows
+    return out
+
+
+# The columns ``actor_features`` gives, contiguous in FEATURES.
+ACTOR_FEATURES = ("actors_exact", "actors_lineage", "actors_country", "actors_missing",
+                  "source_compatible", "source_clash", "target_compatible", "target_clash",
+                  "roles_swapped")
+
+
+def _codes(views: Sequence[EventView]) -> dict[str, np.ndarray]:
+    """Per event, integer codes of what the vectorised columns compare (-1: none)."""
+    def code(values: list) -> np.ndarray:
+        seen: dict = {}
+        return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values])
+
+    return {
+        "quad": code([v.quad for v in views]),
+        "material": np.array([v.quad.startswith("material") for v in views]),
+        "cooperation": np.array([v.quad.endswith("cooperation") for v in views]),
+        "place": code([v.place for v in views]),
+        "place_country": code([v.place_country for v in views]),
+        "document": code([v.document for v in views]),
+        "denied": np.array([v.denied for v in views]),
+    }
+
+
+def _rank(i: np.ndarray, j: np.ndarray, similarity: np.ndarray, vectors: np.ndarray,
+          documents: np.ndarray) -> np.ndarray:
+    """Per pair, how many events of j's document read closer to i than j does."""
+    ranks = np.zeros(len(i))
+    members: dict[int, np.ndarray] = {}
+    order = np.argsort(documents[j], kind="stable")
+    bounds = np.flatnonzero(np.diff(documents[j][order])) + 1
+    for rows in np.split(order, bounds):
+        document = int(documents[j[rows[0]]])
+        if document not in members:
+            members[document] = np.flatnonzero(documents == document)
+        # One row of similarities per distinct i: an event meets a document's events in
+        # many pairs.
+        distinct, which = np.unique(i[rows], return_inverse=True)
+        sims = vectors[distinct] @ vectors[members[document]].T
+        ranks[rows] = (sims[which] > similarity[rows, None] + 1e-6).sum(axis=1)
+    return ranks
 
 
 def lead_text(doc: Document | None) -> str:
@@ -154,6 +245,21 @@ def parse_date(value: str | None) -> tuple[date | None, int]:
         return None, 0
 
 
+def _span(day: date, precision: int) -> tuple[date, date]:
+    """First and last day a date of this precision covers."""
+    if precision >= 3:
+        return day, day
+    if precision == 2:
+        following = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+        return day, following - timedelta(days=1)
+    return day, date(day.year, 12, 31)
+
+
+def _within(day: date, span_start: date, precision: int) -> bool:
+    start, end = _span(span_start, precision)
+    return start <= day <= end
+
+
 def _parents(actors: Iterable[Actor]) -> dict[str, list[str]]:
     return {a.id: [x["actor"] for x in a.affiliations
                    if x.get("relation") in ROLLUP_RELATIONS and x.get("actor")]
@@ -171,6 +277,26 @@ def _ancestors(actor: str, parents: dict[str, list[str]], kb: dict[str, Actor]) 
         seen.add(node)
         todo += parents.get(node, [])
     return seen
+
+
+def _lineage(actor: str | None, parents: dict[str, list[str]]) -> frozenset[str]:
+    """The actor and all it belongs to, states included: an army and its state agree."""
+    seen: set[str] = set()
+    todo = [actor] if actor else []
+    while todo:
+        node = todo.pop()
+        if node not in seen:
+            seen.add(node)
+            todo += parents.get(node, [])
+    return frozenset(seen)
+
+
+def _compatible(a: frozenset[str], b: frozenset[str]) -> tuple[float, float]:
+    """(compatible, clash) of two actors in one role; (0, 0) when either is unnamed."""
+    if not a or not b:
+        return 0.0, 0.0
+    shared = bool(a & b)
+    return float(shared), float(not shared)
 
 
 def _country(actor: str, kb: dict[str, Actor]) -> str | None:
