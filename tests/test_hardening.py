@@ -266,6 +266,36 @@ def test_a_failing_or_stalling_document_is_skipped_and_the_rest_analysed(n_proce
     assert time.monotonic() - started < 25  # the stall (30 s) was cut short
 
 
+@registry.stage("test_slow")
+def _slow(ctx) -> None:
+    time.sleep(4.0 if "VERYSLOW" in ctx.document.text else 1.5)
+
+
+def test_the_time_budget_is_per_window_of_text():
+    """1 s per 100,000 characters: a 1.5 s stage is over budget on a short text, within it
+    on a text of two windows; a 4 s stage is over both windows' budgets."""
+    import spacy
+
+    from rashomon.parse import WINDOW_CHARS
+    from rashomon.pipeline import Resources, SkippedDocument, _guarded
+
+    config = Config(stages=["test_slow"], n_process=1, doc_timeout=1)
+    resources = Resources(config)
+    blank = spacy.blank("en")
+    long_text = "SLOW " + "word " * (WINDOW_CHARS // 5)  # just over one window
+    cases = {"short": "SLOW here.", "long": long_text, "stuck": "VERY" + long_text}
+    out = {name: _guarded(Document(id=name, text=text, source=f"{name}.txt"), config,
+                          resources, blank.make_doc(text))
+           for name, text in cases.items()}
+    assert isinstance(out["short"], SkippedDocument)
+    assert out["short"].reason.startswith("over its 1 s time budget (10 characters;")
+    assert not isinstance(out["long"], SkippedDocument)
+    assert out["long"].timings["test_slow"] >= 1.5
+    assert isinstance(out["stuck"], SkippedDocument)
+    assert out["stuck"].reason.startswith(
+        "over its 2 s time budget (100,009 characters, 1 s for each of 2 windows;")
+
+
 # --------------------------------------------------------------------------- packaging
 
 
