@@ -93,7 +93,9 @@ def analyze_inputs(
     """Ingest, clean, deduplicate, analyse and store; return what happened.
 
     Inputs are read as a stream, cleaned a window at a time and analysed as they come (in
-    local processes, or on a Dask cluster when ``config.cluster`` names one); documents
+    local processes, or on a Dask cluster when ``config.cluster`` names one); URLs are
+    fetched in the background meanwhile (``ingest.Prefetcher``) and their pages analysed
+    after the local inputs, in the order the URLs were given; documents
     are committed with everything found in them in batches of ``config.commit_every``
     (sooner when the oldest has waited ``COMMIT_SECONDS``).
 
@@ -139,9 +141,13 @@ def analyze_inputs(
     # the fetched pages, in the order the URLs were given. Two streams, so that the
     # analysis of the first never waits on a server (it looks ahead and parses in batches).
     local = read_inputs(inputs, fetch_deadline=fetch_deadline, prefetch=prefetch)
+    remote = vetted_records(prefetch.results())
+    # On a cluster the workers go on with the chunks already sent while the next chunk
+    # waits on a server, and a second stream would start a local cluster again: one stream.
+    streams = [itertools.chain(local, remote)] if config.cluster else [local, remote]
     try:
-        for items in (local, vetted_records(prefetch.results())):
-            if items is not local and not prefetch.submitted:
+        for items in streams:
+            if items is remote and not prefetch.submitted:
                 break
             for analysed in analyse_documents(intake.documents(items), config,
                                               on_skip=skipped):
