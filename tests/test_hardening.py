@@ -114,6 +114,20 @@ def test_a_control_character_after_a_script_does_not_stop_the_run(tmp_path):
         ("b.html", "HTML with no body text")]
 
 
+@pytest.mark.parametrize("char", ["\x01", "\x0b", "\x0c", "\x1b", "\ufffe", "\uffff"])
+def test_a_character_xml_forbids_does_not_stop_the_cleaning_of_a_page(char):
+    """lxml parses these into text nodes, then refuses to edit such a node: the plain
+    extraction (used when trafilatura finds no main text) raised on mutated pages."""
+    from rashomon.clean.html import _lxml_text
+    from rashomon.ingest.sniff import parse_html
+
+    markup = (f"<html><body><article><p>Troops{char}withdrew from the base.</p><div>Talks"
+              f"<script>var x;</script> resumed{char}on Monday.</div></article></body></html>")
+    text = _lxml_text(parse_html(markup))
+    assert "Troops withdrew from the base." in text
+    assert "Talks resumed on Monday." in " ".join(text.split())
+
+
 def test_a_reader_that_raises_is_one_line_for_its_file(tmp_path, monkeypatch):
     import rashomon.ingest.files as files
 
