@@ -114,6 +114,20 @@ def test_a_control_character_after_a_script_does_not_stop_the_run(tmp_path):
         ("b.html", "HTML with no body text")]
 
 
+@pytest.mark.parametrize("char", ["\x01", "\x0b", "\x0c", "\x1b", "\ufffe", "\uffff"])
+def test_a_character_xml_forbids_does_not_stop_the_cleaning_of_a_page(char):
+    """lxml parses these into text nodes, then refuses to edit such a node: the plain
+    extraction (used when trafilatura finds no main text) raised on mutated pages."""
+    from rashomon.clean.html import _lxml_text
+    from rashomon.ingest.sniff import parse_html
+
+    markup = (f"<html><body><article><p>Troops{char}withdrew from the base.</p><div>Talks"
+              f"<script>var x;</script> resumed{char}on Monday.</div></article></body></html>")
+    text = _lxml_text(parse_html(markup))
+    assert "Troops withdrew from the base." in text
+    assert "Talks resumed on Monday." in " ".join(text.split())
+
+
 def test_a_reader_that_raises_is_one_line_for_its_file(tmp_path, monkeypatch):
     import rashomon.ingest.files as files
 
@@ -264,6 +278,36 @@ def test_a_failing_or_stalling_document_is_skipped_and_the_rest_analysed(n_proce
         ("file2.txt", "over its 2 s time budget (11 characters; raise --doc-timeout to "
                       "analyse it)")]
     assert time.monotonic() - started < 25  # the stall (30 s) was cut short
+
+
+@registry.stage("test_slow")
+def _slow(ctx) -> None:
+    time.sleep(4.0 if "VERYSLOW" in ctx.document.text else 1.5)
+
+
+def test_the_time_budget_is_per_window_of_text():
+    """1 s per 100,000 characters: a 1.5 s stage is over budget on a short text, within it
+    on a text of two windows; a 4 s stage is over both windows' budgets."""
+    import spacy
+
+    from rashomon.parse import WINDOW_CHARS
+    from rashomon.pipeline import Resources, SkippedDocument, _guarded
+
+    config = Config(stages=["test_slow"], n_process=1, doc_timeout=1)
+    resources = Resources(config)
+    blank = spacy.blank("en")
+    long_text = "SLOW " + "word " * (WINDOW_CHARS // 5)  # just over one window
+    cases = {"short": "SLOW here.", "long": long_text, "stuck": "VERY" + long_text}
+    out = {name: _guarded(Document(id=name, text=text, source=f"{name}.txt"), config,
+                          resources, blank.make_doc(text))
+           for name, text in cases.items()}
+    assert isinstance(out["short"], SkippedDocument)
+    assert out["short"].reason.startswith("over its 1 s time budget (10 characters;")
+    assert not isinstance(out["long"], SkippedDocument)
+    assert out["long"].timings["test_slow"] >= 1.5
+    assert isinstance(out["stuck"], SkippedDocument)
+    assert out["stuck"].reason.startswith(
+        "over its 2 s time budget (100,009 characters, 1 s for each of 2 windows;")
 
 
 # --------------------------------------------------------------------------- packaging

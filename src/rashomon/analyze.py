@@ -28,7 +28,8 @@ import duckdb
 from .clean import Deduplicator, clean_record, load_patterns
 from .clean.extract import extract
 from .clean.repeated import outlet_key, repeated_lines, short_lines
-from .ingest import FETCH_DEADLINE, read_inputs, vet_record
+from .ingest import FETCH_DEADLINE, Prefetcher, read_inputs, url_fetcher, vet_record
+from .ingest import vetted as vetted_records
 from .pipeline import AnalysedDocument, Config, analyse_documents
 from .store import PendingDocument, Store
 from .types import Actor, Analysis, Document, IngestProblem, RawRecord
@@ -92,7 +93,9 @@ def analyze_inputs(
     """Ingest, clean, deduplicate, analyse and store; return what happened.
 
     Inputs are read as a stream, cleaned a window at a time and analysed as they come (in
-    local processes, or on a Dask cluster when ``config.cluster`` names one); documents
+    local processes, or on a Dask cluster when ``config.cluster`` names one); URLs are
+    fetched in the background meanwhile (``ingest.Prefetcher``) and their pages analysed
+    after the local inputs, in the order the URLs were given; documents
     are committed with everything found in them in batches of ``config.commit_every``
     (sooner when the oldest has waited ``COMMIT_SECONDS``).
 
@@ -113,8 +116,8 @@ def analyze_inputs(
 
     _count_unlined(store)
     in_flight: InFlight = {}
-    documents = _new_documents(inputs, store, summary, boilerplate_files, report, problem,
-                               update, fetch_deadline, in_flight)
+    prefetch = Prefetcher(url_fetcher(fetch_deadline=fetch_deadline))
+    intake = _Intake(store, summary, boilerplate_files, report, problem, update, in_flight)
 
     def skipped(document: Document, reason: str) -> None:
         in_flight.pop(document.id, None)
@@ -134,17 +137,31 @@ def analyze_inputs(
 
     writer = _Writer(store, stored, not_stored, config.commit_every)
     analysed_n = 0
+    # Local inputs first, while the URLs among them are fetched in the background; then
+    # the fetched pages, in the order the URLs were given. Two streams, so that the
+    # analysis of the first never waits on a server (it looks ahead and parses in batches).
+    local = read_inputs(inputs, fetch_deadline=fetch_deadline, prefetch=prefetch)
+    remote = vetted_records(prefetch.results())
+    # On a cluster the workers go on with the chunks already sent while the next chunk
+    # waits on a server, and a second stream would start a local cluster again: one stream.
+    streams = [itertools.chain(local, remote)] if config.cluster else [local, remote]
     try:
-        for analysed in analyse_documents(documents, config, on_skip=skipped):
-            document = analysed.result.document
-            signature, lines, replace = in_flight[document.id]
-            writer.add(PendingDocument(analysed.result, list(analysed.actors.values()),
-                                       signature, lines, replace))
-            for stage, seconds in analysed.timings.items():
-                summary.stage_seconds[stage] = summary.stage_seconds.get(stage, 0.0) + seconds
-            analysed_n += 1
-            report("analysing", analysed_n, None)
+        for items in streams:
+            if items is remote and not prefetch.submitted:
+                break
+            for analysed in analyse_documents(intake.documents(items), config,
+                                              on_skip=skipped):
+                document = analysed.result.document
+                signature, lines, replace = in_flight[document.id]
+                writer.add(PendingDocument(analysed.result, list(analysed.actors.values()),
+                                           signature, lines, replace))
+                for stage, seconds in analysed.timings.items():
+                    summary.stage_seconds[stage] = (summary.stage_seconds.get(stage, 0.0)
+                                                    + seconds)
+                analysed_n += 1
+                report("analysing", analysed_n, None)
     finally:
+        prefetch.close()
         # Whatever was analysed is kept, also on Ctrl-C or a lost cluster: each commit
         # holds whole documents, and a rerun analyses only what is not stored.
         writer.flush()
@@ -193,58 +210,67 @@ class _Writer:
             self.stored(item)
 
 
-def _new_documents(inputs: Sequence[str | Path], store: Store, summary: RunSummary,
-                   boilerplate_files: Sequence[Path], report: ProgressCallback,
-                   problem: Callable[..., None], update: bool, fetch_deadline: float,
-                   in_flight: InFlight) -> Iterator[Document]:
-    """The documents of the inputs to analyse, cleaned and deduplicated, as a stream: new
+class _Intake:
+    """Read items -> the documents to analyse, cleaned and deduplicated, as a stream: new
     ones, and with ``update`` stored ones whose metadata changed. What the store keeps
-    beside each goes into ``in_flight``."""
-    patterns = load_patterns(boilerplate_files)
-    dedup = Deduplicator.from_signatures(store.signatures())
-    # Ids already stored are skipped without cleaning them again, unless the id now comes
-    # from another source: then it is another article, and reusing its id would hide it.
-    seen: dict[str, str] = {}
-    for window in _windows(read_inputs(inputs, fetch_deadline=fetch_deadline), WINDOW):
-        records: list[RawRecord] = []
-        stored_again: set[str] = set()
-        for item in window:
-            if isinstance(item, IngestProblem):
-                problem(item.source, item.problem, item.skipped)
-                continue
-            summary.read += 1
-            report("reading", summary.read, None)
-            taken_by = seen.setdefault(item.id, item.source)
-            if taken_by != item.source:
-                problem(item.source, f"id {item.id!r} is already used by {taken_by}; skipped "
-                                     "(give it another id, e.g. in a NAME.meta.json sidecar)")
-            elif store.has_document(item.id):
-                stored_from = store.stored_source(item.id)
-                if stored_from not in (None, item.source):
-                    problem(item.source,
-                            f"id {item.id!r} is already stored from {stored_from}; skipped")
-                elif update and store.document(item.id) is not None:
-                    stored_again.add(item.id)
-                    records.append(item)
+    beside each goes into ``in_flight``. One intake serves every stream of a run, so that
+    ids and duplicates are checked across them all."""
+
+    def __init__(self, store: Store, summary: RunSummary, boilerplate_files: Sequence[Path],
+                 report: ProgressCallback, problem: Callable[..., None], update: bool,
+                 in_flight: InFlight) -> None:
+        self.store, self.summary, self.report, self.problem = store, summary, report, problem
+        self.update, self.in_flight = update, in_flight
+        self.patterns = load_patterns(boilerplate_files)
+        self.dedup = Deduplicator.from_signatures(store.signatures())
+        # Ids already stored are skipped without cleaning them again, unless the id now
+        # comes from another source: then it is another article, and reusing its id would
+        # hide it.
+        self.seen: dict[str, str] = {}
+
+    def documents(self, items: Iterable[RawRecord | IngestProblem]) -> Iterator[Document]:
+        store, summary, problem = self.store, self.summary, self.problem
+        for window in _windows(items, WINDOW):
+            records: list[RawRecord] = []
+            stored_again: set[str] = set()
+            for item in window:
+                if isinstance(item, IngestProblem):
+                    problem(item.source, item.problem, item.skipped)
+                    continue
+                summary.read += 1
+                self.report("reading", summary.read, None)
+                taken_by = self.seen.setdefault(item.id, item.source)
+                if taken_by != item.source:
+                    problem(item.source, f"id {item.id!r} is already used by {taken_by}; "
+                                         "skipped (give it another id, e.g. in a "
+                                         "NAME.meta.json sidecar)")
+                elif store.has_document(item.id):
+                    stored_from = store.stored_source(item.id)
+                    if stored_from not in (None, item.source):
+                        problem(item.source, f"id {item.id!r} is already stored from "
+                                             f"{stored_from}; skipped")
+                    elif self.update and store.document(item.id) is not None:
+                        stored_again.add(item.id)
+                        records.append(item)
+                    else:
+                        summary.already_stored += 1
                 else:
+                    records.append(item)
+            for document, lines in _clean_window(records, store, self.patterns, problem,
+                                                 stored_again, self.in_flight):
+                replace = document.id in stored_again
+                if replace and not _metadata_changed(store.document(document.id), document):
                     summary.already_stored += 1
-            else:
-                records.append(item)
-        for document, lines in _clean_window(records, store, patterns, problem,
-                                             stored_again, in_flight):
-            replace = document.id in stored_again
-            if replace and not _metadata_changed(store.document(document.id), document):
-                summary.already_stored += 1
-                continue
-            hit = None if replace else dedup.check(document)
-            if hit is not None:
-                kind, original = hit
-                store.add_duplicate(document.id, original, kind, document.source)
-                summary.duplicates.append((document.id, kind, original))
-                continue
-            dedup.add(document)
-            in_flight[document.id] = (dedup.signature(document), lines, replace)
-            yield document
+                    continue
+                hit = None if replace else self.dedup.check(document)
+                if hit is not None:
+                    kind, original = hit
+                    store.add_duplicate(document.id, original, kind, document.source)
+                    summary.duplicates.append((document.id, kind, original))
+                    continue
+                self.dedup.add(document)
+                self.in_flight[document.id] = (self.dedup.signature(document), lines, replace)
+                yield document
 
 
 def _windows(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

@@ -27,7 +27,7 @@ from .export import FORMATS, ExportError, export_store
 from .ingest import FETCH_DEADLINE
 from .ingest.fetch import is_url
 from .ingest.names import printable
-from .parse import ModelError
+from .parse import WINDOW_CHARS, ModelError
 from .pipeline import DEFAULT_DOC_TIMEOUT, Config
 from .query import query_claims, query_events
 from .registry import stage_names
@@ -116,8 +116,8 @@ def analyze(
     = None,
     doc_timeout: Annotated[float | None, typer.Option(
         "--doc-timeout", min=0,
-        help=f"Seconds one document may take before it is skipped (0: no limit; default "
-             f"{DEFAULT_DOC_TIMEOUT:g}).")] = None,
+        help=f"Seconds one document may take before it is skipped, per {WINDOW_CHARS:,} "
+             f"characters (0: no limit; default {DEFAULT_DOC_TIMEOUT:g}).")] = None,
     fetch_timeout: Annotated[float, typer.Option(
         "--fetch-timeout", min=0.1, help="Seconds one URL may take in all.")] = FETCH_DEADLINE,
     update: Annotated[bool, typer.Option(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 import os
 import signal
 import threading
@@ -39,6 +40,7 @@ AUTO_PROCESS_MIN = 200
 # Measured only on 2-core machines; more workers than cores would compete for them.
 MAX_AUTO_PROCESSES = 2
 # A minute: a long news article takes a few seconds, so only pathological input reaches it.
+# It is the budget of each window of WINDOW_CHARS characters (see ``time_budget_of``).
 DEFAULT_DOC_TIMEOUT = 60.0
 
 
@@ -54,7 +56,8 @@ class Config:
     gazetteer_files: list[str] = field(default_factory=list)
     lexicon_files: list[str] = field(default_factory=list)
     # Seconds one document may take (its parse when parsed alone, then every stage) before
-    # it is skipped; 0 for no limit.
+    # it is skipped, per window of WINDOW_CHARS characters (see ``time_budget_of``); 0 for
+    # no limit.
     doc_timeout: float = DEFAULT_DOC_TIMEOUT
     # A Dask cluster to run on: "local:N" starts N worker processes here, "tcp://HOST:PORT"
     # joins a running scheduler; None runs in local processes (see n_process).
@@ -271,6 +274,22 @@ def _warn_skip(document: Document, reason: str) -> None:
     warnings.warn(f"{document.source or document.id}: skipped ({reason})", stacklevel=3)
 
 
+def time_budget_of(document: Document, doc_timeout: float) -> float:
+    """Seconds ``document`` may take: ``doc_timeout`` per window of WINDOW_CHARS characters
+    (its text and reader comments together), 0 for no limit.
+
+    A text longer than any news article (a report, a transcript, articles pasted into one
+    file) is what the user asked to analyse: it is parsed in windows and every stage is
+    linear in its length (sentences are bounded), so it gets the budget of as many
+    documents as it has windows, and is analysed whole. What the budget still catches is
+    text much slower than its length warrants: a stage that blows up on it.
+    """
+    if doc_timeout <= 0:
+        return 0.0
+    chars = len(document.text) + sum(len(c.text) for c in document.comments)
+    return doc_timeout * max(1, math.ceil(chars / WINDOW_CHARS))
+
+
 @contextmanager
 def time_budget(seconds: float) -> Iterator[None]:
     """Raise DocumentTimeout in the block after ``seconds`` (0: no limit).
@@ -342,16 +361,19 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
     """One document's parse (unless given) and stages, within the time budget."""
     started = time.perf_counter()
     step = "parse"
+    budget = time_budget_of(document, config.doc_timeout)
     try:
-        with time_budget(config.doc_timeout):
+        with time_budget(budget):
             if doc is None:
                 [doc] = parse_texts([document.text], config.model, config.batch_size)
                 parse_seconds = time.perf_counter() - started
             step = "analysis"
             analysed = analyse_parsed(document, doc, resources, config.stages)
     except DocumentTimeout:
-        return SkippedDocument(document, f"over its {config.doc_timeout:g} s time budget "
-                                         f"({len(document.text):,} characters; "
+        windows = round(budget / config.doc_timeout)
+        per = f", {config.doc_timeout:g} s for each of {windows} windows" if windows > 1 else ""
+        return SkippedDocument(document, f"over its {budget:g} s time budget "
+                                         f"({len(document.text):,} characters{per}; "
                                          "raise --doc-timeout to analyse it)")
     except StageFailure as exc:
         return SkippedDocument(document, str(exc))

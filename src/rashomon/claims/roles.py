@@ -19,7 +19,7 @@ from functools import cache
 from spacy.tokens import Token
 
 from ..models import LinearModel, packaged
-from .content import clause_span, end_of, has_verb, subtree_without
+from .content import clause_span, doc_text, end_of, has_verb, subtree_without
 from .cues import CueLexicon
 from .model import SparseScorer, features
 from .sources import subject_of
@@ -82,7 +82,7 @@ def slot_features(tok: Token, slot: Slot, cues: CueLexicon,
         out.append(f"Km={marks[0]}")
     if slot.kind in ("dobj", "attr") or kind == "prep":
         out.append(f"Ko={head.lemma_.lower()}")
-    text = tok.doc.text
+    text = doc_text(tok.doc)
     if any(q in text[max(slot.start - 2, 0):slot.start + 1] for q in "“\"'‘"):
         out.append("Kquote")
     out.append(f"Kside={'after' if slot.start > tok.idx else 'before'}")

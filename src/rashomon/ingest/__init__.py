@@ -7,15 +7,16 @@ becomes an IngestProblem with one line naming the source, and reading goes on.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from rashomon.ingest.fetch import USER_AGENT, fetch_url, is_url
-from rashomon.ingest.files import is_sidecar, read_file
+from rashomon.ingest.files import Fetch, is_sidecar, read_file
 from rashomon.ingest.names import label, printable, repair_surrogates
+from rashomon.ingest.prefetch import Prefetcher
 from rashomon.types import IngestProblem, RawRecord
 
 # Per-file limit for files read whole (text, HTML, JSON, feeds) and per record for streamed
@@ -29,19 +30,47 @@ MAX_METADATA_DEPTH = 64
 # time never trips the per-read timeout alone.
 FETCH_DEADLINE = 30.0
 
-__all__ = ["FETCH_DEADLINE", "MAX_BYTES", "USER_AGENT", "read_inputs"]
+# Seconds one read from a server may wait (the whole fetch has FETCH_DEADLINE).
+FETCH_TIMEOUT = 20.0
+
+__all__ = ["FETCH_DEADLINE", "MAX_BYTES", "USER_AGENT", "Prefetcher", "read_inputs",
+           "url_fetcher", "vetted"]
 
 
 def read_inputs(inputs: Sequence[str | Path], *, max_bytes: int = MAX_BYTES,
-                fetch_timeout: float = 20.0, fetch_deadline: float = FETCH_DEADLINE,
-                ) -> Iterator[RawRecord | IngestProblem]:
+                fetch_timeout: float = FETCH_TIMEOUT, fetch_deadline: float = FETCH_DEADLINE,
+                prefetch: Prefetcher | None = None) -> Iterator[RawRecord | IngestProblem]:
     """Yield a RawRecord per article found in the inputs, or an IngestProblem per failure.
 
     Inputs are files, directories (walked recursively in sorted order, skipping hidden
     entries and NAME.meta.json sidecars), http(s) URLs, or files listing URLs. Records
     whose fields needed repair come after a problem that says so with ``skipped=False``.
+    URLs are fetched in line, or with ``prefetch`` handed to it (in their input order) and
+    left out here: ``vetted(prefetch.results())`` reads them, fetched meanwhile.
     """
-    for item in _read(inputs, max_bytes, fetch_timeout, fetch_deadline):
+    fetch = (url_fetcher(max_bytes, fetch_timeout, fetch_deadline) if prefetch is None
+             else _handed_to(prefetch))
+    yield from vetted(_read(inputs, max_bytes, fetch))
+
+
+def url_fetcher(max_bytes: int = MAX_BYTES, fetch_timeout: float = FETCH_TIMEOUT,
+                fetch_deadline: float = FETCH_DEADLINE) -> Fetch:
+    """Fetch one URL within these bounds (see ``fetch_url``)."""
+    return partial(fetch_url, max_bytes=max_bytes, timeout=fetch_timeout,
+                   deadline=fetch_deadline)
+
+
+def _handed_to(prefetch: Prefetcher) -> Fetch:
+    def fetch(url: str) -> list[RawRecord | IngestProblem]:
+        prefetch.submit(url)
+        return []
+
+    return fetch
+
+
+def vetted(items: Iterable[RawRecord | IngestProblem]) -> Iterator[RawRecord | IngestProblem]:
+    """Problems as they are, records through ``vet_record``."""
+    for item in items:
         if isinstance(item, IngestProblem):
             yield item
         else:
@@ -118,10 +147,8 @@ def _repair_value(value: Any) -> tuple[Any, int]:
     return value, 0
 
 
-def _read(inputs: Sequence[str | Path], max_bytes: int, fetch_timeout: float,
-          fetch_deadline: float) -> Iterator[RawRecord | IngestProblem]:
-    fetch = partial(fetch_url, max_bytes=max_bytes, timeout=fetch_timeout,
-                    deadline=fetch_deadline)
+def _read(inputs: Sequence[str | Path], max_bytes: int,
+          fetch: Fetch) -> Iterator[RawRecord | IngestProblem]:
     for item in inputs:
         if isinstance(item, str) and is_url(item):
             yield from fetch(item.strip())

@@ -16,6 +16,13 @@ _INVISIBLE = ("script", "style", "noscript", "template", "head")
 _VISIBLE_TEXT = etree.XPath("//text()[not(" + " or ".join(f"ancestor::{tag}" for tag in _INVISIBLE)
                             + ")]")
 
+# Control characters (tab, newline and return aside) and U+FFFE, U+FFFF: lxml parses them
+# into text nodes but refuses any later edit of those nodes (setting a node's text, or
+# dropping an element, which joins its tail to its parent's text), which made the cleaning
+# of such a page fail. In HTML they are parse errors that browsers show as nothing; a
+# space keeps the words on either side apart.
+_NOT_XML = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
 
 def looks_like_html(text: str) -> bool:
     """True when the text starts like an HTML document."""
@@ -31,9 +38,11 @@ def html_has_body_text(markup: str) -> bool:
 
 
 def parse_html(markup: str) -> html.HtmlElement | None:
-    """Parse HTML leniently; None when there is nothing to parse."""
+    """Parse HTML leniently; None when there is nothing to parse. Characters XML 1.0
+    forbids become spaces (see ``_NOT_XML``)."""
     # Bytes, because lxml refuses str input that carries an XML encoding declaration.
     parser = html.HTMLParser(encoding="utf-8")
+    markup = _NOT_XML.sub(" ", markup)
     try:
         return html.document_fromstring(markup.encode("utf-8", errors="replace"), parser=parser)
     except (etree.ParserError, ValueError):
