@@ -232,6 +232,36 @@ def test_ctrl_c_exits_130_with_one_line_and_the_store_intact(tmp_path, examples_
     assert code == 0, output
 
 
+@pytest.mark.parametrize("error", [RuntimeError("Query interrupted"),
+                                   duckdb.InterruptException("INTERRUPT Error: interrupted")])
+def test_ctrl_c_inside_a_duckdb_query_is_a_ctrl_c(tmp_path, monkeypatch, error):
+    """DuckDB hands a Ctrl-C that lands inside one of its queries back as its own error:
+    still one line and exit 130, the analysed documents kept."""
+    def interrupted(store):
+        raise error
+
+    monkeypatch.setattr(sys.modules["rashomon.analyze"], "rebuild_relations", interrupted)
+    (tmp_path / "a.txt").write_text("Iran accused Iraq of shelling Basra on Monday.\n")
+    db = tmp_path / "q.duckdb"
+    code, output = run("analyze", str(tmp_path / "a.txt"), "--db", str(db), "--quiet")
+    assert code == 130, output
+    assert "interrupted" in output
+    with Store(db, read_only=True) as store:
+        assert [d.id for d in store.documents()]
+
+
+def test_a_runtime_error_that_is_no_interrupt_is_not_hidden(tmp_path, monkeypatch):
+    def broken(store):
+        raise RuntimeError("something else")
+
+    monkeypatch.setattr(sys.modules["rashomon.analyze"], "rebuild_relations", broken)
+    (tmp_path / "a.txt").write_text("Iran accused Iraq of shelling Basra on Monday.\n")
+    result = runner.invoke(app, ["analyze", str(tmp_path / "a.txt"), "--db",
+                                 str(tmp_path / "r.duckdb"), "--quiet"])
+    assert result.exit_code != 130
+    assert isinstance(result.exception, RuntimeError)
+
+
 def test_ctrl_c_just_after_commit_is_not_lost_and_the_document_is_kept(tmp_path):
     from rashomon.types import DocumentAnalysis
 

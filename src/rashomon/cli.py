@@ -52,6 +52,15 @@ class Interrupted(BaseException):  # noqa: N818 - a signal, not an error
     """Ctrl-C. Not a KeyboardInterrupt, which click would turn into "Aborted!" and exit 1."""
 
 
+def _query_interrupted(exc: BaseException) -> bool:
+    """A Ctrl-C that lands inside a DuckDB query comes back as DuckDB's own error (our
+    handler's Interrupted becomes a RuntimeError on the way out of the query)."""
+    import duckdb
+
+    return isinstance(exc, duckdb.InterruptException) or (
+        type(exc) is RuntimeError and str(exc) == "Query interrupted")
+
+
 def fail(message: str, code: int = 1) -> None:
     err.print(f"[red]error:[/red] {escape(printable(message))}")
     raise typer.Exit(code)
@@ -191,7 +200,9 @@ def analyze(
         store.close()
         fail(str(exc))
         return
-    except (KeyboardInterrupt, Interrupted):
+    except (KeyboardInterrupt, Interrupted, Exception) as exc:
+        if isinstance(exc, Exception) and not _query_interrupted(exc):
+            raise
         store.close()
         err.print(INTERRUPTED)
         raise typer.Exit(130) from None
@@ -597,5 +608,10 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(0)
     except Interrupted:
+        err.print("interrupted")
+        sys.exit(130)
+    except Exception as exc:
+        if not _query_interrupted(exc):
+            raise
         err.print("interrupted")
         sys.exit(130)
