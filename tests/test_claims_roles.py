@@ -86,30 +86,30 @@ def test_content_scorer_prefers_the_clause_to_the_addressee(nlp):
     assert slots[int(ps.argmax())].kind == "ccomp"
 
 
-def test_source_scorer_prefers_the_agent_of_a_passive_to_its_subject(nlp):
-    scorer = load_source_scorer()
-    assert scorer is not None
+def _best_source_slot(nlp, sentence: str, cue: str):
+    """The source slot of ``cue`` the shipped source scorer rates highest."""
     from rashomon.claims.cues import load_cues
     from rashomon.claims.model import features
 
-    doc = nlp("The plan was criticised by the opposition party.")
-    tok = _tok(doc, "criticised")
+    scorer = load_source_scorer()
+    assert scorer is not None
+    tok = _tok(nlp(sentence), cue)
     slots = source_slots(tok)
     ps = scorer.score([source_features(tok, s, features(tok, load_cues())) for s in slots])
-    assert slots[int(ps.argmax())].kind == "by_by"
+    return slots[int(ps.argmax())]
+
+
+def test_source_scorer_prefers_the_agent_of_a_passive_to_its_subject(nlp):
+    slot = _best_source_slot(nlp, "The plan was criticised by the opposition party.",
+                             "criticised")
+    assert slot.kind == "by_by"
 
 
 def test_source_scorer_prefers_the_speaker_to_the_addressee(nlp):
-    scorer = load_source_scorer()
-    assert scorer is not None
-    from rashomon.claims.cues import load_cues
-    from rashomon.claims.model import features
-
-    doc = nlp("Iran's foreign minister assured his Iraqi counterpart that aid would come.")
-    tok = _tok(doc, "assured")
-    slots = source_slots(tok)
-    ps = scorer.score([source_features(tok, s, features(tok, load_cues())) for s in slots])
-    assert slots[int(ps.argmax())].head.text == "minister"
+    slot = _best_source_slot(
+        nlp, "Iran's foreign minister assured his Iraqi counterpart that aid would come.",
+        "assured")
+    assert slot.head.text == "minister"
 
 
 # -- behaviours through the pipeline -------------------------------------------------------

@@ -22,48 +22,44 @@ def _record(url: str) -> RawRecord:
     return RawRecord(id=url, source=url, format="url", text=f"text of {url}")
 
 
-def test_results_come_in_submission_order_and_fetches_overlap():
-    delays = {"a": 0.6, "b": 0.0, "c": 0.3, "d": 0.0}
-    running, most = [0], [0]
-    lock = threading.Lock()
+class CountingFetch:
+    """A fetch that takes ``delay(url)`` seconds and counts the most fetches running at once;
+    the URL "c" is gone."""
 
-    def fetch(url: str) -> list[RawRecord | IngestProblem]:
-        with lock:
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        time.sleep(delays[url])
-        with lock:
-            running[0] -= 1
+    def __init__(self, delay) -> None:
+        self.delay, self.running, self.most = delay, 0, 0
+        self.lock = threading.Lock()
+
+    def __call__(self, url: str) -> list[RawRecord | IngestProblem]:
+        with self.lock:
+            self.running += 1
+            self.most = max(self.most, self.running)
+        time.sleep(self.delay(url))
+        with self.lock:
+            self.running -= 1
         return [_record(url)] if url != "c" else [IngestProblem(url, "gone")]
 
+
+def test_results_come_in_submission_order_and_fetches_overlap():
+    delays = {"a": 0.6, "b": 0.0, "c": 0.3, "d": 0.0}
+    fetch = CountingFetch(delays.get)
     prefetch = Prefetcher(fetch, workers=4, ahead=4)
     started = time.monotonic()
     for url in delays:
         prefetch.submit(url)
     got = [item.source for item in prefetch.results()]
     assert got == ["a", "b", "c", "d"]  # not the order the fetches ended in
-    assert most[0] >= 2
+    assert fetch.most >= 2
     assert time.monotonic() - started < sum(delays.values())
 
 
 def test_at_most_ahead_fetches_are_held():
-    running, most = [0], [0]
-    lock = threading.Lock()
-
-    def fetch(url: str) -> list[RawRecord | IngestProblem]:
-        with lock:
-            running[0] += 1
-            most[0] = max(most[0], running[0])
-        time.sleep(0.02)
-        with lock:
-            running[0] -= 1
-        return [_record(url)]
-
+    fetch = CountingFetch(lambda url: 0.02)
     prefetch = Prefetcher(fetch, workers=8, ahead=2)
     for n in range(10):
         prefetch.submit(str(n))
     assert [r.source for r in prefetch.results()] == [str(n) for n in range(10)]
-    assert most[0] <= 2
+    assert fetch.most <= 2
 
 
 def test_a_fetch_that_raises_is_one_problem():
