@@ -180,6 +180,26 @@ def test_store_keeps_incidents_and_cli_shows_them(tmp_path, registry_file):
     assert missing.exit_code == 2 and "no such incident" in missing.output
 
 
+def test_incidents_read_from_the_store_a_few_at_a_time_are_the_whole_store_s(
+        tmp_path, monkeypatch):
+    """`rashomon incidents` reads the tellings of a few incidents at a time (their documents
+    only); the views are those of the whole store read at once."""
+    from rashomon import query
+    from rashomon.incidents.tellings import incident_views
+
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        for a in ARTICLES:
+            (tmp_path / f"{a['id']}.jsonl").write_text(json.dumps(a) + "\n", encoding="utf-8")
+        analyze_inputs([str(tmp_path / f"{a['id']}.jsonl") for a in ARTICLES], store)
+        whole = incident_views(store.analysis())
+        monkeypatch.setattr(query, "INCIDENTS_PER_READ", 1)
+        chunked = list(query.query_incidents(store, multi_only=False))
+    assert len(whole) > 1
+    assert [(v.incident, v.tellings, v.contradictions) for v in chunked] == [
+        (v.incident, v.tellings, v.contradictions) for v in whole]
+
+
 def test_one_attack_told_by_two_outlets_and_another_attack_apart():
     analysis = rashomon.analyze([dict(a) for a in ATTACKS])
     kirkuk = _incident_of(analysis, "wt-kirkuk") & _incident_of(analysis, "ep-kirkuk")
