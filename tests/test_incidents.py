@@ -208,6 +208,8 @@ def test_one_attack_told_by_two_outlets_and_another_attack_apart():
     assert mosul and not mosul & kirkuk, "same group, same act, another day and town"
     (incident,) = [i for i in analysis.incidents if i.id in kirkuk]
     assert incident.documents == ["ep-kirkuk", "wt-kirkuk"]
+    # where the time went, corpus-level steps included
+    assert {"parse", "events", "relations", "incidents"} <= set(analysis.timings)
 
 
 def test_cluster_averages_over_pairs_of_different_documents():
