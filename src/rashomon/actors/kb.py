@@ -73,6 +73,7 @@ class KnowledgeBase:
     lifetimes: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     state_words: set[str] = field(default_factory=set)  # one-word state names, demonyms
     max_key_len: int = 1
+    first_words: set[str] = field(default_factory=set)  # the first word of every index key
     tokenize: Callable[[str], list[str]] = field(default=lambda s: s.split(), repr=False)
 
     def key(self, name: str) -> tuple[str, ...]:
@@ -217,6 +218,7 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
                         kb.near_names.setdefault(variant, set()).add(entry.actor)
     _drop_weak_stems(kb)
     kb.max_key_len = max((len(k) for k in kb.index), default=1)
+    kb.first_words = {k[0] for k in kb.index if k}
     return kb
 
 
