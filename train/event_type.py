@@ -73,6 +73,7 @@ from rashomon.events.typing_model import (
     EventModel,
     dense_rows,
     featurize,
+    gate_features,
 )
 from rashomon.models import LinearModel
 from rashomon.pipeline import Config, StageContext, analyse_documents
@@ -285,10 +286,10 @@ def plv_gate_rows(plv: list[dict], probes: dict, chosen: list, vectors: np.ndarr
         EventModel(typer, None).retype(copies, featurize(
             [c.features for c in copies], dense_rows(copies, typer.meta["dense"], sentences)),
             lex)
-        for original, copy in zip(cands, copies, strict=True):
-            if copy.event.type == OPEN:
-                continue
-            feats.append(copy.features + [f"final={copy.event.type}"])
+        typed = [(original, copy) for original, copy in zip(cands, copies, strict=True)
+                 if copy.event.type != OPEN]
+        feats += gate_features([copy for _, copy in typed])
+        for original, copy in typed:
             kept.append(copy)
             dense.append(vectors[k])
             labels.append(int(original is chosen[k]))
@@ -501,8 +502,11 @@ def fit(x: np.ndarray, y: list[str], c: float, weight: np.ndarray | None = None)
 
 
 def main() -> int:
+    global CACHE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument("--cache", type=Path, default=CACHE,
+                        help=f"where probes and embeddings are cached (default {CACHE})")
     parser.add_argument("--out", type=Path, default=OUT,
                         help="where the two .npz files go (default: the package's models)")
     parser.add_argument("--plv-gate-weight", type=float, default=PLV_GATE_WEIGHT,
@@ -525,6 +529,7 @@ def main() -> int:
     parser.add_argument("--cameo", action="store_true",
                         help="add CAMEO class sentences, self-labelled within their quad")
     args = parser.parse_args()
+    CACHE = args.cache
     if not EVENTS.exists():
         print(f"{EVENTS}: not found; the training data lives in ../shared", file=sys.stderr)
         return 1
@@ -615,7 +620,7 @@ def main() -> int:
     # Gate: retype article candidates with the full type model, then leave-articles-out CV.
     EventModel(typer, None).retype(cands, x_art, lex)
     typed = [k for k, c in enumerate(cands) if c.event.type != OPEN]
-    xg = featurize([cands[k].features + [f"final={cands[k].event.type}"] for k in typed],
+    xg = featurize(gate_features([cands[k] for k in typed]),
                    dense_rows([cands[k] for k in typed], gate_layout, dense[typed]))
     yg = [int(bool(hits(cand_recs[k]))) for k in typed]
     groups = [cand_recs[k]["doc"] for k in typed]
@@ -647,7 +652,7 @@ def main() -> int:
         fold_gate = LinearModel.from_sklearn(fit(
             np.vstack([xg, xp[rows]]), yg + [yp[k] for k in rows], GATE_C,
             np.concatenate([np.ones(len(yg)), np.full(len(rows), args.plv_gate_weight)])))
-        fold_gate.meta = {"dense": gate_layout}
+        fold_gate.meta = {"dense": gate_layout, "context": True}
         model = EventModel(fold_typer, fold_gate)
         model.threshold = threshold
         for i in test:
@@ -665,7 +670,7 @@ def main() -> int:
     # GSR: an evaluation set never trained on; the shipped pair's top event per sentence
     gsr = load_gsr()
     gsr_probes = probe_documents([Document(id=r["id"], text=r["text"]) for r in gsr], "gsr")
-    gate_model.meta = {"dense": gate_layout}
+    gate_model.meta = {"dense": gate_layout, "context": True}
     shipped = EventModel(typer, gate_model)
     shipped.threshold = threshold
     gsr_right = [(top := top_of(shipped, gsr_probes[r["id"]], lex)) is not None
@@ -701,7 +706,7 @@ def main() -> int:
                   + (["NGEC synthetic first sentences"] if args.synthetic else [])
                   + (["ConfliBERT CAMEO class train, self-labelled within its quad"]
                      if args.cameo else [])}
-    gate_model.meta = {**common, "dense": gate_layout,
+    gate_model.meta = {**common, "dense": gate_layout, "context": True,
                        "threshold": round(float(threshold), 3),
                        "data": ["26 development articles' gold (corpus.jsonl, dev.jsonl)"]}
     args.out.mkdir(parents=True, exist_ok=True)

@@ -68,6 +68,10 @@ class Candidate:
     lexicon_type: str = ""
     lexicon_mode: str | None = None
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    #: set by :meth:`EventModel.retype`: the type model's probability of its own label,
+    #: and whether that label is the lexicon's
+    type_probability: float | None = None
+    type_agrees: bool | None = None
 
     def copy(self) -> Candidate:
         """A candidate with its own copy of the event (retyping changes the event)."""
@@ -166,6 +170,32 @@ def featurize(features: Sequence[Sequence[str]], embeddings: np.ndarray) -> np.n
                       sparse])
 
 
+def gate_features(candidates: Sequence[Candidate], context: bool = True) -> list[list[str]]:
+    """The gate's indicators of typed candidates: their own, the final type and, with
+    ``context`` (gates whose meta says ``context``; earlier ones were trained without),
+    how sure the type model was, whether it agreed with the lexicon, and whether the
+    candidate is its sentence's first (a sentence's first event is more often the one a
+    reader codes than one behind it; measured in ``event_gate.md``)."""
+    if not context:
+        return [c.features + [f"final={c.event.type}"] for c in candidates]
+    first: dict[tuple[str, str], int] = {}
+    for k, cand in enumerate(candidates):
+        key = (cand.event.document, cand.event.sentence)
+        if key not in first or cand.event.start < candidates[first[key]].event.start:
+            first[key] = k
+    out = []
+    for k, cand in enumerate(candidates):
+        extra = [f"final={cand.event.type}",
+                 f"first={first[(cand.event.document, cand.event.sentence)] == k}"]
+        if cand.type_probability is not None:
+            sure = "high" if cand.type_probability >= 0.8 else "mid" \
+                if cand.type_probability >= 0.5 else "low"
+            extra += [f"type_sure={sure}", f"type_agrees={cand.type_agrees}",
+                      f"type_sure_agrees={sure}:{cand.type_agrees}"]
+        out.append(cand.features + extra)
+    return out
+
+
 class EventModel:
     """Types candidates and keeps those the gate accepts."""
 
@@ -207,7 +237,7 @@ class EventModel:
                 return []
         if self.gate is None:
             return [c.event for c in candidates]
-        x = featurize([c.features + [f"final={c.event.type}"] for c in candidates],
+        x = featurize(gate_features(candidates, bool(self.gate.meta.get("context"))),
                       dense_rows(candidates, self.layouts["gate"], dense))
         probs = self.gate.predict_proba(x)[:, 1]
         kept = []
@@ -229,7 +259,9 @@ class EventModel:
         for cand, row in zip(candidates, probs, strict=True):
             label = self.typer.classes[int(row.argmax())]
             own = cand.lexicon_type
-            if MERGED_TYPES.get(own, own) == label:
+            cand.type_probability = float(row.max())
+            cand.type_agrees = MERGED_TYPES.get(own, own) == label
+            if cand.type_agrees:
                 continue  # the rules' type (and its mode) stands
             root = lexicon.plover_root(own, cand.lexicon_mode)
             if own != OPEN and MERGED_TYPES.get(root, root) not in known:
