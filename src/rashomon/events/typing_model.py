@@ -171,23 +171,15 @@ def featurize(features: Sequence[Sequence[str]], embeddings: np.ndarray) -> np.n
 
 
 def gate_features(candidates: Sequence[Candidate], context: bool = True) -> list[list[str]]:
-    """The gate's indicators of typed candidates: their own, the final type and, with
+    """The gate's indicators of typed candidates: their own and the final type and, with
     ``context`` (gates whose meta says ``context``; earlier ones were trained without),
-    how sure the type model was, whether it agreed with the lexicon, and whether the
-    candidate is its sentence's first (a sentence's first event is more often the one a
-    reader codes than one behind it; measured in ``event_gate.md``)."""
-    if not context:
-        return [c.features + [f"final={c.event.type}"] for c in candidates]
-    first: dict[tuple[str, str], int] = {}
-    for k, cand in enumerate(candidates):
-        key = (cand.event.document, cand.event.sentence)
-        if key not in first or cand.event.start < candidates[first[key]].event.start:
-            first[key] = k
+    how sure the type model was of its label and whether that label was the lexicon's
+    (a retyped or unsure candidate is more often coded wrong; measured in
+    ``event_gate.md``)."""
     out = []
-    for k, cand in enumerate(candidates):
-        extra = [f"final={cand.event.type}",
-                 f"first={first[(cand.event.document, cand.event.sentence)] == k}"]
-        if cand.type_probability is not None:
+    for cand in candidates:
+        extra = [f"final={cand.event.type}"]
+        if context and cand.type_probability is not None:
             sure = "high" if cand.type_probability >= 0.8 else "mid" \
                 if cand.type_probability >= 0.5 else "low"
             extra += [f"type_sure={sure}", f"type_agrees={cand.type_agrees}",
