@@ -29,13 +29,7 @@ from sklearn.model_selection import KFold
 from rashomon.analyze import analyze_inputs
 from rashomon.events.coder import extract_events, find_candidates
 from rashomon.events.role_model import RoleModel, load_role_model
-from rashomon.events.typing_model import (
-    EventModel,
-    dense_rows,
-    featurize,
-    gate_features,
-    load_event_model,
-)
+from rashomon.events.typing_model import EventModel, dense_rows, featurize, load_event_model
 from rashomon.models import LinearModel
 from rashomon.pipeline import Config, StageContext, analyse_documents
 from rashomon.registry import stage
@@ -163,7 +157,7 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
         EventModel(typer, None).retype(
             cands, featurize([c.features for c in cands], dense_rows(cands, layout, dense)), lex)
         typed = [j for j, c in enumerate(cands) if c.event.type != "OPEN"]
-        xg = featurize(gate_features([cands[j] for j in typed]),
+        xg = featurize([cands[j].features + [f"final={cands[j].event.type}"] for j in typed],
                        dense_rows([cands[j] for j in typed], gate_layout, dense[typed]))
         yg = [int(bool(et.hits(cand_recs[j]))) for j in typed]
         xp, yp, _ = et.plv_gate_rows(train_rows, probes, chosen, vectors, typer, lex,
@@ -171,7 +165,7 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
         gate = LinearModel.from_sklearn(et.fit(
             np.vstack([xg, xp]), yg + yp, et.GATE_C,
             np.concatenate([np.ones(len(yg)), np.full(len(yp), gate_weight)])))
-        gate.meta = {"threshold": threshold, "dense": gate_layout, "context": True,
+        gate.meta = {"threshold": threshold, "dense": gate_layout,
                      "embedding": "sentence" if embedding else "none"}
         model = EventModel(typer, gate)
 

@@ -36,7 +36,7 @@ Data (read from ``../shared/``, never committed):
   on it is reported.
 
 Candidates (per data set and code version) and embeddings are cached in
-``/tmp/event-train-cache/`` so reruns are fast.
+``/tmp/event-train-cache/`` (``--cache DIR`` for another) so reruns are fast.
 """
 
 from __future__ import annotations
@@ -73,7 +73,6 @@ from rashomon.events.typing_model import (
     EventModel,
     dense_rows,
     featurize,
-    gate_features,
 )
 from rashomon.models import LinearModel
 from rashomon.pipeline import Config, StageContext, analyse_documents
@@ -286,10 +285,10 @@ def plv_gate_rows(plv: list[dict], probes: dict, chosen: list, vectors: np.ndarr
         EventModel(typer, None).retype(copies, featurize(
             [c.features for c in copies], dense_rows(copies, typer.meta["dense"], sentences)),
             lex)
-        typed = [(original, copy) for original, copy in zip(cands, copies, strict=True)
-                 if copy.event.type != OPEN]
-        feats += gate_features([copy for _, copy in typed])
-        for original, copy in typed:
+        for original, copy in zip(cands, copies, strict=True):
+            if copy.event.type == OPEN:
+                continue
+            feats.append(copy.features + [f"final={copy.event.type}"])
             kept.append(copy)
             dense.append(vectors[k])
             labels.append(int(original is chosen[k]))
@@ -506,7 +505,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv-only", action="store_true")
     parser.add_argument("--cache", type=Path, default=CACHE,
-                        help=f"where probes and embeddings are cached (default {CACHE})")
+                        help=f"where probes and embeddings are cached (default {CACHE}; "
+                             "another checkout working beside this one takes its own)")
     parser.add_argument("--out", type=Path, default=OUT,
                         help="where the two .npz files go (default: the package's models)")
     parser.add_argument("--plv-gate-weight", type=float, default=PLV_GATE_WEIGHT,
@@ -620,7 +620,7 @@ def main() -> int:
     # Gate: retype article candidates with the full type model, then leave-articles-out CV.
     EventModel(typer, None).retype(cands, x_art, lex)
     typed = [k for k, c in enumerate(cands) if c.event.type != OPEN]
-    xg = featurize(gate_features([cands[k] for k in typed]),
+    xg = featurize([cands[k].features + [f"final={cands[k].event.type}"] for k in typed],
                    dense_rows([cands[k] for k in typed], gate_layout, dense[typed]))
     yg = [int(bool(hits(cand_recs[k]))) for k in typed]
     groups = [cand_recs[k]["doc"] for k in typed]
@@ -652,7 +652,7 @@ def main() -> int:
         fold_gate = LinearModel.from_sklearn(fit(
             np.vstack([xg, xp[rows]]), yg + [yp[k] for k in rows], GATE_C,
             np.concatenate([np.ones(len(yg)), np.full(len(rows), args.plv_gate_weight)])))
-        fold_gate.meta = {"dense": gate_layout, "context": True}
+        fold_gate.meta = {"dense": gate_layout}
         model = EventModel(fold_typer, fold_gate)
         model.threshold = threshold
         for i in test:
@@ -670,7 +670,7 @@ def main() -> int:
     # GSR: an evaluation set never trained on; the shipped pair's top event per sentence
     gsr = load_gsr()
     gsr_probes = probe_documents([Document(id=r["id"], text=r["text"]) for r in gsr], "gsr")
-    gate_model.meta = {"dense": gate_layout, "context": True}
+    gate_model.meta = {"dense": gate_layout}
     shipped = EventModel(typer, gate_model)
     shipped.threshold = threshold
     gsr_right = [(top := top_of(shipped, gsr_probes[r["id"]], lex)) is not None
@@ -706,7 +706,7 @@ def main() -> int:
                   + (["NGEC synthetic first sentences"] if args.synthetic else [])
                   + (["ConfliBERT CAMEO class train, self-labelled within its quad"]
                      if args.cameo else [])}
-    gate_model.meta = {**common, "dense": gate_layout, "context": True,
+    gate_model.meta = {**common, "dense": gate_layout,
                        "threshold": round(float(threshold), 3),
                        "data": ["26 development articles' gold (corpus.jsonl, dev.jsonl)"]}
     args.out.mkdir(parents=True, exist_ok=True)

@@ -68,10 +68,6 @@ class Candidate:
     lexicon_type: str = ""
     lexicon_mode: str | None = None
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
-    #: set by :meth:`EventModel.retype`: the type model's probability of its own label,
-    #: and whether that label is the lexicon's
-    type_probability: float | None = None
-    type_agrees: bool | None = None
 
     def copy(self) -> Candidate:
         """A candidate with its own copy of the event (retyping changes the event)."""
@@ -170,24 +166,6 @@ def featurize(features: Sequence[Sequence[str]], embeddings: np.ndarray) -> np.n
                       sparse])
 
 
-def gate_features(candidates: Sequence[Candidate], context: bool = True) -> list[list[str]]:
-    """The gate's indicators of typed candidates: their own and the final type and, with
-    ``context`` (gates whose meta says ``context``; earlier ones were trained without),
-    how sure the type model was of its label and whether that label was the lexicon's
-    (a retyped or unsure candidate is more often coded wrong; measured in
-    ``event_gate.md``)."""
-    out = []
-    for cand in candidates:
-        extra = [f"final={cand.event.type}"]
-        if context and cand.type_probability is not None:
-            sure = "high" if cand.type_probability >= 0.8 else "mid" \
-                if cand.type_probability >= 0.5 else "low"
-            extra += [f"type_sure={sure}", f"type_agrees={cand.type_agrees}",
-                      f"type_sure_agrees={sure}:{cand.type_agrees}"]
-        out.append(cand.features + extra)
-    return out
-
-
 class EventModel:
     """Types candidates and keeps those the gate accepts."""
 
@@ -229,7 +207,7 @@ class EventModel:
                 return []
         if self.gate is None:
             return [c.event for c in candidates]
-        x = featurize(gate_features(candidates, bool(self.gate.meta.get("context"))),
+        x = featurize([c.features + [f"final={c.event.type}"] for c in candidates],
                       dense_rows(candidates, self.layouts["gate"], dense))
         probs = self.gate.predict_proba(x)[:, 1]
         kept = []
@@ -251,9 +229,7 @@ class EventModel:
         for cand, row in zip(candidates, probs, strict=True):
             label = self.typer.classes[int(row.argmax())]
             own = cand.lexicon_type
-            cand.type_probability = float(row.max())
-            cand.type_agrees = MERGED_TYPES.get(own, own) == label
-            if cand.type_agrees:
+            if MERGED_TYPES.get(own, own) == label:
                 continue  # the rules' type (and its mode) stands
             root = lexicon.plover_root(own, cand.lexicon_mode)
             if own != OPEN and MERGED_TYPES.get(root, root) not in known:
