@@ -278,7 +278,7 @@ def test_a_denial_reads_to_the_pair_scorer_as_the_report_it_denies():
                      "ASSAULT", "material_conflict", None, None)
     denied = replace(asserted, id="e3", negated=True, modality="denied")
     views = event_views([told, asserted, denied], docs, [])
-    vectors = tuple(np.eye(3, 4, dtype=np.float32) for _ in range(3))
+    vectors = tuple(np.eye(3, 4, dtype=np.float32) for _ in range(2))
     rows = feature_matrix(views, [(0, 1), (0, 2)], *vectors)
     cosines = [FEATURES.index(f) for f in FEATURES if f.startswith("cosine")
                or f == "rank_in_document"]

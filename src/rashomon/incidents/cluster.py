@@ -38,7 +38,6 @@ from .features import (
     dates_apart,
     event_views,
     feature_matrix,
-    frame_text,
     lead_text,
 )
 
@@ -107,17 +106,16 @@ def text_key(text: str) -> str:
 
 def text_vectors(events: Sequence[Event], documents: Sequence[Document],
                  known: dict[str, bytes] | None = None
-                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per event, the vectors of its sentence, its frame and its document's lead; each
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Per event, the vectors of its sentence and its document's lead; each
     distinct text encoded once. ``known`` maps ``text_key`` to a vector's float32 bytes;
     texts it lacks are encoded and added to it."""
     docs = {d.id: d for d in documents}
-    columns = ([e.sentence for e in events], [frame_text(e) for e in events],
-               [lead_text(docs.get(e.document)) for e in events])
+    columns = ([e.sentence for e in events], [lead_text(docs.get(e.document)) for e in events])
     texts = sorted(set().union(*columns))
     if not texts:
         empty = np.zeros((0, 384), dtype=np.float32)
-        return empty, empty, empty
+        return empty, empty
     index = {s: n for n, s in enumerate(texts)}
     known = {} if known is None else known
     keys = [text_key(t) for t in texts]
@@ -126,8 +124,8 @@ def text_vectors(events: Sequence[Event], documents: Sequence[Document],
     for n, vector in zip(missing, fresh, strict=True):
         known[keys[n]] = vector.astype(np.float32).tobytes()
     vectors = np.stack([np.frombuffer(known[k], dtype=np.float32) for k in keys])
-    sentence, frame, lead = ([index[s] for s in column] for column in columns)
-    return vectors[sentence], vectors[frame], vectors[lead]
+    sentence, lead = ([index[s] for s in column] for column in columns)
+    return vectors[sentence], vectors[lead]
 
 
 def score_pairs(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],

@@ -39,15 +39,13 @@ FEATURES = (
     "source_compatible", "source_clash", "target_compatible", "target_clash",
     "roles_swapped",
     "place_same", "place_country", "place_missing",
-    "cosine", "cosine_frame", "cosine_document", "rank_in_document", "cosine_cross_lead",
+    "cosine", "cosine_document", "rank_in_document", "cosine_cross_lead",
     "same_document",
 )
 
 # Two acts whose own dates (the ones the texts give) lie further apart than this (days)
 # are two incidents, whatever else they share; the gold of news dates allows +-1 day.
 DATE_TOLERANCE_DAYS = 2
-# Characters kept on each side of the trigger for the event's frame embedding.
-FRAME_CHARS = 60
 # Characters of a document's text that stand for its story.
 LEAD_CHARS = 600
 
@@ -129,9 +127,9 @@ def actor_features(a: EventView, b: EventView) -> list[float]:
 
 
 def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
-                   vectors: np.ndarray, frames: np.ndarray, leads: np.ndarray) -> np.ndarray:
-    """Rows for ``pairs``; per event, ``vectors`` embed its sentence, ``frames`` its frame
-    and ``leads`` its document's title and lead (tellings of one story read alike).
+                   vectors: np.ndarray, leads: np.ndarray) -> np.ndarray:
+    """Rows for ``pairs``; per event, ``vectors`` embed its sentence and ``leads`` its
+    document's title and lead (tellings of one story read alike).
     Everything but the actor columns is computed on whole columns at once."""
     if not len(pairs):
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
@@ -152,7 +150,6 @@ def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
         "place_country": (country[i] >= 0) & (country[i] == country[j]),
         "place_missing": ~has_place,
         "cosine": cosine,
-        "cosine_frame": np.einsum("nd,nd->n", frames[i], frames[j]),
         "cosine_document": np.einsum("nd,nd->n", leads[i], leads[j]),
         "rank_in_document": closeness,
         "cosine_cross_lead": 0.5 * (np.einsum("nd,nd->n", vectors[i], leads[j])
@@ -221,15 +218,6 @@ def lead_text(doc: Document | None) -> str:
     if doc is None:
         return ""
     return f"{doc.title or ''}. {(doc.text or '')[:LEAD_CHARS]}"
-
-
-def frame_text(event: Event) -> str:
-    """The words around the trigger: what was done, without the rest of a long sentence."""
-    if event.trigger_start is None:
-        return event.sentence
-    start = max(0, event.trigger_start - event.start - FRAME_CHARS)
-    end = (event.trigger_end or event.trigger_start) - event.start + FRAME_CHARS
-    return event.sentence[start:end]
 
 
 def parse_date(value: str | None) -> tuple[date | None, int]:
