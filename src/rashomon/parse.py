@@ -24,7 +24,7 @@ import re
 import signal
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 
@@ -124,30 +124,28 @@ class WindowHelper:
     """A second process that parses some windows of a long text while this process parses
     the others. Started on first use, as the document workers are (forked where the
     platform does, so it starts with the model this process loaded), it serves every later
-    long text of the run."""
+    long text of the run. If it dies, this process parses what it had left."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self.helped = 0  # windows the helper parsed, for tests and reports
 
     def parse(self, pieces: list[str], model: str) -> list[Doc]:
         """The pieces' Docs in order: the helper takes them from the last one back, this
         process from the first one on, until the two meet."""
         nlp = load_nlp(model)
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, initializer=_helper_init,
-                                             initargs=(model,))
-        futures: dict[int, Future[bytes]] = {}
-        for number in range(len(pieces) - 1, 0, -1):
-            futures[number] = self._pool.submit(_parse_to_bytes, pieces[number], model)
-        docs = []
+        futures = self._submit(pieces, model)
+        docs: list[Doc] = []
         try:
             # a piece the helper has not started is taken back (cancelled) and parsed here
-            while len(docs) < len(pieces) and (not docs or futures[len(docs)].cancel()):
+            while len(docs) < len(pieces) and (
+                    not docs or len(docs) not in futures or futures[len(docs)].cancel()):
                 docs.append(_parse_piece(nlp, pieces[len(docs)]))
             for number in range(len(docs), len(pieces)):
                 try:
                     docs.append(Doc(nlp.vocab).from_bytes(futures[number].result()))
-                except BrokenProcessPool:  # the helper died: the rest is parsed here
+                    self.helped += 1
+                except (BrokenProcessPool, CancelledError):  # the helper died
                     self.close()
                     docs.append(_parse_piece(nlp, pieces[number]))
         finally:  # a time budget that ran out: the helper drops what it has not started
@@ -155,14 +153,31 @@ class WindowHelper:
                 future.cancel()
         return docs
 
+    def _submit(self, pieces: list[str], model: str) -> dict[int, Future[bytes]]:
+        """Every piece but the first, for the helper, last first; none if it cannot start."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, initializer=_helper_init,
+                                             initargs=(model,))
+        futures: dict[int, Future[bytes]] = {}
+        try:
+            for number in range(len(pieces) - 1, 0, -1):
+                futures[number] = self._pool.submit(_parse_to_bytes, pieces[number], model)
+        except (BrokenProcessPool, OSError):  # died since the last text, or cannot start
+            self.close()
+        return futures
+
     def close(self) -> None:
-        """Stop the helper process (if it was ever started), without waiting for it."""
-        if self._pool is not None:
-            processes = list((getattr(self._pool, "_processes", None) or {}).values())
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            for process in processes:
+        """Stop the helper process, if it was started: at once if it is still parsing (a
+        window of a text given up on), else as soon as it has seen the request."""
+        if self._pool is None:
+            return
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+        for process in processes:
+            process.join(timeout=1.0)
+            if process.is_alive():
                 process.terminate()
-            self._pool = None
 
 
 def _helper_init(model: str) -> None:
