@@ -16,9 +16,11 @@ import pytest
 from spacy.tokens import Doc
 
 from rashomon.actors import load_kb, resolve_actors
+from rashomon.actors.references import RecentMentions
 from rashomon.claims.content import paragraph_bounds, paragraph_end
 from rashomon.parse import WindowHelper, _parse_piece, load_nlp, parse_texts, split_text
 from rashomon.places.extract import _BlockingEntities, _Span, _without_overlaps
+from rashomon.types import Mention
 
 CITIES = ["Basra", "Mosul", "Erbil", "Najaf", "Kirkuk", "Ramadi"]
 
@@ -171,3 +173,20 @@ def test_name_windows_pruned_by_their_beginnings_find_what_every_window_finds(te
     assert [(m.start, m.end, m.actor) for m in pruned.mentions] == [
         (m.start, m.end, m.actor) for m in every.mentions]
 
+
+
+def test_recent_mentions_read_back_as_a_sort_of_all_mentions_would():
+    rng = random.Random(12)
+    mentions: list[Mention] = []
+    recent = RecentMentions(mentions)
+    for _ in range(400):
+        start = rng.randrange(500)
+        mentions.append(Mention(document="d", start=start, end=start + 3, text="abc",
+                                actor=f"a{len(mentions)}", rule="alias",
+                                sentence=None if rng.random() < .1 else start // 40))
+        position, window = rng.randrange(520), rng.randint(0, 3)
+        sent = position // 40
+        scan = [m for m in sorted(mentions, key=lambda m: m.start, reverse=True)
+                if m.start < position and m.sentence is not None
+                and sent - m.sentence <= window]
+        assert list(recent.before(position, sent - window)) == scan
