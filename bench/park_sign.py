@@ -16,12 +16,20 @@ Matching (stated in BENCHMARKS.md):
   its ``sign``).
 * **Stances.** A stance (``rashomon.stance``) whose source is on one side and target on
   the other: a directed tie with its sign.
-* **Prediction.** Directed ties are summed per direction; the direction with the larger
+* **Ties.** Directed ties are summed per direction; the direction with the larger
   absolute sum (e1->e2 on ties) gives the class. With no signed directed tie, a signed
   relation gives e1->e2 with its sign. Otherwise neutral (0).
-* **Stances alone.** The same prediction from stances only (events, claims and relations
-  left out): ``stances_only_directed_accuracy``, what the stance stage itself says; and
-  ``both_sides_resolved``, the share of sentences whose two entities both found an actor.
+* **Prediction.** The stance stage is what reads directed sentiment, and ``run`` always
+  runs it: the headline ``directed_accuracy`` is the stances' verdict alone (a stance
+  joining the two sides, else neutral). Events, claims and relations are left out of it
+  because Park's labels are sentiment, not acts: "the Senate voted to remove X", "X met
+  Y" or "guards shot refugees" are neutral there while their events carry a quad class
+  (on the 1,000 sampled sentences, 56 right stance verdicts were overturned by an event
+  or claim tie and 22 wrong ones mended). The summed ties of all four are still reported
+  as ``ties_directed_accuracy``; without the stance stage (``by_stance=False``) they are
+  the prediction. ``stances_only_directed_accuracy`` is kept as an alias of the stance
+  verdict; ``both_sides_resolved`` is the share of sentences whose two entities both
+  found an actor.
 * **The model alone.** The stance model is also scored on the gold pair itself (the two
   bracketed spans, no actor resolution): ``model_directed_accuracy``, what the model
   would give were every entity resolved to an actor.
@@ -189,8 +197,10 @@ def polarity(label: int) -> int:
     return {0: 0, 1: 1, 2: 1, 3: -1, 4: -1}[label]
 
 
-def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str, Any]:
-    """Directed and undirected accuracy, coverage and a confusion matrix."""
+def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any],
+               by_stance: bool = False) -> dict[str, Any]:
+    """Directed and undirected accuracy, coverage and a confusion matrix; the prediction is
+    the stances' verdict with ``by_stance`` (the stance stage ran), else the summed ties."""
     docs = {d["id"]: d for d in analysis.get("documents", [])}
     actors = {a["id"]: a for a in analysis.get("actors", [])}
     mentions = by_document(analysis.get("mentions", []))
@@ -208,17 +218,20 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
                 doc_rel.setdefault(d, []).append(r)
     confusion = [[0] * 5 for _ in range(5)]
     n = covered = nn = nn_covered = nn_cov_sign_ok = 0
-    undirected_ok = stance_ok = both_sides = 0
+    undirected_ok = stance_ok = ties_ok = both_sides = 0
     for row in rows:
         doc = docs.get(row["id"], {})
         to_orig = offset_mapper(row["text"], doc.get("text", row["text"]))
         ms = [m for m in mentions.get(row["id"], []) if m.get("actor")]
         a = side_actors(row["e1_span"], row["e1"], ms, actors, to_orig)
         b = side_actors(row["e2_span"], row["e2"], ms, actors, to_orig)
-        pred, cov = predict(a, b, events.get(row["id"], []), claims.get(row["id"], []),
+        ties, cov = predict(a, b, events.get(row["id"], []), claims.get(row["id"], []),
                             doc_rel.get(row["id"], []), stances.get(row["id"], []))
+        verdict = predict(a, b, [], [], [], stances.get(row["id"], []))[0]
+        pred = verdict if by_stance else ties
         confusion[row["label"]][pred] += 1
-        stance_ok += predict(a, b, [], [], [], stances.get(row["id"], []))[0] == row["label"]
+        stance_ok += verdict == row["label"]
+        ties_ok += ties == row["label"]
         both_sides += bool(a - b and b - a)
         n += 1
         covered += cov
@@ -238,6 +251,7 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any]) -> dict[str
         "sign_accuracy_covered_non_neutral": ratio(nn_cov_sign_ok, nn_covered),
         "directed_recall_non_neutral": ratio(sum(confusion[i][i] for i in range(1, 5)), nn),
         "stances_only_directed_accuracy": ratio(stance_ok, n),
+        "ties_directed_accuracy": ratio(ties_ok, n),
         "both_sides_resolved": ratio(both_sides, n),
     }
     return {"figures": figures, "confusion": confusion}
@@ -285,7 +299,7 @@ def run(opts: Options) -> dict[str, Any]:
     config = Config(stages=stages, n_process=opts.processes)
     analysis = analyze_dicts([{"id": r["id"], "text": r["text"]} for r in rows], opts.processes,
                              config=config)
-    scored = score_park(rows, analysis)
+    scored = score_park(rows, analysis, by_stance=True)
     model = score_model(rows)
     confusion = model.pop("model_confusion")
     return write_result(NAME, {**scored["figures"], **model}, opts, started,
@@ -296,7 +310,7 @@ def run(opts: Options) -> dict[str, Any]:
 def render(result: dict[str, Any]) -> str:
     f = result["figures"]
     lines = ["| Figure | Value |", "|---|---|",
-             f"| Directed accuracy (5-way) | {pct(f['directed_accuracy'])} |",
+             f"| Directed accuracy (5-way; the stances' verdict) | {pct(f['directed_accuracy'])} |",
              f"| Undirected polarity accuracy (3-way) | {pct(f['undirected_accuracy'])} |",
              f"| All-neutral baseline | {pct(f['neutral_baseline'])} |",
              f"| Coverage: any tie between the pair (all / non-neutral gold) | "
@@ -308,8 +322,8 @@ def render(result: dict[str, Any]) -> str:
              f"| Sentences | {f['sentences']} |",
              f"| Both entities resolved to different actors | "
              f"{pct(f.get('both_sides_resolved'))} |",
-             f"| Directed accuracy from stances alone (events, claims, relations left out) | "
-             f"{pct(f.get('stances_only_directed_accuracy'))} |",
+             f"| Directed accuracy of the summed ties (stances, events, claims, relations) | "
+             f"{pct(f.get('ties_directed_accuracy'))} |",
              f"| The stance model alone on the gold pairs: directed / polarity accuracy | "
              f"{pct(f.get('model_directed_accuracy'))} / "
              f"{pct(f.get('model_undirected_accuracy'))} |"]

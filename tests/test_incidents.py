@@ -4,6 +4,7 @@ blind spots, the store, the export and the CLI, on short articles written for th
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -15,18 +16,21 @@ import rashomon
 from rashomon.analyze import analyze_inputs
 from rashomon.cli import app
 from rashomon.datafiles import DATA
-from rashomon.incidents.cluster import cluster, pair_model
+from rashomon.incidents.cluster import cluster, pair_model, sentence_units
 from rashomon.incidents.features import (
     FEATURES,
     EventView,
     dates_apart,
     effective_date,
+    event_views,
+    feature_matrix,
     parse_date,
 )
 from rashomon.incidents.tellings import incident_views, numbers
 from rashomon.outlet_registry import load_registry, use_registry
 from rashomon.outlets import outlet_view
 from rashomon.store import Store
+from rashomon.types import Document, Event
 
 # Two outlets tell one rocket attack and blame different perpetrators; a third outlet, of
 # another group, reports something else in the same days and leaves the attack out.
@@ -180,6 +184,26 @@ def test_store_keeps_incidents_and_cli_shows_them(tmp_path, registry_file):
     assert missing.exit_code == 2 and "no such incident" in missing.output
 
 
+def test_incidents_read_from_the_store_a_few_at_a_time_are_the_whole_store_s(
+        tmp_path, monkeypatch):
+    """`rashomon incidents` reads the tellings of a few incidents at a time (their documents
+    only); the views are those of the whole store read at once."""
+    from rashomon import query
+    from rashomon.incidents.tellings import incident_views
+
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        for a in ARTICLES:
+            (tmp_path / f"{a['id']}.jsonl").write_text(json.dumps(a) + "\n", encoding="utf-8")
+        analyze_inputs([str(tmp_path / f"{a['id']}.jsonl") for a in ARTICLES], store)
+        whole = incident_views(store.analysis())
+        monkeypatch.setattr(query, "INCIDENTS_PER_READ", 1)
+        chunked = list(query.query_incidents(store, multi_only=False))
+    assert len(whole) > 1
+    assert [(v.incident, v.tellings, v.contradictions) for v in chunked] == [
+        (v.incident, v.tellings, v.contradictions) for v in whole]
+
+
 def test_one_attack_told_by_two_outlets_and_another_attack_apart():
     analysis = rashomon.analyze([dict(a) for a in ATTACKS])
     kirkuk = _incident_of(analysis, "wt-kirkuk") & _incident_of(analysis, "ep-kirkuk")
@@ -188,6 +212,8 @@ def test_one_attack_told_by_two_outlets_and_another_attack_apart():
     assert mosul and not mosul & kirkuk, "same group, same act, another day and town"
     (incident,) = [i for i in analysis.incidents if i.id in kirkuk]
     assert incident.documents == ["ep-kirkuk", "wt-kirkuk"]
+    # where the time went, corpus-level steps included
+    assert {"parse", "events", "relations", "incidents"} <= set(analysis.timings)
 
 
 def test_cluster_averages_over_pairs_of_different_documents():
@@ -213,6 +239,53 @@ def test_a_lone_telling_joins_its_most_probable_pair_in_another_document():
                    apart=[(0, 3)]) == [[0, 1, 2], [3]]
 
 
+def test_events_of_one_sentence_are_one_telling():
+    # 0 and 1 come from one sentence of document A: 0 read right, 1 misread (its pairs
+    # with B and C score 0). Counted one by one, 1 drags A's telling out of the average
+    # (4 cross pairs, mean 0.25); as one telling, A joins B and C at its best reading.
+    pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
+    probs = np.array([0.9, 0.5, 0.5, 0.0, 0.0, 0.6])
+    docs = ["A", "A", "B", "C"]
+    units = [("A", "s1"), ("A", "s1"), ("B", "s1"), ("C", "s1")]
+    assert cluster(4, pairs, probs, 0.3, "average", docs) == [[0, 1], [2, 3]]
+    assert cluster(4, pairs, probs, 0.3, "average", docs, units=units) == [[0, 1, 2, 3]]
+    # Other sentences of A stay their own tellings.
+    other = [("A", "s1"), ("A", "s2"), ("B", "s1"), ("C", "s1")]
+    assert cluster(4, pairs, probs, 0.3, "average", docs, units=other) == [[0, 1], [2, 3]]
+    # A sentence one of whose events is dated apart from C's act is apart from C.
+    kept = [p for p in pairs if p != (1, 3)]
+    assert cluster(4, kept, np.delete(probs, 4), 0.3, "average", docs, apart=[(1, 3)],
+                   units=units) == [[0, 1], [2, 3]]
+
+
+def test_sentence_units_keep_the_best_pair():
+    members, pairs, probs, apart = sentence_units(
+        ["a", "a", "b", "c"], [(0, 1), (0, 2), (1, 2), (1, 3)], np.array([0.9, 0.2, 0.7, 0.4]),
+        apart=[(0, 3)])
+    assert members == [[0, 1], [2], [3]]
+    assert pairs == [(0, 1)] and probs.tolist() == pytest.approx([0.7])
+    assert apart == [(0, 2)]
+
+
+def test_a_denial_reads_to_the_pair_scorer_as_the_report_it_denies():
+    # A report of an act and another outlet's report of its denial are one incident: the
+    # pair features do not see modality, so a denial cannot push the tellings apart.
+    docs = [Document("d1", "Militants shelled the town.", outlet="A"),
+            Document("d2", "The militia denied shelling the town.", outlet="B")]
+    told = Event("e1", "d1", 0, 27, "Militants shelled the town.", "shelled", "ASSAULT",
+                 "material_conflict", None, None)
+    asserted = Event("e2", "d2", 0, 37, "The militia denied shelling the town.", "shelling",
+                     "ASSAULT", "material_conflict", None, None)
+    denied = replace(asserted, id="e3", negated=True, modality="denied")
+    views = event_views([told, asserted, denied], docs, [])
+    vectors = tuple(np.eye(3, 4, dtype=np.float32) for _ in range(3))
+    rows = feature_matrix(views, [(0, 1), (0, 2)], *vectors)
+    cosines = [FEATURES.index(f) for f in FEATURES if f.startswith("cosine")
+               or f == "rank_in_document"]
+    keep = [n for n in range(len(FEATURES)) if n not in cosines]
+    assert rows[0, keep].tolist() == rows[1, keep].tolist()
+
+
 def test_cluster_never_joins_acts_dated_apart():
     pairs = [(0, 1), (1, 2), (0, 2)]
     probs = np.array([0.9, 0.8, 0.9])
@@ -225,7 +298,7 @@ def _view(own: str | None) -> EventView:
     day, precision = parse_date(own)
     return EventView("e", "d", "material_conflict", frozenset(), frozenset(), frozenset(),
                      (None, None), (frozenset(), frozenset()), day, precision, day, precision,
-                     None, None, False)
+                     None, None)
 
 
 def test_dates_apart_and_effective_date():

@@ -15,6 +15,7 @@ from rashomon.parse import load_nlp
 from rashomon.stance import (
     LABELS,
     SHAPE_FEATURES,
+    STATIC_BLOCKS,
     VECTOR_BLOCKS,
     Pair,
     classify,
@@ -22,10 +23,13 @@ from rashomon.stance import (
     load_model,
     pair_features,
 )
+from rashomon.static_embed import static_vectors
 from rashomon.types import DateMention, Mention
 
 SENTENCE = "On Friday the Harbor League praised the River Party, not the Hill Union."
 WIDTH = 96  # the small English model's token vectors
+# token-vector blocks, then the static word-vector blocks, then the strings
+OFFSET = len(VECTOR_BLOCKS) * WIDTH + len(STATIC_BLOCKS) * static_vectors().dims
 
 
 def _pair(text: str, first: str, second: str) -> Pair:
@@ -42,6 +46,11 @@ def test_strings_read_the_tree_and_keep_positions_apart():
     strings = pair.strings()
     assert "b:praise" in strings and "l:friday" in strings and "r:not" in strings
     assert "b:not" not in strings
+    # the sentence's content words outside the pair, wherever they stand
+    far = _pair("The Harbor League praised the River Party on Friday, calling the vote a "
+                "bitter disgrace.", "Harbor League", "River Party").strings()
+    assert {"s:call", "s:vote", "s:bitter", "s:disgrace"} <= set(far)
+    assert "s:praise" not in far and "r:disgrace" not in far
     assert "lca:praise" in strings
     assert "d1:nsubj" in strings and "d2:dobj" in strings and "pass" not in strings
     shape = dict(zip(SHAPE_FEATURES, pair.shape(), strict=True))
@@ -67,11 +76,10 @@ def test_pairs_from_character_spans_need_two_ordered_spans():
 def _word_model(rules: dict[str, int], strength: float = 8.0) -> LinearModel:
     """A model that picks label ``rules[string]`` when that string is present, else neutral."""
     vocabulary = sorted(rules)
-    offset = len(VECTOR_BLOCKS) * WIDTH
-    coef = np.zeros((len(LABELS), offset + len(vocabulary) + len(SHAPE_FEATURES)),
+    coef = np.zeros((len(LABELS), OFFSET + len(vocabulary) + len(SHAPE_FEATURES)),
                     dtype=np.float32)
     for i, word in enumerate(vocabulary):
-        coef[rules[word], offset + i] = strength
+        coef[rules[word], OFFSET + i] = strength
     intercept = np.zeros(len(LABELS), dtype=np.float32)
     intercept[0] = 1.0
     return LinearModel([str(i) for i in range(len(LABELS))], coef, intercept,
@@ -83,9 +91,24 @@ def test_features_have_the_model_layout():
     x = pair_features([_pair(SENTENCE, "Harbor League", "River Party")],
                       model.meta["vocabulary"])
     assert x.shape == (1, model.coef.shape[1])
-    assert x[0, len(VECTOR_BLOCKS) * WIDTH] == 1.0  # lca:praise
+    assert x[0, OFFSET] == 1.0  # lca:praise
     for k in range(len(VECTOR_BLOCKS)):  # unit-length blocks of token vectors
         assert np.isclose(np.linalg.norm(x[0, k * WIDTH:(k + 1) * WIDTH]), 1.0, atol=1e-3)
+    dims = static_vectors().dims
+    for k in range(len(STATIC_BLOCKS)):  # then unit-length static word-vector blocks
+        start = len(VECTOR_BLOCKS) * WIDTH + k * dims
+        assert np.isclose(np.linalg.norm(x[0, start:start + dims]), 1.0, atol=1e-3)
+
+
+def test_static_texts_are_the_words_between_and_the_path_lemmas():
+    pair = _pair("The Harbor League sharply rebuked the River Party.", "Harbor League",
+                 "River Party")
+    between, path = pair.static_texts()
+    assert between == "sharply rebuked the"
+    assert path == "rebuke"  # subject and object meet at the verb
+    far = _pair("The Harbor League said the River Party had lied.", "Harbor League",
+                "River Party")
+    assert far.static_texts()[1] == "lie say"  # up from the object's verb to the ancestor
 
 
 def test_a_model_of_another_width_is_refused():

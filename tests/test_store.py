@@ -48,6 +48,37 @@ def test_a_failed_write_leaves_nothing_of_that_document(tmp_path):
         assert len(store.mentions()) == 1
 
 
+def test_findings_stream_a_document_at_a_time_in_document_order(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        for doc_id in ("d2", "d1", "d3"):
+            store.add_analysis(_analysis(doc_id), [IRAN])
+        grouped = list(store.by_document(("events", "mentions"), batch=1))
+        assert [doc for doc, _ in grouped] == ["d1", "d2", "d3"]
+        for doc, (events, mentions) in grouped:
+            assert [e.id for e in events] == [f"{doc}:e1"]
+            assert [m.document for m in mentions] == [doc]
+
+
+def test_a_few_documents_are_read_with_their_findings_and_nothing_else(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        for doc_id in ("d1", "d2", "d3"):
+            store.add_analysis(_analysis(doc_id), [IRAN])
+        some = store.analysis_of(["d3", "d1", "d9"])
+        assert [d.id for d in some.documents] == ["d1", "d3"]
+        assert [e.document for e in some.events] == ["d1", "d3"]
+        assert {m.document for m in some.mentions} == {"d1", "d3"}
+        assert [a.id for a in some.actors] == ["iran"]
+
+
+def test_first_paragraph_ends_count_characters_as_python_does(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        for doc_id, text in (("d1", "Téhéran 😀 denied it.\n\nMore."), ("d2", "One line.")):
+            doc = _analysis(doc_id)
+            doc.document.text = text
+            store.add_analysis(doc, [IRAN])
+        assert store.first_paragraph_ends() == {"d1": 20, "d2": 9}
+
+
 def test_actor_aliases_accumulate_across_documents(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         store.add_analysis(_analysis("d1"), [IRAN])

@@ -36,7 +36,7 @@ Data (read from ``../shared/``, never committed):
   on it is reported.
 
 Candidates (per data set and code version) and embeddings are cached in
-``/tmp/event-train-cache/`` so reruns are fast.
+``/tmp/event-train-cache/`` (``--cache DIR`` for another) so reruns are fast.
 """
 
 from __future__ import annotations
@@ -501,8 +501,12 @@ def fit(x: np.ndarray, y: list[str], c: float, weight: np.ndarray | None = None)
 
 
 def main() -> int:
+    global CACHE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cv-only", action="store_true")
+    parser.add_argument("--cache", type=Path, default=CACHE,
+                        help=f"where probes and embeddings are cached (default {CACHE}; "
+                             "another checkout working beside this one takes its own)")
     parser.add_argument("--out", type=Path, default=OUT,
                         help="where the two .npz files go (default: the package's models)")
     parser.add_argument("--plv-gate-weight", type=float, default=PLV_GATE_WEIGHT,
@@ -525,6 +529,7 @@ def main() -> int:
     parser.add_argument("--cameo", action="store_true",
                         help="add CAMEO class sentences, self-labelled within their quad")
     args = parser.parse_args()
+    CACHE = args.cache
     if not EVENTS.exists():
         print(f"{EVENTS}: not found; the training data lives in ../shared", file=sys.stderr)
         return 1

@@ -39,7 +39,13 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from rashomon.analyze import analyze_inputs
-from rashomon.incidents.cluster import candidate_pairs, cluster, split_apart, text_vectors
+from rashomon.incidents.cluster import (
+    candidate_pairs,
+    cluster,
+    split_apart,
+    telling_units,
+    text_vectors,
+)
 from rashomon.incidents.features import FEATURES, event_views, feature_matrix
 from rashomon.models import LinearModel
 from rashomon.store import Store
@@ -49,6 +55,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 THRESHOLDS = [round(t, 2) for t in np.arange(0.05, 0.61, 0.025)]
 CS = (0.1, 0.3, 1.0)
+LINKAGE = "average"
 
 
 def load_scorer():
@@ -233,6 +240,7 @@ def main() -> None:
     vectors = text_vectors(events, docs)
     pairs, apart = split_apart(views, candidate_pairs(views, vectors[0]))
     documents = [e.document for e in events]
+    units = telling_units(events)
     x = feature_matrix(views, pairs, *vectors)
     lab = [events[i].id in told and events[j].id in told for i, j in pairs]
     y = np.array([lab[n] and told[events[i].id] == told[events[j].id]
@@ -248,7 +256,7 @@ def main() -> None:
     for c in CS:
         oof, held_out = out_of_fold(x, y, train_rows, pair_stories, c)
         for t in THRESHOLDS:
-            groups = cluster(len(events), pairs, oof, t, "average", documents, apart)
+            groups = cluster(len(events), pairs, oof, t, LINKAGE, documents, apart, units)
             results[c, t] = (telling_f1(groups, events, told),
                              pairwise_f1(groups, events, links), held_out)
     for c in CS:
@@ -268,13 +276,13 @@ def main() -> None:
     final = fit(x[train_rows], y[train_rows], c)
     final.coef_ = np.mean([m.coef_ for m in held_out], axis=0)
     final.intercept_ = np.mean([m.intercept_ for m in held_out], axis=0)
-    groups = cluster(len(events), pairs, final.predict_proba(x)[:, 1], threshold, "average",
-                     documents, apart)
+    groups = cluster(len(events), pairs, final.predict_proba(x)[:, 1], threshold, LINKAGE,
+                     documents, apart, units)
     ip, ir, if1 = pairwise_f1(groups, events, links)
     print(f"in-sample (the shipped model on the events it was trained on): scorer's pairs "
           f"P={ip:.3f} R={ir:.3f} F1={if1:.3f}")
     meta = {
-        "features": list(FEATURES), "threshold": threshold, "linkage": "average", "C": c,
+        "features": list(FEATURES), "threshold": threshold, "linkage": LINKAGE, "C": c,
         "cv": {"scheme": "leave-one-story-out", "stories": len(set(story)),
                "precision": round(p, 4), "recall": round(r, 4), "f1": round(f1, 4),
                "tellings_precision": round(tp, 4), "tellings_recall": round(tr, 4),

@@ -1,19 +1,20 @@
 """Train the directed stance model (src/rashomon/models/stance.npz) on Park et al. (2021).
 
-    PYTHONPATH=src python train/stance.py [--folds 3] [--c 1.0 0.3] [--out DIR]
+    PYTHONPATH=src python train/stance.py [--folds 3] [--c 0.3 0.5] [--reverse-weight 2] [--out DIR]
 
 Reads ``../shared/data/claims/park2021/{train,valid}.txt`` (sentence, e1, e2, label; the
 two entities bracketed, e1 always first, so e1/e2 are the model's first/second), parses
 each sentence with the pipeline's spaCy model and reads the features of
-``rashomon.stance.Pair`` (tree, words, the parser's token vectors, shape: no sentence
-encoder).
+``rashomon.stance.Pair`` (tree, words, the parser's token vectors, static word vectors,
+shape: no sentence encoder).
 
 For each ``--c`` (inverse L2 strength) it reports k-fold cross-validated directed
 accuracy on Park train and keeps the best; it fits that on all of Park train, scores
 Park valid (never used for fitting or choosing) and writes the model with its figures in
 ``meta``. Parses are cached in ``/tmp/stance-cache`` (``--cache``). Measured on the
-shared 2-core machine under a load average of 11-17: parsing the 14,567 sentences about
-11 minutes, then 644 s for the two C values' cross-validation and the final fit.
+shared 2-core machine under a load average of 8-12: parsing the 14,567 sentences about
+11 minutes, then 319 s for one C value's cross-validation and the final fit (747 s for
+two).
 """
 
 from __future__ import annotations
@@ -37,7 +38,15 @@ from spacy.tokens import Doc
 
 from rashomon.models import LinearModel
 from rashomon.parse import DEFAULT_MODEL, load_nlp
-from rashomon.stance import LABELS, SHAPE_FEATURES, VECTOR_BLOCKS, Pair, vector_width
+from rashomon.stance import (
+    LABELS,
+    SHAPE_FEATURES,
+    STATIC_BLOCKS,
+    VECTOR_BLOCKS,
+    Pair,
+    static_features,
+    vector_width,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PARK = ROOT.parent / "shared" / "data" / "claims" / "park2021"
@@ -117,7 +126,7 @@ def vocabulary(strings: list[list[str]]) -> list[str]:
 def matrix(pairs: list[Pair], strings: list[list[str]], vocab: list[str]) -> sp.csr_matrix:
     """The same layout as ``rashomon.stance.pair_features``, sparse."""
     index = {s: i for i, s in enumerate(vocab)}
-    vectors = np.vstack([p.vectors() for p in pairs])
+    vectors = np.hstack([np.vstack([p.vectors() for p in pairs]), static_features(pairs)])
     rows, cols = [], []
     for r, row in enumerate(strings):
         for c in {index[s] for s in row if s in index}:
@@ -129,8 +138,11 @@ def matrix(pairs: list[Pair], strings: list[list[str]], vocab: list[str]) -> sp.
     return sp.hstack([sp.csr_matrix(vectors), bag, sp.csr_matrix(shape)]).tocsr()
 
 
-def fit(x: sp.csr_matrix, y: np.ndarray, c: float) -> LogisticRegression:
-    return LogisticRegression(C=c, max_iter=2000).fit(x, y)
+def fit(x: sp.csr_matrix, y: np.ndarray, c: float, reverse_weight: float = 1.0
+        ) -> LogisticRegression:
+    """``reverse_weight``: the weight of the second->first classes, 5% of Park train."""
+    weights = {0: 1.0, 1: 1.0, 2: reverse_weight, 3: 1.0, 4: reverse_weight}
+    return LogisticRegression(C=c, max_iter=2000, class_weight=weights).fit(x, y)
 
 
 def figures(y: np.ndarray, pred: np.ndarray) -> dict[str, object]:
@@ -146,13 +158,14 @@ def figures(y: np.ndarray, pred: np.ndarray) -> dict[str, object]:
 
 
 def cross_validate(pairs: list[Pair], strings: list[list[str]], y: np.ndarray, c: float,
-                   folds: int) -> dict[str, object]:
+                   folds: int, reverse_weight: float) -> dict[str, object]:
     """k-fold CV on Park train; the vocabulary is rebuilt from each fold's training part."""
     pred = np.zeros_like(y)
     per_fold = []
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(y, y):
         vocab = vocabulary([strings[i] for i in tr])
-        model = fit(matrix([pairs[i] for i in tr], [strings[i] for i in tr], vocab), y[tr], c)
+        model = fit(matrix([pairs[i] for i in tr], [strings[i] for i in tr], vocab), y[tr], c,
+                    reverse_weight)
         pred[te] = model.predict(matrix([pairs[i] for i in te], [strings[i] for i in te],
                                         vocab))
         per_fold.append(round(float((pred[te] == y[te]).mean()), 4))
@@ -164,6 +177,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=3, help="0: no cross-validation")
     parser.add_argument("--c", type=float, nargs="+", default=[1.0, 0.3],
                         help="inverse L2 strengths to cross-validate (the first without CV)")
+    parser.add_argument("--reverse-weight", type=float, default=2.0,
+                        help="class weight of the second->first labels (rare in Park)")
     parser.add_argument("--cache", type=Path, default=Path("/tmp/stance-cache"))
     parser.add_argument("--out", type=Path, default=ROOT / "src" / "rashomon" / "models")
     args = parser.parse_args(argv)
@@ -184,14 +199,14 @@ def main(argv: list[str] | None = None) -> int:
     cv_runs = []
     if args.folds > 1:
         for c in args.c:
-            run = cross_validate(pairs, strings, y, c, args.folds)
+            run = cross_validate(pairs, strings, y, c, args.folds, args.reverse_weight)
             print(f"C={c}: CV directed accuracy {run['directed_accuracy']} "
                   f"(folds {run['per_fold']})", flush=True)
             cv_runs.append(run)
     best = max(cv_runs, key=lambda r: r["directed_accuracy"]) if cv_runs else None
     c = float(best["C"]) if best else args.c[0]
     vocab = vocabulary(strings)
-    model = fit(matrix(pairs, strings, vocab), y, c)
+    model = fit(matrix(pairs, strings, vocab), y, c, args.reverse_weight)
     v_pairs, v_strings, v_y = split["valid"]
     valid = figures(v_y, model.predict(matrix(v_pairs, v_strings, vocab)))
     width = vector_width(pairs)
@@ -200,9 +215,11 @@ def main(argv: list[str] | None = None) -> int:
         "vocabulary": vocab,
         "features": [f"token vectors x{len(VECTOR_BLOCKS)} ({width} each): "
                      + ", ".join(VECTOR_BLOCKS),
+                     "static word vectors x" + f"{len(STATIC_BLOCKS)}: " + ", ".join(STATIC_BLOCKS),
                      f"tree and word indicators ({len(vocab)})", *SHAPE_FEATURES],
         "parser": DEFAULT_MODEL,
-        "training": {"park2021_train": int(len(y)), "C": c, "min_count": MIN_COUNT},
+        "training": {"park2021_train": int(len(y)), "C": c, "min_count": MIN_COUNT,
+                     "reverse_weight": args.reverse_weight},
         "cross_validation": [{k: v for k, v in r.items() if k != "confusion"} for r in cv_runs],
         "park2021_valid": valid,
         "seconds": round(time.time() - started),

@@ -448,9 +448,13 @@ def analyze(
         analysis.documents.append(analysed.result.document)
         _collect(analysis, actors, analysed)
     analysis.actors = sorted(actors.values(), key=lambda a: a.id)
+    started = time.perf_counter()
     analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
                                          analysis.actors, stances=analysis.stances)
+    analysis.timings["relations"] = time.perf_counter() - started
+    started = time.perf_counter()
     analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors)
+    analysis.timings["incidents"] = time.perf_counter() - started
     return analysis
 
 

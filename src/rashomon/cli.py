@@ -519,28 +519,30 @@ def incidents(
     limit: Annotated[int, typer.Option(help="Show at most this many.")] = 200,
 ) -> None:
     """Incidents told across documents: who tells them, and where the tellings disagree."""
-    from .incidents.tellings import incident_views, select
+    from .outlet_registry import CREDIT_WINDOW
     from .outlets import comparison_warning, outlet_profiles
-    from .query import _actor_ids
+    from .query import query_incidents
 
     _use_outlets(outlets)
-    with open_store(db) as store:
-        analysis = store.analysis()
-        wanted = _actor_ids(store, actor)
-    found = select(incident_views(analysis, multi_only=not all_), wanted, outlet, period)
-    warning = comparison_warning(outlet_profiles(analysis.documents))
-    if warning:
-        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     table = Table(Column("id", no_wrap=True), Column("date", no_wrap=True), "summary",
                   Column("outlets", overflow="fold"), "tellings", "contradictions",
                   "confidence")
-    for v in found[:limit]:
-        table.add_row(v.incident.id, v.incident.date or "", v.incident.summary or "",
-                      ", ".join(v.outlets), str(len(v.incident.events)),
-                      str(len(v.contradictions)), f"{v.incident.confidence:.2f}")
+    found = 0
+    with open_store(db) as store:
+        # Only as much of each text as an outlet credit is looked for in.
+        warning = comparison_warning(outlet_profiles(
+            store.document_heads(CREDIT_WINDOW).values()))
+        for v in query_incidents(store, actor, outlet, period, multi_only=not all_):
+            found += 1
+            if found <= limit:
+                table.add_row(v.incident.id, v.incident.date or "", v.incident.summary or "",
+                              ", ".join(v.outlets), str(len(v.incident.events)),
+                              str(len(v.contradictions)), f"{v.incident.confidence:.2f}")
+    if warning:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}")
     out.print(table)
-    out.print(f"{len(found)} incident(s)" + ("" if all_ else
-                                              " told by two or more documents (--all: every one)"))
+    out.print(f"{found} incident(s)" + ("" if all_ else
+                                         " told by two or more documents (--all: every one)"))
 
 
 @app.command()
@@ -550,17 +552,15 @@ def incident(
     outlets: OutletsOption = None,
 ) -> None:
     """One incident's tellings side by side, one column per outlet, and their contradictions."""
-    from .incidents.tellings import incident_views
+    from .query import query_incidents
 
     _use_outlets(outlets)
     with open_store(db) as store:
-        analysis = store.analysis()
-    views = [v for v in incident_views(analysis) if v.incident.id == incident_id]
-    if not views:
+        view = next(query_incidents(store, multi_only=False, incident_id=incident_id), None)
+        names = {a.id: a.name for a in store.actors()}
+    if view is None:
         fail(f"{incident_id}: no such incident (see `rashomon incidents --all`)", 2)
         return
-    view = views[0]
-    names = {a.id: a.name for a in analysis.actors}
     out.print(f"[bold]{escape(view.incident.summary or view.incident.id)}[/bold]  "
               f"(confidence {view.incident.confidence:.2f})")
     table = Table("", *[Column(o, overflow="fold") for o in view.outlets], show_lines=True)

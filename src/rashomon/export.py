@@ -77,9 +77,10 @@ def export(analysis: Analysis, fmt: str, output: str | Path, raw_cells: bool = F
 def export_store(store: Store, fmt: str, output: str | Path, raw_cells: bool = False) -> Path:
     """Write a store as ``fmt`` to ``output``, the same bytes :func:`export` writes for
     ``store.analysis()``. Table formats stream the store a batch of rows at a time, so
-    memory stays flat whatever its size; graph formats read the whole analysis."""
+    memory stays flat whatever its size; the GDELT table reads a document's events at a
+    time; graph formats read relations and actors, never the texts."""
     if fmt in graph_export.FORMATS:
-        return export(store.analysis(), fmt, output, raw_cells)
+        return graph_export.export_graph_from_store(store, fmt, Path(output), raw_cells)
     return write_tables(store.table_rows, fmt, output, raw_cells)
 
 

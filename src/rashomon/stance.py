@@ -13,11 +13,17 @@ costs little beyond the parse (no sentence encoder runs):
   ``dobj`` is "first acts on second", ``nsubjpass`` ... ``agent`` the reverse), the words
   on that path, a negation or a passive on it, what each head hangs from.
 * **Words** between the two, and the five before the first and after the second,
-  position-tagged (``b:``, ``l:``, ``r:``); the vocabulary of these strings and the tree's
-  is the model's ``meta["vocabulary"]`` (kept when seen in at least 3 training pairs).
+  position-tagged (``b:``, ``l:``, ``r:``), and the content words (nouns, verbs,
+  adjectives, adverbs) of the rest of the sentence (``s:``: "X backed Y's bid, calling
+  it a disgrace" says how X stands past the window); the vocabulary of these strings and
+  the tree's is the model's ``meta["vocabulary"]`` (kept when seen in at least 3 training
+  pairs).
 * **Token vectors**: the parser's own contextual vectors (``Doc.tensor``) averaged over
   the first mention, the second, the words between and the sentence, and the common
   ancestor's: one unit-length block each.
+* **Word vectors**: the static wordpiece vectors (``rashomon.static_embed``) of the words
+  between the two and of the lemmas on the tree path between them: what the words mean,
+  for the many sentiment words too rare in training to have a weight of their own.
 * **Shape**: distance, a quotation mark, a comma between, the first opening the sentence.
 
 The classifier is a multinomial logistic regression saved as a ``LinearModel``
@@ -39,6 +45,7 @@ from spacy.tokens import Doc, Span, Token
 
 from .models import LinearModel, packaged
 from .parse import doc_text
+from .static_embed import static_vectors
 from .types import DateMention, Mention, Stance
 
 LABELS = ["neutral", "first->second +", "second->first +", "first->second -",
@@ -60,9 +67,13 @@ MIN_PROBABILITY = 0.5
 PATH_LABELS = 2
 # Token-vector blocks: first mention, second, words between, sentence, common ancestor.
 VECTOR_BLOCKS = ("first", "second", "between", "sentence", "ancestor")
+# Static word-vector blocks: the words between the two, the lemmas on the tree path.
+STATIC_BLOCKS = ("between words", "path lemmas")
 SHAPE_FEATURES = ["log_distance", "quotation", "comma_between", "first_opens"]
 
 _NEGATIONS = {"not", "no", "never", "n't", "nor", "neither", "without"}
+# Parts of speech of the sentence's content words (``s:`` strings).
+_CONTENT_POS = ("ADJ", "VERB", "ADV", "NOUN")
 _QUOTES = "\"“”"
 
 
@@ -94,7 +105,17 @@ class Pair:
                                                first.start] if not t.is_space]
         out += [f"r:{_lemma(t)}" for t in doc[second.end:min(context.end, second.end +
                                                              WINDOW_WORDS)] if not t.is_space]
+        out += [f"s:{t.lemma_.lower()}" for t in context if t.pos_ in _CONTENT_POS
+                and not first.start <= t.i < second.end]
         return out + _tree_strings(first.root, second.root)
+
+    def static_texts(self) -> list[str]:
+        """The texts of ``STATIC_BLOCKS``: the words between the two, the path's lemmas."""
+        top = _common_ancestor(self.first.root, self.second.root)
+        path = [] if top is None else [*_path_up(self.first.root, top)[1:],
+                                       *_path_up(self.second.root, top)[1:], top]
+        between = self.first.doc[self.first.end:self.second.start]
+        return [between.text, " ".join(t.lemma_ for t in path)]
 
     def vectors(self) -> np.ndarray:
         """The unit-length token-vector blocks of ``VECTOR_BLOCKS``, concatenated."""
@@ -169,19 +190,32 @@ def _tree_strings(a: Token, b: Token) -> list[str]:
     return out
 
 
+def static_features(pairs: Sequence[Pair]) -> np.ndarray:
+    """The static word-vector blocks of ``STATIC_BLOCKS``, one row per pair."""
+    table = static_vectors()
+    if table is None:
+        raise ValueError("the stance model needs models/static_vectors.npz, which this "
+                         "installation lacks")
+    texts = [p.static_texts() for p in pairs]
+    return np.hstack([table.encode([t[k] for t in texts]) for k in range(len(STATIC_BLOCKS))])
+
+
 def pair_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, int]
                   ) -> np.ndarray:
-    """The feature matrix of pairs: token vectors, then string indicators, then shape.
+    """The feature matrix of pairs: token vectors, static word vectors, then string
+    indicators, then shape.
 
     ``vocabulary``: the strings in column order, or already as {string: column}."""
     index = vocabulary if isinstance(vocabulary, dict) else {
         w: i for i, w in enumerate(vocabulary)}
-    width = len(VECTOR_BLOCKS) * vector_width(pairs)
+    static = static_features(pairs)
+    width = len(VECTOR_BLOCKS) * vector_width(pairs) + static.shape[1]
     out = np.zeros((len(pairs), width + len(vocabulary) + len(SHAPE_FEATURES)),
                    dtype=np.float32)
     for row, pair in enumerate(pairs):
         vectors = pair.vectors()
         out[row, :vectors.size] = vectors
+        out[row, width - static.shape[1]:width] = static[row]
         for s in pair.strings():
             if s in index:
                 out[row, width + index[s]] = 1.0

@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
+from itertools import groupby
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -395,25 +397,52 @@ class Store:
                                  url=row[4], published=row[5], text=row[6], source=row[7],
                                  format=row[8]) for row in rows}
 
+    def first_paragraph_ends(self) -> dict[str, int]:
+        """Where each stored document's first paragraph ends: the offset of its first blank
+        line, or its length when it has none (a GDELT root event stands before it)."""
+        rows = self.con.execute(
+            "SELECT id, CASE WHEN strpos(text, chr(10) || chr(10)) = 0 THEN length(text) "
+            "ELSE strpos(text, chr(10) || chr(10)) - 1 END FROM documents").fetchall()
+        return dict(rows)
+
     def findings_by_document(self, batch: int = 10_000
                              ) -> Iterator[tuple[list[Event], list[Claim], list[Stance]]]:
         """(events, claims, stances) of each document in turn, by document then id, read
         from the store as a stream: memory holds one document's findings at a time."""
-        streams = [_grouped(self.con.cursor(), table, batch)
-                   for table in ("events", "claims", "stances")]
-        heads: list[tuple[str, list[Any]] | None] = [next(s, None) for s in streams]
+        for _, (events, claims, stances) in self.by_document(
+                ("events", "claims", "stances"), batch):
+            yield events, claims, stances
+
+    def by_document(self, tables: Sequence[str], batch: int = 10_000
+                    ) -> Iterator[tuple[str, list[list[Any]]]]:
+        """(document id, [its objects of each table]) for every document with any, in
+        document id order, each table read as a stream of its own: memory holds one
+        document's findings at a time. ``tables`` are per-document tables of the analysis
+        (mentions, places, dates, events, claims, stances)."""
+        streams = [groupby(self._read(table, batch=batch), key=attrgetter("document"))
+                   for table in tables]
+        heads = [next(s, None) for s in streams]
         while any(heads):
             document = min(h[0] for h in heads if h)
             group: list[list[Any]] = []
             for n, head in enumerate(heads):
                 if head and head[0] == document:
-                    group.append(head[1])
+                    group.append(list(head[1]))
                     heads[n] = next(streams[n], None)
                 else:
                     group.append([])
-            events, claims, stances = group
-            yield ([Event(**b) for b in events], [Claim(**b) for b in claims],
-                   [Stance(**b) for b in stances])
+            yield document, group
+
+    def analysis_of(self, doc_ids: Iterable[str]) -> Analysis:
+        """The documents ``doc_ids`` with their mentions, events and claims, and every
+        actor: what a view of a few documents or incidents reads, whatever the size of the
+        store. Incidents, relations and the rest are left empty."""
+        ids = sorted(set(doc_ids))
+        return Analysis(
+            documents=list(self._read("documents", ids)), actors=self.actors(),
+            mentions=list(self._read("mentions", ids)), events=list(self._read("events", ids)),
+            claims=list(self._read("claims", ids)),
+        )
 
     def duplicates(self) -> list[dict[str, Any]]:
         return list(self._read("duplicates"))
@@ -463,14 +492,21 @@ class Store:
         for item in self._read(table, batch=batch):
             yield item if isinstance(item, dict) else _as_dict(item)
 
-    def _read(self, table: str, doc_id: str | None = None, batch: int = 10_000
-              ) -> Iterator[Any]:
-        """The objects of one table (of one document, or all), streamed from a cursor of
-        their own ``batch`` rows at a time."""
+    def _read(self, table: str, documents: str | Sequence[str] | None = None,
+              batch: int = 10_000) -> Iterator[Any]:
+        """The objects of one table (of one document, of a list of them, or all), streamed
+        from a cursor of their own ``batch`` rows at a time."""
         sql, build = _READS[table]
         if not self._has_table(table):  # an older store opened read-only
             return
-        where, params = ("WHERE document = ?", [doc_id]) if doc_id is not None else ("", [])
+        column = "id" if table == "documents" else "document"
+        if documents is None:
+            where, params = "", []
+        elif isinstance(documents, str):
+            where, params = f"WHERE {column} = ?", [documents]
+        else:
+            where = f"WHERE {column} IN (SELECT unnest(CAST(? AS VARCHAR[])))"
+            params = [list(documents)]
         if table == "events" and not self._has_table("incidents"):
             sql = _EVENTS_WITHOUT_INCIDENTS
         cursor = self.con.cursor()
@@ -538,25 +574,6 @@ def _line_rows(doc_id: str, outlet: str, lines: Iterable[str]) -> list[list[str]
     # A page with no short line still counts as one of its outlet's documents (the empty
     # line, which no real line key equals), and is not counted again next run.
     return [[doc_id, outlet, line] for line in sorted(set(lines) | {""})]
-
-
-def _grouped(cursor: duckdb.DuckDBPyConnection, table: str, batch: int
-             ) -> Iterator[tuple[str, list[Any]]]:
-    """(document, parsed bodies) of one findings table, a document at a time, read
-    ``batch`` rows per fetch on a cursor of its own."""
-    cursor.execute(f"SELECT document, body FROM {table} ORDER BY document, id")
-    document: str | None = None
-    bodies: list[Any] = []
-    while rows := cursor.fetchmany(batch):
-        for doc_id, body in rows:
-            if doc_id != document and bodies:
-                yield document, bodies
-                bodies = []
-            document = doc_id
-            bodies.append(json.loads(body))
-    if bodies:
-        yield document, bodies
-    cursor.close()
 
 
 def _document(row: dict[str, Any]) -> Document:

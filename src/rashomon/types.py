@@ -307,7 +307,9 @@ class Analysis:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
     incidents: list[Incident] = field(default_factory=list)
     stances: list[Stance] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, parse too
+    # Seconds per stage: the parse, each document stage, and the corpus's relations and
+    # incidents.
+    timings: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {

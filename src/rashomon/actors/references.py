@@ -150,6 +150,14 @@ class ReferenceRules:
                     and (self.doc[first.i - 1].pos_ == "PROPN" or self.doc[first.i - 1].ent_type_) \
                     and self.doc[first.i - 1].head == tok and first.i - 1 not in self.covered:
                 first = self.doc[first.i - 1]
+            owner = self._named_owner(tok)
+            if owner is not None:
+                # "the Mahdi Army militia", "Hezbollah fighters": the noun says what kind of
+                # body the name before it is, and is that body (a role read off the noun
+                # gets the name, not the generic group).
+                self._add(tok, tok, self.result.actors[owner.actor], "named_modifier",
+                          owner.sector)
+                continue
             apposed = self._apposed_mention(tok)
             if apposed is not None:
                 # "the terrorists, an Arab separatist group called X": the group is X, and
@@ -173,6 +181,22 @@ class ReferenceRules:
                 id=actor_id, name=name, kind="group", sector=group.get("sector"),
                 aliases=[name], provisional=True)
             self._add(first, tok, actor, "group", group.get("sector"))
+
+    def _named_owner(self, tok: Token) -> Mention | None:
+        """The named organisation just before a group noun that modifies it ("Mahdi Army"
+        in "the Mahdi Army militia"); not a state or person ("Iraqi forces", "Sadr
+        supporters" are the state's forces, the man's followers)."""
+        if tok.i == 0:
+            return None
+        before = self.doc[tok.i - 1]
+        mention = self.covered.get(before.i)
+        if mention is None or mention.end != before.idx + len(before.text) \
+                or before.head != tok or before.dep_ not in ("compound", "amod", "nmod"):
+            return None
+        actor = self.result.actors[mention.actor]
+        if actor.id.startswith("g:") or actor.kind not in ("organization", "group"):
+            return None
+        return mention
 
     def _apposed_mention(self, tok: Token) -> Mention | None:
         """A named actor in apposition to a group noun, directly or through "called X"."""

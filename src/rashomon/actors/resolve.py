@@ -240,9 +240,15 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         doc, kb = self.doc, self.kb
         seq = [t for t in doc if token_key(t.text) not in SKIP_TOKENS and not t.is_space]
         keys = [token_key(t.text) for t in seq]
+        capitalised = [t.text[:1].isupper() for t in seq]
         sounds = [sound_key(k) for k in keys]
         p = 0
         while p < len(seq):
+            # A name the KB knows starts with a first word of its index; one that only
+            # sounds like a KB name is capitalised: most words start neither.
+            if not capitalised[p] and keys[p] not in kb.first_words:
+                p += 1
+                continue
             matched = False
             # A window can match (by its words or their sound) only if every shorter
             # beginning of it begins a name: try no longer windows than that.
@@ -256,7 +262,8 @@ class _Resolver(NamedEntityRules, ReferenceRules):
                     continue
                 key = tuple(keys[p:p + length])
                 entries = [e for e in kb.index.get(key, ()) if self._case_ok(window, e)]
-                entries += self._sounding(window, key, entries)
+                if capitalised[p]:
+                    entries += self._sounding(window, key, entries)
                 if not entries:
                     continue
                 matched = True

@@ -234,6 +234,19 @@ LOCATIVE_PREPOSITIONS = frozenset({"in", "at", "near", "inside", "outside", "acr
                                    "throughout", "around", "within"})
 
 
+def relative_role(head: Token | None) -> int | None:
+    """The role (1 source, 2 target) that the relative pronoun of a clause hanging on
+    ``head`` plays in it ("Hezbollah, which many have condemned": 2), None without one.
+    A stand-in for a token (training's cached rows) carries it as ``relative``."""
+    if head is None:
+        return None
+    if not isinstance(head, Token):
+        return getattr(head, "relative", None)
+    pronouns = [t for clause in head.children if clause.dep_ == "relcl"
+                for t in clause.children if t.tag_ in ("WDT", "WP")]
+    return (1 if pronouns[0].dep_ == "nsubj" else 2) if pronouns else None
+
+
 def fillable(row: RoleRow, column: int, head: Token | None) -> bool:
     """Whether the model may give an empty role (``column`` 1 source, 2 target) to this
     mention: not one reached through a preposition of place, and not a relative clause's
@@ -243,10 +256,9 @@ def fillable(row: RoleRow, column: int, head: Token | None) -> bool:
     first = path.split(" ")[0]
     if first.startswith("vprep:") and first[len("vprep:"):] in LOCATIVE_PREPOSITIONS:
         return False
-    if first == "^relcl" and head is not None:
-        pronouns = [t for clause in head.children if clause.dep_ == "relcl"
-                    for t in clause.children if t.tag_ in ("WDT", "WP")]
-        if pronouns and (1 if pronouns[0].dep_ == "nsubj" else 2) != column:
+    if first == "^relcl":
+        relative = relative_role(head)
+        if relative is not None and relative != column:
             return False
     return True
 

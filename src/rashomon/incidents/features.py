@@ -9,9 +9,12 @@ tellings read (sentence, the words around the trigger, each against the other's 
 how the pair ranks among the other document's events), the story (the two leads), the
 quad family rather than the exact type, and whether the actors in each role are
 compatible up the affiliations (an army and its state, a militia and its movement) or
-clash. Dates are no feature: on news of one conflict, tellings of one incident are
-published days or weeks apart and undated ones abound, so a learned date weight reads
-the sample rather than the world. They act as rules instead (``dates_apart``: two acts
+clash. Modality is no feature: a report of an act and another outlet's report of its
+denial are two tellings of one incident (the contradiction the outlets view shows), and a
+weight on "denied" learns instead how often the sample's negated events tell nothing.
+Dates are no feature: on news of one conflict, tellings of one incident are published
+days or weeks apart and undated ones abound, so a learned date weight reads the sample
+rather than the world. They act as rules instead (``dates_apart``: two acts
 the texts date on days apart are two incidents; ``cluster.BLOCK_DAYS`` bounds which
 pairs are compared at all). The layout is part of the shipped model
 (``models/incident_pairs.npz`` stores it), so a change here means retraining with
@@ -37,7 +40,7 @@ FEATURES = (
     "roles_swapped",
     "place_same", "place_country", "place_missing",
     "cosine", "cosine_frame", "cosine_document", "rank_in_document", "cosine_cross_lead",
-    "same_document", "denied_either",
+    "same_document",
 )
 
 # Two acts whose own dates (the ones the texts give) lie further apart than this (days)
@@ -65,7 +68,6 @@ class EventView:
     own_precision: int
     place: str | None
     place_country: str | None
-    denied: bool
 
 
 def event_views(events: Sequence[Event], documents: Iterable[Document],
@@ -89,8 +91,7 @@ def event_views(events: Sequence[Event], documents: Iterable[Document],
             lineage=frozenset(lineage), countries=countries, roles=(e.source, e.target),
             role_lineages=(_lineage(e.source, parents), _lineage(e.target, parents)),
             day=day, precision=precision, own_day=own, own_precision=own_precision,
-            place=(place.get("name") or None), place_country=place.get("country"),
-            denied=e.negated or e.modality == "denied"))
+            place=(place.get("name") or None), place_country=place.get("country")))
     return views
 
 
@@ -157,7 +158,6 @@ def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
         "cosine_cross_lead": 0.5 * (np.einsum("nd,nd->n", vectors[i], leads[j])
                                     + np.einsum("nd,nd->n", vectors[j], leads[i])),
         "same_document": codes["document"][i] == codes["document"][j],
-        "denied_either": codes["denied"][i] | codes["denied"][j],
     }
     out = np.zeros((len(index), len(FEATURES)), dtype=np.float32)
     for name, column in columns.items():
@@ -194,7 +194,6 @@ def _codes(views: Sequence[EventView]) -> dict[str, np.ndarray]:
         "place": code([v.place for v in views]),
         "place_country": code([v.place_country for v in views]),
         "document": code([v.document for v in views]),
-        "denied": np.array([v.denied for v in views]),
     }
 
 

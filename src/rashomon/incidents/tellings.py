@@ -130,10 +130,17 @@ def select(views: list[IncidentView], actors: set[str] | None = None,
     (case-insensitive), dated in ``period`` (YYYY or YYYY-MM)."""
     return [
         v for v in views
-        if (actors is None or actors & set(v.incident.actors))
+        if matches(v.incident, actors, period)
         and (outlet is None or any(outlet.lower() in o.lower() for o in v.tellings))
-        and (period is None or (v.incident.date or "").startswith(period))
     ]
+
+
+def matches(incident: Incident, actors: set[str] | None = None,
+            period: str | None = None) -> bool:
+    """Whether an incident names one of ``actors`` and is dated in ``period``: the filters
+    that need no telling."""
+    return ((actors is None or bool(actors & set(incident.actors)))
+            and (period is None or (incident.date or "").startswith(period)))
 
 
 def tell(e: Event, doc: Document | None, mentions: list[Mention], claims: list[Claim],
