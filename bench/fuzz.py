@@ -35,9 +35,11 @@ Each batch also clusters its events into incidents, which grows faster than the 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
+import shlex
 import sys
 import tempfile
 import time
@@ -49,7 +51,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO_ROOT, Options, provenance_rows, write_result  # noqa: E402
+from common import (  # noqa: E402
+    REPO_ROOT,
+    RESULTS_DIR,
+    Options,
+    provenance_rows,
+    write_result,
+)
 
 NAME = "fuzz"
 DESCRIPTION = "Mutated example articles through the whole run: exceptions and budget overruns"
@@ -259,9 +267,14 @@ def run(options: Options, max_minutes: float | None = None, batch: int = BATCH,
                                           "over_budget", "input_problems", "records_read",
                                           "documents_stored", "seconds")}
         figures["exceptions"] = figures["crashes"] + figures["internal_errors"]
-        return write_result(name, figures, options, started,
-                            {**details, "load_average": result["load_average"],
-                             "examples": result["examples"]})
+        written = write_result(name, figures, options, started,
+                               {**details, "load_average": result["load_average"],
+                                "examples": result["examples"]})
+        if name != NAME:  # the command that ran, not bench/run.py's, which has no shards
+            written["command"] = shlex.join(["python", "bench/fuzz.py", *options.argv])
+            path = RESULTS_DIR / f"{name}.json"
+            path.write_text(json.dumps(written, indent=1, ensure_ascii=False) + "\n")
+        return written
 
     def progress(done: int, result: dict[str, Any]) -> None:
         print(f"[fuzz] {done}/{len(files)}", {k: v for k, v in result.items()
@@ -279,8 +292,6 @@ def run(options: Options, max_minutes: float | None = None, batch: int = BATCH,
 def merge(paths: list[Path]) -> dict[str, Any]:
     """One result from shard results (their figures summed, examples joined) as
     ``fuzz.json``; the seconds are the shards' own, summed (not wall time)."""
-    import json
-
     parts = [json.loads(path.read_text()) for path in paths]
     keys = ("inputs", "asked", "crashes", "internal_errors", "over_budget", "input_problems",
             "records_read", "documents_stored", "seconds", "exceptions")
