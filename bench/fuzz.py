@@ -35,9 +35,11 @@ Each batch also clusters its events into incidents, which grows faster than the 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
+import shlex
 import sys
 import tempfile
 import time
@@ -49,7 +51,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from common import REPO_ROOT, Options, provenance_rows, write_result  # noqa: E402
+from common import (  # noqa: E402
+    REPO_ROOT,
+    RESULTS_DIR,
+    Options,
+    provenance_rows,
+    write_result,
+)
 
 NAME = "fuzz"
 DESCRIPTION = "Mutated example articles through the whole run: exceptions and budget overruns"
@@ -151,16 +159,22 @@ MUTATIONS: list[Mutation] = [_flip, _insert_nasty, _cut, _long_sentence, _no_pun
                              _json_values, _tag_soup, _encoding, _extension]
 
 
-def mutants(n: int, seed: int = 0) -> list[tuple[str, bytes]]:
-    """n mutated example files (name, content), reproducible from the seed."""
+def mutants(n: int, seed: int = 0, start: int = 0, shard: tuple[int, int] = (0, 1),
+            ) -> list[tuple[str, bytes]]:
+    """Mutated example files (name, content): those numbered ``start`` to ``n - 1`` of the
+    sequence the seed gives, and of them the numbers ``i`` (mod ``k``) for ``shard`` (i, k).
+    Input number j is the same file whatever the start and shard: shards of one sequence
+    run apart (other processes or machines) add up to the whole."""
     rng = random.Random(seed)
     pool = seeds()
+    index, shards = shard
     out = []
     for number in range(n):
         name, data = rng.choice(pool)
         for mutation in rng.sample(MUTATIONS, rng.randint(1, 3)):
             name, data = mutation(rng, name, data)
-        out.append((f"{number:05d}_{name}", data))
+        if number >= start and number % shards == index:
+            out.append((f"{number:05d}_{name}", data))
     return out
 
 
@@ -169,10 +183,11 @@ def mutants(n: int, seed: int = 0) -> list[tuple[str, bytes]]:
 
 def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.0,
           batch: int = BATCH,
-          progress: Callable[[int, dict[str, int]], None] | None = None,
+          progress: Callable[[int, dict[str, Any]], None] | None = None,
           max_seconds: float | None = None) -> dict[str, Any]:
     """Write the files in batches under folder, run analyze on each batch; the counts.
-    With ``max_seconds``, no batch starts after that long and only the inputs run count."""
+    With ``max_seconds``, no batch starts after that long and only the inputs run count.
+    ``progress(done, counts so far)`` hears of each batch, with the figures as returned."""
     from rashomon.analyze import analyze_inputs
     from rashomon.pipeline import Config
     from rashomon.store import Store
@@ -183,6 +198,14 @@ def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.
     seconds = 0.0
     ran = 0
     loads: list[float] = []  # the 1-minute load average after each batch
+
+    def figures() -> dict[str, Any]:
+        return {"inputs": ran, "asked": len(files), "seconds": round(seconds, 1),
+                "load_average": _spread(loads), **{
+            k: counts[k] for k in ("crashes", "internal_errors", "over_budget",
+                                   "input_problems", "records_read", "documents_stored")},
+            "examples": {k: v[:10] for k, v in examples.items()}}
+
     for start in range(0, len(files), batch):
         if max_seconds is not None and seconds >= max_seconds:
             break
@@ -215,12 +238,8 @@ def check(files: list[tuple[str, bytes]], folder: Path, doc_timeout: float = 60.
             else:
                 counts["input_problems"] += 1
         if progress:
-            progress(min(start + batch, len(files)), dict(counts))
-    return {"inputs": ran, "asked": len(files), "seconds": round(seconds, 1),
-            "load_average": _spread(loads), **{
-        k: counts[k] for k in ("crashes", "internal_errors", "over_budget", "input_problems",
-                               "records_read", "documents_stored")},
-        "examples": {k: v[:10] for k, v in examples.items()}}
+            progress(ran, figures())
+    return figures()
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -230,23 +249,64 @@ def _spread(values: list[float]) -> dict[str, float]:
             "max": round(max(values), 1)}
 
 
-def run(options: Options, max_minutes: float | None = None,
-        batch: int = BATCH) -> dict[str, Any]:
+def run(options: Options, max_minutes: float | None = None, batch: int = BATCH,
+        seed: int = SEED, start: int = 0, shard: tuple[int, int] = (0, 1)) -> dict[str, Any]:
+    """The benchmark; a shard (or a start past 0) writes ``fuzz_shard<i>of<k>.json`` (or
+    ``fuzz_from<start>...``) beside ``fuzz.json``, after every batch, so that a run that
+    is stopped keeps the figures of the batches it finished (``--merge`` adds them up)."""
     started = time.time()
     n = options.limit or (QUICK_INPUTS if options.quick else INPUTS)
-    files = mutants(n, SEED)
+    files = mutants(n, seed, start, shard)
+    name = NAME
+    if shard != (0, 1) or start or seed != SEED:
+        name = f"{NAME}_seed{seed}_from{start}_shard{shard[0]}of{shard[1]}"
+    details = {"seed": seed, "start": start, "shard": f"{shard[0]}/{shard[1]}", "batch": batch}
+
+    def write(result: dict[str, Any]) -> dict[str, Any]:
+        figures = {k: result[k] for k in ("inputs", "asked", "crashes", "internal_errors",
+                                          "over_budget", "input_problems", "records_read",
+                                          "documents_stored", "seconds")}
+        figures["exceptions"] = figures["crashes"] + figures["internal_errors"]
+        written = write_result(name, figures, options, started,
+                               {**details, "load_average": result["load_average"],
+                                "examples": result["examples"]})
+        if name != NAME:  # the command that ran, not bench/run.py's, which has no shards
+            written["command"] = shlex.join(["python", "bench/fuzz.py", *options.argv])
+            path = RESULTS_DIR / f"{name}.json"
+            path.write_text(json.dumps(written, indent=1, ensure_ascii=False) + "\n")
+        return written
+
+    def progress(done: int, result: dict[str, Any]) -> None:
+        print(f"[fuzz] {done}/{len(files)}", {k: v for k, v in result.items()
+                                              if k not in ("examples", "load_average")},
+              flush=True)
+        if name != NAME:
+            write(result)
+
     with tempfile.TemporaryDirectory(prefix="rashomon-fuzz-") as tmp:
-        result = check(files, Path(tmp), batch=batch,
-                       progress=lambda done, counts: print(f"[fuzz] {done}/{n} {counts}",
-                                                           flush=True),
+        result = check(files, Path(tmp), batch=batch, progress=progress,
                        max_seconds=None if max_minutes is None else max_minutes * 60)
-    figures = {k: result[k] for k in ("inputs", "asked", "crashes", "internal_errors",
-                                      "over_budget", "input_problems", "records_read",
-                                      "documents_stored", "seconds")}
-    figures["exceptions"] = figures["crashes"] + figures["internal_errors"]
-    return write_result(NAME, figures, options, started,
-                        {"seed": SEED, "batch": batch, "load_average": result["load_average"],
-                         "examples": result["examples"]})
+    return write(result)
+
+
+def merge(paths: list[Path]) -> dict[str, Any]:
+    """One result from shard results (their figures summed, examples joined) as
+    ``fuzz.json``; the seconds are the shards' own, summed (not wall time)."""
+    parts = [json.loads(path.read_text()) for path in paths]
+    keys = ("inputs", "asked", "crashes", "internal_errors", "over_budget", "input_problems",
+            "records_read", "documents_stored", "seconds", "exceptions")
+    figures = {k: sum(p["figures"][k] for p in parts) for k in keys}
+    figures["seconds"] = round(figures["seconds"], 1)
+    examples: dict[str, list[str]] = {}
+    for part in parts:
+        for kind, found in part["details"].get("examples", {}).items():
+            examples.setdefault(kind, []).extend(found)
+    details = {"merged": [p.name for p in paths], "examples": examples,
+               "parts": [{"file": path.name, **part["details"], "inputs": part["figures"]["inputs"],
+                          "commit": part["commit"], "date": part["date"]}
+                         for path, part in zip(paths, parts, strict=True)]}
+    return write_result(NAME, figures, Options(argv=["--merge", *map(str, paths)]),
+                        time.time(), details)
 
 
 def render(result: dict[str, Any]) -> str:
@@ -280,9 +340,27 @@ def main() -> int:
                     help="start no batch after this many minutes (figures count what ran)")
     ap.add_argument("--batch", type=int, default=BATCH,
                     help="files per analyze run (each with its own store)")
+    ap.add_argument("--seed", type=int, default=SEED, help="seed of the mutated sequence")
+    ap.add_argument("--start", type=int, default=0,
+                    help="first input number of the sequence to run (those before are skipped)")
+    ap.add_argument("--shard", type=_shard, default=(0, 1), metavar="I/K",
+                    help="run only the inputs numbered I modulo K (0 <= I < K)")
+    ap.add_argument("--merge", type=Path, nargs="+", metavar="RESULT",
+                    help="add up shard results (bench/results/fuzz_*.json) into fuzz.json")
     args = ap.parse_args()
-    result = run(Options(limit=args.count, argv=sys.argv[1:]), args.max_minutes, args.batch)
+    if args.merge:
+        result = merge(args.merge)
+    else:
+        result = run(Options(limit=args.count, argv=sys.argv[1:]), args.max_minutes,
+                     args.batch, args.seed, args.start, args.shard)
     return 1 if result["figures"]["exceptions"] else 0
+
+
+def _shard(text: str) -> tuple[int, int]:
+    index, _, count = text.partition("/")
+    if not (index.isdigit() and count.isdigit() and int(index) < int(count)):
+        raise argparse.ArgumentTypeError(f"expected I/K with 0 <= I < K, not {text!r}")
+    return int(index), int(count)
 
 
 if __name__ == "__main__":

@@ -50,3 +50,34 @@ def test_a_whole_run_over_mutants_raises_nothing_and_stays_in_budget(tmp_path):
     assert result["internal_errors"] == 0, result["examples"]["internal_errors"]
     assert result["over_budget"] == 0, result["examples"]["over_budget"]
     assert result["documents_stored"] > 5
+
+
+def test_shards_of_a_sequence_split_it_without_overlap_or_gap():
+    whole = fuzz.mutants(30, seed=4, start=7)
+    shards = [fuzz.mutants(30, seed=4, start=7, shard=(i, 3)) for i in range(3)]
+    assert sorted(m for shard in shards for m in shard) == sorted(whole)
+    assert [name[:5] for name, _ in whole] == [f"{n:05d}" for n in range(7, 30)]
+    assert fuzz.mutants(30, seed=4)[7:] == whole  # input j is the same file from any start
+
+
+def test_shard_results_add_up(tmp_path, monkeypatch):
+    import json
+
+    import common
+
+    monkeypatch.setattr(common, "RESULTS_DIR", tmp_path)
+    parts = []
+    for i, (inputs, internal) in enumerate([(40, 0), (35, 2)]):
+        figures = {"inputs": inputs, "asked": 50, "crashes": 0, "internal_errors": internal,
+                   "over_budget": 1, "input_problems": 3, "records_read": 20,
+                   "documents_stored": 10, "seconds": 12.5, "exceptions": internal}
+        path = tmp_path / f"fuzz_shard{i}of2.json"
+        examples = {"internal_errors": ["x"] * internal}
+        path.write_text(json.dumps({"figures": figures, "commit": "abc", "date": "d",
+                                    "details": {"examples": examples}}))
+        parts.append(path)
+    merged = fuzz.merge(parts)["figures"]
+    assert merged["inputs"] == 75 and merged["asked"] == 100
+    assert merged["exceptions"] == merged["internal_errors"] == 2
+    assert merged["over_budget"] == 2 and merged["seconds"] == 25.0
+    assert json.loads((tmp_path / "fuzz.json").read_text())["figures"] == merged

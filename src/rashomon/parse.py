@@ -10,13 +10,22 @@ Two guards keep any text parseable in time linear in its length:
   preferring the token after a full stop or a line break. Later stages compare token pairs
   and paths within a sentence (cubic in its length in the events stage), so this bound is
   what keeps them fast.
+
+A text of at least ``HELPER_MIN_WINDOWS`` windows can share its windows with a second
+process (:class:`WindowHelper`): this one parses from the first window on, the helper from
+the last one back, and the Docs join as before. Each window is parsed alone either way, so
+the parse is the same with or without the helper.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import signal
 from bisect import bisect_left
 from collections.abc import Iterable, Iterator
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 
 import spacy
@@ -39,6 +48,9 @@ _BOUND = "bound_sentences"  # the component and the user_data flag that switches
 # sentence of more than MAX_SENTENCE_TOKENS tokens (words average 5-6 characters with their
 # space; 8 leaves a margin, and a run missed here is caught after the parse).
 _LONG_RUN = re.compile(rf"[^.!?\n]{{{MAX_SENTENCE_TOKENS * 8}}}")
+# A helper process pays for itself from 3 windows: it starts (imports and loads the model,
+# a few seconds) while this process parses the first window.
+HELPER_MIN_WINDOWS = 3
 _BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?]\s"), re.compile(r"\s"))
 
 
@@ -94,9 +106,99 @@ def parse_texts(
         doc.user_data.pop(_BOUND, None)  # a flag for this parse only
         pending.append(_bounded(nlp, doc))
         if last:
-            yield pending[0] if len(pending) == 1 else Doc.from_docs(
-                pending, ensure_whitespace=False)
+            yield _joined(pending)
             pending = []
+
+
+def parse_text(text: str, model: str = DEFAULT_MODEL, batch_size: int = DEFAULT_BATCH_SIZE,
+               helper: WindowHelper | None = None) -> Doc:
+    """One text's parse, as ``parse_texts`` gives it; with a ``helper``, a text of at least
+    HELPER_MIN_WINDOWS windows is parsed by both processes."""
+    pieces = split_text(text)
+    if helper is None or len(pieces) < HELPER_MIN_WINDOWS:
+        return next(parse_texts([text], model, batch_size))
+    return _joined(helper.parse(pieces, model))
+
+
+class WindowHelper:
+    """A second process that parses some windows of a long text while this process parses
+    the others. Started on first use, as the document workers are (forked where the
+    platform does, so it starts with the model this process loaded), it serves every later
+    long text of the run. If it dies, this process parses what it had left."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self.helped = 0  # windows the helper parsed, for tests and reports
+
+    def parse(self, pieces: list[str], model: str) -> list[Doc]:
+        """The pieces' Docs in order: the helper takes them from the last one back, this
+        process from the first one on, until the two meet."""
+        nlp = load_nlp(model)
+        futures = self._submit(pieces, model)
+        docs: list[Doc] = []
+        try:
+            # a piece the helper has not started is taken back (cancelled) and parsed here
+            while len(docs) < len(pieces) and (
+                    not docs or len(docs) not in futures or futures[len(docs)].cancel()):
+                docs.append(_parse_piece(nlp, pieces[len(docs)]))
+            for number in range(len(docs), len(pieces)):
+                try:
+                    docs.append(Doc(nlp.vocab).from_bytes(futures[number].result()))
+                    self.helped += 1
+                except (BrokenProcessPool, CancelledError):  # the helper died
+                    self.close()
+                    docs.append(_parse_piece(nlp, pieces[number]))
+        finally:  # a time budget that ran out: the helper drops what it has not started
+            for future in futures.values():
+                future.cancel()
+        return docs
+
+    def _submit(self, pieces: list[str], model: str) -> dict[int, Future[bytes]]:
+        """Every piece but the first, for the helper, last first; none if it cannot start."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=1, initializer=_helper_init,
+                                             initargs=(model,))
+        futures: dict[int, Future[bytes]] = {}
+        try:
+            for number in range(len(pieces) - 1, 0, -1):
+                futures[number] = self._pool.submit(_parse_to_bytes, pieces[number], model)
+        except (BrokenProcessPool, OSError):  # died since the last text, or cannot start
+            self.close()
+        return futures
+
+    def close(self) -> None:
+        """Stop the helper process, if it was started: at once if it is still parsing (a
+        window of a text given up on), else as soon as it has seen the request."""
+        if self._pool is None:
+            return
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+        for process in processes:
+            process.join(timeout=1.0)
+            if process.is_alive():
+                process.terminate()
+
+
+def _helper_init(model: str) -> None:
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    load_nlp(model)
+
+
+def _parse_to_bytes(text: str, model: str) -> bytes:
+    return _parse_piece(load_nlp(model), text).to_bytes()
+
+
+def _parse_piece(nlp: Language, text: str) -> Doc:
+    """One window's parse, as ``parse_texts`` parses each window."""
+    doc = nlp(_flagged(nlp, text))
+    doc.user_data.pop(_BOUND, None)
+    return _bounded(nlp, doc)
+
+
+def _joined(docs: list[Doc]) -> Doc:
+    return docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
 
 
 def doc_text(doc: Doc) -> str:
@@ -124,7 +226,8 @@ def ents_in(span: Span) -> list[Span]:
     if starts is None:
         starts = span.doc.user_data["rashomon.ent_starts"] = [e.start for e in ents]
     out = []
-    for ent in ents[bisect_left(starts, span.start):]:
+    for at in range(bisect_left(starts, span.start), len(ents)):  # no copy of the tail
+        ent = ents[at]
         if ent.start >= span.end:
             break
         if ent.end <= span.end:

@@ -30,7 +30,15 @@ from threadpoolctl import ThreadpoolController
 
 from . import registry
 from .actors import KnowledgeBase, Resolution, load_kb
-from .parse import DEFAULT_BATCH_SIZE, DEFAULT_MODEL, WINDOW_CHARS, load_nlp, parse_texts
+from .parse import (
+    DEFAULT_BATCH_SIZE,
+    DEFAULT_MODEL,
+    WINDOW_CHARS,
+    WindowHelper,
+    load_nlp,
+    parse_text,
+    parse_texts,
+)
 from .types import Actor, Document, DocumentAnalysis
 
 # With n_process=0, inputs of at least this many documents are parsed in several processes:
@@ -218,6 +226,8 @@ def analyse_documents(documents: Iterable[Document], config: Config | None = Non
     """
     config = config or Config()
     report = on_skip or _warn_skip
+    # A second core left idle by a one-process run parses half of each long text's windows.
+    helper = False
     if config.n_process == 0 and not config.cluster:
         # Look ahead only as far as the decision needs, so that a stream stays a stream.
         documents = iter(documents)
@@ -225,6 +235,7 @@ def analyse_documents(documents: Iterable[Document], config: Config | None = Non
         documents = itertools.chain(head, documents)
         workers = min(os.cpu_count() or 1, MAX_AUTO_PROCESSES)
         n = workers if len(head) >= AUTO_PROCESS_MIN else 1
+        helper = n == 1 and workers > 1
         config = dataclasses.replace(config, n_process=n)
     if config.cluster:
         from .cluster import analyse_on_cluster
@@ -232,7 +243,8 @@ def analyse_documents(documents: Iterable[Document], config: Config | None = Non
         items: Iterator[AnalysedDocument | SkippedDocument] = analyse_on_cluster(
             documents, config)
     elif config.n_process <= 1:
-        items = _analyse_stream(documents, config, Resources(config))
+        items = _analyse_stream(documents, config, Resources(config),
+                                WindowHelper() if helper else None)
     else:
         items = _analyse_parallel(documents, config)
     for item in items:
@@ -320,25 +332,30 @@ def time_budget(seconds: float) -> Iterator[None]:
                              max(outer - (time.monotonic() - started), 0.001))
 
 
-def _analyse_stream(documents: Iterable[Document], config: Config,
-                    resources: Resources) -> Iterator[AnalysedDocument | SkippedDocument]:
+def _analyse_stream(documents: Iterable[Document], config: Config, resources: Resources,
+                    helper: WindowHelper | None = None,
+                    ) -> Iterator[AnalysedDocument | SkippedDocument]:
     """Parse in batches, analyse each document in its guard. A document too long for one
-    parse window is parsed alone, inside its guard; so is every document of a batch whose
-    parse failed."""
+    parse window is parsed alone, inside its guard (its windows shared with ``helper``, a
+    second process, if given); so is every document of a batch whose parse failed."""
     if config.doc_timeout > 0:
         resources.warm()  # loading the knowledge must not count against the first document
     batch: list[Document] = []
-    for document in documents:
-        if len(document.text) > WINDOW_CHARS:
-            yield from _analyse_batch(batch, config, resources)
-            batch = []
-            yield _guarded(document, config, resources)
-            continue
-        batch.append(document)
-        if len(batch) >= config.batch_size:
-            yield from _analyse_batch(batch, config, resources)
-            batch = []
-    yield from _analyse_batch(batch, config, resources)
+    try:
+        for document in documents:
+            if len(document.text) > WINDOW_CHARS:
+                yield from _analyse_batch(batch, config, resources)
+                batch = []
+                yield _guarded(document, config, resources, helper=helper)
+                continue
+            batch.append(document)
+            if len(batch) >= config.batch_size:
+                yield from _analyse_batch(batch, config, resources)
+                batch = []
+        yield from _analyse_batch(batch, config, resources)
+    finally:
+        if helper is not None:
+            helper.close()
 
 
 def _analyse_batch(batch: list[Document], config: Config,
@@ -358,7 +375,8 @@ def _analyse_batch(batch: list[Document], config: Config,
 
 
 def _guarded(document: Document, config: Config, resources: Resources, doc: Doc | None = None,
-             parse_seconds: float = 0.0) -> AnalysedDocument | SkippedDocument:
+             parse_seconds: float = 0.0, helper: WindowHelper | None = None,
+             ) -> AnalysedDocument | SkippedDocument:
     """One document's parse (unless given) and stages, within the time budget."""
     started = time.perf_counter()
     step = "parse"
@@ -366,7 +384,7 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
     try:
         with time_budget(budget), _blas().limit(limits=1, user_api="blas"):
             if doc is None:
-                [doc] = parse_texts([document.text], config.model, config.batch_size)
+                doc = parse_text(document.text, config.model, config.batch_size, helper)
                 parse_seconds = time.perf_counter() - started
             step = "analysis"
             analysed = analyse_parsed(document, doc, resources, config.stages)

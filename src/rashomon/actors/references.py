@@ -3,7 +3,9 @@ generic groups and pronouns (see ``resolve`` for the order of all rules)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections import Counter
+from collections.abc import Iterator
 
 from spacy.tokens import Token
 
@@ -234,20 +236,18 @@ class ReferenceRules:
         person, group = set(pronouns.get("person", [])), set(pronouns.get("group", []))
         body = set(pronouns.get("body", []))
         expletive = {str(v).lower() for v in pronouns.get("expletive_verbs", [])}
+        recent = RecentMentions(self.result.mentions)
         for tok in self.doc:
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in self.covered:
                 continue
             low = tok.lower_
             if low in body:
                 if tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in expletive:
-                    self._resolve_body_pronoun(tok, window)
+                    self._resolve_body_pronoun(tok, window, recent)
                 continue
             if low not in person and low not in group:
                 continue
-            sent = self.sent_of[tok.i]
-            for m in sorted(self.result.mentions, key=lambda m: m.start, reverse=True):
-                if m.start >= tok.idx or m.sentence is None or sent - m.sentence > window:
-                    continue
+            for m in recent.before(tok.idx, self.sent_of[tok.i] - window):
                 actor = self.result.actors[m.actor]
                 if low in person and actor.kind == "person":
                     self._add(tok, tok, actor, "pronoun")
@@ -256,13 +256,10 @@ class ReferenceRules:
                     self._add(tok, tok, actor, "pronoun", m.sector)
                     break
 
-    def _resolve_body_pronoun(self, tok: Token, window: int) -> None:
+    def _resolve_body_pronoun(self, tok: Token, window: int, recent: RecentMentions) -> None:
         """"It said ..." after "The ministry issued ...": the last organisation, state or
         outlet named as the singular subject of a verb in the sentences just before."""
-        sent = self.sent_of[tok.i]
-        for m in sorted(self.result.mentions, key=lambda m: m.start, reverse=True):
-            if m.start >= tok.idx or m.sentence is None or sent - m.sentence > window:
-                continue
+        for m in recent.before(tok.idx, self.sent_of[tok.i] - window):
             last = self._token_ending_at(m.end)
             if last is None or not last.dep_.startswith("nsubj") \
                     or last.tag_ in ("NNS", "NNPS"):
@@ -274,3 +271,33 @@ class ReferenceRules:
     def _plural_subject(self, m: Mention) -> bool:
         last = self._token_ending_at(m.end)
         return last is not None and last.tag_ in ("NNS", "NNPS") and last.dep_.startswith("nsubj")
+
+
+class RecentMentions:
+    """A document's mentions by position, for "the last actor named before here": a pronoun
+    reads back from itself, latest first, only as far as its window of sentences (a sort
+    of all mentions per pronoun was quadratic in a long text). Mentions appended to the
+    list since the last question are taken in; equal starts come in the order found."""
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.mentions = mentions
+        self.taken = 0
+        self.keys: list[tuple[int, int]] = []  # (start, -order found)
+        self.ordered: list[Mention] = []
+
+    def before(self, position: int, first_sentence: int) -> Iterator[Mention]:
+        """Mentions starting before ``position``, latest first, back to sentence
+        ``first_sentence`` (mentions of no sentence are passed over)."""
+        for number in range(self.taken, len(self.mentions)):
+            m = self.mentions[number]
+            at = bisect_right(self.keys, (m.start, -number))
+            self.keys.insert(at, (m.start, -number))
+            self.ordered.insert(at, m)
+        self.taken = len(self.mentions)
+        for at in range(bisect_left(self.keys, (position, -len(self.mentions))) - 1, -1, -1):
+            m = self.ordered[at]
+            if m.sentence is None:
+                continue
+            if m.sentence < first_sentence:
+                return  # sentences only grow with the start: all before are further back
+            yield m

@@ -241,6 +241,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         seq = [t for t in doc if token_key(t.text) not in SKIP_TOKENS and not t.is_space]
         keys = [token_key(t.text) for t in seq]
         capitalised = [t.text[:1].isupper() for t in seq]
+        sounds = [sound_key(k) for k in keys]
         p = 0
         while p < len(seq):
             # A name the KB knows starts with a first word of its index; one that only
@@ -249,7 +250,13 @@ class _Resolver(NamedEntityRules, ReferenceRules):
                 p += 1
                 continue
             matched = False
-            for length in range(min(kb.max_key_len, len(seq) - p), 0, -1):
+            # A window can match (by its words or their sound) only if every shorter
+            # beginning of it begins a name: try no longer windows than that.
+            longest, reach = min(kb.max_key_len, len(seq) - p), 1
+            while reach < longest and (tuple(keys[p:p + reach]) in kb.prefixes
+                                       or tuple(sounds[p:p + reach]) in kb.prefixes):
+                reach += 1
+            for length in range(reach, 0, -1):
                 window = seq[p:p + length]
                 if self.sent_of[window[0].i] != self.sent_of[window[-1].i]:
                     continue

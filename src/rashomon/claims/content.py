@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 QUOTES_OPEN = {"“", '"', "‘"}
@@ -10,6 +12,7 @@ QUOTES_CLOSE = {"”", '"', "’"}
 # apostrophes and backticks of wire and archive copy (``...'' and ''...'').
 OPENER_OF = {"”": "“", '"': '"', "''": "''"}
 CLOSER_OF = {"“": "”", '"': '"', "''": "''", "``": "''"}
+_NOT_SPACE = re.compile(r"\S")
 
 
 def doc_text(doc: Doc) -> str:
@@ -102,14 +105,27 @@ def paragraph_bounds(text: str, at: int) -> tuple[int, int]:
     runs on into the next one, whose quotation it introduces ("He said:\n\n“...”")."""
     start = text.rfind("\n", 0, at) + 1
     end = text.find("\n", at)
-    while end >= 0 and text[:end].rstrip().endswith(":"):
-        nxt = text[end:].lstrip()
-        end = text.find("\n", len(text) - len(nxt)) if nxt else -1
+    while end >= 0 and _ends_with_colon(text, end):
+        nxt = _NOT_SPACE.search(text, end)  # (no slices of the text: a long one is long)
+        end = text.find("\n", nxt.start()) if nxt else -1
     return start, len(text) if end < 0 else end
+
+
+def _ends_with_colon(text: str, end: int) -> bool:
+    """Whether text[:end], trailing white space aside, ends with a colon."""
+    end = _stripped_end(text, end)
+    return end > 0 and text[end - 1] == ":"
+
+
+def _stripped_end(text: str, end: int) -> int:
+    """len(text[:end].rstrip()), without copying the text."""
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    return end
 
 
 def paragraph_end(doc: Doc, i: int) -> int:
     text = doc_text(doc)
     start = doc[i].idx
     nl = text.find("\n", start)
-    return len(text.rstrip()) if nl < 0 else len(text[:nl].rstrip())
+    return _stripped_end(text, len(text) if nl < 0 else nl)

@@ -111,6 +111,7 @@ class _Coder(CandidateFinder, RoleFinder):
         self.role_log: list[RoleFrame] | None = None
         self.vectors = CandidateVectors(doc, ())
         # per document caches of the role model's inputs: mentions by sentence, heads by span
+        self.mention_spans = IntervalIndex([(m.start, m.end) for m in resolution.mentions])
         self._sentence_mentions: dict[int, list[Mention]] = {}
         self._heads: dict[tuple[int, int], Token | None] = {}
         # Conflict triggers with their victims, coded or not, for reading statements.

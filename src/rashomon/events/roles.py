@@ -70,8 +70,8 @@ class RoleFinder:
         sent = anchor.sent
         if sent.start not in self._sentence_mentions:
             self._sentence_mentions[sent.start] = [
-                m for m in self.resolution.mentions
-                if sent.start_char <= m.start < sent.end_char]
+                self.resolution.mentions[i]
+                for i in self.mention_spans.starting(sent.start_char, sent.end_char)]
         pool: dict[tuple[int, int, str], Mention] = {}
         for m in self._sentence_mentions[sent.start]:
             if not m.start <= anchor.idx < m.end:  # the trigger's own name is no role

@@ -15,6 +15,7 @@ Demonyms are never places: "the southern Iraqi city of Basra" yields Basra, not 
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -196,7 +197,7 @@ def _is_capitalised(tok: Token) -> bool:
 
 def _curated_matches(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Span]:
     """Longest capitalised token runs whose normalised text is a curated gazetteer name."""
-    blocked = _blocking_entities(doc)
+    blocked = _BlockingEntities(doc)
     longest = gazetteer.max_curated_words
     i = 0
     while i < len(doc):
@@ -207,7 +208,7 @@ def _curated_matches(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Span]:
                 if not _is_capitalised(span[-1]):
                     continue
                 if normalize_name(span.text) in gazetteer.curated_keys:
-                    if not _blocked(span.start_char, span.end_char, blocked):
+                    if not blocked.blocks(span.start_char, span.end_char):
                         matched = length
                     break
         if matched:
@@ -217,21 +218,25 @@ def _curated_matches(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Span]:
             i += 1
 
 
-def _blocking_entities(doc: Doc) -> list[tuple[int, int, str]]:
-    return [(e.start_char, e.end_char, e.label_) for e in doc.ents
-            if e.label_ in NON_PLACE_LABELS]
+class _BlockingEntities:
+    """The non-place entities, by position (entities do not overlap, so the one that can
+    hold a span is the last to start at or before it)."""
 
+    def __init__(self, doc: Doc) -> None:
+        self.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents
+                         if e.label_ in NON_PLACE_LABELS]
+        self.starts = [e[0] for e in self.entities]
 
-def _blocked(start: int, end: int, entities: list[tuple[int, int, str]]) -> bool:
-    """A match is another name's part: inside a longer non-place entity, or a PERSON.
+    def blocks(self, start: int, end: int) -> bool:
+        """A match is another name's part: inside a longer non-place entity, or a PERSON.
 
-    A match equal to an ORG entity is kept: the model tags unknown place names ORG.
-    """
-    for e_start, e_end, label in entities:
-        if e_start <= start and end <= e_end:
-            if label == "PERSON" or (e_start, e_end) != (start, end):
-                return True
-    return False
+        A match equal to an ORG entity is kept: the model tags unknown place names ORG.
+        """
+        at = bisect_right(self.starts, start) - 1
+        if at < 0:
+            return False
+        e_start, e_end, label = self.entities[at]
+        return end <= e_end and (label == "PERSON" or (e_start, e_end) != (start, end))
 
 
 def _cue_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Span]:
@@ -266,7 +271,16 @@ def _without_overlaps(
 ) -> list[tuple[_Span, PlaceCandidate]]:
     """Keep the longest of overlapping resolved spans ("Persian Gulf" over "Gulf")."""
     kept: list[tuple[_Span, PlaceCandidate]] = []
+    # the kept spans never overlap, so in start order their ends ascend too: a new span
+    # can only overlap its two neighbours in that order
+    starts: list[int] = []
+    ends: list[int] = []
     for span, cand in sorted(resolved, key=lambda r: -(r[0].end - r[0].start)):
-        if all(span.end <= s.start or s.end <= span.start for s, _ in kept):
-            kept.append((span, cand))
+        at = bisect_right(starts, span.start)
+        if (at > 0 and ends[at - 1] > span.start) or (at < len(starts)
+                                                       and starts[at] < span.end):
+            continue
+        starts.insert(at, span.start)
+        ends.insert(at, span.end)
+        kept.append((span, cand))
     return sorted(kept, key=lambda r: r[0].start)
