@@ -169,3 +169,9 @@ def test_a_phrase_whose_modifier_precedes_its_noun_still_matches():
     text = "Islamic State militants held around 20,000 civilians as human shields in Raqqa."
     assert any(trig == "held around 20,000 civilians as human shields"
                for trig, _, _ in candidates(text))
+
+
+def test_object_of_the_governing_verb_controls_its_gerund():
+    # A prevented act: the gate may drop it (it did not happen); whose act it would have
+    # been is the roles' question.
+    assert roles("Turkey stopped Syria from attacking Iraq.", "attacking") == {("syria", "iraq")}

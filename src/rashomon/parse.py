@@ -19,6 +19,7 @@ the parse is the same with or without the helper.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import re
 import signal
@@ -120,11 +121,20 @@ def parse_text(text: str, model: str = DEFAULT_MODEL, batch_size: int = DEFAULT_
     return _joined(helper.parse(pieces, model))
 
 
+# How the window helper starts: a process forked from a fresh server where the platform
+# has one (Linux, macOS), else spawned.
+_START_METHOD = ("forkserver" if "forkserver" in multiprocessing.get_all_start_methods()
+                 else "spawn")
+
+
 class WindowHelper:
     """A second process that parses some windows of a long text while this process parses
-    the others. Started on first use, as the document workers are (forked where the
-    platform does, so it starts with the model this process loaded), it serves every later
-    long text of the run. If it dies, this process parses what it had left."""
+    the others. Started on first use from a fresh server process (``forkserver``), not
+    forked from this one: by then this process may run threads (URL prefetch, onnxruntime,
+    an API caller's own), and a fork of a threaded process crashed the helper (a
+    segmentation fault in the full test suite). It loads the model once (about a second)
+    and serves every later long text of the run. If it dies, this process parses what it
+    had left."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
@@ -156,8 +166,9 @@ class WindowHelper:
     def _submit(self, pieces: list[str], model: str) -> dict[int, Future[bytes]]:
         """Every piece but the first, for the helper, last first; none if it cannot start."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=1, initializer=_helper_init,
-                                             initargs=(model,))
+            self._pool = ProcessPoolExecutor(
+                max_workers=1, initializer=_helper_init, initargs=(model,),
+                mp_context=multiprocessing.get_context(_START_METHOD))
         futures: dict[int, Future[bytes]] = {}
         try:
             for number in range(len(pieces) - 1, 0, -1):
