@@ -73,7 +73,6 @@ class KnowledgeBase:
     lifetimes: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     state_words: set[str] = field(default_factory=set)  # one-word state names, demonyms
     max_key_len: int = 1
-    first_words: set[str] = field(default_factory=set)  # the first word of every index key
     # Every beginning of an index key and of a sound key ("mahdi" of "mahdi army"): text
     # whose first words begin no name is not tried at every length (resolve._match_kb_names).
     prefixes: set[tuple[str, ...]] = field(default_factory=set, repr=False)
@@ -221,7 +220,6 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
                         kb.near_names.setdefault(variant, set()).add(entry.actor)
     _drop_weak_stems(kb)
     kb.max_key_len = max((len(k) for k in kb.index), default=1)
-    kb.first_words = {k[0] for k in kb.index if k}
     kb.prefixes = {key[:n] for keys in (kb.index, kb.sound_index) for key in keys
                    for n in range(1, len(key) + 1)}
     return kb

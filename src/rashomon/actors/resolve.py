@@ -244,9 +244,9 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         sounds = [sound_key(k) for k in keys]
         p = 0
         while p < len(seq):
-            # A name the KB knows starts with a first word of its index; one that only
-            # sounds like a KB name is capitalised: most words start neither.
-            if not capitalised[p] and keys[p] not in kb.first_words:
+            # A name the KB knows starts with a word that begins one of its keys; one that
+            # only sounds like a KB name is capitalised: most words do neither.
+            if not capitalised[p] and (keys[p],) not in kb.prefixes:
                 p += 1
                 continue
             matched = False
