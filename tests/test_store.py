@@ -6,7 +6,7 @@ import duckdb
 import pytest
 
 from rashomon.store import MIGRATIONS, Store, StoreError
-from rashomon.types import Actor, Document, DocumentAnalysis, Event, Mention
+from rashomon.types import Actor, Claim, Document, DocumentAnalysis, Event, Mention
 
 
 def _analysis(doc_id: str = "d1") -> DocumentAnalysis:
@@ -100,3 +100,59 @@ def test_a_store_from_a_newer_rashomon_is_refused(tmp_path):
 def test_reading_a_missing_store_says_so(tmp_path):
     with pytest.raises(StoreError):
         Store(tmp_path / "nothing.duckdb", read_only=True)
+
+
+@pytest.fixture(scope="module")
+def filtered_store(tmp_path_factory):
+    """Three outlets' documents with events and claims that differ in every filtered field."""
+    store = Store(tmp_path_factory.mktemp("filters") / "s.duckdb")
+    actors = ["iran", "iraq", "usa"]
+    for n, (outlet, published) in enumerate([("Wire Service", "2019-06-01"),
+                                             ("Daily Tribune", "2020-01-05"),
+                                             ("Wire Daily", "2020-02-11")]):
+        doc = Document(id=f"d{n}", text="Some text.", outlet=outlet, published=published)
+        events = [Event(id=f"d{n}:e{k}", document=doc.id, start=0, end=4, sentence=doc.text,
+                        trigger="hit", type=("ASSAULT", "ACCUSE", "AID")[(n + k) % 3],
+                        quad="material_conflict", source=actors[(n + k) % 3],
+                        target=actors[(n + 2 * k) % 3] if k else None,
+                        date=(None, "2020-01-03", "2019-12-30")[(n * k) % 3])
+                  for k in range(3)]
+        claims = [Claim(id=f"d{n}:c{k}", document=doc.id, start=0, end=4, sentence=doc.text,
+                        speaker=actors[(n + k) % 3] if k != 1 else None, cue="said",
+                        content="it", cue_type=("assert", "accuse")[k % 2],
+                        about=[actors[(n * k + 1) % 3]] if k else [])
+                  for k in range(3)]
+        store.add_analysis(DocumentAnalysis(document=doc, events=events, claims=claims),
+                           [Actor(id=a, name=a.upper(), kind="state") for a in actors])
+    yield store
+    store.close()
+
+
+@pytest.mark.parametrize("actor", [None, "iran", "usa"])
+@pytest.mark.parametrize("type_", [None, "assault"])
+@pytest.mark.parametrize("period", [None, "2020", "2019-12", "1990"])
+@pytest.mark.parametrize("outlet", [None, "wire", "tribune"])
+def test_event_and_claim_queries_select_in_the_store_what_a_scan_would(
+        filtered_store, actor, type_, period, outlet):
+    """The store selects (and streams) exactly the rows a Python scan of everything keeps."""
+    from rashomon.query import query_claims, query_events
+
+    store = filtered_store
+    published = {d.id: d.published or "" for d in store.documents()}
+    told_by = {d.id for d in store.documents() if outlet is None or outlet in d.outlet.lower()}
+    expected_events = [
+        e.id for e in store.events()
+        if (actor is None or actor in (e.source, e.target))
+        and (type_ is None or e.type == type_.upper())
+        and (period is None or (e.date or "").startswith(period)) and e.document in told_by]
+    assert [e.id for e in query_events(store, actor, type_, period, outlet)] \
+        == expected_events
+    cue_type = "accuse" if type_ else None
+    expected_claims = [
+        c.id for c in store.claims()
+        if (actor is None or actor == c.speaker or actor in c.about)
+        and (cue_type is None or c.cue_type == cue_type)
+        and (period is None or published[c.document].startswith(period))
+        and c.document in told_by]
+    assert [c.id for c in query_claims(store, actor, cue_type, period, outlet)] \
+        == expected_claims

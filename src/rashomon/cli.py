@@ -10,8 +10,10 @@ import os
 import re
 import signal
 import sys
+from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
@@ -33,6 +35,8 @@ from .query import query_claims, query_events
 from .registry import stage_names
 from .store import Store, StoreError
 from .types import IngestProblem
+
+T = TypeVar("T")
 
 app = typer.Typer(help="Rashomon: many disagreeing articles about one conflict, one auditable "
                   "picture of actors, events, claims and relations.", no_args_is_help=True,
@@ -77,6 +81,13 @@ def lit(value: object) -> str:
 def cell(value: object) -> Text:
     """A table cell printed literally: article text like "[of Iraq]" is not Rich markup."""
     return Text(printable("" if value is None else str(value)))
+
+
+def first(items: Iterator[T], limit: int) -> tuple[list[T], int]:
+    """The first ``limit`` of a stream and how many it holds in all, without keeping the
+    rest."""
+    kept = list(islice(items, max(0, limit)))
+    return kept, len(kept) + sum(1 for _ in items)
 
 
 def shown(total: int, limit: int, what: str) -> None:
@@ -373,18 +384,19 @@ def events(
     """Who did what to whom, when and where, with filters."""
     check_period(period, r"\d{4}(-\d{2}(-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD")
     with open_store(db) as store:
-        found = query_events(store, actor=actor, type_=type_, period=period, outlet=outlet)
+        found, total = first(query_events(store, actor=actor, type_=type_, period=period,
+                                          outlet=outlet), limit)
         names = {a.id: a.name for a in store.actors()}
     table = Table("id", "date", "type", "source", "target", "quad", "modality", "place",
                   "trigger")
-    for e in found[:limit]:
+    for e in found:
         modality = e.modality + (", negated" if e.negated else "")
         table.add_row(*map(cell, (e.id, e.date, e.type, names.get(e.source or "", ""),
                                   names.get(e.target or "", ""), e.quad, modality,
                                   (e.place or {}).get("name"), e.trigger)))
     out.print(table)
-    out.print(f"{len(found)} event(s)")
-    shown(len(found), limit, "events")
+    out.print(f"{total} event(s)")
+    shown(total, limit, "events")
 
 
 @app.command()
@@ -401,17 +413,17 @@ def claims(
     """Who says what, through whom, with filters."""
     check_period(period, r"\d{4}(-\d{2}(-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD")
     with open_store(db) as store:
-        found = query_claims(store, actor=actor, cue_type=cue_type, period=period,
-                             outlet=outlet)
+        found, total = first(query_claims(store, actor=actor, cue_type=cue_type,
+                                          period=period, outlet=outlet), limit)
         names = {a.id: a.name for a in store.actors()}
     table = Table("id", "speaker", "cue", "type", "via", "content")
-    for c in found[:limit]:
+    for c in found:
         via = " > ".join(names.get(a, a) for a in c.reported_by)
         table.add_row(*map(cell, (c.id, names.get(c.speaker or "", c.speaker_text or ""),
                                   c.cue, c.cue_type, via, c.content[:120])))
     out.print(table)
-    out.print(f"{len(found)} claim(s)")
-    shown(len(found), limit, "claims")
+    out.print(f"{total} claim(s)")
+    shown(total, limit, "claims")
 
 
 @app.command()

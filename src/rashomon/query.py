@@ -23,36 +23,29 @@ def _actor_ids(store: Store, actor: str | None) -> set[str] | None:
             if a.id == actor or any(wanted in fold(n) for n in [a.name, *a.aliases])}
 
 
-def _outlets(store: Store) -> dict[str, str]:
-    return {d.id: d.outlet or "" for d in store.document_heads().values()}
+def _told_by(store: Store, outlet: str | None) -> set[str] | None:
+    """Ids of the documents whose outlet name contains ``outlet`` (folded)."""
+    if outlet is None:
+        return None
+    wanted = fold(outlet)
+    return {d.id for d in store.document_heads().values() if wanted in fold(d.outlet or "")}
 
 
 def query_events(store: Store, actor: str | None = None, type_: str | None = None,
-                 period: str | None = None, outlet: str | None = None) -> list[Event]:
-    """Stored events matching every filter given (period matches the event's date)."""
-    ids = _actor_ids(store, actor)
-    outlet_of = _outlets(store)
-    return [
-        e for e in store.events()
-        if (ids is None or e.source in ids or e.target in ids)
-        and (type_ is None or e.type == type_.upper())
-        and (period is None or (e.date or "").startswith(period))
-        and (outlet is None or fold(outlet) in fold(outlet_of.get(e.document, "")))
-    ]
+                 period: str | None = None, outlet: str | None = None) -> Iterator[Event]:
+    """Stored events matching every filter given (period matches the event's date),
+    selected by the store and streamed: memory does not grow with the store."""
+    return store.find_events(actors=_actor_ids(store, actor),
+                             type_=type_.upper() if type_ else None, date_prefix=period,
+                             documents=_told_by(store, outlet))
 
 
 def query_claims(store: Store, actor: str | None = None, cue_type: str | None = None,
-                 period: str | None = None, outlet: str | None = None) -> list[Claim]:
-    """Stored claims matching every filter (period matches the document's published date)."""
-    ids = _actor_ids(store, actor)
-    docs = store.document_heads()
-    return [
-        c for c in store.claims()
-        if (ids is None or c.speaker in ids or ids & set(c.about))
-        and (cue_type is None or c.cue_type == cue_type)
-        and (period is None or (docs[c.document].published or "").startswith(period))
-        and (outlet is None or fold(outlet) in fold(docs[c.document].outlet or ""))
-    ]
+                 period: str | None = None, outlet: str | None = None) -> Iterator[Claim]:
+    """Stored claims matching every filter (period matches the document's published date),
+    selected by the store and streamed."""
+    return store.find_claims(actors=_actor_ids(store, actor), cue_type=cue_type,
+                             published_prefix=period, documents=_told_by(store, outlet))
 
 
 def query_incidents(store: Store, actor: str | None = None, outlet: str | None = None,

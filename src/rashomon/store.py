@@ -492,21 +492,70 @@ class Store:
         for item in self._read(table, batch=batch):
             yield item if isinstance(item, dict) else _as_dict(item)
 
+    def find_events(self, actors: Iterable[str] | None = None, type_: str | None = None,
+                    date_prefix: str | None = None, documents: Iterable[str] | None = None,
+                    batch: int = 10_000) -> Iterator[Event]:
+        """Events matching every filter given, selected by the database and streamed
+        ``batch`` rows at a time: ``actors`` (ids) as source or target, the PLOVER
+        ``type_``, a date starting with ``date_prefix`` (YYYY, YYYY-MM...), told in one of
+        ``documents``."""
+        conditions: list[tuple[str, list[Any]]] = []
+        if actors is not None:
+            ids = sorted(set(actors))
+            conditions.append((f"(body->>'source' IN {_ANY} OR body->>'target' IN {_ANY})",
+                               [ids, ids]))
+        if type_ is not None:
+            conditions.append(("body->>'type' = ?", [type_]))
+        if date_prefix is not None:
+            conditions.append(("starts_with(coalesce(body->>'date', ''), ?)", [date_prefix]))
+        return self._read("events", None if documents is None else sorted(set(documents)),
+                          batch, conditions)
+
+    def find_claims(self, actors: Iterable[str] | None = None, cue_type: str | None = None,
+                    published_prefix: str | None = None,
+                    documents: Iterable[str] | None = None,
+                    batch: int = 10_000) -> Iterator[Claim]:
+        """Claims matching every filter given, selected by the database and streamed:
+        ``actors`` (ids) as the speaker or among what the claim is about, the ``cue_type``,
+        a document published on a date starting with ``published_prefix``, one of
+        ``documents``."""
+        conditions: list[tuple[str, list[Any]]] = []
+        if actors is not None:
+            ids = sorted(set(actors))
+            conditions.append((
+                f"(body->>'speaker' IN {_ANY} OR list_has_any("
+                "CAST(json_extract(body, '$.about') AS VARCHAR[]), CAST(? AS VARCHAR[])))",
+                [ids, ids]))
+        if cue_type is not None:
+            conditions.append(("body->>'cue_type' = ?", [cue_type]))
+        if published_prefix is not None:
+            conditions.append(("document IN (SELECT id FROM documents WHERE "
+                               "starts_with(coalesce(published, ''), ?))", [published_prefix]))
+        return self._read("claims", None if documents is None else sorted(set(documents)),
+                          batch, conditions)
+
     def _read(self, table: str, documents: str | Sequence[str] | None = None,
-              batch: int = 10_000) -> Iterator[Any]:
-        """The objects of one table (of one document, of a list of them, or all), streamed
-        from a cursor of their own ``batch`` rows at a time."""
+              batch: int = 10_000,
+              conditions: Sequence[tuple[str, list[Any]]] = ()) -> Iterator[Any]:
+        """The objects of one table (of one document, of a list of them, or all; each of
+        ``conditions``, SQL with its parameters, holding too), streamed from a cursor of
+        their own ``batch`` rows at a time."""
         sql, build = _READS[table]
         if not self._has_table(table):  # an older store opened read-only
             return
         column = "id" if table == "documents" else "document"
-        if documents is None:
-            where, params = "", []
-        elif isinstance(documents, str):
-            where, params = f"WHERE {column} = ?", [documents]
-        else:
-            where = f"WHERE {column} IN (SELECT unnest(CAST(? AS VARCHAR[])))"
-            params = [list(documents)]
+        clauses: list[str] = []
+        params: list[Any] = []
+        if isinstance(documents, str):
+            clauses.append(f"{column} = ?")
+            params.append(documents)
+        elif documents is not None:
+            clauses.append(f"{column} IN {_ANY}")
+            params.append(list(documents))
+        for clause, values in conditions:
+            clauses.append(clause)
+            params += values
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
         if table == "events" and not self._has_table("incidents"):
             sql = _EVENTS_WITHOUT_INCIDENTS
         cursor = self.con.cursor()
@@ -547,6 +596,9 @@ def _as_dict(item: Any) -> dict[str, Any]:
 
 # How each table is read back: its query (``{where}`` picks one document) and the object
 # each row becomes. Orders are the ones exports and views have always shown.
+#: SQL for "one of the strings of a list parameter".
+_ANY = "(SELECT unnest(CAST(? AS VARCHAR[])))"
+
 _READS: dict[str, tuple[str, Any]] = {
     "documents": ("SELECT * FROM documents {where} ORDER BY seq", lambda r: _document(r)),
     "actors": ("SELECT * FROM actors {where} ORDER BY id", _actor),
