@@ -228,6 +228,26 @@ def test_report_of_the_examples_opens_in_chromium(analysed_examples, tmp_path, c
         assert_view_renders(chromium, report, view, shots / f"{view}.png", tmp_path)
 
 
+def test_a_report_of_part_of_the_store_holds_that_part_and_says_so(analysed_examples,
+                                                                   tmp_path):
+    """On a store too large for one HTML file a user reports a slice: the newest documents
+    (or those of a period, outlet or actor), with the events, claims and incidents they
+    hold; the command says how many documents it left out."""
+    with Store(analysed_examples, read_only=True) as store:
+        newest = sorted(store.documents(), key=lambda d: d.published or "", reverse=True)
+    report = tmp_path / "slice.html"
+    code, output = run("report", "--db", str(analysed_examples), "--output", str(report),
+                       "--max-documents", "2")
+    assert code == 0, output
+    assert f"newest 2 of {len(newest)} matching documents" in output
+    html = report.read_text()
+    shown = set(re.findall(r'id="doc-([^"]+)"', html))
+    assert len(shown) == 2 and {d.id for d in newest[:2]} == shown
+    code, output = run("report", "--db", str(analysed_examples), "--output", str(report),
+                       "--period", "1900")
+    assert code == 1 and "no stored document matches" in output
+
+
 def test_a_config_file_chooses_the_stages(tmp_path):
     (tmp_path / "a.txt").write_text("Iran and Iraq signed a trade deal in Baghdad on Monday.\n")
     config = tmp_path / "rashomon.yaml"

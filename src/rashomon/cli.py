@@ -45,6 +45,9 @@ out = Console(soft_wrap=True)  # a message is one line, however narrow the termi
 err = Console(stderr=True, soft_wrap=True)
 
 DB_DEFAULT = Path("rashomon.duckdb")
+#: Documents one report shows at most by default: their texts make the file (about 10 KB
+#: each), and a browser opens a few tens of MB comfortably.
+REPORT_DOCUMENTS = 2_000
 DbOption = Annotated[Path, typer.Option("--db", help="DuckDB store file.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print only errors.")]
 
@@ -267,20 +270,37 @@ def report(
     = Path("report.html"),
     db: DbOption = DB_DEFAULT,
     outlets: OutletsOption = None,
+    actor: Annotated[str | None, typer.Option(help="Only documents that mention this actor.")]
+    = None,
+    period: Annotated[str | None, typer.Option(help="Only documents published in YYYY or "
+                                                    "YYYY-MM.")] = None,
+    outlet: Annotated[str | None, typer.Option(help="Only this outlet's documents.")] = None,
+    max_documents: Annotated[int, typer.Option(
+        help="Report at most this many documents, the newest first: one HTML file holds "
+             "every text it shows.")] = REPORT_DOCUMENTS,
 ) -> None:
     """One self-contained offline HTML report: incidents, network, timeline, map, outlets,
     documents."""
+    from .query import analysis_slice, query_documents
     from .report import write_report
 
+    check_period(period, r"\d{4}(-\d{2}(-\d{2})?)?", "YYYY, YYYY-MM or YYYY-MM-DD")
     _use_outlets(outlets)
     with open_store(db) as store:
-        analysis = store.analysis()
+        ids, total = first(query_documents(store, actor=actor, period=period, outlet=outlet),
+                           max_documents)
+        analysis = analysis_slice(store, ids)
+    if not ids:
+        fail("no stored document matches; nothing to report", 1)
     try:
         path = write_report(analysis, output)
     except OSError as exc:
         fail(f"{output}: {exc.strerror or exc}")
         return
-    out.print(f"wrote {path}")
+    out.print(f"wrote {path} ({len(ids)} document(s))")
+    if total > len(ids):
+        out.print(f"the report shows the newest {len(ids)} of {total} matching documents; "
+                  "--period, --outlet, --actor or --max-documents choose others")
 
 
 @app.command()

@@ -1,14 +1,15 @@
-"""Filtering stored events, claims and incidents by actor, type, period and outlet (the
-CLI's queries)."""
+"""Filtering stored documents, events, claims and incidents by actor, type, period and
+outlet (the CLI's queries and the report's slice of a large store)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
 from .actors.normalize import fold
 from .incidents.tellings import IncidentView, incident_views, matches, select
 from .store import Store
-from .types import Claim, Event
+from .types import Analysis, Claim, Event
 
 #: Incidents whose tellings are read from the store together: one read of their documents.
 INCIDENTS_PER_READ = 200
@@ -46,6 +47,30 @@ def query_claims(store: Store, actor: str | None = None, cue_type: str | None = 
     selected by the store and streamed."""
     return store.find_claims(actors=_actor_ids(store, actor), cue_type=cue_type,
                              published_prefix=period, documents=_told_by(store, outlet))
+
+
+def query_documents(store: Store, actor: str | None = None, period: str | None = None,
+                    outlet: str | None = None) -> Iterator[str]:
+    """Ids of the stored documents that mention the actor, were published in the period and
+    come from the outlet (each where given), newest first, streamed."""
+    return store.find_documents(actors=_actor_ids(store, actor), published_prefix=period,
+                                documents=_told_by(store, outlet))
+
+
+def analysis_slice(store: Store, doc_ids: Iterable[str]) -> Analysis:
+    """The documents ``doc_ids`` with their findings, and the stored incidents they tell,
+    each cut to its tellings among them: what the report of part of a large store shows.
+    Relations are left to be built from the slice's own events, claims and stances, so
+    every tie links to evidence the slice holds."""
+    ids = set(doc_ids)
+    analysis = store.analysis_of(ids)
+    kept = {e.id for e in analysis.events}
+    for incident in store.incidents_of(ids):
+        events = [e for e in incident.events if e in kept]
+        if events:
+            analysis.incidents.append(replace(
+                incident, events=events, documents=[d for d in incident.documents if d in ids]))
+    return analysis
 
 
 def query_incidents(store: Store, actor: str | None = None, outlet: str | None = None,

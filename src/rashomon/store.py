@@ -434,15 +434,49 @@ class Store:
             yield document, group
 
     def analysis_of(self, doc_ids: Iterable[str]) -> Analysis:
-        """The documents ``doc_ids`` with their mentions, events and claims, and every
-        actor: what a view of a few documents or incidents reads, whatever the size of the
-        store. Incidents, relations and the rest are left empty."""
+        """The documents ``doc_ids`` with everything found in them (mentions, places, dates,
+        events, claims, stances), and every actor: what a view of some documents or
+        incidents reads, whatever the size of the store. Incidents, relations and
+        duplicates are left empty."""
         ids = sorted(set(doc_ids))
         return Analysis(
             documents=list(self._read("documents", ids)), actors=self.actors(),
-            mentions=list(self._read("mentions", ids)), events=list(self._read("events", ids)),
-            claims=list(self._read("claims", ids)),
+            **{table: list(self._read(table, ids))
+               for table in ("mentions", "places", "dates", "events", "claims", "stances")},
         )
+
+    def find_documents(self, actors: Iterable[str] | None = None,
+                       published_prefix: str | None = None,
+                       documents: Iterable[str] | None = None) -> Iterator[str]:
+        """Ids of the stored documents, newest first (undated last), that mention one of
+        ``actors``, were published on a date starting with ``published_prefix`` and are
+        among ``documents``, each filter where given."""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if actors is not None:
+            clauses.append(f"id IN (SELECT document FROM mentions WHERE actor IN {_ANY})")
+            params.append(sorted(set(actors)))
+        if published_prefix is not None:
+            clauses.append("starts_with(coalesce(published, ''), ?)")
+            params.append(published_prefix)
+        if documents is not None:
+            clauses.append(f"id IN {_ANY}")
+            params.append(sorted(set(documents)))
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        cursor = self.con.cursor()
+        try:
+            cursor.execute(f"SELECT id FROM documents {where} "
+                           "ORDER BY published DESC NULLS LAST, seq", params)
+            while rows := cursor.fetchmany(10_000):
+                yield from (row[0] for row in rows)
+        finally:
+            cursor.close()
+
+    def incidents_of(self, doc_ids: Iterable[str]) -> list[Incident]:
+        """The stored incidents told by any of the documents ``doc_ids``."""
+        return list(self._read("incidents", conditions=[(
+            "list_has_any(CAST(json_extract(body, '$.documents') AS VARCHAR[]), "
+            "CAST(? AS VARCHAR[]))", [sorted(set(doc_ids))])]))
 
     def duplicates(self) -> list[dict[str, Any]]:
         return list(self._read("duplicates"))
