@@ -136,6 +136,12 @@ def test_counts_are_not_years(nlp):
     assert "1300" not in found
 
 
+def test_a_bare_day_number_is_not_a_date(nlp):
+    """A channel's or a brigade's number is no day of an unnamed month."""
+    found = values(nlp, "Kurdistan 24 reported the strike, and the 24 held the bridge.")
+    assert not any((m.value or "").startswith("2008-04-24") for m in found.values())
+
+
 def test_date_for_span_picks_the_nearest_resolved_date():
     dates = [
         DateMention("d", 10, 19, "Wednesday", "2008-04-16"),

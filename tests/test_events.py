@@ -149,6 +149,26 @@ def test_undated_event_has_no_date():
     assert one("Turkey attacked Syria.", "attacked").date is None
 
 
+def test_a_past_event_without_a_date_is_on_the_day_its_narration_names():
+    """The lead dates the attack; the next paragraph's "also hit" continues it."""
+    text = ("Turkish jets bombed Kurdish fighters near Duhok on Saturday, officials said.\n\n"
+            "The jets also struck Kurdish fighters in the mountains.")
+    e = one(text, "struck")
+    assert (e.date, e.date_how) == ("2020-06-06", "narrative")
+    assert one(text, "bombed").date_how == "clause"
+
+
+def test_only_a_past_tense_takes_the_narrations_day():
+    text = "Turkish jets bombed Kurdish fighters on Saturday. Turkey threatens Syria."
+    assert one(text, "threatens").date is None
+
+
+def test_a_narrations_day_does_not_carry_past_the_next_paragraph():
+    text = ("Turkish jets bombed Kurdish fighters on Saturday.\n\nThe talks went on.\n\n"
+            "Talks stalled.\n\nTurkey attacked Syria.")
+    assert one(text, "attacked").date is None
+
+
 def test_ids_are_numbered_per_document():
     found = events("Turkey attacked Syria. Iran attacked Iraq.")
     assert [e.id for e in found] == ["t:e1", "t:e2"]

@@ -162,9 +162,12 @@ def _date_spans(doc: Doc, sent: Span) -> list[tuple[int, int]]:
 
 
 def _is_count(doc: Doc, start: int, end: int, text: str) -> bool:
-    """A bare number the model took for a year: "1300 soldiers"."""
+    """A bare number the model took for a date: a count ("1300 soldiers") or a day of no
+    month ("Kurdistan 24", a channel's name)."""
     if not text.isdigit():
         return False
+    if len(text) <= 2:
+        return True
     span = doc.char_span(start, end, alignment_mode="expand")
     return span is not None and span.end < len(doc) and doc[span.end].pos_ == "NOUN"
 

@@ -174,6 +174,8 @@ class Event:
     modality: str = "asserted"
     place: dict[str, Any] | None = None
     date: str | None = None
+    # how the date was found: "clause", "sentence" or "narrative" (rashomon.events.dating)
+    date_how: str | None = None
     reported_by: list[str] = field(default_factory=list)
     in_comment: bool = False
     comment: int | None = None  # which reader comment; offsets are then into its text

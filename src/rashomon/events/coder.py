@@ -206,13 +206,14 @@ class _Coder(CandidateFinder, RoleFinder):
         if frame.anchor != frame.nominal and subordinate(frame.anchor, self.lex):
             confidence = SUBORDINATE_CONFIDENCE
         first, last = frame.trigger[0], frame.trigger[-1]
+        day, day_how = date_of(self.dates, start, end, sent, anchor, self.date_spans)
         event = Event(
             id=f"{self.document_id}:e{len(self.events) + 1}", document=self.document_id,
             start=start, end=end, sentence=sent.text.strip(),
             trigger=self.text[first.idx:end_char(last)], type=code.type, quad=code.quad,
             source=source, target=target, mode=code.mode, cameo=code.cameo, negated=negated,
             modality=modality, place=place,
-            date=date_of(self.dates, start, end, sent, anchor, self.date_spans),
+            date=day, date_how=day_how,
             reported_by=reported_by,
             confidence=confidence, intensity=code.intensity,
             trigger_start=first.idx, trigger_end=end_char(last))
