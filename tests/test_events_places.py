@@ -35,6 +35,16 @@ def test_an_event_whose_sentence_names_no_place_has_none():
     assert e.place is None
 
 
+def test_a_country_named_after_in_places_the_event_though_it_is_an_actor_elsewhere():
+    e = event("Turkish troops attacked Kurdish fighters in Iran.", "attacked")
+    assert e.place is not None and e.place["country"] == "IR"
+
+
+def test_a_country_in_a_role_places_nothing():
+    e = event("Turkey attacked Syria.", "attacked")
+    assert e.place is None
+
+
 def test_a_hyphenated_place_modifier_is_no_event_place():
     e = event("The London-based group Amnesty International accused Iran of torture.",
               "accused")

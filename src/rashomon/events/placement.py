@@ -5,7 +5,8 @@ a Mosul market"): ``noun_phrase``; a place hung from the trigger or its object b
 ...: ``clause``, as is any place inside the event's clause; else the nearest place in its
 sentence: ``sentence``. Otherwise the event has no place: the document's setting is not the
 event's place. A place that is an actor here ("Turkey launched") or a hyphenated modifier
-("a London-based group", "Tehran-backed militias") places nothing.
+("a London-based group", "Tehran-backed militias") places nothing; an actor's name governed
+by in/at/near ("talks in Tehran") places the event.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from ..intervals import IntervalIndex
 from ..parse import doc_text
 from ..types import Place
 from .candidates import Frame
-from .syntax import BROAD_PLACES, attached_by_place_prep
+from .syntax import BROAD_PLACES, PLACE_PREPS, attached_by_place_prep
 
 
 def place_of(frame: Frame, start: int, end: int, places: list[Place],
@@ -34,7 +35,9 @@ def place_of(frame: Frame, start: int, end: int, places: list[Place],
     # a city or site says more about where than a country does
     in_sentence = sorted(
         (p for p in nearby if sent.start_char <= p.start < sent.end_char
-         and resolution.mention_at(p.start, p.end) is None and not _modifier(text, p)),
+         and not _modifier(text, p)
+         and (resolution.mention_at(p.start, p.end) is None
+              or _locative(token_at(frame.anchor.doc, p.start)))),
         key=lambda p: p.kind in BROAD_PLACES)
     if frame.nominal is not None:
         np = frame.nominal
@@ -54,6 +57,14 @@ def place_of(frame: Frame, start: int, end: int, places: list[Place],
                                                          abs(p.start - frame.anchor.idx))),
                          "sentence")
     return None
+
+
+def _locative(tok: Token | None) -> bool:
+    """A name governed by in/at/near/... ("talks in Tehran", "the embassy in Baghdad's
+    Green Zone"): where something is, even when the name elsewhere stands for an actor."""
+    while tok is not None and tok.dep_ in ("poss", "compound") and tok.head != tok:
+        tok = tok.head
+    return tok is not None and tok.dep_ == "pobj" and tok.head.lower_ in PLACE_PREPS
 
 
 def _modifier(text: str, place: Place) -> bool:
