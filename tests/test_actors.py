@@ -310,3 +310,16 @@ def test_an_untagged_name_that_is_a_subject_or_object_is_an_actor(resolve):
     # a capitalised body noun is left to the reference rules
     r = resolve("Ministry later criticized the council.")
     assert actor_of(r, "Ministry") is None or not actor_of(r, "Ministry").startswith("p:")
+
+
+def test_a_people_noun_in_apposition_to_a_name_is_that_person(resolve):
+    """"The Iraqi Shia cleric Hamid Saadi" describes the man; it is not Iraq's clergy."""
+    r = resolve("The Iraqi Shia cleric Hamid Saadi announced an alliance with the Fatah bloc.")
+    person = actor_of(r, "Hamid Saadi")
+    assert person is not None and actor_of(r, "Iraqi Shia cleric") == person
+    assert not any(a.sector == "REL" and a.country == "IQ" for a in r.actors.values())
+
+
+def test_a_people_noun_without_a_name_keeps_its_sector(resolve):
+    r = resolve("The Iraqi Shia clerics announced an alliance with the Fatah bloc.")
+    assert r.actors[actor_of(r, "Iraqi Shia clerics")].sector == "REL"

@@ -1,5 +1,6 @@
-"""Resolver rules 2-4: named entities the KB lacks, acronyms the text defines, and
-"X's followers" / "the government of X" (see ``resolve`` for the order of all rules)."""
+"""Resolver rules 2-4: named entities the KB lacks, acronyms the text defines, "X's
+followers" / "the government of X", and a people noun in apposition to a name ("the Iraqi
+cleric Moqtada al-Sadr") (see ``resolve`` for the order of all rules)."""
 
 from __future__ import annotations
 
@@ -391,6 +392,25 @@ class NamedEntityRules:
                 continue
             self._drop([m])
             self._add(body, self.token_ending_at[m.end], actor, m.rule, sector)
+
+    def _resolve_titled_names(self) -> None:
+        """"The Iraqi Shia cleric Moqtada al-Sadr": a country's people noun whose apposition
+        names a person or organisation describes that one, and is that actor; not the
+        country's clergy."""
+        for m in list(self.result.mentions):
+            if m.rule != "demonym" or not m.sector:
+                continue
+            last = self._token_ending_at(m.end)
+            named = next((self.covered[t.i] for c in (last.children if last else ())
+                          if c.dep_ == "appos" and c.i > last.i
+                          for t in c.subtree if t.i in self.covered), None)
+            if named is None or named.rule in ("demonym", "metonym", "group") \
+                    or self.result.actors[named.actor].kind == "state":
+                continue
+            first = self.token_starting_at.get(m.start)
+            self._drop([m])
+            self._add(first, last, self.result.actors[named.actor], "apposition")
+        self._forget_unused_actors()
 
     def _led_organisation(self, actor: Actor) -> str | None:
         for role in self.kb.held_role(actor.id, self.year) if actor.id in self.kb.actors else []:
