@@ -323,3 +323,10 @@ def test_a_people_noun_in_apposition_to_a_name_is_that_person(resolve):
 def test_a_people_noun_without_a_name_keeps_its_sector(resolve):
     r = resolve("The Iraqi Shia clerics announced an alliance with the Fatah bloc.")
     assert r.actors[actor_of(r, "Iraqi Shia clerics")].sector == "REL"
+
+
+def test_a_datelines_place_is_where_the_report_was_filed_not_an_actor(resolve):
+    r = resolve("TEHRAN, Jun. 13 (Agency) – The Fatah bloc announced an alliance.\n\n"
+                "Tehran welcomed it.")
+    assert not any(m.text.upper() == "TEHRAN" and m.start == 0 for m in r.mentions)
+    assert actor_of(r, "Tehran") == "iran"  # the same name in the text is the state

@@ -45,6 +45,11 @@ def test_a_country_in_a_role_places_nothing():
     assert e.place is None
 
 
+def test_a_datelines_place_is_no_event_place():
+    e = event("BAGHDAD (Agency) - Turkish troops attacked Kurdish fighters.", "attacked")
+    assert e.place is None
+
+
 def test_a_hyphenated_place_modifier_is_no_event_place():
     e = event("The London-based group Amnesty International accused Iran of torture.",
               "accused")

@@ -37,6 +37,7 @@ from typing import Any
 
 from spacy.tokens import Doc, Token
 
+from ..clean.header import dateline_places
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
 from .common import (
@@ -100,7 +101,10 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self.text = doc.text  # Doc.text rebuilds the string on every access
         self.result = Resolution()
         self.covered: dict[int, Mention] = {}  # token index -> mention covering it
-        self.blocked: set[int] = set()  # tokens of place names
+        # tokens of place names, and of datelines' places (where a report was filed)
+        self.blocked: set[int] = {t.i for start, end in dateline_places(doc.text)
+                                  for t in doc.char_span(start, end,
+                                                         alignment_mode="expand") or ()}
         self.sent_of = {}
         for i, sent in enumerate(doc.sents):
             for tok in sent:
@@ -239,7 +243,8 @@ class _Resolver(NamedEntityRules, ReferenceRules):
 
     def _match_kb_names(self) -> None:
         doc, kb = self.doc, self.kb
-        seq = [t for t in doc if token_key(t.text) not in SKIP_TOKENS and not t.is_space]
+        seq = [t for t in doc if token_key(t.text) not in SKIP_TOKENS and not t.is_space
+               and t.i not in self.blocked]
         keys = [token_key(t.text) for t in seq]
         capitalised = [t.text[:1].isupper() for t in seq]
         sounds = [sound_key(k) for k in keys]

@@ -5,8 +5,9 @@ a Mosul market"): ``noun_phrase``; a place hung from the trigger or its object b
 ...: ``clause``, as is any place inside the event's clause; else the nearest place in its
 sentence: ``sentence``. Otherwise the event has no place: the document's setting is not the
 event's place. A place that is an actor here ("Turkey launched") or a hyphenated modifier
-("a London-based group", "Tehran-backed militias") places nothing; an actor's name governed
-by in/at/near ("talks in Tehran") places the event.
+("a London-based group", "Tehran-backed militias") places nothing, nor does a dateline's
+("BAGHDAD (Reuters) -": where the report was filed); an actor's name governed by
+in/at/near ("talks in Tehran") places the event.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ..actors import Resolution
+from ..clean.header import dateline_places
 from ..intervals import IntervalIndex
 from ..parse import doc_text
 from ..types import Place
@@ -33,9 +35,11 @@ def place_of(frame: Frame, start: int, end: int, places: list[Place],
     nearby = (places if spans is None else
               [places[i] for i in spans.starting(sent.start_char, sent.end_char)])
     # a city or site says more about where than a country does
+    filed = dateline_places(text[sent.start_char:sent.end_char])
     in_sentence = sorted(
         (p for p in nearby if sent.start_char <= p.start < sent.end_char
          and not _modifier(text, p)
+         and not any(start <= p.start - sent.start_char < end for start, end in filed)
          and (resolution.mention_at(p.start, p.end) is None
               or _locative(token_at(frame.anchor.doc, p.start)))),
         key=lambda p: p.kind in BROAD_PLACES)
