@@ -340,3 +340,16 @@ def test_an_abbreviated_rank_does_not_end_the_sentence_before_the_name():
               "agreed.")
     assert [s.text for s in doc.sents] == [
         "The envoys held talks with Brig. Gen. Hamid Saadi in Qom.", "Lt. Col. Omar Aziz agreed."]
+
+
+def test_the_militia_accused_of_a_deed_is_the_militia_named_before(resolve):
+    """"of repeated attacks" says what the militia did, not which militia it is."""
+    r = resolve("Kataib Hezbollah fired rockets at the base on Monday. The US has accused "
+                "the Shia militia of repeated rocket attacks on US bases.")
+    assert actor_of(r, "militia") == actor_of(r, "Kataib Hezbollah")
+
+
+def test_the_militia_of_a_named_movement_is_not_the_one_named_before(resolve):
+    r = resolve("Kataib Hezbollah fired rockets at the base. The militia of the Sadr movement "
+                "stayed out of the fight.")
+    assert actor_of(r, "militia") != actor_of(r, "Kataib Hezbollah")

@@ -76,7 +76,8 @@ class ReferenceRules:
                 continue
             if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
                 continue
-            if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            if any(c.dep_ == "prep" and c.lower_ == "of" and self._names_someone(c)
+                   for c in tok.children):
                 continue  # "the militia of X" is defined by what follows, not what came before
             sent = self.sent_of[tok.i]
             armed = set(self.kb.rules.get("armed_org_nouns") or [])
@@ -91,6 +92,14 @@ class ReferenceRules:
                 salience = Counter(m.actor for m in self.result.mentions if m.start < tok.idx)
                 best = max(candidates, key=lambda m: (salience[m.actor], m.start))
                 self._add(tok, tok, self.result.actors[best.actor], "coreference", best.sector)
+
+    def _names_someone(self, prep: Token) -> bool:
+        """Whether a prepositional phrase's noun names an actor or is a proper name ("of
+        the Sadr movement"), not a deed ("accused the militia of repeated attacks on US
+        bases")."""
+        return any(t.i in self.covered or t.pos_ == "PROPN"
+                   for noun in prep.children if noun.dep_ == "pobj"
+                   for t in [noun, *noun.lefts])
 
     def _fits_description(self, actor: Actor, armed: bool) -> bool:
         """Whether "the group" (or, ``armed``, "the militia") can describe ``actor``."""
