@@ -291,12 +291,22 @@ def run(options: Options, max_minutes: float | None = None, batch: int = BATCH,
 
 def merge(paths: list[Path]) -> dict[str, Any]:
     """One result from shard results (their figures summed, examples joined) as
-    ``fuzz.json``; the seconds are the shards' own, summed (not wall time)."""
+    ``fuzz.json``; the seconds are the shards' own, summed (not wall time). Parts that name
+    their seed, start and shard must not share an input (ValueError); when together they
+    ran every input of one seed from 0 to N - 1, N is also the number asked."""
     parts = [json.loads(path.read_text()) for path in paths]
     keys = ("inputs", "asked", "crashes", "internal_errors", "over_budget", "input_problems",
             "records_read", "documents_stored", "seconds", "exceptions")
     figures = {k: sum(p["figures"][k] for p in parts) for k in keys}
     figures["seconds"] = round(figures["seconds"], 1)
+    runs = [_inputs_run(part) for part in parts]
+    if all(run is not None for run in runs):
+        covered = set().union(*runs)
+        if len(covered) < figures["inputs"]:
+            raise ValueError("the parts overlap: some inputs would be counted twice")
+        if {n for _, n in covered} == set(range(len(covered))) and len(
+                {seed for seed, _ in covered}) == 1:
+            figures["asked"] = figures["inputs"]  # all of 0..N-1 ran: none was left out
     examples: dict[str, list[str]] = {}
     for part in parts:
         for kind, found in part["details"].get("examples", {}).items():
@@ -307,6 +317,18 @@ def merge(paths: list[Path]) -> dict[str, Any]:
                          for path, part in zip(paths, parts, strict=True)]}
     return write_result(NAME, figures, Options(argv=["--merge", *map(str, paths)]),
                         time.time(), details)
+
+
+def _inputs_run(part: dict[str, Any]) -> set[tuple[int, int]] | None:
+    """(seed, number) of each input a shard result ran (the first ``inputs`` numbers from
+    its start that its shard takes), or None for a result that does not say."""
+    details = part["details"]
+    if not {"seed", "start", "shard"} <= details.keys():
+        return None
+    index, count = map(int, str(details["shard"]).split("/"))
+    first = details["start"] + (index - details["start"]) % count
+    numbers = range(first, first + part["figures"]["inputs"] * count, count)
+    return {(details["seed"], n) for n in numbers}
 
 
 def render(result: dict[str, Any]) -> str:
