@@ -51,9 +51,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import common  # noqa: E402  (its RESULTS_DIR read at call time, as tests move it)
 from common import (  # noqa: E402
     REPO_ROOT,
-    RESULTS_DIR,
     Options,
     provenance_rows,
     write_result,
@@ -272,7 +272,7 @@ def run(options: Options, max_minutes: float | None = None, batch: int = BATCH,
                                 "examples": result["examples"]})
         if name != NAME:  # the command that ran, not bench/run.py's, which has no shards
             written["command"] = shlex.join(["python", "bench/fuzz.py", *options.argv])
-            path = RESULTS_DIR / f"{name}.json"
+            path = common.RESULTS_DIR / f"{name}.json"
             path.write_text(json.dumps(written, indent=1, ensure_ascii=False) + "\n")
         return written
 
@@ -315,8 +315,12 @@ def merge(paths: list[Path]) -> dict[str, Any]:
                "parts": [{"file": path.name, **part["details"], "inputs": part["figures"]["inputs"],
                           "commit": part["commit"], "date": part["date"]}
                          for path, part in zip(paths, parts, strict=True)]}
-    return write_result(NAME, figures, Options(argv=["--merge", *map(str, paths)]),
-                        time.time(), details)
+    argv = ["--merge", *map(str, paths)]
+    written = write_result(NAME, figures, Options(argv=argv), time.time(), details)
+    written["command"] = shlex.join(["python", "bench/fuzz.py", *argv])  # not bench/run.py's
+    (common.RESULTS_DIR / f"{NAME}.json").write_text(
+        json.dumps(written, indent=1, ensure_ascii=False) + "\n")
+    return written
 
 
 def _inputs_run(part: dict[str, Any]) -> set[tuple[int, int]] | None:
