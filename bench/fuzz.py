@@ -51,9 +51,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import common  # noqa: E402  (its RESULTS_DIR read at call time, as tests move it)
 from common import (  # noqa: E402
     REPO_ROOT,
-    RESULTS_DIR,
     Options,
     provenance_rows,
     write_result,
@@ -272,7 +272,7 @@ def run(options: Options, max_minutes: float | None = None, batch: int = BATCH,
                                 "examples": result["examples"]})
         if name != NAME:  # the command that ran, not bench/run.py's, which has no shards
             written["command"] = shlex.join(["python", "bench/fuzz.py", *options.argv])
-            path = RESULTS_DIR / f"{name}.json"
+            path = common.RESULTS_DIR / f"{name}.json"
             path.write_text(json.dumps(written, indent=1, ensure_ascii=False) + "\n")
         return written
 
@@ -291,12 +291,22 @@ def run(options: Options, max_minutes: float | None = None, batch: int = BATCH,
 
 def merge(paths: list[Path]) -> dict[str, Any]:
     """One result from shard results (their figures summed, examples joined) as
-    ``fuzz.json``; the seconds are the shards' own, summed (not wall time)."""
+    ``fuzz.json``; the seconds are the shards' own, summed (not wall time). Parts that name
+    their seed, start and shard must not share an input (ValueError); when together they
+    ran every input of one seed from 0 to N - 1, N is also the number asked."""
     parts = [json.loads(path.read_text()) for path in paths]
     keys = ("inputs", "asked", "crashes", "internal_errors", "over_budget", "input_problems",
             "records_read", "documents_stored", "seconds", "exceptions")
     figures = {k: sum(p["figures"][k] for p in parts) for k in keys}
     figures["seconds"] = round(figures["seconds"], 1)
+    runs = [_inputs_run(part) for part in parts]
+    if all(run is not None for run in runs):
+        covered = set().union(*runs)
+        if len(covered) < figures["inputs"]:
+            raise ValueError("the parts overlap: some inputs would be counted twice")
+        if {n for _, n in covered} == set(range(len(covered))) and len(
+                {seed for seed, _ in covered}) == 1:
+            figures["asked"] = figures["inputs"]  # all of 0..N-1 ran: none was left out
     examples: dict[str, list[str]] = {}
     for part in parts:
         for kind, found in part["details"].get("examples", {}).items():
@@ -305,8 +315,24 @@ def merge(paths: list[Path]) -> dict[str, Any]:
                "parts": [{"file": path.name, **part["details"], "inputs": part["figures"]["inputs"],
                           "commit": part["commit"], "date": part["date"]}
                          for path, part in zip(paths, parts, strict=True)]}
-    return write_result(NAME, figures, Options(argv=["--merge", *map(str, paths)]),
-                        time.time(), details)
+    argv = ["--merge", *map(str, paths)]
+    written = write_result(NAME, figures, Options(argv=argv), time.time(), details)
+    written["command"] = shlex.join(["python", "bench/fuzz.py", *argv])  # not bench/run.py's
+    (common.RESULTS_DIR / f"{NAME}.json").write_text(
+        json.dumps(written, indent=1, ensure_ascii=False) + "\n")
+    return written
+
+
+def _inputs_run(part: dict[str, Any]) -> set[tuple[int, int]] | None:
+    """(seed, number) of each input a shard result ran (the first ``inputs`` numbers from
+    its start that its shard takes), or None for a result that does not say."""
+    details = part["details"]
+    if not {"seed", "start", "shard"} <= details.keys():
+        return None
+    index, count = map(int, str(details["shard"]).split("/"))
+    first = details["start"] + (index - details["start"]) % count
+    numbers = range(first, first + part["figures"]["inputs"] * count, count)
+    return {(details["seed"], n) for n in numbers}
 
 
 def render(result: dict[str, Any]) -> str:

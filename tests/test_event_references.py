@@ -8,7 +8,7 @@ from functools import cache
 
 from rashomon.events.coder import find_candidates
 from rashomon.events.lexicon import load_event_lexicon
-from rashomon.pipeline import Config, StageContext, analyse_documents
+from rashomon.pipeline import Config, Resources, StageContext, analyse_documents
 from rashomon.registry import stage
 from rashomon.types import Document
 
@@ -175,3 +175,34 @@ def test_object_of_the_governing_verb_controls_its_gerund():
     # A prevented act: the gate may drop it (it did not happen); whose act it would have
     # been is the roles' question.
     assert roles("Turkey stopped Syria from attacking Iraq.", "attacking") == {("syria", "iraq")}
+
+
+def test_one_list_of_expletive_verbs_serves_the_actors_and_the_events(tmp_path):
+    """resolution.yaml's ``expletive_verbs``, as a lexicon file replaces it, is what both
+    the actor resolver ("It said" -> the ministry) and the event coder ("It then shelled"
+    -> the army) read: listing a verb there makes its subject "it" no one in both."""
+    mine = tmp_path / "mine.yaml"
+    mine.write_text("resolution:\n  pronouns:\n    expletive_verbs: [say, shell]\n")
+    statement = ("The Iraqi Defence Ministry issued a statement on Sunday. It said the "
+                 "road would reopen.")
+    shelling = "Turkey's army crossed the border. It then shelled the camps of the PKK."
+
+    def run(lexicon_files: list[str]) -> tuple[str | None, set[str | None]]:
+        stages = ["places", "dates", "actors", "test_event_references_candidates"]
+        config = Config(stages=stages, n_process=1, lexicon_files=lexicon_files)
+        docs = [Document(id=f"x{len(lexicon_files)}{i}", text=t, published="2019-05-02")
+                for i, t in enumerate((statement, shelling))]
+        first, _ = analyse_documents(docs, config)
+        it = next((m.actor for m in first.result.mentions if m.text == "It"), None)
+        sources = {s for trig, s, _ in _found[docs[1].id] if trig == "shelled"}
+        return it, sources
+
+    packaged = load_event_lexicon().expletive_verbs
+    assert {"be", "seem", "appear"} <= packaged and "say" not in packaged
+    resources = Resources(Config(lexicon_files=[str(mine)]))
+    assert resources.kb.expletive_verbs == resources.event_lexicon.expletive_verbs == {
+        "say", "shell"}
+    it, sources = run([])
+    assert it is not None and "turkey" in sources
+    it, sources = run([str(mine)])
+    assert it is None and "turkey" not in sources

@@ -81,3 +81,31 @@ def test_shard_results_add_up(tmp_path, monkeypatch):
     assert merged["exceptions"] == merged["internal_errors"] == 2
     assert merged["over_budget"] == 2 and merged["seconds"] == 25.0
     assert json.loads((tmp_path / "fuzz.json").read_text())["figures"] == merged
+
+
+def test_merged_shards_that_run_every_input_say_so_and_never_overlap(tmp_path, monkeypatch):
+    import json
+
+    import common
+
+    monkeypatch.setattr(common, "RESULTS_DIR", tmp_path)
+
+    def part(name: str, start: int, shard: str, inputs: int, asked: int) -> Path:
+        figures = {"inputs": inputs, "asked": asked, "crashes": 0, "internal_errors": 0,
+                   "over_budget": 0, "input_problems": 0, "records_read": inputs,
+                   "documents_stored": inputs, "seconds": 1.0, "exceptions": 0}
+        path = tmp_path / f"{name}.json"
+        path.write_text(json.dumps({"figures": figures, "commit": "abc", "date": "d",
+                                    "details": {"seed": 0, "start": start, "shard": shard}}))
+        return path
+
+    # 0-99: the odd ones in one part; the even ones stopped at 60, then 60-98 from a restart
+    odd = part("odd", 0, "1/2", 50, 50)
+    even = part("even", 0, "0/2", 30, 50)
+    rest = part("rest", 60, "0/2", 20, 20)
+    merged = fuzz.merge([odd, even, rest])["figures"]
+    assert merged["inputs"] == merged["asked"] == 100
+    partial = fuzz.merge([odd, even])["figures"]  # the even ones from 60 on did not run
+    assert (partial["inputs"], partial["asked"]) == (80, 100)
+    with pytest.raises(ValueError):
+        fuzz.merge([odd, even, rest, part("again", 90, "1/2", 5, 5)])

@@ -249,6 +249,36 @@ def test_a_sentence_of_19_kb_is_cut_into_bounded_sentences():
     assert max(len(s) for s in doc.sents) <= MAX_SENTENCE_TOKENS
 
 
+def test_a_long_run_cut_by_single_line_breaks_is_bounded_in_its_first_parse(monkeypatch):
+    """The parser reads across a single line break: a run with no sentence end, cut into
+    lines (a list, hard-wrapped text, a mangled page), is one sentence to it. The check
+    before the parse sees the run, so the text is parsed once with bounded sentences, not
+    parsed whole, found over-long and parsed again."""
+    import rashomon.parse as parse
+
+    piece = ("the militia fighters moved their trucks north of the river while the army "
+             "waited near the bridge for orders, and ")
+    blob = piece * 40
+    text = "\n".join(blob[i:i + 300] for i in range(0, len(blob), 300))
+    assert parse.has_long_run(text)
+    assert parse.has_long_run("\n".join(["Troops entered the town on Monday"] * 100))
+    assert not parse.has_long_run(text.replace("\n", "\n\n"))  # paragraphs end runs
+    assert not parse.has_long_run(text.replace(", and ", ". And "))
+    parsed_again = []
+    bounded = parse._bounded
+
+    def spy(nlp, doc):
+        out = bounded(nlp, doc)
+        parsed_again.append(out is not doc)
+        return out
+
+    monkeypatch.setattr(parse, "_bounded", spy)
+    [doc] = parse_texts([text])
+    assert parsed_again == [False]
+    assert doc.text == text
+    assert max(len(s) for s in doc.sents) <= MAX_SENTENCE_TOKENS
+
+
 # --------------------------------------------------------------------------- pipeline guard
 
 

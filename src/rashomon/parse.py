@@ -7,9 +7,10 @@ Two guards keep any text parseable in time linear in its length:
   spaCy's ``max_length`` is never hit and nothing is truncated;
 * a parse with a "sentence" longer than ``MAX_SENTENCE_TOKENS`` (a list, a table, text
   without punctuation) is redone with sentence starts forced at least that often,
-  preferring the token after a full stop or a line break. Later stages compare token pairs
-  and paths within a sentence (cubic in its length in the events stage), so this bound is
-  what keeps them fast.
+  preferring the token after a full stop or a line break; a text certain to hold one (a
+  run with no sentence end or blank line, :func:`has_long_run`) is parsed that way from
+  the start, not twice. Later stages compare token pairs and paths within a sentence
+  (cubic in its length in the events stage), so this bound is what keeps them fast.
 
 A text of at least ``HELPER_MIN_WINDOWS`` windows can share its windows with a second
 process (:class:`WindowHelper`): this one parses from the first window on, the helper from
@@ -46,10 +47,13 @@ WINDOW_CHARS = 100_000
 # events stage takes about 10 ms a sentence, where 3,000 tokens took almost a minute.
 MAX_SENTENCE_TOKENS = 200
 _BOUND = "bound_sentences"  # the component and the user_data flag that switches it on
-# A run this long without a full stop, question or exclamation mark or line break holds a
+# A run this long without a full stop, question or exclamation mark or blank line holds a
 # sentence of more than MAX_SENTENCE_TOKENS tokens (words average 5-6 characters with their
-# space; 8 leaves a margin, and a run missed here is caught after the parse).
-_LONG_RUN = re.compile(rf"[^.!?\n]{{{MAX_SENTENCE_TOKENS * 8}}}")
+# space; 8 leaves a margin, and a run missed here is caught after the parse, at the cost of
+# parsing the text twice). A single line break does not end the run: the parser reads across
+# it (a 63,000-character run cut into 300-character lines parsed as one sentence).
+_LONG_RUN_CHARS = MAX_SENTENCE_TOKENS * 8
+_RUN_BREAKS = re.compile(r"[.!?]|\n[ \t]*\n")
 # A helper process pays for itself from 3 windows: it starts (imports and loads the model,
 # a few seconds) while this process parses the first window.
 HELPER_MIN_WINDOWS = 3
@@ -283,11 +287,22 @@ def split_text(text: str, window: int | None = None) -> list[str]:
 def _flagged(nlp: Language, text: str) -> str | Doc:
     """The text, or a Doc flagged for bounded sentences when a run of it is certain to make
     an over-long sentence (saves parsing it twice)."""
-    if not _LONG_RUN.search(text):
+    if not has_long_run(text):
         return text
     doc = nlp.make_doc(text)
     doc.user_data[_BOUND] = True
     return doc
+
+
+def has_long_run(text: str) -> bool:
+    """Whether the text holds a run of _LONG_RUN_CHARS characters with no sentence end or
+    blank line in it, i.e. a sentence certain to be over MAX_SENTENCE_TOKENS tokens."""
+    last = 0
+    for found in _RUN_BREAKS.finditer(text):
+        if found.start() - last >= _LONG_RUN_CHARS:
+            return True
+        last = found.end()
+    return len(text) - last >= _LONG_RUN_CHARS
 
 
 def _bounded(nlp: Language, doc: Doc) -> Doc:

@@ -110,7 +110,7 @@ class Resources:
 
     @cached_property
     def kb(self) -> KnowledgeBase:
-        return load_kb(tuple(self.config.actor_files))
+        return load_kb(tuple(self.config.actor_files), tuple(self.config.lexicon_files))
 
     @cached_property
     def event_lexicon(self) -> Any:

@@ -13,7 +13,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from ..datafiles import DATA, DataFileError, load_yaml
+from ..datafiles import DATA, DataFileError, load_lexicon, load_yaml
 from ..types import Actor
 from .normalize import SKIP_TOKENS, is_acronym, sound_key, token_key
 
@@ -97,6 +97,11 @@ class KnowledgeBase:
     def designators(self) -> frozenset[str]:
         return frozenset(self.rules.get("name_designators") or ())
 
+    @property
+    def expletive_verbs(self) -> frozenset[str]:
+        """Verbs whose subject "it" stands for no one (``pronouns.expletive_verbs``)."""
+        return expletive_verbs(self.rules)
+
     def armed_variant(self, key: tuple[str, ...]) -> tuple[str, ...] | None:
         """The key with its last word, an armed body's noun, replaced by the class of
         such nouns: "Mahdi Army" and "Mahdi militia" are one force."""
@@ -142,6 +147,14 @@ class KnowledgeBase:
         return [r for r in roles if (r.get("from") or 0) <= year <= (r.get("to") or 9999)]
 
 
+def expletive_verbs(rules: dict[str, Any]) -> frozenset[str]:
+    """The lemmas of the resolution rules' ``pronouns.expletive_verbs``: verbs whose subject
+    "it" is a dummy ("it seems", "it takes time"). The actor resolver and the event coder
+    both read them from here."""
+    verbs = (rules.get("pronouns") or {}).get("expletive_verbs") or ()
+    return frozenset(str(v).lower() for v in verbs)
+
+
 def actor_files(extra_files: Sequence[str | Path] = ()) -> list[Path]:
     return sorted((DATA / "actors").glob("*.yaml")) + [Path(p) for p in extra_files]
 
@@ -154,8 +167,10 @@ def _spacy_tokenizer() -> Callable[[str], list[str]]:
 
 
 @cache
-def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
-    """Load packaged and user actor files (cached per process for the same files)."""
+def load_kb(extra_files: tuple[str, ...] = (),
+            lexicon_files: tuple[str, ...] = ()) -> KnowledgeBase:
+    """Load packaged and user actor files, with the resolution rules extended by users'
+    lexicon files' ``resolution`` sections (cached per process for the same files)."""
     tokenize = _spacy_tokenizer()
     actors: dict[str, Actor] = {}
     raw_entries: list[tuple[Path, dict[str, Any]]] = []
@@ -186,7 +201,7 @@ def load_kb(extra_files: tuple[str, ...] = ()) -> KnowledgeBase:
     groups_data = load_yaml(lex / "group_nouns.yaml") or {}
     kb = KnowledgeBase(
         actors=actors, index={}, surnames={}, titles=set(),
-        rules=load_yaml(lex / "resolution.yaml"),
+        rules=load_lexicon("resolution", lexicon_files),
         role_nouns={k.lower(): v or {} for k, v in (titles_data.get("role_nouns") or {}).items()},
         group_nouns={k.lower(): v for k, v in _group_sectors(groups_data).items()},
         generic_groups={k.lower(): v for k, v in (groups_data.get("generic_groups") or {}).items()},

@@ -244,7 +244,7 @@ class ReferenceRules:
         window = int(self.kb.rules.get("pronoun_window_sentences", 2))
         person, group = set(pronouns.get("person", [])), set(pronouns.get("group", []))
         body = set(pronouns.get("body", []))
-        expletive = {str(v).lower() for v in pronouns.get("expletive_verbs", [])}
+        expletive = self.kb.expletive_verbs
         recent = RecentMentions(self.result.mentions)
         for tok in self.doc:
             if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in self.covered:

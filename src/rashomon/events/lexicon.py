@@ -8,6 +8,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
+from ..actors.kb import expletive_verbs
 from ..datafiles import load_lexicon
 
 
@@ -52,6 +53,8 @@ class EventLexicon:
     facility_nouns: frozenset[str] = frozenset()
     # words of a vote, under which "routed", "ousted" name electoral defeat
     contest_words: frozenset[str] = frozenset()
+    # verbs whose subject "it" stands for no one (resolution.yaml, shared with the actors)
+    expletive_verbs: frozenset[str] = frozenset()
 
     def lemma(self, tok: Token) -> str:
         """The token's lemma, corrected where the parser's lemmatiser is known to be wrong."""
@@ -82,8 +85,8 @@ class EventLexicon:
 
 @cache
 def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
-    """Read the trigger, ontology and label lexicons (and users' additions) once per
-    process."""
+    """Read the trigger, ontology and label lexicons and the expletive verbs of the
+    resolution rules (and users' additions) once per process."""
     triggers = load_lexicon("event_triggers", extra_files)
     ontology = load_lexicon("ontology", extra_files).get("types") or {}
     phrases: dict[str, list[Phrase]] = {}
@@ -118,5 +121,6 @@ def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
                         labels=labels, of_nouns=of_nouns,
                         speech_documents=frozenset(triggers.get("speech_documents") or ()),
                         facility_nouns=frozenset(triggers.get("facility_nouns") or ()),
-                        contest_words=frozenset(triggers.get("contest_words") or ()))
+                        contest_words=frozenset(triggers.get("contest_words") or ()),
+                        expletive_verbs=expletive_verbs(load_lexicon("resolution", extra_files)))
 

@@ -14,7 +14,6 @@ from .modality import attribution_of
 from .role_model import RoleFrame, RoleRow, head_token, pair_features
 from .syntax import (
     CAUSE_PREPS,
-    EXPLETIVE_HEADS,
     FIRST_PERSON,
     MODIFIER_CLAUSES,
     OBJECT_TARGET_PREPS,
@@ -287,7 +286,8 @@ class RoleFinder:
         attacked them" is not X attacking itself)."""
         low = pronoun.lower_
         if pronoun.dep_ == "expl" or low == "it" and (
-                pronoun.head.lemma_ in EXPLETIVE_HEADS or pronoun.dep_ != "nsubj"):
+                pronoun.head.lemma_.lower() in self.lex.expletive_verbs
+                or pronoun.dep_ != "nsubj"):
             return None  # "it is likely that ..."; "dismissed it", "it was stolen": a thing
         if low in FIRST_PERSON:
             att = attribution_of(self.attributions, pronoun, self.contents)

@@ -35,8 +35,6 @@ RELATIVE_PRONOUNS = {"who", "which", "that", "whom"}
 PRONOUN_KINDS = {"he": "person", "him": "person", "she": "person", "her": "person",
                  "it": "singular", "they": "plural", "them": "plural"}
 FIRST_PERSON = {"we", "us"}
-# Verbs whose subject "it" is a dummy ("it is likely that", "it seems", "it takes time").
-EXPLETIVE_HEADS = {"be", "seem", "appear", "happen", "take", "remain", "matter"}
 # Words that pick some of a group out ("13 of its members", "some of the militias"): the
 # actor is the group's.
 QUANTIFIERS = {"some", "many", "most", "several", "all", "none", "one", "each", "few",
