@@ -353,3 +353,21 @@ def test_the_militia_of_a_named_movement_is_not_the_one_named_before(resolve):
     r = resolve("Kataib Hezbollah fired rockets at the base. The militia of the Sadr movement "
                 "stayed out of the fight.")
     assert actor_of(r, "militia") != actor_of(r, "Kataib Hezbollah")
+
+
+@pytest.mark.parametrize("text, same", [
+    ("Iraqi forces raided a base of Kataib Hezbollah in Baghdad. In Basra they seized a "
+     "Hizbollah missile factory.", True),
+    ("Israel struck Hezbollah positions in southern Lebanon. Hezbollah fired rockets at "
+     "Haifa and Beirut.", False),
+])
+def test_a_short_name_after_a_local_organisations_full_name_is_that_organisation(kb, text,
+                                                                                 same):
+    """In a story set in Iraq, "Hizbollah" after "Kataib Hezbollah" is the Iraqi militia;
+    in one set in Lebanon, Hezbollah is Lebanon's."""
+    from rashomon.places import extract_places
+
+    doc = load_nlp()(text)
+    r = resolve_actors(doc, "t", kb, 2020, places=extract_places(doc, "t"))
+    short = [m for m in r.mentions if m.text in ("Hizbollah", "Hezbollah")][-1]
+    assert (short.actor == "kataib_hezbollah") == same

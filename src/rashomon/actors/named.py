@@ -393,6 +393,32 @@ class NamedEntityRules:
             self._drop([m])
             self._add(body, self.token_ending_at[m.end], actor, m.rule, sector)
 
+    def _resolve_short_forms(self) -> None:
+        """"Hizbollah" after "Kataib Hezbollah" in a story set in Iraq: a name that ends the
+        longer name of an organisation of the story's country, named before, is that
+        organisation, not a namesake abroad (by the sound of the words, so spellings
+        vary)."""
+        home = self.kb.actors[self.home_state].country if self.home_state else None
+        if home is None:
+            return
+        local: list[tuple[int, tuple[str, ...], Actor]] = []  # (start, sound keys, actor)
+        for m in sorted(self.result.mentions, key=lambda m: m.start):
+            actor = self.result.actors[m.actor]
+            if actor.kind not in ("organization", "group") or actor.id.startswith("g:"):
+                continue
+            sounds = tuple(sound_key(k) for w in m.text.split()
+                           if (k := token_key(w)) not in SKIP_TOKENS)
+            if actor.country == home:
+                local.append((m.start, sounds, actor))
+                continue
+            longer = next((a for start, keys, a in reversed(local) if sounds and start < m.start
+                           and len(keys) > len(sounds) and keys[-len(sounds):] == sounds), None)
+            first, last = self.token_starting_at.get(m.start), self._token_ending_at(m.end)
+            if longer is not None and first is not None and last is not None:
+                self._drop([m])
+                self._add(first, last, longer, "short_form", m.sector)
+        self._forget_unused_actors()
+
     def _resolve_titled_names(self) -> None:
         """"The Iraqi Shia cleric Moqtada al-Sadr": a country's people noun whose apposition
         names a person or organisation describes that one, and is that actor; not the

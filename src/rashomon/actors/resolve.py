@@ -136,6 +136,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self._resolve_followers()
         self._resolve_bodies_of_states()
         self._resolve_titled_names()
+        self._resolve_short_forms()
         self._resolve_roles()
         self._resolve_definite_organisations()
         self._resolve_unqualified_bodies()
