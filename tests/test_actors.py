@@ -371,3 +371,14 @@ def test_a_short_name_after_a_local_organisations_full_name_is_that_organisation
     r = resolve_actors(doc, "t", kb, 2020, places=extract_places(doc, "t"))
     short = [m for m in r.mentions if m.text in ("Hizbollah", "Hezbollah")][-1]
     assert (short.actor == "kataib_hezbollah") == same
+
+
+def test_officials_in_a_capital_are_that_states_wherever_the_story_is_set(kb):
+    """A story set in the US (by its places) still has "officials in Baghdad" for Iraq's."""
+    from rashomon.places import extract_places
+
+    text = ("Troops from Texas and Ohio left Fort Hood in Texas for Iraq, officials in Baghdad "
+            "said. The government in Washington and Texas officials welcomed them in Dallas.")
+    doc = load_nlp()(text)
+    r = resolve_actors(doc, "t", kb, 2020, places=extract_places(doc, "t"))
+    assert r.actors[actor_of(r, "officials")].country == "IQ"

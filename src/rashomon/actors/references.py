@@ -114,10 +114,10 @@ class ReferenceRules:
 
     def _resolve_unqualified_bodies(self) -> None:
         """"the government", "security troops", "the interior ministry" with no country
-        named: the state the story is set in, by the convention of news writing."""
-        if self.home_state is None:
-            return
-        state = self._kb_actor(self.home_state)
+        named: the state the story is set in, by the convention of news writing; "officials
+        in Baghdad", "police in Basra": the state of the place they are in (not for troops,
+        who serve abroad)."""
+        home = self._kb_actor(self.home_state) if self.home_state else None
         nouns = set(self.kb.rules.get("unqualified_body_nouns") or [])
         local = set(self.kb.rules.get("local_modifiers") or [])
         for tok in self.doc:
@@ -138,6 +138,9 @@ class ReferenceRules:
                     t.i in self.covered for t in c.subtree)) for c in tok.children):
                 continue  # "the army of X", "officials from both parties",
                 # "officials in the Bush administration": X's
+            state = (self._state_placed_in(tok) if sector != "MIL" else None) or home
+            if state is None:
+                continue
             first = tok
             while first.i > 0 and self.doc[first.i - 1].dep_ == "compound" \
                     and self._group_sector(self.doc[first.i - 1]) is not None:
@@ -145,6 +148,18 @@ class ReferenceRules:
             force = self.kb.force_of(state.id, sector)
             actor = self._kb_actor(force) if force else state
             self._add(first, tok, actor, "context", sector)
+
+    def _state_placed_in(self, tok: Token) -> Actor | None:
+        """The KB state of the place a body noun is said to be in ("officials in Baghdad")."""
+        for prep in tok.children:
+            if prep.dep_ == "prep" and prep.lower_ in ("in", "at"):
+                for noun in prep.children:
+                    place = self.place_at.get(noun.i)
+                    state = self.kb.states.get(place.country) if place and place.country \
+                        else None
+                    if state:
+                        return self._kb_actor(state)
+        return None
 
     # -- 6. generic groups --------------------------------------------------------
 

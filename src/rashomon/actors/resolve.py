@@ -120,8 +120,9 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self.people_indexed: dict[str, tuple[Actor, int]] = {}
         self.touched: set[str] = set()
         self.entity_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
-        self.place_tokens = {t.i for p in places for t in doc.char_span(
+        self.place_at = {t.i: p for p in places for t in doc.char_span(
             p.start, p.end, alignment_mode="expand") or ()}
+        self.place_tokens = set(self.place_at)
         self.home_state = home_state(places, kb)
         self.gazetteer = gazetteer
         self.group_antecedents: dict[str, str] = {}  # group noun -> actor it was apposed to
