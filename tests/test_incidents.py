@@ -373,3 +373,40 @@ def test_pair_model_of_another_feature_layout_is_a_clear_error(tmp_path, monkeyp
     monkeypatch.setattr(incidents_cluster, "packaged", lambda name: stale)
     with pytest.raises(ValueError, match="retrain it with train/incident_pairs.py"):
         incidents_cluster.pair_model.__wrapped__()
+
+
+def _views_on(days: list[int]) -> list[EventView]:
+    from datetime import date, timedelta
+
+    start = date(2020, 1, 1)
+    return [EventView(id=f"e{n}", document=f"d{n}", quad="material_conflict",
+                      actors=frozenset(), lineage=frozenset(), countries=frozenset(),
+                      roles=(None, None), role_lineages=(frozenset(), frozenset()),
+                      day=start + timedelta(days=d), precision=3, own_day=None,
+                      own_precision=0, place=None, place_country=None)
+            for n, d in enumerate(days)]
+
+
+def test_candidate_pairs_are_every_pair_of_a_sparse_date_window():
+    from rashomon.incidents.cluster import BLOCK_DAYS, candidate_pairs
+
+    days = [0, 3, 50, 70, 200, 205, 400]
+    views = _views_on(days)
+    vectors = np.random.default_rng(0).normal(size=(len(days), 8)).astype(np.float32)
+    expected = [(i, j) for i in range(len(days)) for j in range(i + 1, len(days))
+                if abs(days[i] - days[j]) <= BLOCK_DAYS]
+    assert candidate_pairs(views, vectors) == expected
+
+
+def test_candidate_pairs_of_a_crowded_window_stay_linear(monkeypatch):
+    """However many events one window holds, each keeps its most similar NEIGHBOURS."""
+    from rashomon.incidents import cluster as clustering
+
+    monkeypatch.setattr(clustering, "NEIGHBOURS", 5)
+    monkeypatch.setattr(clustering, "SIMILARITY_CELLS", 400)  # several blocks
+    views = _views_on([n % 30 for n in range(120)])
+    vectors = np.random.default_rng(1).normal(size=(120, 8)).astype(np.float32)
+    pairs = clustering.candidate_pairs(views, vectors)
+    assert len(pairs) <= 120 * 5
+    nearest = int(np.argsort(-(vectors[1:] @ vectors[0]))[0]) + 1
+    assert (0, nearest) in pairs  # the most similar event is always compared

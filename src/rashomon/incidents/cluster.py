@@ -44,13 +44,18 @@ from .features import (
 MODEL_FILE = "incident_pairs.npz"
 
 # Events further apart than this (days) are never compared: one incident's tellings are
-# dated within days of each other, and the bound keeps the pair count near linear.
+# dated within days of each other.
 BLOCK_DAYS = 60
 # Pairs scored at once: the feature rows of one chunk are all that is held.
 SCORE_CHUNK = 20_000
-# An undated event is compared with this many most similar events (by sentence), so a large
-# corpus with many undated events stays near linear; small corpora compare all.
-UNDATED_NEIGHBOURS = 200
+# Each event is compared with at most this many others, the most similar by sentence among
+# those its date window holds (an undated one: among all): tellings of one incident read
+# alike (the pair model's largest weights are its two cosines), and the bound keeps the
+# pairs linear in the corpus however many events a window holds. No development article's
+# window holds as many, so there every pair in a window is compared.
+NEIGHBOURS = 200
+# Similarities computed at once: a block of events against its date window.
+SIMILARITY_CELLS = 20_000_000
 
 
 @cache
@@ -67,22 +72,40 @@ def pair_model() -> LinearModel:
 def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = None
                     ) -> list[tuple[int, int]]:
     """Index pairs (i < j) worth scoring: dated within BLOCK_DAYS, or either undated (a
-    date known to the year only counts as undated here). Given sentence ``vectors``, an
-    undated event is compared with its UNDATED_NEIGHBOURS most similar events only."""
+    date known to the year only counts as undated here). Given sentence ``vectors``, each
+    event keeps only the NEIGHBOURS most similar of those."""
     dated = sorted((v.day.toordinal(), i) for i, v in enumerate(views) if v.precision >= 2)
     undated = [i for i, v in enumerate(views) if v.precision < 2]
-    pairs = []
-    for n, (day, i) in enumerate(dated):
-        for day2, j in dated[n + 1:]:
-            if day2 - day > BLOCK_DAYS:
-                break
-            pairs.append((min(i, j), max(i, j)))
+    pairs: set[tuple[int, int]] = set()
+    if dated:
+        days = np.array([d for d, _ in dated])
+        order = np.array([i for _, i in dated])
+        lo = np.searchsorted(days, days - BLOCK_DAYS, "left")
+        hi = np.searchsorted(days, days + BLOCK_DAYS, "right")
+        n = 0
+        while n < len(order):
+            # a block of consecutive events whose joint window fits SIMILARITY_CELLS
+            end = n + 1
+            while end < len(order) and (end + 1 - n) * (hi[end] - lo[n]) <= SIMILARITY_CELLS:
+                end += 1
+            window = order[lo[n]:hi[end - 1]]
+            sims = None
+            if vectors is not None and hi[end - 1] - lo[n] > NEIGHBOURS + 1:
+                sims = vectors[order[n:end]] @ vectors[window].T
+            for row, m in enumerate(range(n, end)):
+                near = order[lo[m]:hi[m]]
+                if sims is not None and len(near) > NEIGHBOURS + 1:
+                    own = sims[row, lo[m] - lo[n]:hi[m] - lo[n]]
+                    near = near[np.argpartition(-own, NEIGHBOURS)[:NEIGHBOURS + 1]]
+                i = int(order[m])
+                pairs.update((min(i, j), max(i, j)) for j in near.tolist() if j != i)
+            n = end
     for i in undated:
         others: Iterable[int] = range(len(views))
-        if vectors is not None and len(views) > UNDATED_NEIGHBOURS + 1:
-            others = np.argsort(-(vectors @ vectors[i]))[:UNDATED_NEIGHBOURS + 1].tolist()
-        pairs += [(min(i, j), max(i, j)) for j in others if j != i]
-    return sorted(set(pairs))
+        if vectors is not None and len(views) > NEIGHBOURS + 1:
+            others = np.argsort(-(vectors @ vectors[i]))[:NEIGHBOURS + 1].tolist()
+        pairs.update((min(i, j), max(i, j)) for j in others if j != i)
+    return sorted(pairs)
 
 
 def split_apart(views: Sequence[EventView], pairs: Sequence[tuple[int, int]]
