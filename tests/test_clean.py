@@ -342,3 +342,17 @@ def test_headline_ending_in_a_period_above_a_byline_is_still_the_title():
     doc = clean_record(raw, load_patterns())
     assert doc.title == "The Port Reopened. Now Pay the Workers."
     assert doc.author == "Lina Haddad"
+
+
+@pytest.mark.parametrize("text, place", [
+    ("BAGHDAD (Reuters) - Iraqi forces raided a base.", "BAGHDAD"),
+    ("KUWAIT CITY (AFP) -- Iran said on Tuesday it backs the crackdown.", "KUWAIT CITY"),
+    ("TEHRAN, Jun. 13 (MNA) – The coalition was announced.", "TEHRAN"),
+    ("WASHINGTON — The US condemned the attack.", "WASHINGTON"),
+    ("US forces - the army's own - left.", None),
+])
+def test_the_place_of_an_inline_dateline(text, place):
+    from rashomon.clean.header import dateline_places
+
+    found = [text[a:b] for a, b in dateline_places(text)]
+    assert found == ([place] if place else [])

@@ -74,7 +74,7 @@ _INLINE_DATELINE = re.compile(
 #: (MNA) -", "WASHINGTON -": capitals, then an optional date and agency, then a dash.
 _DATELINE_PLACE = re.compile(
     r"(?m)^(?P<place>[A-Z]{2}[A-Z'’.]*(?:[ -][A-Z][A-Z'’.]+){0,3})"
-    r"(?:,\s*[^\n()–—-]{1,30})?(?:\s*\([^)\n]{2,40}\))?\s*[-–—]\s")
+    r"(?:,\s*[^\n()–—-]{1,30})?(?:\s*\([^)\n]{2,40}\))?\s*(?:--|[-–—])\s")
 _SIGNOFF = re.compile(
     rf"^(?P<name>{NAME}) is (?:an?|the|currently an?)\s+(?:[\w-]+\s+){{0,4}}?"
     r"(?:journalist|analyst|writer|author|editor|correspondent|reporter|columnist|fellow|"
