@@ -278,7 +278,7 @@ def test_a_denial_reads_to_the_pair_scorer_as_the_report_it_denies():
                      "ASSAULT", "material_conflict", None, None)
     denied = replace(asserted, id="e3", negated=True, modality="denied")
     views = event_views([told, asserted, denied], docs, [])
-    vectors = tuple(np.eye(3, 4, dtype=np.float32) for _ in range(2))
+    vectors = tuple(np.eye(3, 4, dtype=np.float32) for _ in range(3))
     rows = feature_matrix(views, [(0, 1), (0, 2)], *vectors)
     cosines = [FEATURES.index(f) for f in FEATURES if f.startswith("cosine")
                or f == "rank_in_document"]
@@ -296,9 +296,9 @@ def test_cluster_never_joins_acts_dated_apart():
 
 def _view(own: str | None) -> EventView:
     day, precision = parse_date(own)
-    return EventView("e", "d", "material_conflict", frozenset(), frozenset(), frozenset(),
-                     (None, None), (frozenset(), frozenset()), day, precision, day, precision,
-                     None, None)
+    return EventView("e", "d", "material_conflict", "ASSAULT", frozenset(), frozenset(),
+                     frozenset(), (None, None), (frozenset(), frozenset()), day, precision,
+                     day, precision, None, None)
 
 
 def test_dates_apart_and_effective_date():
@@ -379,7 +379,7 @@ def _views_on(days: list[int]) -> list[EventView]:
     from datetime import date, timedelta
 
     start = date(2020, 1, 1)
-    return [EventView(id=f"e{n}", document=f"d{n}", quad="material_conflict",
+    return [EventView(id=f"e{n}", document=f"d{n}", quad="material_conflict", type="ASSAULT",
                       actors=frozenset(), lineage=frozenset(), countries=frozenset(),
                       roles=(None, None), role_lineages=(frozenset(), frozenset()),
                       day=start + timedelta(days=d), precision=3, own_day=None,
@@ -410,3 +410,61 @@ def test_candidate_pairs_of_a_crowded_window_stay_linear(monkeypatch):
     assert len(pairs) <= 120 * 5
     nearest = int(np.argsort(-(vectors[1:] @ vectors[0]))[0]) + 1
     assert (0, nearest) in pairs  # the most similar event is always compared
+
+
+def test_only_sentences_run_through_the_encoder(monkeypatch):
+    # The lead (several sentences) is read as static wordpiece vectors; the encoder sees
+    # each distinct event sentence once, and a second call finds them all in ``known``.
+    from rashomon.incidents import cluster as incident_cluster
+    from rashomon.static_embed import static_vectors
+
+    docs = [Document("d1", "Gunmen burned a market in Tikrit. Shops were closed.",
+                     title="Market burned"),
+            Document("d2", "A market in Tikrit was set on fire by gunmen.", title="Fire")]
+    events = [Event("e1", "d1", 0, 32, "Gunmen burned a market in Tikrit.", "burned",
+                    "ASSAULT", "material_conflict", None, None),
+              Event("e2", "d1", 0, 32, "Gunmen burned a market in Tikrit.", "burned",
+                    "COERCE", "material_conflict", None, None),
+              Event("e3", "d2", 0, 45, "A market in Tikrit was set on fire by gunmen.", "set",
+                    "ASSAULT", "material_conflict", None, None)]
+    encoded: list[str] = []
+    real = incident_cluster.encode
+
+    def counting(texts):
+        encoded.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(incident_cluster, "encode", counting)
+    known: dict[str, bytes] = {}
+    sentences, leads, words = incident_cluster.text_vectors(events, docs, known)
+    assert sorted(encoded) == sorted({e.sentence for e in events})
+    assert set(known) == {incident_cluster.text_key(e.sentence) for e in events}
+    width = static_vectors().dims
+    assert sentences.shape == (3, 384) and leads.shape == words.shape == (3, width)
+    assert leads[0].tolist() == leads[1].tolist() != leads[2].tolist()
+    assert np.allclose(np.linalg.norm(leads, axis=1), 1.0, atol=1e-5)
+    encoded.clear()
+    again = incident_cluster.text_vectors(events, docs, known)
+    assert encoded == []
+    assert all(np.array_equal(a, b) for a, b in zip(again, (sentences, leads, words),
+                                                     strict=True))
+
+
+def test_the_exact_type_is_a_pair_feature_beside_the_quad():
+    # An assault and a coercion share the quad material_conflict; only the type column
+    # tells the two pairs apart.
+    docs = [Document("d1", "Gunmen stormed the village.", outlet="A"),
+            Document("d2", "Gunmen raided the village.", outlet="B")]
+    first = Event("e1", "d1", 0, 27, "Gunmen stormed the village.", "stormed", "ASSAULT",
+                  "material_conflict", None, None)
+    alike = Event("e2", "d2", 0, 26, "Gunmen raided the village.", "raided", "ASSAULT",
+                  "material_conflict", None, None)
+    other = replace(alike, id="e3", type="COERCE")
+    views = event_views([first, alike, other], docs, [])
+    vectors = tuple(np.eye(3, 4, dtype=np.float32) for _ in range(3))
+    rows = feature_matrix(views, [(0, 1), (0, 2)], *vectors)
+    same_type, same_quad = FEATURES.index("same_type"), FEATURES.index("same_quad")
+    assert rows[:, same_type].tolist() == [1.0, 0.0]
+    assert rows[:, same_quad].tolist() == [1.0, 1.0]
+    others = [n for n in range(len(FEATURES)) if n != same_type]
+    assert rows[0, others].tolist() == rows[1, others].tolist()

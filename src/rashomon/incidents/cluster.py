@@ -29,8 +29,10 @@ from functools import cache
 
 import numpy as np
 
-from ..embed import encode
+from ..embed import DIMENSIONS, encode
 from ..models import LinearModel, packaged
+from ..static_embed import FILE as STATIC_FILE
+from ..static_embed import static_vectors
 from ..types import Actor, Document, Event, Incident
 from .features import (
     FEATURES,
@@ -129,16 +131,25 @@ def text_key(text: str) -> str:
 
 def text_vectors(events: Sequence[Event], documents: Sequence[Document],
                  known: dict[str, bytes] | None = None
-                 ) -> tuple[np.ndarray, np.ndarray]:
-    """Per event, the vectors of its sentence and its document's lead; each
-    distinct text encoded once. ``known`` maps ``text_key`` to a vector's float32 bytes;
-    texts it lacks are encoded and added to it."""
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per event: the MiniLM vector of its sentence, and static wordpiece vectors
+    (``rashomon.static_embed``) of its document's lead and of its sentence, which the
+    lead is compared with. Only the sentences run through the encoder, each distinct one
+    once: a lead is several sentences long, and as static vectors the story columns
+    score within noise of the encoder's at a third less encoding (model card). ``known``
+    maps ``text_key`` to a sentence vector's float32 bytes; sentences it lacks are
+    encoded and added to it."""
+    table = static_vectors()
+    if table is None:
+        raise RuntimeError(f"{STATIC_FILE} is missing from rashomon/models: the incident "
+                           "pair features read it")
     docs = {d.id: d for d in documents}
-    columns = ([e.sentence for e in events], [lead_text(docs.get(e.document)) for e in events])
-    texts = sorted(set().union(*columns))
+    sentences = [e.sentence for e in events]
+    texts = sorted(set(sentences))
     if not texts:
-        empty = np.zeros((0, 384), dtype=np.float32)
-        return empty, empty
+        return (np.zeros((0, DIMENSIONS), dtype=np.float32),
+                np.zeros((0, table.dims), dtype=np.float32),
+                np.zeros((0, table.dims), dtype=np.float32))
     index = {s: n for n, s in enumerate(texts)}
     known = {} if known is None else known
     keys = [text_key(t) for t in texts]
@@ -147,8 +158,13 @@ def text_vectors(events: Sequence[Event], documents: Sequence[Document],
     for n, vector in zip(missing, fresh, strict=True):
         known[keys[n]] = vector.astype(np.float32).tobytes()
     vectors = np.stack([np.frombuffer(known[k], dtype=np.float32) for k in keys])
-    sentence, lead = ([index[s] for s in column] for column in columns)
-    return vectors[sentence], vectors[lead]
+    rows = [index[s] for s in sentences]
+    lead_of = [lead_text(docs.get(e.document)) for e in events]
+    leads = sorted(set(lead_of))
+    lead_index = {s: n for n, s in enumerate(leads)}
+    lead_vectors = table.encode(leads)
+    return (vectors[rows], lead_vectors[[lead_index[s] for s in lead_of]],
+            table.encode(texts)[rows])
 
 
 def score_pairs(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],

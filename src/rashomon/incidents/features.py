@@ -5,13 +5,15 @@ the knowledge base's affiliations, its own date and its effective date, place);
 ``feature_matrix`` then gives one row of numbers in ``FEATURES`` order for each pair.
 
 The features lean on what survives a change in event extraction: how alike the two
-tellings read (sentence, the words around the trigger, each against the other's lead,
-how the pair ranks among the other document's events), the story (the two leads), the
-quad family rather than the exact type, and whether the actors in each role are
-compatible up the affiliations (an army and its state, a militia and its movement) or
-clash. Modality is no feature: a report of an act and another outlet's report of its
-denial are two tellings of one incident (the contradiction the outlets view shows), and a
-weight on "denied" learns instead how often the sample's negated events tell nothing.
+tellings read (sentence, each against the other's lead, how the pair ranks among the
+other document's events), the story (the two leads), the quad family and the exact type
+(two outlets' tellings of one act are mostly typed alike; the column raised the
+out-of-fold figures, see the model card), and whether
+the actors in each role are compatible up the affiliations (an army and its state, a
+militia and its movement) or clash. Modality is no feature: a
+report of an act and another outlet's report of its denial are two tellings of one
+incident (the contradiction the outlets view shows), and a weight on "denied" learns
+instead how often the sample's negated events tell nothing.
 Dates are no feature: on news of one conflict, tellings of one incident are published
 days or weeks apart and undated ones abound, so a learned date weight reads the sample
 rather than the world. They act as rules instead (``dates_apart``: two acts
@@ -34,7 +36,7 @@ from ..relations import ROLLUP_RELATIONS
 from ..types import Actor, Document, Event
 
 FEATURES = (
-    "same_quad", "same_material", "same_polarity",
+    "same_quad", "same_type", "same_material", "same_polarity",
     "actors_exact", "actors_lineage", "actors_country", "actors_missing",
     "source_compatible", "source_clash", "target_compatible", "target_clash",
     "roles_swapped",
@@ -55,6 +57,7 @@ class EventView:
     id: str
     document: str
     quad: str
+    type: str
     actors: frozenset[str]
     lineage: frozenset[str]  # the actors and their non-state ancestors
     countries: frozenset[str]
@@ -87,7 +90,7 @@ def event_views(events: Sequence[Event], documents: Iterable[Document],
                                         *parse_date(document_date(docs.get(e.document))))
         place = e.place or {}
         views.append(EventView(
-            id=e.id, document=e.document, quad=e.quad, actors=named,
+            id=e.id, document=e.document, quad=e.quad, type=e.type, actors=named,
             lineage=frozenset(lineage), countries=countries, roles=(e.source, e.target),
             role_lineages=(_lineage(e.source, parents), _lineage(e.target, parents)),
             day=day, precision=precision, own_day=own, own_precision=own_precision,
@@ -129,9 +132,10 @@ def actor_features(a: EventView, b: EventView) -> list[float]:
 
 
 def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
-                   vectors: np.ndarray, leads: np.ndarray) -> np.ndarray:
-    """Rows for ``pairs``; per event, ``vectors`` embed its sentence and ``leads`` its
-    document's title and lead (tellings of one story read alike).
+                   vectors: np.ndarray, leads: np.ndarray, words: np.ndarray) -> np.ndarray:
+    """Rows for ``pairs``; per event, ``vectors`` embed its sentence (MiniLM), ``leads``
+    its document's title and lead (tellings of one story read alike) and ``words`` its
+    sentence in the leads' space (static wordpiece vectors, ``cluster.text_vectors``).
     Everything but the actor columns is computed on whole columns at once."""
     if not len(pairs):
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
@@ -146,6 +150,7 @@ def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
     has_place = (place[i] >= 0) & (place[j] >= 0)
     columns = {
         "same_quad": quad[i] == quad[j],
+        "same_type": codes["type"][i] == codes["type"][j],
         "same_material": material[i] == material[j],
         "same_polarity": cooperation[i] == cooperation[j],
         "place_same": has_place & (place[i] == place[j]),
@@ -154,8 +159,8 @@ def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
         "cosine": cosine,
         "cosine_document": np.einsum("nd,nd->n", leads[i], leads[j]),
         "rank_in_document": closeness,
-        "cosine_cross_lead": 0.5 * (np.einsum("nd,nd->n", vectors[i], leads[j])
-                                    + np.einsum("nd,nd->n", vectors[j], leads[i])),
+        "cosine_cross_lead": 0.5 * (np.einsum("nd,nd->n", words[i], leads[j])
+                                    + np.einsum("nd,nd->n", words[j], leads[i])),
         "same_document": codes["document"][i] == codes["document"][j],
     }
     out = np.zeros((len(index), len(FEATURES)), dtype=np.float32)
@@ -188,6 +193,7 @@ def _codes(views: Sequence[EventView]) -> dict[str, np.ndarray]:
 
     return {
         "quad": code([v.quad for v in views]),
+        "type": code([v.type for v in views]),
         "material": np.array([v.quad.startswith("material") for v in views]),
         "cooperation": np.array([v.quad.endswith("cooperation") for v in views]),
         "place": code([v.place for v in views]),
