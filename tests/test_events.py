@@ -389,3 +389,17 @@ def test_a_specific_role_still_makes_the_event():
     # an object under "any" is the scope of the act, not a generic clause
     e = one("Turkey rejected any talks with the PKK.", "rejected any talks")
     assert (e.source, e.target, e.quad) == ("turkey", "pkk", "verbal_conflict")
+
+
+def test_condemning_an_attack_targets_its_perpetrator_never_its_victim():
+    found = events("Iran condemned the rocket attack by Kataib Hezbollah on the US embassy.")
+    accuse = next(e for e in found if e.type == "ACCUSE")
+    assert (accuse.source, accuse.target) == ("iran", "kataib_hezbollah")
+
+
+def test_who_condemns_an_attack_did_not_carry_it_out():
+    """The act condemned happened, by someone unnamed; the condemner is not its source."""
+    found = events("Turkey condemned the attack on the Iraqi prime minister.")
+    assert not any(e.source == "turkey" and e.quad == "material_conflict" for e in found)
+    accuse = next(e for e in found if e.type == "ACCUSE")
+    assert accuse.source == "turkey" and accuse.target is None

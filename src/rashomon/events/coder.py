@@ -162,6 +162,7 @@ class _Coder(CandidateFinder, RoleFinder):
             learned = self._learned_roles(frame, code, _how(frame), sources, targets)
             if not mutual:  # one event per pair of actors, however often each is named
                 sources, targets = unique(learned[0]), unique(learned[1])
+        sources, targets = self._about_an_act(frame, code, sources, targets)
         if entry.get("contest") and self._electoral(frame, sources + targets):
             return  # "party X was routed by party Y" in a vote: ballots, not violence
         if not targets and code.quad == "material_conflict":
@@ -182,8 +183,10 @@ class _Coder(CandidateFinder, RoleFinder):
                 continue
             if src is None and code.quad.startswith("verbal"):
                 continue  # words nobody is named for ("many described ...") are no stance
-            if frame.anchor == frame.nominal and (src is None or tgt is None):
-                continue  # a bare noun ("the war", "his coalition") is mostly background
+            if frame.anchor == frame.nominal and (src is None or tgt is None) and not (
+                    tgt is not None and self._speaking_of(frame) is not None):
+                continue  # a bare noun ("the war", "his coalition") is mostly background,
+                # unless it is an act someone speaks of ("condemned the attack on X")
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
 
     # -- output ----------------------------------------------------------------------------

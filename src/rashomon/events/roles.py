@@ -108,6 +108,55 @@ class RoleFinder:
             return sources, targets
         return self.role_model.assign(rows, heads, sources, targets)
 
+    def _about_an_act(self, frame: Frame, code: Code, sources: list[Mention],
+                      targets: list[Mention]) -> tuple[list[Mention], list[Mention]]:
+        """Roles an act spoken of cannot take. Criticising an act criticises whoever did
+        it: "X condemned the attack on Y" targets the attack's perpetrator (or nobody),
+        never its victim Y. And the subject of a verb of speech or of another verbal act
+        whose object is an act ("X condemned / reported / denied the attack") did not do
+        that act."""
+        anchor = frame.anchor
+        if frame.nominal is None and code.mode == "criticize":
+            act = next((c for c in anchor.children if c.dep_ == "dobj"
+                        and self._hostile_act(c)), None)
+            if act is not None:
+                targets = self._nominal_roles(act)[0]
+        else:
+            verb = self._speaking_of(frame)
+            if verb is not None:
+                subject = verb_subject(verb, self.lex.speech_documents)
+                # unless the act's own words name the speaker ("Turkey defended its raid")
+                own = {(m.start, m.end) for m in self._nominal_roles(frame.anchor)[0]}
+                spoke = {(m.start, m.end) for m in self._actors(subject)} - own
+                sources = [m for m in sources if (m.start, m.end) not in spoke]
+        return sources, targets
+
+    def _speaking_of(self, frame: Frame) -> Token | None:
+        """The verb of speech or verbal act whose object a nominal act is ("condemned the
+        assassination attempt", "reported the raid"), if it is one: an act told, not
+        background, even with its perpetrator unnamed."""
+        if frame.nominal is None or frame.nominal != frame.anchor:
+            return None
+        phrase = frame.anchor  # "the assassination attempt": the phrase the act noun heads
+        while phrase.dep_ in ("compound", "nmod") and phrase.head.i > phrase.i:
+            phrase = phrase.head
+        return phrase.head if phrase.dep_ == "dobj" and self._verbal_act(phrase.head) \
+            else None
+
+    def _hostile_act(self, noun: Token) -> bool:
+        entry = self._noun_entry(noun)
+        code = self.lex.code(entry["type"], entry.get("mode")) if entry else None
+        return code is not None and code.quad == "material_conflict"
+
+    def _verbal_act(self, verb: Token) -> bool:
+        """A verb of speech (an attribution cue) or a verbal act of the lexicon ("condemn",
+        "welcome", "deny")."""
+        if verb.i in self.cue_tokens:
+            return True
+        entry = self.lex.verbs.get(self.lex.lemma(verb))
+        code = self.lex.code(entry["type"], entry.get("mode")) if entry else None
+        return code is not None and code.quad.startswith("verbal")
+
     def _cause_sources(self, verb: Token, frame: Frame) -> list[Mention]:
         """The perpetrators of a violent verb named only through the attack that did it:
         "four children were killed in Israeli tank shelling" -> Israel, "wounded in an air
