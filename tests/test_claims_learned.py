@@ -187,3 +187,23 @@ def test_he_after_a_person_speaker_is_that_person():
 def test_messages_that_is_a_noun_cue_of_the_giver():
     c = _one("Egypt had given messages that it did not want a new alliance.", "messages")
     assert c.speaker == "egypt" and "did not want a new alliance" in c.content
+
+
+def test_a_broad_sense_cue_outside_the_lexicon_is_found():
+    # "surmise" is in no lexicon: a verb of believing with a clause, learned from PolNeAR
+    c = _one("Mayor Lopez surmised that the strike would end soon.", "surmised")
+    assert c.speaker_text == "Mayor Lopez" and c.content == "the strike would end soon"
+
+
+def test_a_verb_of_doing_with_a_clause_is_no_claim():
+    found = claims("Acme Corp ensured that the dam held during the flood.")
+    assert not [c for c in found if c.cue == "ensured"]
+
+
+def test_a_lexicon_verb_of_knowing_inside_a_quote_is_vetoed_even_with_a_named_subject():
+    # "Canada should understand that ..." is what the minister demands, not Canada's claim
+    text = ("“I have made clear that Canada should understand that the dam will close,” "
+            "the minister said.")
+    found = claims(text)
+    assert [c.cue for c in found] == ["said"]
+    assert "Canada should understand" in found[0].content
