@@ -382,3 +382,8 @@ def test_officials_in_a_capital_are_that_states_wherever_the_story_is_set(kb):
     doc = load_nlp()(text)
     r = resolve_actors(doc, "t", kb, 2020, places=extract_places(doc, "t"))
     assert r.actors[actor_of(r, "officials")].country == "IQ"
+
+
+def test_a_state_named_as_where_something_is_based_is_no_actor(resolve):
+    r = resolve("The Qatar-based channel said the militias lost seats.")
+    assert actor_of(r, "Qatar") is None

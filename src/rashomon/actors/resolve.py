@@ -333,8 +333,8 @@ class _Resolver(NamedEntityRules, ReferenceRules):
             return
         if self._inside_place_entity(first, last):
             return
-        if entry.rule == "metonym" and self._used_as_place(first, last):
-            return
+        if self._based_in(last) or entry.rule == "metonym" and self._used_as_place(first, last):
+            return  # "a Qatar-based channel" is no act of Qatar's
         actor = self._kb_actor(entry.actor)
         sector = entry.sector
         backed = self._backed_tail(last)
@@ -424,8 +424,10 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         head = next((t for t in self.doc[first.i:last.i + 1]
                      if not first.i <= t.head.i <= last.i or t.head == t), last)
         preps = set(self.kb.rules.get("place_prepositions") or [])
-        if head.dep_ == "pobj" and head.head.lower_ in preps:
-            return True
+        return head.dep_ == "pobj" and head.head.lower_ in preps
+
+    def _based_in(self, last: Token) -> bool:
+        """"London-based", "Qatar-based": the name says where something is based."""
         nxt = self.doc[last.i + 1: last.i + 3]
         return len(nxt) == 2 and nxt[0].text in "-‐" and nxt[1].lower_ == "based"
 
