@@ -403,3 +403,9 @@ def test_who_condemns_an_attack_did_not_carry_it_out():
     assert not any(e.source == "turkey" and e.quad == "material_conflict" for e in found)
     accuse = next(e for e in found if e.type == "ACCUSE")
     assert accuse.source == "turkey" and accuse.target is None
+
+
+@pytest.mark.parametrize("preposition", ["at", "against", "into"])
+def test_an_assault_phrase_aims_with_any_preposition_of_direction(preposition):
+    e = one(f"Turkey launched missiles {preposition} Syria.", f"launched missiles {preposition}")
+    assert (e.source, e.target, e.type) == ("turkey", "syria", "ASSAULT")

@@ -25,6 +25,11 @@ class Code:
     reciprocal: bool = False
 
 
+#: Prepositions that aim an attack at its target alike ("fired rockets at / on / against /
+#: into the base"): an assault phrase the lexicon writes with one matches with the others.
+ASSAULT_DIRECTIONS = ("at", "on", "against", "into", "upon")
+
+
 @dataclass(frozen=True)
 class Phrase:
     words: tuple[str, ...]
@@ -90,9 +95,16 @@ def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
     triggers = load_lexicon("event_triggers", extra_files)
     ontology = load_lexicon("ontology", extra_files).get("types") or {}
     phrases: dict[str, list[Phrase]] = {}
-    for key, entry in (triggers.get("phrases") or {}).items():
-        words = tuple(w for w in key.lower().split() if w not in ("a", "an", "the"))
-        phrases.setdefault(entry.get("head", words[0]), []).append(Phrase(words, words[0], entry))
+    written = {tuple(w for w in key.lower().split() if w not in ("a", "an", "the")): entry
+               for key, entry in (triggers.get("phrases") or {}).items()}
+    for words, entry in written.items():
+        variants = [words]
+        if entry.get("type") == "ASSAULT" and words[-1] in ASSAULT_DIRECTIONS:
+            variants += [(*words[:-1], other) for other in ASSAULT_DIRECTIONS
+                         if (*words[:-1], other) not in written]
+        for variant in variants:
+            phrases.setdefault(entry.get("head", words[0]), []).append(
+                Phrase(variant, words[0], entry))
     for group in phrases.values():
         group.sort(key=lambda p: -len(p.words))
     nouns, compounds, of_nouns = {}, {}, {}
