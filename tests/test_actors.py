@@ -310,3 +310,44 @@ def test_an_untagged_name_that_is_a_subject_or_object_is_an_actor(resolve):
     # a capitalised body noun is left to the reference rules
     r = resolve("Ministry later criticized the council.")
     assert actor_of(r, "Ministry") is None or not actor_of(r, "Ministry").startswith("p:")
+
+
+def test_a_lone_word_tagged_as_a_place_that_no_place_bears_is_a_name_in_a_verb_slot(kb):
+    # the tagger labels unknown surnames GPE ("Kasich"): as a verb's subject or object, or
+    # after a preposition that does not place, a word the gazetteer does not know is a name
+    from spacy.tokens import Span
+
+    from rashomon.places import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    doc = load_nlp()("Vandersloot praised the governor, and the mayor thanked Quenneville.")
+    assert not gazetteer.lookup("Vandersloot") and not gazetteer.lookup("Quenneville")
+    doc.ents = [Span(doc, 0, 1, label="GPE"), Span(doc, 8, 9, label="GPE")]
+    r = resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer)
+    assert actor_of(r, "Vandersloot").startswith("p:")
+    assert actor_of(r, "Quenneville").startswith("p:")
+    doc = load_nlp()("The convoy stopped in Quenneville overnight.")
+    doc.ents = [Span(doc, 4, 5, label="GPE")]
+    assert actor_of(resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer),
+                    "Quenneville") is None
+
+
+def test_an_organisation_named_like_a_small_town_is_an_actor_as_a_verb_s_subject(kb):
+    # "Bondi endorsed ...": small towns share names with firms and families; as the subject
+    # of a verb with an object the ORG stays an actor, elsewhere the town's name still wins
+    from spacy.tokens import Span
+
+    from rashomon.places import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    town = next(c for c in gazetteer.lookup("Bondi") if gazetteer.is_primary(c, "Bondi"))
+    assert town.population < 100_000 and not town.curated
+    doc = load_nlp()("Bondi endorsed the senator on Monday.")
+    doc.ents = [Span(doc, 0, 1, label="ORG")]
+    assert actor_of(resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer), "Bondi")
+    for text in ("The storm moved toward the coast near Bondi.", "Bondi was shelled."):
+        doc = load_nlp()(text)
+        k = next(t.i for t in doc if t.text == "Bondi")
+        doc.ents = [Span(doc, k, k + 1, label="ORG")]
+        assert actor_of(resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer),
+                        "Bondi") is None
