@@ -351,3 +351,15 @@ def test_an_organisation_named_like_a_small_town_is_an_actor_as_a_verb_s_subject
         doc.ents = [Span(doc, k, k + 1, label="ORG")]
         assert actor_of(resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer),
                         "Bondi") is None
+
+
+def test_a_kb_surname_the_tagger_took_for_a_common_word_is_that_person(kb):
+    # at the head of a sentence the tagger can read a surname as a noun or a verb
+    doc = load_nlp()("Erdogan criticized the ministry, and Vandersloot thanked the mayor.")
+    assert kb.surnames["erdogan"] == ["recep_tayyip_erdogan"]
+    for k in (0, 6):
+        doc[k].pos_ = "NOUN"
+    doc.ents = []
+    r = resolve_actors(doc, "t", kb, 2020)
+    assert actor_of(r, "Erdogan") == "recep_tayyip_erdogan"
+    assert actor_of(r, "Vandersloot") is None  # no KB surname: a common word stays one

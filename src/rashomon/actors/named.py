@@ -70,7 +70,7 @@ class NamedEntityRules:
         elsewhere is too often a heading word or a title. A lone word the tagger took for
         a place or a title (``NAME_LIKE_LABELS``: "Kasich applauded ...") is read the same
         way when no place has that name, also as the object of a preposition that does
-        not place ("aimed at Erdogan")."""
+        not place ("aimed at Erdogan"), and so is a KB surname tagged as a common word."""
         skip = {s.lower() for s in self.kb.rules.get("not_actor_entities") or []}
         # nouns the reference rules read ("Parliament approved ..." is a state's body)
         skip |= {str(w).lower() for key in ("definite_org_nouns", "armed_org_nouns",
@@ -79,7 +79,8 @@ class NamedEntityRules:
         skip |= {str(w).lower() for w in self.kb.role_nouns} | set(self.kb.generic_groups)
         place_preps = set(self.kb.rules.get("place_prepositions") or [])
         for tok in self.doc:
-            if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.i in self.covered \
+            if (tok.pos_ != "PROPN" and not self._kb_surname_in_slot(tok)) \
+                    or not tok.text[:1].isupper() or tok.i in self.covered \
                     or tok.i in self.blocked or tok.i in self.place_tokens:
                 continue
             if tok.ent_type_:
@@ -100,6 +101,13 @@ class NamedEntityRules:
                            for i in range(span.start, span.end)):
                 continue
             self._resolve_entity(span, "PERSON")
+
+    def _kb_surname_in_slot(self, tok: Token) -> bool:
+        """A word the tagger took for a common noun or a verb (at the head of a sentence:
+        "Trump has been criticized ...") that is the surname of exactly one KB person and a
+        verb's subject or object."""
+        return not tok.ent_type_ and tok.dep_ in ARGUMENT_SLOTS \
+            and len(self.kb.surnames.get(token_key(tok.text), ())) == 1
 
     def _lone_name_like(self, tok: Token) -> bool:
         """Whether ``tok`` alone is an entity of ``NAME_LIKE_LABELS`` that names no place
