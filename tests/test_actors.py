@@ -387,3 +387,56 @@ def test_officials_in_a_capital_are_that_states_wherever_the_story_is_set(kb):
 def test_a_state_named_as_where_something_is_based_is_no_actor(resolve):
     r = resolve("The Qatar-based channel said the militias lost seats.")
     assert actor_of(r, "Qatar") is None
+
+
+def test_a_lone_word_tagged_as_a_place_that_no_place_bears_is_a_name_in_a_verb_slot(kb):
+    # the tagger labels unknown surnames GPE ("Kasich"): as a verb's subject or object, or
+    # after a preposition that does not place, a word the gazetteer does not know is a name
+    from spacy.tokens import Span
+
+    from rashomon.places import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    doc = load_nlp()("Vandersloot praised the governor, and the mayor thanked Quenneville.")
+    assert not gazetteer.lookup("Vandersloot") and not gazetteer.lookup("Quenneville")
+    doc.ents = [Span(doc, 0, 1, label="GPE"), Span(doc, 8, 9, label="GPE")]
+    r = resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer)
+    assert actor_of(r, "Vandersloot").startswith("p:")
+    assert actor_of(r, "Quenneville").startswith("p:")
+    doc = load_nlp()("The convoy stopped in Quenneville overnight.")
+    doc.ents = [Span(doc, 4, 5, label="GPE")]
+    assert actor_of(resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer),
+                    "Quenneville") is None
+
+
+def test_an_organisation_named_like_a_small_town_is_an_actor_as_a_verb_s_subject(kb):
+    # "Bondi endorsed ...": small towns share names with firms and families; as the subject
+    # of a verb with an object the ORG stays an actor, elsewhere the town's name still wins
+    from spacy.tokens import Span
+
+    from rashomon.places import Gazetteer
+
+    gazetteer = Gazetteer.load()
+    town = next(c for c in gazetteer.lookup("Bondi") if gazetteer.is_primary(c, "Bondi"))
+    assert town.population < 100_000 and not town.curated
+    doc = load_nlp()("Bondi endorsed the senator on Monday.")
+    doc.ents = [Span(doc, 0, 1, label="ORG")]
+    assert actor_of(resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer), "Bondi")
+    for text in ("The storm moved toward the coast near Bondi.", "Bondi was shelled."):
+        doc = load_nlp()(text)
+        k = next(t.i for t in doc if t.text == "Bondi")
+        doc.ents = [Span(doc, k, k + 1, label="ORG")]
+        assert actor_of(resolve_actors(doc, "t", kb, 2020, gazetteer=gazetteer),
+                        "Bondi") is None
+
+
+def test_a_kb_surname_the_tagger_took_for_a_common_word_is_that_person(kb):
+    # at the head of a sentence the tagger can read a surname as a noun or a verb
+    doc = load_nlp()("Erdogan criticized the ministry, and Vandersloot thanked the mayor.")
+    assert kb.surnames["erdogan"] == ["recep_tayyip_erdogan"]
+    for k in (0, 6):
+        doc[k].pos_ = "NOUN"
+    doc.ents = []
+    r = resolve_actors(doc, "t", kb, 2020)
+    assert actor_of(r, "Erdogan") == "recep_tayyip_erdogan"
+    assert actor_of(r, "Vandersloot") is None  # no KB surname: a common word stays one

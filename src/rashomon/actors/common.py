@@ -14,6 +14,10 @@ ACTOR_LABELS = {"PERSON", "ORG", "NORP"}
 # Where a proper noun the tagger missed is still taken for a name: subject or object of a
 # verb (see NamedEntityRules._resolve_untagged_names).
 ARGUMENT_SLOTS = {"nsubj", "nsubjpass", "dobj"}
+# Labels the tagger gives a lone surname it does not know ("Kasich" GPE, "Erdogan" at the
+# end of a phrase GPE, "Hansen" WORK_OF_ART): in an argument slot and unknown as a place,
+# such a word is read as a name (see NamedEntityRules._resolve_untagged_names).
+NAME_LIKE_LABELS = {"GPE", "LOC", "FAC", "PRODUCT", "WORK_OF_ART"}
 # MIL first: "US military officials" and "Iraqi government troops" are armed forces.
 SECTOR_PRIORITY = ["MIL", "SPY", "COP", "GOV", "LEG", "JUD", "REB", "INS"]
 

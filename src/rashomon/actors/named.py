@@ -18,6 +18,7 @@ from .common import (
     MAJOR_PLACE_POPULATION,
     MIN_SOUND_SURNAME,
     NAME_GLUE,
+    NAME_LIKE_LABELS,
     NAME_PARTICLES,
     POSSESSIVE,
     letters_within,
@@ -67,17 +68,28 @@ class NamedEntityRules:
         of a verb ("Rubio also attacked ...", "... endorsed Kasich"): a person's name, read
         as the tagger's PERSON spans are (a surname of someone named earlier, a KB surname
         whose years fit, else a provisional actor). Only these slots: a stray capital
-        elsewhere is too often a heading word or a title."""
+        elsewhere is too often a heading word or a title. A lone word the tagger took for
+        a place or a title (``NAME_LIKE_LABELS``: "Kasich applauded ...") is read the same
+        way when no place has that name, also as the object of a preposition that does
+        not place ("aimed at Erdogan"), and so is a KB surname tagged as a common word."""
         skip = {s.lower() for s in self.kb.rules.get("not_actor_entities") or []}
         # nouns the reference rules read ("Parliament approved ..." is a state's body)
         skip |= {str(w).lower() for key in ("definite_org_nouns", "armed_org_nouns",
                                             "unqualified_body_nouns")
                  for w in self.kb.rules.get(key) or []}
         skip |= {str(w).lower() for w in self.kb.role_nouns} | set(self.kb.generic_groups)
+        place_preps = set(self.kb.rules.get("place_prepositions") or [])
         for tok in self.doc:
-            if tok.pos_ != "PROPN" or tok.dep_ not in ARGUMENT_SLOTS or tok.ent_type_ \
+            if (tok.pos_ != "PROPN" and not self._kb_surname_in_slot(tok)) \
                     or not tok.text[:1].isupper() or tok.i in self.covered \
                     or tok.i in self.blocked or tok.i in self.place_tokens:
+                continue
+            if tok.ent_type_:
+                if not self._lone_name_like(tok) or not (
+                        tok.dep_ in ARGUMENT_SLOTS or tok.dep_ == "pobj"
+                        and tok.head.lower_ not in place_preps):
+                    continue
+            elif tok.dep_ not in ARGUMENT_SLOTS:
                 continue
             start = tok.i
             while start > tok.sent.start and self.doc[start - 1].dep_ == "compound" \
@@ -90,6 +102,20 @@ class NamedEntityRules:
                            for i in range(span.start, span.end)):
                 continue
             self._resolve_entity(span, "PERSON")
+
+    def _kb_surname_in_slot(self, tok: Token) -> bool:
+        """A word the tagger took for a common noun or a verb (at the head of a sentence:
+        "Trump has been criticized ...") that is the surname of exactly one KB person and a
+        verb's subject or object."""
+        return not tok.ent_type_ and tok.dep_ in ARGUMENT_SLOTS \
+            and len(self.kb.surnames.get(token_key(tok.text), ())) == 1
+
+    def _lone_name_like(self, tok: Token) -> bool:
+        """Whether ``tok`` alone is an entity of ``NAME_LIKE_LABELS`` that names no place
+        the gazetteer knows: a name the tagger mislabelled, not a town."""
+        ent = self.entity_at.get(tok.i)
+        return ent is not None and ent.label_ in NAME_LIKE_LABELS and len(ent) == 1 \
+            and not (self.gazetteer is not None and self.gazetteer.lookup(tok.text))
 
     def _strip(self, ent: Span) -> Span | None:
         """The entity without leading titles, determiners and a trailing possessive."""
@@ -147,7 +173,7 @@ class NamedEntityRules:
             # "the US Army's 82nd Airborne Division": a unit of a state's body is that state
             self._add(span[0], span[-1], self.result.actors[owner.actor], "unit", owner.sector)
             return
-        if self._mistagged_place(span.text, label, len(words)):
+        if self._mistagged_place(span.text, label, len(words), _acts_on_something(span.root)):
             return  # "Sinjar" tagged as an organisation, "Erbil" as a person
         if label == "NORP":
             if span[-1].tag_ not in ("NNPS", "NNS"):
@@ -233,14 +259,21 @@ class NamedEntityRules:
             return None
         return owner
 
-    def _mistagged_place(self, name: str, label: str, n_words: int) -> bool:
+    def _mistagged_place(self, name: str, label: str, n_words: int, argument: bool) -> bool:
+        """Whether an entity the tagger called a person or organisation is a place.
+        ``argument``: it is the subject of a verb with an object or a clause ("Bondi
+        endorsed X", "Monsanto said that ..."), where a lone word is a place only when it
+        is a well-known one, as for persons: small towns share their names with firms and
+        families, and a town is shelled or taken, it does not act on others."""
         if self.gazetteer is None or label == "NORP":
             return False
         candidates = self.gazetteer.lookup(name)
         if label == "ORG":
             # "Sinjar" tagged as an organisation; "Google" is no place because geonames
             # lists it among Topeka's alternate names
+            small = MAJOR_PLACE_POPULATION if argument and n_words == 1 else 0
             return any(c.curated or self.gazetteer.is_primary(c, name)
+                       and c.population >= small
                        or c.population >= ALTERNATE_PLACE_POPULATION for c in candidates)
         # A one-word "person" is a place only when it is a well-known one: many surnames
         # are also the names of small towns.
@@ -450,6 +483,12 @@ class NamedEntityRules:
 
     def _token_ending_at(self, end: int) -> Token | None:
         return self.token_ending_at.get(end)
+
+
+def _acts_on_something(head: Token) -> bool:
+    """Whether ``head`` is the active subject of a verb with an object or a clause."""
+    return head.dep_ == "nsubj" and any(
+        c.dep_ in ("dobj", "ccomp", "xcomp", "dative") for c in head.head.children)
 
 
 def _first_last(key: tuple[str, ...]) -> tuple[str, str] | None:
