@@ -117,12 +117,12 @@ def test_source_scorer_prefers_the_speaker_to_the_addressee(nlp):
 
 @pytest.fixture
 def polnear_object_slot(monkeypatch):
-    """The object threshold PolNeAR's sweep favoured (0.5): the shipped 0.9 keeps only the
-    surest non-clausal contents on news (see rashomon.claims.rules.OBJECT_SLOT), so the
+    """The object threshold PolNeAR's sweep favoured (0.5): the shipped 0.75 keeps only the
+    surest non-clausal contents on news (see rashomon.claims.learned.OBJECT_SLOT), so the
     content model's reading of infinitives is shown at the lower setting, uncached."""
-    from rashomon.claims import rules
+    from rashomon.claims import learned
 
-    monkeypatch.setattr(rules, "OBJECT_SLOT", 0.5)
+    monkeypatch.setattr(learned, "OBJECT_SLOT", 0.5)
     claims.cache_clear()
     yield
     claims.cache_clear()

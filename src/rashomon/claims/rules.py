@@ -10,6 +10,9 @@
   never closed continues that quotation instead;
 * a quotation beside a speech verb the parse left without a complement ("“...,” Karimi,
   61, told the BBC"), and a paragraph opening "NAME: ..." (transcript turns, headlines).
+
+The finder's parts live beside it: ``quotations`` (cue-less quotations, transcript turns,
+credited quotations) and ``learned`` (the trained cue scorer's cues and veto).
 """
 
 from __future__ import annotations
@@ -26,32 +29,19 @@ from .chains import Attribution, nest
 from .content import (
     CLOSER_OF,
     OPENER_OF,
-    QUOTES_OPEN,
     clause_head,
     clause_span,
-    closing_quote,
     doc_text,
     end_of,
     has_verb,
     in_quotation,
     paragraph_bounds,
-    paragraph_end,
-    previous_paragraph,
-    quote_left_open,
     quoted,
-    starts_paragraph,
     subtree_without,
 )
 from .cues import CueLexicon
-from .model import features, is_candidate, load_scorer
-from .roles import (
-    content_slots,
-    load_content_scorer,
-    load_source_scorer,
-    slot_features,
-    source_features,
-    source_slots,
-)
+from .learned import LearnedCues
+from .quotations import QuotationRules
 from .sources import (
     as_predicate,
     issuer,
@@ -61,54 +51,17 @@ from .sources import (
     subject_of,
 )
 
-# A paragraph that opens with a short label and a colon: "TAPPER: Do you ...".
-_LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,80}?):[ \t]+(\S)", re.MULTILINE)
-# How far back (sentences) a cue-less quotation looks for its speaker. Chosen, not
-# calibrated: a quotation paragraph follows the sentence introducing its speaker.
-QUOTE_SPEAKER_WINDOW = 2
-# A paragraph that is a quotation credited after a dash: "“We will stay.” ― Jane Roe".
-_CREDITED_QUOTE = re.compile(r"^[ \t]*([“\"])(?P<content>[^\n]+?)[”\"][ \t]*(?P<dash>[―—–]|--?)"
-                             r"[ \t]*(?P<label>[^\n]{1,80}?)[ \t.]*$", re.MULTILINE)
 # A wire dateline opening a paragraph: "BAGHDAD —", "BASRA, Iraq (Reuters) -".
 _DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z .'-]+(?:, [A-Za-z .]+)?(?: \([^)]{1,40}\))?"
                        r"[ \t]*[—–-]+[ \t]")
 # Transliteration prefixes a surname drops or keeps ("al-Dabbagh", "Dabbagh").
 _NAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)[-‑]", re.IGNORECASE)
-# Above this probability a learned cue may take an object or a prepositional object as
-# content; below it only a clause or a quotation (an object is far more often an act's).
-STRONG_CUE = 0.7
-# Below these cue probabilities a rule (lexicon) verb cue is dropped: one whose speaker no
-# actor stands for (VETO), or any other (VETO_NAMED: "Iran should understand that ...",
-# "we would know exactly what ...", "they checked ... and found": a lexicon verb used of a
-# state of knowledge or an act, not of anyone's claim). Calibrated together on PolNeAR dev
-# and the 26 development articles (claims stage rerun on cached parses): 0.2 / 0 (none)
-# gave PolNeAR overlap F1 69.1, claims F1 of all 26 77.9; 0.3 / 0.05 69.6 / 78.1; 0.3 /
-# 0.1 69.7 / 77.8 (a reference article's claim lost).
-VETO = 0.3
-VETO_NAMED = 0.05
-# A learned cue's object, infinitive or prepositional object is its content above this
-# pair probability (the content scorer's own threshold, 0.35, holds for a clause or a
-# quotation). PolNeAR counts plans and acts on objects as attributions far more readily
-# than news readers take them for claims ("ordered the offensive"). Calibrated on the 26
-# development articles (models/attribution_content.md): with "it"/"they" sources kept, 0.8
-# kept the pooled claims precision over tests/test_shared_corpus.py's floor (0.755; 0.729
-# at 0.7) and gave the best pooled claims F1 (0.779; 0.777 at 0.9, 0.768 at 0.7). With the
-# named veto above (fewer wrong rule claims), 0.75 keeps that precision (0.756; 0.732 at
-# 0.7) and gives pooled claims F1 0.782 (0.781 at 0.8, 0.770 at 0.7) and PolNeAR overlap
-# F1 70.0 (69.5 at 0.8, 70.4 at 0.7). A separate threshold for infinitives (higher, or
-# none) gave PolNeAR no more than 69.6 within the floor.
-OBJECT_SLOT = 0.75
-# 0.5 (PolNeAR's best) for infinitives alone still gave 0.733: the 26 articles'
-# infinitives after learned cues ("refused to", "asked X to") scored 0.32-0.92 with no
-# threshold between right and wrong ones.
-_CLAUSAL_SLOTS = ("ccomp", "parataxis", "head")
-_OBJECT_PREPS = ("about_pobj", "of_pobj", "on_pobj", "against_pobj", "for_pobj")
 # Cue types of private states: their participle ("..., assuming ...", "..., expecting
 # ...") is a condition or a reason, not something the clause's subject said.
 _PRIVATE_CUES = {"believe", "fear", "hope", "predict"}
 
 
-class Finder:
+class Finder(LearnedCues, QuotationRules):
     def __init__(self, doc: Doc, resolution: Resolution, cues: CueLexicon) -> None:
         self.doc, self.resolution, self.cues = doc, resolution, cues
         self.text = doc_text(doc)
@@ -514,211 +467,6 @@ class Finder:
         speaker = modifier_actor(subject, self.resolution)
         self._add(tok, f"{subject.text} {tok.text}", entry, content, speaker,
                   np_text(subject), subject)
-
-    # -- learned cues ---------------------------------------------------------------------
-
-    def _learned_cues(self) -> None:
-        """Cues the lexicon's frames missed, chosen by the trained scorer among the parse's
-        candidates; a learned cue takes a clause or a quotation as content (a confident
-        one also a prepositional or statement-like object). The scorer also vetoes a rule
-        verb cue it finds unlikely ("the offensive revealed the level of ...": a verb of
-        the lexicon used of a thing, not a source), far less readily when an actor
-        speaks (``VETO``, ``VETO_NAMED``)."""
-        scorer = load_scorer()
-        if scorer is None:
-            return
-        verbs = [a for a in self.found if a.cue.pos_ == "VERB"]
-        vetoed = {id(a) for a, p in zip(verbs, scorer.probabilities(
-            [a.cue for a in verbs], self.cues), strict=True)
-            if p < (VETO if a.speaker is None else VETO_NAMED)}
-        self.found = [a for a in self.found if id(a) not in vetoed]
-        taken = {a.cue.i for a in self.found}
-        for a in self.found:
-            if a.speaker_token is not None:
-                taken.add(a.speaker_token.i)
-        by_cue: dict[int, list[Attribution]] = {}
-        for a in self.found:
-            by_cue.setdefault(a.cue.i, []).append(a)
-        # not a head whose own child is a found cue with this head in its content
-        candidates = [t for t in self.doc if t.i not in taken and is_candidate(t, self.cues)
-                      and not (t.dep_ == "xcomp"
-                               and t.head.lemma_.lower() in self.cues.unsaid_heads)
-                      and not any(a.content_start <= t.idx < a.content_end
-                                  for c in t.children for a in by_cue.get(c.i, ()))]
-        probs = scorer.probabilities(candidates, self.cues)
-        roles = load_content_scorer()
-        for tok, p in zip(candidates, probs, strict=True):
-            if p < scorer.threshold:
-                continue
-            if roles is not None:
-                self._learned_roles(tok, p)
-            elif tok.pos_ in ("VERB", "AUX"):
-                self._learned_verb(tok, p >= STRONG_CUE)
-
-    def _learned_roles(self, tok: Token, p_cue: float) -> None:
-        """A learned cue with the content slot and the source the role scorers choose
-        among the parse's candidates ("refused to release X", "offered no proof that",
-        "X's criticism of Y")."""
-        roles = load_content_scorer()
-        if roles is None:
-            return
-        cue_feats = features(tok, self.cues)
-        para_start, para_end = paragraph_bounds(self.text, tok.idx)
-        slots = [s for s in content_slots(tok) if para_start <= s.start < para_end]
-        content: tuple[int, int] | None = None
-        kind = "quote"
-        if slots:
-            ps = roles.score([slot_features(tok, s, self.cues, cue_feats) for s in slots])
-            best = slots[int(ps.argmax())]
-            clausal = best.kind in _CLAUSAL_SLOTS or best.kind.endswith("_marked")
-            # an object that names an actor or counts is the target of an act ("backed
-            # the group", "dismissed 300 soldiers"), whatever the verb
-            said = best.kind != "dobj" or (self._says_something(best.head)
-                                           and not self._named(best.head))
-            if said and ps.max() >= (roles.threshold if clausal else OBJECT_SLOT):
-                content, kind = (best.start, best.end), best.kind
-        source = self._learned_source(tok, cue_feats)
-        if content is None and p_cue >= STRONG_CUE and tok.pos_ in ("VERB", "AUX"):
-            content = self._adjacent_quote(tok, source)
-        said_by = None if content is None else self._learned_speaker(source)
-        if said_by is None:
-            return
-        speaker, speaker_text = said_by
-        entry = (self.cues.verbs.get(tok.lemma_.lower()) if tok.pos_ in ("VERB", "AUX")
-                 else self.cues.nouns.get(tok.lemma_.lower())) or {"cue_type": "assert"}
-        if kind in (entry.get("slot_types") or {}):
-            entry = {**entry, "cue_type": entry["slot_types"][kind]}  # "asked X to Y"
-        self._add(tok, tok.text, entry, content, speaker, speaker_text, source)
-
-    def _learned_source(self, tok: Token, cue_feats: list[str]) -> Token | None:
-        """The source the source scorer prefers among the parse's candidates; the subject
-        rule (datelines skipped) where it is a subject."""
-        scorer = load_source_scorer()
-        if scorer is None:
-            return self._subject(tok)
-        slots = source_slots(tok)
-        if not slots:
-            return None
-        ps = scorer.score([source_features(tok, s, cue_feats) for s in slots])
-        best = slots[int(ps.argmax())]
-        if best.kind in ("nsubj", "nsubjpass", "csubj", "borrowed_subj"):
-            return self._subject(tok)
-        return best.head
-
-    def _learned_verb(self, tok: Token, strong: bool) -> None:
-        entry = self.cues.verbs.get(tok.lemma_.lower()) or {"cue_type": "assert"}
-        if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
-            return  # "X is expected to ...": nobody in particular
-        # Not an infinitive: PolNeAR counts aims and plans ("sought to unify", "expected to
-        # lead") as attributions, news readers do not take them for anyone's claim.
-        content = self._content(tok, ["ccomp", "parataxis"])
-        subject = self._subject(tok)
-        if content is None:
-            content = self._adjacent_quote(tok, subject)
-        if content is None and strong:
-            # a sure cue may take a prepositional object ("worried about the vote") or a
-            # statement-like object ("repeated the accusation"); any other object is more
-            # often the target of an act ("ordered a strike", "asked lawmakers")
-            content = self._content(tok, list(_OBJECT_PREPS))
-            obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
-            if content is None and obj is not None and obj.lemma_.lower() in self.cues.nouns:
-                content = clause_span(obj)
-        said_by = None if content is None else self._learned_speaker(subject)
-        if said_by is None:
-            return
-        speaker, speaker_text = said_by
-        self._add(tok, tok.text, entry, content, speaker, speaker_text, subject)
-
-    # -- colon turns ----------------------------------------------------------------------
-
-    def _colon_turns(self) -> None:
-        """A paragraph opening with a name and a colon gives that name's words: interview
-        transcripts ("SMITH: We will ...") and headline quotes ("Jones: Deal is dead")."""
-        rules = self.cues.colon_sources
-        skip = {w.lower() for w in rules.get("skip") or ()}
-        max_words = int(rules.get("max_words", 0))
-        for line in _LABEL_LINE.finditer(self.text):
-            label = self.doc.char_span(line.start(1), line.end(1), alignment_mode="contract")
-            colon = self.doc.char_span(line.end(1), line.end(1) + 1)
-            if label is None or colon is None or not 0 < len(label) <= max_words:
-                continue
-            root = label.root
-            if root.pos_ not in ("PROPN", "NOUN") or not label.text[0].isupper() \
-                    or any(t.pos_ in ("VERB", "AUX") for t in label) \
-                    or label.text.lower() in skip or root.lemma_.lower() in skip:
-                continue  # "Update: ...", "Asked whether ...: ...": a heading, not a speaker
-            _, end = paragraph_bounds(self.text, line.start(2))
-            speaker = self.actor_of(root) or self._mention_within(root, label.text)
-            self._add(colon[0], ":", {"cue_type": "assert"}, (line.start(2), end), speaker,
-                      label.text, root)
-            self.found[-1].span_start = label.start_char  # the label is the whole source
-
-    def _credited_quotations(self) -> None:
-        """A paragraph that is a quotation followed by a dash and a name gives that name's
-        words, as a quote credit does ("“...” ― Jane Roe", "“...” -- a reader in Ohio")."""
-        max_words = int(self.cues.colon_sources.get("max_words", 0))
-        for line in _CREDITED_QUOTE.finditer(self.text):
-            label = self.doc.char_span(line.start("label"), line.end("label"),
-                                       alignment_mode="contract")
-            dash = self.doc.char_span(line.start("dash"), line.end("dash"),
-                                      alignment_mode="expand")
-            if label is None or dash is None or not 0 < len(label) <= max_words \
-                    or not label.text[0].isupper() \
-                    or any(t.pos_ in ("VERB", "AUX") for t in label):
-                continue
-            root = label.root
-            speaker = self.actor_of(root) or self._mention_within(root, label.text)
-            self._add(dash[0], dash.text, {"cue_type": "assert"},
-                      (line.start("content"), line.end("content")), speaker, label.text, root)
-
-    # -- cue-less quotations ---------------------------------------------------------------
-
-    def _quotations(self) -> None:
-        """Quotation paragraphs: continue an open quote, or quote the last speaker. A
-        paragraph may open inside a parser sentence ("... “not innocent at all.”\n\n“Rather,
-        it ...”"), so paragraphs are found from the text, not from sentence starts."""
-        for first in self.doc:
-            if first.text not in QUOTES_OPEN or not starts_paragraph(first):
-                continue
-            end = paragraph_end(self.doc, first.i)
-            close = closing_quote(self.text, first.idx, end)
-            if any(first.idx <= a.cue.idx < end and not a.via_quote
-                   and not first.idx < a.cue.idx < close
-                   and a.content_start < close and first.idx < a.content_end
-                   for a in self.found):
-                continue  # the paragraph names its own speaker ("“...,” he said")
-            if any(a.content_start <= first.idx + 1 < a.content_end for a in self.found):
-                continue  # a cue ending in a colon already took it ("He said:\n\n“...”")
-            prior = previous_paragraph(self.text, first.idx)
-            continued = [a for a in self.found if a.speaker is not None
-                         and a.span_start < first.idx
-                         and (a.extra_end or a.content_end) >= first.idx - len(prior) - 4]
-            previous = continued[-1] if continued else self._attribution_before(first)
-            if previous is None:
-                continue
-            if quote_left_open(prior):
-                # the quotation goes on from the paragraph before
-                previous.extra_end = len(self.text[:end].rstrip(" .,;\"”’"))
-                continue
-            att = Attribution(
-                cue=first, cue_text=first.text, cue_type=previous.cue_type,
-                content_start=first.idx + 1, content_end=min(close, end),
-                speaker=previous.speaker, speaker_text=previous.speaker_text, direct=True,
-                negates=previous.negates, span_start=first.idx, span_end=min(close + 1, end),
-                via_quote=True)
-            att.parent = previous.parent
-            self.found.append(att)
-
-    def _attribution_before(self, first: Token) -> Attribution | None:
-        """The last attribution with a speaker in the few sentences before ``first``."""
-        sent = first.sent
-        for _ in range(QUOTE_SPEAKER_WINDOW):
-            if sent.start == 0:
-                break
-            sent = self.doc[sent.start - 1].sent
-        before = [a for a in self.found if sent.start_char <= a.span_start < first.idx
-                  and a.speaker is not None]
-        return max(before, key=lambda a: a.span_start) if before else None
 
     # -- assembly --------------------------------------------------------------------------
 
