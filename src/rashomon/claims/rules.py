@@ -24,6 +24,7 @@ from spacy.tokens import Doc, Token
 
 from ..actors import Resolution
 from ..actors.mention_index import MentionIndex
+from ..clean.header import DATELINE
 from ..types import Mention
 from .chains import Attribution, nest
 from .content import (
@@ -51,9 +52,6 @@ from .sources import (
     subject_of,
 )
 
-# A wire dateline opening a paragraph: "BAGHDAD —", "BASRA, Iraq (Reuters) -".
-_DATELINE = re.compile(r"^[ \t]*[A-Z][A-Z .'-]+(?:, [A-Za-z .]+)?(?: \([^)]{1,40}\))?"
-                       r"[ \t]*[—–-]+[ \t]")
 # Transliteration prefixes a surname drops or keeps ("al-Dabbagh", "Dabbagh").
 _NAME_PREFIX = re.compile(r"^(?:al|el|as|ash|ad|an|ar|at|az)[-‑]", re.IGNORECASE)
 # Cue types of private states: their participle ("..., assuming ...", "..., expecting
@@ -137,11 +135,11 @@ class Finder(LearnedCues, QuotationRules):
         if subject is None:
             return None
         para_start, _ = paragraph_bounds(self.text, cue.idx)
-        if subject.idx >= para_start and not _DATELINE.match(
+        if subject.idx >= para_start and not DATELINE.match(
                 self.text[subject.left_edge.idx:subject.right_edge.idx + 12]):
             return subject
         line = self.text[para_start:cue.idx]
-        dateline = _DATELINE.match(line)
+        dateline = DATELINE.match(line)
         start = para_start + (dateline.end() if dateline else 0)
         named = next(iter(self.resolution.mentions_within(start, cue.idx)), None)
         if named is None:

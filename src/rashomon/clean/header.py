@@ -70,10 +70,10 @@ _NOT_NAME_WORDS = {"staff", "correspondent", "writer", "reporter", "editor", "de
 _INLINE_DATELINE = re.compile(
     rf"^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]+)?,\s*(?P<date>{DATE_EXPR}|[A-Z][a-z]{{2,8}}\.?\s+"
     r"\d{1,2})\s*\([^)]{2,40}\)\s*[-–—]")
-#: The place of a dateline opening a paragraph: "BAGHDAD (Reuters) -", "TEHRAN, Jun. 13
-#: (MNA) -", "WASHINGTON -": capitals, then an optional date and agency, then a dash.
-_DATELINE_PLACE = re.compile(
-    r"(?m)^(?P<place>[A-Z]{2}[A-Z'’.]*(?:[ -][A-Z][A-Z'’.]+){0,3})"
+#: A dateline opening a paragraph: "BAGHDAD (Reuters) -", "TEHRAN, Jun. 13 (MNA) -",
+#: "WASHINGTON -": a place in capitals, then an optional date and agency, then a dash.
+DATELINE = re.compile(
+    r"(?m)^[ \t]*(?P<place>[A-Z]{2}[A-Z'’.]*(?:[ -][A-Z][A-Z'’.]+){0,3})"
     r"(?:,\s*[^\n()–—-]{1,30})?(?:\s*\([^)\n]{2,40}\))?\s*(?:--|[-–—])\s")
 _SIGNOFF = re.compile(
     rf"^(?P<name>{NAME}) is (?:an?|the|currently an?)\s+(?:[\w-]+\s+){{0,4}}?"
@@ -343,4 +343,4 @@ def _next_nonblank(lines: list[str], i: int) -> int:
 def dateline_places(text: str) -> list[tuple[int, int]]:
     """Character spans of the places of inline datelines ("BAGHDAD" of "BAGHDAD (Reuters) -
     ..."): where the report was filed, neither an actor nor where its events happened."""
-    return [m.span("place") for m in _DATELINE_PLACE.finditer(text)]
+    return [m.span("place") for m in DATELINE.finditer(text)]
