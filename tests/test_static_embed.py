@@ -42,3 +42,11 @@ def test_the_look_up_is_the_mean_of_the_pieces_rows():
     vector = small.encode(["the"])[0]  # one piece: its own row, normalised
     row = rows[small._tokenizer.token_to_id("the")]
     assert np.allclose(vector, row / np.linalg.norm(row))
+
+
+def test_the_sentence_encoder_uses_every_usable_core_unless_told():
+    """It runs in corpus-level steps, once the document workers are idle."""
+    from rashomon.embed import Encoder, usable_cores
+
+    assert Encoder().threads == usable_cores() >= 1
+    assert Encoder(threads=1).threads == 1

@@ -11,6 +11,7 @@ this same file.
 from __future__ import annotations
 
 import importlib.resources
+import os
 import threading
 from collections.abc import Sequence
 from functools import cache
@@ -23,11 +24,23 @@ MAX_TOKENS = 256
 BATCH_SIZE = 32
 
 
-class Encoder:
-    """Encodes texts to unit-length 384-float vectors; loads the model on first use."""
+def usable_cores() -> int:
+    """The cores this process may run on (its CPU affinity, else the machine's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
-    def __init__(self, threads: int = 1) -> None:
-        self.threads = threads
+
+class Encoder:
+    """Encodes texts to unit-length 384-float vectors; loads the model on first use.
+
+    ``threads`` (default: every usable core): the encoder runs in corpus-level steps
+    (incidents, the report's framing) after the documents are analysed, when the document
+    workers are idle, so it may use the whole machine."""
+
+    def __init__(self, threads: int | None = None) -> None:
+        self.threads = threads or usable_cores()
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
