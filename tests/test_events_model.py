@@ -228,3 +228,14 @@ def test_the_shipped_models_code_no_event_for_a_bare_statement_or_a_failure_to_a
     acts = [e for e in _events("Baghdad did not act to stop the militia from attacking "
                                "the convoy.") if e.type in ("RETREAT", "CONCEDE", "YIELD")]
     assert all(e.negated or e.modality != "asserted" for e in acts)
+
+
+def test_a_light_verb_can_recode_its_noun_and_a_gap_object_is_the_target():
+    """"providing support to X" hands X something (AID), where "voiced support for X" is
+    words (SUPPORT); "a country the Union accuses of ..." accuses that country, which is
+    the one that provides."""
+    _, cands = _candidates("Syria, a country the United States accuses of providing support "
+                           "to Hezbollah, denied the charge.", blocks=())
+    found = {(c.event.trigger, c.lexicon_type, c.event.source, c.event.target) for c in cands}
+    assert ("providing support", "AID", "syria", "hezbollah") in found, found
+    assert ("accuses", "ACCUSE", "united_states", "syria") in found, found

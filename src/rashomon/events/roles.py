@@ -25,6 +25,7 @@ from .syntax import (
     TARGET_PREPS,
     cleft_focus,
     end_char,
+    object_gap_antecedent,
     partitive_object,
     pobj,
     prep_object,
@@ -152,6 +153,9 @@ class RoleFinder:
             if obj is not None and obj != frame.nominal and not (
                     frame.target_prep is not None and obj in frame.trigger):
                 targets = self._actors(obj)  # but "opened its borders to X" targets X
+            elif obj is None and frame.target_prep is None:
+                # "a country the US accuses of ...": the relative clause's missing object
+                targets = self._actors(object_gap_antecedent(verb))
         if frame.target_prep is not None:
             targets = targets or self._actors(pobj(frame.target_prep))
         for prep in (c for c in verb.children if c.dep_ == "prep"):
