@@ -239,3 +239,14 @@ def test_a_light_verb_can_recode_its_noun_and_a_gap_object_is_the_target():
     found = {(c.event.trigger, c.lexicon_type, c.event.source, c.event.target) for c in cands}
     assert ("providing support", "AID", "syria", "hezbollah") in found, found
     assert ("accuses", "ACCUSE", "united_states", "syria") in found, found
+
+
+def test_launching_a_munition_at_or_against_a_target_is_an_attack_on_it():
+    for text, trigger in (("Hezbollah launched two drones at the Israeli embassy.",
+                           "launched two drones at"),
+                          ("Iran responded by launching missiles against several US bases.",
+                           "launching missiles against")):
+        _, cands = _candidates(text, blocks=())
+        found = {(c.event.trigger, c.lexicon_type, c.event.target) for c in cands}
+        assert any(t == trigger and kind == "ASSAULT" and target is not None
+                   for t, kind, target in found), found
