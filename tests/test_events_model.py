@@ -250,3 +250,15 @@ def test_launching_a_munition_at_or_against_a_target_is_an_attack_on_it():
         found = {(c.event.trigger, c.lexicon_type, c.event.target) for c in cands}
         assert any(t == trigger and kind == "ASSAULT" and target is not None
                    for t, kind, target in found), found
+
+
+def test_the_subject_of_a_clause_takes_part_in_the_event_it_happens_in():
+    _, cands = _candidates("In a meeting with Iraqi Prime Minister Mohammed Shia al-Sudani in "
+                           "Tehran, Ebrahim Raisi praised Iraq.", blocks=())
+    found = {(c.event.trigger, c.event.source, c.event.target) for c in cands}
+    assert ("meeting", "ebrahim_raisi", "mohammed_shia_al_sudani") in found, found
+    # a passive clause's subject suffers the event: no source from it
+    _, cands = _candidates("Two Iraqi soldiers were wounded in an attack on the base.",
+                           blocks=())
+    assert not any(c.event.trigger == "attack" and c.event.source for c in cands), [
+        (c.event.trigger, c.event.source, c.event.target) for c in cands]

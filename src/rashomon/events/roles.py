@@ -18,6 +18,7 @@ from .syntax import (
     FIRST_PERSON,
     MODIFIER_CLAUSES,
     OBJECT_TARGET_PREPS,
+    PARTICIPATION_PREPS,
     PATIENT_OF_TYPES,
     PLACE_TARGET_PREPS,
     PRONOUN_KINDS,
@@ -223,6 +224,15 @@ class RoleFinder:
         pair = self._between(noun)
         if pair:
             sources, targets = pair[:1], pair[1:]
+        if not sources and noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPATION_PREPS \
+                and noun.head.head.pos_ == "VERB":
+            # "said in a meeting with X", "struck during talks with X": whoever acts in
+            # the clause takes part in the event it happens in (an active clause only:
+            # "killed in an attack" is a victim's)
+            verb = noun.head.head
+            if not any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+                sources = self._actors(next((c for c in verb.children if c.dep_ == "nsubj"),
+                                            None))
         for child in noun.children:
             low = child.lower_
             if child.dep_ == "prep" and low == "by" and not sources:

@@ -78,6 +78,9 @@ NONSPECIFIC_PRONOUNS = {"whoever", "whatever", "anyone", "anybody", "nobody", "e
 MODIFIER_CLAUSES = {"relcl", "acl"}
 # Clause relations whose verb may state an event no lexicon entry names.
 OPEN_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "xcomp", "relcl"}
+# Prepositions by which a clause happens inside a nominal event its subject takes part in
+# ("said in a meeting with X", "struck during talks with X").
+PARTICIPATION_PREPS = {"in", "during"}
 # Prepositions by which a passive or agentless verb names the attack that did it ("killed
 # in an Israeli air strike", "wounded during clashes between X and Y").
 CAUSE_PREPS = {"in", "during", "by"}
