@@ -154,3 +154,23 @@ def test_conll_sentences_are_detokenised_with_their_role_spans():
         for a, b in s["spans"].values():
             assert 0 <= a < b <= len(s["text"])
             assert not s["text"][a:b].startswith(" ")
+
+
+def test_a_relative_clause_without_its_object_acts_on_the_noun_it_describes():
+    from rashomon.events.syntax import object_gap_antecedent, verb_subject
+    from rashomon.parse import load_nlp
+
+    doc = load_nlp()("Norland, a country the Union accuses of arming the rebels, "
+                     "denied the charge.")
+    accuses = next(t for t in doc if t.lower_ == "accuses")
+    arming = next(t for t in doc if t.lower_ == "arming")
+    assert object_gap_antecedent(accuses).text == "Norland"
+    assert verb_subject(arming).text == "Norland"  # the accused arms, not the accuser
+    # a clause with a relative word or an object of its own has no gap
+    doc = load_nlp()("Norland, which the Union accuses of arming the rebels, denied it.")
+    assert object_gap_antecedent(next(t for t in doc if t.lower_ == "accuses")) is None
+    # "X is a country ...": the copula's subject is the one described
+    doc = load_nlp()("Norland is a country the Union accuses of arming the rebels.")
+    assert object_gap_antecedent(next(t for t in doc if t.lower_ == "accuses")).text == "Norland"
+    doc = load_nlp()("The rebels the Union armed the guards against took the city.")
+    assert object_gap_antecedent(next(t for t in doc if t.lower_ == "armed")) is None

@@ -228,3 +228,37 @@ def test_the_shipped_models_code_no_event_for_a_bare_statement_or_a_failure_to_a
     acts = [e for e in _events("Baghdad did not act to stop the militia from attacking "
                                "the convoy.") if e.type in ("RETREAT", "CONCEDE", "YIELD")]
     assert all(e.negated or e.modality != "asserted" for e in acts)
+
+
+def test_a_light_verb_can_recode_its_noun_and_a_gap_object_is_the_target():
+    """"providing support to X" hands X something (AID), where "voiced support for X" is
+    words (SUPPORT); "a country the Union accuses of ..." accuses that country, which is
+    the one that provides."""
+    _, cands = _candidates("Syria, a country the United States accuses of providing support "
+                           "to Hezbollah, denied the charge.", blocks=())
+    found = {(c.event.trigger, c.lexicon_type, c.event.source, c.event.target) for c in cands}
+    assert ("providing support", "AID", "syria", "hezbollah") in found, found
+    assert ("accuses", "ACCUSE", "united_states", "syria") in found, found
+
+
+def test_launching_a_munition_at_or_against_a_target_is_an_attack_on_it():
+    for text, trigger in (("Hezbollah launched two drones at the Israeli embassy.",
+                           "launched two drones at"),
+                          ("Iran responded by launching missiles against several US bases.",
+                           "launching missiles against")):
+        _, cands = _candidates(text, blocks=())
+        found = {(c.event.trigger, c.lexicon_type, c.event.target) for c in cands}
+        assert any(t == trigger and kind == "ASSAULT" and target is not None
+                   for t, kind, target in found), found
+
+
+def test_the_subject_of_a_clause_takes_part_in_the_event_it_happens_in():
+    _, cands = _candidates("In a meeting with Iraqi Prime Minister Mohammed Shia al-Sudani in "
+                           "Tehran, Ebrahim Raisi praised Iraq.", blocks=())
+    found = {(c.event.trigger, c.event.source, c.event.target) for c in cands}
+    assert ("meeting", "ebrahim_raisi", "mohammed_shia_al_sudani") in found, found
+    # a passive clause's subject suffers the event: no source from it
+    _, cands = _candidates("Two Iraqi soldiers were wounded in an attack on the base.",
+                           blocks=())
+    assert not any(c.event.trigger == "attack" and c.event.source for c in cands), [
+        (c.event.trigger, c.event.source, c.event.target) for c in cands]

@@ -75,7 +75,8 @@ class CandidateFinder:
         if carried_entry is not None and light is not None and particle_ok(tok, light) and (
                 not light.get("types") or carried_entry["type"] in light["types"]):
             return Frame(sorted([tok, carried], key=lambda t: t.i), tok,
-                          light.get("code") or carried_entry,
+                          light.get("code") or (light.get("recode") or {}).get(
+                              carried_entry["type"]) or carried_entry,
                           nominal=carried, reverse=bool(light.get("reverse_roles")))
         reversal = self.lex.reversal_verbs.get(lemma)
         if noun_entry is not None and reversal is not None and particle_ok(tok, reversal):

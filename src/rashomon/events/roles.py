@@ -17,6 +17,7 @@ from .syntax import (
     FIRST_PERSON,
     MODIFIER_CLAUSES,
     OBJECT_TARGET_PREPS,
+    PARTICIPATION_PREPS,
     PATIENT_OF_TYPES,
     PLACE_TARGET_PREPS,
     PRONOUN_KINDS,
@@ -24,6 +25,7 @@ from .syntax import (
     TARGET_PREPS,
     cleft_focus,
     end_char,
+    object_gap_antecedent,
     partitive_object,
     pobj,
     prep_object,
@@ -200,6 +202,9 @@ class RoleFinder:
             if obj is not None and obj != frame.nominal and not (
                     frame.target_prep is not None and obj in frame.trigger):
                 targets = self._actors(obj)  # but "opened its borders to X" targets X
+            elif obj is None and frame.target_prep is None:
+                # "a country the US accuses of ...": the relative clause's missing object
+                targets = self._actors(object_gap_antecedent(verb))
         if frame.target_prep is not None:
             targets = targets or self._actors(pobj(frame.target_prep))
         for prep in (c for c in verb.children if c.dep_ == "prep"):
@@ -267,6 +272,15 @@ class RoleFinder:
         pair = self._between(noun)
         if pair:
             sources, targets = pair[:1], pair[1:]
+        if not sources and noun.dep_ == "pobj" and noun.head.lower_ in PARTICIPATION_PREPS \
+                and noun.head.head.pos_ == "VERB":
+            # "said in a meeting with X", "struck during talks with X": whoever acts in
+            # the clause takes part in the event it happens in (an active clause only:
+            # "killed in an attack" is a victim's)
+            verb = noun.head.head
+            if not any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+                sources = self._actors(next((c for c in verb.children if c.dep_ == "nsubj"),
+                                            None))
         for child in noun.children:
             low = child.lower_
             if child.dep_ == "prep" and low == "by" and not sources:

@@ -76,6 +76,9 @@ NONSPECIFIC_PRONOUNS = {"whoever", "whatever", "anyone", "anybody", "nobody", "e
 MODIFIER_CLAUSES = {"relcl", "acl"}
 # Clause relations whose verb may state an event no lexicon entry names.
 OPEN_CLAUSES = {"ROOT", "conj", "ccomp", "advcl", "xcomp", "relcl"}
+# Prepositions by which a clause happens inside a nominal event its subject takes part in
+# ("said in a meeting with X", "struck during talks with X").
+PARTICIPATION_PREPS = {"in", "during"}
 # Prepositions by which a passive or agentless verb names the attack that did it ("killed
 # in an Israeli air strike", "wounded during clashes between X and Y").
 CAUSE_PREPS = {"in", "during", "by"}
@@ -177,11 +180,12 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
             # "encouraged the group to wage attacks": the group wages; "called for the
             # government to stop X": the government stops
             controller = next((c for c in node.head.children if c.dep_ == "dobj"), None) \
-                or prep_object(node.head, "for")
+                or prep_object(node.head, "for") or object_gap_antecedent(node.head)
             if controller is not None:
                 return controller
         if node.dep_ == "pcomp" and node.head.pos_ == "ADP":
-            controller = next((c for c in node.head.head.children if c.dep_ == "dobj"), None)
+            controller = next((c for c in node.head.head.children if c.dep_ == "dobj"),
+                              None) or object_gap_antecedent(node.head.head)
             if controller is not None:
                 return controller  # "stopped the group from committing attacks", "accused X of"
         if node.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and node.head != node:
@@ -191,6 +195,29 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
             continue
         return None
     return None
+
+
+def object_gap_antecedent(verb: Token) -> Token | None:
+    """The noun a relative clause without a relative pronoun describes, when the clause's
+    object is missing: "a country the US accuses of arming X" -> country (the one
+    accused), "the militia Iran armed" -> militia. A clause with its own object, a
+    relative word ("which", "who", "that") or no subject of its own is not one."""
+    if verb.dep_ != "relcl" or verb.head.i > verb.i or verb.head.pos_ not in (
+            "NOUN", "PROPN"):
+        return None
+    children = list(verb.children)
+    if any(c.dep_ in ("dobj", "nsubjpass", "auxpass", "ccomp") or c.tag_ in ("WDT", "WP", "WP$")
+           or c.lower_ in RELATIVE_PRONOUNS for c in children):
+        return None
+    if not any(c.dep_ == "nsubj" for c in children):
+        return None
+    noun = verb.head
+    if noun.dep_ == "appos":
+        return noun.head  # "Iran, a country the US accuses ..." -> Iran
+    if noun.dep_ == "attr" and noun.head.lemma_ == "be":
+        # "Syria is a country the US accuses ..." -> Syria
+        return next((c for c in noun.head.children if c.dep_ == "nsubj"), noun)
+    return noun
 
 
 def stranded_subject(verb: Token) -> Token | None:
