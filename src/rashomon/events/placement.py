@@ -39,7 +39,7 @@ def place_of(frame: Frame, start: int, end: int, places: list[Place],
     in_sentence = sorted(
         (p for p in nearby if sent.start_char <= p.start < sent.end_char
          and not _modifier(text, p)
-         and not any(start <= p.start - sent.start_char < end for start, end in filed)
+         and not any(lo <= p.start - sent.start_char < hi for lo, hi in filed)
          and (resolution.mention_at(p.start, p.end) is None
               or _locative(token_at(frame.anchor.doc, p.start)))),
         key=lambda p: p.kind in BROAD_PLACES)
