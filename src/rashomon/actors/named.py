@@ -467,6 +467,8 @@ class NamedEntityRules:
                     or self.result.actors[named.actor].kind == "state":
                 continue
             first = self.token_starting_at.get(m.start)
+            if first is None:
+                continue
             self._drop([m])
             self._add(first, last, self.result.actors[named.actor], "apposition")
         self._forget_unused_actors()
