@@ -32,24 +32,30 @@ def date_of(dates: list[DateMention], start: int, end: int, sent: Span, anchor: 
     in_sentence = starting(sent.start_char, sent.end_char)
     if in_sentence:
         return min(in_sentence, key=lambda d: abs(d.start - anchor.idx)).value, "sentence"
-    day = narrative_date(dates, sent, anchor)
+    day = narrative_date(dates, sent, anchor, spans)
     return (day, "narrative") if day else (None, None)
 
 
-def narrative_date(dates: list[DateMention], sent: Span, anchor: Token) -> str | None:
+def narrative_date(dates: list[DateMention], sent: Span, anchor: Token,
+                   spans: IntervalIndex | None = None) -> str | None:
     """The day a past-tense telling is on when its sentence names none: the last
     day-precise date mentioned before the sentence, within ``NARRATIVE_PARAGRAPHS``
     paragraph breaks ("Militants shelled the base on Saturday. [...] The rockets also hit
-    a depot."). A present or future verb, or a noun, takes no date from its context."""
+    a depot."). A present or future verb, or a noun, takes no date from its context.
+    ``spans`` indexes the dates' spans: only the dates of that stretch of text are read."""
     if not _past(anchor):
         return None
-    earlier = [d for d in dates if d.value and len(d.value) == 10 and d.end <= sent.start_char]
-    if not earlier:
-        return None
-    last = max(earlier, key=lambda d: d.end)
-    if doc_text(sent.doc).count("\n\n", last.end, sent.start_char) > NARRATIVE_PARAGRAPHS:
-        return None
-    return last.value
+    text = doc_text(sent.doc)
+    lo = sent.start_char
+    for _ in range(NARRATIVE_PARAGRAPHS + 1):  # back to the breaks before those paragraphs
+        lo = text.rfind("\n\n", 0, lo)
+        if lo < 0:
+            lo = 0
+            break
+    found = dates if spans is None else [dates[i] for i in spans.starting(lo, sent.start_char)]
+    earlier = [d for d in found if d.value and len(d.value) == 10
+               and lo <= d.start and d.end <= sent.start_char]
+    return max(earlier, key=lambda d: d.end).value if earlier else None
 
 
 def _past(verb: Token) -> bool:
