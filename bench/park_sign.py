@@ -217,6 +217,7 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any],
             if d:
                 doc_rel.setdefault(d, []).append(r)
     confusion = [[0] * 5 for _ in range(5)]
+    verdicts: dict[str, tuple[int, bool]] = {}  # row id -> (the stances' verdict, both resolved)
     n = covered = nn = nn_covered = nn_cov_sign_ok = 0
     undirected_ok = stance_ok = ties_ok = both_sides = 0
     for row in rows:
@@ -233,6 +234,7 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any],
         stance_ok += verdict == row["label"]
         ties_ok += ties == row["label"]
         both_sides += bool(a - b and b - a)
+        verdicts[row["id"]] = (verdict, bool(a - b and b - a))
         n += 1
         covered += cov
         undirected_ok += polarity(pred) == polarity(row["label"])
@@ -254,7 +256,25 @@ def score_park(rows: list[dict[str, Any]], analysis: dict[str, Any],
         "ties_directed_accuracy": ratio(ties_ok, n),
         "both_sides_resolved": ratio(both_sides, n),
     }
-    return {"figures": figures, "confusion": confusion}
+    return {"figures": figures, "confusion": confusion, "verdicts": verdicts}
+
+
+def resolution_split(rows: list[dict[str, Any]], verdicts: dict[str, tuple[int, bool]],
+                     model: dict[str, int]) -> dict[str, Any]:
+    """Where the stance verdict and the model on the gold pair part: directed accuracy of
+    each on the sentences whose two entities both resolved to actors and on the rest
+    (the rows the model could read). Equal figures on the resolved rows say the stage
+    reads what the model would; the gap is then the unresolved rows, where the verdict
+    can only be neutral."""
+    out: dict[str, Any] = {}
+    for name, want in (("resolved", True), ("unresolved", False)):
+        part = [r for r in rows if r["id"] in model and verdicts[r["id"]][1] is want]
+        out[f"{name}_sentences"] = len(part)
+        out[f"{name}_verdict_accuracy"] = ratio(
+            sum(verdicts[r["id"]][0] == r["label"] for r in part), len(part))
+        out[f"{name}_model_accuracy"] = ratio(
+            sum(model[r["id"]] == r["label"] for r in part), len(part))
+    return out
 
 
 def score_model(rows: list[dict[str, Any]]) -> dict[str, Any]:
@@ -273,14 +293,17 @@ def score_model(rows: list[dict[str, Any]]) -> dict[str, Any]:
             pairs.append(pair)
     predicted = classify(pairs).argmax(axis=1) if pairs else []
     confusion = [[0] * 5 for _ in range(5)]
+    by_row = {}
     for row, pred in zip(usable, predicted, strict=True):
         confusion[row["label"]][int(pred)] += 1
+        by_row[row["id"]] = int(pred)
     ok = sum(confusion[i][i] for i in range(5))
     return {"model_directed_accuracy": ratio(ok, len(usable)),
             "model_undirected_accuracy": ratio(sum(
                 confusion[g][p] for g in range(5) for p in range(5)
                 if polarity(g) == polarity(p)), len(usable)),
-            "model_sentences": len(usable), "model_confusion": confusion}
+            "model_sentences": len(usable), "model_confusion": confusion,
+            "model_by_row": by_row}
 
 
 def run(opts: Options) -> dict[str, Any]:
@@ -302,7 +325,8 @@ def run(opts: Options) -> dict[str, Any]:
     scored = score_park(rows, analysis, by_stance=True)
     model = score_model(rows)
     confusion = model.pop("model_confusion")
-    return write_result(NAME, {**scored["figures"], **model}, opts, started,
+    split = resolution_split(rows, scored["verdicts"], model.pop("model_by_row"))
+    return write_result(NAME, {**scored["figures"], **model, **split}, opts, started,
                         details={"confusion": scored["confusion"], "labels": LABELS,
                                  "model_confusion": confusion})
 
@@ -327,6 +351,13 @@ def render(result: dict[str, Any]) -> str:
              f"| The stance model alone on the gold pairs: directed / polarity accuracy | "
              f"{pct(f.get('model_directed_accuracy'))} / "
              f"{pct(f.get('model_undirected_accuracy'))} |"]
+    for name, what in (("resolved", "both entities resolved"),
+                       ("unresolved", "not both resolved")):
+        if f.get(f"{name}_sentences") is not None:
+            lines.append(f"| Sentences with {what} ({f[f'{name}_sentences']}): directed accuracy "
+                         f"of the verdict / of the model on the gold pair | "
+                         f"{pct(f[f'{name}_verdict_accuracy'])} / "
+                         f"{pct(f[f'{name}_model_accuracy'])} |")
     for title, key in (("Pipeline", "confusion"), ("Stance model alone", "model_confusion")):
         if key not in result["details"]:
             continue

@@ -239,8 +239,15 @@ def test_score_park() -> None:
     f = park_sign.score_park(rows, analysis, by_stance=True)["figures"]
     assert f["directed_accuracy"] == 0.5 and f["ties_directed_accuracy"] == 1.0
     analysis["stances"] = [{"document": "p1", "source": "trump", "target": "china", "sign": -1}]
-    f = park_sign.score_park(rows, analysis, by_stance=True)["figures"]
-    assert f["directed_accuracy"] == 1.0
+    scored = park_sign.score_park(rows, analysis, by_stance=True)
+    assert scored["figures"]["directed_accuracy"] == 1.0
+    # p2's "Xi" found no actor: the verdict there is neutral whatever the model says.
+    assert scored["verdicts"] == {"p1": (3, True), "p2": (0, False)}
+    split = park_sign.resolution_split(rows, scored["verdicts"], {"p1": 0, "p2": 1})
+    assert split["resolved_sentences"] == 1 and split["unresolved_sentences"] == 1
+    assert split["resolved_verdict_accuracy"] == 1.0 and split["resolved_model_accuracy"] == 0.0
+    assert split["unresolved_verdict_accuracy"] == 1.0
+    assert split["unresolved_model_accuracy"] == 0.0
 
 
 # --------------------------------------------------------------------------- case2021
