@@ -13,8 +13,9 @@
 4. Pairs at or above the model's threshold link tellings into components; inside each
    component average linkage over pairs of different documents keeps together only
    tellings whose mean pair probability stays above the threshold, so one loose link does
-   not chain two incidents; a telling left alone then joins the group of its most
-   probable pair in another document, when that pair reaches the threshold.
+   not chain two incidents. A telling the average leaves alone stays alone: one probable
+   pair is not enough (joining it to its best pair's group joined neighbouring incidents
+   of one story more often than it rejoined a split one; model card).
 
 The threshold was chosen by the same cross-validation (see the model card).
 """
@@ -234,8 +235,6 @@ def cluster(n: int, pairs: Sequence[tuple[int, int]], probs: np.ndarray, thresho
     for root, members in components.items():
         groups += (_average(members, inside.get(root, []), threshold, docs)
                    if len(members) > 2 else [members])
-    if documents is not None:
-        groups = _attach_lone(groups, pairs, probs, threshold, docs, inside)
     return sorted((sorted(g) for g in groups), key=min)
 
 
@@ -278,39 +277,6 @@ def sentence_units(units: Sequence, pairs: Sequence[tuple[int, int]], probs: np.
         unit_pairs = [pair for pair, ok in zip(unit_pairs, scored, strict=True) if ok]
         best = best[scored]
     return members, unit_pairs, best, sorted(blocked)
-
-
-def _attach_lone(groups: list[list[int]], pairs: Sequence[tuple[int, int]], probs: np.ndarray,
-                 threshold: float, docs: Sequence, inside: dict[int, list]) -> list[list[int]]:
-    """A telling left alone by the average joins the group of its most probable pair in
-    another document, when that pair reaches the threshold and nothing in the group is
-    dated apart from it: an incident told at length by several outlets has tellings
-    whose mean with all the others is low, though one other outlet tells the same."""
-    group_of = {m: n for n, g in enumerate(groups) for m in g}
-    lone = {g[0] for g in groups if len(g) == 1}
-    best: dict[int, tuple[float, int]] = {}
-    for (i, j), p in zip(pairs, probs, strict=True):
-        if p < threshold or docs[i] == docs[j]:
-            continue
-        for a, b in ((i, j), (j, i)):
-            if a in lone and p > best.get(a, (0.0, -1))[0]:
-                best[a] = (float(p), b)
-    apart: dict[int, set[int]] = {}
-    for items in inside.values():
-        for i, j, p in items:
-            if p < 0:
-                apart.setdefault(i, set()).add(j)
-                apart.setdefault(j, set()).add(i)
-    for a, (_, b) in sorted(best.items(), key=lambda kv: -kv[1][0]):
-        if group_of[a] == group_of[b] or len(groups[group_of[a]]) > 1:
-            continue
-        target = group_of[b]
-        if apart.get(a, set()) & set(groups[target]):
-            continue
-        groups[target].append(a)
-        groups[group_of[a]] = []
-        group_of[a] = target
-    return [g for g in groups if g]
 
 
 def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold: float,
