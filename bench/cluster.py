@@ -25,10 +25,10 @@ starting worker processes (and, for Dask, the scheduler); every worker loads the
 * **Load**: the machine's 1-minute load average before and after each measurement, since
   a shared machine depresses every rate here.
 
-Runtime: about an hour on a quiet 2-core machine at the default 2,000 articles (each of
-the four runs about 7-13 minutes, the bare parses 6, analyze_iter 4, the writer 1, the
-corpus-level steps about 5, most of it the incidents of 800 documents);
-``--quick`` (200 articles) about 8 minutes.
+Runtime: about 25 minutes on a 2-core machine at the default 2,000 articles (measured 23
+at 12a850a: the four runs 3-6 minutes each, the bare parses 3, analyze_iter 2, the writer 1,
+the corpus-level steps about 2, most of it the incidents of 800 documents);
+``--quick`` (200 articles) about 4 minutes.
 """
 
 from __future__ import annotations
