@@ -174,3 +174,32 @@ def test_a_relative_clause_without_its_object_acts_on_the_noun_it_describes():
     assert object_gap_antecedent(next(t for t in doc if t.lower_ == "accuses")).text == "Norland"
     doc = load_nlp()("The rebels the Union armed the guards against took the city.")
     assert object_gap_antecedent(next(t for t in doc if t.lower_ == "armed")) is None
+
+
+def _articles_module():
+    spec = importlib.util.spec_from_file_location(
+        "train_event_roles_articles", ROOT / "train" / "event_roles_articles.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_article_gold_labels_one_mention_per_role_and_leaves_optional_roles_out():
+    """Article gold names acceptable actors, not spans: of the mentions standing for the
+    gold source, the rules' own (else the nearest) is the positive, the others left out."""
+    articles = _articles_module()
+    rows = [{"span": (0, 6), "actor": "norland", "features": ["path=^nsubj"], "rule": "none"},
+            {"span": (10, 18), "actor": "norland_gov", "features": ["path=vnsubj"],
+             "rule": "source"},
+            {"span": (30, 36), "actor": "sudland", "features": ["path=vdobj"], "rule": "none"},
+            {"span": (40, 46), "actor": "ostia", "features": ["path=far"], "rule": "none"}]
+    frame = {"trigger": (20, 28), "rows": rows}
+    gold = {"norland": {"norland"}, "norland_gov": {"norland", "norland_gov"},
+            "sudland": {"sudland"}, "ostia": {"ostia"}}
+    event = {"source": ["norland", "norland_gov"], "target": ["sudland"]}
+    assert articles.frame_labels(frame, event, gold.get) == [None, "source", "target", "none"]
+    rows[1]["rule"] = "none"  # no rules' pick: the nearer mention on the parse wins
+    rows[0]["features"] = ["path=^advcl ^ccomp vnsubj"]
+    assert articles.frame_labels(frame, event, gold.get) == [None, "source", "target", "none"]
+    optional = {**event, "target": ["sudland", None], "target_optional": True}
+    assert articles.frame_labels(frame, optional, gold.get) == [None, "source", None, None]
