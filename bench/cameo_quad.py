@@ -6,7 +6,8 @@ sentences from ConfliBERT). The labels are CAMEO PentaClass: 0 neutral statement
 3 verbal conflict (09-13), 4 material conflict (14-20).
 
 Mapping of our output to that scheme (stated in BENCHMARKS.md): the sentence's top event
-(highest confidence, then earliest; negated/denied skipped when others exist) gives
+(highest salience, then confidence, then earliest; negated/denied skipped when others
+exist) gives
 0 when its CAMEO root is 01 or 02 (a statement or an appeal), else its quad class
 (verbal_cooperation 1, material_cooperation 2, verbal_conflict 3, material_conflict 4);
 a sentence with no event is 0 ("no event / neutral").

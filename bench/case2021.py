@@ -2,7 +2,8 @@
 
 Data: ``../shared/data/events/case2021_task2_dev.tsv`` (``id<TAB>EventSnippet<TAB>SubType``,
 480 snippets, 30 sub-types). Each snippet is one document; our top event (highest
-confidence, then earliest; negated/denied skipped when others exist) is right when its type
+salience, then confidence, then earliest; negated/denied skipped when others exist) is
+right when its type
 is in the set :data:`SUBTYPE_TO_PLOVER` accepts for the gold sub-type. Sub-types with no
 PLOVER counterpart (disasters, organised crime, "other", strategic developments such as
 headquarters established or change to group activity, attribution, defused weapons) are not

@@ -230,7 +230,9 @@ def by_document(items: Iterable[dict[str, Any]]) -> dict[str, list[dict[str, Any
 
 
 def top_event(events: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The event a sentence-level benchmark treats as "ours": highest confidence, then earliest.
+    """The event a sentence-level benchmark treats as "ours": the sentence's main event as the
+    pipeline orders them (highest salience, where events carry one), then the highest
+    confidence, then the earliest.
 
     Events denied or negated are skipped when others exist, since gold codes what happened.
     """
@@ -238,8 +240,8 @@ def top_event(events: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
         return None
     pool = [e for e in events if not e.get("negated") and e.get("modality") != "denied"] or list(
         events)
-    return min(pool, key=lambda e: (-(e.get("confidence") or 0.0), e.get("start") or 0,
-                                    e.get("trigger_start") or 0))
+    return min(pool, key=lambda e: (-(e.get("salience") or 0.0), -(e.get("confidence") or 0.0),
+                                    e.get("start") or 0, e.get("trigger_start") or 0))
 
 
 def pct(x: float | None, digits: int = 1) -> str:

@@ -10,8 +10,9 @@ Matching (stated in BENCHMARKS.md):
   DEMAND = our REQUEST, DISAPPROVE = ACCUSE, FIGHT = ASSAULT (conventional combat is an
   ASSAULT mode), INVESTIGATE = any of our events whose mode is ``investigate``; every other
   gold type must equal ours.
-* **Our event** for a sentence is the top event: highest confidence, then earliest, ignoring
-  negated/denied events when others exist.
+* **Our event** for a sentence is the top event: highest salience (the sentence's main
+  event), then highest confidence, then earliest, ignoring negated/denied events when
+  others exist.
 * **Actor match.** A gold actor (``actorText``, CAMEO country ``code``, optional ``sector``)
   is matched by our actor when (a) *text*: the normalised gold text contains, on word
   boundaries, our actor's name, an alias, or the text of one of its non-pronoun mentions in

@@ -45,6 +45,15 @@ def test_top_event_prefers_confident_and_asserted() -> None:
     assert common.top_event([]) is None
 
 
+def test_top_event_is_the_main_event_where_events_carry_salience() -> None:
+    evs = [event("d", "ASSAULT", "material_conflict", confidence=0.9, salience=0.2),
+           event("d", "THREATEN", "verbal_conflict", confidence=0.6, salience=0.8)]
+    assert common.top_event(evs)["type"] == "THREATEN"
+    # equal salience (or none): the most confident
+    evs[1]["salience"] = 0.2
+    assert common.top_event(evs)["type"] == "ASSAULT"
+
+
 def test_prf() -> None:
     r = common.prf(1, 2, 1, 4)
     assert r["recall"] == 0.5 and r["precision"] == 0.25

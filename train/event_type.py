@@ -311,8 +311,9 @@ def load_gsr() -> list[dict]:
 
 
 def top_of(model: EventModel, probe: dict, lex) -> Event | None:
-    """The sentence's top event as ``bench/common.py`` picks it: what happened outranks
-    what was denied, then the highest confidence, then the earliest."""
+    """The sentence's most confident event (``bench/common.py``'s top event without the
+    salience model, which is fitted after these two, ``train/event_salience.py``): what
+    happened outranks what was denied, then the highest confidence, then the earliest."""
     fresh = [c.copy() for c in probe["candidates"]]
     events = model.decide(fresh, lex) if fresh else []
     if not events:

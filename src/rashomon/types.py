@@ -180,6 +180,9 @@ class Event:
     in_comment: bool = False
     comment: int | None = None  # which reader comment; offsets are then into its text
     confidence: float = 1.0
+    # how likely this is its sentence's main event (rashomon.events.salience); None where
+    # no salience model ran. Orders a sentence's events, main event first.
+    salience: float | None = None
     intensity: float | None = None
     trigger_start: int | None = None
     trigger_end: int | None = None

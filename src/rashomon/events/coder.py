@@ -17,6 +17,7 @@ from .modality import attribution_of, modality_of
 from .placement import place_of
 from .role_model import RoleFrame, RoleModel, load_role_model
 from .roles import RoleFinder
+from .salience import SalienceModel, anchor_of, load_salience_model
 from .syntax import (
     ACCUSING_CUES,
     NOMINAL_CONFIDENCE,
@@ -44,10 +45,12 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
                    cues: CueLexicon | None = None,
                    states: Mapping[str, Actor] | None = None,
                    model: EventModel | None = None,
-                   roles: RoleModel | None = None) -> list[Event]:
+                   roles: RoleModel | None = None,
+                   salience: SalienceModel | bool | None = None) -> list[Event]:
     """The events of one parsed document: the rules' candidates, their roles chosen by the
     role model (``roles``, default the shipped one), typed and kept by the learned model
-    (``model``, default the shipped one).
+    (``model``, default the shipped one), each given its ``salience`` in its sentence by
+    ``salience`` (default the shipped model; False: none).
 
     ``states`` (ISO alpha-2 -> state actor) lets an attack on a place ("shelled Sinjar")
     take the place's state as its target, as event coders do.
@@ -58,9 +61,42 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
                                  states, open_candidates=model.typer is not None, roles=roles,
                                  blocks=model.blocks)
     events = model.decide(candidates, lexicon)
+    aim_at_intended_targets(doc, events)
+    salience = load_salience_model() if salience is None else salience
+    if salience:
+        origin = {id(c.event): c for c in candidates}
+        salience.apply(doc, events, [origin.get(id(e)) for e in events])
     for i, event in enumerate(events, 1):
         event.id = f"{document_id}:e{i}"
     return events
+
+
+def aim_at_intended_targets(doc: Doc, events: Sequence[Event]) -> None:
+    """An act someone intends, threatens, agrees or refuses to do is aimed at whom the act
+    is: "the Taliban threatened to attack US troops" is a threat to the troops. An event
+    with no target whose trigger governs, through open clausal complements ("to attack",
+    "to try to attack"), another event of the same source with a target takes that target
+    (the most confident one's). Which events exist does not change."""
+    anchors = [anchor_of(doc, e) for e in events]
+    for event, anchor in zip(events, anchors, strict=True):
+        if event.target is not None or event.source is None or anchor is None:
+            continue
+        inner = [e for e, a in zip(events, anchors, strict=True)
+                 if e is not event and a is not None and e.source == event.source
+                 and e.target is not None and _governs(anchor, a)]
+        if inner:
+            event.target = max(inner, key=lambda e: e.confidence).target
+
+
+def _governs(head: Token, token: Token) -> bool:
+    """Whether ``token`` hangs from ``head`` by a chain of open clausal complements."""
+    for _ in range(4):
+        if token.dep_ != "xcomp" or token.head.i == token.i:
+            return False
+        token = token.head
+        if token == head:
+            return True
+    return False
 
 
 def find_candidates(doc: Doc, document_id: str, resolution: Resolution,

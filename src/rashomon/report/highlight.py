@@ -9,6 +9,7 @@ which the rest of the report links to.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -44,6 +45,7 @@ def document_spans(
     for n, m in mentions:
         if not m.in_comment:
             spans.append(Span(m.start, m.end, "mn", str(n), _name(m.actor, names)))
+    main = main_events(events)
     for e in events:
         if e.in_comment:
             continue
@@ -51,7 +53,9 @@ def document_spans(
         if start is None or end is None:
             start, end = e.start, e.end
         who = f"{_name(e.source, names)} → {_name(e.target, names)}"
-        spans.append(Span(start, end, "ev", e.id, f"event {e.id}: {e.type} {who} ({e.modality})"))
+        note = ", main event of its sentence" if e.id in main else ""
+        spans.append(Span(start, end, "ev", e.id,
+                          f"event {e.id}: {e.type} {who} ({e.modality}{note})"))
     for c in claims:
         if c.in_comment:
             continue
@@ -92,3 +96,15 @@ def highlight(text: str, spans: list[Span]) -> str:
 
 def _name(actor: str | None, names: dict[str, str]) -> str:
     return names.get(actor, actor) if actor else "?"
+
+
+def main_events(events: Sequence[Event]) -> set[str]:
+    """The ids of the events that are their sentence's main event (the highest salience,
+    then confidence) in sentences that state several; none where no salience was scored."""
+    by_sentence: dict[tuple[str, str], list[Event]] = defaultdict(list)
+    for e in events:
+        if e.salience is not None:
+            by_sentence[(e.document, e.sentence)].append(e)
+    return {max(group, key=lambda e: (e.salience or 0.0, e.confidence)).id
+            for group in by_sentence.values()
+            if len({e.trigger_start for e in group}) > 1}
