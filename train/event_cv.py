@@ -23,7 +23,7 @@ import importlib.util
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 from sklearn.model_selection import KFold
@@ -216,7 +216,7 @@ def cross_validation_folds(records: list[dict[str, Any]], k: int,
 
         def events_stage(ctx: StageContext, model: EventModel = model,
                          roles: RoleModel = roles,
-                         salience: SalienceModel | bool = salience) -> None:
+                         salience: SalienceModel | Literal[False] = salience) -> None:
             kb = ctx.resources.kb
             ctx.result.events = extract_events(
                 ctx.doc, ctx.document.id, ctx.resolution, ctx.result.places,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import Literal
 
 from spacy.tokens import Doc, Token
 
@@ -46,7 +47,7 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
                    states: Mapping[str, Actor] | None = None,
                    model: EventModel | None = None,
                    roles: RoleModel | None = None,
-                   salience: SalienceModel | bool | None = None) -> list[Event]:
+                   salience: SalienceModel | Literal[False] | None = None) -> list[Event]:
     """The events of one parsed document: the rules' candidates, their roles chosen by the
     role model (``roles``, default the shipped one), typed and kept by the learned model
     (``model``, default the shipped one), each given its ``salience`` in its sentence by
