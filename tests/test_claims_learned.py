@@ -207,3 +207,23 @@ def test_a_lexicon_verb_of_knowing_inside_a_quote_is_vetoed_even_with_a_named_su
     found = claims(text)
     assert [c.cue for c in found] == ["said"]
     assert "Canada should understand" in found[0].content
+
+
+def test_a_learned_cue_outside_the_lexicon_takes_its_nearest_lexicon_cues_type():
+    # "thank" is in no lexicon; its nearest lexicon cue is one of praise
+    cues = load_cues()
+    assert "thank" not in cues.verbs and "thank" not in cues.nouns
+    c = _one("Egypt thanked Sudan for reopening the border crossing.", "thanked")
+    assert (c.speaker, c.cue_type) == ("egypt", "praise")
+    assert c.content == "reopening the border crossing"
+
+
+def test_a_cue_word_near_no_lexicon_cue_is_a_plain_assertion(monkeypatch):
+    from rashomon.claims import cue_types
+
+    cues = load_cues()
+    assert "rebuff" not in cues.verbs and "swim" not in cues.verbs
+    assert cue_types.learned_cue_type("rebuff", cues) == "deny"  # beside "rebut"
+    assert cue_types.learned_cue_type("swim", cues) == "assert"
+    monkeypatch.setattr(cue_types, "MIN_SIMILARITY", 1.01)
+    assert cue_types.learned_cue_type("rebuff", cues) == "assert"

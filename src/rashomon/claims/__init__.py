@@ -7,6 +7,7 @@ An *attribution* ties a span of content to a speaker through a cue. The parts:
   frames, quotations, transcript turns);
 * ``model``: the learned cue/source scorer trained on PolNeAR, which proposes the
   attributions the lexicon's frames miss;
+* ``cue_types``: the type of a learned cue the lexicon lacks (its nearest lexicon cue's);
 * ``sources``: who speaks (the actor a noun phrase names, the subject of a cue);
 * ``content``: what is said (complement spans, quotations, paragraphs);
 * ``chains``: the Attribution record and its nesting.

@@ -8,6 +8,7 @@ from spacy.tokens import Token
 
 from .chains import Attribution
 from .content import clause_span, paragraph_bounds
+from .cue_types import learned_cue_type
 from .model import features, is_candidate, load_scorer
 from .roles import (
     content_slots,
@@ -121,8 +122,10 @@ class LearnedCues:
         if said_by is None:
             return
         speaker, speaker_text = said_by
-        entry = (self.cues.verbs.get(tok.lemma_.lower()) if tok.pos_ in ("VERB", "AUX")
-                 else self.cues.nouns.get(tok.lemma_.lower())) or {"cue_type": "assert"}
+        lemma = tok.lemma_.lower()
+        entry = (self.cues.verbs.get(lemma) if tok.pos_ in ("VERB", "AUX")
+                 else self.cues.nouns.get(lemma)) \
+            or {"cue_type": learned_cue_type(lemma, self.cues)}
         if kind in (entry.get("slot_types") or {}):
             entry = {**entry, "cue_type": entry["slot_types"][kind]}  # "asked X to Y"
         self._add(tok, tok.text, entry, content, speaker, speaker_text, source)
@@ -143,7 +146,8 @@ class LearnedCues:
         return best.head
 
     def _learned_verb(self, tok: Token, strong: bool) -> None:
-        entry = self.cues.verbs.get(tok.lemma_.lower()) or {"cue_type": "assert"}
+        lemma = tok.lemma_.lower()
+        entry = self.cues.verbs.get(lemma) or {"cue_type": learned_cue_type(lemma, self.cues)}
         if any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children):
             return  # "X is expected to ...": nobody in particular
         # Not an infinitive: PolNeAR counts aims and plans ("sought to unify", "expected to
