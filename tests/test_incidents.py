@@ -468,3 +468,26 @@ def test_the_exact_type_is_a_pair_feature_beside_the_quad():
     assert rows[:, same_quad].tolist() == [1.0, 1.0]
     others = [n for n in range(len(FEATURES)) if n != same_type]
     assert rows[0, others].tolist() == rows[1, others].tolist()
+
+
+def test_where_two_tellings_stand_in_their_documents_is_a_pair_feature():
+    # Two outlets lead with the raid and end on the reaction to it: each raid sentence
+    # stands where the other does, a raid sentence and a closing reaction sentence do not.
+    lead = "Troops raided the depot at dawn."
+    close = "The party condemned the raid."
+    first = Document("d1", f"{lead} Four men were held. {close}", outlet="A")
+    second = Document("d2", f"{lead} Nobody was hurt there. {close}", outlet="B")
+    raid = Event("e1", "d1", 0, len(lead), lead, "raided", "ASSAULT", "material_conflict",
+                 None, None)
+    raid_told = replace(raid, id="e2", document="d2")
+    start = len(second.text) - len(close)
+    reaction = Event("e3", "d2", start, len(second.text), close, "condemned", "DISAPPROVE",
+                     "verbal_conflict", None, None)
+    views = event_views([raid, raid_told, reaction], [first, second], [])
+    assert [v.position for v in views] == pytest.approx([0.0, 0.0, start / len(second.text)])
+    vectors = tuple(np.eye(3, 4, dtype=np.float32) for _ in range(3))
+    gap = FEATURES.index("position_gap")
+    rows = feature_matrix(views, [(0, 1), (0, 2)], *vectors)
+    assert rows[0, gap] == 0.0
+    assert rows[1, gap] == pytest.approx(start / len(second.text))
+    assert pair_model().coef[0, gap] < 0, "tellings told in other places of their documents"

@@ -8,9 +8,12 @@ The features lean on what survives a change in event extraction: how alike the t
 tellings read (sentence, each against the other's lead, how the pair ranks among the
 other document's events), the story (the two leads), the quad family and the exact type
 (two outlets' tellings of one act are mostly typed alike; the column raised the
-out-of-fold figures, see the model card), and whether
+out-of-fold figures, see the model card), whether
 the actors in each role are compatible up the affiliations (an army and its state, a
-militia and its movement) or clash. Modality is no feature: a
+militia and its movement) or clash, and how far apart the two tellings stand in their
+documents (``position_gap``: news leads with the incident it is about and ends on
+background and reactions, so two outlets tell one incident in like places; a story's
+neighbouring incidents, which read alike, mostly do not). Modality is no feature: a
 report of an act and another outlet's report of its denial are two tellings of one
 incident (the contradiction the outlets view shows), and a weight on "denied" learns
 instead how often the sample's negated events tell nothing.
@@ -42,7 +45,7 @@ FEATURES = (
     "roles_swapped",
     "place_same", "place_country", "place_missing",
     "cosine", "cosine_document", "rank_in_document", "cosine_cross_lead",
-    "same_document",
+    "same_document", "position_gap",
 )
 
 # Two acts whose own dates (the ones the texts give) lie further apart than this (days)
@@ -69,6 +72,8 @@ class EventView:
     own_precision: int
     place: str | None
     place_country: str | None
+    # where the event's sentence stands in its document's text, 0 (start) to 1 (end)
+    position: float = 0.0
 
 
 def event_views(events: Sequence[Event], documents: Iterable[Document],
@@ -94,8 +99,15 @@ def event_views(events: Sequence[Event], documents: Iterable[Document],
             lineage=frozenset(lineage), countries=countries, roles=(e.source, e.target),
             role_lineages=(_lineage(e.source, parents), _lineage(e.target, parents)),
             day=day, precision=precision, own_day=own, own_precision=own_precision,
-            place=(place.get("name") or None), place_country=place.get("country")))
+            place=(place.get("name") or None), place_country=place.get("country"),
+            position=_position(e, docs.get(e.document))))
     return views
+
+
+def _position(event: Event, doc: Document | None) -> float:
+    """The event's offset as a share of its document's text (0 where unknown)."""
+    length = len(doc.text or "") if doc is not None else 0
+    return min(1.0, event.start / length) if length and not event.in_comment else 0.0
 
 
 def effective_date(own: date | None, own_precision: int, published: date | None,
@@ -148,6 +160,7 @@ def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
     quad, material, cooperation = codes["quad"], codes["material"], codes["cooperation"]
     place, country = codes["place"], codes["place_country"]
     has_place = (place[i] >= 0) & (place[j] >= 0)
+    position = np.array([v.position for v in views], dtype=np.float32)
     columns = {
         "same_quad": quad[i] == quad[j],
         "same_type": codes["type"][i] == codes["type"][j],
@@ -162,6 +175,7 @@ def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
         "cosine_cross_lead": 0.5 * (np.einsum("nd,nd->n", words[i], leads[j])
                                     + np.einsum("nd,nd->n", words[j], leads[i])),
         "same_document": codes["document"][i] == codes["document"][j],
+        "position_gap": np.abs(position[i] - position[j]),
     }
     out = np.zeros((len(index), len(FEATURES)), dtype=np.float32)
     for name, column in columns.items():
