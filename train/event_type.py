@@ -32,6 +32,8 @@ Data (read from ``../shared/``, never committed):
 * ``data/events/cameo_class_train.tsv``: ConfliBERT's sentences with a quad, measured as
   extra type data (``--cameo``, self-labelled within the quad) and left out: a gain within
   noise that would make the CAMEO benchmark in-sample.
+* ``--balance P`` weights PLV's rows by their class's inverse frequency to the power P
+  (GSR's classes are spread more evenly than PLV's): measured, within noise, left at 0.
 * ``data/events/plover_gsr_dev.json``: never trained on; the shipped pair's top event type
   on it is reported.
 
@@ -53,6 +55,7 @@ import re
 import sys
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -86,6 +89,8 @@ EVENTS = SHARED / "data" / "events"
 OUT = ROOT / "src" / "rashomon" / "models"
 CACHE = Path("/tmp/event-train-cache")
 TYPE_C = 1.0
+#: The power of the inverse class frequency weighting of the type model's PLV rows.
+TYPE_BALANCE = 0.0
 GATE_C = 0.3
 PLV_GATE_WEIGHT = 0.15
 #: Weight of a row from a source beside PLV (synthetic, CAMEO) in the type model.
@@ -398,8 +403,16 @@ def _quad_of(lex, label: str) -> str:
     return code.quad if code else ""
 
 
+def class_weights(y: list[str], power: float) -> np.ndarray:
+    """Row weights (n_rows / (n_classes * class count)) ** power, mean 1 over the rows:
+    0 leaves PLV's class distribution as it is, 1 balances it."""
+    counts = Counter(y)
+    raw = np.array([(len(y) / (len(counts) * counts[label])) ** power for label in y])
+    return raw / raw.mean()
+
+
 def fit_typer(x: np.ndarray, y: list[str], extra_x: np.ndarray, extra_y: list[str],
-              lex) -> LinearModel:
+              lex, balance: float = 0.0) -> LinearModel:
     """The type model on PLV rows plus the extra rows (weight EXTRA_WEIGHT). An extra row
     labelled with a quad (CAMEO) takes the type, among those of its quad, that a model of
     the PLV rows alone finds most probable: constrained self-labelling, so CAMEO teaches
@@ -411,7 +424,7 @@ def fit_typer(x: np.ndarray, y: list[str], extra_x: np.ndarray, extra_y: list[st
         for k, row in zip(quad_rows, first.predict_proba(extra_x[quad_rows]), strict=True):
             fitting = [j for j, t in enumerate(first.classes_) if _quad_of(lex, t) == labels[k]]
             labels[k] = first.classes_[max(fitting, key=lambda j: row[j])]
-    weights = np.concatenate([np.ones(len(y)), np.full(len(labels), EXTRA_WEIGHT)])
+    weights = np.concatenate([class_weights(y, balance), np.full(len(labels), EXTRA_WEIGHT)])
     return LinearModel.from_sklearn(fit(np.vstack([x, extra_x]), y + labels, TYPE_C, weights))
 
 
@@ -527,6 +540,9 @@ def main() -> int:
                         help="add N synthetic first sentences to the type data")
     parser.add_argument("--synthetic-filter", choices=("none", "rules"), default="none",
                         help="rules: keep synthetic sentences the lexicon types as labelled")
+    parser.add_argument("--balance", type=float, default=TYPE_BALANCE,
+                        help="weight PLV's type rows by inverse class frequency to this "
+                             f"power (0: as they are, 1: balanced; default {TYPE_BALANCE})")
     parser.add_argument("--cameo", action="store_true",
                         help="add CAMEO class sentences, self-labelled within their quad")
     args = parser.parse_args()
@@ -575,9 +591,10 @@ def main() -> int:
 
     # CV of the type model on PLV, and the override threshold
     folds = list(KFold(5, shuffle=True, random_state=0).split(x_plv))
-    fold_typers = [fit_typer(x_plv[train], [y_plv[k] for k in train], extra_x, extra_y, lex)
+    fold_typers = [fit_typer(x_plv[train], [y_plv[k] for k in train], extra_x, extra_y, lex,
+                             args.balance)
                    for train, _ in folds]
-    typer = fit_typer(x_plv, y_plv, extra_x, extra_y, lex)
+    typer = fit_typer(x_plv, y_plv, extra_x, extra_y, lex, args.balance)
     for model in (*fold_typers, typer):
         model.meta = {"dense": layout}
     cands = [r["cand"] for r in cand_recs]
@@ -690,6 +707,7 @@ def main() -> int:
         "synthetic_sentences": args.synthetic,
         "synthetic_filter": args.synthetic_filter,
         "cameo": args.cameo,
+        "balance": args.balance,
         "plv_gate_weight": args.plv_gate_weight,
         "dense": args.dense,
         "gate_dense": args.gate_dense,
