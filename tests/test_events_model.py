@@ -262,3 +262,23 @@ def test_the_subject_of_a_clause_takes_part_in_the_event_it_happens_in():
                            blocks=())
     assert not any(c.event.trigger == "attack" and c.event.source for c in cands), [
         (c.event.trigger, c.event.source, c.event.target) for c in cands]
+
+
+def test_verbs_the_rules_turn_down_are_flagged_open_candidates():
+    # "host" needs an actor as its object, so the rules code no event; "continue" is a
+    # speech verb (a cue) that reports nothing here: the learned models are left to judge
+    # both, told why the rules doubt them
+    _, cands = _candidates("The Kenyan government hosted the regional summit in Nairobi.")
+    hosted = next(c for c in cands if c.event.trigger == "hosted")
+    assert hosted.lexicon_type == OPEN and "weak=declined" in hosted.features
+    _, cands = _candidates("The Iraqi army continued its campaign against the Sadrist militia.")
+    continued = next(c for c in cands if c.event.trigger == "continued")
+    assert continued.lexicon_type == OPEN and "weak=cue_verb" in continued.features
+    # a verb no lexicon entry knows is an open candidate with no doubt flagged
+    _, cands = _candidates("Iran courted the Iraqi government.")
+    courted = next(c for c in cands if c.event.trigger == "courted")
+    assert courted.lexicon_type == OPEN
+    assert not any(f.startswith("weak=") for f in courted.features)
+    # a speech verb reporting what was said stays a claim's cue, no candidate
+    _, cands = _candidates("The Iraqi government said Iran attacked the border post.")
+    assert not any(c.event.trigger == "said" and c.lexicon_type == OPEN for c in cands)

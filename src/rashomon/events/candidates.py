@@ -45,6 +45,8 @@ class Frame:
     reverse: bool = False  # light verbs whose subject is the target ("came under attack")
     sources: list[Token] = field(default_factory=list)
     targets: list[Token] = field(default_factory=list)
+    # why the rules doubt an open candidate ("declined", "cue_verb"): model features
+    flags: list[str] = field(default_factory=list)
 
 
 class CandidateFinder:
@@ -165,17 +167,25 @@ class CandidateFinder:
         return self.lex.nouns.get(lemma) or self.lex.nouns.get(low)
 
     def _open_frame(self, tok: Token) -> Frame | None:
-        """A clause verb no lexicon entry knows ("Iran armed the militia"), left to the
+        """A clause verb the lexicon does not code ("Iran armed the militia"), left to the
         learned model: a main, coordinated or complement clause's verb, not a speech cue
-        (what is said is a claim, coded by the claims stage)."""
-        if tok.pos_ != "VERB" or tok.dep_ not in OPEN_CLAUSES or purpose_infinitive(tok):
+        that reports something (what is said is a claim, coded by the claims stage).
+
+        A verb the lexicon knows but its rules turned down ("hosted the summit", "sent
+        drugs to the hospital", "refused to let them leave") and a speech verb that reports
+        nothing ("discussed the crisis with X") are open candidates too, flagged as such
+        (features of the type model and the gate), so that the learned models, not the
+        rules alone, decide them."""
+        if tok.pos_ != "VERB" or tok.dep_ not in OPEN_CLAUSES or purpose_infinitive(tok) \
+                or tok.i in self.cue_tokens:
             return None
         lemma = self.lex.lemma(tok)
-        if tok.i in self.cue_tokens or lemma in self.cues.verbs:
-            return None
+        flags = []
+        if lemma in self.cues.verbs:
+            flags.append("cue_verb")
         if lemma in self.lex.verbs or lemma in self.lex.phrases or lemma in self.lex.light_verbs:
-            return None  # a verb the lexicon knows and its rules turned down stays down
-        return Frame([tok], tok, {"type": OPEN})
+            flags.append("declined")
+        return Frame([tok], tok, {"type": OPEN}, flags=flags)
 
     def _nominal_frame(self, tok: Token) -> Frame | None:
         entry = self._noun_entry(tok)

@@ -110,7 +110,9 @@ def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
     """The rules' candidate events of one document, each with its parse features.
 
     ``open_candidates`` adds the clause verbs no lexicon entry knows, with an actor in a
-    role, as candidates of type OPEN for the learned model to type or reject. ``roles``
+    role, as candidates of type OPEN for the learned model to type or reject: among them
+    the verbs the lexicon knows but its rules turned down and the speech verbs that report
+    nothing, flagged (``Frame.flags``). ``roles``
     chooses sources and targets (default: the shipped role model; the rules alone where
     none ships); ``role_log``, when given, receives every candidate's (trigger, mention)
     rows, for training the role model. ``blocks`` names the dense vectors each candidate
@@ -224,12 +226,14 @@ class _Coder(CandidateFinder, RoleFinder):
                     tgt is not None and self._speaking_of(frame) is not None):
                 continue  # a bare noun ("the war", "his coalition") is mostly background,
                 # unless it is an act someone speaks of ("condemned the attack on X")
-            self._emit(frame, code, src, tgt, [m for m in (source, target) if m])
+            self._emit(frame, code, src, tgt, [m for m in (source, target) if m],
+                       flags=frame.flags)
 
     # -- output ----------------------------------------------------------------------------
 
     def _emit(self, frame: Frame, code: Code, source: str | None, target: str | None,
-              roles: list[Mention], how: str | None = None) -> Event:
+              roles: list[Mention], how: str | None = None,
+              flags: Sequence[str] = ()) -> Event:
         anchor = frame.anchor
         sent = anchor.sent
         start, end = self._span(frame, roles)
@@ -264,7 +268,7 @@ class _Coder(CandidateFinder, RoleFinder):
                                          for c in anchor.children),
             negated=negated, modality=modality, has_source=source is not None,
             has_target=target is not None, subordinate=confidence == SUBORDINATE_CONFIDENCE,
-            reported=attribution is not None), code.type, code.mode,
+            reported=attribution is not None, flags=flags), code.type, code.mode,
             self.vectors(anchor, frame.trigger)))
         return event
 

@@ -28,7 +28,7 @@ from ..types import Event
 from .typing_model import Candidate, featurize
 
 #: The candidate's own indicators the salience model reads (prefixes of its features).
-OWN_FEATURES = ("how=", "type=", "dep=", "roles=", "modality=", "tag=")
+OWN_FEATURES = ("how=", "type=", "dep=", "roles=", "modality=", "tag=", "weak=")
 OWN_FLAGS = ("passive", "negated", "subordinate", "reported")
 #: Clause relations worth naming on the path from the trigger to the sentence's root.
 CLAUSES = ("relcl", "advcl", "ccomp", "xcomp", "acl", "pcomp", "conj", "pobj", "dobj",

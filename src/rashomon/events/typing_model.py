@@ -140,8 +140,10 @@ def dense_rows(candidates: Sequence[Candidate | None], layout: dict[str, int],
 
 def candidate_features(*, lemma: str, how: str, code: Code, tag: str, dep: str,
                        passive: bool, negated: bool, modality: str, has_source: bool,
-                       has_target: bool, subordinate: bool, reported: bool) -> list[str]:
-    """The indicator features of one candidate (strings; hashed by :func:`featurize`)."""
+                       has_target: bool, subordinate: bool, reported: bool,
+                       flags: Sequence[str] = ()) -> list[str]:
+    """The indicator features of one candidate (strings; hashed by :func:`featurize`);
+    ``flags`` say why the rules doubt an open candidate (:class:`~.candidates.Frame`)."""
     roles = f"{'S' if has_source else '-'}{'T' if has_target else '-'}"
     out = [f"lemma={lemma}", f"how={how}", f"type={code.type}", f"quad={code.quad}",
            f"mode={code.mode}", f"tag={tag}", f"dep={dep}", f"roles={roles}",
@@ -149,6 +151,7 @@ def candidate_features(*, lemma: str, how: str, code: Code, tag: str, dep: str,
            f"lemma_how={lemma}:{how}", "bias"]
     out += [name for name, on in (("passive", passive), ("negated", negated),
                                   ("subordinate", subordinate), ("reported", reported)) if on]
+    out += [f"weak={flag}" for flag in flags]
     return out
 
 
