@@ -231,7 +231,8 @@ def test_stances_are_stored_exported_and_replaced_with_their_document(tmp_path):
 def test_parties_join_a_sentence_only_where_it_has_room_and_names_not_their_actor():
     text = "The Harbor League praised Northland while the River Party waited."
     doc = load_nlp()(text)
-    league, party = _mention(text, "Harbor League", "league"), _mention(text, "River Party", "party")
+    league = _mention(text, "Harbor League", "league")
+    party = _mention(text, "River Party", "party")
     north = text.index("Northland")
     party_of = Mention("doc", north, north + 9, "Northland", "p:northland", "entity")
     model = _word_model({"lca:praise": 1})

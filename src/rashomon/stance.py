@@ -26,6 +26,12 @@ costs little beyond the parse (no sentence encoder runs):
   for the many sentiment words too rare in training to have a weight of their own.
 * **Shape**: distance, a quotation mark, a comma between, the first opening the sentence.
 
+Parties. A sentence can say how an actor stands toward a name the resolver keeps out of
+its actors (a US state, a city acting, a people's adjective, a firm it took for a town):
+``actors.parties`` offers the tagged entities no actor mention covers, and the stage
+keeps those that end up in a stance as actors of their own (events and claims, run
+before, never see them).
+
 The classifier is a multinomial logistic regression saved as a ``LinearModel``
 (``models/stance.npz``; ``train/stance.py`` reproduces it, the model card
 ``models/stance.md`` gives its data and figures). ``find_stances`` runs it over a
