@@ -226,3 +226,27 @@ def test_stances_are_stored_exported_and_replaced_with_their_document(tmp_path):
         store.add_analysis(DocumentAnalysis(document=Document(id="doc", text=text)), [],
                            replace=True)
         assert store.stances() == []
+
+
+def test_parties_join_a_sentence_only_where_it_has_room_and_names_not_their_actor():
+    text = "The Harbor League praised Northland while the River Party waited."
+    doc = load_nlp()(text)
+    league = _mention(text, "Harbor League", "league")
+    party = _mention(text, "River Party", "party")
+    north = text.index("Northland")
+    party_of = Mention("doc", north, north + 9, "Northland", "p:northland", "entity")
+    model = _word_model({"lca:praise": 1})
+    found = find_stances(doc, "doc", [league, party], model=model, parties=[party_of])
+    assert ("league", "p:northland", 1) in [(s.source, s.target, s.sign) for s in found]
+    # a party standing for an actor the sentence already names is not read
+    same = Mention("doc", north, north + 9, "Northland", "party", "entity")
+    assert find_stances(doc, "doc", [league, party], model=model, parties=[same]) == \
+        find_stances(doc, "doc", [league, party], model=model)
+    # a sentence holding as many actors as are read takes no party
+    names = ["Ann", "Bo", "Cy", "Di", "Ed", "Flo"]
+    crowded = " praised ".join(names) + " and Northland."
+    full = [_mention(crowded, n, n.lower()) for n in names]
+    k = crowded.index("Northland")
+    extra = Mention("doc", k, k + 9, "Northland", "p:northland", "entity")
+    assert not any("p:northland" in (s.source, s.target) for s in find_stances(
+        load_nlp()(crowded), "doc", full, model=model, parties=[extra]))

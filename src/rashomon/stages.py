@@ -50,7 +50,20 @@ def claims_stage(ctx: StageContext) -> None:
 
 @stage("stance")
 def stance_stage(ctx: StageContext) -> None:
+    from .actors.parties import entity_parties
     from .stance import find_stances
 
+    parties, new_actors = entity_parties(ctx.doc, ctx.document.id, ctx.result.mentions,
+                                         ctx.resolution.actors, ctx.resources.kb)
     ctx.result.stances = find_stances(ctx.doc, ctx.document.id, ctx.result.mentions,
-                                      ctx.result.dates)
+                                      ctx.result.dates, parties=parties)
+    # Only the entities that take part in a stance become actors of the analysis.
+    in_stance = {a for st in ctx.result.stances for a in (st.source, st.target)}
+    kept = [m for m in parties if m.actor in in_stance]
+    if kept:
+        ctx.result.mentions = sorted([*ctx.result.mentions, *kept],
+                                     key=lambda m: (m.start, -m.end))
+        ctx.resolution.mentions = ctx.result.mentions
+        for m in kept:
+            if m.actor in new_actors:
+                ctx.resolution.actors.setdefault(m.actor, new_actors[m.actor])

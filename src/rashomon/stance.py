@@ -26,6 +26,12 @@ costs little beyond the parse (no sentence encoder runs):
   for the many sentiment words too rare in training to have a weight of their own.
 * **Shape**: distance, a quotation mark, a comma between, the first opening the sentence.
 
+Parties. A sentence can say how an actor stands toward a name the resolver keeps out of
+its actors (a US state, a city acting, a people's adjective, a firm it took for a town):
+``actors.parties`` offers the tagged entities no actor mention covers, and the stage
+keeps those that end up in a stance as actors of their own (events and claims, run
+before, never see them).
+
 The classifier is a multinomial logistic regression saved as a ``LinearModel``
 (``models/stance.npz``; ``train/stance.py`` reproduces it, the model card
 ``models/stance.md`` gives its data and figures). ``find_stances`` runs it over a
@@ -263,14 +269,15 @@ def classify(pairs: Sequence[Pair], model: LinearModel | None = None) -> np.ndar
 
 
 def find_stances(doc: Doc, document: str, mentions: Sequence[Mention],
-                 dates: Sequence[DateMention] = (), model: LinearModel | None = None
-                 ) -> list[Stance]:
+                 dates: Sequence[DateMention] = (), model: LinearModel | None = None,
+                 parties: Sequence[Mention] = ()) -> list[Stance]:
     """The directed stances between actors named together in a sentence of ``doc``.
 
     For each pair of different actors in a sentence, the closest pair of their mentions
     is read; a pair the model calls non-neutral becomes a Stance from the source actor to
     the target, dated by the resolved date mention of the sentence nearest the pair, if
-    there is one.
+    there is one. ``parties`` (``actors.parties``: entities no actor covers) join a
+    sentence's actors as far as ``MAX_ACTORS_PER_SENTENCE`` allows, the actors first.
     """
     text = doc_text(doc)
     candidates: list[tuple[tuple[int, int], Mention, Mention, Pair]] = []
@@ -281,7 +288,19 @@ def find_stances(doc: Doc, document: str, mentions: Sequence[Mention],
         k = _sentence_of(starts, m.start)
         if k is not None and m.end <= sentences[k][1]:
             by_sentence.setdefault(k, []).append(m)
+    named_in: dict[int, set[str]] = {}  # sentence -> the actors its mentions name
+    for m in sorted(parties, key=lambda m: m.start):
+        k = _sentence_of(starts, m.start)
+        if k is None or m.end > sentences[k][1]:
+            continue
+        inside = by_sentence.setdefault(k, [])
+        named = named_in.setdefault(k, {x.actor for x in inside})
+        # an actor named in the sentence is read at its own mentions, not at a word the
+        # tagger also took for a name ("Shiite" beside "Sadr", once called a Shiite cleric)
+        if m.actor not in named and len({x.actor for x in inside}) < MAX_ACTORS_PER_SENTENCE:
+            inside.append(m)
     for k, inside in by_sentence.items():
+        inside.sort(key=lambda m: m.start)
         actors = list(dict.fromkeys(m.actor for m in inside))
         if len(actors) < 2 or len(actors) > MAX_ACTORS_PER_SENTENCE:
             continue
