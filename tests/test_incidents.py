@@ -393,9 +393,9 @@ def test_candidate_pairs_are_every_pair_of_a_sparse_date_window():
     days = [0, 3, 50, 70, 200, 205, 400]
     views = _views_on(days)
     vectors = np.random.default_rng(0).normal(size=(len(days), 8)).astype(np.float32)
-    expected = [(i, j) for i in range(len(days)) for j in range(i + 1, len(days))
+    expected = [[i, j] for i in range(len(days)) for j in range(i + 1, len(days))
                 if abs(days[i] - days[j]) <= BLOCK_DAYS]
-    assert candidate_pairs(views, vectors) == expected
+    assert candidate_pairs(views, vectors).tolist() == expected
 
 
 def test_candidate_pairs_of_a_crowded_window_stay_linear(monkeypatch):
@@ -406,10 +406,10 @@ def test_candidate_pairs_of_a_crowded_window_stay_linear(monkeypatch):
     monkeypatch.setattr(clustering, "SIMILARITY_CELLS", 400)  # several blocks
     views = _views_on([n % 30 for n in range(120)])
     vectors = np.random.default_rng(1).normal(size=(120, 8)).astype(np.float32)
-    pairs = clustering.candidate_pairs(views, vectors)
+    pairs = clustering.candidate_pairs(views, vectors).tolist()
     assert len(pairs) <= 120 * 5
     nearest = int(np.argsort(-(vectors[1:] @ vectors[0]))[0]) + 1
-    assert (0, nearest) in pairs  # the most similar event is always compared
+    assert [0, nearest] in pairs  # the most similar event is always compared
 
 
 def test_only_sentences_run_through_the_encoder(monkeypatch):
