@@ -355,6 +355,14 @@ class Store:
         """Stored sentence vectors by text key (see ``incidents.cluster.text_key``)."""
         return dict(self.con.execute("SELECT key, vector FROM text_vectors").fetchall())
 
+    def stored_text_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these text keys have a stored vector."""
+        if not keys:
+            return set()
+        return {key for (key,) in self.con.execute(
+            "SELECT key FROM text_vectors WHERE key IN (SELECT unnest(?))",
+            [list(keys)]).fetchall()}
+
     def add_text_vectors(self, vectors: dict[str, bytes]) -> None:
         self._insert("text_vectors", [[k, v] for k, v in vectors.items()], or_ignore=True)
 
