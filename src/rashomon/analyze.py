@@ -492,22 +492,38 @@ def analyze(
     time went. A text that cannot be analysed is left out with a warning naming it. For a
     corpus too large to hold, use :func:`analyze_iter` or a store.
     """
+    from .embed import BackgroundEncoder
     from .incidents import build_incidents
+    from .incidents.cluster import text_key
     from .relations import build_relations
 
     config = config or Config(n_process=n_process)
     analysis = Analysis()
     actors: dict[str, Actor] = {}
-    for analysed in analyse_documents(_documents(texts), config):
-        analysis.documents.append(analysed.result.document)
-        _collect(analysis, actors, analysed)
-    analysis.actors = sorted(actors.values(), key=lambda a: a.id)
-    started = time.perf_counter()
-    analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
-                                         analysis.actors, stances=analysis.stances)
-    analysis.timings["relations"] = time.perf_counter() - started
-    started = time.perf_counter()
-    analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors)
+    # The incidents step's sentences are encoded as the documents come (see
+    # ``_SentenceVectors``), so that the step finds them done.
+    encoder = BackgroundEncoder()
+    submitted: set[str] = set()
+    try:
+        for analysed in analyse_documents(_documents(texts), config):
+            analysis.documents.append(analysed.result.document)
+            _collect(analysis, actors, analysed)
+            sentences = {e.sentence for e in analysed.result.events if not e.in_comment}
+            encoder.submit(sorted(sentences - submitted))
+            submitted |= sentences
+        analysis.actors = sorted(actors.values(), key=lambda a: a.id)
+        started = time.perf_counter()
+        analysis.relations = build_relations(analysis.events, analysis.claims,
+                                             analysis.documents, analysis.actors,
+                                             stances=analysis.stances)
+        analysis.timings["relations"] = time.perf_counter() - started
+        started = time.perf_counter()
+        known = {text_key(text): vector.astype("float32").tobytes()
+                 for text, vector in encoder.ready(wait=True).items()}
+    finally:
+        encoder.close()
+    analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors,
+                                         known_vectors=known)
     analysis.timings["incidents"] = time.perf_counter() - started
     return analysis
 

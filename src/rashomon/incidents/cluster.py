@@ -338,25 +338,31 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
         docs = list(range(len(docs)))  # one document: all its pairs count
     cross: dict[int, dict[int, float]] = {m: {} for m in members}
     same: dict[int, dict[int, float]] = {m: {} for m in members}
+    # Per pair of neighbouring groups (a pair scored between them), how many of their
+    # pairs of events are of one document: kept as the sums are, not counted per mean.
+    shared: dict[int, dict[int, int]] = {m: {} for m in members}
     blocked: dict[int, set[int]] = {m: set() for m in members}
     for i, j, p in pairs:
         if p < 0:
             blocked[i].add(j)
             blocked[j].add(i)
             continue
-        table = same if docs[i] == docs[j] else cross
+        one_document = docs[i] == docs[j]
+        table = same if one_document else cross
         table[i][j] = table[j][i] = p
+        shared[i][j] = shared[j][i] = int(one_document)
     group = {m: [m] for m in members}
     per_doc = {m: Counter([docs[m]]) for m in members}
     version = dict.fromkeys(members, 0)
 
+    def one_document_pairs(a: int, b: int) -> int:
+        small, large = sorted((per_doc[a], per_doc[b]), key=len)
+        return sum(k * large.get(d, 0) for d, k in small.items())
+
     def mean(a: int, b: int) -> float:
         if b in blocked[a]:
             return -1.0
-        if len(group[a]) == 1 and len(group[b]) == 1:  # most calls: two lone events
-            return cross[a].get(b, same[a].get(b, 0.0))
-        small, large = sorted((per_doc[a], per_doc[b]), key=len)
-        both = sum(k * large.get(d, 0) for d, k in small.items())
+        both = shared[a][b]
         n_cross = len(group[a]) * len(group[b]) - both
         if n_cross:
             return cross[a].get(b, 0.0) / n_cross
@@ -372,7 +378,16 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
             break
         if a not in group or b not in group or (va, vb) != (version[a], version[b]):
             continue
-        # b joins a: a's sums become the two groups' sums.
+        # b joins a: a's sums and counts become the two groups' (before per_doc is).
+        for c in (shared[a].keys() | shared[b].keys()) - {a, b}:
+            n = shared[a].get(c)
+            m = shared[b].get(c)
+            shared[a][c] = shared[c][a] = (
+                (one_document_pairs(a, c) if n is None else n)
+                + (one_document_pairs(b, c) if m is None else m))
+        for c in shared.pop(b):
+            del shared[c][b]
+        shared[a].pop(b, None)
         for table in (cross, same):
             for c, p in table.pop(b).items():
                 del table[c][b]
