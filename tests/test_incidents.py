@@ -465,6 +465,13 @@ def test_split_apart_is_dates_apart_on_each_pair():
     assert len(kept) + len(apart) == len(pairs) and len(apart) > 0
 
 
+def test_no_pairs_score_nothing():
+    from rashomon.incidents.cluster import score_pairs
+
+    vectors = tuple(np.ones((2, 4), dtype=np.float32) for _ in range(3))
+    assert score_pairs(_views_on([0, 1]), np.zeros((0, 2), dtype=np.int64), vectors).shape == (0,)
+
+
 def test_scoring_in_chunks_scores_as_one_matrix(monkeypatch):
     """score_pairs shares the event codes and the rank column across its chunks: the
     probabilities are those of one feature matrix over all the pairs."""

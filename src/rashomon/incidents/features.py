@@ -251,6 +251,8 @@ def rank_closeness(pairs: np.ndarray, vectors: np.ndarray, documents: np.ndarray
     Computed a document at a time over all the pairs given (a pair per event and
     document pass would repeat the document's similarities for every chunk)."""
     index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if not len(index):
+        return np.zeros(0)
     i, j = index[:, 0], index[:, 1]
     cosine = row_dots(vectors, vectors, i, j)
     members = np.argsort(documents, kind="stable")
