@@ -58,9 +58,11 @@ def test_a_cluster_run_stores_what_a_local_run_stores(tmp_path, examples_dir, lo
                        "--cluster", "local:2")
     assert code == 0, output
     ours, theirs = contents(db), contents(local_run)
-    for table in ("documents", "events", "claims", "relations", "mentions", "actors"):
+    for table in ("documents", "events", "claims", "relations", "mentions", "actors",
+                  "incidents"):
         assert ours[table] == theirs[table], table
     assert len(ours["events"]) > 0 and len(ours["relations"]) > 0
+    assert any(len(json.loads(row)["documents"]) > 1 for row in ours["incidents"])
 
 
 @pytest.mark.slow

@@ -13,10 +13,10 @@ import pytest
 from typer.testing import CliRunner
 
 import rashomon
-from rashomon.analyze import analyze_inputs
+from rashomon.analyze import analyze_inputs, rebuild_incidents
 from rashomon.cli import app
 from rashomon.datafiles import DATA
-from rashomon.incidents.cluster import cluster, pair_model, sentence_units
+from rashomon.incidents.cluster import cluster, pair_model, sentence_units, text_key
 from rashomon.incidents.features import (
     FEATURES,
     EventView,
@@ -167,6 +167,13 @@ def test_store_keeps_incidents_and_cli_shows_them(tmp_path, registry_file):
         assert store.text_vectors() == vectors and store.incidents() == stored
     assert vectors and any(len(i.documents) == 2 for i in stored)
     assert all(e.incident for e in events)
+    # The run encoded the sentences in the background as it committed the documents; the
+    # step after them encodes all the same from nothing.
+    assert set(vectors) == {text_key(e.sentence) for e in events if not e.in_comment}
+    with Store(db) as store:
+        store.con.execute("DELETE FROM text_vectors")
+        rebuild_incidents(store)
+        assert store.incidents() == stored and store.text_vectors() == vectors
     runner = CliRunner()
     listed = runner.invoke(app, ["incidents", "--db", str(db), "--outlets", str(registry_file)],
                            env={"COLUMNS": "200"})
@@ -393,9 +400,9 @@ def test_candidate_pairs_are_every_pair_of_a_sparse_date_window():
     days = [0, 3, 50, 70, 200, 205, 400]
     views = _views_on(days)
     vectors = np.random.default_rng(0).normal(size=(len(days), 8)).astype(np.float32)
-    expected = [(i, j) for i in range(len(days)) for j in range(i + 1, len(days))
+    expected = [[i, j] for i in range(len(days)) for j in range(i + 1, len(days))
                 if abs(days[i] - days[j]) <= BLOCK_DAYS]
-    assert candidate_pairs(views, vectors) == expected
+    assert candidate_pairs(views, vectors).tolist() == expected
 
 
 def test_candidate_pairs_of_a_crowded_window_stay_linear(monkeypatch):
@@ -406,10 +413,87 @@ def test_candidate_pairs_of_a_crowded_window_stay_linear(monkeypatch):
     monkeypatch.setattr(clustering, "SIMILARITY_CELLS", 400)  # several blocks
     views = _views_on([n % 30 for n in range(120)])
     vectors = np.random.default_rng(1).normal(size=(120, 8)).astype(np.float32)
-    pairs = clustering.candidate_pairs(views, vectors)
+    pairs = clustering.candidate_pairs(views, vectors).tolist()
     assert len(pairs) <= 120 * 5
     nearest = int(np.argsort(-(vectors[1:] @ vectors[0]))[0]) + 1
-    assert (0, nearest) in pairs  # the most similar event is always compared
+    assert [0, nearest] in pairs  # the most similar event is always compared
+
+
+def test_most_similar_keeps_k_per_row_and_the_first_of_equals():
+    from rashomon.incidents.cluster import most_similar
+
+    sims = np.array([[0.1, 0.9, 0.5, 0.5, 0.5, 0.2],
+                     [0.3, 0.3, 0.3, 0.3, 0.3, 0.3],
+                     [0.0, 0.1, 0.2, 0.3, 0.4, 0.5]], dtype=np.float32)
+    rows, columns = most_similar(sims, 3)
+    kept = [columns[rows == r].tolist() for r in range(3)]
+    assert kept == [[1, 2, 3], [0, 1, 2], [3, 4, 5]]
+    rows, columns = most_similar(sims[:, :2], 3)  # fewer columns than k: all of them
+    assert columns.tolist() == [0, 1, 0, 1, 0, 1]
+
+
+def test_candidate_pairs_of_undated_events_are_each_ones_nearest(monkeypatch):
+    """Every undated event meets its NEIGHBOURS most similar (itself among them), copies
+    of one sentence tying in index order: what a loop over events with a stable sort
+    keeps."""
+    from rashomon.incidents import cluster as clustering
+
+    monkeypatch.setattr(clustering, "NEIGHBOURS", 4)
+    monkeypatch.setattr(clustering, "SIMILARITY_CELLS", 90)  # several blocks of rows
+    rng = np.random.default_rng(2)
+    # small integers: every similarity exact, however it is summed
+    sentences = rng.integers(-3, 4, size=(12, 8)).astype(np.float32)
+    vectors = sentences[rng.integers(0, 12, size=40)]  # copies: equal similarities
+    views = [replace(v, day=None, precision=0) for v in _views_on([0] * 40)]
+    expected = set()
+    for i in range(40):
+        order = sorted(range(40), key=lambda j: (-float(vectors[i] @ vectors[j]), j))
+        expected |= {(min(i, j), max(i, j)) for j in order[:5] if j != i}
+    pairs = clustering.candidate_pairs(views, vectors)
+    assert [tuple(p) for p in pairs.tolist()] == sorted(expected)
+
+
+def test_split_apart_is_dates_apart_on_each_pair():
+    from rashomon.incidents.cluster import split_apart
+
+    days = ["2020-01-03", "2020-01-08", "2020-01-05", "2020-01", "2019-12", "2019", None]
+    views = [_view(d) for d in days]
+    pairs = [(i, j) for i in range(len(days)) for j in range(i + 1, len(days))]
+    kept, apart = split_apart(views, pairs)
+    assert [tuple(p) for p in apart.tolist()] == [
+        (i, j) for i, j in pairs if dates_apart(views[i], views[j])]
+    assert len(kept) + len(apart) == len(pairs) and len(apart) > 0
+
+
+def test_no_pairs_score_nothing():
+    from rashomon.incidents.cluster import score_pairs
+
+    vectors = tuple(np.ones((2, 4), dtype=np.float32) for _ in range(3))
+    assert score_pairs(_views_on([0, 1]), np.zeros((0, 2), dtype=np.int64), vectors).shape == (0,)
+
+
+def test_scoring_in_chunks_scores_as_one_matrix(monkeypatch):
+    """score_pairs shares the event codes and the rank column across its chunks: the
+    probabilities are those of one feature matrix over all the pairs."""
+    from rashomon.incidents import cluster as clustering
+
+    monkeypatch.setattr(clustering, "SCORE_CHUNK", 7)
+    rng = np.random.default_rng(3)
+    views = [replace(v, document=f"d{n % 4}", quad=("material_conflict", "verbal_conflict")[n % 2],
+                     type=("ASSAULT", "ACCUSE", "COERCE")[n % 3],
+                     roles=((None, "a"), ("b", None), (None, None))[n % 3],
+                     role_lineages=((frozenset(), frozenset({"a"})),
+                                    (frozenset({"b"}), frozenset()),
+                                    (frozenset(), frozenset()))[n % 3],
+                     actors=(frozenset({"a"}), frozenset({"b"}), frozenset())[n % 3])
+             for n, v in enumerate(_views_on(list(range(20))))]
+    vectors = tuple(rng.normal(size=(20, d)).astype(np.float32) for d in (8, 6, 6))
+    pairs = [(i, j) for i in range(20) for j in range(i + 1, 20)]
+    model = pair_model()
+    whole = model.predict_proba(feature_matrix(views, pairs, *vectors))[:, 1]
+    chunked = clustering.score_pairs(views, np.array(pairs), vectors, model)
+    assert np.allclose(chunked, whole, atol=1e-6)
+    assert len({round(float(p), 3) for p in whole}) > 5  # the columns vary
 
 
 def test_only_sentences_run_through_the_encoder(monkeypatch):

@@ -205,8 +205,8 @@ def die():
 
 real_insert, real_add, real_relations = Store._insert, Store.add_analyses, Store.replace_relations
 
-def insert(self, table, rows):
-    real_insert(self, table, rows)
+def insert(self, table, rows, **options):
+    real_insert(self, table, rows, **options)
     if point == "inside a transaction" and table == "documents" and batches == 1:
         die()  # the second batch's documents are written, its findings and commit are not
 

@@ -135,8 +135,10 @@ def analyze_inputs(
         in_flight.pop(document.id)
         problem(document.source or document.id, f"cannot store ({_short(exc)})")
 
-    writer = _Writer(store, stored, not_stored, config.commit_every)
+    sentences = _SentenceVectors(store)
+    writer = _Writer(store, stored, not_stored, config.commit_every, sentences.committed)
     analysed_n = 0
+    completed = False
     # Local inputs first, while the URLs among them are fetched in the background; then
     # the fetched pages, in the order the URLs were given. Two streams, so that the
     # analysis of the first never waits on a server (it looks ahead and parses in batches).
@@ -160,14 +162,62 @@ def analyze_inputs(
                                                     + seconds)
                 analysed_n += 1
                 report("analysing", analysed_n, None)
+        completed = True
     finally:
         prefetch.close()
-        # Whatever was analysed is kept, also on Ctrl-C or a lost cluster: each commit
-        # holds whole documents, and a rerun analyses only what is not stored.
-        writer.flush()
+        try:
+            # Whatever was analysed is kept, also on Ctrl-C or a lost cluster: each commit
+            # holds whole documents, and a rerun analyses only what is not stored.
+            writer.flush()
+        finally:
+            if not completed:
+                sentences.close()
     rebuild_relations(store)
+    sentences.finish()
     rebuild_incidents(store)
     return summary
+
+
+class _SentenceVectors:
+    """The incidents step's sentence vectors (``incidents.cluster.text_vectors``),
+    encoded in the background as documents are committed and stored at the next commit,
+    so that the step after the last document finds them done instead of encoding them
+    all then. In flight: the keys submitted and not yet stored."""
+
+    def __init__(self, store: Store) -> None:
+        from .embed import BackgroundEncoder
+
+        self.store = store
+        self.encoder = BackgroundEncoder()
+        self.in_flight: set[str] = set()
+
+    def committed(self, items: list[PendingDocument]) -> None:
+        from .incidents.cluster import text_key
+
+        self._store(self.encoder.ready())
+        texts = {text_key(e.sentence): e.sentence for item in items
+                 for e in item.result.events if not e.in_comment}
+        new = set(texts) - self.in_flight - self.store.stored_text_keys(list(texts))
+        self.in_flight |= new
+        self.encoder.submit(sorted(texts[k] for k in new))
+
+    def finish(self) -> None:
+        """Store every vector submitted; the encoder's thread ends."""
+        try:
+            self._store(self.encoder.ready(wait=True))
+        finally:
+            self.encoder.close()
+
+    def close(self) -> None:
+        """Stop without waiting for what is not encoded yet."""
+        self.encoder.close()
+
+    def _store(self, vectors: dict[str, Any]) -> None:
+        from .incidents.cluster import text_key
+
+        keyed = {text_key(t): v.astype("float32").tobytes() for t, v in vectors.items()}
+        self.store.add_text_vectors(keyed)
+        self.in_flight -= keyed.keys()
 
 
 class _Writer:
@@ -178,8 +228,11 @@ class _Writer:
 
     def __init__(self, store: Store, stored: Callable[[PendingDocument], None],
                  not_stored: Callable[[PendingDocument, BaseException], None],
-                 commit_every: int) -> None:
+                 commit_every: int,
+                 committed: Callable[[list[PendingDocument]], None] = lambda items: None
+                 ) -> None:
         self.store, self.stored, self.not_stored = store, stored, not_stored
+        self.committed = committed
         self.commit_every = max(1, commit_every)
         self.pending: list[PendingDocument] = []
         self.since = 0.0
@@ -208,6 +261,7 @@ class _Writer:
             return
         for item in batch:
             self.stored(item)
+        self.committed(batch)
 
 
 class _Intake:
@@ -438,22 +492,38 @@ def analyze(
     time went. A text that cannot be analysed is left out with a warning naming it. For a
     corpus too large to hold, use :func:`analyze_iter` or a store.
     """
+    from .embed import BackgroundEncoder
     from .incidents import build_incidents
+    from .incidents.cluster import text_key
     from .relations import build_relations
 
     config = config or Config(n_process=n_process)
     analysis = Analysis()
     actors: dict[str, Actor] = {}
-    for analysed in analyse_documents(_documents(texts), config):
-        analysis.documents.append(analysed.result.document)
-        _collect(analysis, actors, analysed)
-    analysis.actors = sorted(actors.values(), key=lambda a: a.id)
-    started = time.perf_counter()
-    analysis.relations = build_relations(analysis.events, analysis.claims, analysis.documents,
-                                         analysis.actors, stances=analysis.stances)
-    analysis.timings["relations"] = time.perf_counter() - started
-    started = time.perf_counter()
-    analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors)
+    # The incidents step's sentences are encoded as the documents come (see
+    # ``_SentenceVectors``), so that the step finds them done.
+    encoder = BackgroundEncoder()
+    submitted: set[str] = set()
+    try:
+        for analysed in analyse_documents(_documents(texts), config):
+            analysis.documents.append(analysed.result.document)
+            _collect(analysis, actors, analysed)
+            sentences = {e.sentence for e in analysed.result.events if not e.in_comment}
+            encoder.submit(sorted(sentences - submitted))
+            submitted |= sentences
+        analysis.actors = sorted(actors.values(), key=lambda a: a.id)
+        started = time.perf_counter()
+        analysis.relations = build_relations(analysis.events, analysis.claims,
+                                             analysis.documents, analysis.actors,
+                                             stances=analysis.stances)
+        analysis.timings["relations"] = time.perf_counter() - started
+        started = time.perf_counter()
+        known = {text_key(text): vector.astype("float32").tobytes()
+                 for text, vector in encoder.ready(wait=True).items()}
+    finally:
+        encoder.close()
+    analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors,
+                                         known_vectors=known)
     analysis.timings["incidents"] = time.perf_counter() - started
     return analysis
 

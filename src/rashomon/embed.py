@@ -14,6 +14,7 @@ import importlib.resources
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
 
 import numpy as np
@@ -88,6 +89,36 @@ class Encoder:
         pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return pooled / np.clip(norms, 1e-12, None)
+
+
+class BackgroundEncoder:
+    """Encodes texts on a thread of its own, with one onnxruntime thread, while the
+    caller goes on: the corpus-level steps' texts encoded as the documents come, on a core
+    the analysis leaves idle (one process) or shares (several), rather than all at the
+    end. A text's vector does not depend on the texts encoded with it, so it is the one
+    ``encode`` would give."""
+
+    def __init__(self) -> None:
+        self._encoder = Encoder(threads=1)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="rashomon-encoder")
+        self._pending: list[tuple[list[str], Future[np.ndarray]]] = []
+
+    def submit(self, texts: Sequence[str]) -> None:
+        if texts:
+            batch = list(texts)
+            self._pending.append((batch, self._pool.submit(self._encoder.encode, batch)))
+
+    def ready(self, wait: bool = False) -> dict[str, np.ndarray]:
+        """Vectors by text of what is encoded so far (with ``wait``: of everything
+        submitted), each given once."""
+        done, self._pending = ([p for p in self._pending if wait or p[1].done()],
+                               [p for p in self._pending if not (wait or p[1].done())])
+        return {text: vector for texts, future in done
+                for text, vector in zip(texts, future.result(), strict=True)}
+
+    def close(self) -> None:
+        """Stop: texts not yet encoded are dropped."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 @cache

@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc
-from threadpoolctl import ThreadpoolController
 
 from . import registry
 from .actors import KnowledgeBase, Resolution, load_kb
+from .blas import one_blas_thread
 from .parse import (
     DEFAULT_BATCH_SIZE,
     DEFAULT_MODEL,
@@ -382,7 +382,7 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
     step = "parse"
     budget = time_budget_of(document, config.doc_timeout)
     try:
-        with time_budget(budget), _blas().limit(limits=1, user_api="blas"):
+        with time_budget(budget), one_blas_thread():
             if doc is None:
                 doc = parse_text(document.text, config.model, config.batch_size, helper)
                 parse_seconds = time.perf_counter() - started
@@ -400,14 +400,6 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
         return SkippedDocument(document, f"{step} failed ({_describe(exc)})")
     analysed.timings = {"parse": parse_seconds, **analysed.timings}
     return analysed
-
-
-@cache
-def _blas() -> ThreadpoolController:
-    """The process's BLAS libraries. A document's models multiply small matrices, which
-    one BLAS thread does many times faster than several: threads that wait on each other,
-    on cores the parse and the other worker hold, cost milliseconds a call."""
-    return ThreadpoolController()
 
 
 def _analyse_parallel(documents: Iterable[Document],

@@ -295,9 +295,10 @@ class Store:
             self._rollback()
             raise
 
-    def _insert(self, table: str, rows: list[list[Any]]) -> None:
+    def _insert(self, table: str, rows: list[list[Any]], or_ignore: bool = False) -> None:
         """Rows into a table in one statement: each column goes in as one typed list
-        (``executemany`` runs a statement per row, a hundred times slower)."""
+        (``executemany`` runs a statement per row, a hundred times slower); ``or_ignore``
+        leaves out rows whose key is stored already."""
         if not rows:
             return
         if table not in self._types:
@@ -306,7 +307,8 @@ class Store:
                 "ORDER BY ordinal_position", [table]).fetchall()]
         types = self._types[table]
         columns = ", ".join(f"unnest(?::{t}[])" for t in types)
-        self.con.execute(f"INSERT INTO {table} SELECT {columns}",
+        verb = "INSERT OR IGNORE" if or_ignore else "INSERT"
+        self.con.execute(f"{verb} INTO {table} SELECT {columns}",
                          [list(column) for column in zip(*rows, strict=True)])
 
     def _upsert_actors(self, actors: Iterable[Actor]) -> None:
@@ -332,9 +334,7 @@ class Store:
         self.con.execute("BEGIN")
         try:
             self.con.execute("DELETE FROM relations")
-            rows = [[json.dumps(r.to_dict())] for r in relations]
-            if rows:
-                self.con.executemany("INSERT INTO relations VALUES (?)", rows)
+            self._insert("relations", [[json.dumps(r.to_dict())] for r in relations])
             self.con.execute("COMMIT")
         except BaseException:
             self._rollback()
@@ -345,9 +345,7 @@ class Store:
         self.con.execute("BEGIN")
         try:
             self.con.execute("DELETE FROM incidents")
-            rows = [[i.id, json.dumps(i.to_dict())] for i in incidents]
-            if rows:
-                self.con.executemany("INSERT INTO incidents VALUES (?, ?)", rows)
+            self._insert("incidents", [[i.id, json.dumps(i.to_dict())] for i in incidents])
             self.con.execute("COMMIT")
         except BaseException:
             self._rollback()
@@ -357,10 +355,16 @@ class Store:
         """Stored sentence vectors by text key (see ``incidents.cluster.text_key``)."""
         return dict(self.con.execute("SELECT key, vector FROM text_vectors").fetchall())
 
+    def stored_text_keys(self, keys: Sequence[str]) -> set[str]:
+        """Which of these text keys have a stored vector."""
+        if not keys:
+            return set()
+        return {key for (key,) in self.con.execute(
+            "SELECT key FROM text_vectors WHERE key IN (SELECT unnest(?))",
+            [list(keys)]).fetchall()}
+
     def add_text_vectors(self, vectors: dict[str, bytes]) -> None:
-        if vectors:
-            self.con.executemany("INSERT OR IGNORE INTO text_vectors VALUES (?, ?)",
-                                 [[k, v] for k, v in vectors.items()])
+        self._insert("text_vectors", [[k, v] for k, v in vectors.items()], or_ignore=True)
 
     def _rollback(self) -> None:
         """Roll back, if a transaction is still open: Ctrl-C may land just after COMMIT

@@ -30,18 +30,22 @@ from functools import cache
 
 import numpy as np
 
+from ..blas import one_blas_thread
 from ..embed import DIMENSIONS, encode
 from ..models import LinearModel, packaged
 from ..static_embed import FILE as STATIC_FILE
 from ..static_embed import static_vectors
 from ..types import Actor, Document, Event, Incident
 from .features import (
+    DATE_TOLERANCE_DAYS,
     FEATURES,
+    EventCodes,
     EventView,
-    dates_apart,
     event_views,
     feature_matrix,
     lead_text,
+    own_spans,
+    rank_closeness,
 )
 
 MODEL_FILE = "incident_pairs.npz"
@@ -73,16 +77,18 @@ def pair_model() -> LinearModel:
 
 
 def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = None
-                    ) -> list[tuple[int, int]]:
-    """Index pairs (i < j) worth scoring: dated within BLOCK_DAYS, or either undated (a
-    date known to the year only counts as undated here). Given sentence ``vectors``, each
-    event keeps only the NEIGHBOURS most similar of those."""
+                    ) -> np.ndarray:
+    """Index pairs (i < j) worth scoring, as rows of an (n, 2) array in sorted order:
+    dated within BLOCK_DAYS, or either undated (a date known to the year only counts as
+    undated here). Given sentence ``vectors``, each event keeps only the NEIGHBOURS most
+    similar of those."""
     dated = sorted((v.day.toordinal(), i) for i, v in enumerate(views) if v.precision >= 2)
-    undated = [i for i, v in enumerate(views) if v.precision < 2]
-    pairs: set[tuple[int, int]] = set()
+    undated = np.array([i for i, v in enumerate(views) if v.precision < 2], dtype=np.int64)
+    firsts: list[np.ndarray] = []  # per event compared, itself repeated ...
+    seconds: list[np.ndarray] = []  # ... beside the events it is compared with
     if dated:
         days = np.array([d for d, _ in dated])
-        order = np.array([i for _, i in dated])
+        order = np.array([i for _, i in dated], dtype=np.int64)
         lo = np.searchsorted(days, days - BLOCK_DAYS, "left")
         hi = np.searchsorted(days, days + BLOCK_DAYS, "right")
         n = 0
@@ -98,26 +104,57 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
             for row, m in enumerate(range(n, end)):
                 near = order[lo[m]:hi[m]]
                 if sims is not None and len(near) > NEIGHBOURS + 1:
-                    own = sims[row, lo[m] - lo[n]:hi[m] - lo[n]]
-                    near = near[np.argpartition(-own, NEIGHBOURS)[:NEIGHBOURS + 1]]
-                i = int(order[m])
-                pairs.update((min(i, j), max(i, j)) for j in near.tolist() if j != i)
+                    own = sims[row:row + 1, lo[m] - lo[n]:hi[m] - lo[n]]
+                    near = near[most_similar(own, NEIGHBOURS + 1)[1]]
+                firsts.append(np.full(len(near), order[m]))
+                seconds.append(near)
             n = end
-    for i in undated:
-        others: Iterable[int] = range(len(views))
-        if vectors is not None and len(views) > NEIGHBOURS + 1:
-            others = np.argsort(-(vectors @ vectors[i]))[:NEIGHBOURS + 1].tolist()
-        pairs.update((min(i, j), max(i, j)) for j in others if j != i)
-    return sorted(pairs)
+    if len(undated):
+        everyone = np.arange(len(views), dtype=np.int64)
+        if vectors is None or len(views) <= NEIGHBOURS + 1:
+            firsts.append(np.repeat(undated, len(views)))
+            seconds.append(np.tile(everyone, len(undated)))
+        else:
+            step = max(1, SIMILARITY_CELLS // len(views))
+            for start in range(0, len(undated), step):
+                rows = undated[start:start + step]
+                which, near = most_similar(vectors[rows] @ vectors.T, NEIGHBOURS + 1)
+                firsts.append(rows[which])
+                seconds.append(near)
+    if not firsts:
+        return np.zeros((0, 2), dtype=np.int64)
+    i, j = np.concatenate(firsts), np.concatenate(seconds)
+    keep = i != j
+    # One key per unordered pair: unique keys come sorted, as (i, j) rows sort.
+    keys = np.unique(np.minimum(i, j)[keep] * len(views) + np.maximum(i, j)[keep])
+    return np.stack([keys // len(views), keys % len(views)], axis=1)
 
 
-def split_apart(views: Sequence[EventView], pairs: Sequence[tuple[int, int]]
-                ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-    """``pairs`` as (those to score, those whose acts the texts date days apart)."""
-    kept, apart = [], []
-    for i, j in pairs:
-        (apart if dates_apart(views[i], views[j]) else kept).append((i, j))
-    return kept, apart
+def most_similar(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rows, columns) of the ``k`` largest values of each row of ``sims`` (every column
+    when a row holds no more), row by row in column order. Of equal values the first
+    columns count as the larger, so which events are kept depends on nothing but the
+    values and their order (copies of one sentence tie)."""
+    if sims.shape[1] <= k:
+        return np.nonzero(np.ones(sims.shape, dtype=bool))
+    kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1:k]
+    above = sims > kth
+    tied = sims == kth
+    room = k - above.sum(axis=1, keepdims=True)
+    return np.nonzero(above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room)))
+
+
+def split_apart(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[int, int]]
+                ) -> tuple[np.ndarray, np.ndarray]:
+    """``pairs`` as (those to score, those whose acts the texts date days apart), each an
+    (n, 2) array in the order given (``features.dates_apart`` on whole columns)."""
+    index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    first, last = own_spans(views)
+    a, b = index[:, 0], index[:, 1]
+    # an undated side spans no days (NaN): every comparison with it is False
+    apart = ((first[b] - last[a] > DATE_TOLERANCE_DAYS)
+             | (first[a] - last[b] > DATE_TOLERANCE_DAYS))
+    return index[~apart], index[apart]
 
 
 def telling_units(events: Sequence[Event]) -> list[tuple[str, str]]:
@@ -168,21 +205,26 @@ def text_vectors(events: Sequence[Event], documents: Sequence[Document],
             table.encode(texts)[rows])
 
 
-def score_pairs(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
+def score_pairs(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[int, int]],
                 vectors: tuple[np.ndarray, ...], model: LinearModel | None = None
                 ) -> np.ndarray:
     model = model or pair_model()
-    probs = np.zeros(len(pairs), dtype=np.float32)
-    for start in range(0, len(pairs), SCORE_CHUNK):
-        chunk = pairs[start:start + SCORE_CHUNK]
-        probs[start:start + len(chunk)] = model.predict_proba(
-            feature_matrix(views, chunk, *vectors))[:, 1]
+    index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    codes = EventCodes(views)
+    probs = np.zeros(len(index), dtype=np.float32)
+    # a product per document (rank_closeness) and per chunk: many small ones
+    with one_blas_thread():
+        closeness = rank_closeness(index, vectors[0], codes.document)
+        for start in range(0, len(index), SCORE_CHUNK):
+            chunk = slice(start, start + SCORE_CHUNK)
+            probs[chunk] = model.predict_proba(
+                feature_matrix(views, index[chunk], *vectors, codes, closeness[chunk]))[:, 1]
     return probs
 
 
-def cluster(n: int, pairs: Sequence[tuple[int, int]], probs: np.ndarray, threshold: float,
-            linkage: str = "average", documents: Sequence[str] | None = None,
-            apart: Iterable[tuple[int, int]] = (), units: Sequence | None = None
+def cluster(n: int, pairs: np.ndarray | Sequence[tuple[int, int]], probs: np.ndarray,
+            threshold: float, linkage: str = "average", documents: Sequence[str] | None = None,
+            apart: np.ndarray | Iterable[tuple[int, int]] = (), units: Sequence | None = None
             ) -> list[list[int]]:
     """Groups of indices 0..n-1 (singletons included).
 
@@ -204,6 +246,8 @@ def cluster(n: int, pairs: Sequence[tuple[int, int]], probs: np.ndarray, thresho
         grouped = cluster(len(members), unit_pairs, unit_probs, threshold, linkage, unit_docs,
                           unit_apart)
         return sorted((sorted(i for u in g for i in members[u]) for g in grouped), key=min)
+    index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    probs = np.asarray(probs)
     parent = list(range(n))
 
     def find(x: int) -> int:
@@ -212,28 +256,34 @@ def cluster(n: int, pairs: Sequence[tuple[int, int]], probs: np.ndarray, thresho
             x = parent[x]
         return x
 
-    for (i, j), p in zip(pairs, probs, strict=True):
-        if p >= threshold:
-            parent[find(i)] = find(j)
+    for i, j in index[probs >= threshold].tolist():
+        parent[find(i)] = find(j)
+    root = np.array([find(i) for i in range(n)], dtype=np.int64)
     components: dict[int, list[int]] = {}
-    for i in range(n):
-        components.setdefault(find(i), []).append(i)
+    for i, r in enumerate(root.tolist()):
+        components.setdefault(r, []).append(i)
     if linkage == "single":
         return sorted(components.values(), key=min)
     if linkage != "average":
         raise ValueError(f"unknown linkage {linkage!r}: average or single")
     # Each component's scored and apart pairs, so splitting it costs its pairs only.
+    size = np.bincount(root, minlength=n)
     inside: dict[int, list[tuple[int, int, float]]] = {}
-    for (i, j), p in zip(pairs, probs, strict=True):
-        if (root := find(i)) == find(j) and len(components[root]) > 2:
-            inside.setdefault(root, []).append((i, j, float(p)))
-    for i, j in apart:
-        if (root := find(i)) == find(j) and len(components[root]) > 2:
-            inside.setdefault(root, []).append((i, j, -1.0))
+
+    def gather(rows: np.ndarray, values: np.ndarray) -> None:
+        first = root[rows[:, 0]]
+        kept = (first == root[rows[:, 1]]) & (size[first] > 2)
+        for r, i, j, p in zip(first[kept].tolist(), rows[kept, 0].tolist(),
+                              rows[kept, 1].tolist(), values[kept].tolist(), strict=True):
+            inside.setdefault(r, []).append((i, j, p))
+
+    gather(index, probs)
+    apart_index = np.asarray(list(apart), dtype=np.int64).reshape(-1, 2)
+    gather(apart_index, np.full(len(apart_index), -1.0))
     docs = list(documents) if documents is not None else list(range(n))
     groups = []
-    for root, members in components.items():
-        groups += (_average(members, inside.get(root, []), threshold, docs)
+    for r, members in components.items():
+        groups += (_average(members, inside.get(r, []), threshold, docs)
                    if len(members) > 2 else [members])
     return sorted((sorted(g) for g in groups), key=min)
 
@@ -288,32 +338,39 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
         docs = list(range(len(docs)))  # one document: all its pairs count
     cross: dict[int, dict[int, float]] = {m: {} for m in members}
     same: dict[int, dict[int, float]] = {m: {} for m in members}
+    # Per pair of neighbouring groups (a pair scored between them), how many of their
+    # pairs of events are of one document: kept as the sums are, not counted per mean.
+    shared: dict[int, dict[int, int]] = {m: {} for m in members}
     blocked: dict[int, set[int]] = {m: set() for m in members}
     for i, j, p in pairs:
         if p < 0:
             blocked[i].add(j)
             blocked[j].add(i)
             continue
-        table = same if docs[i] == docs[j] else cross
+        one_document = docs[i] == docs[j]
+        table = same if one_document else cross
         table[i][j] = table[j][i] = p
+        shared[i][j] = shared[j][i] = int(one_document)
     group = {m: [m] for m in members}
     per_doc = {m: Counter([docs[m]]) for m in members}
     version = dict.fromkeys(members, 0)
 
+    def one_document_pairs(a: int, b: int) -> int:
+        small, large = sorted((per_doc[a], per_doc[b]), key=len)
+        return sum(k * large.get(d, 0) for d, k in small.items())
+
     def mean(a: int, b: int) -> float:
         if b in blocked[a]:
             return -1.0
-        if len(group[a]) == 1 and len(group[b]) == 1:  # most calls: two lone events
-            return cross[a].get(b, same[a].get(b, 0.0))
-        small, large = sorted((per_doc[a], per_doc[b]), key=len)
-        both = sum(k * large.get(d, 0) for d, k in small.items())
+        both = shared[a][b]
         n_cross = len(group[a]) * len(group[b]) - both
         if n_cross:
             return cross[a].get(b, 0.0) / n_cross
         return same[a].get(b, 0.0) / both
 
-    heap = [(-mean(a, b), a, b, 0, 0) for a in members
-            for b in set(cross[a]) | set(same[a]) if a < b]
+    # Lone events to start with: a pair's mean is its probability. A pair under the
+    # threshold would never be merged on, so it need not wait in the heap.
+    heap = [(-p, min(i, j), max(i, j), 0, 0) for i, j, p in pairs if p >= threshold]
     heapq.heapify(heap)
     while heap:
         score, a, b, va, vb = heapq.heappop(heap)
@@ -321,7 +378,16 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
             break
         if a not in group or b not in group or (va, vb) != (version[a], version[b]):
             continue
-        # b joins a: a's sums become the two groups' sums.
+        # b joins a: a's sums and counts become the two groups' (before per_doc is).
+        for c in (shared[a].keys() | shared[b].keys()) - {a, b}:
+            n = shared[a].get(c)
+            m = shared[b].get(c)
+            shared[a][c] = shared[c][a] = (
+                (one_document_pairs(a, c) if n is None else n)
+                + (one_document_pairs(b, c) if m is None else m))
+        for c in shared.pop(b):
+            del shared[c][b]
+        shared[a].pop(b, None)
         for table in (cross, same):
             for c, p in table.pop(b).items():
                 del table[c][b]
@@ -371,13 +437,14 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
     # Per event, its most probable pair (for a lone telling's confidence); the pairs
     # inside each group (for a group's): never a table of all pairs.
     nearest = np.zeros(len(live))
-    if pairs:
-        index = np.array(pairs)
-        np.maximum.at(nearest, index[:, 0], probs)
-        np.maximum.at(nearest, index[:, 1], probs)
-    group_of = {i: n for n, group in enumerate(groups) for i in group}
-    prob = {pair: float(p) for pair, p in zip(pairs, probs, strict=True)
-            if group_of[pair[0]] == group_of[pair[1]]}
+    np.maximum.at(nearest, pairs[:, 0], probs)
+    np.maximum.at(nearest, pairs[:, 1], probs)
+    group_of = np.zeros(len(live), dtype=np.int64)
+    for n, group in enumerate(groups):
+        group_of[group] = n
+    inner = group_of[pairs[:, 0]] == group_of[pairs[:, 1]]
+    prob = {(i, j): p for i, j, p in zip(pairs[inner, 0].tolist(), pairs[inner, 1].tolist(),
+                                        probs[inner].tolist(), strict=True)}
     names = {a.id: a.name for a in actors}
     incidents = []
     for group in groups:

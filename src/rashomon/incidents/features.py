@@ -53,6 +53,8 @@ FEATURES = (
 DATE_TOLERANCE_DAYS = 2
 # Characters of a document's text that stand for its story.
 LEAD_CHARS = 600
+# Pairs whose vectors ``row_dots`` gathers at once: a few MiB, which stay in the caches.
+DOT_ROWS = 4096
 
 
 @dataclass
@@ -129,6 +131,18 @@ def dates_apart(a: EventView, b: EventView, tolerance: int = DATE_TOLERANCE_DAYS
     return (b0 - a1).days > tolerance or (a0 - b1).days > tolerance
 
 
+def own_spans(views: Sequence[EventView]) -> tuple[np.ndarray, np.ndarray]:
+    """Per event, the first and last day (ordinals) of the span its own date covers when
+    the text dates it to the month at least, else NaN: ``dates_apart`` on whole columns."""
+    first = np.full(len(views), np.nan)
+    last = np.full(len(views), np.nan)
+    for n, v in enumerate(views):
+        if v.own_precision >= 2 and v.own_day is not None:
+            start, end = _span(v.own_day, v.own_precision)
+            first[n], last[n] = start.toordinal(), end.toordinal()
+    return first, last
+
+
 def actor_features(a: EventView, b: EventView) -> list[float]:
     """The actor columns of one pair, in ``FEATURES`` order (actors_exact .. roles_swapped)."""
     source_ok, source_clash = _compatible(a.role_lineages[0], b.role_lineages[0])
@@ -143,53 +157,48 @@ def actor_features(a: EventView, b: EventView) -> list[float]:
     ]
 
 
-def feature_matrix(views: Sequence[EventView], pairs: Sequence[tuple[int, int]],
-                   vectors: np.ndarray, leads: np.ndarray, words: np.ndarray) -> np.ndarray:
+def feature_matrix(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[int, int]],
+                   vectors: np.ndarray, leads: np.ndarray, words: np.ndarray,
+                   codes: EventCodes | None = None, closeness: np.ndarray | None = None
+                   ) -> np.ndarray:
     """Rows for ``pairs``; per event, ``vectors`` embed its sentence (MiniLM), ``leads``
     its document's title and lead (tellings of one story read alike) and ``words`` its
     sentence in the leads' space (static wordpiece vectors, ``cluster.text_vectors``).
-    Everything but the actor columns is computed on whole columns at once."""
+    Everything is computed on whole columns at once, the actor columns once per distinct
+    pair of (source, target) roles. A corpus' pairs scored chunk by chunk share ``codes``
+    (``EventCodes(views)``) and give each chunk its part of the ``rank_in_document``
+    column (``rank_closeness`` of all the pairs): both cost a pass over every event."""
     if not len(pairs):
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
-    index = np.asarray(pairs, dtype=np.int64)
+    index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     i, j = index[:, 0], index[:, 1]
-    codes = _codes(views)
-    cosine = np.einsum("nd,nd->n", vectors[i], vectors[j])
-    closeness = 0.5 * (1.0 / (1 + _rank(i, j, cosine, vectors, codes["document"]))
-                       + 1.0 / (1 + _rank(j, i, cosine, vectors, codes["document"])))
-    quad, material, cooperation = codes["quad"], codes["material"], codes["cooperation"]
-    place, country = codes["place"], codes["place_country"]
+    codes = codes if codes is not None else EventCodes(views)
+    if closeness is None:
+        closeness = rank_closeness(index, vectors, codes.document)
+    quad, material, cooperation = codes.quad, codes.material, codes.cooperation
+    place, country = codes.place, codes.place_country
     has_place = (place[i] >= 0) & (place[j] >= 0)
-    position = np.array([v.position for v in views], dtype=np.float32)
     columns = {
         "same_quad": quad[i] == quad[j],
-        "same_type": codes["type"][i] == codes["type"][j],
+        "same_type": codes.type[i] == codes.type[j],
         "same_material": material[i] == material[j],
         "same_polarity": cooperation[i] == cooperation[j],
         "place_same": has_place & (place[i] == place[j]),
         "place_country": (country[i] >= 0) & (country[i] == country[j]),
         "place_missing": ~has_place,
-        "cosine": cosine,
-        "cosine_document": np.einsum("nd,nd->n", leads[i], leads[j]),
+        "cosine": row_dots(vectors, vectors, i, j),
+        "cosine_document": row_dots(leads, leads, i, j),
         "rank_in_document": closeness,
-        "cosine_cross_lead": 0.5 * (np.einsum("nd,nd->n", words[i], leads[j])
-                                    + np.einsum("nd,nd->n", words[j], leads[i])),
-        "same_document": codes["document"][i] == codes["document"][j],
-        "position_gap": np.abs(position[i] - position[j]),
+        "cosine_cross_lead": 0.5 * (row_dots(words, leads, i, j)
+                                    + row_dots(words, leads, j, i)),
+        "same_document": codes.document[i] == codes.document[j],
+        "position_gap": np.abs(codes.position[i] - codes.position[j]),
     }
     out = np.zeros((len(index), len(FEATURES)), dtype=np.float32)
     for name, column in columns.items():
         out[:, FEATURES.index(name)] = column
-    # The actor columns depend on the two events' roles alone, which repeat across pairs.
-    known: dict[tuple, list[float]] = {}
-    rows = []
-    for a, b in pairs:
-        key = (views[a].roles, views[b].roles)
-        if key not in known:
-            known[key] = actor_features(views[a], views[b])
-        rows.append(known[key])
     first = FEATURES.index("actors_exact")
-    out[:, first:first + len(ACTOR_FEATURES)] = rows
+    out[:, first:first + len(ACTOR_FEATURES)] = codes.actor_columns(views, i, j)
     return out
 
 
@@ -199,38 +208,87 @@ ACTOR_FEATURES = ("actors_exact", "actors_lineage", "actors_country", "actors_mi
                   "roles_swapped")
 
 
-def _codes(views: Sequence[EventView]) -> dict[str, np.ndarray]:
-    """Per event, integer codes of what the vectorised columns compare (-1: none)."""
-    def code(values: list) -> np.ndarray:
-        seen: dict = {}
-        return np.array([-1 if v is None else seen.setdefault(v, len(seen)) for v in values])
+def row_dots(a: np.ndarray, b: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    """``a[i[n]] . b[j[n]]`` for each n, DOT_ROWS pairs at a time: gathering the rows of
+    every pair at once costs ten times the arithmetic (fresh memory for each copy)."""
+    out = np.zeros(len(i), dtype=np.result_type(a, b))
+    for start in range(0, len(i), DOT_ROWS):
+        part = slice(start, start + DOT_ROWS)
+        out[part] = np.einsum("nd,nd->n", a[i[part]], b[j[part]])
+    return out
 
-    return {
-        "quad": code([v.quad for v in views]),
-        "type": code([v.type for v in views]),
-        "material": np.array([v.quad.startswith("material") for v in views]),
-        "cooperation": np.array([v.quad.endswith("cooperation") for v in views]),
-        "place": code([v.place for v in views]),
-        "place_country": code([v.place_country for v in views]),
-        "document": code([v.document for v in views]),
-    }
+
+class EventCodes:
+    """Per event, integer codes of what the vectorised columns compare (-1: none), and
+    the actor columns of each pair of (source, target) roles met so far: they depend on
+    the two events' roles alone, which repeat across pairs."""
+
+    def __init__(self, views: Sequence[EventView]) -> None:
+        def code(values: list) -> np.ndarray:
+            seen: dict = {}
+            return np.array([-1 if v is None else seen.setdefault(v, len(seen))
+                             for v in values], dtype=np.int64)
+
+        self.quad = code([v.quad for v in views])
+        self.type = code([v.type for v in views])
+        self.material = np.array([v.quad.startswith("material") for v in views], dtype=bool)
+        self.cooperation = np.array([v.quad.endswith("cooperation") for v in views],
+                                    dtype=bool)
+        self.place = code([v.place for v in views])
+        self.place_country = code([v.place_country for v in views])
+        self.document = code([v.document for v in views])
+        self.roles = code([v.roles for v in views])
+        self.position = np.array([v.position for v in views], dtype=np.float32)
+        # codes count up from 0 in order of first appearance, so np.unique lists them so
+        self.first_with_roles = np.unique(self.roles, return_index=True)[1]
+        self._actor_rows: dict[int, list[float]] = {}
+
+    def actor_columns(self, views: Sequence[EventView], i: np.ndarray, j: np.ndarray
+                      ) -> np.ndarray:
+        """The actor columns (``ACTOR_FEATURES``) of the pairs (i, j)."""
+        size = len(self.first_with_roles)
+        distinct, which = np.unique(self.roles[i] * size + self.roles[j], return_inverse=True)
+        rows = []
+        for key in distinct.tolist():
+            if key not in self._actor_rows:
+                self._actor_rows[key] = actor_features(
+                    views[self.first_with_roles[key // size]],
+                    views[self.first_with_roles[key % size]])
+            rows.append(self._actor_rows[key])
+        return np.array(rows, dtype=np.float32).reshape(-1, len(ACTOR_FEATURES))[which.ravel()]
+
+
+def rank_closeness(pairs: np.ndarray, vectors: np.ndarray, documents: np.ndarray
+                   ) -> np.ndarray:
+    """The ``rank_in_document`` column: per pair, 1 / (1 + how many events of the other's
+    document read closer to each than the other does), averaged over the two sides.
+    Computed a document at a time over all the pairs given (a pair per event and
+    document pass would repeat the document's similarities for every chunk)."""
+    index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if not len(index):
+        return np.zeros(0)
+    i, j = index[:, 0], index[:, 1]
+    cosine = row_dots(vectors, vectors, i, j)
+    members = np.argsort(documents, kind="stable")
+    starts = np.searchsorted(documents[members], np.arange(documents.max() + 2 if len(documents)
+                                                            else 1))
+    return 0.5 * (1.0 / (1 + _rank(i, j, cosine, vectors, documents, members, starts))
+                  + 1.0 / (1 + _rank(j, i, cosine, vectors, documents, members, starts)))
 
 
 def _rank(i: np.ndarray, j: np.ndarray, similarity: np.ndarray, vectors: np.ndarray,
-          documents: np.ndarray) -> np.ndarray:
-    """Per pair, how many events of j's document read closer to i than j does."""
+          documents: np.ndarray, members: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per pair, how many events of j's document read closer to i than j does; the
+    events of document d are ``members[starts[d]:starts[d + 1]]``."""
     ranks = np.zeros(len(i))
-    members: dict[int, np.ndarray] = {}
     order = np.argsort(documents[j], kind="stable")
     bounds = np.flatnonzero(np.diff(documents[j][order])) + 1
     for rows in np.split(order, bounds):
         document = int(documents[j[rows[0]]])
-        if document not in members:
-            members[document] = np.flatnonzero(documents == document)
         # One row of similarities per distinct i: an event meets a document's events in
         # many pairs.
         distinct, which = np.unique(i[rows], return_inverse=True)
-        sims = vectors[distinct] @ vectors[members[document]].T
+        sims = vectors[distinct] @ vectors[members[starts[document]:starts[document + 1]]].T
         ranks[rows] = (sims[which] > similarity[rows, None] + 1e-6).sum(axis=1)
     return ranks
 
