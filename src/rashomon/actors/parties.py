@@ -24,7 +24,8 @@ from ..types import Actor, Mention
 from .common import ARGUMENT_SLOTS, POSSESSIVE
 from .entities import entity_parts, is_junk
 from .kb import KnowledgeBase
-from .normalize import SKIP_TOKENS, slug, token_key
+from .normalize import SKIP_TOKENS, token_key
+from .resolve import kb_actor_copy, provisional_id
 
 # Entity labels that can name a party to a stance: persons, organisations, peoples and
 # creeds, and places that act or are acted on as polities ("Kentucky sued ...").
@@ -87,8 +88,9 @@ def _party_actor(name: str, kind: str, kb: KnowledgeBase, actors: dict[str, Acto
     """The actor an entity stands for: one of this document called by that name; else
     the knowledge-base actor of that name (one named here first; a city the resolver
     read as a place may be its state's metonym); else, for one word, the one person here
-    whose name begins or ends with it; else a provisional actor, the same for every
-    occurrence of the name. A new actor is added to ``new``."""
+    whose name begins or ends with it; else a provisional actor, with the id the resolver
+    gives the name (``resolve.provisional_id``), so that both meet across documents. A
+    new actor is added to ``new``."""
     known = by_name.get(name.lower())
     if known is not None:
         return known
@@ -99,14 +101,12 @@ def _party_actor(name: str, kind: str, kb: KnowledgeBase, actors: dict[str, Acto
     if len({e.actor for e in entries}) == 1:
         actor_id = entries[0].actor
         if actor_id not in new:
-            a = kb.actors[actor_id]
-            new[actor_id] = Actor(id=a.id, name=a.name, kind=a.kind, country=a.country,
-                                  sector=a.sector, aliases=list(a.aliases))
+            new[actor_id] = kb_actor_copy(kb, actor_id)
         return actor_id
     people = by_word.get(name.lower(), set()) if " " not in name else set()
     if len(people) == 1:
         return next(iter(people))
-    actor_id = f"p:{slug(name)}"
+    actor_id = provisional_id(kb, name)
     if actor_id not in actors and actor_id not in new:
         new[actor_id] = Actor(id=actor_id, name=name, kind=kind, aliases=[name],
                               provisional=True)

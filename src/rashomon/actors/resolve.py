@@ -81,6 +81,23 @@ class Resolution:
         return self.indexed().within(start, end)
 
 
+def kb_actor_copy(kb: KnowledgeBase, actor_id: str) -> Actor:
+    """A knowledge-base actor as an analysis holds it (its own alias list to extend)."""
+    a = kb.actors[actor_id]
+    return Actor(id=a.id, name=a.name, kind=a.kind, country=a.country, sector=a.sector,
+                 aliases=list(a.aliases), affiliations=a.affiliations, roles=a.roles)
+
+
+def provisional_id(kb: KnowledgeBase, name: str) -> str:
+    """The id of the actor a name the KB lacks stands for: made from the name's sound
+    without a trailing designator, so that spellings that sound alike ("Hadi Al Amari",
+    "Hadi al-Amiri") and "Hoquq" / "Hoquq Movement" meet in one actor across documents."""
+    key = kb.key(name)
+    while len(key) > 1 and kb.designator(key[-1]):
+        key = key[:-1]
+    return f"p:{slug(' '.join(sound_of(key))) if key else slug(name)}"
+
+
 def resolve_actors(
     doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None = None,
     places: Sequence[Place] = (), gazetteer: Gazetteer | None = None,
@@ -174,19 +191,11 @@ class _Resolver(NamedEntityRules, ReferenceRules):
     def _kb_actor(self, actor_id: str) -> Actor:
         if actor_id in self.result.actors:
             return self.result.actors[actor_id]
-        a = self.kb.actors[actor_id]
-        return Actor(id=a.id, name=a.name, kind=a.kind, country=a.country, sector=a.sector,
-                     aliases=list(a.aliases), affiliations=a.affiliations, roles=a.roles)
+        return kb_actor_copy(self.kb, actor_id)
 
     def _provisional(self, name: str, kind: str, sector: str | None = None) -> Actor:
-        """The actor a name the KB lacks stands for: the same for every spelling that
-        sounds alike ("Hadi Al Amari", "Hadi al-Amiri"), with or without a designator
-        ("Hoquq", "Hoquq Movement"); its id is made from the sound, so that documents
-        spelling the name differently meet in one actor."""
-        key = self.kb.key(name)
-        while len(key) > 1 and self.kb.designator(key[-1]):
-            key = key[:-1]
-        actor_id = f"p:{slug(' '.join(sound_of(key))) if key else slug(name)}"
+        """The actor a name the KB lacks stands for (``provisional_id``)."""
+        actor_id = provisional_id(self.kb, name)
         if actor_id not in self.result.actors:
             self.result.actors[actor_id] = Actor(
                 id=actor_id, name=name, kind=kind, sector=sector, aliases=[name], provisional=True
