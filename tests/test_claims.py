@@ -228,6 +228,26 @@ def test_transcript_turns_are_attributed_to_their_label():
     assert found[1].content == "No, Egypt will keep it open."
 
 
+def test_quoted_transcript_turns_are_attributed_to_their_label_once():
+    text = ("The interview went as follows.\n\n\"HOST: Will Egypt close the border?\n\n"
+            "\"KARIMI: No, Egypt will keep it open.\n\n\"Jobs: that is what matters.\"")
+    found = claims(text)
+    # one claim per turn, none to the previous speaker; a quoted label not in capitals is
+    # part of a quotation, not a transcript's speaker
+    assert [(c.cue, c.speaker_text) for c in found if c.cue != "said"][:2] == [
+        (":", "HOST"), (":", "KARIMI")]
+    assert not any(c.speaker_text == "Jobs" for c in found)
+    assert sum("keep it open" in c.content for c in found) == 1
+
+
+def test_credited_quotation_opening_with_a_reversed_mark_is_still_credited():
+    found = claims("Voters wrote to us after the debate.\n\n”The tax plan finally makes "
+                   "sense to me.” ― Tom Baker, Ohio\n\nThe next debate is in May.")
+    credited = [c for c in found if c.cue == "―"]
+    assert len(credited) == 1 and credited[0].speaker_text == "Tom Baker, Ohio"
+    assert credited[0].content == "The tax plan finally makes sense to me."
+
+
 def test_nesting_never_makes_a_cycle():
     import spacy
 

@@ -19,13 +19,17 @@ from .content import (
     starts_paragraph,
 )
 
-# A paragraph that opens with a short label and a colon: "TAPPER: Do you ...".
-_LABEL_LINE = re.compile(r"^[ \t]*([^:\n]{1,80}?):[ \t]+(\S)", re.MULTILINE)
+# A paragraph that opens with a short label and a colon: "TAPPER: Do you ...", also inside
+# the quotation marks of a transcript quoted turn by turn ("\"TAPPER: Do you ...").
+_LABEL_LINE = re.compile(r"^[ \t]*(?P<quote>[“\"]?)(?P<label>[^:\n“\"]{1,80}?):[ \t]+"
+                         r"(?P<said>\S)",
+                         re.MULTILINE)
 # How far back (sentences) a cue-less quotation looks for its speaker. Chosen, not
 # calibrated: a quotation paragraph follows the sentence introducing its speaker.
 QUOTE_SPEAKER_WINDOW = 2
-# A paragraph that is a quotation credited after a dash: "“We will stay.” ― Jane Roe".
-_CREDITED_QUOTE = re.compile(r"^[ \t]*([“\"])(?P<content>[^\n]+?)[”\"][ \t]*(?P<dash>[―—–]|--?)"
+# A paragraph that is a quotation credited after a dash: "“We will stay.” ― Jane Roe"; its
+# opening mark may be a closing one typed the wrong way round ("”We will stay.” ― Jane Roe").
+_CREDITED_QUOTE = re.compile(r"^[ \t]*([“”\"])(?P<content>[^\n]+?)[”\"][ \t]*(?P<dash>[―—–]|--?)"
                              r"[ \t]*(?P<label>[^\n]{1,80}?)[ \t.]*$", re.MULTILINE)
 
 class QuotationRules:
@@ -40,18 +44,21 @@ class QuotationRules:
         skip = {w.lower() for w in rules.get("skip") or ()}
         max_words = int(rules.get("max_words", 0))
         for line in _LABEL_LINE.finditer(self.text):
-            label = self.doc.char_span(line.start(1), line.end(1), alignment_mode="contract")
-            colon = self.doc.char_span(line.end(1), line.end(1) + 1)
+            label = self.doc.char_span(line.start("label"), line.end("label"),
+                                       alignment_mode="contract")
+            colon = self.doc.char_span(line.end("label"), line.end("label") + 1)
             if label is None or colon is None or not 0 < len(label) <= max_words:
                 continue
+            if line.group("quote") and not label.text.isupper():
+                continue  # a quoted turn's label is a transcript's capitals ("\"PENCE: ...")
             root = label.root
             if root.pos_ not in ("PROPN", "NOUN") or not label.text[0].isupper() \
                     or any(t.pos_ in ("VERB", "AUX") for t in label) \
                     or label.text.lower() in skip or root.lemma_.lower() in skip:
                 continue  # "Update: ...", "Asked whether ...: ...": a heading, not a speaker
-            _, end = paragraph_bounds(self.text, line.start(2))
+            _, end = paragraph_bounds(self.text, line.start("said"))
             speaker = self.actor_of(root) or self._mention_within(root, label.text)
-            self._add(colon[0], ":", {"cue_type": "assert"}, (line.start(2), end), speaker,
+            self._add(colon[0], ":", {"cue_type": "assert"}, (line.start("said"), end), speaker,
                       label.text, root)
             self.found[-1].span_start = label.start_char  # the label is the whole source
 
@@ -91,6 +98,8 @@ class QuotationRules:
                 continue  # the paragraph names its own speaker ("“...,” he said")
             if any(a.content_start <= first.idx + 1 < a.content_end for a in self.found):
                 continue  # a cue ending in a colon already took it ("He said:\n\n“...”")
+            if any(a.cue.text == ":" and 0 < a.span_start - first.idx <= 2 for a in self.found):
+                continue  # a quoted transcript turn names its speaker ("\"PENCE: ...")
             prior = previous_paragraph(self.text, first.idx)
             continued = [a for a in self.found if a.speaker is not None
                          and a.span_start < first.idx
