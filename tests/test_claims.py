@@ -248,6 +248,14 @@ def test_credited_quotation_opening_with_a_reversed_mark_is_still_credited():
     assert credited[0].content == "The tax plan finally makes sense to me."
 
 
+def test_complement_parsed_as_adverbial_clause_is_still_the_content():
+    [c] = claims("Karimi said after the meeting he would not accept the offer if it were made.")
+    assert c.cue == "said" and c.speaker_text == "Karimi"
+    assert "he would not accept the offer" in c.content
+    # a clause with its own conjunction is a reason or a time, not what was said
+    assert claims("Karimi said nothing because he was tired.") == []
+
+
 def test_nesting_never_makes_a_cycle():
     import spacy
 

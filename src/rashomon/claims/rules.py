@@ -276,6 +276,17 @@ class Finder(LearnedCues, QuotationRules):
         self._add(tok, tok.text, entry, clause_span(clause), speaker, speaker_text,
                   issuer(tok) or tok)
 
+    @staticmethod
+    def _unmarked_clause(tok: Token, para_start: int, para_end: int) -> Token | None:
+        """A complement the parse hung as an adverbial clause: "X said after the vote he
+        would resign" (no "that", a phrase between): a clause after the cue with its own
+        subject and no conjunction of its own ("because", "while", "when")."""
+        return next((c for c in tok.children if c.dep_ == "advcl" and c.i > tok.i
+                     and para_start <= c.idx < para_end
+                     and any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+                     and not any(g.dep_ == "mark" or g.tag_ == "WRB" and g.i < c.i
+                                 for g in c.children)), None)
+
     def _passive_cue(self, tok: Token, entry: dict[str, Any]) -> None:
         agent = next((c for c in tok.children if c.dep_ == "agent"), None)
         if agent is None:
@@ -311,6 +322,10 @@ class Finder(LearnedCues, QuotationRules):
                               and para_start <= c.idx < para_end), None)
                 if child is not None and (slot != "xcomp" or has_verb(child)):
                     return clause_span(child), slot
+                if slot == "ccomp" and not any(c.dep_ == "ccomp" for c in tok.children):
+                    clause = self._unmarked_clause(tok, para_start, para_end)
+                    if clause is not None:
+                        return clause_span(clause), slot
             elif slot == "dobj":
                 # Only a proposition-like object is content ("denied the report", "welcomed
                 # the decision"); "welcomed the group" or "dismissed 1300 soldiers" is an
