@@ -256,6 +256,17 @@ def test_complement_parsed_as_adverbial_clause_is_still_the_content():
     assert claims("Karimi said nothing because he was tired.") == []
 
 
+def test_quotation_after_the_credit_goes_on_with_the_same_speaker():
+    lead = "Border talks ended.\n\nTurkey rejected the plan. “We will not leave,” Turkey said. "
+    [said] = [c for c in claims(lead + "“The border stays open.”") if c.cue == "said"]
+    assert said.content.startswith("We will not leave") and "stays open" in said.content
+    # a quotation with a credit of its own is that speaker's
+    found = claims(lead + "“The border stays open,” Iran added.")
+    [said] = [c for c in found if c.cue == "said"]
+    assert "stays open" not in said.content
+    assert [c.speaker for c in found if "stays open" in c.content] == ["iran"]
+
+
 def test_nesting_never_makes_a_cycle():
     import spacy
 

@@ -120,6 +120,25 @@ class QuotationRules:
             att.parent = previous.parent
             self.found.append(att)
 
+    def _quotation_after_credit(self) -> None:
+        """"“A,” she said. “B.”": a quotation that follows the credit in its paragraph, with
+        no cue of its own, goes on with the same speaker's words (the content is extended
+        over it, as a continued quotation paragraph is)."""
+        for att in self.found:
+            if not att.direct or att.speaker_token is None or att.via_quote \
+                    or att.extra_end is not None or att.cue.idx < att.content_end:
+                continue
+            _, para_end = paragraph_bounds(self.text, att.cue.idx)
+            after = att.cue.sent.end_char
+            start = after + len(self.text[after:para_end]) - len(self.text[after:para_end].lstrip())
+            if start >= para_end or self.text[start] not in ("“", '"'):
+                continue
+            close = closing_quote(self.text, start, para_end)
+            if any(o is not att and start <= o.cue.idx < para_end
+                   and not start < o.cue.idx < close for o in self.found):
+                continue  # "“B,” he added": the next quotation has its own credit
+            att.extra_end = close
+
     def _attribution_before(self, first: Token) -> Attribution | None:
         """The last attribution with a speaker in the few sentences before ``first``."""
         sent = first.sent
