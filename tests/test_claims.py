@@ -267,6 +267,14 @@ def test_quotation_after_the_credit_goes_on_with_the_same_speaker():
     assert [c.speaker for c in found if "stays open" in c.content] == ["iran"]
 
 
+def test_a_sure_learned_cue_keeps_a_common_noun_source_no_actor_stands_for():
+    found = claims("Voting rules changed.\n\nA federal appeals court ruled that the "
+                   "procedure was illegal.")
+    [ruled] = [c for c in found if c.cue == "ruled"]
+    assert ruled.speaker is None and ruled.speaker_text == "A federal appeals court"
+    assert ruled.content == "the procedure was illegal"
+
+
 def test_nesting_never_makes_a_cycle():
     import spacy
 

@@ -118,7 +118,10 @@ class LearnedCues:
         source = self._learned_source(tok, cue_feats)
         if content is None and p_cue >= STRONG_CUE and tok.pos_ in ("VERB", "AUX"):
             content = self._adjacent_quote(tok, source)
-        said_by = None if content is None else self._learned_speaker(source)
+        # a sure cue's source may be a common noun no actor stands for ("the poll shows",
+        # "a federal appeals court ruled"); a doubtful one's is more often a thing
+        said_by = None if content is None else self._learned_speaker(
+            source, common_noun=p_cue >= STRONG_CUE)
         if said_by is None:
             return
         speaker, speaker_text = said_by

@@ -89,15 +89,17 @@ class Finder(LearnedCues, QuotationRules):
         """The actor a noun phrase headed by ``tok`` names, if any."""
         return noun_phrase_actor(tok, self.resolution, member_preps=True)
 
-    def _learned_speaker(self, source: Token | None
+    def _learned_speaker(self, source: Token | None, common_noun: bool = False
                          ) -> tuple[Mention | None, str | None] | None:
         """Who a learned cue's source stands for, or None when it cannot speak: a possessor
-        ("Iran's") or a common noun or pronoun no actor stands for ("this coalition
-        demonstrates that ...")."""
+        ("Iran's"), a pronoun no actor stands for, or a common noun no actor stands for
+        ("this coalition demonstrates that ...") unless ``common_noun`` (a sure cue: "the
+        poll shows that ...")."""
         if source is None or any(c.dep_ == "case" for c in source.children):
             return None
         speaker, speaker_text = self._speaker(source)
-        if speaker is None and source.pos_ != "PROPN" and not (
+        if speaker is None and source.pos_ != "PROPN" \
+                and not (common_noun and source.pos_ == "NOUN") and not (
                 source.lower_ in self.cues.unnamed_quoted_words and source.dep_ == "nsubj"
                 and not in_quotation(source)):
             return None  # "they", "it" outside a quotation stand for someone named before
