@@ -275,6 +275,13 @@ def test_a_sure_learned_cue_keeps_a_common_noun_source_no_actor_stands_for():
     assert ruled.content == "the procedure was illegal"
 
 
+def test_what_follows_a_colon_after_the_credit_is_said_too():
+    [c] = [c for c in claims("Talks ended.\n\nTurkey will use the meeting to make news, "
+                             "Karimi said: \"I feel like he has a surprise.\"")
+           if c.cue == "said"]
+    assert c.content.startswith("Turkey will use the meeting") and "a surprise" in c.content
+
+
 def test_nesting_never_makes_a_cycle():
     import spacy
 

@@ -12,6 +12,7 @@ from .chains import Attribution
 from .content import (
     QUOTES_OPEN,
     closing_quote,
+    end_of,
     paragraph_bounds,
     paragraph_end,
     previous_paragraph,
@@ -24,6 +25,8 @@ from .content import (
 _LABEL_LINE = re.compile(r"^[ \t]*(?P<quote>[“\"]?)(?P<label>[^:\n“\"]{1,80}?):[ \t]+"
                          r"(?P<said>\S)",
                          re.MULTILINE)
+# A colon right after a credit ("..., she said: “...”"): what follows is said too.
+_COLON_AFTER = re.compile(r"[ \t]*:[ \t]*")
 # How far back (sentences) a cue-less quotation looks for its speaker. Chosen, not
 # calibrated: a quotation paragraph follows the sentence introducing its speaker.
 QUOTE_SPEAKER_WINDOW = 2
@@ -121,19 +124,30 @@ class QuotationRules:
             self.found.append(att)
 
     def _quotation_after_credit(self) -> None:
-        """"“A,” she said. “B.”": a quotation that follows the credit in its paragraph, with
-        no cue of its own, goes on with the same speaker's words (the content is extended
-        over it, as a continued quotation paragraph is)."""
+        """"“A,” she said. “B.”" or "A, she said: “B.”": a quotation (or, after a colon,
+        whatever follows) that follows the credit in its paragraph, with no credit of its
+        own, goes on with the same speaker's words (the content is extended over it, as a
+        continued quotation paragraph is)."""
         for att in self.found:
-            if not att.direct or att.speaker_token is None or att.via_quote \
-                    or att.extra_end is not None or att.cue.idx < att.content_end:
+            if att.speaker_token is None or att.via_quote or att.extra_end is not None \
+                    or att.cue.idx < att.content_end:
                 continue
             _, para_end = paragraph_bounds(self.text, att.cue.idx)
-            after = att.cue.sent.end_char
-            start = after + len(self.text[after:para_end]) - len(self.text[after:para_end].lstrip())
-            if start >= para_end or self.text[start] not in ("“", '"'):
+            colon = _COLON_AFTER.match(self.text, end_of(att.cue))
+            if colon is not None:
+                start = colon.end()
+            elif att.direct:
+                after = att.cue.sent.end_char
+                start = after + len(self.text[after:para_end]) \
+                    - len(self.text[after:para_end].lstrip())
+                if start >= para_end or self.text[start] not in ("“", '"'):
+                    continue
+            else:
                 continue
-            close = closing_quote(self.text, start, para_end)
+            if start >= para_end:
+                continue
+            close = closing_quote(self.text, start, para_end) \
+                if self.text[start] in ("“", '"') else para_end
             if any(o is not att and start <= o.cue.idx < para_end
                    and not start < o.cue.idx < close for o in self.found):
                 continue  # "“B,” he added": the next quotation has its own credit
