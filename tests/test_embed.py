@@ -38,3 +38,22 @@ def test_a_text_encodes_the_same_alone_and_among_others():
     assert np.array_equal(together, alone)
     assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
     assert encoder.encode([]).shape == (0, embed.DIMENSIONS)
+
+
+def test_waiting_for_the_background_encoder_gives_every_vector_once():
+    """The caller's thread encodes the batches the encoder's thread has not started."""
+    from rashomon.embed import BackgroundEncoder
+
+    batches = [[f"Talks number {n} on item {k} resumed in the capital." for k in range(6)]
+               for n in range(12)]
+    background = BackgroundEncoder()
+    try:
+        for batch in batches:
+            background.submit(batch)
+        vectors = background.ready(wait=True)
+        assert background.ready(wait=True) == {}  # each given once
+    finally:
+        background.close()
+    texts = [t for batch in batches for t in batch]
+    assert sorted(vectors) == sorted(texts)
+    assert np.array_equal(np.stack([vectors[t] for t in texts]), Encoder(threads=1).encode(texts))

@@ -139,10 +139,24 @@ class BackgroundEncoder:
     def ready(self, wait: bool = False) -> dict[str, np.ndarray]:
         """Vectors by text of what is encoded so far (with ``wait``: of everything
         submitted), each given once."""
+        if wait:
+            self._help()
         done, self._pending = ([p for p in self._pending if wait or p[1].done()],
                                [p for p in self._pending if not (wait or p[1].done())])
         return {text: vector for texts, future in done
                 for text, vector in zip(texts, future.result(), strict=True)}
+
+    def _help(self) -> None:
+        """Encode in the caller's thread the batches the encoder's thread has not started,
+        newest first while that thread takes the oldest: a caller that would only wait
+        for the rest (the analysis is over) lends its core instead. One onnxruntime
+        session serves both threads at once."""
+        for n in range(len(self._pending) - 1, -1, -1):
+            texts, future = self._pending[n]
+            if future.cancel():
+                encoded: Future[np.ndarray] = Future()
+                encoded.set_result(self._encoder.encode(texts))
+                self._pending[n] = (texts, encoded)
 
     def close(self) -> None:
         """Stop: texts not yet encoded are dropped."""
