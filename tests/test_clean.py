@@ -290,6 +290,29 @@ def test_deduplicator_reloads_from_persisted_signatures():
     assert dedup.check(doc("c", LONG + " One more sentence.")) == ("near", "a")
 
 
+def test_a_documents_minhash_is_computed_once_for_check_add_and_signature(monkeypatch):
+    import rashomon.clean.dedup as dedup_module
+
+    minhash = dedup_module.minhash
+    computed: list[str] = []
+
+    def counting(text: str):
+        computed.append(text)
+        return minhash(text)
+
+    monkeypatch.setattr(dedup_module, "minhash", counting)
+    dedup_module._sketch.cache_clear()
+    dedup = Deduplicator()
+    first = doc("a", LONG)
+    edited = doc("b", LONG.replace("Sentence 7 ", "Line 7 ") + " Updated.")
+    assert dedup.check(first) is None
+    dedup.add(first)
+    signature = Deduplicator.signature(first)
+    assert dedup.check(edited) == ("near", "a")
+    assert computed == [first.text, edited.text]
+    assert signature == minhash(first.text).hashvalues.astype("<u8").tobytes()
+
+
 def test_empty_bodies_are_not_duplicates_of_each_other():
     dedup = Deduplicator()
     dedup.add(doc("a", ""))

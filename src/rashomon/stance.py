@@ -50,7 +50,7 @@ import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from .models import LinearModel, packaged
-from .parse import doc_text
+from .parse import doc_text, token_sentence
 from .static_embed import static_vectors
 from .types import DateMention, Mention, Stance
 
@@ -101,7 +101,7 @@ class Pair:
         b = doc.char_span(second[0], second[1], alignment_mode="expand")
         if a is None or b is None or len(a) == 0 or len(b) == 0 or a.end > b.start:
             return None
-        return cls(a, b, doc[a[0].sent.start:b[-1].sent.end])
+        return cls(a, b, doc[token_sentence(a[0]).start:token_sentence(b[-1]).end])
 
     def strings(self) -> list[str]:
         """The sparse features: tree and position-tagged words (see the module docstring)."""

@@ -27,6 +27,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from ..actors import Resolution
+from ..parse import token_sentence
 from ..types import Claim
 from .chains import Attribution
 from .content import doc_text, in_quotation, paragraph_bounds
@@ -68,7 +69,7 @@ def extract_claims(doc: Doc, document_id: str, resolution: Resolution,
         for m in resolution.mentions_within(att.content_start, end):
             if m.actor not in about and m.actor != att.actor:
                 about.append(m.actor)
-        sentence = att.cue.sent.text
+        sentence = token_sentence(att.cue).text
         claims.append(Claim(
             id=f"{document_id}:c{len(claims) + 1}", document=document_id,
             start=att.span_start, end=max(att.span_end, end), sentence=sentence,

@@ -15,6 +15,7 @@ import numpy as np
 from spacy.tokens import Token
 
 from ..models import LinearModel, packaged
+from ..parse import token_sentence
 from .cues import CueLexicon
 
 MODEL_FILE = "attribution_cue.npz"
@@ -70,7 +71,7 @@ def features(tok: Token, cues: CueLexicon) -> list[str]:
     near = doc[max(tok.i - 3, 0):tok.i + 4]
     if any(t.text in _QUOTES for t in near):
         out.append("q_near")
-    if any(t.text in _QUOTES for t in tok.sent):
+    if any(t.text in _QUOTES for t in token_sentence(tok)):
         out.append("q_sent")
     if tok.i > 0:
         out.append(f"prev={doc[tok.i - 1].lower_}")

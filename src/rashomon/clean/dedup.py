@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -50,6 +51,13 @@ def minhash(text: str) -> MinHash:
     return sketch
 
 
+@lru_cache(maxsize=2)
+def _sketch(text: str) -> MinHash:
+    """``minhash(text)`` of the last texts asked for: a document's is read by ``check``,
+    ``add`` and ``signature`` in turn, and is computed once. Shared: never updated."""
+    return minhash(text)
+
+
 class Deduplicator:
     """Finds exact and near duplicates among documents seen so far (or persisted before)."""
 
@@ -78,7 +86,7 @@ class Deduplicator:
     @staticmethod
     def signature(doc: Document) -> bytes:
         """The document's MinHash as bytes (little-endian uint64s), for storage."""
-        return minhash(doc.text).hashvalues.astype("<u8").tobytes()
+        return _sketch(doc.text).hashvalues.astype("<u8").tobytes()
 
     def check(self, doc: Document) -> tuple[str, str] | None:
         """('exact' | 'near', id of the earlier document) when doc duplicates one, else None.
@@ -90,7 +98,7 @@ class Deduplicator:
         original = self._exact.get(self.fingerprint(doc))
         if original is not None and original != doc.id:
             return "exact", original
-        sketch = minhash(doc.text)
+        sketch = _sketch(doc.text)
         candidates = [c for c in self._lsh.query(sketch) if c != doc.id]
         scored = [(sketch.jaccard(self._sketches[c]), c) for c in candidates]
         scored = [(score, c) for score, c in scored if score >= self.threshold]
@@ -100,7 +108,7 @@ class Deduplicator:
 
     def add(self, doc: Document) -> None:
         """Remember a document so that later copies of it are found."""
-        self._remember(doc.id, self.fingerprint(doc), minhash(doc.text))
+        self._remember(doc.id, self.fingerprint(doc), _sketch(doc.text))
 
     def __len__(self) -> int:
         return len(self._sketches)

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Token
 from ..actors import Resolution
 from ..claims import Attribution, CueLexicon, doc_text, find_attributions, load_cues
 from ..intervals import IntervalIndex
+from ..parse import token_sentence
 from ..types import Actor, DateMention, Event, Mention, Place
 from .candidates import CandidateFinder, Frame
 from .dating import date_of
@@ -235,7 +236,7 @@ class _Coder(CandidateFinder, RoleFinder):
               roles: list[Mention], how: str | None = None,
               flags: Sequence[str] = ()) -> Event:
         anchor = frame.anchor
-        sent = anchor.sent
+        sent = token_sentence(anchor)
         start, end = self._span(frame, roles)
         negated, modality = modality_of(frame)
         attribution = attribution_of(self.attributions, frame.trigger[0], self.contents)
@@ -276,7 +277,7 @@ class _Coder(CandidateFinder, RoleFinder):
         """The trigger's clause, stretched over the role mentions in the same sentence."""
         head = frame.nominal if frame.nominal == frame.anchor else frame.anchor
         tokens = clause_tokens(head)
-        sent = frame.anchor.sent
+        sent = token_sentence(frame.anchor)
         start = min(t.idx for t in tokens)
         end = max(end_char(t) for t in tokens)
         for m in roles:

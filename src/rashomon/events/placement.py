@@ -19,7 +19,7 @@ from spacy.tokens import Doc, Token
 from ..actors import Resolution
 from ..clean.header import dateline_places
 from ..intervals import IntervalIndex
-from ..parse import doc_text
+from ..parse import doc_text, token_sentence
 from ..types import Place
 from .candidates import Frame
 from .syntax import BROAD_PLACES, PLACE_PREPS, attached_by_place_prep
@@ -30,7 +30,7 @@ def place_of(frame: Frame, start: int, end: int, places: list[Place],
              ) -> dict[str, Any] | None:
     """The event's place as exported (with ``how`` it was found), or None. ``spans``
     indexes the places' spans, to spare a scan of every place per event."""
-    sent = frame.anchor.sent
+    sent = token_sentence(frame.anchor)
     text = doc_text(frame.anchor.doc)
     nearby = (places if spans is None else
               [places[i] for i in spans.starting(sent.start_char, sent.end_char)])

@@ -32,6 +32,7 @@ from scipy.sparse import csr_matrix
 from spacy.tokens import Doc, Token
 
 from ..models import LinearModel, packaged
+from ..parse import token_sentence
 from ..types import Mention
 
 #: Hashed indicator features: 2**HASH_BITS columns.
@@ -106,7 +107,7 @@ def pair_features(anchor: Token, nominal: Token | None, head: Token | None, ment
     """The indicator features of one (trigger, mention) pair."""
     out = ["bias", f"rule={rule}", f"rule_how={rule}|{how}", f"mrule={mention.rule}",
            f"kind={kind}", f"rank={min(rank, 3)}", f"rule_voice={rule}|{passive}"]
-    if head is None or head.sent != anchor.sent:
+    if head is None or token_sentence(head) != token_sentence(anchor):
         return out + ["outside", f"outside_rule={rule}"]
     path, n_up, n_down, crosses = dependency_path(anchor, head)
     voice = "pass" if passive else "act"

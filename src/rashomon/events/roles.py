@@ -7,6 +7,7 @@ from dataclasses import replace
 from spacy.tokens import Token
 
 from ..claims import hyphenated, noun_phrase_actor
+from ..parse import token_sentence
 from ..types import Mention
 from .candidates import Frame
 from .lexicon import Code
@@ -68,7 +69,7 @@ class RoleFinder:
         sentence and those the rules found (``sources``, ``targets``), the rules' choice
         being one of each pair's features; logged for training when ``role_log`` is set."""
         anchor = frame.anchor
-        sent = anchor.sent
+        sent = token_sentence(anchor)
         if sent.start not in self._sentence_mentions:
             self._sentence_mentions[sent.start] = [
                 self.resolution.mentions[i]
@@ -362,9 +363,9 @@ class RoleFinder:
             return None
         clause = {m.actor for c in pronoun.head.children if c is not pronoun
                   for m in [noun_phrase_actor(c, self.resolution)] if m is not None}
-        sentence = pronoun.sent
-        lo = self.doc[max(0, sentence.start - 1)].sent.start
-        lo = self.doc[max(0, lo - 1)].sent.start_char
+        sentence = token_sentence(pronoun)
+        lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start
+        lo = token_sentence(self.doc[max(0, lo - 1)]).start_char
         earlier = sorted(self.resolution.indexed().before(pronoun.idx, lo),
                          key=lambda m: m.start, reverse=True)
         for m in earlier:
@@ -408,8 +409,8 @@ class RoleFinder:
     def _possessive(self, pronoun: Token) -> Mention | None:
         """"its"/"their" -> the nearest preceding non-person actor; "his"/"her" -> a person."""
         wants_person = pronoun.lower_ in ("his", "her")
-        sentence = pronoun.sent
-        lo = self.doc[max(0, sentence.start - 1)].sent.start_char
+        sentence = token_sentence(pronoun)
+        lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start_char
         for m in reversed(self.resolution.indexed().before(pronoun.idx, lo)):
             if m.rule == "pronoun":
                 continue

@@ -24,6 +24,7 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from ..models import LinearModel, packaged
+from ..parse import token_sentence
 from ..types import Event
 from .typing_model import Candidate, featurize
 
@@ -63,7 +64,7 @@ def salience_rows(doc: Doc, events: Sequence[Event], candidates: Sequence[Candid
     anchors = [anchor_of(doc, e) for e in events]
     sentence_of: list[int] = []
     for e, a in zip(events, anchors, strict=True):
-        sentence_of.append(a.sent.start if a is not None else -1 - e.start)
+        sentence_of.append(token_sentence(a).start if a is not None else -1 - e.start)
     groups: dict[int, list[int]] = defaultdict(list)
     for i, s in enumerate(sentence_of):
         groups[s].append(i)
@@ -92,7 +93,7 @@ def salience_rows(doc: Doc, events: Sequence[Event], candidates: Sequence[Candid
             if deps:
                 top = next((d for d in reversed(deps) if d in CLAUSES), deps[-1])
                 out.append(f"top_clause={top}")
-            sent = anchor.sent
+            sent = token_sentence(anchor)
             position = (anchor.idx - sent.start_char) / max(1, len(sent.text))
         else:
             out.append("no_anchor")

@@ -8,6 +8,7 @@ from typing import Any
 from spacy.tokens import Token
 
 from ..claims import names_someone
+from ..parse import token_sentence
 from ..types import Mention
 from .lexicon import EventLexicon
 
@@ -116,13 +117,13 @@ def _phrase_words(head: Token, words: tuple[str, ...], lex: EventLexicon, gap: i
     the first such that hangs from the head or from a word already found)."""
     found = [head]
     i = head.i
-    sent_end = head.sent.end
+    sent_end = token_sentence(head).end
     for word in words[1:]:
         nxt = next((t for t in head.doc[i + 1:min(i + 1 + gap, sent_end)]
                     if word in (t.lower_, lex.lemma(t)) and (not linked or t.head == head
                                                              or t.head in found
                                                              or for_clause(t, head))), None)
-        if nxt is None or nxt.sent != head.sent:
+        if nxt is None or token_sentence(nxt) != token_sentence(head):
             return None
         found.append(nxt)
         i = nxt.i
@@ -134,7 +135,7 @@ def subordinate(verb: Token, lex: EventLexicon) -> bool:
     under a sentence with a verb of its own. A sentence whose root is a noun ("The Iraqi
     air force carried out strikes", misparsed as a reduced relative) has no other main
     verb, and "a statement calling on X" is the news itself."""
-    return verb.dep_ in MODIFIER_CLAUSES and verb.sent.root.pos_ in ("VERB", "AUX") \
+    return verb.dep_ in MODIFIER_CLAUSES and token_sentence(verb).root.pos_ in ("VERB", "AUX") \
         and verb.head.lemma_.lower() not in lex.speech_documents
 
 

@@ -35,6 +35,7 @@ import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from ..models import LinearModel, packaged
+from ..parse import token_sentence
 from ..types import Event
 from .lexicon import Code, EventLexicon
 
@@ -94,7 +95,7 @@ class CandidateVectors:
         self._triggers: dict[str, np.ndarray] = {}
 
     def __call__(self, anchor: Token, trigger: Sequence[Token]) -> dict[str, np.ndarray]:
-        sent = anchor.sent
+        sent = token_sentence(anchor)
         out = dict(self._sentence(sent))
         if self.tensor is not None and "tensor_trigger" in self.blocks:
             out["tensor_trigger"] = self.tensor[anchor.i]

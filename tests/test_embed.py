@@ -1,0 +1,59 @@
+"""The sentence encoder: batching by length changes no vector."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from rashomon import embed
+from rashomon.embed import Encoder, _batches
+
+
+def test_batches_take_texts_of_like_length_and_pad_little():
+    lengths = [40, 3, 41, 200, 39, 12, 12, 12, 42, 5, 180, 38, 40, 40, 41, 39, 40, 40, 43]
+    batches = _batches(lengths)
+    assert sorted(i for b in batches for i in b) == list(range(len(lengths)))
+    flat = [lengths[i] for b in batches for i in b]
+    assert flat == sorted(flat)  # in order of length
+    for batch in batches:
+        sizes = [lengths[i] for i in batch]
+        assert len(batch) <= embed.BATCH_SIZE
+        assert len(batch) * max(sizes) <= (1 + embed.PADDING_SLACK) * sum(sizes)
+    # the long texts are not padded into the short ones' batches, nor these into theirs
+    assert [3] in [[lengths[i] for i in b] for b in batches]
+    assert not any({200, 40} <= {lengths[i] for i in b} for b in batches)
+    assert _batches([]) == []
+
+
+def test_a_text_encodes_the_same_alone_and_among_others():
+    texts = ["Rebels shelled the town on Monday, killing three civilians.",
+             "", "Talks resumed.", "word " * 400,  # truncated at MAX_TOKENS
+             "The minister said the government would not negotiate with the group "
+             "until it released the hostages taken last week in the north.",
+             "Ünïcödé — “quoted” words, and a number: 42."]
+    encoder = Encoder(threads=1)
+    together = encoder.encode(texts)
+    alone = np.stack([encoder.encode([t])[0] for t in texts])
+    assert together.shape == (len(texts), embed.DIMENSIONS)
+    assert together.dtype == np.float32
+    assert np.array_equal(together, alone)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    assert encoder.encode([]).shape == (0, embed.DIMENSIONS)
+
+
+def test_waiting_for_the_background_encoder_gives_every_vector_once():
+    """The caller's thread encodes the batches the encoder's thread has not started."""
+    from rashomon.embed import BackgroundEncoder
+
+    batches = [[f"Talks number {n} on item {k} resumed in the capital." for k in range(6)]
+               for n in range(12)]
+    background = BackgroundEncoder()
+    try:
+        for batch in batches:
+            background.submit(batch)
+        vectors = background.ready(wait=True)
+        assert background.ready(wait=True) == {}  # each given once
+    finally:
+        background.close()
+    texts = [t for batch in batches for t in batch]
+    assert sorted(vectors) == sorted(texts)
+    assert np.array_equal(np.stack([vectors[t] for t in texts]), Encoder(threads=1).encode(texts))
