@@ -11,7 +11,9 @@ costs little beyond the parse (no sentence encoder runs):
 * **Tree.** The two mentions' heads and their lowest common ancestor in the dependency
   tree: its lemma, the dependency labels that lead up to it from each side (``nsubj`` ...
   ``dobj`` is "first acts on second", ``nsubjpass`` ... ``agent`` the reverse), the words
-  on that path, a negation or a passive on it, what each head hangs from.
+  on that path, a negation or a passive on it, what each head hangs from; and the whole
+  path as labelled steps (``nsubjpass^ <praise> vagent vpobj``), its runs of two and
+  three steps, and each step with the word it hangs from.
 * **Words** between the two, and the five before the first and after the second,
   position-tagged (``b:``, ``l:``, ``r:``), and the content words (nouns, verbs,
   adjectives, adverbs) of the rest of the sentence (``s:``: "X backed Y's bid, calling
@@ -65,8 +67,8 @@ WINDOW_WORDS = 5
 # Most actors in one sentence whose pairs are read; more is a list, not a stance.
 MAX_ACTORS_PER_SENTENCE = 6
 # A pair is kept as a stance when a non-neutral label is the model's best and holds at
-# least this much probability: a stance should be more likely than all else together.
-# Chosen, not calibrated.
+# least this much probability. The model's own ``meta["min_probability"]`` comes first:
+# train/stance.py picks it by cross-validation on Park train; this is the fallback.
 MIN_PROBABILITY = 0.5
 # Dependency labels kept from each side's path up to the common ancestor, nearest it first:
 # two tell "subject of" from "object of a preposition of" without making every path unique.
@@ -113,7 +115,8 @@ class Pair:
                                                              WINDOW_WORDS)] if not t.is_space]
         out += [f"s:{t.lemma_.lower()}" for t in context if t.pos_ in _CONTENT_POS
                 and not first.start <= t.i < second.end]
-        return out + _tree_strings(first.root, second.root)
+        return [*out, *_tree_strings(first.root, second.root),
+                *_path_grams(first.root, second.root)]
 
     def static_texts(self) -> list[str]:
         """The texts of ``STATIC_BLOCKS``: the words between the two, the path's lemmas."""
@@ -196,6 +199,25 @@ def _tree_strings(a: Token, b: Token) -> list[str]:
     return out
 
 
+def _path_grams(a: Token, b: Token) -> list[str]:
+    """The whole tree path from one head to the other as labelled steps (``nsubj^``
+    up from the first, the common ancestor's lemma, ``vdobj`` down to the second), its
+    runs of two and three steps, and each step with the word it hangs from: how the two
+    are linked, beyond the two labels nearest the ancestor that ``_tree_strings`` keeps."""
+    top = _common_ancestor(a, b)
+    if top is None:
+        return []
+    up_a, up_b = _path_up(a, top), _path_up(b, top)
+    steps = [f"{t.dep_}^" for t in up_a] + [f"<{_lemma(top)}>"] + [
+        f"v{t.dep_}" for t in reversed(up_b)]
+    out = ["pf:" + " ".join(steps)]
+    for n in (2, 3):
+        out += ["pn:" + " ".join(steps[i:i + n]) for i in range(len(steps) - n + 1)]
+    out += [f"pe:{t.dep_}^{_lemma(t.head)}" for t in up_a]
+    out += [f"pe:v{t.dep_}:{_lemma(t.head)}" for t in reversed(up_b)]
+    return out
+
+
 def static_features(pairs: Sequence[Pair]) -> np.ndarray:
     """The static word-vector blocks of ``STATIC_BLOCKS``, one row per pair."""
     table = static_vectors()
@@ -274,7 +296,8 @@ def find_stances(doc: Doc, document: str, mentions: Sequence[Mention],
     """The directed stances between actors named together in a sentence of ``doc``.
 
     For each pair of different actors in a sentence, the closest pair of their mentions
-    is read; a pair the model calls non-neutral becomes a Stance from the source actor to
+    is read; a pair the model calls non-neutral (with at least its keep-threshold of
+    the probability, see ``MIN_PROBABILITY``) becomes a Stance from the source actor to
     the target, dated by the resolved date mention of the sentence nearest the pair, if
     there is one. ``parties`` (``actors.parties``: entities no actor covers) join a
     sentence's actors as far as ``MAX_ACTORS_PER_SENTENCE`` allows, the actors first.
@@ -316,24 +339,80 @@ def find_stances(doc: Doc, document: str, mentions: Sequence[Mention],
                     candidates.append((sentences[k], *found, pair))
     if not candidates:
         return []
+    model = model or load_model()
+    threshold = float(model.meta.get("min_probability", MIN_PROBABILITY))
     proba = classify([c[3] for c in candidates], model)
-    out = []
-    for ((s, e), m1, m2, _), p in zip(candidates, proba, strict=True):
+    verdicts: list[tuple[Mention, Mention, int, float] | None] = []
+    for (_, m1, m2, _), p in zip(candidates, proba, strict=True):
         label = int(p.argmax())
-        if label == 0 or p[label] < MIN_PROBABILITY:
+        if label == 0 or p[label] < threshold:
+            verdicts.append(None)
             continue
         forward, sign = DIRECTION[label]
-        src, tgt = (m1, m2) if forward else (m2, m1)
+        verdicts.append((*((m1, m2) if forward else (m2, m1)), sign, float(p[label])))
+    verdicts = _conjuncts_share(candidates, verdicts)
+    out = []
+    for ((s, e), m1, _, _), verdict in zip(candidates, verdicts, strict=True):
+        if verdict is None:
+            continue
+        src, tgt, sign, probability = verdict
         within = [d for d in dates if d.value and s <= d.start and d.end <= e]
         date = min(within, key=lambda d: abs(d.start - m1.end)).value if within else None
         out.append(Stance(
             id=f"{document}:st{len(out) + 1}", document=document, start=s, end=e,
             sentence=text[s:e], source=src.actor, target=tgt.actor, sign=sign,
-            probability=round(float(p[label]), 4),
+            probability=round(probability, 4),
             source_span=[src.start, src.end], target_span=[tgt.start, tgt.end], date=date,
             in_comment=m1.in_comment, comment=m1.comment,
         ))
     return out
+
+
+def _conjuncts_share(candidates: list[tuple[tuple[int, int], Mention, Mention, Pair]],
+                     verdicts: list[tuple[Mention, Mention, int, float] | None]
+                     ) -> list[tuple[Mention, Mention, int, float] | None]:
+    """Verdicts (source, target, sign, probability) with coordinated mentions sharing
+    them: a pair left neutral takes the stance of a kept pair that has the same mention
+    on one side and, on the other, a mention coordinated with its own ("X condemned A
+    and B", "A and B praised X"). The model reads the farther conjunct through a longer
+    path and more words between, so it often misses what the sentence says of both."""
+    out = list(verdicts)
+    for k, ((sentence, m1, m2, pair), verdict) in enumerate(zip(candidates, verdicts,
+                                                                strict=True)):
+        if verdict is not None:
+            continue
+        roots = {(m1.start, m1.end): _phrase_head(pair.first.root),
+                 (m2.start, m2.end): _phrase_head(pair.second.root)}
+        spans = {(m.start, m.end): m for m in (m1, m2)}
+        for (other_sentence, o1, o2, other_pair), kept in zip(candidates, verdicts,
+                                                              strict=True):
+            if kept is None or other_sentence != sentence:
+                continue
+            src, tgt, sign, probability = kept
+            other_roots = {(o1.start, o1.end): _phrase_head(other_pair.first.root),
+                           (o2.start, o2.end): _phrase_head(other_pair.second.root)}
+            for shared, free in (((src.start, src.end), (tgt.start, tgt.end)),
+                                 ((tgt.start, tgt.end), (src.start, src.end))):
+                rest = [key for key in spans if key != shared]
+                if shared not in spans or len(rest) != 1 or free not in other_roots:
+                    continue
+                if roots[rest[0]].i not in {t.i for t in other_roots[free].conjuncts}:
+                    continue
+                mine = spans[rest[0]]
+                out[k] = (src, mine, sign, probability) if shared == (src.start, src.end) \
+                    else (mine, tgt, sign, probability)
+                break
+            if out[k] is not None:
+                break
+    return out
+
+
+def _phrase_head(token: Token) -> Token:
+    """The noun a name modifies as a compound ("Dawa" in "the Dawa movement"): where
+    the phrase, and so its coordination, hangs."""
+    while token.dep_ == "compound" and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def _sentence_of(starts: list[int], offset: int) -> int | None:
