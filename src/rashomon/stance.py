@@ -49,6 +49,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import scipy.sparse as sp
 from spacy.tokens import Doc, Span, Token
 
 from .models import LinearModel, packaged
@@ -146,10 +147,11 @@ class Pair:
 
     def shape(self) -> list[float]:
         first, second, context = self.first, self.second, self.context
-        between = first.doc[first.end:second.start]
+        between = list(first.doc[first.end:second.start])
+        text = context.text  # built anew on every access: read once
         return [
             math.log1p(sum(not t.is_punct for t in between)),
-            float(any(q in context.text for q in _QUOTES)),
+            float(any(q in text for q in _QUOTES)),
             float(any(t.text == "," for t in between)),
             float(first.start - context.start < 2),  # opens the sentence: usually its subject
         ]
@@ -234,21 +236,29 @@ def pair_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, i
     indicators, then shape.
 
     ``vocabulary``: the strings in column order, or already as {string: column}."""
+    return _sparse_features(pairs, vocabulary).toarray()
+
+
+def _sparse_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, int]
+                     ) -> sp.csr_matrix:
+    """``pair_features`` as a sparse matrix: the string indicators are tens of thousands
+    of columns with a few dozen set per pair, too many to fill densely per document."""
     index = vocabulary if isinstance(vocabulary, dict) else {
         w: i for i, w in enumerate(vocabulary)}
-    static = static_features(pairs)
-    width = len(VECTOR_BLOCKS) * vector_width(pairs) + static.shape[1]
-    out = np.zeros((len(pairs), width + len(vocabulary) + len(SHAPE_FEATURES)),
-                   dtype=np.float32)
+    vectors = np.zeros((len(pairs), len(VECTOR_BLOCKS) * vector_width(pairs)),
+                       dtype=np.float32)
+    rows, cols = [], []
     for row, pair in enumerate(pairs):
-        vectors = pair.vectors()
-        out[row, :vectors.size] = vectors
-        out[row, width - static.shape[1]:width] = static[row]
-        for s in pair.strings():
-            if s in index:
-                out[row, width + index[s]] = 1.0
-        out[row, width + len(vocabulary):] = pair.shape()
-    return out
+        found = pair.vectors()
+        vectors[row, :found.size] = found
+        columns = sorted({index[s] for s in pair.strings() if s in index})
+        rows += [row] * len(columns)
+        cols += columns
+    strings = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                            shape=(len(pairs), len(index)))
+    shape = np.array([pair.shape() for pair in pairs], dtype=np.float32)
+    return sp.hstack([sp.csr_matrix(vectors), sp.csr_matrix(static_features(pairs)),
+                      strings, sp.csr_matrix(shape)], format="csr")
 
 
 def vector_width(pairs: Sequence[Pair]) -> int:
@@ -281,11 +291,13 @@ def classify(pairs: Sequence[Pair], model: LinearModel | None = None) -> np.ndar
     model = model or load_model()
     if not pairs:
         return np.zeros((0, len(LABELS)))
-    features = pair_features(pairs, _index(model))
+    features = _sparse_features(pairs, _index(model))
     if features.shape[1] != model.coef.shape[1]:
         raise ValueError(f"stance model expects {model.coef.shape[1]} features, the parse "
                          f"gives {features.shape[1]} (a parser with another vector width?)")
-    proba = model.predict_proba(features)
+    scores = np.asarray(features @ model.coef.T) + model.intercept
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    proba = exp / exp.sum(axis=1, keepdims=True)
     order = [model.classes.index(str(i)) for i in range(len(LABELS))]
     return proba[:, order]
 
@@ -377,26 +389,26 @@ def _conjuncts_share(candidates: list[tuple[tuple[int, int], Mention, Mention, P
     and B", "A and B praised X"). The model reads the farther conjunct through a longer
     path and more words between, so it often misses what the sentence says of both."""
     out = list(verdicts)
-    for k, ((sentence, m1, m2, pair), verdict) in enumerate(zip(candidates, verdicts,
-                                                                strict=True)):
+    # each candidate's mentions -> the tokens their phrases hang from, once
+    heads = [{(m1.start, m1.end): _phrase_head(pair.first.root),
+              (m2.start, m2.end): _phrase_head(pair.second.root)}
+             for _, m1, m2, pair in candidates]
+    kept_in: dict[tuple[int, int], list[int]] = {}  # sentence -> its kept candidates
+    for k, verdict in enumerate(verdicts):
         if verdict is not None:
+            kept_in.setdefault(candidates[k][0], []).append(k)
+    for k, (sentence, m1, m2, _) in enumerate(candidates):
+        if verdicts[k] is not None:
             continue
-        roots = {(m1.start, m1.end): _phrase_head(pair.first.root),
-                 (m2.start, m2.end): _phrase_head(pair.second.root)}
         spans = {(m.start, m.end): m for m in (m1, m2)}
-        for (other_sentence, o1, o2, other_pair), kept in zip(candidates, verdicts,
-                                                              strict=True):
-            if kept is None or other_sentence != sentence:
-                continue
-            src, tgt, sign, probability = kept
-            other_roots = {(o1.start, o1.end): _phrase_head(other_pair.first.root),
-                           (o2.start, o2.end): _phrase_head(other_pair.second.root)}
+        for j in kept_in.get(sentence, []):
+            src, tgt, sign, probability = verdicts[j]
             for shared, free in (((src.start, src.end), (tgt.start, tgt.end)),
                                  ((tgt.start, tgt.end), (src.start, src.end))):
                 rest = [key for key in spans if key != shared]
-                if shared not in spans or len(rest) != 1 or free not in other_roots:
+                if shared not in spans or len(rest) != 1 or free not in heads[j]:
                     continue
-                if roots[rest[0]].i not in {t.i for t in other_roots[free].conjuncts}:
+                if heads[k][rest[0]].i not in {t.i for t in heads[j][free].conjuncts}:
                     continue
                 mine = spans[rest[0]]
                 out[k] = (src, mine, sign, probability) if shared == (src.start, src.end) \
