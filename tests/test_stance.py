@@ -64,6 +64,26 @@ def test_strings_read_the_tree_and_keep_positions_apart():
     assert "neg" in negated.strings()
 
 
+def test_whole_tree_paths_tell_who_acts_on_whom():
+    active = _pair("The Harbor League praised the River Party.", "Harbor League",
+                   "River Party").strings()
+    passive = _pair("The River Party was praised by the Harbor League.", "River Party",
+                    "Harbor League").strings()
+    # the whole path, step by step: who is the subject, who sits under "by"
+    assert "pf:nsubj^ <praise> vdobj" in active
+    assert "pf:nsubjpass^ <praise> vagent vpobj" in passive
+    assert "pf:nsubj^ <praise> vdobj" not in passive
+    assert {"pn:<praise> vagent", "pn:vagent vpobj", "pe:vpobj:by"} <= set(passive)
+    assert "pe:nsubj^praise" in active and "pe:vdobj:praise" in active
+    far = _pair("The Harbor League said the River Party had lied.", "Harbor League",
+                "River Party").strings()
+    assert "pf:nsubj^ <say> vccomp vnsubj" in far and "pe:vnsubj:lie" in far
+    # no common ancestor (two sentences): no path strings
+    apart = _pair("The Harbor League left. The River Party stayed.", "Harbor League",
+                  "River Party").strings()
+    assert not any(s.startswith(("pf:", "pn:", "pe:")) for s in apart)
+
+
 def test_pairs_from_character_spans_need_two_ordered_spans():
     doc = load_nlp()("The Harbor League praised the River Party.")
     assert Pair.from_chars(doc, (30, 41), (4, 17)) is None  # second before first
@@ -145,6 +165,62 @@ def test_find_stances_reads_direction_sign_evidence_and_date():
     assert blame.source_span[0] > first_end  # the mention in its own sentence
     assert 0.5 < praise.probability <= 1.0
     assert [s.id for s in found] == ["doc:st1", "doc:st2"]
+
+
+def test_the_keep_threshold_is_the_models_own_when_it_has_one():
+    text = "The Harbor League praised the River Party."
+    doc = load_nlp()(text)
+    mentions = [_mention(text, "Harbor League", "league"), _mention(text, "River Party",
+                                                                    "party")]
+    # strength 2 against the neutral intercept of 1: "first->second +" is the best label
+    # but holds well under 0.9 of the probability
+    weak = _word_model({"lca:praise": 1}, strength=2.0)
+    [kept] = find_stances(doc, "doc", mentions, model=weak)
+    assert 0.5 <= kept.probability < 0.9
+    strict = LinearModel(weak.classes, weak.coef, weak.intercept,
+                         {**weak.meta, "min_probability": 0.9})
+    assert find_stances(doc, "doc", mentions, model=strict) == []
+    lenient = LinearModel(weak.classes, weak.coef, weak.intercept,
+                          {**weak.meta, "min_probability": kept.probability})
+    assert len(find_stances(doc, "doc", mentions, model=lenient)) == 1
+
+
+def test_coordinated_mentions_share_a_stance_the_model_reads_for_one():
+    text = "The Harbor League condemned the River Party and the Hill Union on Monday."
+    doc = load_nlp()(text)
+    mentions = [_mention(text, "Harbor League", "league"),
+                _mention(text, "River Party", "party"),
+                _mention(text, "Hill Union", "union")]
+    # only the direct object's path says "condemn"; the conjunct's path has one more step
+    model = _word_model({"pf:nsubj^ <condemn> vdobj": 3})
+    found = find_stances(doc, "doc", mentions, model=model)
+    assert {(s.source, s.target, s.sign) for s in found} == {("league", "party", -1),
+                                                             ("league", "union", -1)}
+    union = next(s for s in found if s.target == "union")
+    assert text[slice(*union.target_span)] == "Hill Union"
+    assert union.probability == next(s for s in found if s.target == "party").probability
+    # coordinated sources share it too, the direction kept
+    both = "The River Party and the Hill Union condemned the Harbor League."
+    mentions = [_mention(both, "River Party", "party"), _mention(both, "Hill Union", "union"),
+                _mention(both, "Harbor League", "league")]
+    found = find_stances(load_nlp()(both), "doc", mentions, model=model)
+    assert ("union", "league", -1) in {(s.source, s.target, s.sign) for s in found}
+    # a name that modifies a noun is coordinated through that noun
+    phrase = "The Harbor League condemned the River Party and the Hill Union movement."
+    mentions = [_mention(phrase, "Harbor League", "league"),
+                _mention(phrase, "River Party", "party"),
+                _mention(phrase, "Hill Union", "union")]
+    found = find_stances(load_nlp()(phrase), "doc", mentions,
+                         model=_word_model({"pf:nsubj^ <condemn> vdobj": 3}))
+    assert ("league", "union", -1) in {(s.source, s.target, s.sign) for s in found}
+    # a mention not coordinated with the target gains nothing
+    apart = "The Harbor League condemned the River Party after the Hill Union left."
+    mentions = [_mention(apart, "Harbor League", "league"),
+                _mention(apart, "River Party", "party"),
+                _mention(apart, "Hill Union", "union")]
+    found = find_stances(load_nlp()(apart), "doc", mentions,
+                         model=_word_model({"pf:nsubj^ <condemn> vdobj": 3}))
+    assert [(s.source, s.target) for s in found] == [("league", "party")]
 
 
 def test_a_pronoun_is_paired_only_where_its_actor_has_no_name_in_the_sentence():

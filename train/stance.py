@@ -40,6 +40,7 @@ from rashomon.models import LinearModel
 from rashomon.parse import DEFAULT_MODEL, load_nlp
 from rashomon.stance import (
     LABELS,
+    MIN_PROBABILITY,
     SHAPE_FEATURES,
     STATIC_BLOCKS,
     VECTOR_BLOCKS,
@@ -54,6 +55,9 @@ _BRACKET = re.compile(r"\[([^\[\]]+)\]")
 # A feature string must occur in this many training pairs to enter the vocabulary.
 MIN_COUNT = 3
 SEED = 2021
+# Keep-thresholds of the stance stage scored on the cross-validated probabilities: the
+# stage's MIN_PROBABILITY is the best of these.
+STAGE_THRESHOLDS = (0.4, 0.45, 0.5, 0.55, 0.6)
 
 
 def load_park(path: Path) -> tuple[list[tuple[str, tuple[int, int], tuple[int, int]]],
@@ -160,16 +164,27 @@ def figures(y: np.ndarray, pred: np.ndarray) -> dict[str, object]:
 def cross_validate(pairs: list[Pair], strings: list[list[str]], y: np.ndarray, c: float,
                    folds: int, reverse_weight: float) -> dict[str, object]:
     """k-fold CV on Park train; the vocabulary is rebuilt from each fold's training part."""
-    pred = np.zeros_like(y)
+    proba = np.zeros((len(y), len(LABELS)))
     per_fold = []
     for tr, te in StratifiedKFold(folds, shuffle=True, random_state=SEED).split(y, y):
         vocab = vocabulary([strings[i] for i in tr])
         model = fit(matrix([pairs[i] for i in tr], [strings[i] for i in tr], vocab), y[tr], c,
                     reverse_weight)
-        pred[te] = model.predict(matrix([pairs[i] for i in te], [strings[i] for i in te],
-                                        vocab))
-        per_fold.append(round(float((pred[te] == y[te]).mean()), 4))
-    return {**figures(y, pred), "per_fold": per_fold, "C": c}
+        proba[te] = model.predict_proba(matrix([pairs[i] for i in te],
+                                               [strings[i] for i in te], vocab))
+        per_fold.append(round(float((proba[te].argmax(axis=1) == y[te]).mean()), 4))
+    stage = {str(t): round(float((stage_labels(proba, t) == y).mean()), 4)
+             for t in STAGE_THRESHOLDS}
+    return {**figures(y, proba.argmax(axis=1)), "per_fold": per_fold, "C": c,
+            "stage_accuracy_by_threshold": stage}
+
+
+def stage_labels(proba: np.ndarray, threshold: float) -> np.ndarray:
+    """The stance stage's verdict: the best label when non-neutral and holding at least
+    ``threshold`` of the probability, else neutral (``rashomon.stance.MIN_PROBABILITY``)."""
+    labels = proba.argmax(axis=1)
+    labels[proba[np.arange(len(proba)), labels] < threshold] = 0
+    return labels
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,14 +216,21 @@ def main(argv: list[str] | None = None) -> int:
         for c in args.c:
             run = cross_validate(pairs, strings, y, c, args.folds, args.reverse_weight)
             print(f"C={c}: CV directed accuracy {run['directed_accuracy']} "
-                  f"(folds {run['per_fold']})", flush=True)
+                  f"(folds {run['per_fold']}); the stage's verdict by keep-threshold "
+                  f"{run['stage_accuracy_by_threshold']}", flush=True)
             cv_runs.append(run)
     best = max(cv_runs, key=lambda r: r["directed_accuracy"]) if cv_runs else None
     c = float(best["C"]) if best else args.c[0]
+    by_threshold = best["stage_accuracy_by_threshold"] if best else {}
+    threshold = float(max(by_threshold, key=by_threshold.get)) if by_threshold \
+        else MIN_PROBABILITY
     vocab = vocabulary(strings)
     model = fit(matrix(pairs, strings, vocab), y, c, args.reverse_weight)
     v_pairs, v_strings, v_y = split["valid"]
-    valid = figures(v_y, model.predict(matrix(v_pairs, v_strings, vocab)))
+    v_proba = model.predict_proba(matrix(v_pairs, v_strings, vocab))
+    valid = figures(v_y, v_proba.argmax(axis=1))
+    valid["stage_directed_accuracy"] = round(float(
+        (stage_labels(v_proba, threshold) == v_y).mean()), 4)
     width = vector_width(pairs)
     meta = {
         "labels": LABELS,
@@ -220,13 +242,15 @@ def main(argv: list[str] | None = None) -> int:
         "parser": DEFAULT_MODEL,
         "training": {"park2021_train": int(len(y)), "C": c, "min_count": MIN_COUNT,
                      "reverse_weight": args.reverse_weight},
+        "min_probability": threshold,
         "cross_validation": [{k: v for k, v in r.items() if k != "confusion"} for r in cv_runs],
         "park2021_valid": valid,
         "seconds": round(time.time() - started),
     }
     args.out.mkdir(parents=True, exist_ok=True)
     LinearModel.from_sklearn(model, meta).save(args.out / "stance.npz")
-    print(json.dumps({"cv": meta["cross_validation"], "chosen_C": c, "valid": valid,
+    print(json.dumps({"cv": meta["cross_validation"], "chosen_C": c,
+                      "min_probability": threshold, "valid": valid,
                       "seconds": meta["seconds"]}, indent=1))
     return 0
 

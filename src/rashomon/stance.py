@@ -11,7 +11,9 @@ costs little beyond the parse (no sentence encoder runs):
 * **Tree.** The two mentions' heads and their lowest common ancestor in the dependency
   tree: its lemma, the dependency labels that lead up to it from each side (``nsubj`` ...
   ``dobj`` is "first acts on second", ``nsubjpass`` ... ``agent`` the reverse), the words
-  on that path, a negation or a passive on it, what each head hangs from.
+  on that path, a negation or a passive on it, what each head hangs from; and the whole
+  path as labelled steps (``nsubjpass^ <praise> vagent vpobj``), its runs of two and
+  three steps, and each step with the word it hangs from.
 * **Words** between the two, and the five before the first and after the second,
   position-tagged (``b:``, ``l:``, ``r:``), and the content words (nouns, verbs,
   adjectives, adverbs) of the rest of the sentence (``s:``: "X backed Y's bid, calling
@@ -47,6 +49,7 @@ from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
+import scipy.sparse as sp
 from spacy.tokens import Doc, Span, Token
 
 from .models import LinearModel, packaged
@@ -65,8 +68,8 @@ WINDOW_WORDS = 5
 # Most actors in one sentence whose pairs are read; more is a list, not a stance.
 MAX_ACTORS_PER_SENTENCE = 6
 # A pair is kept as a stance when a non-neutral label is the model's best and holds at
-# least this much probability: a stance should be more likely than all else together.
-# Chosen, not calibrated.
+# least this much probability. The model's own ``meta["min_probability"]`` comes first:
+# train/stance.py picks it by cross-validation on Park train; this is the fallback.
 MIN_PROBABILITY = 0.5
 # Dependency labels kept from each side's path up to the common ancestor, nearest it first:
 # two tell "subject of" from "object of a preposition of" without making every path unique.
@@ -113,7 +116,8 @@ class Pair:
                                                              WINDOW_WORDS)] if not t.is_space]
         out += [f"s:{t.lemma_.lower()}" for t in context if t.pos_ in _CONTENT_POS
                 and not first.start <= t.i < second.end]
-        return out + _tree_strings(first.root, second.root)
+        return [*out, *_tree_strings(first.root, second.root),
+                *_path_grams(first.root, second.root)]
 
     def static_texts(self) -> list[str]:
         """The texts of ``STATIC_BLOCKS``: the words between the two, the path's lemmas."""
@@ -143,10 +147,11 @@ class Pair:
 
     def shape(self) -> list[float]:
         first, second, context = self.first, self.second, self.context
-        between = first.doc[first.end:second.start]
+        between = list(first.doc[first.end:second.start])
+        text = context.text  # built anew on every access: read once
         return [
             math.log1p(sum(not t.is_punct for t in between)),
-            float(any(q in context.text for q in _QUOTES)),
+            float(any(q in text for q in _QUOTES)),
             float(any(t.text == "," for t in between)),
             float(first.start - context.start < 2),  # opens the sentence: usually its subject
         ]
@@ -196,6 +201,25 @@ def _tree_strings(a: Token, b: Token) -> list[str]:
     return out
 
 
+def _path_grams(a: Token, b: Token) -> list[str]:
+    """The whole tree path from one head to the other as labelled steps (``nsubj^``
+    up from the first, the common ancestor's lemma, ``vdobj`` down to the second), its
+    runs of two and three steps, and each step with the word it hangs from: how the two
+    are linked, beyond the two labels nearest the ancestor that ``_tree_strings`` keeps."""
+    top = _common_ancestor(a, b)
+    if top is None:
+        return []
+    up_a, up_b = _path_up(a, top), _path_up(b, top)
+    steps = [f"{t.dep_}^" for t in up_a] + [f"<{_lemma(top)}>"] + [
+        f"v{t.dep_}" for t in reversed(up_b)]
+    out = ["pf:" + " ".join(steps)]
+    for n in (2, 3):
+        out += ["pn:" + " ".join(steps[i:i + n]) for i in range(len(steps) - n + 1)]
+    out += [f"pe:{t.dep_}^{_lemma(t.head)}" for t in up_a]
+    out += [f"pe:v{t.dep_}:{_lemma(t.head)}" for t in reversed(up_b)]
+    return out
+
+
 def static_features(pairs: Sequence[Pair]) -> np.ndarray:
     """The static word-vector blocks of ``STATIC_BLOCKS``, one row per pair."""
     table = static_vectors()
@@ -212,21 +236,29 @@ def pair_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, i
     indicators, then shape.
 
     ``vocabulary``: the strings in column order, or already as {string: column}."""
+    return _sparse_features(pairs, vocabulary).toarray()
+
+
+def _sparse_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, int]
+                     ) -> sp.csr_matrix:
+    """``pair_features`` as a sparse matrix: the string indicators are tens of thousands
+    of columns with a few dozen set per pair, too many to fill densely per document."""
     index = vocabulary if isinstance(vocabulary, dict) else {
         w: i for i, w in enumerate(vocabulary)}
-    static = static_features(pairs)
-    width = len(VECTOR_BLOCKS) * vector_width(pairs) + static.shape[1]
-    out = np.zeros((len(pairs), width + len(vocabulary) + len(SHAPE_FEATURES)),
-                   dtype=np.float32)
+    vectors = np.zeros((len(pairs), len(VECTOR_BLOCKS) * vector_width(pairs)),
+                       dtype=np.float32)
+    rows, cols = [], []
     for row, pair in enumerate(pairs):
-        vectors = pair.vectors()
-        out[row, :vectors.size] = vectors
-        out[row, width - static.shape[1]:width] = static[row]
-        for s in pair.strings():
-            if s in index:
-                out[row, width + index[s]] = 1.0
-        out[row, width + len(vocabulary):] = pair.shape()
-    return out
+        found = pair.vectors()
+        vectors[row, :found.size] = found
+        columns = sorted({index[s] for s in pair.strings() if s in index})
+        rows += [row] * len(columns)
+        cols += columns
+    strings = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
+                            shape=(len(pairs), len(index)))
+    shape = np.array([pair.shape() for pair in pairs], dtype=np.float32)
+    return sp.hstack([sp.csr_matrix(vectors), sp.csr_matrix(static_features(pairs)),
+                      strings, sp.csr_matrix(shape)], format="csr")
 
 
 def vector_width(pairs: Sequence[Pair]) -> int:
@@ -259,11 +291,13 @@ def classify(pairs: Sequence[Pair], model: LinearModel | None = None) -> np.ndar
     model = model or load_model()
     if not pairs:
         return np.zeros((0, len(LABELS)))
-    features = pair_features(pairs, _index(model))
+    features = _sparse_features(pairs, _index(model))
     if features.shape[1] != model.coef.shape[1]:
         raise ValueError(f"stance model expects {model.coef.shape[1]} features, the parse "
                          f"gives {features.shape[1]} (a parser with another vector width?)")
-    proba = model.predict_proba(features)
+    scores = np.asarray(features @ model.coef.T) + model.intercept
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    proba = exp / exp.sum(axis=1, keepdims=True)
     order = [model.classes.index(str(i)) for i in range(len(LABELS))]
     return proba[:, order]
 
@@ -274,7 +308,8 @@ def find_stances(doc: Doc, document: str, mentions: Sequence[Mention],
     """The directed stances between actors named together in a sentence of ``doc``.
 
     For each pair of different actors in a sentence, the closest pair of their mentions
-    is read; a pair the model calls non-neutral becomes a Stance from the source actor to
+    is read; a pair the model calls non-neutral (with at least its keep-threshold of
+    the probability, see ``MIN_PROBABILITY``) becomes a Stance from the source actor to
     the target, dated by the resolved date mention of the sentence nearest the pair, if
     there is one. ``parties`` (``actors.parties``: entities no actor covers) join a
     sentence's actors as far as ``MAX_ACTORS_PER_SENTENCE`` allows, the actors first.
@@ -316,24 +351,80 @@ def find_stances(doc: Doc, document: str, mentions: Sequence[Mention],
                     candidates.append((sentences[k], *found, pair))
     if not candidates:
         return []
+    model = model or load_model()
+    threshold = float(model.meta.get("min_probability", MIN_PROBABILITY))
     proba = classify([c[3] for c in candidates], model)
-    out = []
-    for ((s, e), m1, m2, _), p in zip(candidates, proba, strict=True):
+    verdicts: list[tuple[Mention, Mention, int, float] | None] = []
+    for (_, m1, m2, _), p in zip(candidates, proba, strict=True):
         label = int(p.argmax())
-        if label == 0 or p[label] < MIN_PROBABILITY:
+        if label == 0 or p[label] < threshold:
+            verdicts.append(None)
             continue
         forward, sign = DIRECTION[label]
-        src, tgt = (m1, m2) if forward else (m2, m1)
+        verdicts.append((*((m1, m2) if forward else (m2, m1)), sign, float(p[label])))
+    verdicts = _conjuncts_share(candidates, verdicts)
+    out = []
+    for ((s, e), m1, _, _), verdict in zip(candidates, verdicts, strict=True):
+        if verdict is None:
+            continue
+        src, tgt, sign, probability = verdict
         within = [d for d in dates if d.value and s <= d.start and d.end <= e]
         date = min(within, key=lambda d: abs(d.start - m1.end)).value if within else None
         out.append(Stance(
             id=f"{document}:st{len(out) + 1}", document=document, start=s, end=e,
             sentence=text[s:e], source=src.actor, target=tgt.actor, sign=sign,
-            probability=round(float(p[label]), 4),
+            probability=round(probability, 4),
             source_span=[src.start, src.end], target_span=[tgt.start, tgt.end], date=date,
             in_comment=m1.in_comment, comment=m1.comment,
         ))
     return out
+
+
+def _conjuncts_share(candidates: list[tuple[tuple[int, int], Mention, Mention, Pair]],
+                     verdicts: list[tuple[Mention, Mention, int, float] | None]
+                     ) -> list[tuple[Mention, Mention, int, float] | None]:
+    """Verdicts (source, target, sign, probability) with coordinated mentions sharing
+    them: a pair left neutral takes the stance of a kept pair that has the same mention
+    on one side and, on the other, a mention coordinated with its own ("X condemned A
+    and B", "A and B praised X"). The model reads the farther conjunct through a longer
+    path and more words between, so it often misses what the sentence says of both."""
+    out = list(verdicts)
+    # each candidate's mentions -> the tokens their phrases hang from, once
+    heads = [{(m1.start, m1.end): _phrase_head(pair.first.root),
+              (m2.start, m2.end): _phrase_head(pair.second.root)}
+             for _, m1, m2, pair in candidates]
+    kept_in: dict[tuple[int, int], list[int]] = {}  # sentence -> its kept candidates
+    for k, verdict in enumerate(verdicts):
+        if verdict is not None:
+            kept_in.setdefault(candidates[k][0], []).append(k)
+    for k, (sentence, m1, m2, _) in enumerate(candidates):
+        if verdicts[k] is not None:
+            continue
+        spans = {(m.start, m.end): m for m in (m1, m2)}
+        for j in kept_in.get(sentence, []):
+            src, tgt, sign, probability = verdicts[j]
+            for shared, free in (((src.start, src.end), (tgt.start, tgt.end)),
+                                 ((tgt.start, tgt.end), (src.start, src.end))):
+                rest = [key for key in spans if key != shared]
+                if shared not in spans or len(rest) != 1 or free not in heads[j]:
+                    continue
+                if heads[k][rest[0]].i not in {t.i for t in heads[j][free].conjuncts}:
+                    continue
+                mine = spans[rest[0]]
+                out[k] = (src, mine, sign, probability) if shared == (src.start, src.end) \
+                    else (mine, tgt, sign, probability)
+                break
+            if out[k] is not None:
+                break
+    return out
+
+
+def _phrase_head(token: Token) -> Token:
+    """The noun a name modifies as a compound ("Dawa" in "the Dawa movement"): where
+    the phrase, and so its coordination, hangs."""
+    while token.dep_ == "compound" and token.head.i != token.i:
+        token = token.head
+    return token
 
 
 def _sentence_of(starts: list[int], offset: int) -> int | None:
