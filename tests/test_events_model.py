@@ -99,7 +99,8 @@ def test_negation_climbs_out_of_a_purpose_clause():
 def test_refusal_negates_and_a_threat_is_no_act():
     refused = [e for e in _events("Iran refused to release the British sailors.")
                if e.trigger == "release"]
-    assert refused and refused[0].negated
+    # no release happened: a release that is negated, or the refusal itself (REJECT)
+    assert refused and refused[0].negated != (refused[0].type == "REJECT")
     threat = [e for e in _events("Iran threatened to attack Israel.") if e.trigger == "attack"]
     assert threat and threat[0].modality == "threatened"
 
@@ -282,3 +283,51 @@ def test_verbs_the_rules_turn_down_are_flagged_open_candidates():
     # a speech verb reporting what was said stays a claim's cue, no candidate
     _, cands = _candidates("The Iraqi government said Iran attacked the border post.")
     assert not any(c.event.trigger == "said" and c.lexicon_type == OPEN for c in cands)
+
+
+def test_a_change_within_the_lexicon_s_quad_needs_less_confidence():
+    typer = _indicator_model(["ASSAULT", "COERCE", "SUPPORT"],
+                             [None, "lemma=arrest", "lemma=hit"],
+                             {"override": 0.9, "override_same_quad": 0.5})
+    typer.coef *= np.log(0.7 * 2 / 0.3) / 10.0  # the indicated class at 0.7
+    model = EventModel(typer, None)
+    lexicon = load_event_lexicon()
+    # COERCE is of ASSAULT's quad: retyped at 0.7; SUPPORT crosses into cooperation: not
+    arrest = Candidate(_event("ASSAULT", "material_conflict"), ["lemma=arrest"], "ASSAULT")
+    hit = Candidate(_event("ASSAULT", "material_conflict"), ["lemma=hit"], "ASSAULT")
+    (arrested, hit_event) = model.decide([arrest, hit], lexicon, embed=False)
+    assert (arrested.type, arrested.quad) == ("COERCE", "material_conflict")
+    assert hit_event.type == "ASSAULT"
+
+
+def test_a_statement_that_another_actor_must_act_is_a_demand_on_it():
+    _, cands = _candidates("Russia said that Israel must end its strikes on Syria.")
+    demands = [c.event for c in cands if c.event.type == "REQUEST"]
+    assert [(e.source, e.target, e.mode, e.trigger) for e in demands] == [
+        ("russia", "israel", "demand", "said")]
+    assert any("how=obligation" in c.features for c in cands if c.event.type == "REQUEST")
+
+
+def test_no_demand_without_an_obligation_on_someone_else():
+    for text in ("Germany said it must protect its own borders.",
+                 "France said the talks should resume in Geneva.",
+                 "Russia said that Israel will end its strikes on Syria."):
+        _, cands = _candidates(text)
+        assert not [c for c in cands if "how=obligation" in c.features], text
+
+
+def test_a_refused_act_read_as_a_rejection_is_no_longer_negated():
+    typer = _indicator_model(["CONSULT", "REJECT", "ASSAULT"],
+                             [None, "lemma=meet", "lemma=strike"], {"override": 0.6})
+    lexicon = load_event_lexicon()
+    def negated(lemma: str, refused: bool) -> Candidate:
+        event = replace(_event("CONSULT", "verbal_cooperation"), id=f"d:{lemma}", negated=True)
+        return Candidate(event, [f"lemma={lemma}"], "CONSULT", refused=refused)
+
+    found = EventModel(typer, None).decide(
+        [negated("meet", True), negated("meet", False), negated("strike", True)], lexicon,
+        embed=False)
+    assert [(e.type, e.negated) for e in found] == [
+        ("REJECT", False),  # "refused to meet": the refusal happened
+        ("REJECT", True),  # "did not meet": no refusal to read
+        ("ASSAULT", True)]  # a refused strike read as a strike is still not one

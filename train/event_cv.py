@@ -100,6 +100,8 @@ class FoldFitter:
         shipped, shipped_roles = load_event_model(), load_role_model()
         self.override = float(shipped.typer.meta.get("override", 0.0)) if shipped.typer \
             else 0.0
+        self.override_same_quad = float(shipped.typer.meta.get(
+            "override_same_quad", self.override)) if shipped.typer else self.override
         self.threshold = shipped.threshold
         self.embedding = bool(shipped.embeds)
         self.layout = shipped.layouts.get("typer", {})
@@ -157,7 +159,8 @@ class FoldFitter:
         x = featurize([c.features if c else ["none"] for c in chosen],
                       dense_rows(chosen, self.layout, vectors))
         typer = LinearModel.from_sklearn(et.fit(x, [r["root"] for r in train_rows], et.TYPE_C))
-        typer.meta = {"override": self.override, "dense": self.layout,
+        typer.meta = {"override": self.override, "override_same_quad": self.override_same_quad,
+                      "dense": self.layout,
                       "embedding": "sentence" if self.embedding else "none"}
         # gate on the articles' candidates and the training folds' PLV candidates
         records_g = []

@@ -15,7 +15,7 @@ from ..types import Actor, DateMention, Event, Mention, Place
 from .candidates import CandidateFinder, Frame
 from .dating import date_of
 from .lexicon import Code, EventLexicon, load_event_lexicon
-from .modality import attribution_of, modality_of
+from .modality import attribution_of, modality_of, refused
 from .placement import place_of
 from .role_model import RoleFrame, RoleModel, load_role_model
 from .roles import RoleFinder
@@ -39,6 +39,9 @@ from .typing_model import (
     candidate_features,
     load_event_model,
 )
+
+#: Modals that make a statement's clause something its subject is told to do.
+OBLIGATION_AUX = frozenset({"must", "should"})
 
 
 def extract_events(doc: Doc, document_id: str, resolution: Resolution,
@@ -181,6 +184,7 @@ class _Coder(CandidateFinder, RoleFinder):
         frames.sort(key=lambda f: f.trigger[0].i)
         for frame in frames:
             self._code(frame)
+        self._speech_demands()
         self._speech_accusations()
         return self.events
 
@@ -270,7 +274,7 @@ class _Coder(CandidateFinder, RoleFinder):
             negated=negated, modality=modality, has_source=source is not None,
             has_target=target is not None, subordinate=confidence == SUBORDINATE_CONFIDENCE,
             reported=attribution is not None, flags=flags), code.type, code.mode,
-            self.vectors(anchor, frame.trigger)))
+            self.vectors(anchor, frame.trigger), refused=negated and refused(frame)))
         return event
 
     def _span(self, frame: Frame, roles: list[Mention]) -> tuple[int, int]:
@@ -284,6 +288,50 @@ class _Coder(CandidateFinder, RoleFinder):
             if sent.start_char <= m.start and m.end <= sent.end_char:
                 start, end = min(start, m.start), max(end, m.end)
         return start, end
+
+    # -- statements as demands -------------------------------------------------------------
+
+    def _speech_demands(self) -> None:
+        """A speaker saying that another actor must act demands it of that actor: "Russia
+        says Israel must end attacks on Syria" is Russia's demand on Israel, as event coders
+        code it (CAMEO 10, PLOVER DEMAND), whatever the act and whether or not it is an
+        event itself ("X must ensure security")."""
+        code = self.lex.code("REQUEST", "demand")
+        if code is None:
+            return
+        trigger_starts = {e.trigger_start for e in self.events}
+        for att in self.attributions:
+            cue = att.cue
+            if att.actor is None or att.negates or cue.idx in trigger_starts:
+                continue
+            obliged = self._obliged(att)
+            if obliged is None:
+                continue
+            frame = Frame([cue], cue, {"type": code.type, "mode": code.mode})
+            event = self._emit(frame, code, att.actor, obliged, [], how="obligation")
+            event.start, event.end = att.span_start, att.span_end
+            trigger_starts.add(event.trigger_start)
+            event.modality = "asserted"
+            event.reported_by = att.chain()
+
+    def _obliged(self, att: Attribution) -> str | None:
+        """The actor the statement's main clause says must (or should) act, other than
+        the speaker: the subject of a complement clause with an obligation modal."""
+        for verb in att.cue.children:
+            if verb.dep_ not in ("ccomp", "parataxis") or not any(
+                    c.dep_ == "aux" and c.lower_ in OBLIGATION_AUX for c in verb.children):
+                continue
+            subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")),
+                           None)
+            if subject is None:
+                continue
+            inside = self.resolution.mentions_within(subject.left_edge.idx,
+                                                     end_char(subject.right_edge))
+            named = [m for m in inside if m.actor not in (None, att.actor)]
+            head = [m for m in named if m.start <= subject.idx < m.end]
+            if head or named:
+                return (head or named)[0].actor
+        return None
 
     # -- statements as accusations ---------------------------------------------------------
 

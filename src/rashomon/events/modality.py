@@ -50,6 +50,23 @@ def modality_of(frame: Frame) -> tuple[bool, str]:
     return negated, modality
 
 
+#: Governors whose negation is a refusal: the refusing is an act of its own (a REJECT).
+REFUSING = frozenset({"refuse", "decline"})
+
+
+def refused(frame: Frame) -> bool:
+    """Whether the frame's act is one its subject refuses to do ("refused to meet X"),
+    through open clausal complements ("refused to agree to meet")."""
+    node = frame.anchor
+    for _ in range(4):
+        if node.dep_ != "xcomp" or node.head.i == node.i:
+            return False
+        node = node.head
+        if node.lemma_.lower() in REFUSING:
+            return True
+    return False
+
+
 def attribution_of(attributions: list[Attribution], tok: Token,
                    contents: IntervalIndex | None = None) -> Attribution | None:
     """The innermost attribution whose content holds ``tok``; ``contents`` indexes the

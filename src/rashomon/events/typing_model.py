@@ -43,6 +43,8 @@ from .lexicon import Code, EventLexicon
 HASH_BITS = 12
 #: PLOVER 2021 roots our ontology splits; the model predicts the merged label.
 MERGED_TYPES = {"CONCEDE": "YIELD", "RETREAT": "YIELD"}
+#: The type that reads a refused act as what happened: turning it down.
+REFUSAL = "REJECT"
 #: The type of a candidate no lexicon entry codes: the model types it or it is dropped.
 OPEN = "OPEN"
 OPEN_CODE = Code(type=OPEN, mode=None, cameo=None, quad="open", intensity=None)
@@ -69,11 +71,13 @@ class Candidate:
     lexicon_type: str = ""
     lexicon_mode: str | None = None
     vectors: dict[str, np.ndarray] = field(default_factory=dict)
+    #: negated by a refusal ("refused to meet X"): the type model may read it as one
+    refused: bool = False
 
     def copy(self) -> Candidate:
         """A candidate with its own copy of the event (retyping changes the event)."""
         return Candidate(replace(self.event), self.features, self.lexicon_type,
-                         self.lexicon_mode, self.vectors)
+                         self.lexicon_mode, self.vectors, self.refused)
 
 
 class CandidateVectors:
@@ -223,11 +227,14 @@ class EventModel:
 
     def retype(self, candidates: list[Candidate], x: np.ndarray, lexicon: EventLexicon) -> None:
         """Give each candidate the type model's type. A type (and mode) the lexicon gave
-        stays unless the model is at least ``override`` sure of another, and always when
-        its PLOVER root is none of the model's classes (a demand, for a model trained on
-        PLV's labels, which have no DEMAND: the model was never taught to tell one)."""
+        stays unless the model is at least ``override`` sure of another (``override_same_quad``
+        where the other type is of the lexicon's quad class: a change the articles' quad
+        scoring does not see, so the sentence sets alone set that threshold), and always
+        when its PLOVER root is none of the model's classes (a demand, for a model trained
+        on PLV's labels, which have no DEMAND: the model was never taught to tell one)."""
         assert self.typer is not None
         override = float(self.typer.meta.get("override", 0.0))
+        same_quad = float(self.typer.meta.get("override_same_quad", override))
         probs = self.typer.predict_proba(x)
         known = set(self.typer.classes)
         for cand, row in zip(candidates, probs, strict=True):
@@ -245,11 +252,16 @@ class EventModel:
             code = lexicon.code(type_, None)
             if code is None:
                 continue
-            if own != OPEN and row.max() < override:
+            if own != OPEN and row.max() < (same_quad if code.quad == cand.event.quad
+                                            else override):
                 continue
             ev = cand.event
             ev.type, ev.mode, ev.quad = code.type, code.mode, code.quad
             ev.cameo, ev.intensity = code.cameo, code.intensity
+            if code.type == REFUSAL and cand.refused:
+                # a refused act read as the refusal ("refused to meet X" typed REJECT): the
+                # refusal is what happened, not a meeting that did not
+                ev.negated = False
 
 
 @cache
