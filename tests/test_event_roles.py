@@ -131,6 +131,46 @@ def test_training_decides_relative_clause_fills_from_its_cached_rows():
     assert train.decide(model, frame)["source"] == []
 
 
+def test_a_role_the_rules_left_empty_is_filled_at_the_shipped_threshold_not_under_it():
+    """The shipped fill threshold is the training script's, and the policy fills an empty
+    role exactly when the model's pick is at least that sure."""
+    import numpy as np
+
+    from rashomon.events.role_model import RoleModel, RoleRow
+    from rashomon.models import LinearModel
+    from rashomon.types import Mention
+
+    train = _train_module()
+    shipped = load_role_model()
+    assert shipped.fill == pytest.approx(train.FILL)
+    mention = Mention(document="d", start=0, end=5, text="Qatar", actor="qatar", rule="name")
+    rows = [RoleRow(mention, ["bias"], "none")]
+
+    def model(p_target: float, fill: float) -> RoleModel:
+        # a constant model: every row none / source / target with these probabilities
+        probs = np.array([1.0 - p_target - 0.01, 0.01, p_target])
+        linear = LinearModel(["none", "source", "target"], np.zeros((3, 1 << 16)),
+                             np.log(probs), {"switch": 1.01, "drop": 1.01, "fill": fill})
+        return RoleModel(linear)
+
+    just_over = shipped.fill + 0.02
+    assert model(just_over, shipped.fill).assign(rows, [None], [], [])[1] == [mention]
+    assert model(shipped.fill - 0.02, shipped.fill).assign(rows, [None], [], [])[1] == []
+    assert model(just_over, shipped.fill + 0.05).assign(rows, [None], [], [])[1] == []
+
+
+def test_no_source_is_filled_from_beyond_the_longest_path_but_a_target_may_be():
+    from rashomon.events.role_model import RoleRow, fillable
+    from rashomon.types import Mention
+
+    mention = Mention(document="d", start=0, end=5, text="Qatar", actor="qatar", rule="name")
+    far = RoleRow(mention, ["bias", "path=far"], "none")
+    near = RoleRow(mention, ["bias", "path=^ccomp vnsubj"], "none")
+    assert not fillable(far, 1, None)
+    assert fillable(far, 2, None)
+    assert fillable(near, 1, None)
+
+
 def test_cross_validation_learns_a_pattern_the_rules_miss():
     train = _train_module()
     data = _synthetic(20, swap=True)

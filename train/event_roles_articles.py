@@ -6,6 +6,8 @@ Usage (from the repository root; 2 cores, about 20 minutes: five folds, each ref
 the role model and, for the honest figure, the gate on the other folds' articles)::
 
     PYTHONPATH=src python train/event_roles_articles.py --weights 1,3
+    PYTHONPATH=src python train/event_roles_articles.py --plv-only  # a role model change
+    PYTHONPATH=src python train/event_roles_articles.py --plv-only --policies 0.9/1.01/0.8
 
 Rows: every candidate (``train/event_roles.py``'s role frames) whose trigger lies in a gold
 event's evidence; each actor mention of its sentence is labelled source or target when its
@@ -235,15 +237,24 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--weights", default="1,3", help="article rows' weights (PLV 1)")
     parser.add_argument("--c", type=float, default=er.ROLE_C)
+    parser.add_argument("--plv-only", action="store_true",
+                        help="only the PLV-trained role model (no article rows): the honest "
+                             "figure of a change to the role model's features or policy")
+    parser.add_argument("--policies", help="the PLV-only model's policies to measure, "
+                        "switch/drop/fill separated by commas (default: the first two of "
+                        "POLICIES)")
     args = parser.parse_args()
+    plv_policies = POLICIES[:2] if not args.policies else [
+        dict(zip(("switch", "drop", "fill"), map(float, p.split("/")), strict=True))
+        for p in args.policies.split(",")]
     score = event_cv._load("event_type").load_scorer()
     articles = parse_articles(score)
     examples = {d: article_examples(d, a[0], a[1], a[2], score) for d, a in articles.items()}
     docs = sorted(articles)
     plv, _ = er.load_examples()
     gates = GateFitter(articles, score)
-    variants = [("plv", 0.0, p) for p in POLICIES[:2]] + [
-        ("articles", float(w), p) for w in args.weights.split(",") for p in POLICIES]
+    variants = [("plv", 0.0, p) for p in plv_policies] + ([] if args.plv_only else [
+        ("articles", float(w), p) for w in args.weights.split(",") for p in POLICIES])
     totals: dict[tuple[str, str], dict[str, int]] = {}
     for train, test in KFold(5, shuffle=True, random_state=0).split(docs):
         train_docs, test_docs = [docs[i] for i in train], [docs[i] for i in test]
