@@ -74,7 +74,12 @@ def test_phrase_with_final_preposition_takes_its_object_as_target():
 
 
 def test_bare_noun_without_actors_is_not_an_event():
-    assert events("The attack killed ten people.") == []
+    found = events("The attack killed ten people.")
+    # the bare noun is no event; the killing it did may be one (a coded verb nobody is
+    # named for is left to the learned gate), but then with no actor made up for it
+    assert not any(e.trigger == "attack" for e in found), found
+    assert all(e.trigger == "killed" and e.source is None and e.target is None
+               for e in found), found
 
 
 def test_negation_marks_the_event_negated():

@@ -331,3 +331,33 @@ def test_a_refused_act_read_as_a_rejection_is_no_longer_negated():
         ("REJECT", False),  # "refused to meet": the refusal happened
         ("REJECT", True),  # "did not meet": no refusal to read
         ("ASSAULT", True)]  # a refused strike read as a strike is still not one
+
+
+def test_a_coded_verb_nobody_is_named_for_is_a_flagged_candidate():
+    # an agentless passive whose victims are no actor: the lexicon codes the verb, no role
+    # is found, and the learned models are left to judge it, told that no one is named
+    _, cands = _candidates("Eleven people were killed near the border on Tuesday.",
+                           blocks=())
+    killed = next(c for c in cands if c.event.trigger == "killed")
+    assert killed.event.source is None and killed.event.target is None
+    assert killed.lexicon_type != OPEN and "weak=no_actor" in killed.features
+    # a candidate with an actor carries no such flag
+    _, cands = _candidates("Iranian forces killed eleven villagers near the border.",
+                           blocks=())
+    killed = next(c for c in cands if c.event.trigger == "killed")
+    assert killed.event.source and "weak=no_actor" not in killed.features
+    # a bare trigger noun with nobody named stays background, and an open verb with no
+    # actor has nothing for the type model to read: neither is a candidate
+    _, cands = _candidates("The war dragged on and the talks stalled.", blocks=())
+    assert not any(c.event.trigger in ("war", "stalled") for c in cands), [
+        (c.event.trigger, c.features) for c in cands]
+
+
+def test_violence_put_down_to_no_hostile_act_is_no_actorless_candidate():
+    # "in a crash" explains the deaths: no one did them, so no candidate is left for the
+    # gate to judge; a place in the same position explains nothing
+    _, cands = _candidates("Two soldiers were killed in a crash near the border.", blocks=())
+    assert not any(c.event.trigger == "killed" for c in cands), [
+        (c.event.trigger, c.features) for c in cands]
+    _, cands = _candidates("Two soldiers were killed in Kandahar on Monday.", blocks=())
+    assert any(c.event.trigger == "killed" and "weak=no_actor" in c.features for c in cands)

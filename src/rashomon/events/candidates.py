@@ -45,7 +45,8 @@ class Frame:
     reverse: bool = False  # light verbs whose subject is the target ("came under attack")
     sources: list[Token] = field(default_factory=list)
     targets: list[Token] = field(default_factory=list)
-    # why the rules doubt an open candidate ("declined", "cue_verb"): model features
+    # why the rules doubt a candidate ("declined", "cue_verb" for open verbs; "no_actor"
+    # for a coded verb nobody is named for): model features
     flags: list[str] = field(default_factory=list)
 
 

@@ -22,10 +22,12 @@ from .roles import RoleFinder
 from .salience import SalienceModel, anchor_of, load_salience_model
 from .syntax import (
     ACCUSING_CUES,
+    CAUSE_PREPS,
     NOMINAL_CONFIDENCE,
     SUBORDINATE_CONFIDENCE,
     clause_tokens,
     end_char,
+    pobj,
     subordinate,
     unique,
 )
@@ -116,7 +118,9 @@ def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
     ``open_candidates`` adds the clause verbs no lexicon entry knows, with an actor in a
     role, as candidates of type OPEN for the learned model to type or reject: among them
     the verbs the lexicon knows but its rules turned down and the speech verbs that report
-    nothing, flagged (``Frame.flags``). ``roles``
+    nothing, flagged (``Frame.flags``); and it keeps a coded verb nobody is named for
+    ("seventeen people were killed") as a candidate with no roles, flagged ``no_actor``.
+    ``roles``
     chooses sources and targets (default: the shipped role model; the rules alone where
     none ships); ``role_log``, when given, receives every candidate's (trigger, mention)
     rows, for training the role model. ``blocks`` names the dense vectors each candidate
@@ -220,10 +224,14 @@ class _Coder(CandidateFinder, RoleFinder):
             pairs = [(s, t) for s in sources for t in sources if s.actor != t.actor]
         else:
             pairs = [(s, t) for s in sources or [None] for t in targets or [None]]
+        if pairs == [(None, None)]:
+            if self._actorless(frame, code):
+                self._emit(frame, code, None, None, [], flags=[*frame.flags, "no_actor"])
+            return
         for source, target in pairs:
             src = source.actor if source else None
             tgt = target.actor if target else None
-            if src is None and tgt is None or src == tgt:
+            if src == tgt:
                 continue
             if src is None and code.quad.startswith("verbal"):
                 continue  # words nobody is named for ("many described ...") are no stance
@@ -233,6 +241,32 @@ class _Coder(CandidateFinder, RoleFinder):
                 # unless it is an act someone speaks of ("condemned the attack on X")
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m],
                        flags=frame.flags)
+
+    def _actorless(self, frame: Frame, code: Code) -> bool:
+        """Whether a trigger no actor is found for is still a candidate: a verb the lexicon
+        codes (not a bare noun, mostly background, nor an open verb, which nothing types),
+        as in an agentless passive ("Seventeen people were killed", "the curfew was
+        lifted"). Flagged ``no_actor``: the learned models, not the rules, decide it.
+        Violence that its sentence puts down to something other than a hostile act
+        ("killed in a crash", "injured during the storm") is no one's act."""
+        if not self.open_candidates or frame.anchor == frame.nominal \
+                or frame.entry["type"] == OPEN:
+            return False
+        return code.quad != "material_conflict" or not self._other_cause(frame.anchor)
+
+    def _other_cause(self, verb: Token) -> bool:
+        """Whether a cause phrase of the verb ("in", "during", "by") names a thing that
+        happened and is no hostile act: a common noun, not a name or a place."""
+        for prep in verb.children:
+            if prep.dep_ not in ("prep", "agent") or prep.lower_ not in CAUSE_PREPS:
+                continue
+            noun = pobj(prep)
+            if noun is not None and noun.pos_ == "NOUN" and not noun.ent_type_ \
+                    and not self.place_spans.containing(noun.idx, end_char(noun)) \
+                    and not self.place_spans.within(noun.idx, end_char(noun)) \
+                    and not self._hostile_act(noun):
+                return True
+        return False
 
     # -- output ----------------------------------------------------------------------------
 
