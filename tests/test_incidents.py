@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import rashomon
+import rashomon.incidents.features as features_module
 from rashomon.analyze import analyze_inputs, rebuild_incidents
 from rashomon.cli import app
 from rashomon.datafiles import DATA
@@ -575,3 +576,19 @@ def test_where_two_tellings_stand_in_their_documents_is_a_pair_feature():
     assert rows[0, gap] == 0.0
     assert rows[1, gap] == pytest.approx(start / len(second.text))
     assert pair_model().coef[0, gap] < 0, "tellings told in other places of their documents"
+
+
+def test_rank_in_document_is_the_same_when_computed_in_small_slices(monkeypatch):
+    # a document of thousands of events met by a million pairs must not need its whole
+    # pair-by-event matrix at once: the slices give the same ranks as one pass
+    rng = np.random.default_rng(7)
+    vectors = rng.normal(size=(60, 8)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    documents = np.repeat(np.arange(3), 20)
+    pairs = np.array([(a, b) for a in range(60) for b in range(60)
+                      if documents[a] != documents[b]])
+    whole = features_module.rank_closeness(pairs, vectors, documents)
+    monkeypatch.setattr(features_module, "RANK_CELLS", 25)  # one or two pairs a slice
+    sliced = features_module.rank_closeness(pairs, vectors, documents)
+    assert np.array_equal(whole, sliced)
+    assert whole.min() < whole.max()  # the ranks tell pairs apart

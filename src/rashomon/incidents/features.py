@@ -258,6 +258,10 @@ class EventCodes:
         return np.array(rows, dtype=np.float32).reshape(-1, len(ACTOR_FEATURES))[which.ravel()]
 
 
+#: The most pair-by-event similarities ``_rank`` holds at once (float32: 64 MiB).
+RANK_CELLS = 1 << 24
+
+
 def rank_closeness(pairs: np.ndarray, vectors: np.ndarray, documents: np.ndarray
                    ) -> np.ndarray:
     """The ``rank_in_document`` column: per pair, 1 / (1 + how many events of the other's
@@ -281,15 +285,21 @@ def _rank(i: np.ndarray, j: np.ndarray, similarity: np.ndarray, vectors: np.ndar
     """Per pair, how many events of j's document read closer to i than j does; the
     events of document d are ``members[starts[d]:starts[d + 1]]``."""
     ranks = np.zeros(len(i))
-    order = np.argsort(documents[j], kind="stable")
+    order = np.lexsort((i, documents[j]))
     bounds = np.flatnonzero(np.diff(documents[j][order])) + 1
     for rows in np.split(order, bounds):
         document = int(documents[j[rows[0]]])
-        # One row of similarities per distinct i: an event meets a document's events in
-        # many pairs.
-        distinct, which = np.unique(i[rows], return_inverse=True)
-        sims = vectors[distinct] @ vectors[members[starts[document]:starts[document + 1]]].T
-        ranks[rows] = (sims[which] > similarity[rows, None] + 1e-6).sum(axis=1)
+        others = vectors[members[starts[document]:starts[document + 1]]]
+        # Pairs in slices of at most RANK_CELLS similarities: a document of thousands of
+        # events met by a million pairs would otherwise need tens of GiB at once.
+        step = max(1, RANK_CELLS // max(1, len(others)))
+        for begin in range(0, len(rows), step):
+            part = rows[begin:begin + step]
+            # One row of similarities per distinct i: an event meets a document's events in
+            # many pairs (the rows are sorted by i, so a slice holds few).
+            distinct, which = np.unique(i[part], return_inverse=True)
+            sims = vectors[distinct] @ others.T
+            ranks[part] = (sims[which] > similarity[part, None] + 1e-6).sum(axis=1)
     return ranks
 
 
