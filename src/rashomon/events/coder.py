@@ -335,18 +335,22 @@ class _Coder(CandidateFinder, RoleFinder):
             return
         trigger_starts = {e.trigger_start for e in self.events}
         for att in self.attributions:
-            cue = att.cue
-            if att.actor is None or att.negates or cue.idx in trigger_starts:
+            if att.actor is None or att.negates or att.cue.idx in trigger_starts:
                 continue
             obliged = self._obliged(att)
             if obliged is None:
                 continue
-            frame = Frame([cue], cue, {"type": code.type, "mode": code.mode})
-            event = self._emit(frame, code, att.actor, obliged, [], how="obligation")
-            event.start, event.end = att.span_start, att.span_end
-            trigger_starts.add(event.trigger_start)
-            event.modality = "asserted"
-            event.reported_by = att.chain()
+            trigger_starts.add(self._emit_statement(att, code, obliged, "obligation"))
+
+    def _emit_statement(self, att: Attribution, code: Code, target: str, how: str) -> int:
+        """An event the statement itself is (its speaker's demand on or accusation of
+        ``target``), spanning the statement, asserted as said; returns its trigger start."""
+        frame = Frame([att.cue], att.cue, {"type": code.type, "mode": code.mode})
+        event = self._emit(frame, code, att.actor, target, [], how=how)
+        event.start, event.end = att.span_start, att.span_end
+        event.modality = "asserted"
+        event.reported_by = att.chain()
+        return event.trigger_start
 
     def _obliged(self, att: Attribution) -> str | None:
         """The actor the statement's main clause says must (or should) act, other than
@@ -390,13 +394,7 @@ class _Coder(CandidateFinder, RoleFinder):
             accused = self._accused(att)
             if accused is None:
                 continue
-            cue = att.cue
-            frame = Frame([cue], cue, {"type": code.type, "mode": code.mode})
-            event = self._emit(frame, code, att.actor, accused, [], how="statement")
-            event.start, event.end = att.span_start, att.span_end
-            trigger_starts.add(event.trigger_start)
-            event.modality = "asserted"
-            event.reported_by = att.chain()
+            trigger_starts.add(self._emit_statement(att, code, accused, "statement"))
 
     def _accused(self, att: Attribution) -> str | None:
         end = att.extra_end or att.content_end
