@@ -514,6 +514,17 @@ def fit(x: np.ndarray, y: list[str], c: float, weight: np.ndarray | None = None)
     return model
 
 
+def _chosen(table: list[tuple[float, float, tuple]], forced: float | None
+            ) -> tuple[float, float]:
+    """The threshold of ``(threshold, PLV accuracy, articles P/R/F1)`` rows to ship, with
+    its PLV accuracy: ``forced`` if given; else held-out articles judge (the best articles
+    F1), then the best PLV accuracy."""
+    if forced is not None:
+        return next((o, a) for o, a, _ in table if o == forced)
+    threshold, accuracy, _ = max(table, key=lambda row: (round(row[2][2], 3), row[1]))
+    return threshold, accuracy
+
+
 def main() -> int:
     global CACHE
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -637,10 +648,7 @@ def main() -> int:
         table.append((override, acc, art))
         print(f"override {override:.2f}: PLV CV type on chosen candidate {acc:.3f}; "
               f"articles with the full type model: {show(art)}")
-    # held-out articles judge: the best articles F1, then the best PLV accuracy
-    override, type_acc, _ = max(table, key=lambda row: (round(row[2][2], 3), row[1]))
-    if args.override is not None:
-        override, type_acc = next((o, a) for o, a, _ in table if o == args.override)
+    override, type_acc = _chosen(table, args.override)
     # a change within the lexicon's quad class is one the articles' scoring does not see:
     # its threshold is chosen the same way, where the sentence sets decide
     same_table = []
@@ -649,10 +657,7 @@ def main() -> int:
         same_table.append((same_quad, acc, art))
         print(f"override {override:.2f}, within the quad {same_quad:.2f}: PLV CV type on "
               f"chosen candidate {acc:.3f}; articles: {show(art)}")
-    same_quad, type_acc, _ = max(same_table, key=lambda row: (round(row[2][2], 3), row[1]))
-    if args.override_same_quad is not None:
-        same_quad, type_acc = next((o, a) for o, a, _ in same_table
-                                   if o == args.override_same_quad)
+    same_quad, type_acc = _chosen(same_table, args.override_same_quad)
     typer.meta.update(override=override, override_same_quad=same_quad)
     print(f"chosen override {override}, within the quad {same_quad}")
 
