@@ -17,7 +17,14 @@ import rashomon.incidents.features as features_module
 from rashomon.analyze import analyze_inputs, rebuild_incidents
 from rashomon.cli import app
 from rashomon.datafiles import DATA
-from rashomon.incidents.cluster import cluster, pair_model, sentence_units, text_key
+from rashomon.incidents.cluster import (
+    cluster,
+    mean_rows,
+    pair_model,
+    pair_weights,
+    telling_pairs,
+    text_key,
+)
 from rashomon.incidents.features import (
     FEATURES,
     EventView,
@@ -248,31 +255,70 @@ def test_a_telling_like_one_member_only_stays_apart_from_the_group():
 
 
 def test_events_of_one_sentence_are_one_telling():
-    # 0 and 1 come from one sentence of document A: 0 read right, 1 misread (its pairs
-    # with B and C score 0). Counted one by one, 1 drags A's telling out of the average
-    # (4 cross pairs, mean 0.25); as one telling, A joins B and C at its best reading.
-    pairs = [(0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3)]
-    probs = np.array([0.9, 0.5, 0.5, 0.0, 0.0, 0.6])
-    docs = ["A", "A", "B", "C"]
-    units = [("A", "s1"), ("A", "s1"), ("B", "s1"), ("C", "s1")]
-    assert cluster(4, pairs, probs, 0.3, "average", docs) == [[0, 1], [2, 3]]
-    assert cluster(4, pairs, probs, 0.3, "average", docs, units=units) == [[0, 1, 2, 3]]
-    # Other sentences of A stay their own tellings.
-    other = [("A", "s1"), ("A", "s2"), ("B", "s1"), ("C", "s1")]
-    assert cluster(4, pairs, probs, 0.3, "average", docs, units=other) == [[0, 1], [2, 3]]
-    # A sentence one of whose events is dated apart from C's act is apart from C.
-    kept = [p for p in pairs if p != (1, 3)]
-    assert cluster(4, kept, np.delete(probs, 4), 0.3, "average", docs, apart=[(1, 3)],
-                   units=units) == [[0, 1], [2, 3]]
-
-
-def test_sentence_units_keep_the_best_pair():
-    members, pairs, probs, apart = sentence_units(
-        ["a", "a", "b", "c"], [(0, 1), (0, 2), (1, 2), (1, 3)], np.array([0.9, 0.2, 0.7, 0.4]),
-        apart=[(0, 3)])
+    # 0 and 1 come from one sentence ("a"), 2 and 3 from two others; 1 and 3 are dated
+    # apart. Event pairs inside one sentence feed no pair of tellings, the two event pairs
+    # between "a" and "b" feed one, and the pair of tellings "a"-"c" is dated apart.
+    members, tellings, rows, apart = telling_pairs(
+        ["a", "a", "b", "c"], [(0, 1), (0, 2), (1, 2), (0, 3), (2, 3)], apart=[(1, 3)])
     assert members == [[0, 1], [2], [3]]
-    assert pairs == [(0, 1)] and probs.tolist() == pytest.approx([0.7])
+    assert tellings.tolist() == [[0, 1], [1, 2]]
+    assert rows.tolist() == [-1, 0, 0, -1, 1]
     assert apart == [(0, 2)]
+
+
+def test_a_pair_of_tellings_reads_mostly_its_main_events():
+    # A sentence's reporting verb read as an act (salience 0.02) beside its main event
+    # (0.9): the pair of tellings is scored on the mean of its event pairs' rows, weighted
+    # by how likely both are their sentences' main events, so the side event barely moves
+    # the columns; where no salience model ran every event counts alike.
+    def event(n: int, salience: float | None) -> Event:
+        return Event(f"e{n}", "d", 0, 1, "s", "t", "ASSAULT", "material_conflict", None,
+                     None, salience=salience)
+
+    events = [event(0, 0.9), event(1, 0.02), event(2, 0.8)]
+    pairs = np.array([(0, 2), (1, 2)])
+    weights = pair_weights(events, pairs)
+    assert weights.tolist() == pytest.approx([0.72, 0.08])  # the floor: 0.1 x 0.8
+    x = np.array([[1.0, 0.2], [0.0, 0.6]])
+    mean = mean_rows(x, np.zeros(2, dtype=np.int64), 1, weights)
+    assert mean[0].tolist() == pytest.approx([0.9, 0.24])
+    plain = [replace(e, salience=None) for e in events]
+    unweighted = mean_rows(x, np.zeros(2, dtype=np.int64), 1, pair_weights(plain, pairs))
+    assert unweighted[0].tolist() == pytest.approx([0.5, 0.4])
+
+
+# Two outlets tell one raid; the first's raid sentence also yields a misread act and its
+# reporting verb ("officials said") as events, the second's a side event (an arrest). A
+# third outlet reports a protest elsewhere.
+RAID = [
+    {"id": "nb-tikrit", "outlet": "North Bulletin", "published": "2021-05-08",
+     "text": "Police raid depot in Tikrit\n\nIraqi police raided a weapons depot of the "
+             "Kataib Hezbollah militia in Tikrit on Friday and arrested four fighters, while "
+             "two guards were killed in the clashes, officials said.\n\nThe militia "
+             "condemned the raid and threatened to retaliate against the government."},
+    {"id": "sc-tikrit", "outlet": "South Courier", "published": "2021-05-08",
+     "text": "Tikrit depot stormed\n\nSecurity forces stormed a Kataib Hezbollah arms depot "
+             "in Tikrit on Friday, detaining four militiamen, a police source said.\n\n"
+             "Rockets were seized at the site, he said."},
+    {"id": "ea-basra", "outlet": "East Agency", "published": "2021-05-09",
+     "text": "Protest in Basra\n\nHundreds of protesters rallied in Basra on Saturday to "
+             "demand jobs and electricity, local officials said."},
+]
+
+
+def test_one_raid_told_in_sentences_of_several_events_is_one_incident():
+    analysis = rashomon.analyze([dict(a) for a in RAID])
+
+    def incidents_of(document: str, opening: str) -> set[str]:
+        return {e.incident for e in analysis.events
+                if e.document == document and e.sentence.startswith(opening)}
+
+    raid = incidents_of("nb-tikrit", "Iraqi police raided")
+    assert len(raid) == 1 and raid == incidents_of("sc-tikrit", "Security forces stormed")
+    assert len([e for e in analysis.events if e.document == "nb-tikrit"
+                and e.sentence.startswith("Iraqi police")]) > 1, "a sentence of several events"
+    assert not incidents_of("nb-tikrit", "The militia condemned") & raid, "the reaction"
+    assert incidents_of("ea-basra", "Hundreds") and not incidents_of("ea-basra", "Hundreds") & raid
 
 
 def test_a_denial_reads_to_the_pair_scorer_as_the_report_it_denies():

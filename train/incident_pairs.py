@@ -4,7 +4,10 @@ Data: the development articles ``../shared/corpus/dev.jsonl`` analysed by Rashom
 their gold (``../shared/gold/dev/``), whose events carry an ``incident`` key. Each system
 event takes the incident of the gold event it matches as the scorer does (evidence
 overlapped, roles and quad right; the largest overlap when several) for evaluation, and
-the incident of the gold events its span overlaps for training; pairs are the examples.
+the incident of the gold events its span overlaps for training. The examples are pairs of
+tellings (the events of one sentence, ``cluster.telling_pairs``), each the weighted mean
+of its event pairs' rows as the pipeline scores it, labelled by the incident most of each
+telling's labelled events tell.
 
 Cross-validation leaves one *story* out at a time (a story: the documents joined by shared
 gold incidents, e.g. all the tellings of one week's fighting), which is stricter than
@@ -30,7 +33,7 @@ import importlib.util
 import json
 import sys
 import tempfile
-from collections import defaultdict
+from collections import Counter, defaultdict
 from itertools import combinations
 from pathlib import Path
 from unittest import mock
@@ -42,7 +45,10 @@ from rashomon.analyze import analyze_inputs
 from rashomon.incidents.cluster import (
     candidate_pairs,
     cluster,
+    mean_rows,
+    pair_weights,
     split_apart,
+    telling_pairs,
     telling_units,
     text_vectors,
 )
@@ -236,28 +242,42 @@ def main() -> None:
     events = [e for e in events if not e.in_comment]
     labels, told, links = label_events(events, docs, actors, scorer)
     story_of_doc = stories({**told, **labels}, events)
-    story = [story_of_doc[e.document] for e in events]
     views = event_views(events, docs, actors)
     vectors = text_vectors(events, docs)
-    pairs, apart = split_apart(views, candidate_pairs(views, vectors[0]))
-    documents = [e.document for e in events]
-    units = telling_units(events)
-    x = feature_matrix(views, pairs, *vectors)
-    lab = [events[i].id in told and events[j].id in told for i, j in pairs]
-    y = np.array([lab[n] and told[events[i].id] == told[events[j].id]
-                  for n, (i, j) in enumerate(pairs)], dtype=int)
-    train_rows = np.array(lab)
+    event_pairs, event_apart = split_apart(views, candidate_pairs(views, vectors[0]))
+    # The examples are pairs of tellings (a sentence's events), as the pipeline scores them:
+    # the mean of their event pairs' rows (cluster.score_pairs)
+    members, pairs, rows, apart = telling_pairs(telling_units(events), event_pairs, event_apart)
+    scored = rows >= 0
+    x = mean_rows(feature_matrix(views, event_pairs[scored], *vectors), rows[scored], len(pairs),
+                  pair_weights(events, event_pairs[scored]))
+    documents = [events[m[0]].document for m in members]
+    story = [story_of_doc[d] for d in documents]
+    # A telling tells the incident most of its labelled events tell
+    incident = [Counter(told[events[i].id] for i in m if events[i].id in told).most_common(1)
+                for m in members]
+    incident = [found[0][0] if found else None for found in incident]
+    lab = [incident[i] is not None and incident[j] is not None for i, j in pairs]
+    y = np.array([lab[n] and incident[i] == incident[j] for n, (i, j) in enumerate(pairs)],
+                 dtype=int)
+    train_rows = np.array(lab, dtype=bool)
     print(f"{len(events)} events, {len(labels)} matched, {len(told)} telling one incident, "
           f"{len(set(told.values()))} incidents, {len(set(story))} stories; "
-          f"{len(pairs)} candidate pairs ({len(apart)} more dated apart), "
-          f"{int(train_rows.sum())} labelled ({int(y.sum())} same incident)")
+          f"{len(members)} tellings, {len(pairs)} candidate pairs of them "
+          f"({len(apart)} more dated apart), {int(train_rows.sum())} labelled "
+          f"({int(y.sum())} same incident)")
+
+    def groups_of(probs: np.ndarray, threshold: float) -> list[list[int]]:
+        """The events of each group of tellings clustered at ``threshold``."""
+        grouped = cluster(len(members), pairs, probs, threshold, LINKAGE, documents, apart)
+        return [sorted(i for u in g for i in members[u]) for g in grouped]
 
     pair_stories = [frozenset((story[i], story[j])) for i, j in pairs]
     results = {}
     for c in CS:
         oof, held_out = out_of_fold(x, y, train_rows, pair_stories, c)
         for t in THRESHOLDS:
-            groups = cluster(len(events), pairs, oof, t, LINKAGE, documents, apart, units)
+            groups = groups_of(oof, t)
             results[c, t] = (telling_f1(groups, events, told),
                              pairwise_f1(groups, events, links), held_out)
     for c in CS:
@@ -282,8 +302,7 @@ def main() -> None:
     final = fit(x[train_rows], y[train_rows], c)
     final.coef_ = np.mean([m.coef_ for m in held_out], axis=0)
     final.intercept_ = np.mean([m.intercept_ for m in held_out], axis=0)
-    groups = cluster(len(events), pairs, final.predict_proba(x)[:, 1], threshold, LINKAGE,
-                     documents, apart, units)
+    groups = groups_of(final.predict_proba(x)[:, 1], threshold)
     ip, ir, if1 = pairwise_f1(groups, events, links)
     print(f"in-sample (the shipped model on the events it was trained on): scorer's pairs "
           f"P={ip:.3f} R={ir:.3f} F1={if1:.3f}")
@@ -295,7 +314,8 @@ def main() -> None:
                "tellings_f1": round(tf, 4)},
         "in_sample": {"precision": round(ip, 4), "recall": round(ir, 4), "f1": round(if1, 4)},
         "data": {"events": len(events), "matched": len(labels), "labelled": len(told),
-                 "incidents": len(set(told.values())), "pairs": int(train_rows.sum()),
+                 "incidents": len(set(told.values())), "tellings": len(members),
+                 "pairs": int(train_rows.sum()),
                  "positive_pairs": int(y.sum())},
     }
     args.out.mkdir(parents=True, exist_ok=True)

@@ -4,13 +4,17 @@
    (the event's own, else its document's) lie within ``BLOCK_DAYS``, or that lack one.
    Pairs whose texts date their acts on days apart (``features.dates_apart``) are not
    scored: they are two incidents, and the clustering never joins them.
-2. A logistic-regression pair scorer (``models/incident_pairs.npz``, trained by
-   ``train/incident_pairs.py`` on the development gold with leave-story-out
-   cross-validation) gives each pair the probability that both tell one incident.
-3. The events of one sentence are one telling (``sentence_units``): they are clustered
-   together, each pair of tellings at the best probability of its event pairs, so a
-   misread event beside the right one does not pull its sentence away from the others.
-4. Pairs at or above the model's threshold link tellings into components; inside each
+2. The events of one sentence are one telling (``telling_pairs``). A logistic-regression
+   pair scorer (``models/incident_pairs.npz``, trained by ``train/incident_pairs.py`` on
+   the development gold with leave-story-out cross-validation) gives each pair of
+   tellings the probability that both tell one incident, scored once on the mean of its
+   event pairs' feature rows (``score_pairs``), each weighted by how likely both events
+   are their sentences' main events (``pair_weights``). A misread event beside the right
+   one (a second type, a role from a pronoun, an agentless passive with no actor, a
+   reporting verb read as an act) moves its sentence's columns by its share instead of
+   deciding them, and a sentence's extra events neither add pairs to the average nor
+   stand in for it at their best (model card, "Issue #13, third pass").
+3. Pairs at or above the model's threshold link tellings into components; inside each
    component average linkage over pairs of different documents keeps together only
    tellings whose mean pair probability stays above the threshold, so one loose link does
    not chain two incidents. A telling the average leaves alone stays alone: one probable
@@ -63,6 +67,9 @@ SCORE_CHUNK = 20_000
 NEIGHBOURS = 200
 # Similarities computed at once: a block of events against its date window.
 SIMILARITY_CELLS = 20_000_000
+# The least salience an event counts with in its pair of tellings (``pair_weights``): a
+# sentence's events all weigh something, however sure the salience model is.
+SALIENCE_FLOOR = 0.1
 
 
 @cache
@@ -159,7 +166,7 @@ def split_apart(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[i
 
 def telling_units(events: Sequence[Event]) -> list[tuple[str, str]]:
     """Per event, the telling it is part of: its document's sentence (see
-    ``sentence_units``)."""
+    ``telling_pairs``)."""
     return [(e.document, e.sentence) for e in events]
 
 
@@ -206,31 +213,68 @@ def text_vectors(events: Sequence[Event], documents: Sequence[Document],
 
 
 def score_pairs(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[int, int]],
-                vectors: tuple[np.ndarray, ...], model: LinearModel | None = None
-                ) -> np.ndarray:
+                vectors: tuple[np.ndarray, ...], model: LinearModel | None = None,
+                rows: np.ndarray | None = None, n_rows: int | None = None,
+                weights: np.ndarray | None = None) -> np.ndarray:
+    """The probability of each pair; given ``rows`` (per pair, the row it feeds, 0 ..
+    ``n_rows`` - 1: its pair of tellings, see ``telling_pairs``), of each row, scored on
+    the mean of its pairs' feature rows, weighted by ``weights`` (``pair_weights``)."""
     model = model or pair_model()
     index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     codes = EventCodes(views)
-    probs = np.zeros(len(index), dtype=np.float32)
     # a product per document (rank_closeness) and per chunk: many small ones
     with one_blas_thread():
         closeness = rank_closeness(index, vectors[0], codes.document)
+        if rows is None:
+            probs = np.zeros(len(index), dtype=np.float32)
+            for start in range(0, len(index), SCORE_CHUNK):
+                chunk = slice(start, start + SCORE_CHUNK)
+                probs[chunk] = model.predict_proba(feature_matrix(
+                    views, index[chunk], *vectors, codes, closeness[chunk]))[:, 1]
+            return probs
+        n_rows = int(rows.max()) + 1 if len(rows) and n_rows is None else (n_rows or 0)
+        weights = np.ones(len(index)) if weights is None else np.asarray(weights)
+        sums = np.zeros((n_rows, len(FEATURES)))
         for start in range(0, len(index), SCORE_CHUNK):
             chunk = slice(start, start + SCORE_CHUNK)
-            probs[chunk] = model.predict_proba(
-                feature_matrix(views, index[chunk], *vectors, codes, closeness[chunk]))[:, 1]
-    return probs
+            sums += mean_rows(feature_matrix(views, index[chunk], *vectors, codes,
+                                             closeness[chunk]), rows[chunk], n_rows,
+                              weights[chunk], total=True)
+        means = sums / np.maximum(np.bincount(rows, weights, minlength=n_rows), 1e-12)[:, None]
+        return (model.predict_proba(means)[:, 1].astype(np.float32) if n_rows
+                else np.zeros(0, dtype=np.float32))
+
+
+def pair_weights(events: Sequence[Event], pairs: np.ndarray) -> np.ndarray:
+    """Per event pair, its weight in its pair of tellings' mean: how likely both are their
+    sentences' main events (``Event.salience``, at least SALIENCE_FLOOR; 1 where no
+    salience model ran). A sentence's reporting verb read as an act ("officials said")
+    or a misread noun then barely moves the columns of the act the sentence tells."""
+    salience = np.array([1.0 if e.salience is None else max(e.salience, SALIENCE_FLOOR)
+                         for e in events])
+    index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    return salience[index[:, 0]] * salience[index[:, 1]]
+
+
+def mean_rows(x: np.ndarray, rows: np.ndarray, n_rows: int, weights: np.ndarray | None = None,
+              total: bool = False) -> np.ndarray:
+    """Per row 0 .. ``n_rows`` - 1, the mean (``total``: the sum) of the rows of ``x``
+    that ``rows`` assigns to it, each counted by its weight (default 1); a row nothing
+    feeds is 0."""
+    out = np.zeros((n_rows, x.shape[1]))
+    weights = np.ones(len(rows)) if weights is None else weights
+    for column in range(x.shape[1]):
+        out[:, column] = np.bincount(rows, weights=x[:, column] * weights, minlength=n_rows)
+    if not total:
+        out /= np.maximum(np.bincount(rows, weights, minlength=n_rows), 1e-12)[:, None]
+    return out
 
 
 def cluster(n: int, pairs: np.ndarray | Sequence[tuple[int, int]], probs: np.ndarray,
             threshold: float, linkage: str = "average", documents: Sequence[str] | None = None,
-            apart: np.ndarray | Iterable[tuple[int, int]] = (), units: Sequence | None = None
-            ) -> list[list[int]]:
-    """Groups of indices 0..n-1 (singletons included).
-
-    ``units`` (per index, a key such as its document and sentence) makes the indices of
-    one key one telling: they are clustered as one, at the best probability of their
-    pairs (``sentence_units``).
+            apart: np.ndarray | Iterable[tuple[int, int]] = ()) -> list[list[int]]:
+    """Groups of indices 0..n-1 (singletons included): of tellings, in the pipeline
+    (``telling_pairs``).
 
     ``single``: the components of the pairs at or above ``threshold``. ``average``: inside
     each component, groups merge while the mean probability of their members' pairs (pairs
@@ -240,12 +284,6 @@ def cluster(n: int, pairs: np.ndarray | Sequence[tuple[int, int]], probs: np.nda
     one document. Two groups holding an ``apart`` pair (acts the texts date on days apart)
     never merge. A merge needs a mean at or above the threshold, hence one pair at least:
     splitting components first is exact and keeps the work to their pairs."""
-    if units is not None:
-        members, unit_pairs, unit_probs, unit_apart = sentence_units(units, pairs, probs, apart)
-        unit_docs = ([documents[m[0]] for m in members] if documents is not None else None)
-        grouped = cluster(len(members), unit_pairs, unit_probs, threshold, linkage, unit_docs,
-                          unit_apart)
-        return sorted((sorted(i for u in g for i in members[u]) for g in grouped), key=min)
     index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     probs = np.asarray(probs)
     parent = list(range(n))
@@ -288,45 +326,41 @@ def cluster(n: int, pairs: np.ndarray | Sequence[tuple[int, int]], probs: np.nda
     return sorted((sorted(g) for g in groups), key=min)
 
 
-def sentence_units(units: Sequence, pairs: Sequence[tuple[int, int]], probs: np.ndarray,
-                   apart: Iterable[tuple[int, int]] = ()
-                   ) -> tuple[list[list[int]], list[tuple[int, int]], np.ndarray,
-                              list[tuple[int, int]]]:
-    """Indices sharing a unit key collapsed into one: (members of each unit, unit pairs,
-    their probabilities, unit pairs dated apart). A unit pair scores the best of its
-    index pairs and is apart when any of them is.
+def telling_pairs(units: Sequence, pairs: np.ndarray | Sequence[tuple[int, int]],
+                  apart: Iterable[tuple[int, int]] = ()
+                  ) -> tuple[list[list[int]], np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    """Events sharing a unit key (``telling_units``: a sentence) collapsed into one
+    telling: (the events of each telling, the pairs of tellings their event pairs join as
+    an (m, 2) array in sorted order, per event pair the row of its pair of tellings (-1
+    for two events of one telling, or of two tellings dated apart), the pairs of tellings
+    dated apart: those any of their event pairs is).
 
     One sentence often yields several events, a misread one beside the right one (a
-    second type, a role from a pronoun); on the development gold the events of one
-    sentence tell one incident in 63 labelled pairs of 67. Counted one by one, a misread
-    event's low probabilities drag a whole sentence's tellings out of the average; counted
-    once at their best, a sentence is one telling as the gold counts it."""
+    second type, a role from a pronoun, an agentless passive with no actor); on the
+    development gold the events of one sentence tell one incident in 63 labelled pairs of
+    67. The pair of tellings is what the clustering joins, scored on the mean of its event
+    pairs' columns (``score_pairs``)."""
     keys: dict = {}
     unit_of = np.array([keys.setdefault(u, len(keys)) for u in units], dtype=np.int64)
     members: list[list[int]] = [[] for _ in keys]
     for i, u in enumerate(unit_of.tolist()):
         members[u].append(i)
-    blocked = {(min(a, b), max(a, b)) for i, j in apart
-               if (a := int(unit_of[i])) != (b := int(unit_of[j]))}
-    if not len(pairs):
-        return members, [], np.zeros(0, dtype=np.float32), sorted(blocked)
-    index = np.asarray(pairs, dtype=np.int64)
+    blocked = sorted({(min(a, b), max(a, b)) for i, j in apart
+                      if (a := int(unit_of[i])) != (b := int(unit_of[j]))})
+    index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     a, b = unit_of[index[:, 0]], unit_of[index[:, 1]]
-    keep = a != b
-    lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
-    p = np.asarray(probs, dtype=np.float32)[keep]
-    # Best probability per unit pair: sort by pair, then by probability descending.
-    order = np.lexsort((-p, hi, lo))
-    lo, hi, p = lo[order], hi[order], p[order]
-    first = np.ones(len(lo), dtype=bool)
-    first[1:] = (lo[1:] != lo[:-1]) | (hi[1:] != hi[:-1])
-    unit_pairs = list(zip(lo[first].tolist(), hi[first].tolist(), strict=True))
-    best = p[first]
+    keys_of_pairs = np.minimum(a, b) * len(members) + np.maximum(a, b)
     if blocked:
-        scored = np.array([pair not in blocked for pair in unit_pairs], dtype=bool)
-        unit_pairs = [pair for pair, ok in zip(unit_pairs, scored, strict=True) if ok]
-        best = best[scored]
-    return members, unit_pairs, best, sorted(blocked)
+        dated_apart = np.array([x * len(members) + y for x, y in blocked], dtype=np.int64)
+        keep = (a != b) & ~np.isin(keys_of_pairs, dated_apart)
+    else:
+        keep = a != b
+    distinct, which = np.unique(keys_of_pairs[keep], return_inverse=True)
+    rows = np.full(len(index), -1, dtype=np.int64)
+    rows[keep] = which.ravel()
+    tellings = np.stack([distinct // max(1, len(members)), distinct % max(1, len(members))],
+                        axis=1).astype(np.int64)
+    return members, tellings, rows, blocked
 
 
 def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold: float,
@@ -430,37 +464,46 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
     views = event_views(live, documents, actors)
     vectors = text_vectors(live, documents, known_vectors)
     pairs, apart = split_apart(views, candidate_pairs(views, vectors[0]))
-    probs = score_pairs(views, pairs, vectors, model)
+    members, tellings, rows, tellings_apart = telling_pairs(telling_units(live), pairs, apart)
+    scored = rows >= 0
+    probs = score_pairs(views, pairs[scored], vectors, model, rows[scored], len(tellings),
+                        pair_weights(live, pairs[scored]))
     threshold = float(model.meta.get("threshold", 0.5))
-    groups = cluster(len(live), pairs, probs, threshold, model.meta.get("linkage", "average"),
-                     [e.document for e in live], apart, telling_units(live))
-    # Per event, its most probable pair (for a lone telling's confidence); the pairs
+    groups = cluster(len(members), tellings, probs, threshold,
+                     model.meta.get("linkage", "average"),
+                     [live[m[0]].document for m in members], tellings_apart)
+    # Per telling, its most probable pair (for a lone telling's confidence); the pairs
     # inside each group (for a group's): never a table of all pairs.
-    nearest = np.zeros(len(live))
-    np.maximum.at(nearest, pairs[:, 0], probs)
-    np.maximum.at(nearest, pairs[:, 1], probs)
-    group_of = np.zeros(len(live), dtype=np.int64)
+    nearest = np.zeros(len(members))
+    np.maximum.at(nearest, tellings[:, 0], probs)
+    np.maximum.at(nearest, tellings[:, 1], probs)
+    group_of = np.zeros(len(members), dtype=np.int64)
     for n, group in enumerate(groups):
         group_of[group] = n
-    inner = group_of[pairs[:, 0]] == group_of[pairs[:, 1]]
-    prob = {(i, j): p for i, j, p in zip(pairs[inner, 0].tolist(), pairs[inner, 1].tolist(),
-                                        probs[inner].tolist(), strict=True)}
+    inner = group_of[tellings[:, 0]] == group_of[tellings[:, 1]]
+    inner_probs: dict[int, list[float]] = {}
+    for g, p in zip(group_of[tellings[inner, 0]].tolist(), probs[inner].tolist(), strict=True):
+        inner_probs.setdefault(g, []).append(p)
     names = {a.id: a.name for a in actors}
     incidents = []
-    for group in groups:
-        members = [live[i] for i in group]
-        incident = assemble(members, views, group, prob, names, nearest)
-        for e in members:
-            e.incident = incident.id
+    for n, group in enumerate(groups):
+        indices = sorted(i for u in group for i in members[u])
+        # a group of tellings: the mean of the pairs of them it holds (pairs never scored
+        # count 0); a lone telling: how sure we are that it is apart from its nearest one
+        if len(group) > 1:
+            confidence = sum(inner_probs.get(n, [])) / (len(group) * (len(group) - 1) / 2)
+        else:
+            confidence = 1.0 - float(nearest[group[0]])
+        incident = assemble([live[i] for i in indices], views, indices, confidence, names)
+        for i in indices:
+            live[i].incident = incident.id
         incidents.append(incident)
     return sorted(incidents, key=lambda x: (x.date or "", x.id))
 
 
 def assemble(members: list[Event], views: Sequence[EventView], group: list[int],
-             prob: dict[tuple[int, int], float], names: dict[str, str],
-             nearest: np.ndarray) -> Incident:
-    """An Incident from its tellings: the most told type, date, place; all actors.
-    ``nearest`` maps an event's index to its most probable pair's probability."""
+             confidence: float, names: dict[str, str]) -> Incident:
+    """An Incident from its tellings: the most told type, date, place; all actors."""
     ids = sorted(e.id for e in members)
     digest = hashlib.sha1("\n".join(ids).encode()).hexdigest()[:10]
     etype = Counter(e.type for e in members).most_common(1)[0][0]
@@ -478,12 +521,6 @@ def assemble(members: list[Event], views: Sequence[EventView], group: list[int],
     if places:
         top = places.most_common(1)[0][0]
         place = next(e.place for e in members if e.place and e.place.get("name") == top)
-    inner = [prob.get((min(i, j), max(i, j)), 0.0)
-             for n, i in enumerate(group) for j in group[n + 1:]]
-    if inner:
-        confidence = float(np.mean(inner))
-    else:  # a lone telling: how sure we are that it is apart from its nearest neighbour
-        confidence = 1.0 - float(nearest[group[0]])
     sources = Counter(e.source for e in members if e.source)
     targets = Counter(e.target for e in members if e.target)
     return Incident(
