@@ -383,9 +383,10 @@ class Finder(LearnedCues, QuotationRules):
 
     def _named(self, obj: Token) -> bool:
         """Whether a generic noun is someone an appositive or a naming clause names ("a
-        group called X", "the militia, X"); "a report released by X" is not X."""
+        group called X", "the militia, X"); "a report released by X" is not X, nor is
+        "proof that X had a role" (a clause with a marker says what the noun states)."""
         return any(c.dep_ == "appos" or c.dep_ == "acl" and not any(
-            g.dep_ == "agent" for g in c.children) for c in obj.children
+            g.dep_ == "agent" or g.dep_ == "mark" for g in c.children) for c in obj.children
             if any(self.resolution.mention_at(g.idx, end_of(g)) for g in c.subtree))
 
     def _adjacent_quote(self, tok: Token, subject: Token | None) -> tuple[int, int] | None:
