@@ -210,3 +210,9 @@ def test_an_object_with_a_that_clause_is_what_a_learned_cue_says():
     # "proof that Turkey had armed ..." names no one though a name lies in its clause
     c = _one("The minister offered no proof that Turkey had armed the militia.", "offered")
     assert "Turkey had armed the militia" in c.content
+
+
+def test_a_quotation_after_a_paraphrase_goes_on_with_its_speaker():
+    c = _one("The border will stay closed until the spring, Egypt said on Monday. “We cannot "
+             "take the risk.”", "said")
+    assert c.speaker == "egypt" and "We cannot take the risk" in c.content
