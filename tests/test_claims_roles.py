@@ -190,3 +190,29 @@ def test_a_spokesman_for_a_group_speaks_for_the_group():
 ])
 def test_cue_types_are_kept(text: str, cue: str, kind: str):
     assert _one(text, cue).cue_type == kind
+
+
+def test_a_clause_cut_off_by_a_semicolon_is_not_what_the_cue_says():
+    c = _one("The talks had stalled for weeks; the Egyptian mediators say a deal will come "
+             "soon.", "say")
+    assert c.content.startswith("a deal will come") and "stalled" not in c.content
+    c = _one("The vote set off a row in parliament: the opposition said the count was "
+             "rigged.", "said")
+    assert c.content.startswith("the count was rigged")
+
+
+def test_a_quotation_before_its_cue_is_still_what_the_cue_says():
+    c = _one("“We will rebuild the bridge,” the governor said.", "said")
+    assert "rebuild the bridge" in c.content
+
+
+def test_an_object_with_a_that_clause_is_what_a_learned_cue_says():
+    # "proof that Turkey had armed ..." names no one though a name lies in its clause
+    c = _one("The minister offered no proof that Turkey had armed the militia.", "offered")
+    assert "Turkey had armed the militia" in c.content
+
+
+def test_a_quotation_after_a_paraphrase_goes_on_with_its_speaker():
+    c = _one("The border will stay closed until the spring, Egypt said on Monday. “We cannot "
+             "take the risk.”", "said")
+    assert c.speaker == "egypt" and "We cannot take the risk" in c.content

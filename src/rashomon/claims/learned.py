@@ -108,7 +108,8 @@ class LearnedCues:
         if slots:
             ps = roles.score([slot_features(tok, s, self.cues, cue_feats) for s in slots])
             best = slots[int(ps.argmax())]
-            clausal = best.kind in _CLAUSAL_SLOTS or best.kind.endswith("_marked")
+            clausal = best.kind in _CLAUSAL_SLOTS or best.kind.endswith("_marked") \
+                or best.kind == "dobj" and self._proposition_noun(best.head)
             # an object that names an actor or counts is the target of an act ("backed
             # the group", "dismissed 300 soldiers"), whatever the verb
             said = best.kind != "dobj" or (self._says_something(best.head)
@@ -132,6 +133,12 @@ class LearnedCues:
         if kind in (entry.get("slot_types") or {}):
             entry = {**entry, "cue_type": entry["slot_types"][kind]}  # "asked X to Y"
         self._add(tok, tok.text, entry, content, speaker, speaker_text, source)
+
+    def _proposition_noun(self, obj: Token) -> bool:
+        """Whether an object is a statement with what it states: a cue noun or a noun with
+        a "that"-clause ("offered no proof that ...", "repeated the accusation that ...")."""
+        return any(c.dep_ in ("acl", "ccomp") and any(
+            m.dep_ == "mark" and m.lower_ == "that" for m in c.children) for c in obj.children)
 
     def _learned_source(self, tok: Token, cue_feats: list[str]) -> Token | None:
         """The source the source scorer prefers among the parse's candidates; the subject

@@ -124,10 +124,10 @@ class QuotationRules:
             self.found.append(att)
 
     def _quotation_after_credit(self) -> None:
-        """"“A,” she said. “B.”" or "A, she said: “B.”": a quotation (or, after a colon,
-        whatever follows) that follows the credit in its paragraph, with no credit of its
-        own, goes on with the same speaker's words (the content is extended over it, as a
-        continued quotation paragraph is)."""
+        """"“A,” she said. “B.”", "A, she said. “B.”" or "A, she said: “B.”": a quotation
+        (or, after a colon, whatever follows) that follows the credit in its paragraph, with
+        no credit of its own, goes on with the same speaker's words (the content is extended
+        over it, as a continued quotation paragraph is)."""
         for att in self.found:
             if att.speaker_token is None or att.via_quote or att.extra_end is not None \
                     or att.cue.idx < att.content_end:
@@ -136,14 +136,12 @@ class QuotationRules:
             colon = _COLON_AFTER.match(self.text, end_of(att.cue))
             if colon is not None:
                 start = colon.end()
-            elif att.direct:
+            else:  # "“A,” she said. “B.”", and "A, she said. “B.”" (a paraphrase first)
                 after = att.cue.sent.end_char
                 start = after + len(self.text[after:para_end]) \
                     - len(self.text[after:para_end].lstrip())
                 if start >= para_end or self.text[start] not in ("“", '"'):
                     continue
-            else:
-                continue
             if start >= para_end:
                 continue
             close = closing_quote(self.text, start, para_end) \

@@ -321,8 +321,12 @@ class Finder(LearnedCues, QuotationRules):
         para_start, para_end = paragraph_bounds(self.text, tok.idx)
         for slot in takes:
             if slot in ("ccomp", "parataxis", "xcomp"):
+                # a clause cut off from the cue by a semicolon, a colon or a parenthesis
+                # is not what the cue says ("It's unlikely; her team says she'll go on",
+                # "... fireworks: Republicans said ...") though the parse hangs it there
                 child = next((c for c in tok.children if c.dep_ == slot
-                              and para_start <= c.idx < para_end), None)
+                              and para_start <= c.idx < para_end
+                              and not (c.i < tok.i and self._cut_off(c, tok))), None)
                 if child is not None and (slot != "xcomp" or has_verb(child)):
                     return clause_span(child), slot
                 if slot == "ccomp" and not any(c.dep_ == "ccomp" for c in tok.children):
@@ -373,6 +377,13 @@ class Finder(LearnedCues, QuotationRules):
                             return (start, end), slot
         return None
 
+    @staticmethod
+    def _cut_off(clause: Token, cue: Token) -> bool:
+        """Whether a semicolon, a colon or an opening parenthesis stands between a clause
+        before the cue and the cue (the parse may hang the mark on the clause itself)."""
+        last = max(t.i for t in clause.subtree if not t.is_punct)
+        return any(t.text in (";", ":", "(") for t in clause.doc[last + 1:cue.i])
+
     def _says_something(self, obj: Token) -> bool:
         """Whether a direct object is a proposition rather than someone or a count."""
         if obj.lemma_.lower() in self.cues.nouns:
@@ -383,9 +394,10 @@ class Finder(LearnedCues, QuotationRules):
 
     def _named(self, obj: Token) -> bool:
         """Whether a generic noun is someone an appositive or a naming clause names ("a
-        group called X", "the militia, X"); "a report released by X" is not X."""
+        group called X", "the militia, X"); "a report released by X" is not X, nor is
+        "proof that X had a role" (a clause with a marker says what the noun states)."""
         return any(c.dep_ == "appos" or c.dep_ == "acl" and not any(
-            g.dep_ == "agent" for g in c.children) for c in obj.children
+            g.dep_ == "agent" or g.dep_ == "mark" for g in c.children) for c in obj.children
             if any(self.resolution.mention_at(g.idx, end_of(g)) for g in c.subtree))
 
     def _adjacent_quote(self, tok: Token, subject: Token | None) -> tuple[int, int] | None:
