@@ -160,9 +160,10 @@ def test_polnear_matching_modes() -> None:
     assert f["content_precision"] == pytest.approx(2 / 3)  # partial has no cue or source
 
 
-def test_polnear_leaves_nested_claims_out_as_polnear_annotates() -> None:
+def test_polnear_univocal_figures_leave_nested_claims_out() -> None:
     # PolNeAR gives each token one attribution: the claim reported inside Bob's content
-    # ("Ann told him ...") has no gold counterpart and is not scored
+    # ("Ann told him ...") has no gold counterpart; the headline counts it, the univocal
+    # figures leave it out
     text = "Bob said Ann told him the war is over."
     gold = [polnear.GoldAttribution(content=[(9, 37)], cue=[(4, 8)], source=[(0, 3)])]
     outer = {"document": "a", "start": 0, "end": 38, "cue": "said", "speaker_text": "Bob",
@@ -171,11 +172,11 @@ def test_polnear_leaves_nested_claims_out_as_polnear_annotates() -> None:
              "content": "the war is over", "content_start": 22, "content_end": 37}
     analysis = {"documents": [{"id": "a", "text": text}], "claims": [outer, inner]}
     f = polnear.score_polnear([polnear.Article("a", text, gold)], analysis)
-    assert f["claims"] == 1 and f["overlap_precision"] == 1.0 and f["overlap_recall"] == 1.0
-    assert f["nested_overlap_precision"] == pytest.approx(1 / 2)
+    assert f["claims"] == 2 and f["overlap_precision"] == pytest.approx(1 / 2)
+    assert f["univocal_overlap_precision"] == 1.0 and f["univocal_overlap_recall"] == 1.0
     # the inner claim alone is kept: nothing it lies in is ours
     alone = {"documents": [{"id": "a", "text": text}], "claims": [inner]}
-    assert polnear.score_polnear([polnear.Article("a", text, gold)], alone)["claims"] == 1
+    assert polnear.univocal(polnear.map_claims(alone["claims"], text, text)) != []
 
 
 def test_polnear_maps_cleaned_offsets_back() -> None:
