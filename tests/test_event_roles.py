@@ -243,3 +243,61 @@ def test_article_gold_labels_one_mention_per_role_and_leaves_optional_roles_out(
     assert articles.frame_labels(frame, event, gold.get) == [None, "source", "target", "none"]
     optional = {**event, "target": ["sudland", None], "target_optional": True}
     assert articles.frame_labels(frame, optional, gold.get) == [None, "source", None, None]
+
+
+def _governed_from_parse(text: str, trigger: str, head: str) -> bool:
+    """``governed`` of the (trigger, mention head) pair of a parsed sentence, read from the
+    features the coder gives the pair."""
+    from rashomon.events.role_model import RoleRow, governed
+    from rashomon.pipeline import load_nlp
+    from rashomon.types import Mention
+
+    doc = load_nlp(Config().model)(text)
+    anchor = next(t for t in doc if t.text == trigger)
+    noun = next(t for t in doc if t.text == head)
+    path, _, _, crosses = dependency_path(anchor, noun)
+    mention = Mention(document="d", start=noun.idx, end=noun.idx + len(noun), text=noun.text,
+                      actor=noun.lower_, rule="name")
+    return governed(RoleRow(mention, ["bias", f"path={path}", f"crosses={crosses}"], "none"))
+
+
+def test_governed_mentions_lie_under_the_trigger_not_through_places_doers_or_clauses():
+    # its object, a preposition's object, an object's possessor
+    assert _governed_from_parse("Norway sanctioned Peru on Monday.", "sanctioned", "Peru")
+    assert _governed_from_parse("Norway imposed tariffs on Peru.", "imposed", "Peru")
+    assert _governed_from_parse("Norway froze Peru's assets.", "froze", "Peru")
+    # not the doer of a passive, not a place, not an actor of another clause or up the tree
+    assert not _governed_from_parse("Peru was sanctioned by Norway.", "sanctioned", "Norway")
+    assert not _governed_from_parse("Norway held talks in Peru.", "held", "Peru")
+    assert not _governed_from_parse("Norway said that Chile sanctioned Peru.", "said", "Peru")
+    assert not _governed_from_parse("Chile said that Norway sanctioned Peru.", "sanctioned",
+                                    "Chile")
+
+
+def test_a_governed_target_is_filled_at_its_own_lower_threshold_any_other_at_fill():
+    import numpy as np
+
+    from rashomon.events.role_model import RoleModel, RoleRow
+    from rashomon.models import LinearModel
+    from rashomon.types import Mention
+
+    train = _train_module()
+    shipped = load_role_model()
+    assert shipped.fill_governed == pytest.approx(train.FILL_GOVERNED)
+    assert shipped.fill_governed < shipped.fill
+    mention = Mention(document="d", start=0, end=5, text="Qatar", actor="qatar", rule="name")
+    object_row = RoleRow(mention, ["bias", "path=vdobj", "crosses=False"], "none")
+    subject_row = RoleRow(mention, ["bias", "path=^ccomp vnsubj", "crosses=True"], "none")
+    # a constant model: every row target with a probability between the two thresholds
+    p_target = (shipped.fill + shipped.fill_governed) / 2
+    probs = np.array([1.0 - p_target - 0.01, 0.01, p_target])
+    linear = LinearModel(["none", "source", "target"], np.zeros((3, 1 << 16)), np.log(probs),
+                         {"switch": 1.01, "drop": 1.01, "fill": shipped.fill,
+                          "fill_governed": shipped.fill_governed})
+    model = RoleModel(linear)
+    assert model.assign([object_row], [None], [], [])[1] == [mention]
+    assert model.assign([subject_row], [None], [], [])[1] == []
+    # a source the trigger governs is still filled only at fill
+    probs_source = np.array([1.0 - p_target - 0.01, p_target, 0.01])
+    linear.intercept = np.log(probs_source)
+    assert RoleModel(linear).assign([object_row], [None], [], [])[0] == []

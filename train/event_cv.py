@@ -112,7 +112,8 @@ class FoldFitter:
         self.gate_weight = float((shipped.gate.meta if shipped.gate else {}).get(
             "figures", {}).get("plv_gate_weight", et.PLV_GATE_WEIGHT))
         self.policy = {"switch": shipped_roles.switch, "drop": shipped_roles.drop,
-                       "fill": shipped_roles.fill} if shipped_roles else {}
+                       "fill": shipped_roles.fill,
+                       "fill_governed": shipped_roles.fill_governed} if shipped_roles else {}
         role_data = shipped_roles.model.meta.get("data", []) if shipped_roles else []
         use_cameo = any("ConfliBERT" in d for d in role_data)
         self.role_c = float(shipped_roles.model.meta.get("c", er.ROLE_C)) if shipped_roles \

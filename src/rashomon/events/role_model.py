@@ -178,6 +178,9 @@ class RoleModel:
         self.drop = float(model.meta.get("drop", 0.0))
         self.fill = float(model.meta.get("fill", 0.0))
         self.fill_local = bool(model.meta.get("fill_local", False))
+        # a target the trigger governs (its object, or a noun under it, no clause between)
+        # is filled at this threshold: see ``governed``
+        self.fill_governed = float(model.meta.get("fill_governed", self.fill))
         self.columns = [model.classes.index(label) for label in LABELS]
         self.weights = np.ascontiguousarray(model.coef.T)
 
@@ -207,9 +210,11 @@ class RoleModel:
             keys = {(m.start, m.end, m.actor) for m in rules}
             ruled = [k for k, r in enumerate(rows)
                      if (r.mention.start, r.mention.end, r.mention.actor) in keys]
+            fill = self.fill_governed if column == 2 and best is not None \
+                and governed(rows[best]) else self.fill
             if best is not None and (best in ruled or (
                     probs[best, column] >= self.switch if rules else
-                    probs[best, column] >= self.fill
+                    probs[best, column] >= fill
                     and (not self.fill_local or local(rows[best]))
                     and fillable(rows[best], column, heads[best]))):
                 # the model's pick, with its conjuncts and the rules' other mentions of the
@@ -280,6 +285,26 @@ def local(row: RoleRow) -> bool:
             if len(arcs) <= 2 and not any(a.startswith("^") for a in arcs):
                 return True
     return False
+
+
+def governed(row: RoleRow) -> bool:
+    """Whether a mention lies under the trigger in the parse with no clause between: its
+    object (or a passive's subject), the object of its preposition, a possessor ("imposed
+    sanctions on Iran's banks"); not through the agent of a passive (a doer), a gerund
+    ("from ousting X": an act of its own) or a preposition of place ("his bases in Iraq").
+    What the model labels target among these is mostly what the trigger acts on; farther
+    up the parse, in long sentences, it is as often an actor of another clause."""
+    if "crosses=False" not in row.features:
+        return False
+    path = next((f.partition("=")[2] for f in row.features if f.startswith("path=")), "")
+    if path in ("", "far", "none", "self"):
+        return False
+    for arc in path.split(" "):
+        relation, _, preposition = arc[1:].partition(":")
+        if arc.startswith("^") or relation in ("agent", "pcomp") \
+                or preposition in LOCATIVE_PREPOSITIONS:
+            return False
+    return True
 
 
 @cache
