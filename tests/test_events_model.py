@@ -209,7 +209,8 @@ def test_the_shipped_type_model_reads_the_cheap_vectors_and_types_our_sentences(
     assert set(model.layouts["typer"]) == {"tensor_trigger", "tensor_sentence",
                                            "static_sentence", "static_trigger"}
     expected = {"Iran fired missiles at a US base in Iraq.": ("fired missiles at", "ASSAULT"),
-                "Iran plans to attack Israel.": ("attack", "ASSAULT"),
+                # a declared plan to attack is a threat (PLOVER THREATEN), not an agreement
+                "Iran plans to attack Israel.": ("attack", "THREATEN"),
                 "Saudi Arabia sent humanitarian aid to Yemen.":
                     ("sent humanitarian aid to", "AID"),
                 "Thousands of protesters rallied against the government in Baghdad.":

@@ -34,12 +34,17 @@ is willing to ...", "no militia too brutal to ally with"), and a contest verb ("
 "ousted") in a sentence about a vote with no armed body in a role (electoral defeat).
 
 Modality. "did not"/"never"/"refused to" negate; modal auxiliaries and "if" make an event
-hypothetical ("will" planned); a governing "plans to"/"tries to"/"threatened to" makes
-it planned or threatened; otherwise an event inside an attribution's content is reported
-(denied under a denying cue), with ``reported_by`` the chain of speakers, outermost
-first. Speech acts that are events (accuse, condemn, praise, call for ...) are coded like
-any verb; a statement whose content reports a hostile act by another actor is also coded
-as the speaker accusing that actor (ACCUSE/allege, CAMEO 112).
+hypothetical ("will" planned, and "would" told under a past-tense verb with no condition
+on it: "said it would attack"); a governing "plans to"/"tries to"/"is prepared to"/
+"threatened to" makes it planned or threatened. A hostile act (ASSAULT, COERCE, SANCTION)
+its actor declares for the future ("will", a told "would", "plans to", "vowed to") is coded
+a THREATEN, as PLOVER codes it; a negated act declared ahead ("will not accept") is a
+refusal, which the type model may read as a REJECT that happened. Otherwise an event
+inside an attribution's content is reported (denied under a denying cue), with
+``reported_by`` the chain of speakers, outermost first. Speech acts that are events
+(accuse, condemn, praise, call for ...) are coded like any verb; a statement whose
+content reports a hostile act by another actor is also coded as the speaker accusing
+that actor (ACCUSE/allege, CAMEO 112).
 
 Place and date: a place named by the event's own noun phrase, attached to the trigger by
 in/at, in its clause, else in its sentence; never the document's setting. The date is

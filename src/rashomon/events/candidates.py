@@ -48,6 +48,10 @@ class Frame:
     # why the rules doubt a candidate ("declined", "cue_verb" for open verbs; "no_actor"
     # for a coded verb nobody is named for): model features
     flags: list[str] = field(default_factory=list)
+    # the sense the rules read from the verb's object ("route": "blocked the roads"); the
+    # type model reads the lemma with it, so that what it learnt of the word's other sense
+    # ("blocked the bill": a veto) does not carry over
+    sense: str | None = None
 
 
 class CandidateFinder:
@@ -104,7 +108,17 @@ class CandidateFinder:
             return None  # "called the threat ...": no one was called
         if entry.get("not_with_clause") and any(c.dep_ == "ccomp" for c in tok.children):
             return None  # "the vote demonstrated that ...": showed, no protest
+        if entry.get("on_route") and self._route_object(tok):
+            # "blocked the roads": an obstruction, no veto
+            return Frame([tok], tok, entry["on_route"], sense="route")
         return Frame([tok], tok, entry)
+
+    def _route_object(self, verb: Token) -> bool:
+        """Whether the verb's object (a passive's subject) is a road, bridge or crossing,
+        or the traffic on one: "blocked roads into the capital", "blocked the bridge"."""
+        return any(c.dep_ in ("dobj", "nsubjpass") and (
+            c.lemma_.lower() in self.lex.route_nouns or c.lower_ in self.lex.route_nouns)
+            for c in verb.children)
 
     def _directive(self, verb: Token) -> bool:
         """Whether a speech verb tells an actor to act: an actor as its object and an

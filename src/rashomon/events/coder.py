@@ -15,7 +15,7 @@ from ..types import Actor, DateMention, Event, Mention, Place
 from .candidates import CandidateFinder, Frame
 from .dating import date_of
 from .lexicon import Code, EventLexicon, load_event_lexicon
-from .modality import attribution_of, modality_of, refused
+from .modality import attribution_of, declared_future, modality_of, refused
 from .placement import place_of
 from .role_model import RoleFrame, RoleModel, load_role_model
 from .roles import RoleFinder
@@ -42,6 +42,16 @@ from .typing_model import (
     load_event_model,
 )
 
+#: Hostile acts whose declaration is a threat, by type: mode of the act -> mode of the
+#: threat ("" for any other mode).
+THREATENED_MODES = {
+    "ASSAULT": {"": "military", "blockade": "blockade", "occupy": "occupy", "wmd": "wmd",
+                "nuclear": "wmd"},
+    "COERCE": {"": "repression"},
+    "SANCTION": {"": "sanctions"},
+}
+#: Sectors of a state's own bodies: what they do to a road is a restriction, no protest.
+STATE_SECTORS = frozenset({"GOV", "MIL", "COP"})
 #: Modals that make a statement's clause something its subject is told to do.
 OBLIGATION_AUX = frozenset({"must", "should"})
 
@@ -211,11 +221,17 @@ class _Coder(CandidateFinder, RoleFinder):
             if not mutual:  # one event per pair of actors, however often each is named
                 sources, targets = unique(learned[0]), unique(learned[1])
         sources, targets = self._about_an_act(frame, code, sources, targets)
+        if entry.get("by_state") and self._state_source(sources):
+            # "police blocked the roads": the state restricts; protesters obstruct
+            code = self.lex.code(entry["by_state"]["type"], entry["by_state"].get("mode")) \
+                or code
         if entry.get("contest") and self._electoral(frame, sources + targets):
             return  # "party X was routed by party Y" in a vote: ballots, not violence
         if not targets and code.quad == "material_conflict":
             targets = self._place_state_target(frame, sources)
         code = self._refine(code, frame)
+        if code.type in THREATENED_MODES and declared_future(frame):
+            code = self._threat(code)
         if code.quad.endswith("conflict"):
             self.hostile.append((frame.trigger[0], {t.actor for t in targets}))
         if frame.nominal is not None and sources:
@@ -241,6 +257,18 @@ class _Coder(CandidateFinder, RoleFinder):
                 # unless it is an act someone speaks of ("condemned the attack on X")
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m],
                        flags=frame.flags)
+
+    def _threat(self, code: Code) -> Code:
+        """The threat a hostile act declared for the future is ("Greece plans to impose
+        restrictions", "NATO said it would tighten the blockade"): PLOVER codes the
+        declaration, a THREATEN, since the act itself has not happened."""
+        modes = THREATENED_MODES[code.type]
+        return self.lex.code("THREATEN", modes.get(code.mode or "", modes[""])) or code
+
+    def _state_source(self, sources: Sequence[Mention]) -> bool:
+        """Whether a source is a government, its army or its police (sector GOV, MIL, COP)."""
+        return any((m.sector or getattr(self.resolution.actors.get(m.actor), "sector", None))
+                   in STATE_SECTORS for m in sources)
 
     def _actorless(self, frame: Frame, code: Code) -> bool:
         """Whether a trigger no actor is found for is still a candidate: a verb the lexicon
@@ -302,7 +330,8 @@ class _Coder(CandidateFinder, RoleFinder):
             trigger_start=first.idx, trigger_end=end_char(last))
         self.events.append(event)
         self.candidates.append(Candidate(event, candidate_features(
-            lemma=self.lex.lemma(anchor), how=how or _how(frame), code=code, tag=anchor.tag_,
+            lemma=self.lex.lemma(anchor) + (f"/{frame.sense}" if frame.sense else ""),
+            how=how or _how(frame), code=code, tag=anchor.tag_,
             dep=anchor.dep_, passive=any(c.dep_ in ("auxpass", "nsubjpass", "agent")
                                          for c in anchor.children),
             negated=negated, modality=modality, has_source=source is not None,

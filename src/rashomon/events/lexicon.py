@@ -58,6 +58,8 @@ class EventLexicon:
     facility_nouns: frozenset[str] = frozenset()
     # words of a vote, under which "routed", "ousted" name electoral defeat
     contest_words: frozenset[str] = frozenset()
+    # roads, bridges and crossings: blocking one is an obstruction, not a veto
+    route_nouns: frozenset[str] = frozenset()
     # verbs whose subject "it" stands for no one (resolution.yaml, shared with the actors)
     expletive_verbs: frozenset[str] = frozenset()
 
@@ -134,5 +136,6 @@ def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
                         speech_documents=frozenset(triggers.get("speech_documents") or ()),
                         facility_nouns=frozenset(triggers.get("facility_nouns") or ()),
                         contest_words=frozenset(triggers.get("contest_words") or ()),
+                        route_nouns=frozenset(triggers.get("route_nouns") or ()),
                         expletive_verbs=expletive_verbs(load_lexicon("resolution", extra_files)))
 

@@ -16,6 +16,9 @@ from .lexicon import EventLexicon
 NEGATORS = {"not", "n't", "never", "no"}
 PLANNED_AUX = {"will", "shall", "'ll", "wo"}
 HYPOTHETICAL_AUX = {"might", "could", "would", "may", "should", "can", "must", "ca"}
+# "will" told in the past: "Nigeria said it would withdraw" reports a plan (sequence of
+# tenses), unless a condition hangs on it ("would meet X if he ...")
+REPORTED_FUTURE_AUX = {"would", "'d"}
 HYPOTHETICAL_MARKS = {"if", "unless", "whether"}
 # Verbs (and predicative adjectives) that put their infinitival complement in the future or
 # in doubt. A candidate for the lexicon files; kept here until they carry a modality section.
@@ -23,9 +26,20 @@ GOVERNORS = {
     "plan": "planned", "aim": "planned", "seek": "planned", "try": "planned",
     "attempt": "planned", "intend": "planned", "prepare": "planned", "want": "planned",
     "keen": "planned", "set": "planned", "vow": "planned", "pledge": "planned",
-    "promise": "planned", "decide": "planned", "threaten": "threatened",
+    "promise": "planned", "decide": "planned", "swear": "planned",
+    # adjectives an infinitive hangs from ("is prepared to impose", "stands ready to strike")
+    "prepared": "planned", "ready": "planned", "willing": "planned", "poised": "planned",
+    "determined": "planned",
+    "threaten": "threatened",
     "refuse": "negated", "fail": "negated", "decline": "negated",
 }
+# Governors of a plan its subject declares (not one tried or wanted: "tried to storm the
+# base" is an attack that failed): "plans to impose", "is prepared to strike", "vowed to
+# fight". With "will", such a hostile act is a threat (PLOVER THREATEN).
+DECLARING_GOVERNORS = frozenset({
+    "plan", "intend", "prepare", "prepared", "ready", "poised", "set", "vow", "pledge",
+    "swear",
+})
 # The code of a speech verb telling an actor to act ("told X to stop", "asked X to leave"):
 # an appeal (CAMEO 02), whatever the verb; the act asked for is an event of its own.
 DIRECTIVE = {"type": "REQUEST", "mode": "appeal"}

@@ -153,6 +153,9 @@ def candidate_features(*, lemma: str, how: str, code: Code, tag: str, dep: str,
     out = [f"lemma={lemma}", f"how={how}", f"type={code.type}", f"quad={code.quad}",
            f"mode={code.mode}", f"tag={tag}", f"dep={dep}", f"roles={roles}",
            f"modality={modality}", f"type_roles={code.type}:{roles}",
+           # a hostile act planned is a threat, a cooperative one a promise (an AGREE):
+           # the class and the modality together, which a linear model cannot join itself
+           f"quad_modality={code.quad}:{modality}",
            f"lemma_how={lemma}:{how}", "bias"]
     out += [name for name, on in (("passive", passive), ("negated", negated),
                                   ("subordinate", subordinate), ("reported", reported)) if on]
