@@ -301,8 +301,12 @@ def _rank(i: np.ndarray, j: np.ndarray, similarity: np.ndarray, vectors: np.ndar
         for begin in range(0, len(rows), step):
             part = rows[begin:begin + step]
             # One row of similarities per distinct i: an event meets a document's events in
-            # many pairs (the rows are sorted by i, so a slice holds few).
-            distinct, which = np.unique(i[part], return_inverse=True)
+            # many pairs (the rows are sorted by i, so a slice holds few, in runs).
+            firsts = i[part]
+            run_starts = np.empty(len(firsts), dtype=bool)
+            run_starts[0] = True
+            np.not_equal(firsts[1:], firsts[:-1], out=run_starts[1:])
+            distinct, which = firsts[run_starts], np.cumsum(run_starts) - 1
             sims = vectors[distinct] @ others.T
             ranks[part] = (sims[which] > similarity[part, None] + 1e-6).sum(axis=1)
     return ranks
