@@ -479,6 +479,28 @@ def test_most_similar_keeps_k_per_row_and_the_first_of_equals():
     assert columns.tolist() == [0, 1, 0, 1, 0, 1]
 
 
+def test_most_similar_matches_a_stable_sort_of_each_row_ties_and_all():
+    from rashomon.incidents.cluster import most_similar
+
+    rng = np.random.default_rng(3)
+    # few distinct values: most rows have more values tied at their k-th than room
+    sims = (rng.integers(0, 6, size=(40, 30)) / 5).astype(np.float32)
+    sims[::3] = rng.random((14, 30), dtype=np.float32)  # and some rows without ties
+    for k in (1, 4, 29):
+        rows, columns = most_similar(sims, k)
+        for r in range(len(sims)):
+            best = np.argsort(-sims[r], kind="stable")[:k]
+            assert columns[rows == r].tolist() == sorted(best.tolist())
+
+
+def test_sorted_unique_is_numpys_unique():
+    from rashomon.incidents.cluster import sorted_unique
+
+    values = np.random.default_rng(4).integers(0, 50, size=300)
+    assert sorted_unique(values).tolist() == np.unique(values).tolist()
+    assert sorted_unique(np.zeros(0, dtype=np.int64)).tolist() == []
+
+
 def test_candidate_pairs_of_undated_events_are_each_ones_nearest(monkeypatch):
     """Every undated event meets its NEIGHBOURS most similar (itself among them), copies
     of one sentence tying in index order: what a loop over events with a stable sort

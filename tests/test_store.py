@@ -36,6 +36,16 @@ def test_a_document_and_its_findings_read_back_as_written(tmp_path):
         assert store.actors()[0].aliases == ["Iran", "Tehran"]
 
 
+def test_stored_ids_are_those_has_document_finds(tmp_path):
+    with Store(tmp_path / "s.duckdb") as store:
+        store.add_analysis(_analysis("d1"), [IRAN])
+        store.add_duplicate("d2", "d1", "exact", "b.txt")
+        asked = ["d1", "d2", "d3", "d1"]
+        assert store.stored_ids(asked) == {d for d in asked if store.has_document(d)}
+        assert store.stored_ids(asked) == {"d1", "d2"}
+        assert store.stored_ids([]) == set()
+
+
 def test_a_failed_write_leaves_nothing_of_that_document(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         store.add_analysis(_analysis("d1"), [IRAN])

@@ -287,6 +287,9 @@ class _Intake:
         for window in _windows(items, WINDOW):
             records: list[RawRecord] = []
             stored_again: set[str] = set()
+            # Nothing is stored while the window is read, so one look-up serves it all.
+            stored = store.stored_ids([item.id for item in window
+                                       if not isinstance(item, IngestProblem)])
             for item in window:
                 if isinstance(item, IngestProblem):
                     problem(item.source, item.problem, item.skipped)
@@ -298,7 +301,7 @@ class _Intake:
                     problem(item.source, f"id {item.id!r} is already used by {taken_by}; "
                                          "skipped (give it another id, e.g. in a "
                                          "NAME.meta.json sidecar)")
-                elif store.has_document(item.id):
+                elif item.id in stored:
                     stored_from = store.stored_source(item.id)
                     if stored_from not in (None, item.source):
                         problem(item.source, f"id {item.id!r} is already stored from "

@@ -169,6 +169,17 @@ class Store:
         ).fetchone()
         return row[0] > 0
 
+    def stored_ids(self, doc_ids: Sequence[str]) -> set[str]:
+        """Which of these ids are stored, as documents or duplicates (``has_document`` of
+        each, in one query)."""
+        if not doc_ids:
+            return set()
+        ids = list(doc_ids)
+        return {doc_id for (doc_id,) in self.con.execute(
+            "SELECT id FROM documents WHERE id IN (SELECT unnest(?::VARCHAR[])) UNION "
+            "SELECT id FROM duplicates WHERE id IN (SELECT unnest(?::VARCHAR[]))",
+            [ids, ids]).fetchall()}
+
     def stored_source(self, doc_id: str) -> str | None:
         """Where a stored (or duplicate) document was read from."""
         row = self.con.execute(

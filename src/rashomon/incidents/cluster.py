@@ -50,6 +50,7 @@ from .features import (
     lead_text,
     own_spans,
     rank_closeness,
+    row_dots,
 )
 
 MODEL_FILE = "incident_pairs.npz"
@@ -133,8 +134,21 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
     i, j = np.concatenate(firsts), np.concatenate(seconds)
     keep = i != j
     # One key per unordered pair: unique keys come sorted, as (i, j) rows sort.
-    keys = np.unique(np.minimum(i, j)[keep] * len(views) + np.maximum(i, j)[keep])
+    keys = sorted_unique(np.minimum(i, j)[keep] * len(views) + np.maximum(i, j)[keep])
     return np.stack([keys // len(views), keys % len(views)], axis=1)
+
+
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique(values)`` of a 1-d array, by sorting: numpy 2's hashing ``unique``
+    takes seconds on the millions of pair keys of a few thousand documents, a sort
+    a tenth of one."""
+    ordered = np.sort(values)
+    if not len(ordered):
+        return ordered
+    first = np.empty(len(ordered), dtype=bool)
+    first[0] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return ordered[first]
 
 
 def most_similar(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -142,13 +156,25 @@ def most_similar(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     when a row holds no more), row by row in column order. Of equal values the first
     columns count as the larger, so which events are kept depends on nothing but the
     values and their order (copies of one sentence tie)."""
-    if sims.shape[1] <= k:
+    width = sims.shape[1]
+    if width <= k:
         return np.nonzero(np.ones(sims.shape, dtype=bool))
-    kth = -np.partition(-sims, k - 1, axis=1)[:, k - 1:k]
-    above = sims > kth
-    tied = sims == kth
-    room = k - above.sum(axis=1, keepdims=True)
-    return np.nonzero(above | (tied & (np.cumsum(tied, axis=1, dtype=np.int32) <= room)))
+    # the k-th largest is the (width - k)-th smallest: no negated copy of the block
+    kth = np.partition(sims, width - k, axis=1)[:, width - k:width - k + 1]
+    kept = sims >= kth
+    # Only a row with more values tied at its k-th than it has room for needs its ties
+    # counted, and only its ties: the first ``room`` of them, in column order, are kept.
+    crowded = np.flatnonzero(kept.sum(axis=1) > k)
+    if len(crowded):
+        rows, bound = sims[crowded], kth[crowded]
+        above = rows > bound
+        room = k - above.sum(axis=1)
+        row, column = np.nonzero(rows == bound)  # by row, then column
+        rank = np.arange(len(row)) - np.searchsorted(row, row)  # among its row's ties
+        first = rank < room[row]
+        above[row[first], column[first]] = True
+        kept[crowded] = above
+    return np.nonzero(kept)
 
 
 def split_apart(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[int, int]]
@@ -224,13 +250,16 @@ def score_pairs(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[i
     codes = EventCodes(views)
     # a product per document (rank_closeness) and per chunk: many small ones
     with one_blas_thread():
-        closeness = rank_closeness(index, vectors[0], codes.document)
+        # the sentences' cosines, which rank_closeness and the rows both read: once
+        cosine = row_dots(vectors[0], vectors[0], index[:, 0], index[:, 1])
+        closeness = rank_closeness(index, vectors[0], codes.document, cosine)
         if rows is None:
             probs = np.zeros(len(index), dtype=np.float32)
             for start in range(0, len(index), SCORE_CHUNK):
                 chunk = slice(start, start + SCORE_CHUNK)
                 probs[chunk] = model.predict_proba(feature_matrix(
-                    views, index[chunk], *vectors, codes, closeness[chunk]))[:, 1]
+                    views, index[chunk], *vectors, codes, closeness[chunk],
+                    cosine[chunk]))[:, 1]
             return probs
         n_rows = int(rows.max()) + 1 if len(rows) and n_rows is None else (n_rows or 0)
         weights = np.ones(len(index)) if weights is None else np.asarray(weights)
@@ -238,7 +267,8 @@ def score_pairs(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[i
         for start in range(0, len(index), SCORE_CHUNK):
             chunk = slice(start, start + SCORE_CHUNK)
             sums += mean_rows(feature_matrix(views, index[chunk], *vectors, codes,
-                                             closeness[chunk]), rows[chunk], n_rows,
+                                             closeness[chunk], cosine[chunk]),
+                              rows[chunk], n_rows,
                               weights[chunk], total=True)
         means = sums / np.maximum(np.bincount(rows, weights, minlength=n_rows), 1e-12)[:, None]
         return (model.predict_proba(means)[:, 1].astype(np.float32) if n_rows
@@ -393,15 +423,6 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
         small, large = sorted((per_doc[a], per_doc[b]), key=len)
         return sum(k * large.get(d, 0) for d, k in small.items())
 
-    def mean(a: int, b: int) -> float:
-        if b in blocked[a]:
-            return -1.0
-        both = shared[a][b]
-        n_cross = len(group[a]) * len(group[b]) - both
-        if n_cross:
-            return cross[a].get(b, 0.0) / n_cross
-        return same[a].get(b, 0.0) / both
-
     # Lone events to start with: a pair's mean is its probability. A pair under the
     # threshold would never be merged on, so it need not wait in the heap.
     heap = [(-p, min(i, j), max(i, j), 0, 0) for i, j, p in pairs if p >= threshold]
@@ -437,11 +458,20 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
         per_doc[a] += per_doc.pop(b)
         version[a] += 1
         del version[b]
-        for c in set(cross[a]) | set(same[a]):
-            m = mean(a, c)
+        # The merged group's mean with each neighbour: the mean probability of their pairs
+        # of different documents (else of one document); -1, never merged, when blocked.
+        size_a, sums_cross, sums_same = len(group[a]), cross[a], same[a]
+        shared_a, blocked_a, version_a = shared[a], blocked[a], version[a]
+        for c in sums_cross.keys() | sums_same.keys():
+            if c in blocked_a:
+                continue  # never merged: its mean is -1
+            both = shared_a[c]
+            n_cross = size_a * len(group[c]) - both
+            m = sums_cross.get(c, 0.0) / n_cross if n_cross else sums_same.get(c, 0.0) / both
             if m >= threshold:
-                x, y = min(a, c), max(a, c)
-                heapq.heappush(heap, (-m, x, y, version[x], version[y]))
+                entry = (-m, a, c, version_a, version[c]) if a < c else \
+                    (-m, c, a, version[c], version_a)
+                heapq.heappush(heap, entry)
     return list(group.values())
 
 

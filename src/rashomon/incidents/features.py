@@ -159,22 +159,25 @@ def actor_features(a: EventView, b: EventView) -> list[float]:
 
 def feature_matrix(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[int, int]],
                    vectors: np.ndarray, leads: np.ndarray, words: np.ndarray,
-                   codes: EventCodes | None = None, closeness: np.ndarray | None = None
-                   ) -> np.ndarray:
+                   codes: EventCodes | None = None, closeness: np.ndarray | None = None,
+                   cosine: np.ndarray | None = None) -> np.ndarray:
     """Rows for ``pairs``; per event, ``vectors`` embed its sentence (MiniLM), ``leads``
     its document's title and lead (tellings of one story read alike) and ``words`` its
     sentence in the leads' space (static wordpiece vectors, ``cluster.text_vectors``).
     Everything is computed on whole columns at once, the actor columns once per distinct
     pair of (source, target) roles. A corpus' pairs scored chunk by chunk share ``codes``
     (``EventCodes(views)``) and give each chunk its part of the ``rank_in_document``
-    column (``rank_closeness`` of all the pairs): both cost a pass over every event."""
+    column (``rank_closeness`` of all the pairs): both cost a pass over every event; so
+    does the ``cosine`` column, which ``rank_closeness`` reads too (given: the pairs')."""
     if not len(pairs):
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     i, j = index[:, 0], index[:, 1]
     codes = codes if codes is not None else EventCodes(views)
+    if cosine is None:
+        cosine = row_dots(vectors, vectors, i, j)
     if closeness is None:
-        closeness = rank_closeness(index, vectors, codes.document)
+        closeness = rank_closeness(index, vectors, codes.document, cosine)
     quad, material, cooperation = codes.quad, codes.material, codes.cooperation
     place, country = codes.place, codes.place_country
     has_place = (place[i] >= 0) & (place[j] >= 0)
@@ -186,7 +189,7 @@ def feature_matrix(views: Sequence[EventView], pairs: np.ndarray | Sequence[tupl
         "place_same": has_place & (place[i] == place[j]),
         "place_country": (country[i] >= 0) & (country[i] == country[j]),
         "place_missing": ~has_place,
-        "cosine": row_dots(vectors, vectors, i, j),
+        "cosine": cosine,
         "cosine_document": row_dots(leads, leads, i, j),
         "rank_in_document": closeness,
         "cosine_cross_lead": 0.5 * (row_dots(words, leads, i, j)
@@ -262,17 +265,19 @@ class EventCodes:
 RANK_CELLS = 1 << 24
 
 
-def rank_closeness(pairs: np.ndarray, vectors: np.ndarray, documents: np.ndarray
-                   ) -> np.ndarray:
+def rank_closeness(pairs: np.ndarray, vectors: np.ndarray, documents: np.ndarray,
+                   cosine: np.ndarray | None = None) -> np.ndarray:
     """The ``rank_in_document`` column: per pair, 1 / (1 + how many events of the other's
     document read closer to each than the other does), averaged over the two sides.
     Computed a document at a time over all the pairs given (a pair per event and
-    document pass would repeat the document's similarities for every chunk)."""
+    document pass would repeat the document's similarities for every chunk); ``cosine``,
+    if given, holds the pairs' ``row_dots`` of ``vectors``."""
     index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     if not len(index):
         return np.zeros(0)
     i, j = index[:, 0], index[:, 1]
-    cosine = row_dots(vectors, vectors, i, j)
+    if cosine is None:
+        cosine = row_dots(vectors, vectors, i, j)
     members = np.argsort(documents, kind="stable")
     starts = np.searchsorted(documents[members], np.arange(documents.max() + 2 if len(documents)
                                                             else 1))
@@ -296,8 +301,12 @@ def _rank(i: np.ndarray, j: np.ndarray, similarity: np.ndarray, vectors: np.ndar
         for begin in range(0, len(rows), step):
             part = rows[begin:begin + step]
             # One row of similarities per distinct i: an event meets a document's events in
-            # many pairs (the rows are sorted by i, so a slice holds few).
-            distinct, which = np.unique(i[part], return_inverse=True)
+            # many pairs (the rows are sorted by i, so a slice holds few, in runs).
+            firsts = i[part]
+            run_starts = np.empty(len(firsts), dtype=bool)
+            run_starts[0] = True
+            np.not_equal(firsts[1:], firsts[:-1], out=run_starts[1:])
+            distinct, which = firsts[run_starts], np.cumsum(run_starts) - 1
             sims = vectors[distinct] @ others.T
             ranks[part] = (sims[which] > similarity[part, None] + 1e-6).sum(axis=1)
     return ranks
