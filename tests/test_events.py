@@ -391,6 +391,19 @@ def test_a_role_that_names_no_one_in_particular_makes_no_event(text, trigger):
     assert trigger in text and not [e for e in events(text) if e.trigger == trigger]
 
 
+@pytest.mark.parametrize("text, trigger, source, target", [
+    ("Baghdad said it had no evidence that Iran was arming the militia.", "arming",
+     "iran", "g:militias"),
+    ("There were no reports that Turkey had shelled the PKK.", "shelled", "turkey", "pkk"),
+])
+def test_no_on_the_noun_a_that_clause_tells_leaves_its_act_specific(text, trigger, source,
+                                                                   target):
+    """"no evidence that X did Y": the clause is what the evidence would show, not a
+    clause describing "no evidence"; X doing Y is still an act of X's."""
+    e = one(text, trigger)
+    assert (e.source, e.target) == (source, target)
+
+
 def test_a_specific_role_still_makes_the_event():
     e = one("Iran attacked the PKK.", "attacked")
     assert (e.source, e.target) == ("iran", "pkk")

@@ -218,8 +218,10 @@ class CandidateFinder:
         if verb.pos_ not in ("VERB", "AUX"):
             return False
         words = [verb_subject(verb, self.lex.speech_documents)]
-        if verb.dep_ in MODIFIER_CLAUSES:
-            words.append(verb.head)  # the noun the clause describes
+        if verb.dep_ in MODIFIER_CLAUSES and not any(c.dep_ == "mark" for c in verb.children):
+            # the noun the clause describes; not the noun whose content a "that" clause
+            # tells ("no evidence that Iran was arming X" speaks of Iran arming X)
+            words.append(verb.head)
         elif any(c.dep_ == "prep" and not any(c.children) for c in verb.children):
             # a stranded preposition's object is the noun before the clause: "no group
             # too brutal for the US to ally with"
