@@ -266,10 +266,11 @@ def score_pairs(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[i
         sums = np.zeros((n_rows, len(FEATURES)))
         for start in range(0, len(index), SCORE_CHUNK):
             chunk = slice(start, start + SCORE_CHUNK)
-            sums += mean_rows(feature_matrix(views, index[chunk], *vectors, codes,
-                                             closeness[chunk], cosine[chunk]),
-                              rows[chunk], n_rows,
-                              weights[chunk], total=True)
+            # sums over the chunk's own rows: a pass over all n_rows per chunk is quadratic
+            present, local = np.unique(rows[chunk], return_inverse=True)
+            sums[present] += mean_rows(feature_matrix(views, index[chunk], *vectors, codes,
+                                                      closeness[chunk], cosine[chunk]),
+                                       local, len(present), weights[chunk], total=True)
         means = sums / np.maximum(np.bincount(rows, weights, minlength=n_rows), 1e-12)[:, None]
         return (model.predict_proba(means)[:, 1].astype(np.float32) if n_rows
                 else np.zeros(0, dtype=np.float32))
