@@ -120,14 +120,8 @@ def main() -> int:
     counts: Counter[str] = Counter()
     listed: dict[str, list[str]] = defaultdict(list)
     for corpus, gold_dir in ARTICLES:
-        probes = et.probe_inputs(corpus)
-        gold_actors, gold_docs, _ = score.load_gold(str(gold_dir), None)
-        for doc_id, probe in probes.items():
-            key = score.doc_key(doc_id)
-            gold = gold_docs.get(key)
-            if gold is None:
-                continue
-            amap = score.ActorMap(gold_actors, list(probe["actors"].values()))
+        for key, probe, gold, amap in et.gold_articles(et.probe_inputs(corpus), gold_dir,
+                                                       score):
             candidates, probs, threshold = judged(probe["candidates"])
             for event in gold.get("events", []):
                 span = score.find_span(probe["text"], event["evidence"])

@@ -56,7 +56,7 @@ import sys
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -438,16 +438,22 @@ def load_scorer():
     return module
 
 
-def label_articles(probes: dict[str, dict], gold_dir: Path, score) -> list[dict]:
-    """One record per candidate: features, and which gold events (ids) it matches."""
-    gold_actors, gdocs, _ = score.load_gold(str(gold_dir), None)
-    out = []
+def gold_articles(probes: dict[str, dict], gold_dir: Path,
+                  score) -> Iterator[tuple[str, dict, dict, object]]:
+    """Per probed article with gold: its document key, probe, gold record and the scorer's
+    map from our actors to the gold ones."""
+    gold_actors, gold_docs, _ = score.load_gold(str(gold_dir), None)
     for doc_id, probe in probes.items():
         key = score.doc_key(doc_id)
-        g = gdocs.get(key)
-        if g is None:
-            continue
-        amap = score.ActorMap(gold_actors, list(probe["actors"].values()))
+        gold = gold_docs.get(key)
+        if gold is not None:
+            yield key, probe, gold, score.ActorMap(gold_actors, list(probe["actors"].values()))
+
+
+def label_articles(probes: dict[str, dict], gold_dir: Path, score) -> list[dict]:
+    """One record per candidate: features, and which gold events (ids) it matches."""
+    out = []
+    for key, probe, g, amap in gold_articles(probes, gold_dir, score):
         spans = [(i, ge, score.find_span(probe["text"], ge["evidence"]))
                  for i, ge in enumerate(g.get("events", []))]
         for cand in probe["candidates"]:
