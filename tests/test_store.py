@@ -36,7 +36,7 @@ def test_a_document_and_its_findings_read_back_as_written(tmp_path):
         assert store.actors()[0].aliases == ["Iran", "Tehran"]
 
 
-def test_stored_ids_are_those_has_document_finds(tmp_path):
+def test_stored_ids_finds_documents_and_duplicates(tmp_path):
     with Store(tmp_path / "s.duckdb") as store:
         store.add_analysis(_analysis("d1"), [IRAN])
         store.add_duplicate("d2", "d1", "exact", "b.txt")

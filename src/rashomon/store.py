@@ -162,16 +162,11 @@ class Store:
     # -- writing --------------------------------------------------------------
 
     def has_document(self, doc_id: str) -> bool:
-        row = self.con.execute(
-            "SELECT (SELECT count(*) FROM documents WHERE id = ?)"
-            " + (SELECT count(*) FROM duplicates WHERE id = ?)",
-            [doc_id, doc_id],
-        ).fetchone()
-        return row[0] > 0
+        """Whether this id is stored, as a document or a duplicate."""
+        return doc_id in self.stored_ids([doc_id])
 
     def stored_ids(self, doc_ids: Sequence[str]) -> set[str]:
-        """Which of these ids are stored, as documents or duplicates (``has_document`` of
-        each, in one query)."""
+        """Which of these ids are stored, as documents or duplicates, in one query."""
         if not doc_ids:
             return set()
         ids = list(doc_ids)
