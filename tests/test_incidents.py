@@ -22,6 +22,7 @@ from rashomon.incidents.cluster import (
     mean_rows,
     pair_model,
     pair_weights,
+    telling_days,
     telling_pairs,
     text_key,
 )
@@ -38,7 +39,7 @@ from rashomon.incidents.tellings import incident_views, numbers
 from rashomon.outlet_registry import load_registry, use_registry
 from rashomon.outlets import outlet_view
 from rashomon.store import Store
-from rashomon.types import Document, Event
+from rashomon.types import Actor, Document, Event
 
 # Two outlets tell one rocket attack and blame different perpetrators; a third outlet, of
 # another group, reports something else in the same days and leaves the attack out.
@@ -346,6 +347,54 @@ def test_cluster_never_joins_acts_dated_apart():
     assert cluster(3, pairs, probs, 0.3, "average", ["A", "B", "C"]) == [[0, 1, 2]]
     assert cluster(3, [(0, 1), (1, 2)], probs[:2], 0.3, "average", ["A", "B", "C"],
                    apart=[(0, 2)]) == [[0, 1], [2]]
+
+
+def test_cluster_never_chains_tellings_dated_years_apart_through_undated_ones():
+    # 0 (March 2008) and 2 (November 2021) are never compared (their dates lie years
+    # apart); 1, from a document without a date, reads like both. Each pair with 1 is
+    # likely and the pair never scored counts 0, so the mean alone (0.35) would join all
+    # three; a group whose dated tellings span more than BLOCK_DAYS is never formed.
+    pairs = [(0, 1), (1, 2)]
+    probs = np.array([0.9, 0.7])
+    days = np.array([[733_132.0, 733_132.0], [np.nan, np.nan], [738_101.0, 738_101.0]])
+    docs = ["A", "B", "C"]
+    assert cluster(3, pairs, probs, 0.3, "average", docs) == [[0, 1, 2]]
+    assert cluster(3, pairs, probs, 0.3, "average", docs, days=days) == [[0, 1], [2]]
+    # dated within the window, the same three are one incident
+    near = np.array([[733_132.0, 733_132.0], [np.nan, np.nan], [733_140.0, 733_140.0]])
+    assert cluster(3, pairs, probs, 0.3, "average", docs, days=near) == [[0, 1, 2]]
+
+
+def test_telling_days_span_the_dated_events_of_each_telling():
+    views = [_view("2020-01-03"), _view(None), _view("2020-01-08"), _view("2020")]
+    days = telling_days([[0, 2], [1], [3]], views)
+    first, last = parse_date("2020-01-03")[0], parse_date("2020-01-08")[0]
+    assert days[0].tolist() == [first.toordinal(), last.toordinal()]
+    assert np.isnan(days[1:]).all(), "undated, or dated to the year only"
+
+
+def test_a_generic_group_neither_agrees_nor_clashes_with_a_named_one():
+    # One outlet names the militia, another calls it "militias" (a generic group): the
+    # target column reads no clash; two named militias do clash.
+    docs = [Document("d1", "Troops attacked the Mahdi Army in Basra.", outlet="A"),
+            Document("d2", "Troops attacked militias in Basra.", outlet="B"),
+            Document("d3", "Troops attacked Kataib Hezbollah in Basra.", outlet="C")]
+    actors = [Actor("army", "Army", "organization"),
+              Actor("mahdi_army", "Mahdi Army", "organization"),
+              Actor("kataib_hezbollah", "Kataib Hezbollah", "organization"),
+              Actor("g:militias", "militias", "group", sector="REB")]
+    events = [Event(f"e{n}", d.id, 0, len(d.text), d.text, "attacked", "ASSAULT",
+                    "material_conflict", "army", target)
+              for n, (d, target) in enumerate(zip(docs, ["mahdi_army", "g:militias",
+                                                         "kataib_hezbollah"], strict=True))]
+    views = event_views(events, docs, actors)
+    vectors = tuple(np.eye(3, 4, dtype=np.float32) for _ in range(3))
+    rows = feature_matrix(views, [(0, 1), (0, 2)], *vectors)
+    ok, clash = FEATURES.index("target_compatible"), FEATURES.index("target_clash")
+    assert rows[0, [ok, clash]].tolist() == [0.0, 0.0]
+    assert rows[1, [ok, clash]].tolist() == [0.0, 1.0]
+    source_ok = FEATURES.index("source_compatible")
+    assert rows[:, source_ok].tolist() == [1.0, 1.0]
 
 
 def _view(own: str | None) -> EventView:

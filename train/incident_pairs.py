@@ -48,6 +48,7 @@ from rashomon.incidents.cluster import (
     mean_rows,
     pair_weights,
     split_apart,
+    telling_days,
     telling_pairs,
     telling_units,
     text_vectors,
@@ -252,6 +253,7 @@ def main() -> None:
     x = mean_rows(feature_matrix(views, event_pairs[scored], *vectors), rows[scored], len(pairs),
                   pair_weights(events, event_pairs[scored]))
     documents = [events[m[0]].document for m in members]
+    days = telling_days(members, views)
     story = [story_of_doc[d] for d in documents]
     # A telling tells the incident most of its labelled events tell
     incident = [Counter(told[events[i].id] for i in m if events[i].id in told).most_common(1)
@@ -269,7 +271,8 @@ def main() -> None:
 
     def groups_of(probs: np.ndarray, threshold: float) -> list[list[int]]:
         """The events of each group of tellings clustered at ``threshold``."""
-        grouped = cluster(len(members), pairs, probs, threshold, LINKAGE, documents, apart)
+        grouped = cluster(len(members), pairs, probs, threshold, LINKAGE, documents, apart,
+                          days)
         return [sorted(i for u in g for i in members[u]) for g in grouped]
 
     pair_stories = [frozenset((story[i], story[j])) for i, j in pairs]

@@ -17,9 +17,11 @@
 3. Pairs at or above the model's threshold link tellings into components; inside each
    component average linkage over pairs of different documents keeps together only
    tellings whose mean pair probability stays above the threshold, so one loose link does
-   not chain two incidents. A telling the average leaves alone stays alone: one probable
-   pair is not enough (joining it to its best pair's group joined neighbouring incidents
-   of one story more often than it rejoined a split one; model card).
+   not chain two incidents, nor does a group form whose dated tellings span more than
+   ``BLOCK_DAYS`` (a chain through undated tellings joined acts years apart). A telling
+   the average leaves alone stays alone: one probable pair is not enough (joining it to
+   its best pair's group joined neighbouring incidents of one story more often than it
+   rejoined a split one; model card).
 
 The threshold was chosen by the same cross-validation (see the model card).
 """
@@ -303,7 +305,8 @@ def mean_rows(x: np.ndarray, rows: np.ndarray, n_rows: int, weights: np.ndarray 
 
 def cluster(n: int, pairs: np.ndarray | Sequence[tuple[int, int]], probs: np.ndarray,
             threshold: float, linkage: str = "average", documents: Sequence[str] | None = None,
-            apart: np.ndarray | Iterable[tuple[int, int]] = ()) -> list[list[int]]:
+            apart: np.ndarray | Iterable[tuple[int, int]] = (),
+            days: np.ndarray | None = None) -> list[list[int]]:
     """Groups of indices 0..n-1 (singletons included): of tellings, in the pipeline
     (``telling_pairs``).
 
@@ -313,7 +316,11 @@ def cluster(n: int, pairs: np.ndarray | Sequence[tuple[int, int]], probs: np.nda
     the mean is over pairs of different documents where there are any (the tellings of one
     incident across outlets, not how one document's acts relate), else over the pairs of
     one document. Two groups holding an ``apart`` pair (acts the texts date on days apart)
-    never merge. A merge needs a mean at or above the threshold, hence one pair at least:
+    never merge; nor do two groups whose dated members (``days``: per index, the first and
+    last day, as ordinals, its events' effective dates cover; NaN where none is dated to
+    the month) would span more than ``BLOCK_DAYS``: no pair of such tellings is ever
+    compared, and a chain through undated tellings would otherwise join acts years apart.
+    A merge needs a mean at or above the threshold, hence one pair at least:
     splitting components first is exact and keeps the work to their pairs."""
     index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     probs = np.asarray(probs)
@@ -352,9 +359,21 @@ def cluster(n: int, pairs: np.ndarray | Sequence[tuple[int, int]], probs: np.nda
     docs = list(documents) if documents is not None else list(range(n))
     groups = []
     for r, members in components.items():
-        groups += (_average(members, inside.get(r, []), threshold, docs)
+        groups += (_average(members, inside.get(r, []), threshold, docs, days)
                    if len(members) > 2 else [members])
     return sorted((sorted(g) for g in groups), key=min)
+
+
+def telling_days(members: Sequence[Sequence[int]], views: Sequence[EventView]) -> np.ndarray:
+    """Per telling, the first and last effective day (ordinals) of its events dated to the
+    month at least, NaN where none is: what ``cluster`` bounds a group's span by."""
+    out = np.full((len(members), 2), np.nan)
+    for n, events in enumerate(members):
+        dated = [views[i].day.toordinal() for i in events
+                 if views[i].precision >= 2 and views[i].day is not None]
+        if dated:
+            out[n] = (min(dated), max(dated))
+    return out
 
 
 def telling_pairs(units: Sequence, pairs: np.ndarray | Sequence[tuple[int, int]],
@@ -395,7 +414,7 @@ def telling_pairs(units: Sequence, pairs: np.ndarray | Sequence[tuple[int, int]]
 
 
 def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold: float,
-             docs: Sequence) -> list[list[int]]:
+             docs: Sequence, days: np.ndarray | None = None) -> list[list[int]]:
     """Sparse average linkage of one component (see ``cluster``); a probability of -1
     marks an apart pair. Sums of pair probabilities between groups are kept per pair of
     groups, so a merge costs the merged groups' neighbours, not a dense matrix."""
@@ -417,6 +436,9 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
         table[i][j] = table[j][i] = p
         shared[i][j] = shared[j][i] = int(one_document)
     group = {m: [m] for m in members}
+    # per group, the first and last day its dated members cover (NaN: none dated)
+    span = ({m: (float(days[m, 0]), float(days[m, 1])) for m in members}
+            if days is not None else None)
     per_doc = {m: Counter([docs[m]]) for m in members}
     version = dict.fromkeys(members, 0)
 
@@ -434,6 +456,16 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
             break
         if a not in group or b not in group or (va, vb) != (version[a], version[b]):
             continue
+        if span is not None:
+            firsts = [x for x in (span[a][0], span[b][0]) if x == x]  # NaN: undated
+            lasts = [x for x in (span[a][1], span[b][1]) if x == x]
+            first, last = (min(firsts), max(lasts)) if firsts else (np.nan, np.nan)
+            if last - first > BLOCK_DAYS:
+                # spans only widen as groups grow: the two never merge
+                blocked[a].add(b)
+                blocked[b].add(a)
+                continue
+            span[a] = (first, last)
         # b joins a: a's sums and counts become the two groups' (before per_doc is).
         for c in (shared[a].keys() | shared[b].keys()) - {a, b}:
             n = shared[a].get(c)
@@ -502,7 +534,8 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
     threshold = float(model.meta.get("threshold", 0.5))
     groups = cluster(len(members), tellings, probs, threshold,
                      model.meta.get("linkage", "average"),
-                     [live[m[0]].document for m in members], tellings_apart)
+                     [live[m[0]].document for m in members], tellings_apart,
+                     telling_days(members, views))
     # Per telling, its most probable pair (for a lone telling's confidence); the pairs
     # inside each group (for a group's): never a table of all pairs.
     nearest = np.zeros(len(members))

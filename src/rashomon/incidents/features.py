@@ -10,10 +10,11 @@ other document's events), the story (the two leads), the quad family and the exa
 (two outlets' tellings of one act are mostly typed alike; the column raised the
 out-of-fold figures, see the model card), whether
 the actors in each role are compatible up the affiliations (an army and its state, a
-militia and its movement) or clash, and how far apart the two tellings stand in their
-documents (``position_gap``: news leads with the incident it is about and ends on
-background and reactions, so two outlets tell one incident in like places; a story's
-neighbouring incidents, which read alike, mostly do not). Modality is no feature: a
+militia and its movement) or clash (a generic group, "militias", does neither), and how
+far apart the two tellings stand in their documents (``position_gap``: news leads with
+the incident it is about and ends on background and reactions, so two outlets tell one
+incident in like places; a story's neighbouring incidents, which read alike, mostly do
+not). Modality is no feature: a
 report of an act and another outlet's report of its denial are two tellings of one
 incident (the contradiction the outlets view shows), and a weight on "denied" learns
 instead how often the sample's negated events tell nothing.
@@ -99,7 +100,8 @@ def event_views(events: Sequence[Event], documents: Iterable[Document],
         views.append(EventView(
             id=e.id, document=e.document, quad=e.quad, type=e.type, actors=named,
             lineage=frozenset(lineage), countries=countries, roles=(e.source, e.target),
-            role_lineages=(_lineage(e.source, parents), _lineage(e.target, parents)),
+            role_lineages=(_role_lineage(e.source, kb, parents),
+                           _role_lineage(e.target, kb, parents)),
             day=day, precision=precision, own_day=own, own_precision=own_precision,
             place=(place.get("name") or None), place_country=place.get("country"),
             position=_position(e, docs.get(e.document))))
@@ -363,6 +365,19 @@ def _ancestors(actor: str, parents: dict[str, list[str]], kb: dict[str, Actor]) 
         seen.add(node)
         todo += parents.get(node, [])
     return seen
+
+
+def _role_lineage(actor: str | None, kb: dict[str, Actor], parents: dict[str, list[str]]
+                  ) -> frozenset[str]:
+    """``_lineage`` of a role's actor, or none (the role counts as unnamed) for a generic
+    group ("militias", "the militants", "Iraqi civilians"): a description, which may
+    stand for any of a story's named groups ("the Mahdi Army", "Kataib Hezbollah"), so it
+    neither agrees nor clashes with one. Read as a clash, it split an operation's
+    tellings by how each outlet named the other side (model card, issue #13, fourth pass)."""
+    found = kb.get(actor) if actor else None
+    if found is not None and found.kind == "group":
+        return frozenset()
+    return _lineage(actor, parents)
 
 
 def _lineage(actor: str | None, parents: dict[str, list[str]]) -> frozenset[str]:
