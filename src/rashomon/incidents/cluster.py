@@ -401,23 +401,22 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
     groups, so a merge costs the merged groups' neighbours, not a dense matrix."""
     if len(set(docs[m] for m in members)) == 1:
         docs = list(range(len(docs)))  # one document: all its pairs count
-    cross: dict[int, dict[int, float]] = {m: {} for m in members}
-    same: dict[int, dict[int, float]] = {m: {} for m in members}
-    # Per pair of neighbouring groups (a pair scored between them), how many of their
-    # pairs of events are of one document: kept as the sums are, not counted per mean.
-    shared: dict[int, dict[int, int]] = {m: {} for m in members}
+    # Per group, per neighbouring group (a pair scored between them), one record both
+    # hold: [sum of their pair probabilities across documents, sum within one document,
+    # how many of their pairs of events are of one document]; a merge adds records.
+    near: dict[int, dict[int, list]] = {m: {} for m in members}
     blocked: dict[int, set[int]] = {m: set() for m in members}
     for i, j, p in pairs:
         if p < 0:
             blocked[i].add(j)
             blocked[j].add(i)
             continue
-        one_document = docs[i] == docs[j]
-        table = same if one_document else cross
-        table[i][j] = table[j][i] = p
-        shared[i][j] = shared[j][i] = int(one_document)
+        near[i][j] = near[j][i] = [0.0, p, 1] if docs[i] == docs[j] else [p, 0.0, 0]
     group = {m: [m] for m in members}
-    per_doc = {m: Counter([docs[m]]) for m in members}
+    per_doc = {m: {docs[m]: 1} for m in members}
+    holders: dict = {}  # per document, the groups holding tellings of it
+    for m in members:
+        holders.setdefault(docs[m], set()).add(m)
     version = dict.fromkeys(members, 0)
 
     def one_document_pairs(a: int, b: int) -> int:
@@ -434,41 +433,48 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
             break
         if a not in group or b not in group or (va, vb) != (version[a], version[b]):
             continue
-        # b joins a: a's sums and counts become the two groups' (before per_doc is).
-        for c in (shared[a].keys() | shared[b].keys()) - {a, b}:
-            n = shared[a].get(c)
-            m = shared[b].get(c)
-            shared[a][c] = shared[c][a] = (
-                (one_document_pairs(a, c) if n is None else n)
-                + (one_document_pairs(b, c) if m is None else m))
-        for c in shared.pop(b):
-            del shared[c][b]
-        shared[a].pop(b, None)
-        for table in (cross, same):
-            for c, p in table.pop(b).items():
-                del table[c][b]
-                if c != a:
-                    table[a][c] = table[c][a] = table[a].get(c, 0.0) + p
-            table[a].pop(b, None)
+        # b joins a: a's records become the two groups' (before per_doc is).
+        near_a, near_b = near[a], near.pop(b)
+        near_a.pop(b, None)
+        near_b.pop(a, None)
+        # a's neighbours that b lacks gain only b's pairs of one document with them:
+        # those of the groups holding b's documents, not a pass over all of a's.
+        for d, k in per_doc[b].items():
+            for c in holders[d]:
+                if c in near_a and c not in near_b:
+                    near_a[c][2] += k * per_doc[c][d]
+        for c, record in near_b.items():
+            del near[c][b]
+            held = near_a.get(c)
+            if held is None:
+                record[2] += one_document_pairs(a, c)
+                near_a[c] = near[c][a] = record
+            else:
+                held[0] += record[0]
+                held[1] += record[1]
+                held[2] += record[2]
         for c in blocked.pop(b):
             blocked[c].discard(b)
             if c != a:
                 blocked[c].add(a)
                 blocked[a].add(c)
+        docs_a = per_doc[a]
+        for d, k in per_doc.pop(b).items():
+            docs_a[d] = docs_a.get(d, 0) + k
+            holding = holders[d]
+            holding.discard(b)
+            holding.add(a)
         group[a] += group.pop(b)
-        per_doc[a] += per_doc.pop(b)
         version[a] += 1
         del version[b]
         # The merged group's mean with each neighbour: the mean probability of their pairs
         # of different documents (else of one document); -1, never merged, when blocked.
-        size_a, sums_cross, sums_same = len(group[a]), cross[a], same[a]
-        shared_a, blocked_a, version_a = shared[a], blocked[a], version[a]
-        for c in sums_cross.keys() | sums_same.keys():
+        size_a, blocked_a, version_a = len(group[a]), blocked[a], version[a]
+        for c, (sum_cross, sum_same, both) in near_a.items():
             if c in blocked_a:
                 continue  # never merged: its mean is -1
-            both = shared_a[c]
             n_cross = size_a * len(group[c]) - both
-            m = sums_cross.get(c, 0.0) / n_cross if n_cross else sums_same.get(c, 0.0) / both
+            m = sum_cross / n_cross if n_cross else sum_same / both
             if m >= threshold:
                 entry = (-m, a, c, version_a, version[c]) if a < c else \
                     (-m, c, a, version[c], version_a)
