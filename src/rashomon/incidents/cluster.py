@@ -417,21 +417,55 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
     holders: dict = {}  # per document, the groups holding tellings of it
     for m in members:
         holders.setdefault(docs[m], set()).add(m)
-    version = dict.fromkeys(members, 0)
 
     def one_document_pairs(a: int, b: int) -> int:
         small, large = sorted((per_doc[a], per_doc[b]), key=len)
         return sum(k * large.get(d, 0) for d, k in small.items())
 
-    # Lone events to start with: a pair's mean is its probability. A pair under the
-    # threshold would never be merged on, so it need not wait in the heap.
-    heap = [(-p, min(i, j), max(i, j), 0, 0) for i, j, p in pairs if p >= threshold]
+    # Per group, (-mean, lower id, higher id) of its best pair at or above the threshold
+    # (a pair under it is never merged on), absent when it has none. The heap holds each
+    # group's best, ``stamp`` telling an entry of a best since replaced: a merge changes
+    # only the merged group's pairs, so a neighbour's best stays unless it was with one of
+    # the two merged groups or the merged group beats it now.
+    best: dict[int, tuple[float, int, int]] = {}
+    stamp = dict.fromkeys(members, 0)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def offer(g: int, key: tuple[float, int, int] | None) -> None:
+        stamp[g] += 1
+        if key is None:
+            best.pop(g, None)
+        else:
+            best[g] = key
+            heapq.heappush(heap, (*key, g, stamp[g]))
+
+    def best_of(g: int) -> tuple[float, int, int] | None:
+        found = None
+        size_g, blocked_g = len(group[g]), blocked[g]
+        for c, (sum_cross, sum_same, both) in near[g].items():
+            if c in blocked_g:
+                continue
+            n_cross = size_g * len(group[c]) - both
+            m = sum_cross / n_cross if n_cross else sum_same / both
+            if m >= threshold:
+                key = (-m, g, c) if g < c else (-m, c, g)
+                if found is None or key < found:
+                    found = key
+        return found
+
+    # Lone events to start with: a pair's mean is its probability.
+    for i, j, p in pairs:
+        if p >= threshold:
+            key = (-p, i, j) if i < j else (-p, j, i)
+            for g in (i, j):
+                held = best.get(g)
+                if held is None or key < held:
+                    best[g] = key
+    heap = [(*key, g, 0) for g, key in best.items()]
     heapq.heapify(heap)
     while heap:
-        score, a, b, va, vb = heapq.heappop(heap)
-        if -score < threshold:
-            break
-        if a not in group or b not in group or (va, vb) != (version[a], version[b]):
+        score, a, b, owner, entry_stamp = heapq.heappop(heap)
+        if owner not in group or entry_stamp != stamp[owner]:
             continue
         # b joins a: a's records become the two groups' (before per_doc is).
         near_a, near_b = near[a], near.pop(b)
@@ -465,20 +499,29 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
             holding.discard(b)
             holding.add(a)
         group[a] += group.pop(b)
-        version[a] += 1
-        del version[b]
+        best.pop(b, None)
+        del stamp[b]
         # The merged group's mean with each neighbour: the mean probability of their pairs
         # of different documents (else of one document); -1, never merged, when blocked.
-        size_a, blocked_a, version_a = len(group[a]), blocked[a], version[a]
+        found = None
+        size_a, blocked_a = len(group[a]), blocked[a]
         for c, (sum_cross, sum_same, both) in near_a.items():
+            held = best.get(c)
+            if held is not None and (held[1] == a or held[1] == b or held[2] == a
+                                     or held[2] == b):
+                offer(c, best_of(c))  # its best was with a merged group: look again
+                held = best.get(c)
             if c in blocked_a:
                 continue  # never merged: its mean is -1
             n_cross = size_a * len(group[c]) - both
             m = sum_cross / n_cross if n_cross else sum_same / both
             if m >= threshold:
-                entry = (-m, a, c, version_a, version[c]) if a < c else \
-                    (-m, c, a, version[c], version_a)
-                heapq.heappush(heap, entry)
+                key = (-m, a, c) if a < c else (-m, c, a)
+                if held is None or key < held:
+                    offer(c, key)
+                if found is None or key < found:
+                    found = key
+        offer(a, found)
     return list(group.values())
 
 
