@@ -572,6 +572,31 @@ def test_candidate_pairs_of_undated_events_are_each_ones_nearest(monkeypatch):
     assert [tuple(p) for p in pairs.tolist()] == sorted(expected)
 
 
+def test_undated_events_of_a_large_corpus_meet_their_nearest_through_cells(monkeypatch):
+    """Beyond EXACT_NEAREST_EVENTS an undated event is compared with the most similar
+    events of the cells near its own: sentences in tight groups of their own (one story's
+    tellings) meet exactly the events a search among all would give them."""
+    from rashomon.incidents import cluster as clustering
+
+    monkeypatch.setattr(clustering, "NEIGHBOURS", 5)
+    monkeypatch.setattr(clustering, "PROBE_CELLS", 2)
+    rng = np.random.default_rng(5)
+    stories = rng.normal(size=(30, 16))
+    # 30 stories of 8 tellings each, a telling its story's direction plus a little noise
+    vectors = np.repeat(stories, 8, axis=0) + 0.05 * rng.normal(size=(240, 16))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    views = [replace(v, day=None, precision=0) for v in _views_on([0] * 240)]
+    exact = clustering.candidate_pairs(views, vectors)
+    monkeypatch.setattr(clustering, "EXACT_NEAREST_EVENTS", 100)
+    cell, pools = clustering.sentence_cells(vectors)
+    assert len(pools) == int(np.sqrt(240))
+    assert all(c in cell[pool] for c, pool in enumerate(pools) if (cell == c).any())
+    by_cells = clustering.candidate_pairs(views, vectors)
+    assert by_cells.tolist() == exact.tolist()
+    # and a pair is never of two tellings of different stories
+    assert (by_cells[:, 0] // 8 == by_cells[:, 1] // 8).all()
+
+
 def test_split_apart_is_dates_apart_on_each_pair():
     from rashomon.incidents.cluster import split_apart
 

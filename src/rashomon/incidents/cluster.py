@@ -61,13 +61,22 @@ BLOCK_DAYS = 60
 # Pairs scored at once: the feature rows of one chunk are all that is held.
 SCORE_CHUNK = 20_000
 # Each event is compared with at most this many others, the most similar by sentence among
-# those its date window holds (an undated one: among all): tellings of one incident read
-# alike (the pair model's largest weights are its two cosines), and the bound keeps the
+# those its date window holds (an undated one: among all, or in a large corpus among its
+# nearest cells, see EXACT_NEAREST_EVENTS): tellings of one incident read alike (the pair
+# model's largest weights are its two cosines), and the bound keeps the
 # pairs linear in the corpus however many events a window holds. No development article's
 # window holds as many, so there every pair in a window is compared.
 NEIGHBOURS = 200
 # Similarities computed at once: a block of events against its date window.
 SIMILARITY_CELLS = 20_000_000
+# Up to this many events, an undated one is compared with the NEIGHBOURS most similar of
+# them all; beyond, with the most similar among the events of the PROBE_CELLS cells of
+# sentences (``sentence_cells``) nearest its own: a search among all is quadratic in the
+# corpus, and the pairs the scorer joins read alike (its largest weights are cosines),
+# so they lie in near cells. No development corpus holds as many events.
+EXACT_NEAREST_EVENTS = 5_000
+PROBE_CELLS = 8
+KMEANS_ROUNDS = 4
 # The least salience an event counts with in its pair of tellings (``pair_weights``): a
 # sentence's events all weigh something, however sure the salience model is.
 SALIENCE_FLOOR = 0.1
@@ -89,7 +98,8 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
     """Index pairs (i < j) worth scoring, as rows of an (n, 2) array in sorted order:
     dated within BLOCK_DAYS, or either undated (a date known to the year only counts as
     undated here). Given sentence ``vectors``, each event keeps only the NEIGHBOURS most
-    similar of those."""
+    similar of those (an undated one of a corpus over EXACT_NEAREST_EVENTS events: of the
+    events in the cells of sentences nearest its own, ``sentence_cells``)."""
     dated = sorted((v.day.toordinal(), i) for i, v in enumerate(views) if v.precision >= 2)
     undated = np.array([i for i, v in enumerate(views) if v.precision < 2], dtype=np.int64)
     firsts: list[np.ndarray] = []  # per event compared, itself repeated ...
@@ -122,13 +132,16 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
         if vectors is None or len(views) <= NEIGHBOURS + 1:
             firsts.append(np.repeat(undated, len(views)))
             seconds.append(np.tile(everyone, len(undated)))
+        elif len(views) <= EXACT_NEAREST_EVENTS:
+            nearest_among(vectors, undated, everyone, firsts, seconds)
         else:
-            step = max(1, SIMILARITY_CELLS // len(views))
-            for start in range(0, len(undated), step):
-                rows = undated[start:start + step]
-                which, near = most_similar(vectors[rows] @ vectors.T, NEIGHBOURS + 1)
-                firsts.append(rows[which])
-                seconds.append(near)
+            # Cells of like sentences: an undated event's nearest are sought in its cell
+            # and the cells nearest it, not among every event (quadratic in the corpus).
+            cell, pools = sentence_cells(vectors)
+            for c, pool in enumerate(pools):
+                rows = undated[cell[undated] == c]
+                if len(rows):
+                    nearest_among(vectors, rows, pool, firsts, seconds)
     if not firsts:
         return np.zeros((0, 2), dtype=np.int64)
     i, j = np.concatenate(firsts), np.concatenate(seconds)
@@ -136,6 +149,51 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
     # One key per unordered pair: unique keys come sorted, as (i, j) rows sort.
     keys = sorted_unique(np.minimum(i, j)[keep] * len(views) + np.maximum(i, j)[keep])
     return np.stack([keys // len(views), keys % len(views)], axis=1)
+
+
+def nearest_among(vectors: np.ndarray, rows: np.ndarray, pool: np.ndarray,
+                  firsts: list[np.ndarray], seconds: list[np.ndarray]) -> None:
+    """Each of ``rows`` beside its NEIGHBOURS + 1 most similar of ``pool`` (sorted
+    indices of events), appended to ``firsts`` and ``seconds``, SIMILARITY_CELLS
+    similarities at a time."""
+    step = max(1, SIMILARITY_CELLS // len(pool))
+    others = vectors[pool].T
+    for start in range(0, len(rows), step):
+        part = rows[start:start + step]
+        which, near = most_similar(vectors[part] @ others, NEIGHBOURS + 1)
+        firsts.append(part[which])
+        seconds.append(pool[near])
+
+
+def sentence_cells(vectors: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(per event, its cell; per cell, the sorted events of it and of the PROBE_CELLS - 1
+    cells whose centres lie nearest its own). Cells are a spherical k-means of the
+    sentence vectors, about sqrt(n) of them, started from evenly spaced events and run
+    KMEANS_ROUNDS rounds: deterministic, and n * sqrt(n) products instead of n * n."""
+    n = len(vectors)
+    k = max(PROBE_CELLS, int(np.sqrt(n)))
+    centres = vectors[np.linspace(0, n - 1, k).astype(np.int64)].astype(np.float32)
+    cell = np.zeros(n, dtype=np.int64)
+    step = max(1, SIMILARITY_CELLS // k)
+    for rounds in range(KMEANS_ROUNDS + 1):
+        for start in range(0, n, step):
+            cell[start:start + step] = np.argmax(vectors[start:start + step] @ centres.T,
+                                                 axis=1)
+        if rounds == KMEANS_ROUNDS:
+            break  # each event in the cell of the centre nearest it
+        members = np.argsort(cell, kind="stable")
+        present, starts = np.unique(cell[members], return_index=True)
+        sums = np.zeros_like(centres)
+        sums[present] = np.add.reduceat(vectors[members], starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        # a cell left empty keeps its centre
+        centres = np.where(norms > 0, sums / np.maximum(norms, 1e-12), centres)
+    members = np.argsort(cell, kind="stable")
+    bounds = np.searchsorted(cell[members], np.arange(k + 1))
+    probes = most_similar(centres @ centres.T, PROBE_CELLS)[1].reshape(k, -1)
+    pools = [np.sort(np.concatenate([members[bounds[c]:bounds[c + 1]] for c in near]))
+             for near in probes]
+    return cell, pools
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
