@@ -428,6 +428,56 @@ def test_cluster_splits_a_chained_component():
     assert cluster(4, pairs, probs, 0.3, "single") == [[0, 1, 2], [3]]
 
 
+def _average_by_definition(n: int, pairs: list[tuple[int, int]], probs: list[float],
+                           threshold: float, docs: list[str],
+                           apart: list[tuple[int, int]]) -> list[list[int]]:
+    """Average linkage as ``cluster`` defines it, every mean recounted from the pairs at
+    each step: merge the two groups of the highest mean at or above the threshold (ties:
+    the lowest pair of least members), never two groups holding an apart pair."""
+    scored = {(min(i, j), max(i, j)): p for (i, j), p in zip(pairs, probs, strict=True)}
+    blocked = {(min(i, j), max(i, j)) for i, j in apart}
+    groups = [[m] for m in range(n)]
+
+    def mean(g: list[int], h: list[int]) -> float | None:
+        between = [(min(x, y), max(x, y)) for x in g for y in h]
+        if any(k in blocked for k in between):
+            return None
+        if len({docs[m] for m in g + h}) > 1:  # else: one document, all pairs count
+            crossing = [k for k in between if docs[k[0]] != docs[k[1]]]
+            between = crossing or between
+        return sum(scored.get(k, 0.0) for k in between) / len(between)
+
+    while True:
+        candidates = []
+        for x, g in enumerate(groups):
+            for h in groups[x + 1:]:
+                m = mean(g, h)
+                if m is not None and m >= threshold:
+                    candidates.append((-m, min(min(g), min(h)), max(min(g), min(h)), g, h))
+        if not candidates:
+            return sorted((sorted(g) for g in groups), key=min)
+        *_, g, h = min(candidates, key=lambda c: c[:3])
+        groups.remove(h)
+        g += h
+
+
+def test_average_linkage_is_its_definition_ties_and_all():
+    """The sparse average linkage merges as recounting every mean at every step would,
+    on random components of several documents (probabilities in eighths: every sum exact,
+    so equal means tie and the tie order is tested too)."""
+    rng = np.random.default_rng(11)
+    for trial in range(40):
+        n = int(rng.integers(3, 14))
+        docs = [f"d{k}" for k in rng.integers(0, 1 + trial % 5, size=n)]
+        everything = [(i, j) for i in range(n) for j in range(i + 1, n)]
+        chosen = [everything[k] for k in np.flatnonzero(rng.random(len(everything)) < 0.6)]
+        apart = [p for p in chosen if rng.random() < 0.05]
+        pairs = [p for p in chosen if p not in apart]
+        probs = (rng.integers(0, 9, size=len(pairs)) / 8).tolist()
+        expected = _average_by_definition(n, pairs, probs, 0.5, docs, apart)
+        assert cluster(n, pairs, np.array(probs), 0.5, "average", docs, apart) == expected
+
+
 def test_shipped_pair_model_matches_the_features():
     meta = pair_model().meta
     assert meta["features"] == list(FEATURES)
@@ -569,6 +619,31 @@ def test_candidate_pairs_of_undated_events_are_each_ones_nearest(monkeypatch):
         expected |= {(min(i, j), max(i, j)) for j in order[:5] if j != i}
     pairs = clustering.candidate_pairs(views, vectors)
     assert [tuple(p) for p in pairs.tolist()] == sorted(expected)
+
+
+def test_undated_events_of_a_large_corpus_meet_their_nearest_through_cells(monkeypatch):
+    """Beyond EXACT_NEAREST_EVENTS an undated event is compared with the most similar
+    events of the cells near its own: sentences in tight groups of their own (one story's
+    tellings) meet exactly the events a search among all would give them."""
+    from rashomon.incidents import cluster as clustering
+
+    monkeypatch.setattr(clustering, "NEIGHBOURS", 5)
+    monkeypatch.setattr(clustering, "PROBE_CELLS", 2)
+    rng = np.random.default_rng(5)
+    stories = rng.normal(size=(30, 16))
+    # 30 stories of 8 tellings each, a telling its story's direction plus a little noise
+    vectors = np.repeat(stories, 8, axis=0) + 0.05 * rng.normal(size=(240, 16))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    views = [replace(v, day=None, precision=0) for v in _views_on([0] * 240)]
+    exact = clustering.candidate_pairs(views, vectors)
+    monkeypatch.setattr(clustering, "EXACT_NEAREST_EVENTS", 100)
+    cell, pools = clustering.sentence_cells(vectors)
+    assert len(pools) == int(np.sqrt(240))
+    assert all(c in cell[pool] for c, pool in enumerate(pools) if (cell == c).any())
+    by_cells = clustering.candidate_pairs(views, vectors)
+    assert by_cells.tolist() == exact.tolist()
+    # and a pair is never of two tellings of different stories
+    assert (by_cells[:, 0] // 8 == by_cells[:, 1] // 8).all()
 
 
 def test_split_apart_is_dates_apart_on_each_pair():

@@ -63,13 +63,22 @@ BLOCK_DAYS = 60
 # Pairs scored at once: the feature rows of one chunk are all that is held.
 SCORE_CHUNK = 20_000
 # Each event is compared with at most this many others, the most similar by sentence among
-# those its date window holds (an undated one: among all): tellings of one incident read
-# alike (the pair model's largest weights are its two cosines), and the bound keeps the
+# those its date window holds (an undated one: among all, or in a large corpus among its
+# nearest cells, see EXACT_NEAREST_EVENTS): tellings of one incident read alike (the pair
+# model's largest weights are its two cosines), and the bound keeps the
 # pairs linear in the corpus however many events a window holds. No development article's
 # window holds as many, so there every pair in a window is compared.
 NEIGHBOURS = 200
 # Similarities computed at once: a block of events against its date window.
 SIMILARITY_CELLS = 20_000_000
+# Up to this many events, an undated one is compared with the NEIGHBOURS most similar of
+# them all; beyond, with the most similar among the events of the PROBE_CELLS cells of
+# sentences (``sentence_cells``) nearest its own: a search among all is quadratic in the
+# corpus, and the pairs the scorer joins read alike (its largest weights are cosines),
+# so they lie in near cells. No development corpus holds as many events.
+EXACT_NEAREST_EVENTS = 5_000
+PROBE_CELLS = 8
+KMEANS_ROUNDS = 4
 # The least salience an event counts with in its pair of tellings (``pair_weights``): a
 # sentence's events all weigh something, however sure the salience model is.
 SALIENCE_FLOOR = 0.1
@@ -91,7 +100,8 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
     """Index pairs (i < j) worth scoring, as rows of an (n, 2) array in sorted order:
     dated within BLOCK_DAYS, or either undated (a date known to the year only counts as
     undated here). Given sentence ``vectors``, each event keeps only the NEIGHBOURS most
-    similar of those."""
+    similar of those (an undated one of a corpus over EXACT_NEAREST_EVENTS events: of the
+    events in the cells of sentences nearest its own, ``sentence_cells``)."""
     dated = sorted((v.day.toordinal(), i) for i, v in enumerate(views) if v.precision >= 2)
     undated = np.array([i for i, v in enumerate(views) if v.precision < 2], dtype=np.int64)
     firsts: list[np.ndarray] = []  # per event compared, itself repeated ...
@@ -124,13 +134,16 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
         if vectors is None or len(views) <= NEIGHBOURS + 1:
             firsts.append(np.repeat(undated, len(views)))
             seconds.append(np.tile(everyone, len(undated)))
+        elif len(views) <= EXACT_NEAREST_EVENTS:
+            nearest_among(vectors, undated, everyone, firsts, seconds)
         else:
-            step = max(1, SIMILARITY_CELLS // len(views))
-            for start in range(0, len(undated), step):
-                rows = undated[start:start + step]
-                which, near = most_similar(vectors[rows] @ vectors.T, NEIGHBOURS + 1)
-                firsts.append(rows[which])
-                seconds.append(near)
+            # Cells of like sentences: an undated event's nearest are sought in its cell
+            # and the cells nearest it, not among every event (quadratic in the corpus).
+            cell, pools = sentence_cells(vectors)
+            for c, pool in enumerate(pools):
+                rows = undated[cell[undated] == c]
+                if len(rows):
+                    nearest_among(vectors, rows, pool, firsts, seconds)
     if not firsts:
         return np.zeros((0, 2), dtype=np.int64)
     i, j = np.concatenate(firsts), np.concatenate(seconds)
@@ -138,6 +151,51 @@ def candidate_pairs(views: Sequence[EventView], vectors: np.ndarray | None = Non
     # One key per unordered pair: unique keys come sorted, as (i, j) rows sort.
     keys = sorted_unique(np.minimum(i, j)[keep] * len(views) + np.maximum(i, j)[keep])
     return np.stack([keys // len(views), keys % len(views)], axis=1)
+
+
+def nearest_among(vectors: np.ndarray, rows: np.ndarray, pool: np.ndarray,
+                  firsts: list[np.ndarray], seconds: list[np.ndarray]) -> None:
+    """Each of ``rows`` beside its NEIGHBOURS + 1 most similar of ``pool`` (sorted
+    indices of events), appended to ``firsts`` and ``seconds``, SIMILARITY_CELLS
+    similarities at a time."""
+    step = max(1, SIMILARITY_CELLS // len(pool))
+    others = vectors[pool].T
+    for start in range(0, len(rows), step):
+        part = rows[start:start + step]
+        which, near = most_similar(vectors[part] @ others, NEIGHBOURS + 1)
+        firsts.append(part[which])
+        seconds.append(pool[near])
+
+
+def sentence_cells(vectors: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(per event, its cell; per cell, the sorted events of it and of the PROBE_CELLS - 1
+    cells whose centres lie nearest its own). Cells are a spherical k-means of the
+    sentence vectors, about sqrt(n) of them, started from evenly spaced events and run
+    KMEANS_ROUNDS rounds: deterministic, and n * sqrt(n) products instead of n * n."""
+    n = len(vectors)
+    k = max(PROBE_CELLS, int(np.sqrt(n)))
+    centres = vectors[np.linspace(0, n - 1, k).astype(np.int64)].astype(np.float32)
+    cell = np.zeros(n, dtype=np.int64)
+    step = max(1, SIMILARITY_CELLS // k)
+    for rounds in range(KMEANS_ROUNDS + 1):
+        for start in range(0, n, step):
+            cell[start:start + step] = np.argmax(vectors[start:start + step] @ centres.T,
+                                                 axis=1)
+        if rounds == KMEANS_ROUNDS:
+            break  # each event in the cell of the centre nearest it
+        members = np.argsort(cell, kind="stable")
+        present, starts = np.unique(cell[members], return_index=True)
+        sums = np.zeros_like(centres)
+        sums[present] = np.add.reduceat(vectors[members], starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        # a cell left empty keeps its centre
+        centres = np.where(norms > 0, sums / np.maximum(norms, 1e-12), centres)
+    members = np.argsort(cell, kind="stable")
+    bounds = np.searchsorted(cell[members], np.arange(k + 1))
+    probes = most_similar(centres @ centres.T, PROBE_CELLS)[1].reshape(k, -1)
+    pools = [np.sort(np.concatenate([members[bounds[c]:bounds[c + 1]] for c in near]))
+             for near in probes]
+    return cell, pools
 
 
 def sorted_unique(values: np.ndarray) -> np.ndarray:
@@ -420,41 +478,74 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
     groups, so a merge costs the merged groups' neighbours, not a dense matrix."""
     if len(set(docs[m] for m in members)) == 1:
         docs = list(range(len(docs)))  # one document: all its pairs count
-    cross: dict[int, dict[int, float]] = {m: {} for m in members}
-    same: dict[int, dict[int, float]] = {m: {} for m in members}
-    # Per pair of neighbouring groups (a pair scored between them), how many of their
-    # pairs of events are of one document: kept as the sums are, not counted per mean.
-    shared: dict[int, dict[int, int]] = {m: {} for m in members}
+    # Per group, per neighbouring group (a pair scored between them), one record both
+    # hold: [sum of their pair probabilities across documents, sum within one document,
+    # how many of their pairs of events are of one document]; a merge adds records.
+    near: dict[int, dict[int, list]] = {m: {} for m in members}
     blocked: dict[int, set[int]] = {m: set() for m in members}
     for i, j, p in pairs:
         if p < 0:
             blocked[i].add(j)
             blocked[j].add(i)
             continue
-        one_document = docs[i] == docs[j]
-        table = same if one_document else cross
-        table[i][j] = table[j][i] = p
-        shared[i][j] = shared[j][i] = int(one_document)
+        near[i][j] = near[j][i] = [0.0, p, 1] if docs[i] == docs[j] else [p, 0.0, 0]
     group = {m: [m] for m in members}
     # per group, the first and last day its dated members cover (NaN: none dated)
     span = ({m: (float(days[m, 0]), float(days[m, 1])) for m in members}
             if days is not None else None)
-    per_doc = {m: Counter([docs[m]]) for m in members}
-    version = dict.fromkeys(members, 0)
+    per_doc = {m: {docs[m]: 1} for m in members}
+    holders: dict = {}  # per document, the groups holding tellings of it
+    for m in members:
+        holders.setdefault(docs[m], set()).add(m)
 
     def one_document_pairs(a: int, b: int) -> int:
         small, large = sorted((per_doc[a], per_doc[b]), key=len)
         return sum(k * large.get(d, 0) for d, k in small.items())
 
-    # Lone events to start with: a pair's mean is its probability. A pair under the
-    # threshold would never be merged on, so it need not wait in the heap.
-    heap = [(-p, min(i, j), max(i, j), 0, 0) for i, j, p in pairs if p >= threshold]
+    # Per group, (-mean, lower id, higher id) of its best pair at or above the threshold
+    # (a pair under it is never merged on), absent when it has none. The heap holds each
+    # group's best, ``stamp`` telling an entry of a best since replaced: a merge changes
+    # only the merged group's pairs, so a neighbour's best stays unless it was with one of
+    # the two merged groups or the merged group beats it now.
+    best: dict[int, tuple[float, int, int]] = {}
+    stamp = dict.fromkeys(members, 0)
+    heap: list[tuple[float, int, int, int, int]] = []
+
+    def offer(g: int, key: tuple[float, int, int] | None) -> None:
+        stamp[g] += 1
+        if key is None:
+            best.pop(g, None)
+        else:
+            best[g] = key
+            heapq.heappush(heap, (*key, g, stamp[g]))
+
+    def best_of(g: int) -> tuple[float, int, int] | None:
+        found = None
+        size_g, blocked_g = len(group[g]), blocked[g]
+        for c, (sum_cross, sum_same, both) in near[g].items():
+            if c in blocked_g:
+                continue
+            n_cross = size_g * len(group[c]) - both
+            m = sum_cross / n_cross if n_cross else sum_same / both
+            if m >= threshold:
+                key = (-m, g, c) if g < c else (-m, c, g)
+                if found is None or key < found:
+                    found = key
+        return found
+
+    # Lone events to start with: a pair's mean is its probability.
+    for i, j, p in pairs:
+        if p >= threshold:
+            key = (-p, i, j) if i < j else (-p, j, i)
+            for g in (i, j):
+                held = best.get(g)
+                if held is None or key < held:
+                    best[g] = key
+    heap = [(*key, g, 0) for g, key in best.items()]
     heapq.heapify(heap)
     while heap:
-        score, a, b, va, vb = heapq.heappop(heap)
-        if -score < threshold:
-            break
-        if a not in group or b not in group or (va, vb) != (version[a], version[b]):
+        score, a, b, owner, entry_stamp = heapq.heappop(heap)
+        if owner not in group or entry_stamp != stamp[owner]:
             continue
         if span is not None:
             firsts = [x for x in (span[a][0], span[b][0]) if x == x]  # NaN: undated
@@ -464,47 +555,65 @@ def _average(members: list[int], pairs: list[tuple[int, int, float]], threshold:
                 # spans only widen as groups grow: the two never merge
                 blocked[a].add(b)
                 blocked[b].add(a)
+                offer(a, best_of(a))
+                offer(b, best_of(b))
                 continue
             span[a] = (first, last)
-        # b joins a: a's sums and counts become the two groups' (before per_doc is).
-        for c in (shared[a].keys() | shared[b].keys()) - {a, b}:
-            n = shared[a].get(c)
-            m = shared[b].get(c)
-            shared[a][c] = shared[c][a] = (
-                (one_document_pairs(a, c) if n is None else n)
-                + (one_document_pairs(b, c) if m is None else m))
-        for c in shared.pop(b):
-            del shared[c][b]
-        shared[a].pop(b, None)
-        for table in (cross, same):
-            for c, p in table.pop(b).items():
-                del table[c][b]
-                if c != a:
-                    table[a][c] = table[c][a] = table[a].get(c, 0.0) + p
-            table[a].pop(b, None)
+        # b joins a: a's records become the two groups' (before per_doc is).
+        near_a, near_b = near[a], near.pop(b)
+        near_a.pop(b, None)
+        near_b.pop(a, None)
+        # a's neighbours that b lacks gain only b's pairs of one document with them:
+        # those of the groups holding b's documents, not a pass over all of a's.
+        for d, k in per_doc[b].items():
+            for c in holders[d]:
+                if c in near_a and c not in near_b:
+                    near_a[c][2] += k * per_doc[c][d]
+        for c, record in near_b.items():
+            del near[c][b]
+            held = near_a.get(c)
+            if held is None:
+                record[2] += one_document_pairs(a, c)
+                near_a[c] = near[c][a] = record
+            else:
+                held[0] += record[0]
+                held[1] += record[1]
+                held[2] += record[2]
         for c in blocked.pop(b):
             blocked[c].discard(b)
             if c != a:
                 blocked[c].add(a)
                 blocked[a].add(c)
+        docs_a = per_doc[a]
+        for d, k in per_doc.pop(b).items():
+            docs_a[d] = docs_a.get(d, 0) + k
+            holding = holders[d]
+            holding.discard(b)
+            holding.add(a)
         group[a] += group.pop(b)
-        per_doc[a] += per_doc.pop(b)
-        version[a] += 1
-        del version[b]
+        best.pop(b, None)
+        del stamp[b]
         # The merged group's mean with each neighbour: the mean probability of their pairs
         # of different documents (else of one document); -1, never merged, when blocked.
-        size_a, sums_cross, sums_same = len(group[a]), cross[a], same[a]
-        shared_a, blocked_a, version_a = shared[a], blocked[a], version[a]
-        for c in sums_cross.keys() | sums_same.keys():
+        found = None
+        size_a, blocked_a = len(group[a]), blocked[a]
+        for c, (sum_cross, sum_same, both) in near_a.items():
+            held = best.get(c)
+            if held is not None and (held[1] == a or held[1] == b or held[2] == a
+                                     or held[2] == b):
+                offer(c, best_of(c))  # its best was with a merged group: look again
+                held = best.get(c)
             if c in blocked_a:
                 continue  # never merged: its mean is -1
-            both = shared_a[c]
             n_cross = size_a * len(group[c]) - both
-            m = sums_cross.get(c, 0.0) / n_cross if n_cross else sums_same.get(c, 0.0) / both
+            m = sum_cross / n_cross if n_cross else sum_same / both
             if m >= threshold:
-                entry = (-m, a, c, version_a, version[c]) if a < c else \
-                    (-m, c, a, version[c], version_a)
-                heapq.heappush(heap, entry)
+                key = (-m, a, c) if a < c else (-m, c, a)
+                if held is None or key < held:
+                    offer(c, key)
+                if found is None or key < found:
+                    found = key
+        offer(a, found)
     return list(group.values())
 
 
