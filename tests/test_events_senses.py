@@ -1,5 +1,6 @@
 """The rules' reading of a candidate before the type model sees it, on sentences of ours:
-the sense a verb's object gives it, threats declared as plans, refusals declared ahead."""
+the sense a verb's object gives it, threats and promises declared as plans, refusals declared
+ahead."""
 
 from __future__ import annotations
 
@@ -78,6 +79,26 @@ def test_a_hostile_act_its_actor_declares_for_the_future_is_a_threat(text, trigg
 ])
 def test_a_hostile_act_done_tried_or_doubted_is_no_threat(text, trigger):
     assert at(text, trigger).lexicon_type == "ASSAULT"
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("Japan will provide humanitarian aid to Yemen.", "provide"),
+    ("Colombia said it would release the rebel prisoners.", "release"),
+    ("Canada plans to withdraw its troops from Mali.", "withdraw"),
+])
+def test_a_cooperative_act_its_actor_declares_for_the_future_is_a_promise(text, trigger):
+    c = at(text, trigger)
+    assert (c.lexicon_type, c.lexicon_mode, c.event.quad) == ("AGREE", "intent",
+                                                             "verbal_cooperation")
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("Japan provided humanitarian aid to Yemen.", "provided"),
+    ("Colombia might release the rebel prisoners.", "release"),
+    ("Canada did not plan to withdraw its troops from Mali.", "withdraw"),
+])
+def test_a_cooperative_act_done_or_doubted_is_no_promise(text, trigger):
+    assert at(text, trigger).event.quad == "material_cooperation"
 
 
 def test_a_planned_act_names_its_quad_with_its_modality():

@@ -230,8 +230,11 @@ class _Coder(CandidateFinder, RoleFinder):
         if not targets and code.quad == "material_conflict":
             targets = self._place_state_target(frame, sources)
         code = self._refine(code, frame)
-        if code.type in THREATENED_MODES and declared_future(frame):
-            code = self._threat(code)
+        if declared_future(frame):
+            if code.type in THREATENED_MODES:
+                code = self._threat(code)
+            elif code.quad == "material_cooperation":
+                code = self._promise(code)
         if code.quad.endswith("conflict"):
             self.hostile.append((frame.trigger[0], {t.actor for t in targets}))
         if frame.nominal is not None and sources:
@@ -264,6 +267,13 @@ class _Coder(CandidateFinder, RoleFinder):
         declaration, a THREATEN, since the act itself has not happened."""
         modes = THREATENED_MODES[code.type]
         return self.lex.code("THREATEN", modes.get(code.mode or "", modes[""])) or code
+
+    def _promise(self, code: Code) -> Code:
+        """The promise a cooperative act declared for the future is ("the government will
+        provide assistance", "said it would release the prisoners"): an intent to
+        cooperate, a verbal AGREE, as CAMEO (03) and PLOVER code it, since the act has not
+        happened (PLV train codes such sentences AGREE 12 times, AID once)."""
+        return self.lex.code("AGREE", "intent") or code
 
     def _state_source(self, sources: Sequence[Mention]) -> bool:
         """Whether a source is a government, its army or its police (sector GOV, MIL, COP)."""
