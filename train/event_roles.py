@@ -167,13 +167,16 @@ _probe: dict[str, dict[str, Any]] = {}
 
 
 def role_frames(doc: Any, document_id: str, resolution: Any, places: list, dates: list,
-                resources: Any, roles: RoleModel | None = None) -> list[dict[str, Any]]:
-    """Every candidate's role rows in one parsed document, as plain data."""
+                resources: Any) -> list[dict[str, Any]]:
+    """Every candidate's role rows in one parsed document, as plain data. The candidates
+    are found with the rules' roles alone: with the shipped role model the rows would
+    depend on the artifact being retrained (its earlier sources feed the rules' reading of
+    later triggers), and a retrain would not reproduce the shipped weights."""
     kb = resources.kb
     log: list[RoleFrame] = []
     find_candidates(doc, document_id, resolution, places, dates,
                     lexicon=resources.event_lexicon, cues=resources.cues,
-                    states={c: kb.actors[i] for c, i in kb.states.items()}, roles=roles,
+                    states={c: kb.actors[i] for c, i in kb.states.items()}, roles=False,
                     role_log=log, blocks=())
     frames = []
     for frame in log:
@@ -375,17 +378,26 @@ def choose_policy(table: dict[str, dict[str, float]]) -> dict[str, float]:
                                                  sum(table[name].values())))]
 
 
+def code_version() -> str:
+    """A digest of the package's code and lexicons (not its models: the rows are found
+    with the rules' roles alone): every stage before the events (actors, places) changes
+    the rows, so any change to them is parsed afresh."""
+    digest = hashlib.sha1()
+    package = ROOT / "src" / "rashomon"
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".yaml", ".json", ".tsv", ".txt") \
+                and "models" not in path.parts:
+            digest.update(str(path.relative_to(package)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def load_examples() -> tuple[list[dict], list[dict]]:
     """PLV and ConfliBERT examples, cached in CACHE under a digest of the code that makes
-    their features (so a changed feature set is parsed afresh)."""
+    them (``code_version``)."""
     plv = plv_sentences()
     cameo = conll_sentences()
-    code = ROOT / "src" / "rashomon" / "events"
-    features = (code / "role_model.py").read_text().split("class RoleModel")[0]
-    digest = hashlib.sha1(features.encode() + b"".join(
-        (code / name).read_bytes() for name in ("roles.py", "candidates.py", "coder.py"))
-        ).hexdigest()
-    path = CACHE / f"examples-{digest[:12]}.pkl"
+    path = CACHE / f"examples-{code_version()}.pkl"
     if path.exists():
         probes = pickle.loads(path.read_bytes())
     else:

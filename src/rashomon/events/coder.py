@@ -120,7 +120,8 @@ def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
                     places: list[Place], dates: list[DateMention],
                     lexicon: EventLexicon | None = None, cues: CueLexicon | None = None,
                     states: Mapping[str, Actor] | None = None,
-                   open_candidates: bool = True, roles: RoleModel | None = None,
+                   open_candidates: bool = True,
+                   roles: RoleModel | Literal[False] | None = None,
                    role_log: list[RoleFrame] | None = None,
                    blocks: Sequence[str] = BLOCKS) -> list[Candidate]:
     """The rules' candidate events of one document, each with its parse features.
@@ -130,16 +131,17 @@ def find_candidates(doc: Doc, document_id: str, resolution: Resolution,
     the verbs the lexicon knows but its rules turned down and the speech verbs that report
     nothing, flagged (``Frame.flags``); and it keeps a coded verb nobody is named for
     ("seventeen people were killed") as a candidate with no roles, flagged ``no_actor``.
-    ``roles``
-    chooses sources and targets (default: the shipped role model; the rules alone where
-    none ships); ``role_log``, when given, receives every candidate's (trigger, mention)
-    rows, for training the role model. ``blocks`` names the dense vectors each candidate
+    ``roles`` chooses sources and targets (default: the shipped role model; False, or none
+    shipped: the rules alone, as the role model's training reads them); ``role_log``, when
+    given, receives every candidate's (trigger, mention) rows, for training the role model.
+    ``blocks`` names the dense vectors each candidate
     carries (default all, for training; the event stage reads only its models' blocks).
     """
     coder = _Coder(doc, document_id, resolution, places, dates,
                    lexicon or load_event_lexicon(), cues, states or {})
     coder.open_candidates = open_candidates
-    coder.role_model, coder.role_log = roles or load_role_model(), role_log
+    coder.role_model = (load_role_model() if roles is None else roles) or None
+    coder.role_log = role_log
     coder.vectors = CandidateVectors(doc, blocks)
     coder.run()
     return coder.candidates
