@@ -366,11 +366,57 @@ def test_cluster_never_chains_tellings_dated_years_apart_through_undated_ones():
 
 
 def test_telling_days_span_the_dated_events_of_each_telling():
-    views = [_view("2020-01-03"), _view(None), _view("2020-01-08"), _view("2020")]
+    views = [_view("2020-01-03"), _view(None, "other"), _view("2020-01-08"),
+             _view("2020", "third")]
     days = telling_days([[0, 2], [1], [3]], views)
     first, last = parse_date("2020-01-03")[0], parse_date("2020-01-08")[0]
     assert days[0].tolist() == [first.toordinal(), last.toordinal()]
     assert np.isnan(days[1:]).all(), "undated, or dated to the year only"
+
+
+def test_an_undated_telling_stands_on_the_latest_day_its_document_dates():
+    # An undated report dates one act (5 November 2021); its other tellings are undated.
+    # They stand on that day, so no group of 2008 tellings takes them in; a telling of an
+    # undated report that dates nothing stays undated.
+    views = [_view("2021-11-01", "report"), _view("2021-11-05", "report"),
+             _view(None, "report"), _view(None, "bare"), _view("2008-03-25", "old")]
+    days = telling_days([[0], [1], [2], [3], [4]], views)
+    latest = parse_date("2021-11-05")[0].toordinal()
+    assert days[2].tolist() == [latest, latest]
+    assert np.isnan(days[3]).all()
+    pairs = [(2, 4)]
+    probs = np.array([0.9])
+    docs = ["report", "report", "report", "bare", "old"]
+    assert [2, 4] not in cluster(5, pairs, probs, 0.3, "average", docs, days=days)
+    assert [2, 4] in cluster(5, pairs, probs, 0.3, "average", docs,
+                             days=np.where(np.arange(5)[:, None] == 2, np.nan, days))
+
+
+def test_generic_groups_overlap_by_their_sector_not_their_id():
+    # Two outlets describe the other side as "militias" and "armed groups" (two generic
+    # groups, one sector): the overlap columns read one actor; a named militia's id and a
+    # generic group of another sector ("protesters") do not overlap with them.
+    docs = [Document(f"d{n}", "Troops attacked them in Basra.", outlet=f"O{n}")
+            for n in range(4)]
+    actors = [Actor("army", "Army", "organization"),
+              Actor("g:militias", "militias", "group", sector="REB"),
+              Actor("g:armed_groups", "armed groups", "group", sector="REB"),
+              Actor("g:protesters", "protesters", "group", sector="CVL"),
+              Actor("mahdi_army", "Mahdi Army", "organization")]
+    targets = ["g:militias", "g:armed_groups", "g:protesters", "mahdi_army"]
+    events = [Event(f"e{n}", d.id, 0, len(d.text), d.text, "attacked", "ASSAULT",
+                    "material_conflict", "army", target)
+              for n, (d, target) in enumerate(zip(docs, targets, strict=True))]
+    views = event_views(events, docs, actors)
+    assert views[0].actors == views[1].actors == frozenset({"army", "sector:REB"})
+    vectors = tuple(np.eye(4, 4, dtype=np.float32) for _ in range(3))
+    rows = feature_matrix(views, [(0, 1), (0, 2), (0, 3)], *vectors)
+    exact = FEATURES.index("actors_exact")
+    assert rows[0, exact] == 1.0
+    assert rows[1, exact] == rows[2, exact] == pytest.approx(1 / 3)
+    # in its role a generic group still neither agrees nor clashes
+    ok, clash = FEATURES.index("target_compatible"), FEATURES.index("target_clash")
+    assert rows[:, [ok, clash]].tolist() == [[0.0, 0.0]] * 3
 
 
 def test_a_generic_group_neither_agrees_nor_clashes_with_a_named_one():
@@ -397,9 +443,9 @@ def test_a_generic_group_neither_agrees_nor_clashes_with_a_named_one():
     assert rows[:, source_ok].tolist() == [1.0, 1.0]
 
 
-def _view(own: str | None) -> EventView:
+def _view(own: str | None, document: str = "d") -> EventView:
     day, precision = parse_date(own)
-    return EventView("e", "d", "material_conflict", "ASSAULT", frozenset(), frozenset(),
+    return EventView("e", document, "material_conflict", "ASSAULT", frozenset(), frozenset(),
                      frozenset(), (None, None), (frozenset(), frozenset()), day, precision,
                      day, precision, None, None)
 

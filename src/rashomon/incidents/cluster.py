@@ -417,20 +417,42 @@ def cluster(n: int, pairs: np.ndarray | Sequence[tuple[int, int]], probs: np.nda
     docs = list(documents) if documents is not None else list(range(n))
     groups = []
     for r, members in components.items():
-        groups += (_average(members, inside.get(r, []), threshold, docs, days)
-                   if len(members) > 2 else [members])
+        if len(members) > 2:
+            groups += _average(members, inside.get(r, []), threshold, docs, days)
+        elif days is not None and _spans_too_long(days[members]):
+            groups += [[m] for m in members]  # as _average would keep them apart
+        else:
+            groups.append(members)
     return sorted((sorted(g) for g in groups), key=min)
+
+
+def _spans_too_long(days: np.ndarray) -> bool:
+    """Whether the dated rows of ``days`` (first and last day per telling, NaN where
+    undated) span more than BLOCK_DAYS."""
+    dated = days[~np.isnan(days[:, 0])]
+    return bool(len(dated)) and float(dated[:, 1].max() - dated[:, 0].min()) > BLOCK_DAYS
 
 
 def telling_days(members: Sequence[Sequence[int]], views: Sequence[EventView]) -> np.ndarray:
     """Per telling, the first and last effective day (ordinals) of its events dated to the
-    month at least, NaN where none is: what ``cluster`` bounds a group's span by."""
+    month at least, NaN where none is: what ``cluster`` bounds a group's span by. A
+    telling none of whose events is dated, in a document some of whose events are, stands
+    on the latest of its document's days: an undated report is written after the acts it
+    dates and tells the latest of them (issue #13, fifth pass: an undated 2021 report's
+    tellings otherwise joined a 2008 offensive's group, which no date bounded)."""
     out = np.full((len(members), 2), np.nan)
+    latest: dict[str, float] = {}
     for n, events in enumerate(members):
         dated = [views[i].day.toordinal() for i in events
                  if views[i].precision >= 2 and views[i].day is not None]
         if dated:
             out[n] = (min(dated), max(dated))
+            document = views[events[0]].document
+            latest[document] = max(latest.get(document, -np.inf), max(dated))
+    for n, events in enumerate(members):
+        document = views[events[0]].document if events else None
+        if np.isnan(out[n, 0]) and document in latest:
+            out[n] = latest[document]
     return out
 
 

@@ -64,7 +64,7 @@ class EventView:
     document: str
     quad: str
     type: str
-    actors: frozenset[str]
+    actors: frozenset[str]  # as the overlap columns compare them (``_overlap_key``)
     lineage: frozenset[str]  # the actors and their non-state ancestors
     countries: frozenset[str]
     roles: tuple[str | None, str | None]
@@ -87,9 +87,11 @@ def event_views(events: Sequence[Event], documents: Iterable[Document],
     views = []
     for e in events:
         named = frozenset(x for x in (e.source, e.target) if x)
-        lineage = set(named)
+        compared = frozenset(k for k in (_overlap_key(x, kb) for x in named) if k)
+        lineage = set(compared)
         for actor in named:
-            lineage |= _ancestors(actor, parents, kb)
+            if _generic(actor, kb) is None:
+                lineage |= _ancestors(actor, parents, kb)
         countries = frozenset(c for c in (_country(x, kb) for x in named) if c)
         # a date read from the narration around the event, not its own words, is a guess
         # the report's date serves as well (the development incidents: 0.45 -> 0.43 with it)
@@ -98,7 +100,7 @@ def event_views(events: Sequence[Event], documents: Iterable[Document],
                                         *parse_date(document_date(docs.get(e.document))))
         place = e.place or {}
         views.append(EventView(
-            id=e.id, document=e.document, quad=e.quad, type=e.type, actors=named,
+            id=e.id, document=e.document, quad=e.quad, type=e.type, actors=compared,
             lineage=frozenset(lineage), countries=countries, roles=(e.source, e.target),
             role_lineages=(_role_lineage(e.source, kb, parents),
                            _role_lineage(e.target, kb, parents)),
@@ -374,10 +376,29 @@ def _role_lineage(actor: str | None, kb: dict[str, Actor], parents: dict[str, li
     stand for any of a story's named groups ("the Mahdi Army", "Kataib Hezbollah"), so it
     neither agrees nor clashes with one. Read as a clash, it split an operation's
     tellings by how each outlet named the other side (model card, issue #13, fourth pass)."""
-    found = kb.get(actor) if actor else None
-    if found is not None and found.kind == "group":
+    if actor and _generic(actor, kb) is not None:
         return frozenset()
     return _lineage(actor, parents)
+
+
+def _generic(actor: str, kb: dict[str, Actor]) -> Actor | None:
+    """The knowledge base's entry for ``actor`` if it is a generic group (kind ``group``:
+    "militias", "armed groups", "Iraqi protesters"), else None."""
+    found = kb.get(actor)
+    return found if found is not None and found.kind == "group" else None
+
+
+def _overlap_key(actor: str, kb: dict[str, Actor]) -> str | None:
+    """An actor as the overlap columns (``actors_exact``, ``actors_lineage``,
+    ``actors_missing``) compare it: a named actor by its id, a generic group by its sector
+    ("sector:REB"), one without a sector not at all. Two outlets' "Shiite militias" and
+    "armed groups" describe one kind of actor, which their ids would tell apart: a change
+    in how the actors stage names such groups (a new collective noun, a new group id)
+    then moved every pair that held one (model card, issue #13, fifth pass)."""
+    group = _generic(actor, kb)
+    if group is None:
+        return actor
+    return f"sector:{group.sector}" if group.sector else None
 
 
 def _lineage(actor: str | None, parents: dict[str, list[str]]) -> frozenset[str]:
