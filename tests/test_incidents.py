@@ -841,3 +841,24 @@ def test_average_linkage_splits_components_apart():
                  + [[m + n1 for m in g]
                     for g in cluster(n2, p2, np.array(q2), 0.5, "average", d2, a2)])
         assert joined == sorted(alone, key=min)
+
+
+def test_the_collector_is_paused_while_clustering_and_restored_after():
+    import gc
+
+    from rashomon.incidents.cluster import collector_paused
+
+    seen = []
+    with collector_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(RuntimeError), collector_paused():
+            raise RuntimeError("a failing step")
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a failing step")
+    assert gc.isenabled()

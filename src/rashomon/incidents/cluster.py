@@ -28,10 +28,12 @@ The threshold was chosen by the same cross-validation (see the model card).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import heapq
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import cache
 
 import numpy as np
@@ -644,6 +646,29 @@ def build_incidents(events: Sequence[Event], documents: Sequence[Document],
     ``known_vectors`` (text key -> vector bytes) saves encoding texts seen before; the
     ones encoded now are added to it.
     """
+    with collector_paused():
+        return _build_incidents(events, documents, actors, model, known_vectors)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Within the block, Python's cyclic garbage collector does not run. Clustering
+    allocates millions of small lists and tuples (a record per pair of tellings, heap
+    entries), none of them in a cycle, and each allocation burst would set off full
+    collections that walk them and every other live object of the process again: about
+    a tenth of the step's time on a store of 2,000 articles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_incidents(events: Sequence[Event], documents: Sequence[Document],
+                     actors: Sequence[Actor], model: LinearModel | None,
+                     known_vectors: dict[str, bytes] | None) -> list[Incident]:
     model = model or pair_model()
     live = [e for e in events if not e.in_comment]
     for e in events:
