@@ -322,3 +322,23 @@ def test_founding_years_must_be_years(tmp_path):
     with pytest.raises(KnowledgeBaseError, match="dissolved \\(2001\\) before founded"):
         _kb_with(tmp_path, "- id: bad_order\n  name: Bad Order\n  kind: organization\n"
                            "  founded: 2010\n  dissolved: 2001\n")
+
+
+def test_title_words_and_listed_words_alone_are_junk_for_each_knowledge_base(kb, nlp):
+    """A span made only of title words or of the rules' not_person_words names nobody;
+    the words are those of the knowledge base asked, also when another was asked before
+    or its titles were replaced since."""
+    from dataclasses import replace
+
+    from rashomon.actors.entities import is_junk
+
+    doc = nlp("Zorbin Kornet visited Quillan Blix in Basra.")
+    zorbin_kornet, quillan_blix = doc[0:2], doc[3:5]
+    assert is_junk(zorbin_kornet, "PERSON", kb) is False
+    assert is_junk(quillan_blix, "PERSON", kb) is False
+    titled = replace(kb, titles={*kb.titles, ("zorbin",)})
+    assert is_junk(zorbin_kornet, "PERSON", titled) is True  # kornet: a listed weapon
+    assert is_junk(quillan_blix, "PERSON", titled) is False
+    titled.titles = {*titled.titles, ("blix",), ("quillan",)}
+    assert is_junk(quillan_blix, "PERSON", titled) is True
+    assert is_junk(zorbin_kornet, "PERSON", kb) is False  # the first one again

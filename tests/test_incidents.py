@@ -830,3 +830,81 @@ def test_rank_in_document_is_the_same_when_computed_in_small_slices(monkeypatch)
     sliced = features_module.rank_closeness(pairs, vectors, documents)
     assert np.array_equal(whole, sliced)
     assert whole.min() < whole.max()  # the ranks tell pairs apart
+
+
+def test_pairs_of_tellings_score_as_the_mean_of_every_event_pairs_rows(monkeypatch):
+    """score_pairs reads the text columns once per pair of tellings (its rows' events share
+    sentence and document) and every other column per pair of events: the probabilities
+    are those of the weighted mean of each event pair's own feature row, bit for bit."""
+    from rashomon.incidents import cluster as clustering
+
+    monkeypatch.setattr(clustering, "SCORE_CHUNK", 11)
+    rng = np.random.default_rng(5)
+    # 24 events in 9 tellings (sentences) of 4 documents; events of one telling share
+    # its sentence's vectors, as text_vectors gives them, and differ in everything else
+    telling = rng.integers(0, 9, size=24)
+    views = [replace(v, document=f"d{telling[n] % 4}",
+                     quad=("material_conflict", "verbal_conflict")[n % 2],
+                     type=("ASSAULT", "ACCUSE", "COERCE")[n % 3], position=float(n) / 24)
+             for n, v in enumerate(_views_on(list(range(24))))]
+    sentence = rng.normal(size=(9, 8)).astype(np.float32)
+    words = rng.normal(size=(9, 6)).astype(np.float32)
+    lead = rng.normal(size=(4, 6)).astype(np.float32)
+    vectors = (sentence[telling], lead[telling % 4], words[telling])
+    events = [(i, j) for i in range(24) for j in range(i + 1, 24)]
+    _, tellings, rows, _ = telling_pairs([(views[n].document, int(telling[n]))
+                                          for n in range(24)], events)
+    scored = rows >= 0
+    pairs, rows = np.array(events)[scored], rows[scored]
+    weights = rng.uniform(0.1, 1.0, size=len(pairs))
+    model = pair_model()
+    each = clustering.mean_rows(feature_matrix(views, pairs, *vectors), rows, len(tellings),
+                                weights)
+    expected = model.predict_proba(each)[:, 1].astype(np.float32)
+    probs = clustering.score_pairs(views, pairs, vectors, model, rows, len(tellings), weights)
+    assert len(tellings) > 20 and np.array_equal(probs, expected)
+
+
+def test_average_linkage_splits_components_apart():
+    """Two unrelated problems clustered as one (indices of the second shifted past the
+    first, apart pairs included) give each one's groups: a component sees its own pairs."""
+    rng = np.random.default_rng(17)
+    for _ in range(10):
+        problems = []
+        for _ in range(2):
+            n = int(rng.integers(4, 12))
+            docs = [f"d{k}" for k in rng.integers(0, 3, size=n)]
+            chosen = [(i, j) for i in range(n) for j in range(i + 1, n) if rng.random() < 0.5]
+            apart = [p for p in chosen if rng.random() < 0.1]
+            pairs = [p for p in chosen if p not in apart]
+            probs = (rng.integers(0, 9, size=len(pairs)) / 8).tolist()
+            problems.append((n, pairs, probs, docs, apart))
+        (n1, p1, q1, d1, a1), (n2, p2, q2, d2, a2) = problems
+        shift = [(i + n1, j + n1) for i, j in p2]
+        joined = cluster(n1 + n2, p1 + shift, np.array(q1 + q2), 0.5, "average",
+                         d1 + [f"{d}'" for d in d2], a1 + [(i + n1, j + n1) for i, j in a2])
+        alone = (cluster(n1, p1, np.array(q1), 0.5, "average", d1, a1)
+                 + [[m + n1 for m in g]
+                    for g in cluster(n2, p2, np.array(q2), 0.5, "average", d2, a2)])
+        assert joined == sorted(alone, key=min)
+
+
+def test_the_collector_is_paused_while_clustering_and_restored_after():
+    import gc
+
+    from rashomon.incidents.cluster import collector_paused
+
+    seen = []
+    with collector_paused():
+        seen.append(gc.isenabled())
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        with pytest.raises(RuntimeError), collector_paused():
+            raise RuntimeError("a failing step")
+        assert not gc.isenabled()  # it was off before: it stays off
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), collector_paused():
+        raise RuntimeError("a failing step")
+    assert gc.isenabled()

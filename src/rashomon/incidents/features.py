@@ -164,7 +164,8 @@ def actor_features(a: EventView, b: EventView) -> list[float]:
 def feature_matrix(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[int, int]],
                    vectors: np.ndarray, leads: np.ndarray, words: np.ndarray,
                    codes: EventCodes | None = None, closeness: np.ndarray | None = None,
-                   cosine: np.ndarray | None = None) -> np.ndarray:
+                   cosine: np.ndarray | None = None,
+                   text_values: dict[str, np.ndarray] | None = None) -> np.ndarray:
     """Rows for ``pairs``; per event, ``vectors`` embed its sentence (MiniLM), ``leads``
     its document's title and lead (tellings of one story read alike) and ``words`` its
     sentence in the leads' space (static wordpiece vectors, ``cluster.text_vectors``).
@@ -172,16 +173,16 @@ def feature_matrix(views: Sequence[EventView], pairs: np.ndarray | Sequence[tupl
     pair of (source, target) roles. A corpus' pairs scored chunk by chunk share ``codes``
     (``EventCodes(views)``) and give each chunk its part of the ``rank_in_document``
     column (``rank_closeness`` of all the pairs): both cost a pass over every event; so
-    does the ``cosine`` column, which ``rank_closeness`` reads too (given: the pairs')."""
+    does the ``cosine`` column, which ``rank_closeness`` reads too (given: the pairs').
+    ``text_values``, if given, holds the pairs' ``TEXT_COLUMNS`` (``text_columns``):
+    computed once per pair of sentences, they need not be again per pair of events."""
     if not len(pairs):
         return np.zeros((0, len(FEATURES)), dtype=np.float32)
     index = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     i, j = index[:, 0], index[:, 1]
     codes = codes if codes is not None else EventCodes(views)
-    if cosine is None:
-        cosine = row_dots(vectors, vectors, i, j)
-    if closeness is None:
-        closeness = rank_closeness(index, vectors, codes.document, cosine)
+    if text_values is None:
+        text_values = text_columns(index, vectors, leads, words, codes, closeness, cosine)
     quad, material, cooperation = codes.quad, codes.material, codes.cooperation
     place, country = codes.place, codes.place_country
     has_place = (place[i] >= 0) & (place[j] >= 0)
@@ -193,13 +194,9 @@ def feature_matrix(views: Sequence[EventView], pairs: np.ndarray | Sequence[tupl
         "place_same": has_place & (place[i] == place[j]),
         "place_country": (country[i] >= 0) & (country[i] == country[j]),
         "place_missing": ~has_place,
-        "cosine": cosine,
-        "cosine_document": row_dots(leads, leads, i, j),
-        "rank_in_document": closeness,
-        "cosine_cross_lead": 0.5 * (row_dots(words, leads, i, j)
-                                    + row_dots(words, leads, j, i)),
         "same_document": codes.document[i] == codes.document[j],
         "position_gap": np.abs(codes.position[i] - codes.position[j]),
+        **text_values,
     }
     out = np.zeros((len(index), len(FEATURES)), dtype=np.float32)
     for name, column in columns.items():
@@ -207,6 +204,29 @@ def feature_matrix(views: Sequence[EventView], pairs: np.ndarray | Sequence[tupl
     first = FEATURES.index("actors_exact")
     out[:, first:first + len(ACTOR_FEATURES)] = codes.actor_columns(views, i, j)
     return out
+
+
+# The columns that read only the two events' sentences and documents: alike for every
+# pair of events of one pair of sentences (``text_columns``).
+TEXT_COLUMNS = ("cosine", "cosine_document", "rank_in_document", "cosine_cross_lead")
+
+
+def text_columns(pairs: np.ndarray, vectors: np.ndarray, leads: np.ndarray,
+                 words: np.ndarray, codes: EventCodes, closeness: np.ndarray | None = None,
+                 cosine: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """The ``TEXT_COLUMNS`` of ``pairs`` (an (n, 2) array; see ``feature_matrix``), each
+    pair's value a function of its own two rows of the arrays alone, so that one pair of
+    sentences gives the same values whichever of its pairs of events asks."""
+    i, j = pairs[:, 0], pairs[:, 1]
+    if cosine is None:
+        cosine = row_dots(vectors, vectors, i, j)
+    if closeness is None:
+        closeness = rank_closeness(pairs, vectors, codes.document, cosine)
+    return {"cosine": cosine,
+            "cosine_document": row_dots(leads, leads, i, j),
+            "rank_in_document": closeness,
+            "cosine_cross_lead": 0.5 * (row_dots(words, leads, i, j)
+                                        + row_dots(words, leads, j, i))}
 
 
 # The columns ``actor_features`` gives, contiguous in FEATURES.
