@@ -216,3 +216,52 @@ def test_a_quotation_after_a_paraphrase_goes_on_with_its_speaker():
     c = _one("The border will stay closed until the spring, Egypt said on Monday. “We cannot "
              "take the risk.”", "said")
     assert c.speaker == "egypt" and "We cannot take the risk" in c.content
+
+
+# -- the claims scopes: a news reader's claims or PolNeAR's attributions ----------------
+
+
+def _scoped(text: str, scope: str) -> list[Claim]:
+    doc = Document(id="t", text=text, published="2020-06-10")
+    return next(analyse_documents([doc], Config(claims_scope=scope))).result.claims
+
+
+def test_the_attributions_scope_takes_a_plan_the_news_scope_leaves_out():
+    # the infinitive scores between BROAD_SLOTS' 0.45 and OBJECT_SLOT
+    text = "The Iraqi parliament voted to expel the foreign troops."
+    assert not any(c.cue == "voted" for c in _scoped(text, "news"))
+    [c] = [c for c in _scoped(text, "attributions") if c.cue == "voted"]
+    assert "expel the foreign troops" in c.content
+
+
+def test_the_attributions_scope_gives_a_word_one_attribution():
+    text = "Reuters reported that Israeli officials believe Hezbollah moved the rockets."
+    news = {c.cue for c in _scoped(text, "news")}
+    broad = {c.cue for c in _scoped(text, "attributions")}
+    assert {"reported", "believe"} <= news
+    assert "reported" in broad and "believe" not in broad  # inside Reuters' content
+
+
+def test_an_unknown_claims_scope_is_refused():
+    with pytest.raises(ValueError, match="claims scope"):
+        Config(claims_scope="everything")
+
+
+def test_a_config_file_sets_the_claims_scope(tmp_path):
+    from rashomon.datafiles import DataFileError
+
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    good.write_text("claims_scope: attributions\n")
+    bad.write_text("claims_scope: everything\n")
+    assert Config.from_file(good).claims_scope == "attributions"
+    with pytest.raises(DataFileError, match="claims scope"):
+        Config.from_file(bad)
+
+
+def test_the_attributions_scope_takes_an_act_on_a_named_actor():
+    # an object that names an actor is an act's target for a news reader; PolNeAR
+    # annotates the act as an attribution with that object as its content
+    text = "Iran backed the Houthis."
+    assert not any(c.cue == "backed" for c in _scoped(text, "news"))
+    [c] = [c for c in _scoped(text, "attributions") if c.cue == "backed"]
+    assert c.speaker == "iran" and c.content == "the Houthis"

@@ -75,6 +75,19 @@ class Config:
     # 60 documents/s in batches of 64 against 9 one at a time; a kill loses at most one
     # batch of analyses (rerun to redo them), never part of a document.
     commit_every: int = 64
+    # Which attributions are claims: "news" (what a news reader takes for someone's claim:
+    # statements, quotations, stances; a learned cue's object or infinitive only when the
+    # content scorer is sure) or "attributions" (PolNeAR's broader notion: acts on
+    # objects and plans too, each word in at most one attribution; see
+    # ``rashomon.claims.SCOPES``).
+    claims_scope: str = "news"
+
+    def __post_init__(self) -> None:
+        from .claims import SCOPES
+
+        if self.claims_scope not in SCOPES:
+            raise ValueError(f"unknown claims scope {self.claims_scope!r}; known: "
+                             f"{', '.join(SCOPES)}")
 
     @classmethod
     def from_file(cls, path: str | Path) -> Config:
@@ -99,7 +112,10 @@ class Config:
         base = Path(path).parent
         for key in ("actor_files", "gazetteer_files", "lexicon_files"):
             data[key] = [str(base / p) for p in data.get(key) or []]
-        return cls(**data)
+        try:
+            return cls(**data)
+        except ValueError as exc:  # a setting out of its range ("claims_scope: all")
+            raise DataFileError(f"{path}: {exc}") from exc
 
 
 class Resources:

@@ -45,7 +45,8 @@ def claims_stage(ctx: StageContext) -> None:
     from .claims import extract_claims
 
     ctx.result.claims = extract_claims(ctx.doc, ctx.document.id, ctx.resolution,
-                                       cues=ctx.resources.cues)
+                                       cues=ctx.resources.cues,
+                                       scope=ctx.resources.config.claims_scope)
 
 
 @stage("stance")

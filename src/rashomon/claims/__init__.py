@@ -42,28 +42,47 @@ __all__ = [
 ]
 
 
-def find_attributions(doc: Doc, resolution: Resolution,
-                      cues: CueLexicon | None = None) -> list[Attribution]:
-    """All attributions in ``doc``, nested; cached on the Doc for the later stage."""
-    cached = doc.user_data.get("rashomon.attributions")
+# The notions of a claim ``extract_claims`` offers (``Config.claims_scope``):
+# * "news": what a news reader takes for someone's claim. The development articles' gold
+#   counts statements, quotations and stances, not acts or plans ("Sadr agrees to form a
+#   government", "the US supported them"), so a learned cue's object, infinitive or
+#   prepositional object is content only above ``learned.OBJECT_SLOT``.
+# * "attributions": PolNeAR's notion (Newell, Margolin & Ruths 2018): acts on objects,
+#   plans and evaluations are attributions too, so those slots take the thresholds learned
+#   on PolNeAR train (``learned.BROAD_SLOTS``); and an attribution is univocal (each word in
+#   at most one), so one reported inside another's content is not a claim of its own.
+SCOPES = ("news", "attributions")
+
+
+def find_attributions(doc: Doc, resolution: Resolution, cues: CueLexicon | None = None,
+                      scope: str = "news") -> list[Attribution]:
+    """All attributions in ``doc``, nested; cached on the Doc (per scope) for the later
+    stage."""
+    if scope not in SCOPES:
+        raise ValueError(f"unknown claims scope {scope!r}; known: {', '.join(SCOPES)}")
+    key = "rashomon.attributions" if scope == "news" else f"rashomon.attributions.{scope}"
+    cached = doc.user_data.get(key)
     if cached is not None:
         return cached
-    finder = Finder(doc, resolution, cues or load_cues())
+    finder = Finder(doc, resolution, cues or load_cues(), broad=scope == "attributions")
     found = finder.run()
-    doc.user_data["rashomon.attributions"] = found
+    doc.user_data[key] = found
     return found
 
 # -- claims ---------------------------------------------------------------------------------
 
 
 def extract_claims(doc: Doc, document_id: str, resolution: Resolution,
-                   cues: CueLexicon | None = None) -> list[Claim]:
-    """One Claim per attribution with a speaker or a cue worth keeping."""
+                   cues: CueLexicon | None = None, scope: str = "news") -> list[Claim]:
+    """One Claim per attribution with a speaker or a cue worth keeping (``scope``: which
+    attributions are claims, see ``SCOPES``)."""
     claims: list[Claim] = []
     text = doc_text(doc)
-    for att in find_attributions(doc, resolution, cues):
+    for att in find_attributions(doc, resolution, cues, scope):
         if att.speaker is None and not keeps_unnamed_source(att, cues or load_cues()):
             continue  # a claim nobody can be named for says nothing about who says what
+        if scope == "attributions" and att.parent is not None:
+            continue  # univocal: its words are already the content of another's claim
         end = att.extra_end or att.content_end
         about = []
         for m in resolution.mentions_within(att.content_start, end):

@@ -60,8 +60,10 @@ _PRIVATE_CUES = {"believe", "fear", "hope", "predict"}
 
 
 class Finder(LearnedCues, QuotationRules):
-    def __init__(self, doc: Doc, resolution: Resolution, cues: CueLexicon) -> None:
+    def __init__(self, doc: Doc, resolution: Resolution, cues: CueLexicon,
+                 broad: bool = False) -> None:
         self.doc, self.resolution, self.cues = doc, resolution, cues
+        self.broad = broad  # PolNeAR's notion: acts and plans too (claims.SCOPES)
         self.text = doc_text(doc)
         self.found: list[Attribution] = []
         self._namesakes: tuple[MentionIndex, dict[str, list[Mention]]] | None = None
