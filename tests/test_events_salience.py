@@ -48,6 +48,24 @@ def test_an_intended_act_lends_its_target_only_through_its_own_clause():
     assert all(e.target != "israel" for e in met)
 
 
+def test_an_act_is_aimed_at_whom_its_purpose_or_accompanying_act_is():
+    # the purpose clause and the participle are parts of the act, not acts of their own
+    aided = [e for e in events("The German government provided aid to support refugees "
+                               "from Syria.") if e.type == "AID"]
+    assert aided and all(e.target is not None for e in aided)
+    filed = [e for e in events("France filed a complaint at the court, accusing Iran of "
+                               "espionage.") if e.trigger.startswith("filed")]
+    assert filed and all(e.target == "iran" for e in filed)
+
+
+def test_a_clause_with_its_own_subject_lends_no_target():
+    # "after it bombed Gaza" is another act of the same actor, not the withdrawal's object
+    text = "Israel withdrew its troops after it bombed Gaza."
+    withdrew = [e for e in events(text) if e.trigger.startswith("withdrew")]
+    assert withdrew and all(e.target is None for e in withdrew)
+    assert any(e.trigger == "bombed" and e.target is not None for e in events(text))
+
+
 def test_salience_changes_no_event(monkeypatch):
     import rashomon.events.coder as coder
 

@@ -90,9 +90,12 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
 
 def aim_at_intended_targets(doc: Doc, events: Sequence[Event]) -> None:
     """An act someone intends, threatens, agrees or refuses to do is aimed at whom the act
-    is: "the Taliban threatened to attack US troops" is a threat to the troops. An event
-    with no target whose trigger governs, through open clausal complements ("to attack",
-    "to try to attack"), another event of the same source with a target takes that target
+    is: "the Taliban threatened to attack US troops" is a threat to the troops. Likewise an
+    act is aimed at whom the acts it carries inside its own clause are: its purpose ("donated
+    ventilators to assist Ethiopia"), what it consists of ("opened an investigation into
+    X", "accepted a formula for settling the dispute with X") or what it accompanies
+    ("filed a lawsuit, accusing X"). An event with no target whose trigger governs (see
+    ``_lends_target``) another event of the same source with a target takes that target
     (the most confident one's). Which events exist does not change."""
     anchors = [anchor_of(doc, e) for e in events]
     for event, anchor in zip(events, anchors, strict=True):
@@ -100,15 +103,28 @@ def aim_at_intended_targets(doc: Doc, events: Sequence[Event]) -> None:
             continue
         inner = [e for e, a in zip(events, anchors, strict=True)
                  if e is not event and a is not None and e.source == event.source
-                 and e.target is not None and _governs(anchor, a)]
+                 and e.target is not None and _lends_target(anchor, a)]
         if inner:
             event.target = max(inner, key=lambda e: e.confidence).target
 
 
-def _governs(head: Token, token: Token) -> bool:
-    """Whether ``token`` hangs from ``head`` by a chain of open clausal complements."""
-    for _ in range(4):
-        if token.dep_ != "xcomp" or token.head.i == token.i:
+#: Relations by which an act's own parts hang from its trigger: open and adverbial clauses
+#: with no subject of their own, the object, the prepositional phrases and a noun's clause.
+LENDING_DEPS = frozenset({"xcomp", "advcl", "acl", "dobj", "prep", "pobj", "pcomp"})
+#: Longest chain of such relations read.
+LENDING_STEPS = 4
+
+
+def _lends_target(head: Token, token: Token) -> bool:
+    """Whether ``token`` hangs from ``head`` by a chain of at most ``LENDING_STEPS``
+    ``LENDING_DEPS`` arcs none of which opens a clause of its own: no word on the way has a
+    subject ("after Hamas attacked Israel" is another act, not part of this one) or a
+    subordinating conjunction ("because", "after"), which link separate acts."""
+    for _ in range(LENDING_STEPS):
+        if token.dep_ not in LENDING_DEPS or token.head.i == token.i:
+            return False
+        if any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl", "mark") and c.lower_ != "to"
+               for c in token.children):
             return False
         token = token.head
         if token == head:
