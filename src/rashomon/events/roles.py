@@ -61,7 +61,10 @@ class RoleFinder:
                     targets = self._actors(prep_object(anchor, "from")) or (
                         self._actors(prep_object(nominal, "from")) if nominal else [])
                 sources, targets = targets, sources
-        return unique(sources), unique([t for t in targets if t not in sources])
+        # an actor is not its own target, however it is named ("withdraw its troops": "its"
+        # is the source, so the target is still to be found)
+        doers = {m.actor for m in sources}
+        return unique(sources), unique([t for t in targets if t.actor not in doers])
 
     def _learned_roles(self, frame: Frame, code: Code, how: str, sources: list[Mention],
                        targets: list[Mention]) -> tuple[list[Mention], list[Mention]]:
