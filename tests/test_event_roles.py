@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from rashomon.events.coder import find_candidates
 from rashomon.events.role_model import LABELS, dependency_path, load_role_model, relative_role
+from rashomon.events.typing_model import Candidate
 from rashomon.pipeline import Config, analyse_documents
+from rashomon.registry import stage
 from rashomon.types import Document, Event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -301,3 +304,67 @@ def test_a_governed_target_is_filled_at_its_own_lower_threshold_any_other_at_fil
     probs_source = np.array([1.0 - p_target - 0.01, p_target, 0.01])
     linear.intercept = np.log(probs_source)
     assert RoleModel(linear).assign([object_row], [None], [], [])[0] == []
+
+
+_captured: dict = {}
+
+
+@stage("event_roles_test_context")
+def _capture(ctx) -> None:
+    _captured["ctx"] = ctx
+
+
+@cache
+def candidates(text: str) -> tuple[Candidate, ...]:
+    """The candidate finder's candidates of one text, before the gate keeps any."""
+    for _ in analyse_documents([Document(id="c", text=text)], Config(
+            stages=["places", "dates", "actors", "event_roles_test_context"])):
+        pass
+    ctx = _captured["ctx"]
+    kb = ctx.resources.kb
+    return tuple(find_candidates(ctx.doc, "c", ctx.resolution, ctx.result.places,
+                                 ctx.result.dates, lexicon=ctx.resources.event_lexicon,
+                                 cues=ctx.resources.cues,
+                                 states={c: kb.actors[i] for c, i in kb.states.items()}))
+
+
+def candidate_pairs(text: str, trigger: str) -> set[tuple[str | None, str | None]]:
+    """The (source, target) pairs of a trigger's candidates."""
+    found = candidates(text)
+    pairs = {(c.event.source, c.event.target) for c in found if c.event.trigger == trigger}
+    assert pairs, [(c.event.trigger, c.event.source, c.event.target) for c in found]
+    return pairs
+
+
+@pytest.mark.parametrize("text", [
+    "Turkish President Recep Tayyip Erdogan escaped unharmed after explosive-laden drones "
+    "struck his motorcade in Ankara.",
+    "Saudi Crown Prince Mohammed bin Salman was unhurt after rockets that struck his palace "
+    "in Riyadh killed two guards.",
+])
+def test_a_possessive_victim_is_the_target_and_an_unnamed_doer_leaves_the_source_empty(text):
+    """"his motorcade": the possessor is the target, read where "his" stands, not where the
+    man it stands for is the subject of another clause; "drones", "rockets" did the
+    striking, so no actor of the other clause is filled in as its source."""
+    victim = "recep_tayyip_erdogan" if "Erdogan" in text else "mohammed_bin_salman"
+    assert candidate_pairs(text, "struck") == {(None, victim)}
+
+
+def test_a_named_doer_is_still_the_source_of_an_act_on_a_possessive_victim():
+    assert candidate_pairs("Iraqi President Barham Salih said that Kataib Hezbollah struck "
+                           "his office.", "struck") == {("kataib_hezbollah", "barham_salih")}
+
+
+def accusations(text: str) -> set[tuple[str | None, str | None]]:
+    return {(c.event.source, c.event.target) for c in candidates(text)
+            if c.event.type == "ACCUSE"}
+
+
+def test_a_state_reporting_its_own_forces_acts_accuses_no_one_but_it_accuses_others():
+    """An officeholder telling what his own state's army did makes no accusation; telling
+    what a militia of the same country did, he accuses the militia."""
+    own = "Prime Minister Mustafa al-Kadhimi said the Iraqi army raided a warehouse in Basra."
+    other = ("Prime Minister Mustafa al-Kadhimi said Kataib Hezbollah attacked a warehouse in "
+             "Basra.")
+    assert not any(t in ("iraq", "iraqi_army") for _, t in accusations(own))
+    assert ("mustafa_al_kadhimi", "kataib_hezbollah") in accusations(other)

@@ -461,7 +461,8 @@ class _Coder(CandidateFinder, RoleFinder):
             e for e in later if e.trigger_start is not None
             and att.contains(e.trigger_start, e.trigger_end or 0)]
         for e in inner:
-            if e.quad.endswith("conflict") and e.source and e.source != att.actor:
+            if e.quad.endswith("conflict") and e.source and e.source != att.actor \
+                    and not self._own_side(att.actor, e.source):
                 return e.source
         hostile = [self.hostile[i] for i in self.hostile_spans.within(att.content_start, end)]
         if not hostile:
@@ -472,8 +473,31 @@ class _Coder(CandidateFinder, RoleFinder):
         victims = set().union(*(v for _, v in hostile))
         inside = self.resolution.mentions_within(att.content_start,
                                                  att.extra_end or att.content_end)
-        named = [m for m in inside if m.actor not in (att.actor, *victims) and m.rule != "group"]
+        named = [m for m in inside if m.actor not in (att.actor, *victims) and m.rule != "group"
+                 and not self._own_side(att.actor, m.actor)]
         return min(named, key=lambda m: abs(m.start - anchor)).actor if named else None
+
+    def _own_side(self, speaker: str, actor: str) -> bool:
+        """Whether the speaker and ``actor`` speak and act for one state: "the prime
+        minister said the army raided a warehouse", "the secretary of state said the
+        United States struck a base" report their own side's acts; they accuse no one. An
+        armed group or party of that country is not the state's side (only the state, its
+        bodies and its officeholders are: ``_state_of``)."""
+        mine = self._state_of(speaker)
+        return mine is not None and mine == self._state_of(actor)
+
+    def _state_of(self, actor_id: str) -> str | None:
+        """The state an actor is or is part of, or holds an office of (the knowledge base's
+        ``part_of`` affiliations and ``roles``); None for anyone else."""
+        actor = self.resolution.actors.get(actor_id)
+        if actor is None:
+            return None
+        if actor.kind == "state":
+            return actor.id
+        owners = [a.get("actor") for a in actor.affiliations if a.get("relation") == "part_of"]
+        owners += [r.get("of") for r in actor.roles]
+        states = {state.id for state in self.states.values()}
+        return next((o for o in owners if o in states), None)
 
 
 def _how(frame: Frame) -> str:

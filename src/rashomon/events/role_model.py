@@ -196,9 +196,10 @@ class RoleModel:
 
     def assign(self, rows: Sequence[RoleRow], heads: Sequence[Token | None],
                rule_sources: list[Mention], rule_targets: list[Mention],
-               ) -> tuple[list[Mention], list[Mention]]:
+               fill_source: bool = True) -> tuple[list[Mention], list[Mention]]:
         """The sources and targets of one candidate, from its rows (``heads``: each row's
-        head token, for coordination)."""
+        head token, for coordination). ``fill_source`` off: an empty source stays empty
+        (the clause names its doer, who is no actor)."""
         if not rows:
             return rule_sources, rule_targets
         probs = self.probabilities(rows)
@@ -214,7 +215,7 @@ class RoleModel:
                 and governed(rows[best]) else self.fill
             if best is not None and (best in ruled or (
                     probs[best, column] >= self.switch if rules else
-                    probs[best, column] >= fill
+                    (column == 2 or fill_source) and probs[best, column] >= fill
                     and (not self.fill_local or local(rows[best]))
                     and fillable(rows[best], column, heads[best]))):
                 # the model's pick, with its conjuncts and the rules' other mentions of the

@@ -61,7 +61,10 @@ class RoleFinder:
                     targets = self._actors(prep_object(anchor, "from")) or (
                         self._actors(prep_object(nominal, "from")) if nominal else [])
                 sources, targets = targets, sources
-        return unique(sources), unique([t for t in targets if t not in sources])
+        # an actor is not its own target, however it is named ("withdraw its troops": "its"
+        # is the source, so the target is still to be found)
+        doers = {m.actor for m in sources}
+        return unique(sources), unique([t for t in targets if t.actor not in doers])
 
     def _learned_roles(self, frame: Frame, code: Code, how: str, sources: list[Mention],
                        targets: list[Mention]) -> tuple[list[Mention], list[Mention]]:
@@ -109,7 +112,37 @@ class RoleFinder:
             self.role_log.append(RoleFrame(first.idx, end_char(last), sent.start_char, rows))
         if self.role_model is None:
             return sources, targets
-        return self.role_model.assign(rows, heads, sources, targets)
+        return self.role_model.assign(rows, heads, sources, targets,
+                                      fill_source=not self._unnamed_doer(frame))
+
+    def _unnamed_doer(self, frame: Frame) -> bool:
+        """Whether a verb's clause names its doer as a noun that is no actor: "rockets that
+        struck his palace", "his motorcade was struck by drones". The role model must not
+        then fill the source with an actor of another clause (the one who escaped the
+        drones); an act noun as the doer ("the attack killed ...") is left to it, since
+        whoever carried out the act is its source."""
+        verb = frame.anchor
+        if verb.pos_ != "VERB" or frame.nominal is not None:
+            return False
+        doers = [c for c in verb.children if c.dep_ == "nsubj"]
+        doers += [pobj(c) for c in verb.children if c.dep_ == "agent"]
+        for word in doers:
+            if word is not None and word.lower_ in RELATIVE_PRONOUNS:
+                word = relative_antecedent(word)
+            if word is not None and word.dep_ == "appos":
+                word = word.head  # "Salih, a lawmaker who led ...": the name's noun
+            # a common noun: a name no actor stands for is mostly a place or a dateline
+            # the parser took for the subject ("BASRA - the cleric ... demanded ...")
+            if word is None or word.pos_ != "NOUN" or word.ent_type_ \
+                    or self._noun_entry(word) is not None:
+                continue
+            # the noun phrase without its clauses ("drones that struck Turkish troops")
+            clauses = {t.i for c in word.children if c.dep_ in MODIFIER_CLAUSES
+                       for t in c.subtree}
+            phrase = [t for t in word.subtree if t.i not in clauses]
+            if not any(self.mention_spans.containing(t.idx, end_char(t)) for t in phrase):
+                return True
+        return False
 
     def _about_an_act(self, frame: Frame, code: Code, sources: list[Mention],
                       targets: list[Mention]) -> tuple[list[Mention], list[Mention]]:
@@ -407,7 +440,11 @@ class RoleFinder:
         return None
 
     def _possessive(self, pronoun: Token) -> Mention | None:
-        """"its"/"their" -> the nearest preceding non-person actor; "his"/"her" -> a person."""
+        """"its"/"their" -> the nearest preceding non-person actor; "his"/"her" -> a person.
+        The mention is the pronoun's own span, as for a personal pronoun: the role model
+        reads a role off the path to where the mention stands, and the antecedent's span
+        ("Erdogan escaped unharmed after drones struck his motorcade") would give it the
+        path to the antecedent's own role (the subject of "escaped"), not the possessor's."""
         wants_person = pronoun.lower_ in ("his", "her")
         sentence = token_sentence(pronoun)
         lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start_char
@@ -418,7 +455,7 @@ class RoleFinder:
             if actor is None:
                 continue
             if (actor.kind == "person") == wants_person:
-                return m
+                return self._pronoun_mention(pronoun, m.actor)
         return None
 
 
