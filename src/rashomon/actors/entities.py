@@ -67,28 +67,10 @@ def is_junk(span: Span, label: str, kb: KnowledgeBase) -> bool:
     if span.start >= 2 and doc[span.start - 1].text == ":" and doc[span.start - 2].lower_ in \
             set(kb.rules.get("credit_labels") or ()):
         return True  # "Photo: Social Media", a picture credit
-    not_names = _not_name_words(kb)
+    not_names = kb.not_name_words
     if all(token_key(t.text) in not_names for t in words):
         return True  # "Katyusha", "Supreme", "Grand"
     return _whole_line(span) and len(words) >= HEADLINE_WORDS
-
-
-# Per knowledge base, (its title set, its not_person_words list, the words of both): the
-# set is built once, not per entity span, and again only if either is replaced.
-_NOT_NAMES: dict[int, tuple[KnowledgeBase, object, object, frozenset[str]]] = {}
-
-
-def _not_name_words(kb: KnowledgeBase) -> frozenset[str]:
-    """Words that alone never make a name: the rules' ``not_person_words`` and every word
-    of a title."""
-    listed = kb.rules.get("not_person_words")
-    held = _NOT_NAMES.get(id(kb))
-    if held is None or held[0] is not kb or held[1] is not kb.titles or held[2] is not listed:
-        words = frozenset({w.lower() for w in listed or []}
-                          | {w for title in kb.titles for w in title})
-        _NOT_NAMES.clear()  # one knowledge base per run: keep only the latest
-        held = _NOT_NAMES[id(kb)] = (kb, kb.titles, listed, words)
-    return held[3]
 
 
 def _whole_line(span: Span) -> bool:

@@ -77,6 +77,10 @@ class KnowledgeBase:
     # whose first words begin no name is not tried at every length (resolve._match_kb_names).
     prefixes: set[tuple[str, ...]] = field(default_factory=set, repr=False)
     tokenize: Callable[[str], list[str]] = field(default=lambda s: s.split(), repr=False)
+    # (the titles, the rules' not_person_words, the words of both) as last built: asked for
+    # every entity span, rebuilt only when either is replaced
+    _not_names: tuple[object, object, frozenset[str]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def key(self, name: str) -> tuple[str, ...]:
         """The index key of a name, as the resolver computes it for text tokens."""
@@ -96,6 +100,18 @@ class KnowledgeBase:
     @property
     def designators(self) -> frozenset[str]:
         return frozenset(self.rules.get("name_designators") or ())
+
+    @property
+    def not_name_words(self) -> frozenset[str]:
+        """Words that alone never make a name: the rules' ``not_person_words`` and every
+        word of a title."""
+        listed = self.rules.get("not_person_words")
+        held = self._not_names
+        if held is None or held[0] is not self.titles or held[1] is not listed:
+            words = frozenset({w.lower() for w in listed or []}
+                              | {w for title in self.titles for w in title})
+            held = self._not_names = (self.titles, listed, words)
+        return held[2]
 
     @property
     def expletive_verbs(self) -> frozenset[str]:

@@ -169,6 +169,7 @@ class _Coder(CandidateFinder, RoleFinder):
                  cues: CueLexicon | None, states: Mapping[str, Actor]) -> None:
         self.doc, self.document_id, self.resolution = doc, document_id, resolution
         self.states = states
+        self.state_ids = frozenset(state.id for state in states.values())
         self.places, self.dates, self.lex = places, dates, lexicon
         self.place_spans = IntervalIndex([(p.start, p.end) for p in places])
         self.date_spans = IntervalIndex([(d.start, d.end) for d in dates])
@@ -496,8 +497,7 @@ class _Coder(CandidateFinder, RoleFinder):
             return actor.id
         owners = [a.get("actor") for a in actor.affiliations if a.get("relation") == "part_of"]
         owners += [r.get("of") for r in actor.roles]
-        states = {state.id for state in self.states.values()}
-        return next((o for o in owners if o in states), None)
+        return next((o for o in owners if o in self.state_ids), None)
 
 
 def _how(frame: Frame) -> str:
