@@ -68,8 +68,11 @@ ROWS: list[tuple[str, str, str, str, Any]] = [
     ("PLOVER GSR dev target accuracy", "plover_gsr", "target_accuracy", "", None),
     ("CAMEO PentaClass accuracy (ConfliBERT train)", "cameo_quad", "accuracy", "", None),
     ("CASE 2021 dev mapped type accuracy", "case2021", "accuracy", "", None),
-    ("PolNeAR dev attribution F1 (overlap, with source)", "polnear", "overlap_f1", ">= 0.75",
-     lambda v: v >= 0.75),
+    ("PolNeAR dev attribution F1 (overlap, with source), claims scope \"attributions\" "
+     "(PolNeAR's definition of an attribution)", "polnear", "attributions_overlap_f1",
+     ">= 0.75", lambda v: v >= 0.75),
+    ("PolNeAR dev attribution F1 (overlap, with source), default claims scope \"news\"",
+     "polnear", "overlap_f1", "", None),
     ("Park 2021 valid directed accuracy (the stance stage's verdict)", "park_sign",
      "directed_accuracy", ">= 0.80", lambda v: v >= 0.80),
     ("Park 2021 valid directed accuracy, stances, events, claims and relations summed "
