@@ -1,7 +1,7 @@
 """The "attributions" claims scope's steps checked out of sample on PolNeAR train.
 
     PYTHONPATH=src nice python train/attribution_scope_cv.py [--cache /tmp/claims-cache]
-        [--sample N] [--dev]
+        [--sample N] [--split-seed 7] [--dev] [--out FILE.json]
 
 The scope (``rashomon.claims.SCOPES``) was built in three steps, each measured on PolNeAR
 dev: (1) per-kind thresholds for a learned cue's object, infinitive and prepositional
@@ -9,15 +9,16 @@ object (``learned.BROAD_SLOTS``) with nested attributions left out; (2) a learne
 source may be a common noun whatever the cue's probability; (3) an object naming an actor
 or counting may be content. Here each is measured on train articles instead, cross-fitted
 so that no scorer is scored on an article it was trained on: the train articles are split
-in two halves by article; on one half the cue, content and source scorers are fitted as
-``train/attribution.py`` and ``train/attribution_roles.py`` fit them (C as shipped: 0.3,
-0.3, 1.0; the cue and content thresholds by 5-fold cross-validation by article inside the
-half), and so are the per-kind thresholds (the content scorer's out-of-fold probabilities
-of the run-time decision, best slot per cue, coordinate ascent over 0.20-0.95, the clausal
-threshold fixed at the content scorer's own); the pipeline with those scorers then reads
-the other half (``--sample`` articles of it, all by default), once per step, and
-``bench/polnear.py``'s ``score_polnear`` scores each. ``--dev`` instead runs the steps with
-the shipped scorers on PolNeAR dev (a check of this harness against the bench).
+in two halves by article (``--split-seed``); on one half the cue, content and source
+scorers are fitted as ``train/attribution.py`` and ``train/attribution_roles.py`` fit them
+(C as shipped: 0.3, 0.3, 1.0; the cue and content thresholds by 5-fold cross-validation by
+article inside the half), and so are the per-kind thresholds (the content scorer's
+out-of-fold probabilities of the run-time decision, best slot per cue, coordinate ascent
+over 0.20-0.95, the clausal threshold fixed at the content scorer's own); the pipeline
+with those scorers then reads the other half (``--sample`` articles of it, all by
+default), once per step, and ``bench/polnear.py``'s ``score_polnear`` scores each.
+``--dev`` instead runs the steps with the shipped scorers on PolNeAR dev (a check of this
+harness against the bench).
 
 Only the stages the claims need run (places, actors, claims); the claims of every step come
 from one parse of each article.
@@ -74,17 +75,20 @@ _TEXTS: dict[str, str] = {}
 
 def _patch_steps() -> None:
     """Make steps 2 and 3 of the broad scope switchable (``_FLAGS``) in
-    ``LearnedCues._learned_roles`` without touching the package."""
+    ``LearnedCues._learned_roles`` without touching the package. The new method reads the
+    module's own globals, so that the scorers ``_use_scorers`` puts there are the ones it
+    calls."""
     src = textwrap.dedent(inspect.getsource(learned.LearnedCues._learned_roles))
     for old, new in (("said = self.broad or", "said = (self.broad and _FLAGS['objects']) or"),
                      ("common_noun=self.broad or",
                       "common_noun=(self.broad and _FLAGS['sources']) or")):
         assert src.count(old) == 1, old
         src = src.replace(old, new)
-    namespace = dict(vars(learned))
-    namespace["_FLAGS"] = _FLAGS
-    exec(src, namespace)  # noqa: S102 - the package's own method with two names switched
-    learned.LearnedCues._learned_roles = namespace["_learned_roles"]
+    factory = "def _switchable(_FLAGS):\n" + textwrap.indent(src, "    ") \
+        + "    return _learned_roles\n"
+    namespace = vars(learned)
+    exec(factory, namespace)  # noqa: S102 - the package's own method with two names switched
+    learned.LearnedCues._learned_roles = namespace.pop("_switchable")(_FLAGS)
 
 
 def _use_scorers(cue: CueScorer, content: SparseScorer, source: SparseScorer,
@@ -209,6 +213,7 @@ def main() -> None:
     ap.add_argument("--cache", type=Path, default=Path("/tmp/claims-cache"))
     ap.add_argument("--sample", type=int, default=0, help="articles per held-out half")
     ap.add_argument("--dev", action="store_true", help="shipped scorers on PolNeAR dev")
+    ap.add_argument("--split-seed", type=int, default=SEED, help="seed of the halves")
     ap.add_argument("--out", type=Path, help="write the figures here (JSON)")
     args = ap.parse_args()
     _patch_steps()
@@ -219,7 +224,7 @@ def main() -> None:
     else:
         articles = load_polnear(DATA / "train")
         docs = parsed(articles, args.cache, "train")
-        half = np.random.default_rng(SEED).permutation(len(articles)) % HALVES
+        half = np.random.default_rng(args.split_seed).permutation(len(articles)) % HALVES
         for fold in range(HALVES):
             fit_idx, test_idx = np.flatnonzero(half != fold), np.flatnonzero(half == fold)
             print(f"fold {fold}: fit on {len(fit_idx)} articles", flush=True)
