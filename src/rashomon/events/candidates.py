@@ -57,6 +57,9 @@ class Frame:
 class CandidateFinder:
     """Finds trigger frames; mixed into the coder, which holds the document and lexicons."""
 
+    #: each token's noun entry by token index (``_noun_entry``), set by the coder per document
+    noun_entries: dict[int, dict[str, Any] | None]
+
     # -- triggers --------------------------------------------------------------------------
 
     def _verbal_frame(self, tok: Token) -> Frame | None:
@@ -164,6 +167,15 @@ class CandidateFinder:
         return obj if obj is not None and self._noun_entry(obj) is not None else None
 
     def _noun_entry(self, tok: Token) -> dict[str, Any] | None:
+        """The lexicon entry of a trigger noun (its compound, its "of" object, or itself);
+        read once per token of the document (every token is tried as a nominal trigger,
+        and the roles ask again of objects and subjects)."""
+        if tok.i in self.noun_entries:
+            return self.noun_entries[tok.i]
+        entry = self.noun_entries[tok.i] = self._lexicon_noun_entry(tok)
+        return entry
+
+    def _lexicon_noun_entry(self, tok: Token) -> dict[str, Any] | None:
         if tok.pos_ not in ("NOUN", "PROPN"):
             return None
         lemma, low = tok.lemma_.lower(), tok.lower_

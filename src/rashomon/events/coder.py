@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from spacy.tokens import Doc, Token
 
@@ -194,6 +194,7 @@ class _Coder(CandidateFinder, RoleFinder):
         self._sentence_places: dict[int, list[tuple[Place, Token | None]]] = {}
         # each trigger head's clause span (``_span``), the same for all of its events
         self._clause_bounds: dict[int, tuple[int, int]] = {}
+        self.noun_entries: dict[int, dict[str, Any] | None] = {}
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
         # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
