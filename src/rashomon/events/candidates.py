@@ -59,6 +59,8 @@ class CandidateFinder:
 
     #: each token's noun entry by token index (``_noun_entry``), set by the coder per document
     noun_entries: dict[int, dict[str, Any] | None]
+    #: each verb's subject by token index (``_subject``), set by the coder per document
+    subjects: dict[int, Token | None]
 
     # -- triggers --------------------------------------------------------------------------
 
@@ -175,6 +177,14 @@ class CandidateFinder:
         entry = self.noun_entries[tok.i] = self._lexicon_noun_entry(tok)
         return entry
 
+    def _subject(self, verb: Token) -> Token | None:
+        """The verb's subject (``verb_subject``), read once per verb of the document (the
+        generic-role check and the roles ask for it)."""
+        if verb.i in self.subjects:
+            return self.subjects[verb.i]
+        subject = self.subjects[verb.i] = verb_subject(verb, self.lex.speech_documents)
+        return subject
+
     def _lexicon_noun_entry(self, tok: Token) -> dict[str, Any] | None:
         if tok.pos_ not in ("NOUN", "PROPN"):
             return None
@@ -229,7 +239,7 @@ class CandidateFinder:
         verb = frame.anchor
         if verb.pos_ not in ("VERB", "AUX"):
             return False
-        words = [verb_subject(verb, self.lex.speech_documents)]
+        words = [self._subject(verb)]
         if verb.dep_ in MODIFIER_CLAUSES and not any(c.dep_ == "mark" for c in verb.children):
             # the noun the clause describes; not the noun whose content a "that" clause
             # tells ("no evidence that Iran was arming X" speaks of Iran arming X)

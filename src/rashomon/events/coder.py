@@ -195,6 +195,7 @@ class _Coder(CandidateFinder, RoleFinder):
         # each trigger head's clause span (``_span``), the same for all of its events
         self._clause_bounds: dict[int, tuple[int, int]] = {}
         self.noun_entries: dict[int, dict[str, Any] | None] = {}
+        self.subjects: dict[int, Token | None] = {}
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
         # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for

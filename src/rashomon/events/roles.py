@@ -33,7 +33,6 @@ from .syntax import (
     prep_object,
     relative_antecedent,
     unique,
-    verb_subject,
 )
 
 
@@ -164,7 +163,7 @@ class RoleFinder:
         else:
             verb = self._speaking_of(frame)
             if verb is not None:
-                subject = verb_subject(verb, self.lex.speech_documents)
+                subject = self._subject(verb)
                 # unless the act's own words name the speaker ("Turkey defended its raid")
                 own = {(m.start, m.end) for m in self._nominal_roles(frame.anchor)[0]}
                 spoke = {(m.start, m.end) for m in self._actors(subject)} - own
@@ -222,7 +221,7 @@ class RoleFinder:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
             verb.tag_ == "VBN" and (verb.dep_ == "acl" and bare
                                     or any(c.dep_ == "agent" for c in verb.children)))
-        subject = verb_subject(verb, self.lex.speech_documents)
+        subject = self._subject(verb)
         sources: list[Mention] = []
         targets: list[Mention] = []
         obj = next((c for c in verb.children if c.dep_ == "dobj"
