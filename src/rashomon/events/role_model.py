@@ -107,7 +107,8 @@ def pair_features(anchor: Token, nominal: Token | None, head: Token | None, ment
     """The indicator features of one (trigger, mention) pair."""
     out = ["bias", f"rule={rule}", f"rule_how={rule}|{how}", f"mrule={mention.rule}",
            f"kind={kind}", f"rank={min(rank, 3)}", f"rule_voice={rule}|{passive}"]
-    if head is None or token_sentence(head) != token_sentence(anchor):
+    # one shared Span per sentence (``token_sentence``): identity says the same sentence
+    if head is None or token_sentence(head) is not token_sentence(anchor):
         return out + ["outside", f"outside_rule={rule}"]
     path, n_up, n_down, crosses = dependency_path(anchor, head)
     voice = "pass" if passive else "act"
