@@ -9,10 +9,11 @@ learned cue are then read off the parse by the same rules as a lexicon cue's.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from functools import cache
 
 import numpy as np
-from spacy.tokens import Token
+from spacy.tokens import Doc, Token
 
 from ..models import LinearModel, packaged
 from ..parse import token_sentence
@@ -68,16 +69,33 @@ def features(tok: Token, cues: CueLexicon) -> list[str]:
         elif c.dep_ == "poss":
             out.append(f"poss={c.pos_}|{c.ent_type_ or '-'}")
     doc = tok.doc
-    near = doc[max(tok.i - 3, 0):tok.i + 4]
-    if any(t.text in _QUOTES for t in near):
+    quotes = quote_positions(doc)
+    if _any_between(quotes, tok.i - 3, tok.i + 4):  # a quotation mark within 3 words
         out.append("q_near")
-    if any(t.text in _QUOTES for t in token_sentence(tok)):
+    sent = token_sentence(tok)
+    if _any_between(quotes, sent.start, sent.end):
         out.append("q_sent")
     if tok.i > 0:
         out.append(f"prev={doc[tok.i - 1].lower_}")
     if tok.i + 1 < len(doc):
         out.append(f"next={doc[tok.i + 1].lower_}")
     return out
+
+
+def quote_positions(doc: Doc) -> list[int]:
+    """The indices of the quotation-mark tokens of ``doc``, in order (cached on the Doc:
+    every candidate cue asks whether one is near it or in its sentence)."""
+    found = doc.user_data.get("rashomon.quote_tokens")
+    if found is None:
+        found = doc.user_data["rashomon.quote_tokens"] = [
+            t.i for t in doc if t.text in _QUOTES]
+    return found
+
+
+def _any_between(positions: list[int], start: int, end: int) -> bool:
+    """Whether a sorted list holds a value in [start, end)."""
+    k = bisect_left(positions, start)
+    return k < len(positions) and positions[k] < end
 
 
 class SparseScorer:

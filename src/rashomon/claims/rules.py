@@ -217,7 +217,8 @@ class Finder(LearnedCues, QuotationRules):
 
     def _verb_cue(self, tok: Token) -> None:
         lemma = tok.lemma_.lower()
-        if tok.pos_ not in ("VERB", "AUX") or lemma not in self.cues.verbs | self.cues.passive:
+        if tok.pos_ not in ("VERB", "AUX") or (lemma not in self.cues.verbs
+                                               and lemma not in self.cues.passive):
             return
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
         if passive and lemma in self.cues.passive:

@@ -57,6 +57,11 @@ class Frame:
 class CandidateFinder:
     """Finds trigger frames; mixed into the coder, which holds the document and lexicons."""
 
+    #: each token's noun entry by token index (``_noun_entry``), set by the coder per document
+    noun_entries: dict[int, dict[str, Any] | None]
+    #: each verb's subject by token index (``_subject``), set by the coder per document
+    subjects: dict[int, Token | None]
+
     # -- triggers --------------------------------------------------------------------------
 
     def _verbal_frame(self, tok: Token) -> Frame | None:
@@ -164,6 +169,23 @@ class CandidateFinder:
         return obj if obj is not None and self._noun_entry(obj) is not None else None
 
     def _noun_entry(self, tok: Token) -> dict[str, Any] | None:
+        """The lexicon entry of a trigger noun (its compound, its "of" object, or itself);
+        read once per token of the document (every token is tried as a nominal trigger,
+        and the roles ask again of objects and subjects)."""
+        if tok.i in self.noun_entries:
+            return self.noun_entries[tok.i]
+        entry = self.noun_entries[tok.i] = self._lexicon_noun_entry(tok)
+        return entry
+
+    def _subject(self, verb: Token) -> Token | None:
+        """The verb's subject (``verb_subject``), read once per verb of the document (the
+        generic-role check and the roles ask for it)."""
+        if verb.i in self.subjects:
+            return self.subjects[verb.i]
+        subject = self.subjects[verb.i] = verb_subject(verb, self.lex.speech_documents)
+        return subject
+
+    def _lexicon_noun_entry(self, tok: Token) -> dict[str, Any] | None:
         if tok.pos_ not in ("NOUN", "PROPN"):
             return None
         lemma, low = tok.lemma_.lower(), tok.lower_
@@ -217,7 +239,7 @@ class CandidateFinder:
         verb = frame.anchor
         if verb.pos_ not in ("VERB", "AUX"):
             return False
-        words = [verb_subject(verb, self.lex.speech_documents)]
+        words = [self._subject(verb)]
         if verb.dep_ in MODIFIER_CLAUSES and not any(c.dep_ == "mark" for c in verb.children):
             # the noun the clause describes; not the noun whose content a "that" clause
             # tells ("no evidence that Iran was arming X" speaks of Iran arming X)

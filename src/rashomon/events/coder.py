@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Any, Literal
 
 from spacy.tokens import Doc, Token
 
@@ -190,6 +190,12 @@ class _Coder(CandidateFinder, RoleFinder):
         self.mention_spans = IntervalIndex([(m.start, m.end) for m in resolution.mentions])
         self._sentence_mentions: dict[int, list[Mention]] = {}
         self._heads: dict[tuple[int, int], Token | None] = {}
+        # each sentence's candidate places, read by all its events (``place_of``)
+        self._sentence_places: dict[int, list[tuple[Place, Token | None]]] = {}
+        # each trigger head's clause span (``_span``), the same for all of its events
+        self._clause_bounds: dict[int, tuple[int, int]] = {}
+        self.noun_entries: dict[int, dict[str, Any] | None] = {}
+        self.subjects: dict[int, Token | None] = {}
         # Conflict triggers with their victims, coded or not, for reading statements.
         self.hostile: list[tuple[Token, set[str]]] = []
         # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
@@ -341,7 +347,8 @@ class _Coder(CandidateFinder, RoleFinder):
             reported_by = [*attribution.chain(), *speaker]
             if modality == "asserted":
                 modality = "denied" if attribution.negates else "reported"
-        place = place_of(frame, start, end, self.places, self.resolution, self.place_spans)
+        place = place_of(frame, start, end, self.places, self.resolution, self.place_spans,
+                         self._sentence_places)
         confidence = NOMINAL_CONFIDENCE if frame.anchor == frame.nominal else 1.0
         if frame.anchor != frame.nominal and subordinate(frame.anchor, self.lex):
             confidence = SUBORDINATE_CONFIDENCE
@@ -372,10 +379,13 @@ class _Coder(CandidateFinder, RoleFinder):
     def _span(self, frame: Frame, roles: list[Mention]) -> tuple[int, int]:
         """The trigger's clause, stretched over the role mentions in the same sentence."""
         head = frame.nominal if frame.nominal == frame.anchor else frame.anchor
-        tokens = clause_tokens(head)
+        bounds = self._clause_bounds.get(head.i)
+        if bounds is None:
+            tokens = clause_tokens(head)
+            bounds = self._clause_bounds[head.i] = (min(t.idx for t in tokens),
+                                                    max(end_char(t) for t in tokens))
+        start, end = bounds
         sent = token_sentence(frame.anchor)
-        start = min(t.idx for t in tokens)
-        end = max(end_char(t) for t in tokens)
         for m in roles:
             if sent.start_char <= m.start and m.end <= sent.end_char:
                 start, end = min(start, m.start), max(end, m.end)

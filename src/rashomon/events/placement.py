@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from ..actors import Resolution
 from ..clean.header import dateline_places
@@ -26,41 +26,59 @@ from .syntax import BROAD_PLACES, PLACE_PREPS, attached_by_place_prep
 
 
 def place_of(frame: Frame, start: int, end: int, places: list[Place],
-             resolution: Resolution, spans: IntervalIndex | None = None
+             resolution: Resolution, spans: IntervalIndex | None = None,
+             by_sentence: dict[int, list[tuple[Place, Token | None]]] | None = None,
              ) -> dict[str, Any] | None:
     """The event's place as exported (with ``how`` it was found), or None. ``spans``
-    indexes the places' spans, to spare a scan of every place per event."""
+    indexes the places' spans, to spare a scan of every place per event; ``by_sentence``
+    keeps each sentence's candidate places (:func:`sentence_places`) for the document's
+    other events, which read the same ones."""
     sent = token_sentence(frame.anchor)
-    text = doc_text(frame.anchor.doc)
+    in_sentence = None if by_sentence is None else by_sentence.get(sent.start)
+    if in_sentence is None:
+        in_sentence = sentence_places(sent, places, resolution, spans)
+        if by_sentence is not None:
+            by_sentence[sent.start] = in_sentence
+    if frame.nominal is not None:
+        np = frame.nominal
+        lo, hi = np.left_edge.idx, np.right_edge.idx + len(np.right_edge.text)
+        own = [p for p, _ in in_sentence if lo <= p.start < hi]
+        if own:
+            return _exported(own[0], "noun_phrase")
+    for p, tok in in_sentence:
+        if tok is not None and attached_by_place_prep(tok, frame.anchor):
+            return _exported(p, "clause")
+    in_clause = [p for p, _ in in_sentence if start <= p.start < end]
+    if in_clause:
+        return _exported(in_clause[0], "clause")
+    if in_sentence:
+        return _exported(min((p for p, _ in in_sentence),
+                             key=lambda p: (p.kind in BROAD_PLACES,
+                                            abs(p.start - frame.anchor.idx))),
+                         "sentence")
+    return None
+
+
+def sentence_places(sent: Span, places: list[Place], resolution: Resolution,
+                    spans: IntervalIndex | None = None) -> list[tuple[Place, Token | None]]:
+    """The places of a sentence that may place its events, cities and sites first, each
+    with the token it starts at: not a hyphenated modifier, not a dateline's place, not
+    an actor unless governed by in/at/near (see the module's docstring)."""
+    doc = sent.doc
+    text = doc_text(doc)
     nearby = (places if spans is None else
               [places[i] for i in spans.starting(sent.start_char, sent.end_char)])
     # a city or site says more about where than a country does
     filed = dateline_places(text[sent.start_char:sent.end_char])
-    in_sentence = sorted(
-        (p for p in nearby if sent.start_char <= p.start < sent.end_char
-         and not _modifier(text, p)
-         and not any(lo <= p.start - sent.start_char < hi for lo, hi in filed)
-         and (resolution.mention_at(p.start, p.end) is None
-              or _locative(token_at(frame.anchor.doc, p.start)))),
-        key=lambda p: p.kind in BROAD_PLACES)
-    if frame.nominal is not None:
-        np = frame.nominal
-        lo, hi = np.left_edge.idx, np.right_edge.idx + len(np.right_edge.text)
-        own = [p for p in in_sentence if lo <= p.start < hi]
-        if own:
-            return _exported(own[0], "noun_phrase")
-    for p in in_sentence:
-        tok = token_at(frame.anchor.doc, p.start)
-        if tok is not None and attached_by_place_prep(tok, frame.anchor):
-            return _exported(p, "clause")
-    in_clause = [p for p in in_sentence if start <= p.start < end]
-    if in_clause:
-        return _exported(in_clause[0], "clause")
-    if in_sentence:
-        return _exported(min(in_sentence, key=lambda p: (p.kind in BROAD_PLACES,
-                                                         abs(p.start - frame.anchor.idx))),
-                         "sentence")
-    return None
+    kept = []
+    for p in nearby:
+        if not sent.start_char <= p.start < sent.end_char or _modifier(text, p) \
+                or any(lo <= p.start - sent.start_char < hi for lo, hi in filed):
+            continue
+        tok = token_at(doc, p.start)
+        if resolution.mention_at(p.start, p.end) is None or _locative(tok):
+            kept.append((p, tok))
+    return sorted(kept, key=lambda pt: pt[0].kind in BROAD_PLACES)
 
 
 def _locative(tok: Token | None) -> bool:

@@ -107,7 +107,8 @@ def pair_features(anchor: Token, nominal: Token | None, head: Token | None, ment
     """The indicator features of one (trigger, mention) pair."""
     out = ["bias", f"rule={rule}", f"rule_how={rule}|{how}", f"mrule={mention.rule}",
            f"kind={kind}", f"rank={min(rank, 3)}", f"rule_voice={rule}|{passive}"]
-    if head is None or token_sentence(head) != token_sentence(anchor):
+    # one shared Span per sentence (``token_sentence``): identity says the same sentence
+    if head is None or token_sentence(head) is not token_sentence(anchor):
         return out + ["outside", f"outside_rule={rule}"]
     path, n_up, n_down, crosses = dependency_path(anchor, head)
     voice = "pass" if passive else "act"
@@ -183,12 +184,20 @@ class RoleModel:
         self.fill_governed = float(model.meta.get("fill_governed", self.fill))
         self.columns = [model.classes.index(label) for label in LABELS]
         self.weights = np.ascontiguousarray(model.coef.T)
+        # the weights and a row of zeros after them, which pads a pair's hashed columns
+        # to the longest pair's (adding zeros changes no sum)
+        self.padded = np.vstack([self.weights, np.zeros((1, self.weights.shape[1]),
+                                                        self.weights.dtype)])
 
     def probabilities(self, rows: Sequence[RoleRow]) -> np.ndarray:
         """(n, 3) probabilities of none, source, target."""
-        # a sum of weight rows per pair: cheaper than a sparse matrix for a few rows
-        scores = np.stack([self.weights[sorted({_cached_hash(n) for n in r.features})]
-                           .sum(axis=0) for r in rows]) + self.model.intercept
+        # a sum of weight rows per pair, all pairs in one gather (cheaper than a sparse
+        # matrix for a few rows); numpy adds each pair's rows in column order
+        columns = [sorted(set(map(_cached_hash, r.features))) for r in rows]
+        index = np.full((len(rows), max(map(len, columns))), len(self.weights), np.intp)
+        for k, cols in enumerate(columns):
+            index[k, :len(cols)] = cols
+        scores = self.padded[index].sum(axis=1) + self.model.intercept
         scores = scores - scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         probs = exp / exp.sum(axis=1, keepdims=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 
 from spacy.tokens import Token
@@ -32,7 +33,6 @@ from .syntax import (
     prep_object,
     relative_antecedent,
     unique,
-    verb_subject,
 )
 
 
@@ -98,15 +98,18 @@ class RoleFinder:
             or (anchor.tag_ == "VBN" and anchor.dep_ == "acl")
         lemma = self.lex.lemma(anchor)
         rows = []
+        positions = sorted(h.i for h in heads if h is not None)
         for m, head in zip(mentions, heads, strict=True):
-            between = [h for h in heads if h is not None and head is not None
-                       and min(head.i, anchor.i) < h.i < max(head.i, anchor.i)]
+            # how many mentions' heads lie between the trigger and this one's
+            lo, hi = (head.i, anchor.i) if head is not None and head.i < anchor.i \
+                else (anchor.i, head.i if head is not None else anchor.i)
+            rank = max(0, bisect_left(positions, hi) - bisect_right(positions, lo))
             actor = self.resolution.actors.get(m.actor)
             rule = by_span.get((m.start, m.end)) or by_actor.get(m.actor, "none")
             rows.append(RoleRow(m, pair_features(
                 anchor, frame.nominal, head, m, lemma=lemma, how=how, type_=code.type,
                 quad=code.quad, passive=passive, reverse=frame.reverse, rule=rule,
-                kind=actor.kind if actor else None, rank=len(between)), rule))
+                kind=actor.kind if actor else None, rank=rank), rule))
         if self.role_log is not None:
             first, last = frame.trigger[0], frame.trigger[-1]
             self.role_log.append(RoleFrame(first.idx, end_char(last), sent.start_char, rows))
@@ -160,7 +163,7 @@ class RoleFinder:
         else:
             verb = self._speaking_of(frame)
             if verb is not None:
-                subject = verb_subject(verb, self.lex.speech_documents)
+                subject = self._subject(verb)
                 # unless the act's own words name the speaker ("Turkey defended its raid")
                 own = {(m.start, m.end) for m in self._nominal_roles(frame.anchor)[0]}
                 spoke = {(m.start, m.end) for m in self._actors(subject)} - own
@@ -218,7 +221,7 @@ class RoleFinder:
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
             verb.tag_ == "VBN" and (verb.dep_ == "acl" and bare
                                     or any(c.dep_ == "agent" for c in verb.children)))
-        subject = verb_subject(verb, self.lex.speech_documents)
+        subject = self._subject(verb)
         sources: list[Mention] = []
         targets: list[Mention] = []
         obj = next((c for c in verb.children if c.dep_ == "dobj"

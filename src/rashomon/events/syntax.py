@@ -341,9 +341,9 @@ def for_clause(mark: Token, verb: Token) -> bool:
 
 def clause_tokens(head: Token) -> list[Token]:
     """``head``'s subtree without the clauses hanging off it."""
-    cut = [c for c in head.children if c.dep_ in CLAUSE_BREAKS]
+    cut = [(c.left_edge.i, c.right_edge.i) for c in head.children if c.dep_ in CLAUSE_BREAKS]
     out = [t for t in head.subtree
-           if not any(c.left_edge.i <= t.i <= c.right_edge.i for c in cut) and not t.is_punct]
+           if not any(lo <= t.i <= hi for lo, hi in cut) and not t.is_punct]
     return out or [head]
 
 

@@ -28,7 +28,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -163,18 +163,21 @@ def candidate_features(*, lemma: str, how: str, code: Code, tag: str, dep: str,
     return out
 
 
+@lru_cache(maxsize=1 << 14)
 def _hash(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << HASH_BITS) - 1)
 
 
 def featurize(features: Sequence[Sequence[str]], embeddings: np.ndarray) -> np.ndarray:
     """Rows of [dense blocks (:func:`dense_rows`) | hashed indicators] for a model."""
-    sparse = np.zeros((len(features), 1 << HASH_BITS), dtype=np.float32)
+    dense = np.asarray(embeddings, dtype=np.float32).reshape(len(features), -1)
+    width = dense.shape[1]
+    out = np.zeros((len(features), width + (1 << HASH_BITS)), dtype=np.float32)
+    out[:, :width] = dense
     for row, names in enumerate(features):
         for name in names:
-            sparse[row, _hash(name)] = 1.0
-    return np.hstack([np.asarray(embeddings, dtype=np.float32).reshape(len(features), -1),
-                      sparse])
+            out[row, width + _hash(name)] = 1.0
+    return out
 
 
 class EventModel:
