@@ -326,3 +326,19 @@ def test_parties_join_a_sentence_only_where_it_has_room_and_names_not_their_acto
     extra = Mention("doc", k, k + 9, "Northland", "p:northland", "entity")
     assert not any("p:northland" in (s.source, s.target) for s in find_stances(
         load_nlp()(crowded), "doc", full, model=model, parties=[extra]))
+
+
+def test_dense_blocks_enter_the_matrix_as_csr_matrix_would_put_them():
+    """The feature matrix is summed in its stored order: each block's non-zero entries
+    must be those of ``scipy.sparse.csr_matrix`` of the block, in the same order."""
+    import scipy.sparse as sp
+
+    from rashomon.stance import _csr
+
+    values = np.array([[0.0, 1.5, 0.0, -2.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 0.25, 0.0]],
+                      dtype=np.float32)
+    mine, theirs = _csr(values), sp.csr_matrix(values)
+    assert np.array_equal(mine.indptr, theirs.indptr)
+    assert np.array_equal(mine.indices, theirs.indices)
+    assert np.array_equal(mine.data, theirs.data) and mine.data.dtype == theirs.data.dtype
+    assert _csr(np.zeros((0, 3), dtype=np.float32)).shape == (0, 3)
