@@ -62,9 +62,9 @@ class StaticVectors:
         a space, so a text's pieces are those of its space-separated chunks in order, and
         a chunk seen before (news repeats its words) is not tokenised again; the rest are
         tokenised together, in one call."""
-        if len(self._chunks) > MAX_CACHED_CHUNKS:
-            self._chunks.clear()
         chunks = self._chunks
+        if len(chunks) > MAX_CACHED_CHUNKS:  # a new table, not cleared: another thread
+            chunks = self._chunks = {}       # may be reading the old one
         split = [[c for c in text.split(" ") if c] for text in texts]
         new = list(dict.fromkeys(c for parts in split for c in parts if c not in chunks))
         if new:
