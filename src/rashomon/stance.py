@@ -50,6 +50,7 @@ from functools import cache, cached_property
 
 import numpy as np
 import scipy.sparse as sp
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, LOWER, ORTH, POS
 from spacy.tokens import Doc, Span, Token
 
 from .models import LinearModel, packaged
@@ -92,34 +93,32 @@ class _Tokens:
     times over, and spaCy builds a new Token (and a new Span) on every access."""
 
     def __init__(self, doc: Doc) -> None:
-        self.lemma: list[str] = []  # ``_lemma``: "#" for a number
-        self.content: list[str | None] = []  # the ``s:`` string of a content word
-        self.lemma_: list[str] = []  # as the parse gives it (the static path texts)
-        self.dep: list[str] = []
-        self.head: list[int] = []
-        self.lower: list[str] = []
-        self.text: list[str] = []
-        self.idx: list[int] = []
-        self.pos: list[str] = []
-        self.is_space: list[bool] = []
-        self.is_punct: list[bool] = []
+        # one array of the Doc's columns: a Token per word per attribute costs more
+        columns = doc.to_array([LEMMA, POS, DEP, LOWER, ORTH, IDX, IS_SPACE, IS_PUNCT,
+                                LIKE_NUM, HEAD])
+        lemma_, pos, dep, lower, text, idx, space, punct, num, _ = columns.T.tolist()
+        strings = doc.vocab.strings
+        self.lemma_ = [strings[h] for h in lemma_]  # as the parse gives it (static paths)
+        self.pos = [strings[h] for h in pos]
+        self.dep = [strings[h] for h in dep]
+        self.lower = [strings[h] for h in lower]
+        self.text = [strings[h] for h in text]
+        self.idx: list[int] = idx
+        self.is_space = [bool(x) for x in space]
+        self.is_punct = [bool(x) for x in punct]
+        # ``_lemma``: "#" for a number
+        self.lemma = ["#" if n else lemma.lower().replace("’", "'")
+                      for lemma, n in zip(self.lemma_, num, strict=True)]
+        # the ``s:`` string of a content word
+        self.content = [f"s:{lemma.lower()}" if p in _CONTENT_POS else None
+                        for lemma, p in zip(self.lemma_, self.pos, strict=True)]
+        # heads are stored relative, as unsigned: back to signed, then absolute
+        offsets = columns[:, -1].astype(np.int64).tolist()
+        self.head = [i + offset for i, offset in enumerate(offsets)]
         self.children: list[list[int]] = [[] for _ in range(len(doc))]
-        for t in doc:
-            lemma = t.lemma_
-            self.lemma.append("#" if t.like_num else lemma.lower().replace("’", "'"))
-            self.content.append(f"s:{lemma.lower()}" if t.pos_ in _CONTENT_POS else None)
-            self.lemma_.append(lemma)
-            self.dep.append(t.dep_)
-            head = t.head.i
-            self.head.append(head)
-            if head != t.i:
-                self.children[head].append(t.i)
-            self.lower.append(t.lower_)
-            self.text.append(t.text)
-            self.idx.append(t.idx)
-            self.pos.append(t.pos_)
-            self.is_space.append(t.is_space)
-            self.is_punct.append(t.is_punct)
+        for i, h in enumerate(self.head):
+            if h != i:
+                self.children[h].append(i)
         # the Doc's text and arrays only: this table is kept in the Doc's user_data
         self.doc_text = doc_text(doc)
         self.tensor = doc.tensor
@@ -132,9 +131,14 @@ class _Tokens:
         """The unit-length mean token vector of tokens ``start:end`` (zeros if none)."""
         found = self._blocks.get((start, end))
         if found is None:
-            block = (self.tensor[start:end].mean(axis=0) if end > start
-                     else np.zeros(self.width))
-            norm = float(np.linalg.norm(block))
+            if end > start:
+                # what ``mean(axis=0)`` and ``np.linalg.norm`` compute, without their
+                # Python wrappers (tens of thousands of blocks per corpus)
+                block = np.add.reduce(self.tensor[start:end], axis=0)
+                np.true_divide(block, np.intp(end - start), out=block, casting="unsafe")
+            else:
+                block = np.zeros(self.width)
+            norm = float(np.sqrt(block.dot(block)))
             found = self._blocks[start, end] = block / norm if norm > 0 else block
         return found
 
@@ -335,28 +339,54 @@ def _sparse_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str
     n = len(pairs)
     vectors = np.zeros((n, len(VECTOR_BLOCKS) * vector_width(pairs)), dtype=np.float32)
     string_cols: list[int] = []
-    string_starts = [0]  # where each row's columns start in string_cols
+    string_counts = []
     for row, pair in enumerate(pairs):
         found = pair.vectors()
         vectors[row, :found.size] = found
         columns = {index.get(s) for s in pair.strings()}
         columns.discard(None)
         string_cols += sorted(columns)
-        string_starts.append(len(string_cols))
-    strings = sp.csr_matrix((np.ones(len(string_cols), dtype=np.float32), string_cols,
-                             string_starts), shape=(n, len(index)))
-    shape = np.array([pair.shape() for pair in pairs], dtype=np.float32)
-    return sp.hstack([_csr(vectors), _csr(static_features(pairs)), strings,
-                      _csr(shape.reshape(n, len(SHAPE_FEATURES)))], format="csr")
+        string_counts.append(len(columns))
+    dense = np.hstack([vectors, static_features(pairs)])
+    shape = np.array([pair.shape() for pair in pairs],
+                     dtype=np.float32).reshape(n, len(SHAPE_FEATURES))
+    return _stacked_csr(dense, np.array(string_cols, dtype=np.intp),
+                        np.array(string_counts, dtype=np.intp), len(index), shape)
 
 
-def _csr(values: np.ndarray) -> sp.csr_matrix:
-    """A dense block as ``sp.csr_matrix(values)`` makes it (its non-zero entries, row by
-    row in column order), without that constructor's detour through a COO matrix."""
-    rows, cols = np.nonzero(values)
-    starts = np.zeros(len(values) + 1, dtype=np.intp)
-    np.cumsum(np.bincount(rows, minlength=len(values)), out=starts[1:])
-    return sp.csr_matrix((values[rows, cols], cols, starts), shape=values.shape)
+def _stacked_csr(dense: np.ndarray, string_cols: np.ndarray, string_counts: np.ndarray,
+                 strings: int, shape: np.ndarray) -> sp.csr_matrix:
+    """The matrix ``sp.hstack`` of ``csr_matrix(dense)``, the string indicators (ones at
+    ``string_cols``, ``string_counts`` a row, ascending within each row, among
+    ``strings`` columns) and ``csr_matrix(shape)`` would make: each row's non-zero
+    entries in column order, the order its product with the model's weights sums them
+    in. Each block's entries are put straight where their row's entries go."""
+    n = len(dense)
+    dense_rows, dense_cols = np.nonzero(dense)
+    shape_rows, shape_cols = np.nonzero(shape)
+    string_rows = np.repeat(np.arange(n), string_counts)
+    dense_counts = np.bincount(dense_rows, minlength=n)
+    shape_counts = np.bincount(shape_rows, minlength=n)
+    starts = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(dense_counts + string_counts + shape_counts, out=starts[1:])
+    indices = np.empty(int(starts[-1]), dtype=np.intp)
+    data = np.empty(int(starts[-1]), dtype=np.float32)
+    before = starts[:-1]  # where each row's entries of the block at hand begin
+    for rows, cols, values, counts in (
+            (dense_rows, dense_cols, dense[dense_rows, dense_cols], dense_counts),
+            (string_rows, string_cols + dense.shape[1],
+             np.ones(len(string_cols), dtype=np.float32), string_counts),
+            (shape_rows, shape_cols + dense.shape[1] + strings,
+             shape[shape_rows, shape_cols], shape_counts)):
+        # an entry's place: where its row's entries of this block begin, plus its rank
+        # among them (the block's entries come row by row)
+        first = np.cumsum(counts) - counts  # the block's index of each row's first entry
+        at = before[rows] + np.arange(len(rows)) - first[rows]
+        indices[at] = cols
+        data[at] = values
+        before = before + counts
+    return sp.csr_matrix((data, indices, starts),
+                         shape=(n, dense.shape[1] + strings + shape.shape[1]))
 
 
 def vector_width(pairs: Sequence[Pair]) -> int:
