@@ -326,3 +326,28 @@ def test_parties_join_a_sentence_only_where_it_has_room_and_names_not_their_acto
     extra = Mention("doc", k, k + 9, "Northland", "p:northland", "entity")
     assert not any("p:northland" in (s.source, s.target) for s in find_stances(
         load_nlp()(crowded), "doc", full, model=model, parties=[extra]))
+
+
+def test_the_feature_matrix_is_stored_as_stacked_csr_blocks_would_be():
+    """The feature matrix is summed in its stored order: its entries must be those of
+    ``sp.hstack`` of each block's ``csr_matrix``, row by row in the same order."""
+    import scipy.sparse as sp
+
+    from rashomon.stance import _stacked_csr
+
+    dense = np.array([[0.0, 1.5, 0.0, -2.0], [0.0, 0.0, 0.0, 0.0], [3.0, 0.0, 0.25, 0.0]],
+                     dtype=np.float32)
+    shape = np.array([[0.0, 1.0], [2.0, 0.0], [0.0, 0.0]], dtype=np.float32)
+    cols, counts = [[1, 4], [], [0, 2, 5]], [2, 0, 3]
+    strings = sp.csr_matrix((np.ones(5, dtype=np.float32), sum(cols, []), [0, 2, 2, 5]),
+                            shape=(3, 6))
+    theirs = sp.hstack([sp.csr_matrix(dense), strings, sp.csr_matrix(shape)], format="csr")
+    mine = _stacked_csr(dense, np.array(sum(cols, []), dtype=np.intp),
+                        np.array(counts, dtype=np.intp), 6, shape)
+    assert mine.shape == theirs.shape == (3, 12)
+    assert np.array_equal(mine.indptr, theirs.indptr)
+    assert np.array_equal(mine.indices, theirs.indices)
+    assert np.array_equal(mine.data, theirs.data) and mine.data.dtype == theirs.data.dtype
+    empty = _stacked_csr(np.zeros((0, 4), dtype=np.float32), np.zeros(0, dtype=np.intp),
+                         np.zeros(0, dtype=np.intp), 6, np.zeros((0, 2), dtype=np.float32))
+    assert empty.shape == (0, 12)

@@ -50,3 +50,21 @@ def test_the_sentence_encoder_uses_every_usable_core_unless_told():
 
     assert Encoder().threads == usable_cores() >= 1
     assert Encoder(threads=1).threads == 1
+
+
+def test_pieces_are_the_tokenizers_for_the_whole_text(table: StaticVectors):
+    """Chunks between spaces are tokenised once and cached: the pieces must be those the
+    tokenizer gives the whole text, whatever the spacing, case, accents or scripts."""
+    texts = ["Iran's  envoy met\tthe U.S. team", "Café Ünïcode façade", "北京 talks,again",
+             "  leading and trailing  ", "x[SEP]y [UNK]", "Iran's envoy met the U.S. team",
+             "a" * 120 + " b", "line\nbreak", ""]
+    whole = [enc.ids for enc in table._tokenizer.encode_batch(texts, add_special_tokens=False)]
+    assert table._ids(texts) == whole
+    assert table._ids(list(reversed(texts))) == list(reversed(whole))  # from the cache
+
+
+def test_a_vector_is_the_same_alone_or_in_a_batch(table: StaticVectors):
+    texts = ["Militants shelled the army's positions.", "the army's positions", ""]
+    together = table.encode(texts)
+    alone = np.vstack([table.encode([t]) for t in texts])
+    assert np.array_equal(together, alone)

@@ -46,10 +46,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 import numpy as np
 import scipy.sparse as sp
+from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, LOWER, ORTH, POS
 from spacy.tokens import Doc, Span, Token
 
 from .models import LinearModel, packaged
@@ -86,6 +87,112 @@ _CONTENT_POS = ("ADJ", "VERB", "ADV", "NOUN")
 _QUOTES = "\"“”"
 
 
+class _Tokens:
+    """The token attributes the pair features read, as lists, taken once per parsed
+    document (``_tokens``): a document's pairs read the same words, paths and blocks many
+    times over, and spaCy builds a new Token (and a new Span) on every access."""
+
+    def __init__(self, doc: Doc) -> None:
+        # one array of the Doc's columns: a Token per word per attribute costs more
+        columns = doc.to_array([LEMMA, POS, DEP, LOWER, ORTH, IDX, IS_SPACE, IS_PUNCT,
+                                LIKE_NUM, HEAD])
+        lemma_, pos, dep, lower, text, idx, space, punct, num, _ = columns.T.tolist()
+        strings = doc.vocab.strings
+        self.lemma_ = [strings[h] for h in lemma_]  # as the parse gives it (static paths)
+        self.pos = [strings[h] for h in pos]
+        self.dep = [strings[h] for h in dep]
+        self.lower = [strings[h] for h in lower]
+        self.text = [strings[h] for h in text]
+        self.idx: list[int] = idx
+        self.is_space = [bool(x) for x in space]
+        self.is_punct = [bool(x) for x in punct]
+        # ``_lemma``: "#" for a number
+        self.lemma = ["#" if n else lemma.lower().replace("’", "'")
+                      for lemma, n in zip(self.lemma_, num, strict=True)]
+        # the ``s:`` string of a content word
+        self.content = [f"s:{lemma.lower()}" if p in _CONTENT_POS else None
+                        for lemma, p in zip(self.lemma_, self.pos, strict=True)]
+        # heads are stored relative, as unsigned: back to signed, then absolute
+        offsets = columns[:, -1].astype(np.int64).tolist()
+        self.head = [i + offset for i, offset in enumerate(offsets)]
+        self.children: list[list[int]] = [[] for _ in range(len(doc))]
+        for i, h in enumerate(self.head):
+            if h != i:
+                self.children[h].append(i)
+        # the Doc's text and arrays only: this table is kept in the Doc's user_data
+        self.doc_text = doc_text(doc)
+        self.tensor = doc.tensor
+        self.width = (self.tensor.shape[1] if self.tensor.ndim == 2
+                      and self.tensor.shape[0] == len(doc) else 0)
+        self._blocks: dict[tuple[int, int], np.ndarray] = {}
+        self._quoted: dict[tuple[int, int], bool] = {}
+
+    def block(self, start: int, end: int) -> np.ndarray:
+        """The unit-length mean token vector of tokens ``start:end`` (zeros if none)."""
+        found = self._blocks.get((start, end))
+        if found is None:
+            if end > start:
+                # what ``mean(axis=0)`` and ``np.linalg.norm`` compute, without their
+                # Python wrappers (tens of thousands of blocks per corpus)
+                block = np.add.reduce(self.tensor[start:end], axis=0)
+                np.true_divide(block, np.intp(end - start), out=block, casting="unsafe")
+            else:
+                block = np.zeros(self.width)
+            norm = float(np.sqrt(block.dot(block)))
+            found = self._blocks[start, end] = block / norm if norm > 0 else block
+        return found
+
+    def quoted(self, start: int, end: int) -> bool:
+        """Whether tokens ``start:end`` hold a quotation mark."""
+        found = self._quoted.get((start, end))
+        if found is None:
+            found = self._quoted[start, end] = any(
+                q in self.text[i] for i in range(start, end) for q in _QUOTES)
+        return found
+
+    def span_text(self, start: int, end: int) -> str:
+        """The text of tokens ``start:end``, as ``Span.text`` gives it."""
+        if end <= start:
+            return ""
+        return self.doc_text[self.idx[start]:self.idx[end - 1] + len(self.text[end - 1])]
+
+    def common_ancestor(self, a: int, b: int) -> int | None:
+        """The lowest token above (or at) both ``a`` and ``b``; None across sentences."""
+        head = self.head
+        above_a = {a}
+        x = a
+        while head[x] != x and len(above_a) <= len(head):
+            x = head[x]
+            above_a.add(x)
+        x = b
+        for _ in range(len(head) + 1):
+            if x in above_a:
+                return x
+            if head[x] == x:
+                return None
+            x = head[x]
+        return None
+
+    def path_up(self, a: int, top: int) -> list[int]:
+        """The tokens from ``a`` up to ``top``, excluding ``top``."""
+        head = self.head
+        path = []
+        while a != top and head[a] != a:
+            path.append(a)
+            a = head[a]
+        return path
+
+
+_TOKENS = "rashomon.stance_tokens"  # the Doc's user_data key of its ``_Tokens``
+
+
+def _tokens(doc: Doc) -> _Tokens:
+    found = doc.user_data.get(_TOKENS)
+    if found is None:
+        found = doc.user_data[_TOKENS] = _Tokens(doc)
+    return found
+
+
 @dataclass(frozen=True)
 class Pair:
     """Two mentions in a parsed document, ``first`` before ``second`` (token spans), and
@@ -106,117 +213,101 @@ class Pair:
             return None
         return cls(a, b, doc[token_sentence(a[0]).start:token_sentence(b[-1]).end])
 
+    @cached_property
+    def _tree(self) -> tuple[_Tokens, int, int, tuple[int, list[int], list[int]] | None]:
+        """The document's tokens, the two heads, and where they meet: the common ancestor
+        and the paths up to it from each head (None across sentences)."""
+        tokens = _tokens(self.first.doc)
+        a, b = self.first.root.i, self.second.root.i
+        top = tokens.common_ancestor(a, b)
+        meet = None if top is None else (top, tokens.path_up(a, top), tokens.path_up(b, top))
+        return tokens, a, b, meet
+
     def strings(self) -> list[str]:
         """The sparse features: tree and position-tagged words (see the module docstring)."""
-        doc, first, second, context = self.first.doc, self.first, self.second, self.context
-        out = [f"b:{_lemma(t)}" for t in doc[first.end:second.start] if not t.is_space]
-        out += [f"l:{_lemma(t)}" for t in doc[max(context.start, first.start - WINDOW_WORDS):
-                                               first.start] if not t.is_space]
-        out += [f"r:{_lemma(t)}" for t in doc[second.end:min(context.end, second.end +
-                                                             WINDOW_WORDS)] if not t.is_space]
-        out += [f"s:{t.lemma_.lower()}" for t in context if t.pos_ in _CONTENT_POS
-                and not first.start <= t.i < second.end]
-        return [*out, *_tree_strings(first.root, second.root),
-                *_path_grams(first.root, second.root)]
+        tokens, a, b, meet = self._tree
+        lemma, space, content = tokens.lemma, tokens.is_space, tokens.content
+        first, second, context = self.first, self.second, self.context
+        fs, fe, ss, se = first.start, first.end, second.start, second.end
+        out = [f"b:{lemma[i]}" for i in range(fe, ss) if not space[i]]
+        out += [f"l:{lemma[i]}" for i in range(max(context.start, fs - WINDOW_WORDS), fs)
+                if not space[i]]
+        out += [f"r:{lemma[i]}" for i in range(se, min(context.end, se + WINDOW_WORDS))
+                if not space[i]]
+        out += [word for i in range(context.start, context.end)
+                if (word := content[i]) is not None and not fs <= i < se]
+        return [*out, *_tree_strings(tokens, a, b, meet), *_path_grams(tokens, meet)]
 
     def static_texts(self) -> list[str]:
         """The texts of ``STATIC_BLOCKS``: the words between the two, the path's lemmas."""
-        top = _common_ancestor(self.first.root, self.second.root)
-        path = [] if top is None else [*_path_up(self.first.root, top)[1:],
-                                       *_path_up(self.second.root, top)[1:], top]
-        between = self.first.doc[self.first.end:self.second.start]
-        return [between.text, " ".join(t.lemma_ for t in path)]
+        tokens, _, _, meet = self._tree
+        path = [] if meet is None else [*meet[1][1:], *meet[2][1:], meet[0]]
+        return [tokens.span_text(self.first.end, self.second.start),
+                " ".join(tokens.lemma_[i] for i in path)]
 
     def vectors(self) -> np.ndarray:
         """The unit-length token-vector blocks of ``VECTOR_BLOCKS``, concatenated."""
-        doc = self.first.doc
-        tensor = doc.tensor
-        width = tensor.shape[1] if tensor.ndim == 2 and tensor.shape[0] == len(doc) else 0
-        if not width:
+        tokens, _, _, meet = self._tree
+        if not tokens.width:
             return np.zeros(0, dtype=np.float32)
-        ancestor = _common_ancestor(self.first.root, self.second.root)
         blocks = [(self.first.start, self.first.end), (self.second.start, self.second.end),
                   (self.first.end, self.second.start), (self.context.start, self.context.end),
-                  (ancestor.i, ancestor.i + 1) if ancestor is not None else (0, 0)]
-        out = []
-        for start, end in blocks:
-            block = tensor[start:end].mean(axis=0) if end > start else np.zeros(width)
-            norm = float(np.linalg.norm(block))
-            out.append(block / norm if norm > 0 else block)
-        return np.concatenate(out).astype(np.float32)
+                  (meet[0], meet[0] + 1) if meet is not None else (0, 0)]
+        return np.concatenate([tokens.block(s, e) for s, e in blocks]).astype(np.float32)
 
     def shape(self) -> list[float]:
+        tokens = self._tree[0]
         first, second, context = self.first, self.second, self.context
-        between = list(first.doc[first.end:second.start])
-        text = context.text  # built anew on every access: read once
+        between = range(first.end, second.start)
         return [
-            math.log1p(sum(not t.is_punct for t in between)),
-            float(any(q in text for q in _QUOTES)),
-            float(any(t.text == "," for t in between)),
+            math.log1p(sum(not tokens.is_punct[i] for i in between)),
+            float(tokens.quoted(context.start, context.end)),
+            float(any(tokens.text[i] == "," for i in between)),
             float(first.start - context.start < 2),  # opens the sentence: usually its subject
         ]
 
 
-def _lemma(token: Token) -> str:
-    return "#" if token.like_num else token.lemma_.lower().replace("’", "'")
-
-
-def _common_ancestor(a: Token, b: Token) -> Token | None:
-    above_a = {a.i, *(t.i for t in a.ancestors)}
-    for t in (b, *b.ancestors):
-        if t.i in above_a:
-            return t
-    return None  # different sentences
-
-
-def _path_up(token: Token, top: Token) -> list[Token]:
-    """The tokens from ``token`` up to ``top``, excluding ``top``."""
-    path = []
-    while token.i != top.i and token.head.i != token.i:
-        path.append(token)
-        token = token.head
-    return path
-
-
-def _tree_strings(a: Token, b: Token) -> list[str]:
-    """Where the two heads meet in the tree and how each hangs from that point."""
-    out = [f"h1:{_lemma(a.head)}", f"h2:{_lemma(b.head)}", f"r1:{a.dep_}", f"r2:{b.dep_}"]
-    top = _common_ancestor(a, b)
-    if top is None:
+def _tree_strings(tokens: _Tokens, a: int, b: int,
+                  meet: tuple[int, list[int], list[int]] | None) -> list[str]:
+    """Where the two heads ``a`` and ``b`` meet in the tree (``meet``: the common ancestor
+    and the paths up to it) and how each hangs from that point."""
+    lemma, dep, head = tokens.lemma, tokens.dep, tokens.head
+    out = [f"h1:{lemma[head[a]]}", f"h2:{lemma[head[b]]}", f"r1:{dep[a]}", f"r2:{dep[b]}"]
+    if meet is None:
         return [*out, "lca:none"]
-    up_a, up_b = _path_up(a, top), _path_up(b, top)
-    labels_a = "/".join(t.dep_ for t in reversed(up_a[-PATH_LABELS:])) or "self"
-    labels_b = "/".join(t.dep_ for t in reversed(up_b[-PATH_LABELS:])) or "self"
-    lemma = _lemma(top)
-    out += [f"lca:{lemma}", f"lcapos:{top.pos_}", f"d1:{labels_a}", f"d2:{labels_b}",
-            f"dd:{labels_a}|{labels_b}", f"ld:{lemma}|{labels_a.split('/')[0]}|"
-            f"{labels_b.split('/')[0]}"]
+    top, up_a, up_b = meet
+    labels_a = "/".join(dep[t] for t in reversed(up_a[-PATH_LABELS:])) or "self"
+    labels_b = "/".join(dep[t] for t in reversed(up_b[-PATH_LABELS:])) or "self"
+    top_lemma = lemma[top]
+    out += [f"lca:{top_lemma}", f"lcapos:{tokens.pos[top]}", f"d1:{labels_a}",
+            f"d2:{labels_b}", f"dd:{labels_a}|{labels_b}",
+            f"ld:{top_lemma}|{labels_a.split('/')[0]}|{labels_b.split('/')[0]}"]
     on_path = [*up_a[1:], *up_b[1:], top]
-    out += [f"p:{_lemma(t)}" for t in on_path]
-    children = [c for t in on_path for c in t.children]
-    if any(c.dep_ == "neg" or c.lower_ in _NEGATIONS for c in children):
+    out += [f"p:{lemma[t]}" for t in on_path]
+    children = [c for t in on_path for c in tokens.children[t]]
+    if any(dep[c] == "neg" or tokens.lower[c] in _NEGATIONS for c in children):
         out.append("neg")
-    if any(c.dep_ in ("auxpass", "nsubjpass") for c in children):
+    if any(dep[c] in ("auxpass", "nsubjpass") for c in children):
         out.append("pass")
     return out
 
 
-def _path_grams(a: Token, b: Token) -> list[str]:
+def _path_grams(tokens: _Tokens, meet: tuple[int, list[int], list[int]] | None) -> list[str]:
     """The whole tree path from one head to the other as labelled steps (``nsubj^``
     up from the first, the common ancestor's lemma, ``vdobj`` down to the second), its
     runs of two and three steps, and each step with the word it hangs from: how the two
     are linked, beyond the two labels nearest the ancestor that ``_tree_strings`` keeps."""
-    top = _common_ancestor(a, b)
-    if top is None:
+    if meet is None:
         return []
-    up_a, up_b = _path_up(a, top), _path_up(b, top)
-    steps = [f"{t.dep_}^" for t in up_a] + [f"<{_lemma(top)}>"] + [
-        f"v{t.dep_}" for t in reversed(up_b)]
+    lemma, dep, head = tokens.lemma, tokens.dep, tokens.head
+    top, up_a, up_b = meet
+    steps = [f"{dep[t]}^" for t in up_a] + [f"<{lemma[top]}>"] + [
+        f"v{dep[t]}" for t in reversed(up_b)]
     out = ["pf:" + " ".join(steps)]
     for n in (2, 3):
         out += ["pn:" + " ".join(steps[i:i + n]) for i in range(len(steps) - n + 1)]
-    out += [f"pe:{t.dep_}^{_lemma(t.head)}" for t in up_a]
-    out += [f"pe:v{t.dep_}:{_lemma(t.head)}" for t in reversed(up_b)]
+    out += [f"pe:{dep[t]}^{lemma[head[t]]}" for t in up_a]
+    out += [f"pe:v{dep[t]}:{lemma[head[t]]}" for t in reversed(up_b)]
     return out
 
 
@@ -245,20 +336,57 @@ def _sparse_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str
     of columns with a few dozen set per pair, too many to fill densely per document."""
     index = vocabulary if isinstance(vocabulary, dict) else {
         w: i for i, w in enumerate(vocabulary)}
-    vectors = np.zeros((len(pairs), len(VECTOR_BLOCKS) * vector_width(pairs)),
-                       dtype=np.float32)
-    rows, cols = [], []
+    n = len(pairs)
+    vectors = np.zeros((n, len(VECTOR_BLOCKS) * vector_width(pairs)), dtype=np.float32)
+    string_cols: list[int] = []
+    string_counts = []
     for row, pair in enumerate(pairs):
         found = pair.vectors()
         vectors[row, :found.size] = found
-        columns = sorted({index[s] for s in pair.strings() if s in index})
-        rows += [row] * len(columns)
-        cols += columns
-    strings = sp.csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)),
-                            shape=(len(pairs), len(index)))
-    shape = np.array([pair.shape() for pair in pairs], dtype=np.float32)
-    return sp.hstack([sp.csr_matrix(vectors), sp.csr_matrix(static_features(pairs)),
-                      strings, sp.csr_matrix(shape)], format="csr")
+        columns = {index.get(s) for s in pair.strings()}
+        columns.discard(None)
+        string_cols += sorted(columns)
+        string_counts.append(len(columns))
+    dense = np.hstack([vectors, static_features(pairs)])
+    shape = np.array([pair.shape() for pair in pairs],
+                     dtype=np.float32).reshape(n, len(SHAPE_FEATURES))
+    return _stacked_csr(dense, np.array(string_cols, dtype=np.intp),
+                        np.array(string_counts, dtype=np.intp), len(index), shape)
+
+
+def _stacked_csr(dense: np.ndarray, string_cols: np.ndarray, string_counts: np.ndarray,
+                 strings: int, shape: np.ndarray) -> sp.csr_matrix:
+    """The matrix ``sp.hstack`` of ``csr_matrix(dense)``, the string indicators (ones at
+    ``string_cols``, ``string_counts`` a row, ascending within each row, among
+    ``strings`` columns) and ``csr_matrix(shape)`` would make: each row's non-zero
+    entries in column order, the order its product with the model's weights sums them
+    in. Each block's entries are put straight where their row's entries go."""
+    n = len(dense)
+    dense_rows, dense_cols = np.nonzero(dense)
+    shape_rows, shape_cols = np.nonzero(shape)
+    string_rows = np.repeat(np.arange(n), string_counts)
+    dense_counts = np.bincount(dense_rows, minlength=n)
+    shape_counts = np.bincount(shape_rows, minlength=n)
+    starts = np.zeros(n + 1, dtype=np.intp)
+    np.cumsum(dense_counts + string_counts + shape_counts, out=starts[1:])
+    indices = np.empty(int(starts[-1]), dtype=np.intp)
+    data = np.empty(int(starts[-1]), dtype=np.float32)
+    before = starts[:-1]  # where each row's entries of the block at hand begin
+    for rows, cols, values, counts in (
+            (dense_rows, dense_cols, dense[dense_rows, dense_cols], dense_counts),
+            (string_rows, string_cols + dense.shape[1],
+             np.ones(len(string_cols), dtype=np.float32), string_counts),
+            (shape_rows, shape_cols + dense.shape[1] + strings,
+             shape[shape_rows, shape_cols], shape_counts)):
+        # an entry's place: where its row's entries of this block begin, plus its rank
+        # among them (the block's entries come row by row)
+        first = np.cumsum(counts) - counts  # the block's index of each row's first entry
+        at = before[rows] + np.arange(len(rows)) - first[rows]
+        indices[at] = cols
+        data[at] = values
+        before = before + counts
+    return sp.csr_matrix((data, indices, starts),
+                         shape=(n, dense.shape[1] + strings + shape.shape[1]))
 
 
 def vector_width(pairs: Sequence[Pair]) -> int:

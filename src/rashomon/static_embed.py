@@ -22,6 +22,8 @@ from .embed import tokenizer_json
 from .models import packaged
 
 FILE = "static_vectors.npz"
+# Chunks of text whose piece ids are kept (a few MB): a news vocabulary stays well below.
+MAX_CACHED_CHUNKS = 200_000
 
 
 class StaticVectors:
@@ -36,19 +38,45 @@ class StaticVectors:
         self._tokenizer = Tokenizer.from_str(tokenizer_json())
         self._tokenizer.no_padding()
         self._tokenizer.no_truncation()
+        # The piece ids of each space-separated chunk of text met so far (see ``_ids``).
+        self._chunks: dict[str, list[int]] = {}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text (zeros for a text without pieces)."""
         out = np.zeros((len(texts), self.dims), dtype=np.float32)
         if not texts:
             return out
-        for row, enc in enumerate(self._tokenizer.encode_batch(list(texts),
-                                                               add_special_tokens=False)):
-            if enc.ids:
-                mean = self.table[enc.ids].mean(axis=0)
+        for row, ids in enumerate(self._ids(texts)):
+            if ids:
+                mean = self.table[ids].mean(axis=0)
                 norm = float(np.linalg.norm(mean))
                 if norm > 0:
                     out[row] = mean / norm
+        return out
+
+    def _ids(self, texts: Sequence[str]) -> list[list[int]]:
+        """The piece ids of each text, as the tokenizer gives them for the whole text.
+
+        The tokenizer (BERT's: clean, lowercase, split at spaces and punctuation, then
+        WordPiece each word) reads each character on its own and never joins words across
+        a space, so a text's pieces are those of its space-separated chunks in order, and
+        a chunk seen before (news repeats its words) is not tokenised again; the rest are
+        tokenised together, in one call."""
+        chunks = self._chunks
+        if len(chunks) > MAX_CACHED_CHUNKS:  # a new table, not cleared: another thread
+            chunks = self._chunks = {}       # may be reading the old one
+        split = [[c for c in text.split(" ") if c] for text in texts]
+        new = list(dict.fromkeys(c for parts in split for c in parts if c not in chunks))
+        if new:
+            for chunk, enc in zip(new, self._tokenizer.encode_batch(
+                    new, add_special_tokens=False), strict=True):
+                chunks[chunk] = enc.ids
+        out = []
+        for parts in split:
+            ids: list[int] = []
+            for chunk in parts:
+                ids += chunks[chunk]
+            out.append(ids)
         return out
 
 

@@ -23,10 +23,22 @@ _CONTRACTIONS = ("'ve", "'ll", "'re", "n't")
 HEADLINE_WORDS = 4
 
 
-def entity_parts(span: Span) -> list[Span]:
+def entity_parts(span: Span) -> tuple[Span, ...]:
     """The name-like parts of an entity span: cut at a line break (the first line), after
     a label colon, and on both sides of an inner possessive; small lower-case words at
-    the end dropped."""
+    the end dropped. Found once per span of a Doc: the resolver and the stance stage's
+    parties ask it of the same entities."""
+    known = span.doc.user_data.setdefault(_PARTS, {})
+    found = known.get((span.start, span.end))
+    if found is None:
+        found = known[span.start, span.end] = tuple(_entity_parts(span))
+    return found
+
+
+_PARTS = "rashomon.entity_parts"  # the Doc's user_data key of the parts found so far
+
+
+def _entity_parts(span: Span) -> list[Span]:
     doc = span.doc
     start, end = span.start, span.end
     for tok in span:

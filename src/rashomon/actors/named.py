@@ -9,6 +9,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
+from ..parse import doc_ents
 from ..types import Actor, Mention
 from .common import (
     ACTOR_LABELS,
@@ -34,7 +35,7 @@ class NamedEntityRules:
 
     def _resolve_entities(self) -> None:
         skip = {s.lower() for s in self.kb.rules.get("not_actor_entities") or []}
-        parts = [(part, ent.label_) for ent in self.doc.ents if ent.label_ in ACTOR_LABELS
+        parts = [(part, ent.label_) for ent in doc_ents(self.doc) if ent.label_ in ACTOR_LABELS
                  for part in entity_parts(ent)]
         for part, label in parts:
             span = self._strip(part)

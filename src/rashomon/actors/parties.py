@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from spacy.tokens import Doc, Span
 
 from ..clean.header import dateline_places
-from ..parse import doc_text
+from ..parse import doc_ents, doc_text
 from ..types import Actor, Mention
 from .common import ARGUMENT_SLOTS, POSSESSIVE
 from .entities import entity_parts, is_junk
@@ -44,8 +44,16 @@ def entity_parties(doc: Doc, document: str, mentions: Sequence[Mention],
     each with the actor it stands for (see ``_party_actor``). Not a dateline's place
     (where the report was filed) nor a place named as where something is ("in Basra",
     "outside Aleppo"): only who acts or is acted on."""
-    taken = [(m.start, m.end) for m in mentions]
-    taken += dateline_places(doc_text(doc))
+    text = doc_text(doc)
+    # the characters of the actor mentions and datelines: an entity overlapping one is no
+    # party of its own (a zero-width span overlaps what strictly contains it)
+    taken = bytearray(len(text))
+    points = []
+    for s, e in [(m.start, m.end) for m in mentions] + dateline_places(text):
+        if e > s:
+            taken[s:e] = b"\x01" * (e - s)
+        else:
+            points.append(s)
     place_preps = set(kb.rules.get("place_prepositions") or [])
     by_name: dict[str, str] = {}
     by_word: dict[str, set[str]] = {}  # first or last word of a person's name -> persons
@@ -56,10 +64,10 @@ def entity_parties(doc: Doc, document: str, mentions: Sequence[Mention],
             if actor.kind == "person" and len(words) > 1:
                 for word in (words[0], words[-1]):
                     by_word.setdefault(word, set()).add(actor.id)
-    sentence_of = {t.i: k for k, sent in enumerate(doc.sents) for t in sent}
+    sentence_of = {i: k for k, sent in enumerate(doc.sents) for i in range(sent.start, sent.end)}
     out: list[Mention] = []
     new: dict[str, Actor] = {}
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         kind = PARTY_LABELS.get(ent.label_)
         if ent.label_ in MISTAGGED_LABELS and ent.root.dep_ in ARGUMENT_SLOTS:
             kind = "other"
@@ -67,10 +75,11 @@ def entity_parties(doc: Doc, document: str, mentions: Sequence[Mention],
             continue
         for part in entity_parts(ent):
             span = _trimmed(part)
-            if span is None or is_junk(span, ent.label_, kb):
+            if span is None:
                 continue
             start, end = span.start_char, span.end_char
-            if any(s < end and start < e for s, e in taken):
+            if taken.find(1, start, end) >= 0 or any(start < p < end for p in points) \
+                    or is_junk(span, ent.label_, kb):
                 continue
             if ent.label_ == "GPE" and span.root.dep_ == "pobj" \
                     and span.root.head.lower_ in place_preps:

@@ -38,6 +38,7 @@ from typing import Any
 from spacy.tokens import Doc, Token
 
 from ..clean.header import dateline_places
+from ..parse import doc_ents, doc_text
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
 from .common import (
@@ -115,20 +116,23 @@ class _Resolver(NamedEntityRules, ReferenceRules):
     def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None,
                  places: Sequence[Place], gazetteer: Gazetteer | None) -> None:
         self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
-        self.text = doc.text  # Doc.text rebuilds the string on every access
+        self.text = doc_text(doc)
         self.result = Resolution()
         self.covered: dict[int, Mention] = {}  # token index -> mention covering it
         # tokens of place names, and of datelines' places (where a report was filed)
-        self.blocked: set[int] = {t.i for start, end in dateline_places(doc.text)
+        self.blocked: set[int] = {t.i for start, end in dateline_places(self.text)
                                   for t in doc.char_span(start, end,
                                                          alignment_mode="expand") or ()}
         self.sent_of = {}
         for i, sent in enumerate(doc.sents):
-            for tok in sent:
-                self.sent_of[tok.i] = i
+            for k in range(sent.start, sent.end):
+                self.sent_of[k] = i
         self.local_aliases: dict[tuple[str, ...], str] = {}  # acronyms defined in this text
-        self.token_ending_at = {t.idx + len(t.text): t for t in doc}
-        self.token_starting_at = {t.idx: t for t in doc}
+        self.token_ending_at: dict[int, Token] = {}
+        self.token_starting_at: dict[int, Token] = {}
+        for t in doc:
+            self.token_ending_at[t.idx + len(t.text)] = t
+            self.token_starting_at[t.idx] = t
         # actor id -> (the actor, keys of its name then aliases); see _name_keys
         self.name_keys: dict[str, tuple[Actor, list[tuple[str, ...]]]] = {}
         # persons named here by name parts, fed from ``touched``, the actors added or given
@@ -136,7 +140,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self.people: dict[Any, set[str]] = {}
         self.people_indexed: dict[str, tuple[Actor, int]] = {}
         self.touched: set[str] = set()
-        self.entity_at = {i: ent for ent in doc.ents for i in range(ent.start, ent.end)}
+        self.entity_at = {i: ent for ent in doc_ents(doc) for i in range(ent.start, ent.end)}
         self.place_at = {t.i: p for p in places for t in doc.char_span(
             p.start, p.end, alignment_mode="expand") or ()}
         self.place_tokens = set(self.place_at)

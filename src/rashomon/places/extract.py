@@ -18,9 +18,10 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rashomon.parse import doc_text
+from rashomon.parse import doc_ents, doc_text
 from rashomon.places.gazetteer import Gazetteer, PlaceCandidate
 from rashomon.places.normalize import normalize_name
 from rashomon.types import Place
@@ -136,7 +137,7 @@ def _acceptable(candidate: PlaceCandidate, span: _Span, context: Mapping[str, fl
 
 # ---------------------------------------------------------------------- span finding
 def _candidate_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Span]:
-    for ent in doc.ents:
+    for ent in doc_ents(doc):
         if ent.label_ in PLACE_LABELS:
             yield from _entity_pieces(ent, "ner", gazetteer)
         elif ent.label_ == "ORG":
@@ -191,24 +192,33 @@ def _entity_pieces(ent: Span, origin: str, gazetteer: Gazetteer) -> Iterator[_Sp
         yield _make_span(doc, tokens[:-1], origin, hint)
 
 
-def _is_capitalised(tok: Token) -> bool:
-    return tok.text[:1].isupper()
+@lru_cache(maxsize=1 << 16)  # the same capitalised runs recur across a corpus
+def _curated_key(text: str) -> str:
+    return normalize_name(text)
 
 
 def _curated_matches(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Span]:
     """Longest capitalised token runs whose normalised text is a curated gazetteer name."""
     blocked = _BlockingEntities(doc)
     longest = gazetteer.max_curated_words
+    text = doc_text(doc)
+    # each token's offset and text read once: a run's text is a slice of the document's
+    starts, words = [], []
+    for tok in doc:
+        starts.append(tok.idx)
+        words.append(tok.text)
+    capitalised = [word[:1].isupper() for word in words]
     i = 0
-    while i < len(doc):
+    while i < len(words):
         matched = 0
-        if _is_capitalised(doc[i]):
-            for length in range(min(longest, len(doc) - i), 0, -1):
-                span = doc[i:i + length]
-                if not _is_capitalised(span[-1]):
+        if capitalised[i]:
+            for length in range(min(longest, len(words) - i), 0, -1):
+                last = i + length - 1
+                if not capitalised[last]:
                     continue
-                if normalize_name(span.text) in gazetteer.curated_keys:
-                    if not blocked.blocks(span.start_char, span.end_char):
+                start, end = starts[i], starts[last] + len(words[last])
+                if _curated_key(text[start:end]) in gazetteer.curated_keys:
+                    if not blocked.blocks(start, end):
                         matched = length
                     break
         if matched:
@@ -223,7 +233,7 @@ class _BlockingEntities:
     hold a span is the last to start at or before it)."""
 
     def __init__(self, doc: Doc) -> None:
-        self.entities = [(e.start_char, e.end_char, e.label_) for e in doc.ents
+        self.entities = [(e.start_char, e.end_char, e.label_) for e in doc_ents(doc)
                          if e.label_ in NON_PLACE_LABELS]
         self.starts = [e[0] for e in self.entities]
 
