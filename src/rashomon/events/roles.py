@@ -16,6 +16,7 @@ from .role_model import RoleFrame, RoleRow, head_token, pair_features
 from .syntax import (
     CAUSE_PREPS,
     FIRST_PERSON,
+    LOCATIVE_PREPS,
     MODIFIER_CLAUSES,
     OBJECT_TARGET_PREPS,
     PARTICIPATION_PREPS,
@@ -49,6 +50,12 @@ class RoleFinder:
             sources, targets = self._verb_roles(anchor, frame)
             if not sources and nominal is None:
                 sources = self._cause_sources(anchor, frame)
+            if not targets and nominal is None:
+                # a phrase's own act noun names whom the act is aimed at: "lifted the
+                # sanctions imposed on X", "lifted the sanctions against X"
+                targets = next((found for word in frame.trigger
+                                if word is not anchor and word.pos_ == "NOUN"
+                                for found in [self._nominal_roles(word)[1]] if found), [])
             if nominal is not None:
                 n_sources, n_targets = self._nominal_roles(nominal)
                 if sources and not targets:
@@ -56,11 +63,15 @@ class RoleFinder:
                     targets = self._between(nominal, pairs_only=False)
                 targets = targets or n_targets
                 sources = sources or n_sources
-            if frame.reverse:
-                if not targets:  # "faces pressure from Congress", "received aid from X"
-                    targets = self._actors(prep_object(anchor, "from")) or (
-                        self._actors(prep_object(nominal, "from")) if nominal else [])
-                sources, targets = targets, sources
+        if frame.reverse:
+            if not targets:  # "faces pressure from Congress", "came under attack by X"
+                # the doer hangs from the verb or the act noun ("came under rocket attack
+                # from X", "suffered an attack by X")
+                words = [anchor, *frame.trigger] + ([nominal] if nominal is not None else [])
+                targets = next((found for word in words for prep in ("from", "by")
+                                for found in [self._actors(prep_object(word, prep))]
+                                if found), [])
+            sources, targets = targets, sources
         # an actor is not its own target, however it is named ("withdraw its troops": "its"
         # is the source, so the target is still to be found)
         doers = {m.actor for m in sources}
@@ -262,12 +273,24 @@ class RoleFinder:
             # "supplied rifles to Ukraine", "improved its relations with Iran", "blamed the
             # attack on Tehran": the preposition hangs under the thing given or done (and
             # "its" is the subject's own, not a target)
-            for prep in (c for c in obj.children if c.dep_ == "prep"
-                         and c.lower_ in OBJECT_TARGET_PREPS):
+            for prep in self._object_preps(obj):
                 targets = self._actors(pobj(prep))
                 if targets:
                     break
         return sources, targets
+
+    def _object_preps(self, obj: Token) -> list[Token]:
+        """The target prepositions under a verb's object, nearest first: its own ("supplied
+        arms to X"), then those under the object of one of its prepositional phrases, where
+        the parser often hangs them ("expand ties at all levels with X"), unless that noun
+        is an act with roles of its own ("issued a clarification about the raid on X": the
+        raid's target). Clauses are not entered ("sent troops who fought against X")."""
+        own = [c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS]
+        inner = [pobj(p) for p in obj.children
+                 if p.dep_ == "prep" and p.lower_ not in OBJECT_TARGET_PREPS]
+        nested = [c for noun in inner if noun is not None and self._noun_entry(noun) is None
+                  for c in noun.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS]
+        return own + nested
 
     def _definite_event(self, tok: Token) -> bool:
         """"the offensive", "this attack": a hostile act's noun referring back to its event
@@ -323,6 +346,12 @@ class RoleFinder:
                 agent = next((c for c in child.children if c.dep_ == "agent"), None)
                 if agent is not None and not sources:
                     sources = self._actors(pobj(agent))
+                if child.tag_ == "VBN" and not targets:
+                    # the participle tells whom the act is aimed at too: "sanctions imposed
+                    # on X", "strikes carried out against X"
+                    targets = next((found for prep in child.children if prep.dep_ == "prep"
+                                    and prep.lower_ in TARGET_PREPS
+                                    for found in [self._actors(pobj(prep))] if found), [])
             elif child.dep_ == "prep" and low in TARGET_PREPS and not targets:
                 targets = self._actors(pobj(child))
             elif child.dep_ == "prep" and low == "of" and not targets:
@@ -463,7 +492,9 @@ class RoleFinder:
         """An attack on a place hits the state it lies in: "Turkey shelled Sinjar" -> Iraq.
 
         Only places in the object slot or after against/on/at/into count ("fought in Basra"
-        says where, not whom), and never the source's own state.
+        says where, not whom), or the place where an object that names no one lies ("struck
+        targets in northern Iraq", "shelled positions near Kirkuk": what was hit stands for
+        the place's state); never the source's own state.
         """
         objects = [c for c in frame.anchor.children if c.dep_ == "dobj"]
         objects += [p for o in objects for c in o.children
@@ -471,6 +502,16 @@ class RoleFinder:
                     if p.dep_ == "pobj"]  # "occupies part of X"
         objects += [p for c in frame.anchor.children if c.dep_ == "prep"
                     and c.lower_ in PLACE_TARGET_PREPS for p in c.children if p.dep_ == "pobj"]
+        # a thing that is no one's ("its consulate in Basra" is the owner's, not Iraq's) and
+        # no act ("operations in Basra" are aimed at whoever they fight)
+        unnamed = [o for o in objects if o.pos_ == "NOUN" and o is not frame.nominal
+                   and not any(c.dep_ == "poss" for c in o.children)
+                   and self._noun_entry(o) is None
+                   and noun_phrase_actor(o, self.resolution) is None]
+        # the parser hangs the place on the object or on the verb: "struck [targets] [in X]"
+        objects += [p for o in unnamed[:1] for h in (o, frame.anchor) for c in h.children
+                    if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS
+                    for p in c.children if p.dep_ == "pobj"]
         for tok in objects:
             place = next((p for p in self.places if p.start <= tok.idx < p.end), None)
             state = self.states.get(place.country) if place and place.country else None
