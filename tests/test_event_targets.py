@@ -101,3 +101,8 @@ def test_an_empty_source_is_not_filled_with_the_actor_the_rules_made_the_target(
     # with no rules' target, the same pick does fill the source
     other = RoleRow(army, ["bias", "path=vnsubj", "crosses=False"], "none")
     assert RoleModel(linear).assign([other], [None], [], [])[0] == [army]
+
+
+def test_an_act_noun_s_participle_names_its_target_and_a_phrase_takes_it():
+    assert roles("Norway lifted the sanctions imposed on Peru after the vote.",
+                 "lifted the sanctions") == {("norway", "peru")}
