@@ -1,8 +1,9 @@
-"""Targets the candidate finder reaches through the thing an act is done to: the place
-where an unnamed object lies, a partner hanging deeper in the object, the subject of a verb
-that suffers an act ("came under attack", "survived an attempt"). Sentences of our own, read
-at the candidate level with the rules' roles alone (``roles=False``), so that what is
-asserted is the finder's reading, not the learned role model's."""
+"""Targets the candidate finder reaches through the thing an act is done to: a partner
+hanging deeper in the object, an act noun's participle, the subject of a verb that suffers
+an act ("came under attack", "survived an attempt"); and a place that only says where.
+Sentences of our own, read at the candidate level with the rules' roles alone
+(``roles=False``), so that what is asserted is the finder's reading, not the learned role
+model's."""
 
 from __future__ import annotations
 
@@ -45,13 +46,6 @@ def roles(text: str, trigger: str) -> set[tuple[str | None, str | None]]:
     found = {(s, t) for trig, s, t in candidates(text) if trig == trigger}
     assert found, candidates(text)
     return found
-
-
-def test_an_attack_on_unnamed_things_in_a_place_hits_the_place_s_state():
-    assert roles("Turkish jets struck targets in northern Iraq on Monday.",
-                 "struck") == {("turkey", "iraq")}
-    assert roles("Turkish artillery shelled positions near Kirkuk.",
-                 "shelled") == {("turkey", "iraq")}
 
 
 def test_a_place_says_where_when_nothing_is_struck_or_the_object_is_someone_s():

@@ -16,7 +16,6 @@ from .role_model import RoleFrame, RoleRow, head_token, pair_features
 from .syntax import (
     CAUSE_PREPS,
     FIRST_PERSON,
-    LOCATIVE_PREPS,
     MODIFIER_CLAUSES,
     OBJECT_TARGET_PREPS,
     PARTICIPATION_PREPS,
@@ -492,9 +491,7 @@ class RoleFinder:
         """An attack on a place hits the state it lies in: "Turkey shelled Sinjar" -> Iraq.
 
         Only places in the object slot or after against/on/at/into count ("fought in Basra"
-        says where, not whom), or the place where an object that names no one lies ("struck
-        targets in northern Iraq", "shelled positions near Kirkuk": what was hit stands for
-        the place's state); never the source's own state.
+        says where, not whom), and never the source's own state.
         """
         objects = [c for c in frame.anchor.children if c.dep_ == "dobj"]
         objects += [p for o in objects for c in o.children
@@ -502,16 +499,6 @@ class RoleFinder:
                     if p.dep_ == "pobj"]  # "occupies part of X"
         objects += [p for c in frame.anchor.children if c.dep_ == "prep"
                     and c.lower_ in PLACE_TARGET_PREPS for p in c.children if p.dep_ == "pobj"]
-        # a thing that is no one's ("its consulate in Basra" is the owner's, not Iraq's) and
-        # no act ("operations in Basra" are aimed at whoever they fight)
-        unnamed = [o for o in objects if o.pos_ == "NOUN" and o is not frame.nominal
-                   and not any(c.dep_ == "poss" for c in o.children)
-                   and self._noun_entry(o) is None
-                   and noun_phrase_actor(o, self.resolution) is None]
-        # the parser hangs the place on the object or on the verb: "struck [targets] [in X]"
-        objects += [p for o in unnamed[:1] for h in (o, frame.anchor) for c in h.children
-                    if c.dep_ == "prep" and c.lower_ in LOCATIVE_PREPS
-                    for p in c.children if p.dep_ == "pobj"]
         for tok in objects:
             place = next((p for p in self.places if p.start <= tok.idx < p.end), None)
             state = self.states.get(place.country) if place and place.country else None

@@ -57,9 +57,6 @@ QUANTIFIERS = {"some", "many", "most", "several", "all", "none", "one", "each", 
 # Prepositions whose object is the target of a verbal or nominal event.
 # Prepositions that make a place the object of an attack ("strikes on Sinjar").
 PLACE_TARGET_PREPS = {"against", "on", "at", "into", "upon"}
-# Prepositions that say where something lies ("targets in Iraq", "positions near Kirkuk").
-LOCATIVE_PREPS = frozenset({"in", "at", "near", "inside", "outside", "across", "throughout",
-                            "around", "within"})
 
 TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "towards", "to"}
 # Prepositions by which a verb's object names whom the act is aimed at ("supplied arms to
