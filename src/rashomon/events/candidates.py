@@ -74,7 +74,8 @@ class CandidateFinder:
                 last = words[-1]
                 prep = last if last.dep_ in ("prep", "mark") or last.pos_ == "ADP" else None
                 nominal = self._phrase_object(words, prep)
-                return Frame(words, tok, phrase.entry, target_prep=prep, nominal=nominal)
+                return Frame(words, tok, phrase.entry, target_prep=prep, nominal=nominal,
+                             reverse=bool(phrase.entry.get("reverse_roles")))
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
         noun_entry = self._noun_entry(obj) if obj is not None else None
         light = self.lex.light_verbs.get(lemma)

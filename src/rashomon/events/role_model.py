@@ -215,7 +215,12 @@ class RoleModel:
         labels = probs.argmax(axis=1)
         chosen: dict[int, list[Mention]] = {}
         for column, rules in ((1, rule_sources), (2, rule_targets)):
-            mine = [k for k in range(len(rows)) if labels[k] == column]
+            # an empty source is not filled with the actor the rules made the target: "the
+            # convoy of the army came under attack" would make the army its own attacker
+            # and leave the event with no target
+            kept = {m.actor for m in rule_targets} if column == 1 and not rules else set()
+            mine = [k for k in range(len(rows)) if labels[k] == column
+                    and rows[k].mention.actor not in kept]
             best = max(mine, key=lambda k: probs[k, column], default=None)
             keys = {(m.start, m.end, m.actor) for m in rules}
             ruled = [k for k, r in enumerate(rows)

@@ -49,6 +49,12 @@ class RoleFinder:
             sources, targets = self._verb_roles(anchor, frame)
             if not sources and nominal is None:
                 sources = self._cause_sources(anchor, frame)
+            if not targets and nominal is None:
+                # a phrase's own act noun names whom the act is aimed at: "lifted the
+                # sanctions imposed on X", "lifted the sanctions against X"
+                targets = next((found for word in frame.trigger
+                                if word is not anchor and word.pos_ == "NOUN"
+                                for found in [self._nominal_roles(word)[1]] if found), [])
             if nominal is not None:
                 n_sources, n_targets = self._nominal_roles(nominal)
                 if sources and not targets:
@@ -56,11 +62,15 @@ class RoleFinder:
                     targets = self._between(nominal, pairs_only=False)
                 targets = targets or n_targets
                 sources = sources or n_sources
-            if frame.reverse:
-                if not targets:  # "faces pressure from Congress", "received aid from X"
-                    targets = self._actors(prep_object(anchor, "from")) or (
-                        self._actors(prep_object(nominal, "from")) if nominal else [])
-                sources, targets = targets, sources
+        if frame.reverse:
+            if not targets:  # "faces pressure from Congress", "came under attack by X"
+                # the doer hangs from the verb or the act noun ("came under rocket attack
+                # from X", "suffered an attack by X")
+                words = [anchor, *frame.trigger] + ([nominal] if nominal is not None else [])
+                targets = next((found for word in words for prep in ("from", "by")
+                                for found in [self._actors(prep_object(word, prep))]
+                                if found), [])
+            sources, targets = targets, sources
         # an actor is not its own target, however it is named ("withdraw its troops": "its"
         # is the source, so the target is still to be found)
         doers = {m.actor for m in sources}
@@ -265,12 +275,24 @@ class RoleFinder:
             # "supplied rifles to Ukraine", "improved its relations with Iran", "blamed the
             # attack on Tehran": the preposition hangs under the thing given or done (and
             # "its" is the subject's own, not a target)
-            for prep in (c for c in obj.children if c.dep_ == "prep"
-                         and c.lower_ in OBJECT_TARGET_PREPS):
+            for prep in self._object_preps(obj):
                 targets = self._actors(pobj(prep))
                 if targets:
                     break
         return sources, targets
+
+    def _object_preps(self, obj: Token) -> list[Token]:
+        """The target prepositions under a verb's object, nearest first: its own ("supplied
+        arms to X"), then those under the object of one of its prepositional phrases, where
+        the parser often hangs them ("expand ties at all levels with X"), unless that noun
+        is an act with roles of its own ("issued a clarification about the raid on X": the
+        raid's target). Clauses are not entered ("sent troops who fought against X")."""
+        own = [c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS]
+        inner = [pobj(p) for p in obj.children
+                 if p.dep_ == "prep" and p.lower_ not in OBJECT_TARGET_PREPS]
+        nested = [c for noun in inner if noun is not None and self._noun_entry(noun) is None
+                  for c in noun.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS]
+        return own + nested
 
     def _definite_event(self, tok: Token) -> bool:
         """"the offensive", "this attack": a hostile act's noun referring back to its event
@@ -326,6 +348,12 @@ class RoleFinder:
                 agent = next((c for c in child.children if c.dep_ == "agent"), None)
                 if agent is not None and not sources:
                     sources = self._actors(pobj(agent))
+                if child.tag_ == "VBN" and not targets:
+                    # the participle tells whom the act is aimed at too: "sanctions imposed
+                    # on X", "strikes carried out against X"
+                    targets = next((found for prep in child.children if prep.dep_ == "prep"
+                                    and prep.lower_ in TARGET_PREPS
+                                    for found in [self._actors(pobj(prep))] if found), [])
             elif child.dep_ == "prep" and low in TARGET_PREPS and not targets:
                 targets = self._actors(pobj(child))
             elif child.dep_ == "prep" and low == "of" and not targets:
