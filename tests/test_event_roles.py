@@ -368,3 +368,68 @@ def test_a_state_reporting_its_own_forces_acts_accuses_no_one_but_it_accuses_oth
              "Basra.")
     assert not any(t in ("iraq", "iraqi_army") for _, t in accusations(own))
     assert ("mustafa_al_kadhimi", "kataib_hezbollah") in accusations(other)
+
+
+@pytest.mark.parametrize(("text", "trigger", "parties"), [
+    ("Kuwaiti and Omani negotiators agreed on a new border deal.", "agreed on",
+     {"kuwait", "oman"}),
+    ("Qatar and Egypt's foreign ministers met in Cairo on Sunday.", "met", {"qatar", "egypt"}),
+])
+def test_coordinated_modifiers_of_a_role_noun_are_each_a_party(text, trigger, parties):
+    """"Kuwaiti and Omani negotiators": both states' people agreed, with one another."""
+    found = candidate_pairs(text, trigger)
+    assert {s for s, _ in found} == parties
+    assert all(t in parties - {s} for s, t in found)
+
+
+def test_one_modifier_of_a_role_noun_names_one_party():
+    assert {s for s, _ in candidate_pairs("Omani negotiators agreed on a new border deal.",
+                                          "agreed on")} == {"oman"}
+
+
+@pytest.mark.parametrize(("text", "trigger"), [
+    ("Hamas was labelled a terrorist group by Canada in 2002.", "labelled"),
+    ("Hamas was designated a terrorist organization by Canada in 2002.", "designated"),
+    ("The truce was hailed as a historic step by Canada on Friday.", "hailed"),
+])
+def test_a_by_phrase_hung_under_a_passive_verbs_complement_names_its_doer(text, trigger):
+    """The parser hangs "by Canada" under the complement ("group", "step"); the complement
+    is a label, so Canada did the labelling or hailing."""
+    assert {s for s, _ in candidate_pairs(text, trigger)} == {"canada"}
+
+
+def test_a_by_phrase_under_an_act_noun_is_that_acts_doer_not_the_verbs():
+    """"considered an attack by Hamas": Hamas attacked; it did not do the considering."""
+    found = candidates("The blast was considered an attack by Hamas against Israel.")
+    assert ("hamas", "israel") in {(c.event.source, c.event.target) for c in found
+                                   if c.event.trigger == "attack"}
+    assert not any(c.event.source == "hamas" for c in found
+                   if c.event.trigger == "considered")
+
+
+@pytest.mark.parametrize("text", [
+    "Jordan's Foreign Ministry condemned for the first time Tuesday rocket and mortar attacks "
+    "against Israel by supporters of Hamas.",
+    "Jordan condemned rocket and mortar attacks against Israel by Hamas.",
+])
+def test_a_verb_with_its_own_subject_is_active_and_a_stray_by_phrase_is_its_objects_doer(
+        text):
+    """The parser hangs "by (supporters of) Hamas" on "condemned" (as a passive's agent, the
+    verb tagged a participle, or as a preposition); Jordan still condemns, Hamas attacked,
+    and Jordan condemns Hamas."""
+    found = {(c.event.trigger, c.event.source, c.event.target) for c in candidates(text)}
+    assert ("attacks", "hamas", "israel") in found
+    assert ("condemned", "jordan", "hamas") in found
+
+
+def test_a_statement_reporting_anothers_charge_does_not_accuse_the_accuser():
+    """"... the group, which has been accused by the United States of launching rocket
+    attacks": the officials tell of the US's charge; they do not accuse the US."""
+    text = ("Officials in Baghdad said the forces arrested the commanders of the group, which "
+            "has been accused by the United States of launching rocket attacks.")
+    assert not any(t == "united_states" for _, t in accusations(text))
+
+
+def test_a_statement_of_the_speakers_own_sides_charge_accuses_whom_it_charges():
+    text = "Foreign Minister Ayman Safadi said Jordan blamed Syria for the shelling."
+    assert ("ayman_safadi", "syria") in accusations(text)

@@ -5,6 +5,7 @@ Usage (from the repository root; about a minute with the probes cached, see
 
     PYTHONPATH=src python train/event_misses.py            # counts per cause
     PYTHONPATH=src python train/event_misses.py --verbose  # and each gold event
+    PYTHONPATH=src python train/event_misses.py --split-roles  # wrong roles by role
 
 Every gold event of the 26 development articles (``../shared/corpus/dev.jsonl`` with
 ``../shared/gold/dev`` and ``corpus.jsonl`` with ``../shared/gold``, never committed) is
@@ -19,7 +20,8 @@ typed by the shipped type model and judged by the shipped gate:
   whether a candidate's trigger lies in the evidence (else the evidence only overlaps
   another event's span: its own trigger found nothing) and by whether the sentence names
   an acceptable actor for every role the gold requires (else the actors stage, not the
-  role choice, is the limit);
+  role choice, is the limit); with ``--split-roles``, split instead by whether the best
+  candidate's source and target are each right, empty or wrong;
 * ``no candidate``: no candidate's span overlaps the evidence.
 
 The gate's figures here are in-sample (it was trained on these articles); the counts say
@@ -72,9 +74,10 @@ def judged(candidates: list[Candidate]) -> tuple[list[Candidate], np.ndarray, fl
 
 def classify(gold: dict[str, Any], span: tuple[int, int], probe: dict[str, Any],
              candidates: list[Candidate], probs: np.ndarray, threshold: float,
-             amap: Any, score: Any) -> tuple[str, str]:
+             amap: Any, score: Any, split_roles: bool = False) -> tuple[str, str]:
     """The class of one gold event (see the module's docstring) and what the candidates
-    over it were."""
+    over it were; ``split_roles``: wrong roles split by the best candidate's roles
+    (:func:`role_split`) rather than by where the trigger and actors are."""
     def roles_ok(c: Candidate) -> bool:
         return all(score.role_ok(getattr(c.event, r), gold.get(r),
                                  gold.get(f"{r}_optional", False), amap)
@@ -106,7 +109,28 @@ def classify(gold: dict[str, Any], span: tuple[int, int], probe: dict[str, Any],
                and not any(score.role_ok(a, gold.get(r), False, amap) for a in named)]
     where = "trigger in evidence" if inside else "no trigger in evidence"
     actors = f"no acceptable {'/'.join(missing)} named" if missing else "actors named"
+    if split_roles:
+        return f"roles: {role_split(gold, over, amap, score)}", seen
     return f"wrong roles ({where}, {actors})", seen
+
+
+def role_split(gold: dict[str, Any], over: list[tuple[Candidate, float]], amap: Any,
+               score: Any) -> str:
+    """How the best candidate over a gold event gets its roles wrong: each role right,
+    empty or wrong, the best candidate being the one with the most roles right (then the
+    fewest wrong, then the gate's highest probability)."""
+    def state(c: Candidate, role: str) -> str:
+        if score.role_ok(getattr(c.event, role), gold.get(role),
+                         gold.get(f"{role}_optional", False), amap):
+            return "right"
+        return "empty" if getattr(c.event, role) is None else "wrong"
+
+    def rank(pair: tuple[Candidate, float]) -> tuple[int, int, float]:
+        states = [state(pair[0], r) for r in ("source", "target")]
+        return states.count("right"), -states.count("wrong"), pair[1]
+
+    best = max(over, key=rank)[0]
+    return f"source {state(best, 'source')}, target {state(best, 'target')}"
 
 
 def main() -> int:
@@ -114,6 +138,9 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=et.CACHE,
                         help=f"where the probes are cached (default {et.CACHE})")
     parser.add_argument("--verbose", action="store_true", help="list each gold event")
+    parser.add_argument("--split-roles", action="store_true",
+                        help="split wrong roles by the best candidate's source and target "
+                             "(right, empty, wrong) instead")
     args = parser.parse_args()
     et.CACHE = args.cache
     score = et.load_scorer()
@@ -129,7 +156,7 @@ def main() -> int:
                     counts["evidence not in the cleaned text"] += 1
                     continue
                 cause, seen = classify(event, span, probe, candidates, probs, threshold,
-                                       amap, score)
+                                       amap, score, args.split_roles)
                 counts[cause] += 1
                 listed[cause].append(
                     f"{key}: {event['evidence'][:90]!r} source={event.get('source')} "

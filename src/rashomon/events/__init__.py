@@ -16,7 +16,11 @@ compatible actor), an actor modifier ("a US drone strike") or a "by" object. The
 is the direct object, the passive subject, or the object of against/on/at/into/with (of
 "of" for nominals that take a patient: "the assassination of X"). "Between X and Y" makes
 X the source and Y the target of one event. Coordinated actors ("the US and UK
-overthrew ...") give one event per actor, so each pairing is a separate, countable tie.
+overthrew ...", "UK and EU negotiators", "Iraqi and Iranian officials") give one event per
+actor, so each pairing is a separate, countable tie. A passive's "by" phrase the parser
+hung under its complement ("was considered a terrorist group by X") is its doer; one hung
+on an active verb that has its own subject ("Y condemned attacks on Z by X") is the doer
+of the act the verb takes as its object.
 A definite hostile-act noun as a subject acts for whoever carried the act out ("the
 raid was meant to punish X": the raid's perpetrator, named with it or earlier). A
 building as the object stands for whom a clause on it names ("a clinic that serves
@@ -43,8 +47,10 @@ refusal, which the type model may read as a REJECT that happened. Otherwise an e
 inside an attribution's content is reported (denied under a denying cue), with
 ``reported_by`` the chain of speakers, outermost first. Speech acts that are events
 (accuse, condemn, praise, call for ...) are coded like any verb; a statement whose
-content reports a hostile act by another actor is also coded as the speaker accusing
-that actor (ACCUSE/allege, CAMEO 112).
+content reports a hostile act (or a threat) by another actor is also coded as the
+speaker accusing that actor (ACCUSE/allege, CAMEO 112), and one telling of a charge made
+by the speaker's own side accuses whom that charge targets; another party's charge told
+in it ("the group, which the US accused of ...") is reported, no accusation of the US.
 
 Place and date: a place named by the event's own noun phrase, attached to the trigger by
 in/at, in its clause, else in its sentence; never the document's setting. The date is

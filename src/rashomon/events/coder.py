@@ -196,8 +196,9 @@ class _Coder(CandidateFinder, RoleFinder):
         self._clause_bounds: dict[int, tuple[int, int]] = {}
         self.noun_entries: dict[int, dict[str, Any] | None] = {}
         self.subjects: dict[int, Token | None] = {}
-        # Conflict triggers with their victims, coded or not, for reading statements.
-        self.hostile: list[tuple[Token, set[str]]] = []
+        # Conflict triggers with their victims and doers, coded or not, for reading
+        # statements; and whether each is a deed or threat (else hostile words)
+        self.hostile: list[tuple[Token, set[str], set[str], bool]] = []
         # The last named perpetrator of each nominal trigger ("raid" -> the IDF), for
         # "the raid" when it comes back as the subject of a later clause.
         self.perpetrators: dict[str, Mention] = {}
@@ -261,7 +262,8 @@ class _Coder(CandidateFinder, RoleFinder):
             elif code.quad == "material_cooperation":
                 code = self._promise(code)
         if code.quad.endswith("conflict"):
-            self.hostile.append((frame.trigger[0], {t.actor for t in targets}))
+            self.hostile.append((frame.trigger[0], {t.actor for t in targets},
+                                 {s.actor for s in sources}, _hostile(code.type, code.quad)))
         if frame.nominal is not None and sources:
             self.perpetrators[self.lex.lemma(frame.nominal)] = sources[0]
         if mutual:
@@ -451,7 +453,7 @@ class _Coder(CandidateFinder, RoleFinder):
         self.triggers = IntervalIndex([(e.trigger_start, e.trigger_end or 0)
                                        if e.trigger_start is not None else (-1, -1)
                                        for e in self.events])
-        self.hostile_spans = IntervalIndex([(t.idx, end_char(t)) for t, _ in self.hostile])
+        self.hostile_spans = IntervalIndex([(t.idx, end_char(t)) for t, *_ in self.hostile])
         trigger_starts = {e.trigger_start for e in self.events}
         for att in self.attributions:
             if att.actor is None or att.via_quote or att.negates \
@@ -472,10 +474,20 @@ class _Coder(CandidateFinder, RoleFinder):
             e for e in later if e.trigger_start is not None
             and att.contains(e.trigger_start, e.trigger_end or 0)]
         for e in inner:
-            if e.quad.endswith("conflict") and e.source and e.source != att.actor \
+            if _hostile(e.type, e.quad) and e.source and e.source != att.actor \
                     and not self._own_side(att.actor, e.source):
                 return e.source
-        hostile = [self.hostile[i] for i in self.hostile_spans.within(att.content_start, end)]
+            if e.quad == "verbal_conflict" and e.target and e.target != att.actor and (
+                    e.source is None or e.source == att.actor
+                    or self._own_side(att.actor, e.source)):
+                # the speaker's own side's charge ("the United States will hold Iran
+                # responsible", "the ones to be blamed are X") accuses whom it charges
+                return e.target
+        # deeds and threats, and the speaker's own side's hostile words ("will hold Iran
+        # responsible"); not another party's words
+        hostile = [(t, victims) for t, victims, doers, deed in (
+            self.hostile[i] for i in self.hostile_spans.within(att.content_start, end))
+            if deed or all(d == att.actor or self._own_side(att.actor, d) for d in doers)]
         if not hostile:
             return None
         # No named perpetrator: the named actor nearest the hostile act ("the greatest
@@ -484,8 +496,12 @@ class _Coder(CandidateFinder, RoleFinder):
         victims = set().union(*(v for _, v in hostile))
         inside = self.resolution.mentions_within(att.content_start,
                                                  att.extra_end or att.content_end)
-        named = [m for m in inside if m.actor not in (att.actor, *victims) and m.rule != "group"
-                 and not self._own_side(att.actor, m.actor)]
+        # nor whoever is told to have made a charge in it ("the group, which the US has
+        # accused of attacks": the US accuses, it did not attack)
+        accusers = {e.source for e in inner if e.quad == "verbal_conflict"
+                    and not _hostile(e.type, e.quad)}
+        named = [m for m in inside if m.actor not in (att.actor, *victims, *accusers)
+                 and m.rule != "group" and not self._own_side(att.actor, m.actor)]
         return min(named, key=lambda m: abs(m.start - anchor)).actor if named else None
 
     def _own_side(self, speaker: str, actor: str) -> bool:
@@ -508,6 +524,14 @@ class _Coder(CandidateFinder, RoleFinder):
         owners = [a.get("actor") for a in actor.affiliations if a.get("relation") == "part_of"]
         owners += [r.get("of") for r in actor.roles]
         return next((o for o in owners if o in self.state_ids), None)
+
+
+def _hostile(type_: str, quad: str) -> bool:
+    """Whether an act told in a statement makes the statement an accusation of its doer: a
+    hostile deed or a threat. Another's hostile words ("the group, which the US has
+    accused of ...", "denied accusations of ...") are reported, not charged to whoever
+    spoke them."""
+    return quad == "material_conflict" or type_ == "THREATEN"
 
 
 def _how(frame: Frame) -> str:

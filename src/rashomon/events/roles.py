@@ -227,10 +227,13 @@ class RoleFinder:
         # "Americans killed by X"; "the offensive, praised by X, stalled": a bare participle
         # is passive ("the fact that Sadr has developed ..." is a perfect, not a participle),
         # and one with a "by" agent is passive wherever the parser hangs it
+        # a verb with an active subject of its own is active whatever its tag: in "Iran
+        # condemned attacks ... by supporters of X" the "by" phrase is the attacks' doer
         bare = not any(c.dep_ in ("nsubj", "aux") for c in verb.children)
+        active = any(c.dep_ == "nsubj" for c in verb.children)
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children) or (
-            verb.tag_ == "VBN" and (verb.dep_ == "acl" and bare
-                                    or any(c.dep_ == "agent" for c in verb.children)))
+            verb.tag_ == "VBN" and not active and (
+                verb.dep_ == "acl" and bare or any(c.dep_ == "agent" for c in verb.children)))
         subject = self._subject(verb)
         sources: list[Mention] = []
         targets: list[Mention] = []
@@ -243,6 +246,8 @@ class RoleFinder:
             agent = next((c for c in verb.children if c.dep_ == "agent"), None)
             if agent is not None:
                 sources = self._actors(pobj(agent))
+            else:
+                sources = self._actors(self._stray_agent(verb))
             targets = doer
         else:
             sources = doer
@@ -294,6 +299,23 @@ class RoleFinder:
                   for c in noun.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS]
         return own + nested
 
+    def _stray_agent(self, verb: Token) -> Token | None:
+        """The "by" phrase of a passive the parser hung under the verb's predicative
+        complement instead of the verb: "was considered a terrorist organization by
+        Washington", "was hailed as a defining moment by Bush" (the complement is a label,
+        not an act, so "by" names who did the considering). None under an act noun ("was
+        described as an attack by militants": the attack's own doer)."""
+        # a passive's second object is its complement too ("was designated a group by X")
+        complements = [c for c in verb.children if c.dep_ in ("oprd", "attr", "dobj")]
+        complements += [pobj(c) for c in verb.children if c.dep_ == "prep" and c.lower_ == "as"]
+        for noun in complements:
+            if noun is None or self._noun_entry(noun) is not None:
+                continue
+            by = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "by"), None)
+            if by is not None and pobj(by) is not None:
+                return pobj(by)
+        return None
+
     def _definite_event(self, tok: Token) -> bool:
         """"the offensive", "this attack": a hostile act's noun referring back to its event
         ("this coalition" is a body, not an act)."""
@@ -340,6 +362,14 @@ class RoleFinder:
             if not any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
                 sources = self._actors(next((c for c in verb.children if c.dep_ == "nsubj"),
                                             None))
+        if not sources and noun.dep_ == "dobj" and any(
+                c.dep_ == "nsubj" for c in noun.head.children):
+            # "X condemned attacks on Y by Z": the parser hangs the act's "by" phrase on
+            # the active verb, which has a doer of its own
+            agent = next((c for c in noun.head.children if c.dep_ == "agent"
+                          or c.dep_ == "prep" and c.lower_ == "by"), None)
+            if agent is not None:
+                sources = self._actors(pobj(agent))
         for child in noun.children:
             low = child.lower_
             if child.dep_ == "prep" and low == "by" and not sources:
@@ -403,6 +433,26 @@ class RoleFinder:
                     found = next(iter(self._actors(part)), None)
             if found is not None:
                 out.append(found)
+                if not own_only and t.pos_ == "NOUN":
+                    out += self._coordinated_modifiers(t, found)
+        return out
+
+    def _coordinated_modifiers(self, noun: Token, found: Mention) -> list[Mention]:
+        """The other actors of a common noun's coordinated modifiers: "UK and EU
+        negotiators", "Iraqi and Iranian officials" are both sides' people, each an actor
+        of the role (the noun's own actor, ``found``, being one of them)."""
+        mods = [c for c in noun.children if c.i < noun.i
+                and c.dep_ in ("amod", "compound", "nmod", "poss")]
+        mods += [c for m in mods for c in m.conjuncts if c.i < noun.i]
+        if not any(c.dep_ == "cc" and c.lower_ == "and" for m in mods for c in m.children):
+            return []
+        seen = {found.actor}
+        out = []
+        for mod in sorted(set(mods), key=lambda t: t.i):
+            m = self.resolution.mention_at(mod.idx, end_char(mod))
+            if m is not None and m.actor not in seen and not hyphenated(self.text, m):
+                seen.add(m.actor)
+                out.append(m)
         return out
 
     def _pronoun(self, pronoun: Token) -> Mention | None:
