@@ -261,6 +261,11 @@ class EventModel:
             if own != OPEN and row.max() < (same_quad if code.quad == cand.event.quad
                                             else override):
                 continue
+            if own == "THREATEN" and code.quad.endswith("cooperation"):
+                # a threat the rules read (a hostile act declared ahead, "plans to attack")
+                # is never a cooperation: PLV's few threats teach the model that "plans to"
+                # mostly promises, which is the act's polarity turned over
+                continue
             ev = cand.event
             ev.type, ev.mode, ev.quad = code.type, code.mode, code.quad
             ev.cameo, ev.intensity = code.cameo, code.intensity
