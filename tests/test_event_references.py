@@ -4,41 +4,11 @@ candidate level (before the learned gate), since what is asserted here is who is
 
 from __future__ import annotations
 
-from functools import cache
+from event_candidates import LEARNED_ROLES_STAGE, candidates, found_in, roles
 
-from rashomon.events.coder import find_candidates
 from rashomon.events.lexicon import load_event_lexicon
-from rashomon.pipeline import Config, Resources, StageContext, analyse_documents
-from rashomon.registry import stage
+from rashomon.pipeline import Config, Resources, analyse_documents
 from rashomon.types import Document
-
-_found: dict[str, list[tuple[str, str | None, str | None]]] = {}
-
-
-@stage("test_event_references_candidates")
-def _candidates(ctx: StageContext) -> None:
-    kb = ctx.resources.kb
-    cands = find_candidates(ctx.doc, ctx.document.id, ctx.resolution, ctx.result.places,
-                            ctx.result.dates, lexicon=ctx.resources.event_lexicon,
-                            cues=ctx.resources.cues,
-                            states={c: kb.actors[i] for c, i in kb.states.items()})
-    _found[ctx.document.id] = [(c.event.trigger, c.event.source, c.event.target)
-                               for c in cands]
-
-
-@cache
-def candidates(text: str) -> tuple[tuple[str, str | None, str | None], ...]:
-    doc = Document(id=f"c{len(_found)}", text=text, published="2019-05-02")
-    stages = ["places", "dates", "actors", "test_event_references_candidates"]
-    for _ in analyse_documents([doc], Config(stages=stages, n_process=1)):
-        pass
-    return tuple(_found[doc.id])
-
-
-def roles(text: str, trigger: str) -> set[tuple[str | None, str | None]]:
-    found = {(s, t) for trig, s, t in candidates(text) if trig == trigger}
-    assert found, candidates(text)
-    return found
 
 
 def test_it_as_subject_is_the_last_body_named():
@@ -188,13 +158,13 @@ def test_one_list_of_expletive_verbs_serves_the_actors_and_the_events(tmp_path):
     shelling = "Turkey's army crossed the border. It then shelled the camps of the PKK."
 
     def run(lexicon_files: list[str]) -> tuple[str | None, set[str | None]]:
-        stages = ["places", "dates", "actors", "test_event_references_candidates"]
+        stages = ["places", "dates", "actors", LEARNED_ROLES_STAGE]
         config = Config(stages=stages, n_process=1, lexicon_files=lexicon_files)
         docs = [Document(id=f"x{len(lexicon_files)}{i}", text=t, published="2019-05-02")
                 for i, t in enumerate((statement, shelling))]
         first, _ = analyse_documents(docs, config)
         it = next((m.actor for m in first.result.mentions if m.text == "It"), None)
-        sources = {s for trig, s, _ in _found[docs[1].id] if trig == "shelled"}
+        sources = {s for trig, s, _ in found_in(docs[1].id) if trig == "shelled"}
         return it, sources
 
     packaged = load_event_lexicon().expletive_verbs

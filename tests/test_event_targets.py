@@ -7,45 +7,17 @@ model's."""
 
 from __future__ import annotations
 
-from functools import cache
+from functools import partial
 
 import numpy as np
+from event_candidates import roles as read_roles
 
-from rashomon.events.coder import find_candidates
 from rashomon.events.role_model import RoleModel, RoleRow
 from rashomon.models import LinearModel
-from rashomon.pipeline import Config, StageContext, analyse_documents
-from rashomon.registry import stage
-from rashomon.types import Document, Mention
+from rashomon.types import Mention
 
-_found: dict[str, list[tuple[str, str | None, str | None]]] = {}
-
-
-@stage("test_event_targets_candidates")
-def _candidates(ctx: StageContext) -> None:
-    kb = ctx.resources.kb
-    cands = find_candidates(ctx.doc, ctx.document.id, ctx.resolution, ctx.result.places,
-                            ctx.result.dates, lexicon=ctx.resources.event_lexicon,
-                            cues=ctx.resources.cues,
-                            states={c: kb.actors[i] for c, i in kb.states.items()},
-                            roles=False)
-    _found[ctx.document.id] = [(c.event.trigger, c.event.source, c.event.target)
-                               for c in cands]
-
-
-@cache
-def candidates(text: str) -> tuple[tuple[str, str | None, str | None], ...]:
-    doc = Document(id=f"t{len(_found)}", text=text, published="2019-05-02")
-    stages = ["places", "dates", "actors", "test_event_targets_candidates"]
-    for _ in analyse_documents([doc], Config(stages=stages, n_process=1)):
-        pass
-    return tuple(_found[doc.id])
-
-
-def roles(text: str, trigger: str) -> set[tuple[str | None, str | None]]:
-    found = {(s, t) for trig, s, t in candidates(text) if trig == trigger}
-    assert found, candidates(text)
-    return found
+# the finder's reading, not the learned role model's
+roles = partial(read_roles, learned_roles=False)
 
 
 def test_a_place_says_where_when_nothing_is_struck_or_the_object_is_someone_s():
