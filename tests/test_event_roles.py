@@ -8,12 +8,11 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from event_candidates import candidates
+from event_candidates import roles as candidate_pairs
 
-from rashomon.events.coder import find_candidates
 from rashomon.events.role_model import LABELS, dependency_path, load_role_model, relative_role
-from rashomon.events.typing_model import Candidate
 from rashomon.pipeline import Config, analyse_documents
-from rashomon.registry import stage
 from rashomon.types import Document, Event
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -304,36 +303,6 @@ def test_a_governed_target_is_filled_at_its_own_lower_threshold_any_other_at_fil
     probs_source = np.array([1.0 - p_target - 0.01, p_target, 0.01])
     linear.intercept = np.log(probs_source)
     assert RoleModel(linear).assign([object_row], [None], [], [])[0] == []
-
-
-_captured: dict = {}
-
-
-@stage("event_roles_test_context")
-def _capture(ctx) -> None:
-    _captured["ctx"] = ctx
-
-
-@cache
-def candidates(text: str) -> tuple[Candidate, ...]:
-    """The candidate finder's candidates of one text, before the gate keeps any."""
-    for _ in analyse_documents([Document(id="c", text=text)], Config(
-            stages=["places", "dates", "actors", "event_roles_test_context"])):
-        pass
-    ctx = _captured["ctx"]
-    kb = ctx.resources.kb
-    return tuple(find_candidates(ctx.doc, "c", ctx.resolution, ctx.result.places,
-                                 ctx.result.dates, lexicon=ctx.resources.event_lexicon,
-                                 cues=ctx.resources.cues,
-                                 states={c: kb.actors[i] for c, i in kb.states.items()}))
-
-
-def candidate_pairs(text: str, trigger: str) -> set[tuple[str | None, str | None]]:
-    """The (source, target) pairs of a trigger's candidates."""
-    found = candidates(text)
-    pairs = {(c.event.source, c.event.target) for c in found if c.event.trigger == trigger}
-    assert pairs, [(c.event.trigger, c.event.source, c.event.target) for c in found]
-    return pairs
 
 
 @pytest.mark.parametrize("text", [

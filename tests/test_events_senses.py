@@ -4,36 +4,10 @@ ahead."""
 
 from __future__ import annotations
 
-from functools import cache
-
 import pytest
+from event_candidates import candidates
 
-from rashomon.events.coder import find_candidates
 from rashomon.events.typing_model import Candidate
-from rashomon.pipeline import Config, analyse_documents
-from rashomon.registry import stage
-from rashomon.types import Document
-
-_captured: dict = {}
-
-
-@stage("events_senses_test_context")
-def _capture(ctx) -> None:
-    _captured["ctx"] = ctx
-
-
-@cache
-def candidates(text: str) -> tuple[Candidate, ...]:
-    """The candidate finder's candidates of one sentence (the rules' types, no model)."""
-    for _ in analyse_documents([Document(id="s", text=text)], Config(
-            stages=["places", "dates", "actors", "events_senses_test_context"])):
-        pass
-    ctx = _captured["ctx"]
-    kb = ctx.resources.kb
-    return tuple(find_candidates(ctx.doc, "s", ctx.resolution, ctx.result.places,
-                                 ctx.result.dates, lexicon=ctx.resources.event_lexicon,
-                                 cues=ctx.resources.cues,
-                                 states={c: kb.actors[i] for c, i in kb.states.items()}))
 
 
 def at(text: str, trigger: str) -> Candidate:
