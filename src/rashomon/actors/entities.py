@@ -21,6 +21,7 @@ _CONTRACTIONS = ("'ve", "'ll", "'re", "n't")
 # A headline is a whole line of at least this many words. Chosen, not calibrated: names
 # of four words and more alone on a line are rare outside headings.
 HEADLINE_WORDS = 4
+_PARTS = "rashomon.entity_parts"  # the Doc's user_data key of the parts found so far
 
 
 def entity_parts(span: Span) -> tuple[Span, ...]:
@@ -33,9 +34,6 @@ def entity_parts(span: Span) -> tuple[Span, ...]:
     if found is None:
         found = known[span.start, span.end] = tuple(_entity_parts(span))
     return found
-
-
-_PARTS = "rashomon.entity_parts"  # the Doc's user_data key of the parts found so far
 
 
 def _entity_parts(span: Span) -> list[Span]:

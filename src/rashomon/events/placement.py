@@ -68,7 +68,6 @@ def sentence_places(sent: Span, places: list[Place], resolution: Resolution,
     text = doc_text(doc)
     nearby = (places if spans is None else
               [places[i] for i in spans.starting(sent.start_char, sent.end_char)])
-    # a city or site says more about where than a country does
     filed = dateline_places(text[sent.start_char:sent.end_char])
     kept = []
     for p in nearby:
@@ -78,6 +77,7 @@ def sentence_places(sent: Span, places: list[Place], resolution: Resolution,
         tok = token_at(doc, p.start)
         if resolution.mention_at(p.start, p.end) is None or _locative(tok):
             kept.append((p, tok))
+    # a city or site says more about where than a country does
     return sorted(kept, key=lambda pt: pt[0].kind in BROAD_PLACES)
 
 
