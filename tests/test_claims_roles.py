@@ -242,6 +242,30 @@ def test_the_attributions_scope_gives_a_word_one_attribution():
     assert "reported" in broad and "believe" not in broad  # inside Reuters' content
 
 
+def test_a_scope_of_ones_own_takes_the_steps_it_names(nlp):
+    from rashomon.actors import Resolution
+    from rashomon.claims import SCOPES, ClaimsScope, extract_claims
+    from rashomon.types import Mention
+
+    def cues(text: str, names: dict[str, str], scope: ClaimsScope) -> set[str]:
+        mentions = [Mention(document="t", start=text.index(n), end=text.index(n) + len(n),
+                            text=n, actor=a, rule="test") for n, a in names.items()]
+        return {c.cue for c in extract_claims(nlp(text), "t", Resolution(mentions=mentions),
+                                              scope=scope)}
+
+    thresholds_only = ClaimsScope("thresholds only", slot_thresholds=True)
+    univocal_only = ClaimsScope("univocal only", univocal=True)
+    plan = "The Iraqi parliament voted to expel the foreign troops."
+    parliament = {"Iraqi parliament": "irq_parliament"}
+    assert "voted" not in cues(plan, parliament, SCOPES["news"])
+    assert "voted" in cues(plan, parliament, thresholds_only)
+    assert "voted" not in cues(plan, parliament, univocal_only)
+    nested = "Reuters reported that Israeli officials believe Hezbollah moved the rockets."
+    names = {"Reuters": "reuters", "Israeli officials": "isr_government"}
+    assert "believe" in cues(nested, names, thresholds_only)
+    assert cues(nested, names, univocal_only) == {"reported"}
+
+
 def test_an_unknown_claims_scope_is_refused():
     with pytest.raises(ValueError, match="claims scope"):
         Config(claims_scope="everything")

@@ -27,11 +27,9 @@ from one parse of each article.
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import random
 import sys
-import textwrap
 import time
 from pathlib import Path
 from typing import Any
@@ -44,7 +42,7 @@ from sklearn.linear_model import LogisticRegression
 
 import rashomon.claims.learned as learned
 from rashomon.analyze import analyze_iter
-from rashomon.claims import extract_claims
+from rashomon.claims import SCOPES, ClaimsScope, extract_claims
 from rashomon.claims.model import CueScorer, SparseScorer
 from rashomon.models import LinearModel
 from rashomon.pipeline import Config, StageContext
@@ -58,37 +56,20 @@ HALVES = 2
 C_CUE, C_CONTENT, C_SOURCE = 0.3, 0.3, 1.0  # as shipped (models/attribution_*.md)
 GRID = [round(x, 2) for x in np.arange(0.2, 0.96, 0.05)]
 
-# The steps of the scope, cumulative as built, and two ablations: (scope, thresholds per
-# kind, nested left out, common-noun sources, objects naming an actor or counting)
-STEPS: dict[str, tuple[str, bool, bool, bool]] = {
-    "news (default scope)": ("news", False, False, False),
-    "1a per-kind thresholds only (nested kept)": ("attributions", False, False, False),
-    "1 per-kind thresholds, nested left out": ("attributions", True, False, False),
-    "1+2 + common-noun sources": ("attributions", True, True, False),
-    "1+3 + actor/count objects (no 2)": ("attributions", True, False, True),
-    "1+2+3 shipped scope": ("attributions", True, True, True),
+# The steps of the scope, cumulative as built, and two ablations (``ClaimsScope``'s fields)
+STEPS: dict[str, ClaimsScope] = {
+    "news (default scope)": SCOPES["news"],
+    "1a per-kind thresholds only (nested kept)": ClaimsScope("1a", slot_thresholds=True),
+    "1 per-kind thresholds, nested left out": ClaimsScope("1", slot_thresholds=True,
+                                                          univocal=True),
+    "1+2 + common-noun sources": ClaimsScope("1+2", slot_thresholds=True, univocal=True,
+                                             common_noun_sources=True),
+    "1+3 + actor/count objects (no 2)": ClaimsScope("1+3", slot_thresholds=True,
+                                                    univocal=True, acts_on_objects=True),
+    "1+2+3 shipped scope": SCOPES["attributions"],
 }
-_FLAGS = {"sources": True, "objects": True}
 _RESULTS: dict[str, dict[str, list[dict[str, Any]]]] = {}
 _TEXTS: dict[str, str] = {}
-
-
-def _patch_steps() -> None:
-    """Make steps 2 and 3 of the broad scope switchable (``_FLAGS``) in
-    ``LearnedCues._learned_roles`` without touching the package. The new method reads the
-    module's own globals, so that the scorers ``_use_scorers`` puts there are the ones it
-    calls."""
-    src = textwrap.dedent(inspect.getsource(learned.LearnedCues._learned_roles))
-    for old, new in (("said = self.broad or", "said = (self.broad and _FLAGS['objects']) or"),
-                     ("common_noun=self.broad or",
-                      "common_noun=(self.broad and _FLAGS['sources']) or")):
-        assert src.count(old) == 1, old
-        src = src.replace(old, new)
-    factory = "def _switchable(_FLAGS):\n" + textwrap.indent(src, "    ") \
-        + "    return _learned_roles\n"
-    namespace = vars(learned)
-    exec(factory, namespace)  # noqa: S102 - the package's own method with two names switched
-    learned.LearnedCues._learned_roles = namespace.pop("_switchable")(_FLAGS)
 
 
 def _use_scorers(cue: CueScorer, content: SparseScorer, source: SparseScorer,
@@ -103,31 +84,10 @@ def _use_scorers(cue: CueScorer, content: SparseScorer, source: SparseScorer,
 def claims_steps(ctx: StageContext) -> None:
     """The claims of every step of ``STEPS`` from one parse of the document."""
     _TEXTS[ctx.document.id] = ctx.document.text
-    for name, (scope, nested_out, sources, objects) in STEPS.items():
-        for key in [k for k in ctx.doc.user_data if str(k).startswith("rashomon.attributions")]:
-            del ctx.doc.user_data[key]
-        _FLAGS.update(sources=sources, objects=objects)
+    for name, scope in STEPS.items():
         claims = extract_claims(ctx.doc, ctx.document.id, ctx.resolution,
                                 cues=ctx.resources.cues, scope=scope)
-        if scope == "attributions" and not nested_out:  # 1a: the nested ones back in
-            claims = _with_nested(ctx, claims)
         _RESULTS.setdefault(name, {})[ctx.document.id] = [c.to_dict() for c in claims]
-
-
-def _with_nested(ctx: StageContext, kept: list[Any]) -> list[Any]:
-    """The broad scope's attributions with those nested in another's content kept."""
-    from rashomon.claims import find_attributions
-
-    found = find_attributions(ctx.doc, ctx.resolution, ctx.resources.cues, "attributions")
-    parents = {id(a): a.parent for a in found}
-    try:
-        for a in found:
-            a.parent = None
-        return extract_claims(ctx.doc, ctx.document.id, ctx.resolution,
-                              cues=ctx.resources.cues, scope="attributions")
-    finally:
-        for a in found:
-            a.parent = parents[id(a)]
 
 
 def run_steps(articles: list[Article]) -> dict[str, dict[str, Any]]:
@@ -216,7 +176,6 @@ def main() -> None:
     ap.add_argument("--split-seed", type=int, default=SEED, help="seed of the halves")
     ap.add_argument("--out", type=Path, help="write the figures here (JSON)")
     args = ap.parse_args()
-    _patch_steps()
     started = time.time()
     report: dict[str, Any] = {}
     if args.dev:

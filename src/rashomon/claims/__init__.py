@@ -10,7 +10,8 @@ An *attribution* ties a span of content to a speaker through a cue. The parts:
 * ``cue_types``: the type of a learned cue the lexicon lacks (its nearest lexicon cue's);
 * ``sources``: who speaks (the actor a noun phrase names, the subject of a cue);
 * ``content``: what is said (complement spans, quotations, paragraphs);
-* ``chains``: the Attribution record and its nesting.
+* ``chains``: the Attribution record and its nesting;
+* ``scopes``: which attributions are claims (a news reader's notion, or PolNeAR's).
 
 A source no actor stands for ("a campaign spokeswoman said") is still reported, by its
 words, unless it names no one in particular (``unnamed_sources`` in the cue lexicon).
@@ -33,38 +34,29 @@ from .chains import Attribution
 from .content import doc_text, in_quotation, paragraph_bounds
 from .cues import CueLexicon, load_cues
 from .rules import Finder
+from .scopes import SCOPES, ClaimsScope, claims_scope
 from .sources import as_predicate, hyphenated, names_someone, noun_phrase_actor
 
 __all__ = [
-    "Attribution", "CueLexicon", "as_predicate", "doc_text", "extract_claims",
+    "SCOPES", "Attribution", "ClaimsScope", "CueLexicon", "as_predicate", "claims_scope",
+    "doc_text", "extract_claims",
     "find_attributions", "hyphenated", "keeps_unnamed_source", "load_cues", "names_someone",
     "noun_phrase_actor", "paragraph_bounds",
 ]
 
 
-# The notions of a claim ``extract_claims`` offers (``Config.claims_scope``):
-# * "news": what a news reader takes for someone's claim. The development articles' gold
-#   counts statements, quotations and stances, not acts or plans ("Sadr agrees to form a
-#   government", "the US supported them"), so a learned cue's object, infinitive or
-#   prepositional object is content only above ``learned.OBJECT_SLOT``.
-# * "attributions": PolNeAR's notion (Newell, Margolin & Ruths 2018): acts on objects,
-#   plans and evaluations are attributions too, so those slots take the thresholds learned
-#   on PolNeAR train (``learned.BROAD_SLOTS``); and an attribution is univocal (each word in
-#   at most one), so one reported inside another's content is not a claim of its own.
-SCOPES = ("news", "attributions")
 
 
 def find_attributions(doc: Doc, resolution: Resolution, cues: CueLexicon | None = None,
-                      scope: str = "news") -> list[Attribution]:
+                      scope: str | ClaimsScope = "news") -> list[Attribution]:
     """All attributions in ``doc``, nested; cached on the Doc (per scope) for the later
     stage."""
-    if scope not in SCOPES:
-        raise ValueError(f"unknown claims scope {scope!r}; known: {', '.join(SCOPES)}")
-    key = "rashomon.attributions" if scope == "news" else f"rashomon.attributions.{scope}"
+    scope = claims_scope(scope)
+    key = f"rashomon.attributions.{scope.name}"
     cached = doc.user_data.get(key)
     if cached is not None:
         return cached
-    finder = Finder(doc, resolution, cues or load_cues(), broad=scope == "attributions")
+    finder = Finder(doc, resolution, cues or load_cues(), scope)
     found = finder.run()
     doc.user_data[key] = found
     return found
@@ -73,15 +65,17 @@ def find_attributions(doc: Doc, resolution: Resolution, cues: CueLexicon | None 
 
 
 def extract_claims(doc: Doc, document_id: str, resolution: Resolution,
-                   cues: CueLexicon | None = None, scope: str = "news") -> list[Claim]:
+                   cues: CueLexicon | None = None,
+                   scope: str | ClaimsScope = "news") -> list[Claim]:
     """One Claim per attribution with a speaker or a cue worth keeping (``scope``: which
     attributions are claims, see ``SCOPES``)."""
+    scope = claims_scope(scope)
     claims: list[Claim] = []
     text = doc_text(doc)
     for att in find_attributions(doc, resolution, cues, scope):
         if att.speaker is None and not keeps_unnamed_source(att, cues or load_cues()):
             continue  # a claim nobody can be named for says nothing about who says what
-        if scope == "attributions" and att.parent is not None:
+        if scope.univocal and att.parent is not None:
             continue  # univocal: its words are already the content of another's claim
         end = att.extra_end or att.content_end
         about = []

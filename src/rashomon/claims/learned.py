@@ -47,11 +47,11 @@ OBJECT_SLOT = 0.75
 # 0.5 (PolNeAR's best) for infinitives alone still gave 0.733: the 26 articles'
 # infinitives after learned cues ("refused to", "asked X to") scored 0.32-0.92 with no
 # threshold between right and wrong ones.
-# The same per slot kind in the broad scope (PolNeAR's notion of an attribution, acts and
-# plans included: ``claims.SCOPES``): chosen on PolNeAR train out of fold (the content
-# scorer's 5-fold probabilities of the run-time decision, best slot per cue, coordinate
-# ascent over 0.20-0.95; pair decision F1 71.6 -> 76.9; models/attribution_content.md),
-# not on the development split.
+# The same per slot kind where the scope says so (``ClaimsScope.slot_thresholds``: the
+# "attributions" scope, PolNeAR's notion of an attribution, acts and plans included):
+# chosen on PolNeAR train out of fold (the content scorer's 5-fold probabilities of the
+# run-time decision, best slot per cue, coordinate ascent over 0.20-0.95; pair decision F1
+# 71.6 -> 76.9; models/attribution_content.md), not on the development split.
 BROAD_SLOTS = {"dobj": 0.40, "attr": 0.40, "oprd": 0.40, "xcomp": 0.45, "other": 0.30}
 _CLAUSAL_SLOTS = ("ccomp", "parataxis", "head")
 _OBJECT_PREPS = ("about_pobj", "of_pobj", "on_pobj", "against_pobj", "for_pobj")
@@ -118,9 +118,9 @@ class LearnedCues:
             clausal = best.kind in _CLAUSAL_SLOTS or best.kind.endswith("_marked") \
                 or best.kind == "dobj" and self._proposition_noun(best.head)
             # an object that names an actor or counts is the target of an act ("backed
-            # the group", "dismissed 300 soldiers"), whatever the verb; the broad scope
+            # the group", "dismissed 300 soldiers"), whatever the verb, unless the scope
             # takes acts on objects too
-            said = self.broad or best.kind != "dobj" or (
+            said = self.scope.acts_on_objects or best.kind != "dobj" or (
                 self._says_something(best.head) and not self._named(best.head))
             if said and ps.max() >= (roles.threshold if clausal else self._object_slot(best)):
                 content, kind = (best.start, best.end), best.kind
@@ -130,7 +130,7 @@ class LearnedCues:
         # a sure cue's source may be a common noun no actor stands for ("the poll shows",
         # "a federal appeals court ruled"); a doubtful one's is more often a thing
         said_by = None if content is None else self._learned_speaker(
-            source, common_noun=self.broad or p_cue >= STRONG_CUE)
+            source, common_noun=self.scope.common_noun_sources or p_cue >= STRONG_CUE)
         if said_by is None:
             return
         speaker, speaker_text = said_by
@@ -143,9 +143,9 @@ class LearnedCues:
         self._add(tok, tok.text, entry, content, speaker, speaker_text, source)
 
     def _object_slot(self, slot: Slot) -> float:
-        """The threshold of a non-clausal content slot: ``OBJECT_SLOT``, or in the broad
-        scope (PolNeAR's notion, ``claims.SCOPES``) the slot kind's ``BROAD_SLOTS``."""
-        if not self.broad:
+        """The threshold of a non-clausal content slot: ``OBJECT_SLOT``, or where the scope
+        says so (PolNeAR's notion, ``claims.SCOPES``) the slot kind's ``BROAD_SLOTS``."""
+        if not self.scope.slot_thresholds:
             return OBJECT_SLOT
         kind = slot.kind if slot.kind in BROAD_SLOTS else "other"
         return BROAD_SLOTS[kind]

@@ -43,6 +43,7 @@ from .content import (
 from .cues import CueLexicon
 from .learned import LearnedCues
 from .quotations import QuotationRules
+from .scopes import SCOPES, ClaimsScope
 from .sources import (
     as_predicate,
     issuer,
@@ -61,9 +62,9 @@ _PRIVATE_CUES = {"believe", "fear", "hope", "predict"}
 
 class Finder(LearnedCues, QuotationRules):
     def __init__(self, doc: Doc, resolution: Resolution, cues: CueLexicon,
-                 broad: bool = False) -> None:
+                 scope: ClaimsScope = SCOPES["news"]) -> None:
         self.doc, self.resolution, self.cues = doc, resolution, cues
-        self.broad = broad  # PolNeAR's notion: acts and plans too (claims.SCOPES)
+        self.scope = scope
         self.text = doc_text(doc)
         self.found: list[Attribution] = []
         self._namesakes: tuple[MentionIndex, dict[str, list[Mention]]] | None = None
