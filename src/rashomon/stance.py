@@ -318,7 +318,12 @@ def static_features(pairs: Sequence[Pair]) -> np.ndarray:
         raise ValueError("the stance model needs models/static_vectors.npz, which this "
                          "installation lacks")
     texts = [p.static_texts() for p in pairs]
-    return np.hstack([table.encode([t[k] for t in texts]) for k in range(len(STATIC_BLOCKS))])
+    between = table.encode([words for words, _ in texts])
+    # the lemmas of a tree path recur from document to document: their rows are kept
+    paths = np.zeros((len(texts), table.dims), dtype=np.float32)
+    for row, (_, lemmas) in enumerate(texts):
+        paths[row] = table.vector(lemmas)
+    return np.hstack([between, paths])
 
 
 def pair_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, int]
