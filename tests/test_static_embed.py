@@ -68,3 +68,16 @@ def test_a_vector_is_the_same_alone_or_in_a_batch(table: StaticVectors):
     together = table.encode(texts)
     alone = np.vstack([table.encode([t]) for t in texts])
     assert np.array_equal(together, alone)
+
+
+def test_a_kept_phrase_vector_is_its_encoding(table: StaticVectors, monkeypatch):
+    """``vector`` keeps the rows of short texts; what it gives must be what ``encode``
+    gives, the first time and from the table, and stay so once the table is renewed."""
+    import rashomon.static_embed as static_embed
+
+    monkeypatch.setattr(static_embed, "MAX_CACHED_PHRASES", 2)
+    phrases = ["fired rockets", "meet with", "say", "", "fired rockets"]
+    for _ in range(2):
+        for phrase in phrases:
+            assert np.array_equal(table.vector(phrase), table.encode([phrase])[0])
+    assert len(table._phrases) <= 2

@@ -318,7 +318,12 @@ def static_features(pairs: Sequence[Pair]) -> np.ndarray:
         raise ValueError("the stance model needs models/static_vectors.npz, which this "
                          "installation lacks")
     texts = [p.static_texts() for p in pairs]
-    return np.hstack([table.encode([t[k] for t in texts]) for k in range(len(STATIC_BLOCKS))])
+    between = table.encode([words for words, _ in texts])
+    # the lemmas of a tree path recur from document to document: their rows are kept
+    paths = np.zeros((len(texts), table.dims), dtype=np.float32)
+    for row, (_, lemmas) in enumerate(texts):
+        paths[row] = table.vector(lemmas)
+    return np.hstack([between, paths])
 
 
 def pair_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str, int]
@@ -360,33 +365,22 @@ def _stacked_csr(dense: np.ndarray, string_cols: np.ndarray, string_counts: np.n
     ``string_cols``, ``string_counts`` a row, ascending within each row, among
     ``strings`` columns) and ``csr_matrix(shape)`` would make: each row's non-zero
     entries in column order, the order its product with the model's weights sums them
-    in. Each block's entries are put straight where their row's entries go."""
-    n = len(dense)
-    dense_rows, dense_cols = np.nonzero(dense)
-    shape_rows, shape_cols = np.nonzero(shape)
-    string_rows = np.repeat(np.arange(n), string_counts)
-    dense_counts = np.bincount(dense_rows, minlength=n)
-    shape_counts = np.bincount(shape_rows, minlength=n)
+    in. The three blocks are laid side by side, one row per pair (the string block
+    padded to the row with most strings), and the entries kept are read off row by row."""
+    n, width = dense.shape
+    longest = int(string_counts.max(initial=0))
+    taken = np.arange(longest) < string_counts[:, None]
+    columns = np.zeros((n, longest), dtype=np.intp)
+    columns[taken] = string_cols + width
+    keep = np.hstack([dense != 0, taken, shape != 0])
+    values = np.hstack([dense, taken.astype(np.float32), shape])
+    index = np.hstack([np.broadcast_to(np.arange(width, dtype=np.intp), (n, width)), columns,
+                       np.broadcast_to(np.arange(shape.shape[1], dtype=np.intp)
+                                       + width + strings, shape.shape)])
     starts = np.zeros(n + 1, dtype=np.intp)
-    np.cumsum(dense_counts + string_counts + shape_counts, out=starts[1:])
-    indices = np.empty(int(starts[-1]), dtype=np.intp)
-    data = np.empty(int(starts[-1]), dtype=np.float32)
-    before = starts[:-1]  # where each row's entries of the block at hand begin
-    for rows, cols, values, counts in (
-            (dense_rows, dense_cols, dense[dense_rows, dense_cols], dense_counts),
-            (string_rows, string_cols + dense.shape[1],
-             np.ones(len(string_cols), dtype=np.float32), string_counts),
-            (shape_rows, shape_cols + dense.shape[1] + strings,
-             shape[shape_rows, shape_cols], shape_counts)):
-        # an entry's place: where its row's entries of this block begin, plus its rank
-        # among them (the block's entries come row by row)
-        first = np.cumsum(counts) - counts  # the block's index of each row's first entry
-        at = before[rows] + np.arange(len(rows)) - first[rows]
-        indices[at] = cols
-        data[at] = values
-        before = before + counts
-    return sp.csr_matrix((data, indices, starts),
-                         shape=(n, dense.shape[1] + strings + shape.shape[1]))
+    np.cumsum(keep.sum(axis=1), out=starts[1:])
+    return sp.csr_matrix((values[keep], index[keep], starts),
+                         shape=(n, width + strings + shape.shape[1]))
 
 
 def vector_width(pairs: Sequence[Pair]) -> int:

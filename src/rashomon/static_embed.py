@@ -24,6 +24,9 @@ from .models import packaged
 FILE = "static_vectors.npz"
 # Chunks of text whose piece ids are kept (a few MB): a news vocabulary stays well below.
 MAX_CACHED_CHUNKS = 200_000
+# Short texts whose rows are kept (``StaticVectors.vector``): 10,000 rows of the table's
+# width, 10 MB at 256 dimensions.
+MAX_CACHED_PHRASES = 10_000
 
 
 class StaticVectors:
@@ -40,6 +43,8 @@ class StaticVectors:
         self._tokenizer.no_truncation()
         # The piece ids of each space-separated chunk of text met so far (see ``_ids``).
         self._chunks: dict[str, list[int]] = {}
+        # The rows of short texts met so far (see ``vector``).
+        self._phrases: dict[str, np.ndarray] = {}
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One unit-length row per text (zeros for a text without pieces)."""
@@ -48,11 +53,25 @@ class StaticVectors:
             return out
         for row, ids in enumerate(self._ids(texts)):
             if ids:
-                mean = self.table[ids].mean(axis=0)
-                norm = float(np.linalg.norm(mean))
+                # what ``mean(axis=0)`` and ``np.linalg.norm`` compute, without their
+                # Python wrappers (a call per sentence, trigger and stance pair)
+                mean = np.add.reduce(self.table[ids], axis=0)
+                np.true_divide(mean, np.intp(len(ids)), out=mean, casting="unsafe")
+                norm = float(np.sqrt(mean.dot(mean)))
                 if norm > 0:
                     out[row] = mean / norm
         return out
+
+    def vector(self, phrase: str) -> np.ndarray:
+        """``encode([phrase])[0]``, kept for the next time: for the few words that recur
+        from document to document (an event's trigger words, the lemmas of a tree path).
+        The row is shared: read it, do not write to it."""
+        found = self._phrases.get(phrase)
+        if found is None:
+            if len(self._phrases) >= MAX_CACHED_PHRASES:  # a new table (see ``_ids``)
+                self._phrases = {}
+            found = self._phrases[phrase] = self.encode([phrase])[0]
+        return found
 
     def _ids(self, texts: Sequence[str]) -> list[list[int]]:
         """The piece ids of each text, as the tokenizer gives them for the whole text.

@@ -34,6 +34,10 @@ MAX_STEM_SHARERS = 2
 
 VALID_KINDS = {"person", "organization", "state", "group", "media", "other"}
 
+# Names whose keys are kept (a few MB): the knowledge base's own names and the mentions'
+# texts of a large corpus stay well below.
+MAX_CACHED_KEYS = 200_000
+
 
 class KnowledgeBaseError(DataFileError):
     """A knowledge-base file that cannot be used, named with the problem."""
@@ -81,10 +85,20 @@ class KnowledgeBase:
     # every entity span, rebuilt only when either is replaced
     _not_names: tuple[object, object, frozenset[str]] | None = field(
         default=None, init=False, repr=False, compare=False)
+    # name -> its key: every document asks again for the keys of the names and aliases of
+    # the actors it mentions, and running the tokenizer costs more than the rest of a look-up
+    _keys: dict[str, tuple[str, ...]] = field(default_factory=dict, init=False, repr=False,
+                                              compare=False)
 
     def key(self, name: str) -> tuple[str, ...]:
         """The index key of a name, as the resolver computes it for text tokens."""
-        return tuple(k for k in (token_key(t) for t in self.tokenize(name)) if k not in SKIP_TOKENS)
+        found = self._keys.get(name)
+        if found is None:
+            if len(self._keys) >= MAX_CACHED_KEYS:  # a new table, not cleared: another
+                self._keys = {}                     # thread may be reading the old one
+            found = self._keys[name] = tuple(
+                k for k in (token_key(t) for t in self.tokenize(name)) if k not in SKIP_TOKENS)
+        return found
 
     def lookup(self, name: str) -> list[IndexEntry]:
         return self.index.get(self.key(name), [])

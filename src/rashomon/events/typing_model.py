@@ -96,7 +96,6 @@ class CandidateVectors:
 
             self.static = static_vectors()
         self._sentences: dict[int, dict[str, np.ndarray]] = {}
-        self._triggers: dict[str, np.ndarray] = {}
 
     def __call__(self, anchor: Token, trigger: Sequence[Token]) -> dict[str, np.ndarray]:
         sent = token_sentence(anchor)
@@ -105,10 +104,7 @@ class CandidateVectors:
             out["tensor_trigger"] = self.tensor[anchor.i]
         if self.static is not None and "static_trigger" in self.blocks:
             words = " ".join(t.lower_ for t in trigger)  # the tokenizer is uncased
-            found = self._triggers.get(words)
-            if found is None:
-                found = self._triggers[words] = self.static.encode([words])[0]
-            out["static_trigger"] = found
+            out["static_trigger"] = self.static.vector(words)
         return out
 
     def _sentence(self, sent: Span) -> dict[str, np.ndarray]:
