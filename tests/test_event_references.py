@@ -65,6 +65,17 @@ def test_coordinated_parties_of_a_reciprocal_act_are_each_other_s_targets():
     assert roles(text, "met") == {("iran", "iraq"), ("iraq", "iran")}
 
 
+def test_coordinated_doers_a_by_phrase_names_are_one_side_of_a_reciprocal_act():
+    # "combat by Iraqi and American troops": they fought together, not each other
+    text = "There was heavy combat by Iraqi and American troops in the Mahdi Army stronghold."
+    found = {(c.event.source, c.event.target) for c in candidates(text)
+             if c.event.trigger == "combat"}
+    assert ("iraq", "united_states") not in found and ("united_states", "iraq") not in found
+    # while coordinated subjects of the act still fought each other
+    clashed = roles("Iraqi and Iranian forces clashed near the border.", "clashed")
+    assert len(clashed) == 2 and all((t, s) in clashed for s, t in clashed)
+
+
 def test_coordinated_subjects_of_a_one_way_act_keep_no_target():
     text = "Iran and Syria fired missiles on Monday."
     assert all(t not in ("iran", "syria") for _, t in roles(text, "fired"))

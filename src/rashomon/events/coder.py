@@ -241,7 +241,8 @@ class _Coder(CandidateFinder, RoleFinder):
         sources, targets = self._roles(frame)
         # "Iran and Iraq met": coordinated parties of an act done with one another, and no
         # one else named, are each other's targets (the role model reads one pair at a time)
-        mutual = code.reciprocal and len(sources) > 1 and not targets
+        mutual = code.reciprocal and len(sources) > 1 and not targets \
+            and not self._agents_by(frame, sources)
         if self.role_model is not None or self.role_log is not None:
             learned = self._learned_roles(frame, code, _how(frame), sources, targets)
             if not mutual:  # one event per pair of actors, however often each is named
@@ -287,6 +288,21 @@ class _Coder(CandidateFinder, RoleFinder):
                 # unless it is an act someone speaks of ("condemned the attack on X")
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m],
                        flags=frame.flags)
+
+    def _agents_by(self, frame: Frame, sources: Sequence[Mention]) -> bool:
+        """Whether the coordinated sources are the doers a "by" phrase names ("heavy combat
+        by Iraqi and American troops"): one side of the act, not each other's opponents."""
+        anchors = {frame.anchor.i, *(() if frame.nominal is None else (frame.nominal.i,))}
+        for m in sources:
+            span = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            tok = span.root if span is not None else None
+            for _ in range(4):
+                if tok is None or tok.i in anchors or tok.head.i == tok.i:
+                    break
+                if tok.dep_ in ("prep", "agent") and tok.lower_ == "by":
+                    return True
+                tok = tok.head
+        return False
 
     def _threat(self, code: Code) -> Code:
         """The threat a hostile act declared for the future is ("Greece plans to impose
