@@ -28,6 +28,7 @@ from .syntax import (
     cleft_focus,
     end_char,
     object_gap_antecedent,
+    own_possessive,
     partitive_object,
     pobj,
     prep_object,
@@ -420,7 +421,11 @@ class RoleFinder:
                 found = self.resolution.mention_at(t.idx, end_char(t))
             else:
                 found = noun_phrase_actor(t, self.resolution)
-                poss = next((c for c in t.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None)
+                poss = own_possessive(t)
+                if poss is None and t.tag_ == "NNS":
+                    # people of someone's group: "six members of his bodyguard", "leaders
+                    # of their party" belong to whoever the group's "his"/"their" is
+                    poss = own_possessive(prep_object(t, "of"))
                 if found is None and poss is not None:
                     found = self._possessive(poss)  # "his followers" -> whoever "his" is
                 if found is None and self.lex.lemma(t) in self.lex.facility_nouns:

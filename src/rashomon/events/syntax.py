@@ -159,6 +159,13 @@ def prep_object(verb: Token, preposition: str) -> Token | None:
                        if c.dep_ == "prep" and c.lower_ == preposition), None))
 
 
+def own_possessive(noun: Token | None) -> Token | None:
+    """A possessive pronoun on ``noun`` ("his" of "his bodyguard"), else None."""
+    if noun is None:
+        return None
+    return next((c for c in noun.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None)
+
+
 def particle_ok(verb: Token, entry: dict[str, Any]) -> bool:
     particle = entry.get("particle")
     return particle is None or any(c.lower_ == particle for c in verb.children)
