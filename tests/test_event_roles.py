@@ -402,3 +402,18 @@ def test_a_statement_reporting_anothers_charge_does_not_accuse_the_accuser():
 def test_a_statement_of_the_speakers_own_sides_charge_accuses_whom_it_charges():
     text = "Foreign Minister Ayman Safadi said Jordan blamed Syria for the shelling."
     assert ("ayman_safadi", "syria") in accusations(text)
+
+
+@pytest.mark.parametrize("text, trigger, victim", [
+    ("Turkish President Recep Tayyip Erdogan was unhurt, but four members of his security "
+     "detail were wounded.", "wounded", "recep_tayyip_erdogan"),
+    ("The Houthis said the strikes killed three leaders of their movement.", "killed",
+     "houthis"),
+])
+def test_people_of_a_group_someone_owns_are_that_owners_side(text, trigger, victim):
+    """"members of his security detail": the members belong to whoever "his" is, so the
+    attack on them is aimed at him (the rules found no actor in the phrase before), and
+    the role model does not make the victim's owner the attacker."""
+    found = candidate_pairs(text, trigger)
+    assert any(t == victim for _, t in found), found
+    assert not any(s == victim for s, _ in found), found
