@@ -417,3 +417,9 @@ def test_people_of_a_group_someone_owns_are_that_owners_side(text, trigger, vict
     found = candidate_pairs(text, trigger)
     assert any(t == victim for _, t in found), found
     assert not any(s == victim for s, _ in found), found
+
+
+def test_we_in_a_quotations_later_sentence_is_its_speaker():
+    text = ("Foreign Minister Ayman Safadi said: “The talks went well. We will meet the "
+            "Syrian delegation again.”")
+    assert any(s == "ayman_safadi" for s, _ in candidate_pairs(text, "meet"))
