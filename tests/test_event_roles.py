@@ -423,3 +423,17 @@ def test_we_in_a_quotations_later_sentence_is_its_speaker():
     text = ("Foreign Minister Ayman Safadi said: “The talks went well. We will meet the "
             "Syrian delegation again.”")
     assert any(s == "ayman_safadi" for s, _ in candidate_pairs(text, "meet"))
+
+
+@pytest.mark.parametrize("text, trigger, pair", [
+    ("Iran, which has denied the charges and which is accused by Washington of arming the "
+     "militias, said nothing.", "accused", ("united_states", "iran")),
+    ("Turkish President Recep Tayyip Erdogan, who visited Baghdad and who attacked the PKK, "
+     "left.", "attacked", ("recep_tayyip_erdogan", "pkk")),
+])
+def test_a_relative_clause_coordinated_with_another_stands_for_the_same_noun(
+        text, trigger, pair):
+    """The parser hangs the second relative clause on the first one's verb; its "which" /
+    "who" still stands for the noun both describe (the rules' own reading, before the
+    role model)."""
+    assert pair in candidate_pairs(text, trigger, learned_roles=False)
