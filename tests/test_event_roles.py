@@ -437,3 +437,16 @@ def test_a_relative_clause_coordinated_with_another_stands_for_the_same_noun(
     "who" still stands for the noun both describe (the rules' own reading, before the
     role model)."""
     assert pair in candidate_pairs(text, trigger, learned_roles=False)
+
+
+@pytest.mark.parametrize("text, trigger, victim", [
+    ("Turkish President Recep Tayyip Erdogan visited Baghdad and was attacked.", "attacked",
+     "recep_tayyip_erdogan"),
+    ("Iraqi Prime Minister Mustafa al-Kadhimi was unhurt, but six members of his bodyguard "
+     "were killed.", "killed", "mustafa_al_kadhimi"),
+])
+def test_the_role_model_takes_no_doer_from_the_phrase_naming_the_victim(text, trigger, victim):
+    """An agentless passive names no doer; the demonym of the victim's title ("Turkish
+    President", "Iraqi Prime Minister") describes the victim and is not the attacker."""
+    found = candidate_pairs(text, trigger)
+    assert (None, victim) in found, found

@@ -126,8 +126,21 @@ class RoleFinder:
             self.role_log.append(RoleFrame(first.idx, end_char(last), sent.start_char, rows))
         if self.role_model is None:
             return sources, targets
-        return self.role_model.assign(rows, heads, sources, targets,
-                                      fill_source=not self._unnamed_doer(frame))
+        chosen_sources, chosen_targets = self.role_model.assign(
+            rows, heads, sources, targets, fill_source=not self._unnamed_doer(frame))
+        if not sources and chosen_sources and chosen_targets:
+            # a source the model filled from a noun phrase naming the target describes the
+            # target ("Turkish President Erdogan was attacked", "Iraqi Prime Minister
+            # Kadhimi was unhurt, but six of his guards were killed": Turkey and Iraq are
+            # not the attackers)
+            aimed = {m.actor for m in chosen_targets}
+            inside = {t.i for row, head in zip(rows, heads, strict=True)
+                      if head is not None and row.mention.actor in aimed
+                      for t in head.subtree if t is not head}
+            chosen_sources = [m for m in chosen_sources
+                              if getattr(self._heads.get((m.start, m.end)), "i", None)
+                              not in inside]
+        return chosen_sources, chosen_targets
 
     def _unnamed_doer(self, frame: Frame) -> bool:
         """Whether a verb's clause names its doer as a noun that is no actor: "rockets that
