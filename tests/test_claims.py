@@ -296,3 +296,14 @@ def test_nesting_never_makes_a_cycle():
     nest([one, two])
     assert not (one.parent is two and two.parent is one)
     assert one.chain() == [] and two.chain() == []
+
+
+def test_a_quotation_after_a_credit_and_colon_is_the_speakers_to_its_close():
+    """"X said: “A. B.”": both sentences are X's words, not only the first (the cue's
+    clausal complement); the sentence after the quotation is not."""
+    text = ("Foreign Minister Ayman Safadi said: “The talks went well. We will meet the "
+            "Syrian delegation again.” The delegation left on Monday.")
+    [c] = [c for c in claims(text) if c.speaker == "ayman_safadi"]
+    assert "We will meet the Syrian delegation again" in c.content
+    assert "delegation left" not in c.content
+

@@ -402,3 +402,51 @@ def test_a_statement_reporting_anothers_charge_does_not_accuse_the_accuser():
 def test_a_statement_of_the_speakers_own_sides_charge_accuses_whom_it_charges():
     text = "Foreign Minister Ayman Safadi said Jordan blamed Syria for the shelling."
     assert ("ayman_safadi", "syria") in accusations(text)
+
+
+@pytest.mark.parametrize("text, trigger, victim", [
+    ("Turkish President Recep Tayyip Erdogan was unhurt, but four members of his security "
+     "detail were wounded.", "wounded", "recep_tayyip_erdogan"),
+    ("The Houthis said the strikes killed three leaders of their movement.", "killed",
+     "houthis"),
+])
+def test_people_of_a_group_someone_owns_are_that_owners_side(text, trigger, victim):
+    """"members of his security detail": the members belong to whoever "his" is, so the
+    attack on them is aimed at him (the rules found no actor in the phrase before), and
+    the role model does not make the victim's owner the attacker."""
+    found = candidate_pairs(text, trigger)
+    assert any(t == victim for _, t in found), found
+    assert not any(s == victim for s, _ in found), found
+
+
+def test_we_in_a_quotations_later_sentence_is_its_speaker():
+    text = ("Foreign Minister Ayman Safadi said: “The talks went well. We will meet the "
+            "Syrian delegation again.”")
+    assert any(s == "ayman_safadi" for s, _ in candidate_pairs(text, "meet"))
+
+
+@pytest.mark.parametrize("text, trigger, pair", [
+    ("Iran, which has denied the charges and which is accused by Washington of arming the "
+     "militias, said nothing.", "accused", ("united_states", "iran")),
+    ("Turkish President Recep Tayyip Erdogan, who visited Baghdad and who attacked the PKK, "
+     "left.", "attacked", ("recep_tayyip_erdogan", "pkk")),
+])
+def test_a_relative_clause_coordinated_with_another_stands_for_the_same_noun(
+        text, trigger, pair):
+    """The parser hangs the second relative clause on the first one's verb; its "which" /
+    "who" still stands for the noun both describe (the rules' own reading, before the
+    role model)."""
+    assert pair in candidate_pairs(text, trigger, learned_roles=False)
+
+
+@pytest.mark.parametrize("text, trigger, victim", [
+    ("Turkish President Recep Tayyip Erdogan visited Baghdad and was attacked.", "attacked",
+     "recep_tayyip_erdogan"),
+    ("Iraqi Prime Minister Mustafa al-Kadhimi was unhurt, but six members of his bodyguard "
+     "were killed.", "killed", "mustafa_al_kadhimi"),
+])
+def test_the_role_model_takes_no_doer_from_the_phrase_naming_the_victim(text, trigger, victim):
+    """An agentless passive names no doer; the demonym of the victim's title ("Turkish
+    President", "Iraqi Prime Minister") describes the victim and is not the attacker."""
+    found = candidate_pairs(text, trigger)
+    assert (None, victim) in found, found

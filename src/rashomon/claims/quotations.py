@@ -151,6 +151,24 @@ class QuotationRules:
                 continue  # "“B,” he added": the next quotation has its own credit
             att.extra_end = close
 
+    def _quotation_after_colon(self) -> None:
+        """"She said: “A. B.”": a quotation opened right after a credit and its colon is the
+        speaker's words up to where it closes, every sentence of it (the parse's content,
+        the cue's clausal complement, stops at the first sentence's end)."""
+        for att in self.found:
+            if att.speaker_token is None or att.via_quote or att.extra_end is not None \
+                    or att.content_start < att.cue.idx:
+                continue
+            colon = _COLON_AFTER.match(self.text, end_of(att.cue))
+            if colon is None or self.text[colon.end():colon.end() + 1] not in QUOTES_OPEN \
+                    or not colon.end() < att.content_start <= colon.end() + 2:
+                continue
+            _, para_end = paragraph_bounds(self.text, att.cue.idx)
+            close = closing_quote(self.text, colon.end(), para_end)
+            if close > att.content_end and not any(
+                    o is not att and att.content_end <= o.cue.idx < close for o in self.found):
+                att.extra_end = close
+
     def _attribution_before(self, first: Token) -> Attribution | None:
         """The last attribution with a speaker in the few sentences before ``first``."""
         sent = first.sent

@@ -82,6 +82,7 @@ class Finder(LearnedCues, QuotationRules):
         self._credited_quotations()
         self._quotations()
         self._quotation_after_credit()
+        self._quotation_after_colon()
         self.found.sort(key=lambda a: (a.span_start, a.cue.i))
         nest(self.found)
         return self.found

@@ -28,6 +28,7 @@ from .syntax import (
     cleft_focus,
     end_char,
     object_gap_antecedent,
+    own_possessive,
     partitive_object,
     pobj,
     prep_object,
@@ -125,8 +126,21 @@ class RoleFinder:
             self.role_log.append(RoleFrame(first.idx, end_char(last), sent.start_char, rows))
         if self.role_model is None:
             return sources, targets
-        return self.role_model.assign(rows, heads, sources, targets,
-                                      fill_source=not self._unnamed_doer(frame))
+        chosen_sources, chosen_targets = self.role_model.assign(
+            rows, heads, sources, targets, fill_source=not self._unnamed_doer(frame))
+        if not sources and chosen_sources and chosen_targets:
+            # a source the model filled from a noun phrase naming the target describes the
+            # target ("Turkish President Erdogan was attacked", "Iraqi Prime Minister
+            # Kadhimi was unhurt, but six of his guards were killed": Turkey and Iraq are
+            # not the attackers)
+            aimed = {m.actor for m in chosen_targets}
+            inside = {t.i for row, head in zip(rows, heads, strict=True)
+                      if head is not None and row.mention.actor in aimed
+                      for t in head.subtree if t is not head}
+            chosen_sources = [m for m in chosen_sources
+                              if getattr(self._heads.get((m.start, m.end)), "i", None)
+                              not in inside]
+        return chosen_sources, chosen_targets
 
     def _unnamed_doer(self, frame: Frame) -> bool:
         """Whether a verb's clause names its doer as a noun that is no actor: "rockets that
@@ -420,7 +434,11 @@ class RoleFinder:
                 found = self.resolution.mention_at(t.idx, end_char(t))
             else:
                 found = noun_phrase_actor(t, self.resolution)
-                poss = next((c for c in t.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None)
+                poss = own_possessive(t)
+                if poss is None and t.tag_ == "NNS":
+                    # people of someone's group: "six members of his bodyguard", "leaders
+                    # of their party" belong to whoever the group's "his"/"their" is
+                    poss = own_possessive(prep_object(t, "of"))
                 if found is None and poss is not None:
                     found = self._possessive(poss)  # "his followers" -> whoever "his" is
                 if found is None and self.lex.lemma(t) in self.lex.facility_nouns:

@@ -159,6 +159,13 @@ def prep_object(verb: Token, preposition: str) -> Token | None:
                        if c.dep_ == "prep" and c.lower_ == preposition), None))
 
 
+def own_possessive(noun: Token | None) -> Token | None:
+    """A possessive pronoun on ``noun`` ("his" of "his bodyguard"), else None."""
+    if noun is None:
+        return None
+    return next((c for c in noun.children if c.dep_ == "poss" and c.tag_ == "PRP$"), None)
+
+
 def particle_ok(verb: Token, entry: dict[str, Any]) -> bool:
     particle = entry.get("particle")
     return particle is None or any(c.lower_ == particle for c in verb.children)
@@ -290,10 +297,13 @@ def participle_host(verb: Token) -> Token | None:
 def relative_antecedent(pronoun: Token) -> Token | None:
     """The noun a relative pronoun stands for: the head of its relative clause ("Maliki,
     who ordered ..." -> Maliki), through a partitive ("officials, some of whom met X" ->
-    officials)."""
+    officials), and of a relative clause coordinated with another ("Maliki, who had vowed
+    ... and who has been criticized ..." -> Maliki: the second hangs on the first's verb)."""
     node = pronoun
     for _ in range(3):
         node = node.head
+        while node.dep_ == "conj" and node.pos_ in ("VERB", "AUX") and node.head != node:
+            node = node.head
         if node.dep_ in ("relcl", "acl"):
             return node.head
         if node.dep_ not in ("prep", "pobj", "nsubj", "nsubjpass", "dobj") \
