@@ -148,3 +148,17 @@ def test_repeated_lines_are_counted_from_the_store_across_runs(tmp_path):
     assert footer in texts["lantern-0"]
     assert footer not in texts["lantern-2"]
     assert bodies[2] in texts["lantern-2"]
+
+
+def _profiles(dask_worker) -> bool:
+    return "profile" in dask_worker.periodic_callbacks
+
+
+@pytest.mark.slow
+def test_a_local_cluster_runs_its_workers_without_the_profiler():
+    # Dask's profiler samples each running task's stack every 10 ms, holding the GIL the
+    # task needs; a local cluster starts its workers without it.
+    from rashomon.cluster import _client
+
+    with _client("local:1") as client:
+        assert list(client.run(_profiles).values()) == [False]

@@ -31,6 +31,15 @@ from .types import Document
 #: Chunks in flight per worker: enough that none waits for work while results stream back,
 #: few enough that a huge input never queues up in the scheduler's memory.
 CHUNKS_PER_WORKER = 2
+#: Dask settings of a ``local:N`` cluster (see ``_client``). Its processes share the cores
+#: the analysis runs on, and Dask's defaults spend them on what only a dashboard shows:
+#: the workers' statistical profiler samples the running task's stack every 10 ms, holding
+#: the GIL the task needs (a tenth of each worker's CPU); the event loops' latency watch
+#: ticks every 20 ms and the memory monitors sample every 100 ms (idle, they took 7% of a
+#: core, scheduler and two workers together). The memory limits still act, every 0.5 s.
+LOCAL_CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False,
+                       "distributed.admin.tick.interval": "1s",
+                       "distributed.worker.memory.monitor-interval": "500ms"}
 _ADDRESS = re.compile(r"^(?:local:(?P<workers>[1-9]\d{0,2})|(?:tcp|tls)://[^\s/]+:\d{1,5})$")
 
 
@@ -108,6 +117,7 @@ def _result(future: Any) -> list[AnalysedDocument]:
 
 @contextmanager
 def _client(address: str) -> Iterator[Any]:
+    import dask
     from distributed import Client, LocalCluster
 
     # The scheduler's and workers' routine log lines would bury the run's own output.
@@ -117,9 +127,12 @@ def _client(address: str) -> Iterator[Any]:
     local = re.match(r"^local:(\d+)$", address)
     try:
         if local:
-            cluster = LocalCluster(n_workers=int(local.group(1)), threads_per_worker=1,
-                                   processes=True, dashboard_address=None)
-            client = Client(cluster)
+            # The scheduler here and the workers (through their nannies) take these
+            # settings as they start.
+            with dask.config.set(LOCAL_CLUSTER_CONFIG):
+                cluster = LocalCluster(n_workers=int(local.group(1)), threads_per_worker=1,
+                                       processes=True, dashboard_address=None)
+                client = Client(cluster)
         else:
             cluster, client = None, Client(address, timeout="20s")
     except (OSError, TimeoutError) as exc:
