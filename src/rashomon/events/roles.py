@@ -35,6 +35,9 @@ from .syntax import (
     unique,
 )
 
+# Relations by which a name modifies a noun ("the Sadrist seats", "Iraqi oil").
+NOUN_MODIFIERS = {"amod", "compound", "nmod"}
+
 
 class RoleFinder:
     """Turns a frame's role words into actor mentions; mixed into the coder."""
@@ -494,6 +497,11 @@ class RoleFinder:
             if actor.kind in ("person", "media"):
                 continue  # an outlet reports what "it" or "they" did; it does not act
             last = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if last is not None and len(last) and last[-1].dep_ in NOUN_MODIFIERS \
+                    and last[-1].head.i >= last.end \
+                    and self.resolution.mention_at(last[-1].head.idx,
+                                                   end_char(last[-1].head)) is None:
+                continue  # "the Sadrist seats": a modifier of a thing is not what "they" is
             plural = last is not None and len(last) and last[-1].tag_ in ("NNS", "NNPS")
             if kind == "plural" or not plural:
                 return self._pronoun_mention(pronoun, m.actor)
