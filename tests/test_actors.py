@@ -494,3 +494,10 @@ def test_an_unknown_word_that_begins_a_body_named_before_is_that_body(resolve):
     r = resolve("Kataib Hezbollah denied the charge. Two days later American jets struck "
                 "Kataib positions near the border.")
     assert actor_of(r, "Kataib") == actor_of(r, "Kataib Hezbollah") == "kataib_hezbollah"
+
+
+def test_a_unit_named_for_its_owner_is_the_owner(resolve):
+    # (the tagger takes "30th Brigade" for a person here)
+    r = resolve("American jets helped Iraqi troops to surround the headquarters of the 30th "
+                "Brigade of Kataib Hezbollah in Basra.")
+    assert actor_of(r, "30th Brigade") == "kataib_hezbollah"

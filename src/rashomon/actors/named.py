@@ -178,6 +178,12 @@ class NamedEntityRules:
             # "the US Army's 82nd Airborne Division": a unit of a state's body is that state
             self._add(span[0], span[-1], self.result.actors[owner.actor], "unit", owner.sector)
             return
+        unit_of = self._unit_owner(span)
+        if unit_of is not None:
+            # "the 45th Brigade of Kataib Hezbollah": a unit named for its owner is the owner
+            self._add(span[0], span[-1], self.result.actors[unit_of.actor], "unit",
+                      unit_of.sector)
+            return
         if self._mistagged_place(span.text, label, len(words), _acts_on_something(span.root)):
             return  # "Sinjar" tagged as an organisation, "Erbil" as a person
         if label == "NORP":
@@ -253,6 +259,22 @@ class NamedEntityRules:
         self._add(span[0], span[-1], self._kb_actor(force) if force else state, owner.rule,
                   sector)
         return True
+
+    def _unit_owner(self, span: Span) -> Mention | None:
+        """The body or state named after "of" when ``span`` ends in a unit noun (the KB's
+        group nouns: "Brigade", "Division", "Battalion"): "the 45th Brigade of X" -> X."""
+        doc = self.doc
+        if not self._group_sector(span[-1]) or span.end + 1 >= len(doc) \
+                or doc[span.end].lower_ != "of":
+            return None
+        i = span.end + 1
+        if doc[i].lower_ == "the" and i + 1 < len(doc):
+            i += 1
+        owner = self.covered.get(i)
+        if owner is None or owner.start != doc[i].idx or self.result.actors[owner.actor].kind \
+                not in ("organization", "group", "state"):
+            return None
+        return owner
 
     def _possessive_state_body(self, span: Span) -> Mention | None:
         """The state body ("the US Army", "Iraq's interior ministry") owning ``span``."""
