@@ -189,3 +189,12 @@ def test_one_list_of_expletive_verbs_serves_the_actors_and_the_events(tmp_path):
     assert it is not None and "turkey" in sources
     it, sources = run([str(mine)])
     assert it is None and "turkey" not in sources
+
+
+def test_his_reads_back_as_far_as_he():
+    # the person is named two sentences before "his", with a sentence of others between
+    text = ("Prime Minister Ali Hamdan toured the port on Sunday. Residents of the city "
+            "heard an explosion later. The statement said a drone tried to target his "
+            "residence in the capital.")
+    hamdan = next(s for s, _ in roles(text, "toured"))
+    assert hamdan and any(t == hamdan for _, t in roles(text, "target"))

@@ -533,10 +533,15 @@ class RoleFinder:
         The mention is the pronoun's own span, as for a personal pronoun: the role model
         reads a role off the path to where the mention stands, and the antecedent's span
         ("Erdogan escaped unharmed after drones struck his motorcade") would give it the
-        path to the antecedent's own role (the subject of "escaped"), not the possessor's."""
+        path to the antecedent's own role (the subject of "escaped"), not the possessor's.
+        "his"/"her" read as far back as "he"/"she" (two sentences: a story's protagonist is
+        named, then referred to); "its"/"their", one (many bodies are named in passing)."""
         wants_person = pronoun.lower_ in ("his", "her")
         sentence = token_sentence(pronoun)
-        lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start_char
+        lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start
+        if wants_person:
+            lo = token_sentence(self.doc[max(0, lo - 1)]).start
+        lo = self.doc[lo].idx
         for m in reversed(self.resolution.indexed().before(pronoun.idx, lo)):
             if m.rule == "pronoun":
                 continue
