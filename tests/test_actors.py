@@ -501,3 +501,9 @@ def test_a_unit_named_for_its_owner_is_the_owner(resolve):
     r = resolve("American jets helped Iraqi troops to surround the headquarters of the 30th "
                 "Brigade of Kataib Hezbollah in Basra.")
     assert actor_of(r, "30th Brigade") == "kataib_hezbollah"
+
+
+def test_a_leaders_government_is_the_state_he_led_that_year(resolve):
+    r = resolve("The Obama administration imposed new sanctions on Tehran.", year=2012)
+    assert actor_of(r, "Obama administration") == "united_states"
+    assert actor_of(r, "Obama") is None  # the person is not the mention

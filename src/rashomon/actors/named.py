@@ -467,6 +467,30 @@ class NamedEntityRules:
             self._drop([m])
             self._add(body, self.token_ending_at[m.end], actor, m.rule, sector)
 
+    def _resolve_leaders_governments(self) -> None:
+        """"the Bush administration", "the Maliki government": a person's name modifying a
+        government noun (the KB's GOV group nouns) is the state the person led that year,
+        not the person."""
+        for m in list(self.result.mentions):
+            if m.actor not in self.kb.actors or self.result.actors[m.actor].kind != "person":
+                continue
+            last = self._token_ending_at(m.end)
+            first = self.token_starting_at.get(m.start)
+            if last is None or first is None or last.i + 1 >= len(self.doc):
+                continue
+            body = self.doc[last.i + 1]
+            if last.head != body or last.dep_ not in ("compound", "nmod", "amod") \
+                    or self._group_sector(body) != "GOV" or body.i in self.covered:
+                continue
+            led = next((role["of"] for role in self.kb.held_role(m.actor, self.year)
+                        if role.get("of") in self.kb.actors
+                        and self.kb.actors[role["of"]].kind == "state"), None)
+            if led is None:
+                continue
+            self._drop([m])
+            self._add(first, body, self._kb_actor(led), "leader_body", "GOV")
+        self._forget_unused_actors()
+
     def _resolve_short_forms(self) -> None:
         """"Hizbollah" after "Kataib Hezbollah" in a story set in Iraq: a name that ends the
         longer name of an organisation of the story's country, named before, is that

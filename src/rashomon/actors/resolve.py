@@ -158,6 +158,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self._resolve_defined_acronyms()
         self._resolve_followers()
         self._resolve_bodies_of_states()
+        self._resolve_leaders_governments()
         self._resolve_titled_names()
         self._resolve_short_forms()
         self._resolve_roles()
