@@ -469,14 +469,14 @@ class NamedEntityRules:
 
     def _resolve_leaders_governments(self) -> None:
         """"the Bush administration", "the Maliki government": a person's name modifying a
-        government noun (the KB's GOV group nouns) is the state the person led that year,
-        not the person."""
+        government noun (the KB's GOV group nouns) names the state the person led that
+        year; the noun, the phrase's head, is that state's mention (what a role reads), and
+        the name stays the person's (he is named in the text)."""
         for m in list(self.result.mentions):
             if m.actor not in self.kb.actors or self.result.actors[m.actor].kind != "person":
                 continue
             last = self._token_ending_at(m.end)
-            first = self.token_starting_at.get(m.start)
-            if last is None or first is None or last.i + 1 >= len(self.doc):
+            if last is None or last.i + 1 >= len(self.doc):
                 continue
             body = self.doc[last.i + 1]
             if last.head != body or last.dep_ not in ("compound", "nmod", "amod") \
@@ -487,9 +487,7 @@ class NamedEntityRules:
                         and self.kb.actors[role["of"]].kind == "state"), None)
             if led is None:
                 continue
-            self._drop([m])
-            self._add(first, body, self._kb_actor(led), "leader_body", "GOV")
-        self._forget_unused_actors()
+            self._add(body, body, self._kb_actor(led), "leader_body", "GOV")
 
     def _resolve_short_forms(self) -> None:
         """"Hizbollah" after "Kataib Hezbollah" in a story set in Iraq: a name that ends the
