@@ -150,6 +150,14 @@ def test_it_as_an_object_is_a_thing_not_the_last_actor():
     assert roles(text, "dismissed") == {("houthis", None)}
 
 
+
+def test_they_is_not_a_name_that_only_modifies_a_thing():
+    # "the Hamas offices" names Hamas only to say whose offices: the "they" after it is
+    # still the body named before
+    text = ("The Fatah movement issued a statement, saying they had seized the Hamas "
+            "offices and that they would attack Israel.")
+    assert any(s == "fatah" for s, _ in roles(text, "attack"))
+
 def test_a_phrase_whose_modifier_precedes_its_noun_still_matches():
     text = "Islamic State militants held around 20,000 civilians as human shields in Raqqa."
     assert any(trig == "held around 20,000 civilians as human shields"
@@ -192,3 +200,12 @@ def test_one_list_of_expletive_verbs_serves_the_actors_and_the_events(tmp_path):
     assert it is not None and "turkey" in sources
     it, sources = run([str(mine)])
     assert it is None and "turkey" not in sources
+
+
+def test_his_reads_back_as_far_as_he():
+    # the person is named two sentences before "his", with a sentence of others between
+    text = ("Prime Minister Ali Hamdan toured the port on Sunday. Residents of the city "
+            "heard an explosion later. The statement said a drone tried to target his "
+            "residence in the capital.")
+    hamdan = next(s for s, _ in roles(text, "toured"))
+    assert hamdan and any(t == hamdan for _, t in roles(text, "target"))

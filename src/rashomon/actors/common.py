@@ -23,6 +23,8 @@ SECTOR_PRIORITY = ["MIL", "SPY", "COP", "GOV", "LEG", "JUD", "REB", "INS"]
 
 
 POSSESSIVE = ("'s", "’s")
+# Hyphens that glue two words of one name ("KDP-Iran") or of one modifier ("US-backed").
+HYPHENS = frozenset({"-", "‐", "‑"})
 # Words that name what a ministry is for: "Ministry of Interior", "Foreign Ministry".
 BODY_WORDS = {"foreign", "interior", "defence", "defense", "finance", "oil", "health",
                "planning", "justice", "affairs", "internal", "external", "electricity",

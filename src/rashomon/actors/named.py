@@ -16,6 +16,7 @@ from .common import (
     ALTERNATE_PLACE_POPULATION,
     ARGUMENT_SLOTS,
     BODY_WORDS,
+    HYPHENS,
     MAJOR_PLACE_POPULATION,
     MIN_SOUND_SURNAME,
     NAME_GLUE,
@@ -88,8 +89,11 @@ class NamedEntityRules:
             if tok.ent_type_:
                 if not self._lone_name_like(tok) or not (
                         tok.dep_ in ARGUMENT_SLOTS or tok.dep_ == "pobj"
-                        and tok.head.lower_ not in place_preps):
-                    continue
+                        and tok.head.lower_ not in place_preps
+                        or tok.dep_ == "poss" and self._surname_actor(
+                            token_key(tok.text), kb_too=False) is not None):
+                    continue  # a possessor only as the surname of someone named before:
+                    # "seven of Kadhimi's guards" after "Prime Minister Mustafa Kadhimi"
             elif tok.dep_ not in ARGUMENT_SLOTS:
                 continue
             start = tok.i
@@ -174,6 +178,12 @@ class NamedEntityRules:
             # "the US Army's 82nd Airborne Division": a unit of a state's body is that state
             self._add(span[0], span[-1], self.result.actors[owner.actor], "unit", owner.sector)
             return
+        unit_of = self._unit_owner(span)
+        if unit_of is not None:
+            # "the 45th Brigade of Kataib Hezbollah": a unit named for its owner is the owner
+            self._add(span[0], span[-1], self.result.actors[unit_of.actor], "unit",
+                      unit_of.sector)
+            return
         if self._mistagged_place(span.text, label, len(words), _acts_on_something(span.root)):
             return  # "Sinjar" tagged as an organisation, "Erbil" as a person
         if label == "NORP":
@@ -249,6 +259,22 @@ class NamedEntityRules:
         self._add(span[0], span[-1], self._kb_actor(force) if force else state, owner.rule,
                   sector)
         return True
+
+    def _unit_owner(self, span: Span) -> Mention | None:
+        """The body or state named after "of" when ``span`` ends in a unit noun (the KB's
+        group nouns: "Brigade", "Division", "Battalion"): "the 45th Brigade of X" -> X."""
+        doc = self.doc
+        if not self._group_sector(span[-1]) or span.end + 1 >= len(doc) \
+                or doc[span.end].lower_ != "of":
+            return None
+        i = span.end + 1
+        if doc[i].lower_ == "the" and i + 1 < len(doc):
+            i += 1
+        owner = self.covered.get(i)
+        if owner is None or owner.start != doc[i].idx or self.result.actors[owner.actor].kind \
+                not in ("organization", "group", "state"):
+            return None
+        return owner
 
     def _possessive_state_body(self, span: Span) -> Mention | None:
         """The state body ("the US Army", "Iraq's interior ministry") owning ``span``."""
@@ -326,15 +352,14 @@ class NamedEntityRules:
     def _resolve_defined_acronyms(self) -> None:
         doc = self.doc
         for tok in doc:
-            if tok.text != "(" or tok.i < 1 or tok.i + 2 >= len(doc) or doc[tok.i + 2].text != ")":
+            acronym = self._parenthesised_acronym(tok)
+            if acronym is None:
                 continue
-            acronym = doc[tok.i + 1]
-            if not is_acronym(acronym.text):
-                continue
-            actor = self._defined_by(acronym.text.replace(".", "").lower(), tok.i)
-            if actor is None:
-                continue
-            self.local_aliases[(token_key(acronym.text),)] = actor.id
+            letters = acronym.text.replace(".", "").replace("-", "").lower()
+            actor = self._defined_by(letters, tok.i)
+            key = self.kb.key(acronym.text)
+            if actor is not None and key:
+                self.local_aliases[key] = actor.id
         if not self.local_aliases:
             return
         for m in list(self.result.mentions):
@@ -346,6 +371,21 @@ class NamedEntityRules:
             if actor_id and tok.i not in self.covered and tok.text.isupper():
                 self._add(tok, tok, self.result.actors[actor_id], "acronym")
         self._forget_unused_actors()
+
+    def _parenthesised_acronym(self, paren: Token) -> Span | None:
+        """The acronym "(ACR)" that opens at ``paren``: one token, or capitals glued by a
+        hyphen ("(KDP-I)", the acronym of a branch, spaCy's three tokens)."""
+        doc = self.doc
+        if paren.text != "(" or paren.i < 1:
+            return None
+        for end in (paren.i + 2, paren.i + 4):
+            if end < len(doc) and doc[end].text == ")":
+                inner = doc[paren.i + 1:end]
+                glued = not any(t.whitespace_ for t in inner) and (
+                    len(inner) == 1 or inner[1].text in HYPHENS)
+                if glued and is_acronym(inner.text.replace("-", "").replace("‐", "")):
+                    return inner
+        return None
 
     def _defined_by(self, letters: str, paren: int) -> Actor | None:
         """The actor whose name, just before "(ACR)", the acronym abbreviates."""
@@ -427,21 +467,61 @@ class NamedEntityRules:
             self._drop([m])
             self._add(body, self.token_ending_at[m.end], actor, m.rule, sector)
 
+    def _resolve_leaders_governments(self) -> None:
+        """"the Bush administration", "the Maliki government": a person's name modifying a
+        government noun (the KB's GOV group nouns) names the state the person led that
+        year; the noun, the phrase's head, is that state's mention (what a role reads), and
+        the name stays the person's (he is named in the text)."""
+        for m in list(self.result.mentions):
+            if m.actor not in self.kb.actors or self.result.actors[m.actor].kind != "person":
+                continue
+            last = self._token_ending_at(m.end)
+            if last is None or last.i + 1 >= len(self.doc):
+                continue
+            body = self.doc[last.i + 1]
+            if last.head != body or last.dep_ not in ("compound", "nmod", "amod") \
+                    or self._group_sector(body) != "GOV" or body.i in self.covered:
+                continue
+            led = next((role["of"] for role in self.kb.held_role(m.actor, self.year)
+                        if role.get("of") in self.kb.actors
+                        and self.kb.actors[role["of"]].kind == "state"), None)
+            if led is None:
+                continue
+            self._add(body, body, self._kb_actor(led), "leader_body", "GOV")
+
     def _resolve_short_forms(self) -> None:
         """"Hizbollah" after "Kataib Hezbollah" in a story set in Iraq: a name that ends the
         longer name of an organisation of the story's country, named before, is that
         organisation, not a namesake abroad (by the sound of the words, so spellings
         vary)."""
         home = self.kb.actors[self.home_state].country if self.home_state else None
-        if home is None:
-            return
         local: list[tuple[int, tuple[str, ...], Actor]] = []  # (start, sound keys, actor)
+        named: list[tuple[int, tuple[str, ...], Actor]] = []  # the same, of any country
+        seen: set[str] = set()  # actors named so far
         for m in sorted(self.result.mentions, key=lambda m: m.start):
             actor = self.result.actors[m.actor]
-            if actor.kind not in ("organization", "group") or actor.id.startswith("g:"):
-                continue
             sounds = tuple(sound_key(k) for w in m.text.split()
                            if (k := token_key(w)) not in SKIP_TOKENS)
+            if len(sounds) == 1 and m.rule in ("provisional", "alias") and m.actor not in seen \
+                    and (actor.provisional or actor.kind in ("organization", "group")):
+                # "Kataib positions" after "Kataib Hezbollah": a lone word that begins the
+                # name of a body named before is that body, not an unknown name nor a
+                # namesake the text has not named (Lebanon's Kataeb party)
+                begun = next((a for start, keys, a in reversed(named)
+                              if len(keys) > 1 and keys[0] == sounds[0]), None)
+                first, last = self.token_starting_at.get(m.start), self._token_ending_at(m.end)
+                if begun is not None and begun.id != actor.id and first is not None \
+                        and last is not None:
+                    self._drop([m])
+                    self._add(first, last, begun, "short_form")
+                    continue
+            seen.add(m.actor)
+            if actor.kind not in ("organization", "group") or actor.id.startswith("g:"):
+                continue
+            if not actor.provisional:
+                named.append((m.start, sounds, actor))
+            if home is None:
+                continue
             if actor.country == home:
                 local.append((m.start, sounds, actor))
                 continue

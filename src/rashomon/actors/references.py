@@ -68,10 +68,18 @@ class ReferenceRules:
         """"the group", "the militia" -> the organisation of that kind in focus shortly
         before: never a state or one of its bodies ("the group" after "the federal police
         raided the militia's office" is the militia), and for an armed noun ("militia")
-        an armed one."""
-        nouns = set(self.kb.rules.get("definite_org_nouns") or [])
+        an armed one. A word that only says what kind of body a name is ("the party",
+        "the alliance": the KB's name designators) describes a body whose name holds it
+        ("the Kurdistan Democratic Party"); "the country" a state (see
+        ``_resolve_definite_states``)."""
+        generic = set(self.kb.rules.get("definite_org_nouns") or [])
+        nouns = generic | self.kb.designators
+        states = set(self.kb.rules.get("definite_state_nouns") or [])
         window = int(self.kb.rules.get("definite_window_sentences", 3))
         for tok in self.doc:
+            if tok.lower_ in states and tok.i not in self.covered and tok.tag_ == "NN":
+                self._resolve_definite_state(tok, window)
+                continue
             if tok.lower_ not in nouns or tok.i in self.covered or tok.tag_ != "NN":
                 continue
             if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
@@ -85,13 +93,45 @@ class ReferenceRules:
                           and m.sentence is not None and sent - m.sentence <= window
                           and not m.actor.startswith("g:")
                           and self._fits_description(self.result.actors[m.actor],
-                                                     tok.lower_ in armed)]
+                                                     tok.lower_ in armed)
+                          and (tok.lower_ in generic
+                               or self._named_as(self.result.actors[m.actor], tok.lower_))]
             if candidates:
                 # of those that fit, the one the text is about: most mentioned so far,
                 # then the most recent
                 salience = Counter(m.actor for m in self.result.mentions if m.start < tok.idx)
                 best = max(candidates, key=lambda m: (salience[m.actor], m.start))
                 self._add(tok, tok, self.result.actors[best.actor], "coreference", best.sector)
+
+    def _named_as(self, actor: Actor, designator: str) -> bool:
+        """Whether the name or an alias of ``actor`` holds the word ``designator``: a
+        proper name's word, not the common noun of an earlier reference ("his coalition")
+        that the actor took as an alias."""
+        return any(designator in self.kb.key(name) for name in [actor.name, *actor.aliases]
+                   if name[:1].isupper())
+
+    def _resolve_definite_state(self, tok: Token, window: int) -> None:
+        """"the country", "the Arab country" -> the state named last in the sentences just
+        before, never one that is the subject of the noun's own clause ("Iran would expand
+        relations with the country" is not Iran), and not where the noun is a place ("across
+        the country", "in the country")."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+            return
+        if tok.dep_ == "pobj" and tok.head.lower_ in set(
+                self.kb.rules.get("place_prepositions") or []):
+            return
+        if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
+            return  # "the country of X" is X, or says whose
+        subjects = {self.covered[c.i].actor for a in tok.ancestors for c in a.children
+                    if c.dep_ in ("nsubj", "nsubjpass") and c.i in self.covered}
+        sent = self.sent_of[tok.i]
+        for m in sorted(self.result.mentions, key=lambda m: m.start, reverse=True):
+            if m.start >= tok.idx or m.sentence is None or sent - m.sentence > window:
+                continue
+            actor = self.result.actors[m.actor]
+            if actor.kind == "state" and m.actor not in subjects and m.rule != "backed":
+                self._add(tok, tok, actor, "coreference")
+                return
 
     def _names_someone(self, prep: Token) -> bool:
         """Whether a prepositional phrase's noun names an actor or is a proper name ("of
@@ -138,7 +178,8 @@ class ReferenceRules:
                     t.i in self.covered for t in c.subtree)) for c in tok.children):
                 continue  # "the army of X", "officials from both parties",
                 # "officials in the Bush administration": X's
-            state = (self._state_placed_in(tok) if sector != "MIL" else None) or home
+            state = (self._state_placed_in(tok) or self._state_there(tok)
+                     if sector != "MIL" else None) or home
             if state is None:
                 continue
             first = tok
@@ -159,6 +200,22 @@ class ReferenceRules:
                         else None
                     if state:
                         return self._kb_actor(state)
+        return None
+
+    def _state_there(self, tok: Token) -> Actor | None:
+        """The KB state of the place named last before "authorities there", "officials
+        there" (this sentence or the one before): "there" points back to a place."""
+        after = self.doc[tok.i + 1] if tok.i + 1 < len(self.doc) else None
+        if not (after is not None and after.lower_ == "there" and after.dep_ == "advmod"):
+            return None  # the parser hangs "there" on the noun or on its verb
+        sent = self.sent_of[tok.i]
+        for i in range(tok.i - 1, -1, -1):
+            if sent - self.sent_of[i] > 1:
+                return None
+            place = self.place_at.get(i)
+            state = self.kb.states.get(place.country) if place and place.country else None
+            if state:
+                return self._kb_actor(state)
         return None
 
     # -- 6. generic groups --------------------------------------------------------

@@ -42,6 +42,7 @@ from ..parse import doc_ents, doc_text
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
 from .common import (
+    HYPHENS,
     MAX_PLACE_PHRASE,
     PEOPLE_PLACE_PREPS,
     POSSESSIVE,
@@ -157,6 +158,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self._resolve_defined_acronyms()
         self._resolve_followers()
         self._resolve_bodies_of_states()
+        self._resolve_leaders_governments()
         self._resolve_titled_names()
         self._resolve_short_forms()
         self._resolve_roles()
@@ -346,9 +348,16 @@ class _Resolver(NamedEntityRules, ReferenceRules):
             return
         if self._inside_place_entity(first, last):
             return
+        actor = self._kb_actor(entry.actor)
+        glued = self._glued_name_end(last) if actor.kind in ("organization", "group") else None
+        if glued is not None:
+            # "Kurdistan Democratic Party-Iran", "KDP-I": a name glued by a hyphen to a
+            # capitalised word is a longer name (a namesake's branch), not the KB's body
+            name = self.text[window[0].idx:glued.idx + len(glued.text)]
+            self._add(window[0], glued, self._provisional(name, "organization"), "provisional")
+            return
         if self._based_in(last) or entry.rule == "metonym" and self._used_as_place(first, last):
             return  # "a Qatar-based channel" is no act of Qatar's
-        actor = self._kb_actor(entry.actor)
         sector = entry.sector
         backed = self._backed_tail(last)
         if backed is not None:  # "Iran-backed militias" are not Iran
@@ -387,6 +396,25 @@ class _Resolver(NamedEntityRules, ReferenceRules):
                     if self._add(*widened, actor, entry.rule, sector) is not None:
                         return
         self._add(first, last, actor, entry.rule, sector)
+
+    def _glued_name_end(self, last: Token) -> Token | None:
+        """The capitalised word a name's last word is glued to by a hyphen, without spaces
+        ("Party-Iran", "KDP-I"), when the whole is a name of its own: not a modifier of a
+        noun after it ("the Hamas-Israel war", "a US-Iraq deal"), nor a hyphenated word
+        in lower case ("Hezbollah-affiliated")."""
+        doc = self.doc
+        if last.whitespace_ or last.i + 2 >= len(doc):
+            return None
+        hyphen, word = doc[last.i + 1], doc[last.i + 2]
+        if hyphen.text not in HYPHENS or hyphen.whitespace_ or not word.text[:1].isupper() \
+                or not word.text.isalpha() or word.i in self.blocked:
+            return None
+        if word.dep_ in ("compound", "amod", "nmod") and word.head.i > word.i:
+            return None
+        if word.i + 1 < len(doc) and doc[word.i + 1].text in HYPHENS \
+                and not word.whitespace_:
+            return None  # "Iran-Iraq-Syria": a chain of parties, not one name
+        return word
 
     def _some_of_the_people(self, tok: Token) -> bool:
         """Whether a plural demonym names particular people rather than the nation: it

@@ -36,6 +36,9 @@ from .syntax import (
     unique,
 )
 
+# Relations by which a name modifies a noun ("the Sadrist seats", "Iraqi oil").
+NOUN_MODIFIERS = {"amod", "compound", "nmod"}
+
 
 class RoleFinder:
     """Turns a frame's role words into actor mentions; mixed into the coder."""
@@ -512,6 +515,11 @@ class RoleFinder:
             if actor.kind in ("person", "media"):
                 continue  # an outlet reports what "it" or "they" did; it does not act
             last = self.doc.char_span(m.start, m.end, alignment_mode="expand")
+            if last is not None and len(last) and last[-1].dep_ in NOUN_MODIFIERS \
+                    and last[-1].head.i >= last.end \
+                    and self.resolution.mention_at(last[-1].head.idx,
+                                                   end_char(last[-1].head)) is None:
+                continue  # "the Sadrist seats": a modifier of a thing is not what "they" is
             plural = last is not None and len(last) and last[-1].tag_ in ("NNS", "NNPS")
             if kind == "plural" or not plural:
                 return self._pronoun_mention(pronoun, m.actor)
@@ -543,10 +551,15 @@ class RoleFinder:
         The mention is the pronoun's own span, as for a personal pronoun: the role model
         reads a role off the path to where the mention stands, and the antecedent's span
         ("Erdogan escaped unharmed after drones struck his motorcade") would give it the
-        path to the antecedent's own role (the subject of "escaped"), not the possessor's."""
+        path to the antecedent's own role (the subject of "escaped"), not the possessor's.
+        "his"/"her" read as far back as "he"/"she" (two sentences: a story's protagonist is
+        named, then referred to); "its"/"their", one (many bodies are named in passing)."""
         wants_person = pronoun.lower_ in ("his", "her")
         sentence = token_sentence(pronoun)
-        lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start_char
+        lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start
+        if wants_person:
+            lo = token_sentence(self.doc[max(0, lo - 1)]).start
+        lo = self.doc[lo].idx
         for m in reversed(self.resolution.indexed().before(pronoun.idx, lo)):
             if m.rule == "pronoun":
                 continue
