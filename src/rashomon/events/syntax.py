@@ -33,6 +33,8 @@ GOVERNORS = {
     "threaten": "threatened",
     "refuse": "negated", "fail": "negated", "decline": "negated",
 }
+# Nouns whose infinitive is the act tried, not an aim held ("an attempt by X to kill Y").
+ATTEMPT_NOUNS = frozenset({"attempt", "bid"})
 # Governors of a plan its subject declares (not one tried or wanted: "tried to storm the
 # base" is an attack that failed): "plans to impose", "is prepared to strike", "vowed to
 # fight". With "will", such a hostile act is a threat (PLOVER THREATEN).
@@ -186,6 +188,11 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
             # "HRW issued a statement calling on X": the statement speaks for its issuer
             node = node.head.head
             continue
+        if node.dep_ == "acl" and node.head.lemma_.lower() in ATTEMPT_NOUNS:
+            # "an attempt by X to kill Y", "Iran's bid to seize X": who tries does the act
+            attempt = node.head
+            return prep_object(attempt, "by") or next(
+                (c for c in attempt.children if c.dep_ == "poss"), None)
         if node.dep_ in ("relcl", "acl"):
             return node.head
         host = participle_host(node)
@@ -252,11 +259,13 @@ def stranded_subject(verb: Token) -> Token | None:
 
 def purpose_infinitive(verb: Token) -> bool:
     """An infinitive naming a goal ("their commitment to topple X", "its objective is to take
-    over X"): an aim someone holds, not an act."""
+    over X"): an aim someone holds, not an act. An attempt's infinitive is the act tried
+    ("a failed attempt by X to assassinate Y"), as "tried to storm the base" is."""
     if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
         return False
     head = verb.head
-    return (verb.dep_ == "acl" and head.pos_ == "NOUN") or (
+    return (verb.dep_ == "acl" and head.pos_ == "NOUN"
+            and head.lemma_.lower() not in ATTEMPT_NOUNS) or (
         verb.dep_ == "xcomp" and head.lemma_ == "be")
 
 
@@ -294,6 +303,11 @@ def relative_antecedent(pronoun: Token) -> Token | None:
     node = pronoun
     for _ in range(3):
         node = node.head
+        if node.dep_ == "acl" and node.head.lemma_.lower() in ATTEMPT_NOUNS:
+            # "an attempt by X to kill Y", "Iran's bid to seize X": who tries does the act
+            attempt = node.head
+            return prep_object(attempt, "by") or next(
+                (c for c in attempt.children if c.dep_ == "poss"), None)
         if node.dep_ in ("relcl", "acl"):
             return node.head
         if node.dep_ not in ("prep", "pobj", "nsubj", "nsubjpass", "dobj") \
