@@ -252,7 +252,7 @@ class _Coder(CandidateFinder, RoleFinder):
             return None
         doers = {m.actor for m in self._actors(self._subject(frame.anchor))}
         if doers & {m.actor for m in sources + targets}:
-            return None  # "X held its talks with Y": the same event twice
+            return None  # "X signed a deal between X and Y": the same event twice
         nominal.flags = [*nominal.flags, "embedded"]
         return nominal
 
