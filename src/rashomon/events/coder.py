@@ -28,6 +28,7 @@ from .syntax import (
     clause_tokens,
     end_char,
     pobj,
+    prep_object,
     subordinate,
     unique,
 )
@@ -212,6 +213,9 @@ class _Coder(CandidateFinder, RoleFinder):
                 frames.append(frame)
                 if frame.nominal is not None:
                     used.add(frame.nominal.i)
+                    embedded = self._embedded_act(frame)
+                    if embedded is not None:
+                        frames.append(embedded)
         for tok in self.doc:
             if tok.i not in used:
                 frame = self._nominal_frame(tok)
@@ -227,6 +231,30 @@ class _Coder(CandidateFinder, RoleFinder):
         self._speech_demands()
         self._speech_accusations()
         return self.events
+
+    def _embedded_act(self, frame: Frame) -> Frame | None:
+        """The act noun a light verb or phrase carries, as a candidate of its own when the
+        noun's own words name both its parties and neither is the verb's doer: in "Iran
+        helped broker a truce between X and Y" Iran mediates (the light verb's event) and
+        X and Y agree (the truce's). Which of the two is an event is the gate's to say."""
+        noun = frame.nominal
+        if noun is None or noun == frame.anchor:
+            return None
+        nominal = self._nominal_frame(noun)
+        if nominal is None:
+            return None
+        # parties the noun names apart from the verb's subject: "between X and Y", or a
+        # doer "by X" ("announced an alliance with Y": the subject is the other party)
+        if not self._between(noun) and prep_object(noun, "by") is None:
+            return None
+        sources, targets = self._nominal_roles(noun)
+        if not sources or not targets:
+            return None
+        doers = {m.actor for m in self._actors(self._subject(frame.anchor))}
+        if doers & {m.actor for m in sources + targets}:
+            return None  # "X signed a deal between X and Y": the same event twice
+        nominal.flags = [*nominal.flags, "embedded"]
+        return nominal
 
     # -- coding ----------------------------------------------------------------------------
 
@@ -283,9 +311,11 @@ class _Coder(CandidateFinder, RoleFinder):
             if src is None and code.quad.startswith("verbal"):
                 continue  # words nobody is named for ("many described ...") are no stance
             if frame.anchor == frame.nominal and (src is None or tgt is None) and not (
-                    tgt is not None and self._speaking_of(frame) is not None):
+                    tgt is not None and self._speaking_of(frame) is not None
+                    or source is not None and self._named_by_agent(frame.anchor, source)):
                 continue  # a bare noun ("the war", "his coalition") is mostly background,
-                # unless it is an act someone speaks of ("condemned the attack on X")
+                # unless it is an act someone speaks of ("condemned the attack on X") or
+                # whose doer its own "by" phrase names ("raids by X", "a truce declared by X")
             self._emit(frame, code, src, tgt, [m for m in (source, target) if m],
                        flags=frame.flags)
 
@@ -322,6 +352,13 @@ class _Coder(CandidateFinder, RoleFinder):
         """Whether a source is a government, its army or its police (sector GOV, MIL, COP)."""
         return any((m.sector or getattr(self.resolution.actors.get(m.actor), "sector", None))
                    in STATE_SECTORS for m in sources)
+
+    def _named_by_agent(self, noun: Token, source: Mention) -> bool:
+        """Whether the source of an act noun is the one its "by" phrase names ("raids by
+        X", "the ceasefire declared by X"): a particular act, not background."""
+        agent = self._agent_phrase(noun)
+        return agent is not None and agent.idx <= source.start \
+            and source.end <= end_char(agent.right_edge)
 
     def _actorless(self, frame: Frame, code: Code) -> bool:
         """Whether a trigger no actor is found for is still a candidate: a verb the lexicon

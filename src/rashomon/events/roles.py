@@ -367,6 +367,13 @@ class RoleFinder:
             elif child.dep_ in ("compound", "amod", "nmod") and child.i < noun.i and not sources:
                 sources = [m for m in self._actors(child, own_only=True)
                            if not hyphenated(self.text, m)]
+        agent = prep_object(noun, "by")
+        if sources and agent is not None and any(c.dep_ == "poss" for c in noun.children):
+            # "his election by X", "Sadr's arrest by US troops": with a "by" phrase naming
+            # the doer, the possessor is the one the act befalls
+            doers = self._actors(agent)
+            if doers:
+                sources, targets = doers, sources
         pair = self._between(noun)
         if pair:
             sources, targets = pair[:1], pair[1:]
@@ -379,6 +386,16 @@ class RoleFinder:
             if not any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
                 sources = self._actors(next((c for c in verb.children if c.dep_ == "nsubj"),
                                             None))
+        if not sources and noun.dep_ == "pobj" and noun.head.lower_ in ("of", "for", "with"):
+            # "accused X of attacks on Y", "X was blamed for the raids", "charged X with
+            # the bombing": whom an accusation names did the act it names
+            host = noun.head.head
+            if host.dep_ in ("dobj", "nsubjpass") and host.head.pos_ == "VERB" \
+                    and self._accusing(host.head):
+                sources = self._actors(host)  # the parser hangs "of" on the accused
+            elif host.pos_ == "VERB" and self._accusing(host):
+                sources = self._actors(next((c for c in host.children if c.dep_ in (
+                    "dobj", "nsubjpass")), None) or object_gap_antecedent(host))
         if not sources and noun.dep_ == "dobj" and any(
                 c.dep_ == "nsubj" for c in noun.head.children):
             # "X condemned attacks on Y by Z": the parser hangs the act's "by" phrase on
@@ -408,6 +425,30 @@ class RoleFinder:
                 if entry and entry["type"] in PATIENT_OF_TYPES:
                     targets = self._actors(pobj(child))
         return sources, targets
+
+    @staticmethod
+    def _agent_phrase(noun: Token) -> Token | None:
+        """The "by" phrase naming an act noun's doer: its own ("raids by X"), its
+        participle's ("the ceasefire declared by X"), or the one the parser hangs on the
+        active verb whose object the noun is ("denounced raids by X against Y")."""
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ == "by":
+                return child
+            if child.dep_ == "acl":
+                agent = next((a for a in child.children if a.dep_ == "agent"), None)
+                if agent is not None:
+                    return agent
+        if noun.dep_ == "dobj" and any(c.dep_ == "nsubj" for c in noun.head.children):
+            return next((c for c in noun.head.children if c.dep_ == "agent"
+                         or c.dep_ == "prep" and c.lower_ == "by"), None)
+        return None
+
+    def _accusing(self, verb: Token) -> bool:
+        """A verb that lays an act at someone's door ("accuse", "blame", "condemn",
+        "charge"): an accusation in the lexicon, or a verb that doubles as an accusing cue."""
+        entry = self.lex.verbs.get(self.lex.lemma(verb))
+        return entry is not None and (entry["type"] == "ACCUSE"
+                                      or entry.get("also_cue") == "accuse")
 
     def _between(self, head: Token, pairs_only: bool = True) -> list[Mention]:
         """The parties of "between X and Y" hanging from ``head``: both, or none when only

@@ -33,6 +33,8 @@ GOVERNORS = {
     "threaten": "threatened",
     "refuse": "negated", "fail": "negated", "decline": "negated",
 }
+# Nouns whose infinitive is the act tried, not an aim held ("an attempt by X to kill Y").
+ATTEMPT_NOUNS = frozenset({"attempt", "bid"})
 # Governors of a plan its subject declares (not one tried or wanted: "tried to storm the
 # base" is an attack that failed): "plans to impose", "is prepared to strike", "vowed to
 # fight". With "will", such a hostile act is a threat (PLOVER THREATEN).
@@ -193,6 +195,11 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
             # "HRW issued a statement calling on X": the statement speaks for its issuer
             node = node.head.head
             continue
+        if node.dep_ == "acl" and node.head.lemma_.lower() in ATTEMPT_NOUNS:
+            # "an attempt by X to kill Y", "Iran's bid to seize X": who tries does the act
+            attempt = node.head
+            return prep_object(attempt, "by") or next(
+                (c for c in attempt.children if c.dep_ == "poss"), None)
         if node.dep_ in ("relcl", "acl"):
             return node.head
         host = participle_host(node)
@@ -259,11 +266,13 @@ def stranded_subject(verb: Token) -> Token | None:
 
 def purpose_infinitive(verb: Token) -> bool:
     """An infinitive naming a goal ("their commitment to topple X", "its objective is to take
-    over X"): an aim someone holds, not an act."""
+    over X"): an aim someone holds, not an act. An attempt's infinitive is the act tried
+    ("a failed attempt by X to assassinate Y"), as "tried to storm the base" is."""
     if not any(c.dep_ == "aux" and c.tag_ == "TO" for c in verb.children):
         return False
     head = verb.head
-    return (verb.dep_ == "acl" and head.pos_ == "NOUN") or (
+    return (verb.dep_ == "acl" and head.pos_ == "NOUN"
+            and head.lemma_.lower() not in ATTEMPT_NOUNS) or (
         verb.dep_ == "xcomp" and head.lemma_ == "be")
 
 
@@ -298,12 +307,18 @@ def relative_antecedent(pronoun: Token) -> Token | None:
     """The noun a relative pronoun stands for: the head of its relative clause ("Maliki,
     who ordered ..." -> Maliki), through a partitive ("officials, some of whom met X" ->
     officials), and of a relative clause coordinated with another ("Maliki, who had vowed
-    ... and who has been criticized ..." -> Maliki: the second hangs on the first's verb)."""
+    ... and who has been criticized ..." -> Maliki: the second hangs on the first's verb);
+    for an attempt's infinitive, who tries ("an attempt by X to kill Y" -> X)."""
     node = pronoun
     for _ in range(3):
         node = node.head
         while node.dep_ == "conj" and node.pos_ in ("VERB", "AUX") and node.head != node:
             node = node.head
+        if node.dep_ == "acl" and node.head.lemma_.lower() in ATTEMPT_NOUNS:
+            # "an attempt by X to kill Y", "Iran's bid to seize X": who tries does the act
+            attempt = node.head
+            return prep_object(attempt, "by") or next(
+                (c for c in attempt.children if c.dep_ == "poss"), None)
         if node.dep_ in ("relcl", "acl"):
             return node.head
         if node.dep_ not in ("prep", "pobj", "nsubj", "nsubjpass", "dobj") \
