@@ -813,7 +813,6 @@ def test_where_two_tellings_stand_in_their_documents_is_a_pair_feature():
     rows = feature_matrix(views, [(0, 1), (0, 2)], *vectors)
     assert rows[0, gap] == 0.0
     assert rows[1, gap] == pytest.approx(start / len(second.text))
-    assert pair_model().coef[0, gap] < 0, "tellings told in other places of their documents"
 
 
 def test_rank_in_document_is_the_same_when_computed_in_small_slices(monkeypatch):

@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 TRAIN = Path(__file__).resolve().parent.parent / "train"
 sys.path.insert(0, str(TRAIN))
@@ -34,34 +33,25 @@ def test_per_kind_thresholds_follow_where_each_kind_separates():
     assert slots["other"] <= 0.2
 
 
-@pytest.fixture(scope="module")
-def switchable():
-    import rashomon.claims.learned as learned
+def test_each_step_is_a_claims_scope_of_its_own():
+    from rashomon.claims import SCOPES, ClaimsScope
 
-    shipped = learned.LearnedCues._learned_roles
-    scope_cv._patch_steps()
-    yield scope_cv._FLAGS
-    scope_cv._FLAGS.update(sources=True, objects=True)
-    learned.LearnedCues._learned_roles = shipped
-
-
-def test_the_switchable_method_calls_the_scorers_put_in_the_module(switchable):
-    # the fold's scorers replace the module's loaders: the patched method must look them
-    # up there, not in a copy taken when it was made
-    import rashomon.claims.learned as learned
-
-    assert learned.LearnedCues._learned_roles.__globals__ is vars(learned)
-    assert not hasattr(learned, "_switchable")
+    steps = list(scope_cv.STEPS.values())
+    assert all(isinstance(step, ClaimsScope) for step in steps)
+    assert steps[0] == SCOPES["news"] and steps[-1] == SCOPES["attributions"]
+    # the name keys the attributions cached on the Doc: two steps may not share one
+    assert len({step.name for step in steps}) == len(steps)
 
 
-def _claims(text: str) -> list:
-    doc = Document(id="t", text=text, published="2020-06-10")
-    return next(analyse_documents([doc], Config(claims_scope="attributions"))).result.claims
-
-
-def test_the_actor_object_step_can_be_switched_off(switchable):
+def test_the_actor_object_step_can_be_switched_off():
     text = "Senator John McCain praised Barack Obama in a statement."
-    switchable.update(sources=True, objects=True)
-    assert [(c.cue, c.content) for c in _claims(text)] == [("praised", "Barack Obama")]
-    switchable.update(objects=False)
-    assert not any(c.cue == "praised" for c in _claims(text))
+    doc = Document(id="t", text=text, published="2020-06-10")
+    scope_cv._RESULTS.clear()
+    config = Config(stages=["places", "actors", "claims_steps"], n_process=1, doc_timeout=0)
+    list(analyse_documents([doc], config))
+
+    def said(step: str) -> list[tuple[str, str]]:
+        return [(c["cue"], c["content"]) for c in scope_cv._RESULTS[step]["t"]]
+
+    assert said("1+2+3 shipped scope") == [("praised", "Barack Obama")]
+    assert not any(cue == "praised" for cue, _ in said("1+2 + common-noun sources"))
