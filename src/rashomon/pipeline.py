@@ -83,11 +83,9 @@ class Config:
     claims_scope: str = "news"
 
     def __post_init__(self) -> None:
-        from .claims import SCOPES
+        from .claims import claims_scope
 
-        if self.claims_scope not in SCOPES:
-            raise ValueError(f"unknown claims scope {self.claims_scope!r}; known: "
-                             f"{', '.join(SCOPES)}")
+        claims_scope(self.claims_scope)  # a ValueError naming the known scopes
 
     @classmethod
     def from_file(cls, path: str | Path) -> Config:

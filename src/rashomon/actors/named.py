@@ -355,7 +355,7 @@ class NamedEntityRules:
             acronym = self._parenthesised_acronym(tok)
             if acronym is None:
                 continue
-            letters = acronym.text.replace(".", "").replace("-", "").lower()
+            letters = _without_hyphens(acronym.text).replace(".", "").lower()
             actor = self._defined_by(letters, tok.i)
             key = self.kb.key(acronym.text)
             if actor is not None and key:
@@ -383,7 +383,7 @@ class NamedEntityRules:
                 inner = doc[paren.i + 1:end]
                 glued = not any(t.whitespace_ for t in inner) and (
                     len(inner) == 1 or inner[1].text in HYPHENS)
-                if glued and is_acronym(inner.text.replace("-", "").replace("‐", "")):
+                if glued and is_acronym(_without_hyphens(inner.text)):
                     return inner
         return None
 
@@ -580,3 +580,8 @@ def _first_last(key: tuple[str, ...]) -> tuple[str, str] | None:
     Husseini)."""
     words = [k for k in key if k not in NAME_PARTICLES]
     return (sound_key(words[0]), sound_key(words[-1])) if len(words) == 2 else None
+
+
+def _without_hyphens(text: str) -> str:
+    """``text`` without the hyphens that glue a name's parts ("KDP-I" -> "KDPI")."""
+    return "".join(c for c in text if c not in HYPHENS)
