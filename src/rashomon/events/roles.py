@@ -364,7 +364,7 @@ class RoleFinder:
         for child in noun.children:
             if child.dep_ == "poss":
                 sources = self._actors(child)
-            elif child.dep_ in ("compound", "amod", "nmod") and child.i < noun.i and not sources:
+            elif child.dep_ in NOUN_MODIFIERS and child.i < noun.i and not sources:
                 sources = [m for m in self._actors(child, own_only=True)
                            if not hyphenated(self.text, m)]
         agent = prep_object(noun, "by")
