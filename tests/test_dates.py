@@ -153,3 +153,19 @@ def test_date_for_span_picks_the_nearest_resolved_date():
     assert date_for_span(dates, 0, 50, at=45).text == "April 16"
     assert date_for_span(dates, 55, 75) is None  # only an unresolved date inside
     assert date_for_span(dates, 50, 100).text == "March 25"
+
+
+def test_a_kept_dateparser_reading_is_the_parse_of_its_text_from_its_base():
+    """dateparser readings are kept per (text, base): asking again answers the same, and
+    another base is a reading of its own, never the first base's."""
+    import datetime as dt
+
+    from rashomon.dates import _parsed
+
+    spring = dt.datetime(2020, 4, 23)
+    autumn = dt.datetime(2021, 10, 2)
+    first = _parsed("march 3", spring, None)
+    assert first == _parsed("march 3", spring, None)
+    assert first[0].date() == dt.date(2020, 3, 3)
+    assert _parsed("march 3", autumn, None)[0].date() == dt.date(2021, 3, 3)
+    assert _parsed("no date here", spring, None)[0] is None

@@ -11,6 +11,7 @@ import pytest
 from event_candidates import candidates
 from event_candidates import roles as candidate_pairs
 
+from rashomon.events import role_model
 from rashomon.events.role_model import LABELS, dependency_path, load_role_model, relative_role
 from rashomon.pipeline import Config, analyse_documents
 from rashomon.types import Document, Event
@@ -450,3 +451,14 @@ def test_the_role_model_takes_no_doer_from_the_phrase_naming_the_victim(text, tr
     President", "Iraqi Prime Minister") describes the victim and is not the attacker."""
     found = candidate_pairs(text, trigger)
     assert (None, victim) in found, found
+
+
+def test_feature_columns_are_the_hash_of_each_feature_and_the_kept_ones_are_bounded(monkeypatch):
+    """A feature's column is read once and kept; past the limit the kept columns start
+    afresh, and a column is the same whether it was kept or not."""
+    columns = role_model._Columns()
+    monkeypatch.setattr(role_model, "MAX_CACHED_FEATURES", 3)
+    names = [f"path=vdobj{i}" for i in range(5)]
+    assert [columns[n] for n in names] == [role_model._hash(n) for n in names]
+    assert len(columns) <= 3
+    assert columns[names[0]] == role_model._hash(names[0]) < 1 << role_model.HASH_BITS

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from dateparser.date import DateDataParser
@@ -36,6 +37,8 @@ FUTURE_TOLERANCE_DAYS = 7
 # "recent weeks/days/months", "recently": the window looked back over before deciding
 # which period (month or year) contains all of it.
 RECENT_WINDOW_DAYS = 42
+# dateparser readings kept (``_parsed``): an expression and its base each, a few MB at most.
+MAX_CACHED_PARSES = 1 << 14
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NUMBER_WORDS = {
@@ -359,14 +362,12 @@ def _dateparser_value(text: str, anchor: _Anchor | None,
     has_year = bool(_YEAR.search(text))
     if anchor is None and not has_year:
         return None, None
-    settings = {"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": True,
-                "PREFER_DAY_OF_MONTH": "first"}
-    if anchor is not None:
-        settings["RELATIVE_BASE"] = dt.datetime.combine(anchor.date, dt.time())
-    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
-    if data.date_obj is None:
+    base = dt.datetime.combine(anchor.date, dt.time()) if anchor is not None else None
+    # without a base, dateparser reads what the text leaves out from today
+    date_obj, period = _parsed(text, base, dt.date.today() if base is None else None)
+    if date_obj is None:
         return None, None
-    day, period = data.date_obj.date(), data.period
+    day = date_obj.date()
     if period in ("time", "part_of_day"):
         period = "day"
     if period == "week":
@@ -380,6 +381,20 @@ def _dateparser_value(text: str, anchor: _Anchor | None,
     elif relative and _needs_precision(period, anchor):
         return None, None
     return _format(day, period), anchor if relative else None
+
+
+@lru_cache(maxsize=MAX_CACHED_PARSES)
+def _parsed(text: str, base: dt.datetime | None, today: dt.date | None,
+            ) -> tuple[dt.datetime | None, str | None]:
+    """dateparser's date and period for ``text`` read from ``base`` (``today``: the day a
+    reading without a base depends on). Kept: articles of a day repeat their expressions
+    ("March 3", "last year") from the same base, and each reading builds a parser anew."""
+    settings: dict[str, object] = {"PREFER_DATES_FROM": "past", "RETURN_TIME_AS_PERIOD": True,
+                                   "PREFER_DAY_OF_MONTH": "first"}
+    if base is not None:
+        settings["RELATIVE_BASE"] = base
+    data = DateDataParser(languages=["en"], settings=settings).get_date_data(text)
+    return data.date_obj, data.period
 
 
 def _needs_precision(period: str, anchor: _Anchor) -> bool:

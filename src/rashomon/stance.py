@@ -348,7 +348,7 @@ def _sparse_features(pairs: Sequence[Pair], vocabulary: Sequence[str] | dict[str
     for row, pair in enumerate(pairs):
         found = pair.vectors()
         vectors[row, :found.size] = found
-        columns = {index.get(s) for s in pair.strings()}
+        columns = set(map(index.get, pair.strings()))
         columns.discard(None)
         string_cols += sorted(columns)
         string_counts.append(len(columns))

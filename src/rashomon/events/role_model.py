@@ -24,7 +24,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -144,9 +144,23 @@ def _hash(feature: str) -> int:
     return zlib.crc32(feature.encode("utf-8")) & ((1 << HASH_BITS) - 1)
 
 
-@lru_cache(maxsize=1 << 16)
-def _cached_hash(feature: str) -> int:
-    return _hash(feature)
+#: Features whose columns are kept (``_Columns``): a news vocabulary's pairs stay below.
+MAX_CACHED_FEATURES = 1 << 16
+
+
+class _Columns(dict):
+    """Each feature string's hashed column, computed the first time it is asked for: a
+    dict look-up (``map(columns.__getitem__, ...)``) is cheaper than a cached call, and
+    every role row asks for some forty."""
+
+    def __missing__(self, feature: str) -> int:
+        if len(self) >= MAX_CACHED_FEATURES:
+            self.clear()
+        column = self[feature] = _hash(feature)
+        return column
+
+
+_COLUMNS = _Columns()
 
 
 def featurize(rows: Sequence[Sequence[str]]) -> csr_matrix:
@@ -193,14 +207,15 @@ class RoleModel:
         """(n, 3) probabilities of none, source, target."""
         # a sum of weight rows per pair, all pairs in one gather (cheaper than a sparse
         # matrix for a few rows); numpy adds each pair's rows in column order
-        columns = [sorted(set(map(_cached_hash, r.features))) for r in rows]
-        index = np.full((len(rows), max(map(len, columns))), len(self.weights), np.intp)
-        for k, cols in enumerate(columns):
-            index[k, :len(cols)] = cols
-        scores = self.padded[index].sum(axis=1) + self.model.intercept
-        scores = scores - scores.max(axis=1, keepdims=True)
+        column = _COLUMNS.__getitem__
+        columns = [sorted(set(map(column, r.features))) for r in rows]
+        width, pad = max(map(len, columns)), len(self.weights)
+        index = np.array([cols + [pad] * (width - len(cols)) for cols in columns], np.intp)
+        # the ufuncs' own reductions: what ``.sum`` and ``.max`` call, without their wrappers
+        scores = np.add.reduce(self.padded[index], axis=1) + self.model.intercept
+        scores = scores - np.maximum.reduce(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
-        probs = exp / exp.sum(axis=1, keepdims=True)
+        probs = exp / np.add.reduce(exp, axis=1, keepdims=True)
         return probs[:, self.columns]
 
     def assign(self, rows: Sequence[RoleRow], heads: Sequence[Token | None],

@@ -135,10 +135,11 @@ def _phrase_words(head: Token, words: tuple[str, ...], lex: EventLexicon, gap: i
     i = head.i
     sent_end = token_sentence(head).end
     for word in words[1:]:
+        # the word itself before its lemma: the lemma is read only when the word differs
         nxt = next((t for t in head.doc[i + 1:min(i + 1 + gap, sent_end)]
-                    if word in (t.lower_, lex.lemma(t)) and (not linked or t.head == head
-                                                             or t.head in found
-                                                             or for_clause(t, head))), None)
+                    if (t.lower_ == word or lex.lemma(t) == word)
+                    and (not linked or t.head == head or t.head in found
+                         or for_clause(t, head))), None)
         if nxt is None or token_sentence(nxt) != token_sentence(head):
             return None
         found.append(nxt)
@@ -366,9 +367,9 @@ def for_clause(mark: Token, verb: Token) -> bool:
 
 def clause_tokens(head: Token) -> list[Token]:
     """``head``'s subtree without the clauses hanging off it."""
-    cut = [(c.left_edge.i, c.right_edge.i) for c in head.children if c.dep_ in CLAUSE_BREAKS]
-    out = [t for t in head.subtree
-           if not any(lo <= t.i <= hi for lo, hi in cut) and not t.is_punct]
+    cut = {i for c in head.children if c.dep_ in CLAUSE_BREAKS
+           for i in range(c.left_edge.i, c.right_edge.i + 1)}
+    out = [t for t in head.subtree if t.i not in cut and not t.is_punct]
     return out or [head]
 
 
