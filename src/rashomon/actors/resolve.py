@@ -260,10 +260,14 @@ class _Resolver(NamedEntityRules, ReferenceRules):
 
     def _match_kb_names(self) -> None:
         doc, kb = self.doc, self.kb
-        seq = [t for t in doc if token_key(t.text) not in SKIP_TOKENS and not t.is_space
-               and t.i not in self.blocked]
-        keys = [token_key(t.text) for t in seq]
-        capitalised = [t.text[:1].isupper() for t in seq]
+        seq, keys, capitalised = [], [], []
+        for t in doc:  # each token's text and key read once
+            text = t.text
+            key = token_key(text)
+            if key not in SKIP_TOKENS and not t.is_space and t.i not in self.blocked:
+                seq.append(t)
+                keys.append(key)
+                capitalised.append(text[:1].isupper())
         sounds = [sound_key(k) for k in keys]
         p = 0
         while p < len(seq):

@@ -411,7 +411,8 @@ class _Coder(CandidateFinder, RoleFinder):
         day, day_how = date_of(self.dates, start, end, sent, anchor, self.date_spans)
         event = Event(
             id=f"{self.document_id}:e{len(self.events) + 1}", document=self.document_id,
-            start=start, end=end, sentence=sent.text.strip(),
+            # ``sent.text``, cut from the document's text rather than joined from its words
+            start=start, end=end, sentence=self.text[sent.start_char:sent.end_char].strip(),
             trigger=self.text[first.idx:end_char(last)], type=code.type, quad=code.quad,
             source=source, target=target, mode=code.mode, cameo=code.cameo, negated=negated,
             modality=modality, place=place,

@@ -25,6 +25,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -82,14 +83,18 @@ def dependency_path(source: Token, target: Token) -> tuple[str, int, int, bool]:
     "^nsubj" steps up, "vprep:by" down. Returns (path, steps up, steps down, crosses a
     clause)."""
     up_chain = [source, *source.ancestors]
-    down_chain = [target, *target.ancestors]
     index = {t.i: k for k, t in enumerate(up_chain)}
-    common = next((k for k, t in enumerate(down_chain) if t.i in index), None)
-    if common is None:
+    # the target's chain is read up to the first token on the source's, no further
+    down_chain = []
+    for tok in chain((target,), target.ancestors):
+        if tok.i in index:
+            break
+        down_chain.append(tok)
+    else:
         return "none", 0, 0, False
-    n_up = index[down_chain[common].i]
+    common, n_up = len(down_chain), index[tok.i]
     ups = up_chain[:n_up]
-    downs = list(reversed(down_chain[:common]))
+    downs = down_chain[::-1]
     crosses = any(t.dep_ in CLAUSE_DEPS for t in ups + downs)
     if n_up + common > MAX_PATH:
         return "far", n_up, common, crosses

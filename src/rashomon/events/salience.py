@@ -94,7 +94,8 @@ def salience_rows(doc: Doc, events: Sequence[Event], candidates: Sequence[Candid
                 top = next((d for d in reversed(deps) if d in CLAUSES), deps[-1])
                 out.append(f"top_clause={top}")
             sent = token_sentence(anchor)
-            position = (anchor.idx - sent.start_char) / max(1, len(sent.text))
+            # ``len(sent.text)``, without joining the sentence's words
+            position = (anchor.idx - sent.start_char) / max(1, sent.end_char - sent.start_char)
         else:
             out.append("no_anchor")
             position = 0.0

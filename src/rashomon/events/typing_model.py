@@ -112,7 +112,10 @@ class CandidateVectors:
         if found is None:
             found = self._sentences[sent.start] = {}
             if self.tensor is not None and "tensor_sentence" in self.blocks:
-                found["tensor_sentence"] = self.tensor[sent.start:sent.end].mean(axis=0)
+                # what ``mean(axis=0)`` computes, without its Python wrapper
+                mean = np.add.reduce(self.tensor[sent.start:sent.end], axis=0)
+                np.true_divide(mean, np.intp(len(sent)), out=mean, casting="unsafe")
+                found["tensor_sentence"] = mean
             if self.static is not None and "static_sentence" in self.blocks:
                 found["static_sentence"] = self.static.encode([sent.text])[0]
         return found
@@ -170,9 +173,9 @@ def featurize(features: Sequence[Sequence[str]], embeddings: np.ndarray) -> np.n
     width = dense.shape[1]
     out = np.zeros((len(features), width + (1 << HASH_BITS)), dtype=np.float32)
     out[:, :width] = dense
-    for row, names in enumerate(features):
-        for name in names:
-            out[row, width + _hash(name)] = 1.0
+    rows = [row for row, names in enumerate(features) for _ in names]
+    columns = [width + _hash(name) for names in features for name in names]
+    out[rows, columns] = 1.0  # one assignment for all the ones
     return out
 
 
