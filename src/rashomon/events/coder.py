@@ -271,7 +271,8 @@ class _Coder(CandidateFinder, RoleFinder):
         # one else named, are each other's targets (the role model reads one pair at a time)
         mutual = code.reciprocal and len(sources) > 1 and not targets \
             and not self._agents_by(frame, sources)
-        if self.role_model is not None or self.role_log is not None:
+        # mutual parties keep the rules' roles: the model is then asked only for training
+        if self.role_log is not None or (self.role_model is not None and not mutual):
             learned = self._learned_roles(frame, code, _how(frame), sources, targets)
             if not mutual:  # one event per pair of actors, however often each is named
                 sources, targets = unique(learned[0]), unique(learned[1])

@@ -35,7 +35,7 @@ import numpy as np
 from spacy.tokens import Doc, Span, Token
 
 from ..models import LinearModel, packaged
-from ..parse import token_sentence
+from ..parse import doc_text, token_sentence
 from ..types import Event
 from .lexicon import Code, EventLexicon
 
@@ -117,7 +117,9 @@ class CandidateVectors:
                 np.true_divide(mean, np.intp(len(sent)), out=mean, casting="unsafe")
                 found["tensor_sentence"] = mean
             if self.static is not None and "static_sentence" in self.blocks:
-                found["static_sentence"] = self.static.encode([sent.text])[0]
+                # ``sent.text``, cut from the document's text rather than joined from its words
+                text = doc_text(self.doc)[sent.start_char:sent.end_char]
+                found["static_sentence"] = self.static.encode([text])[0]
         return found
 
 
