@@ -44,6 +44,14 @@ def test_odd_spaces_invisible_characters_and_odd_quotes_are_normalised():
     assert normalise_text(raw) == 'A city of two softhyphen "quoted" "low” \'tick\''
 
 
+def test_every_odd_character_is_replaced_also_alone_in_an_otherwise_plain_text():
+    from rashomon.clean import normalise
+
+    for table in (normalise._SPACES, normalise._INVISIBLE, normalise._QUOTES):
+        for code, plain in table.items():
+            assert normalise_text(f"x{chr(code)}y") == f"x{plain or ''}y", hex(code)
+
+
 def test_curly_quotes_are_kept_and_text_is_nfc():
     assert normalise_text("“Cafe\u0301” isn’t") == "“Café” isn’t"
 

@@ -312,6 +312,14 @@ def test_packaged_classifier_matches_the_feature_layout():
     assert probs[0] > probs[1]
 
 
+def test_features_of_some_lines_are_those_lines_rows_of_the_whole_document():
+    texts = ["Share | Email | Print", P1, "Follow us for more"]
+    whole = document_features(texts, [1, 1, 1])
+    some = document_features(texts, [1, 1, 1], lines=[0, 2])
+    assert (some[[0, 2]] == whole[[0, 2]]).all()
+    assert not some[1].any()  # a line not asked for is left 0
+
+
 # --- reader comments --------------------------------------------------------------------------
 
 STORY = "\n\n".join([P1, P2, P3, P1.replace("Tuesday", "Friday"), P2.replace("main", "side")])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
@@ -33,6 +33,7 @@ from .types import (
     Place,
     Relation,
     Stance,
+    plain_dict,
 )
 
 MIGRATIONS: list[str] = [
@@ -275,7 +276,7 @@ class Store:
                     seq += 1
                 documents.append([
                     doc.id, doc.title, doc.author, doc.outlet, doc.url, doc.published, doc.text,
-                    doc.raw_text, json.dumps([asdict(c) for c in doc.comments]), doc.source,
+                    doc.raw_text, json.dumps([plain_dict(c) for c in doc.comments]), doc.source,
                     doc.format, json.dumps(doc.metadata, default=str), doc.fingerprint,
                     item.signature, seqs.get(doc.id, seq),
                 ])
@@ -635,7 +636,7 @@ def _body(kind: type) -> Any:
 
 
 def _as_dict(item: Any) -> dict[str, Any]:
-    return item.to_dict() if hasattr(item, "to_dict") else asdict(item)
+    return item.to_dict() if hasattr(item, "to_dict") else plain_dict(item)
 
 
 # How each table is read back: its query (``{where}`` picks one document) and the object

@@ -19,6 +19,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 
 import numpy as np
@@ -97,13 +98,18 @@ def _word_index(texts: list[str]) -> tuple[list[set[str]], Counter[str]]:
     return word_sets, lines_with
 
 
-def document_features(texts: list[str], blocks: list[int] | None = None) -> np.ndarray:
-    """Feature rows for all logical lines of one document."""
+def document_features(texts: list[str], blocks: list[int] | None = None,
+                      lines: Iterable[int] | None = None) -> np.ndarray:
+    """Feature rows for all logical lines of one document; given ``lines``, only those
+    rows are computed and the others left 0 (a line's row reads the whole document, so
+    it is the same either way)."""
+    out = np.zeros((len(texts), len(FEATURES)), dtype=np.float32)
     if not texts:
-        return np.zeros((0, len(FEATURES)), dtype=np.float32)
+        return out
     word_sets, lines_with = _word_index(texts)
-    return np.asarray([line_features(texts, k, blocks, word_sets, lines_with)
-                       for k in range(len(texts))], dtype=np.float32)
+    for k in range(len(texts)) if lines is None else lines:
+        out[k] = line_features(texts, k, blocks, word_sets, lines_with)
+    return out
 
 
 def block_sizes(units: list[list[int]]) -> list[int]:
@@ -125,10 +131,13 @@ class LineClassifier:
         self.threshold = float(threshold if threshold is not None
                                else model.meta.get("threshold", 0.9))
 
-    def probabilities(self, texts: list[str], units: list[list[int]]) -> np.ndarray:
+    def probabilities(self, texts: list[str], units: list[list[int]],
+                      lines: Iterable[int] | None = None) -> np.ndarray:
+        """Per logical line, the probability that it is boilerplate; given ``lines``, only
+        theirs are meaningful (see ``document_features``)."""
         if not texts:
             return np.zeros(0)
-        features = document_features(texts, block_sizes(units))
+        features = document_features(texts, block_sizes(units), lines)
         return self.model.predict_proba(features)[:, self.model.classes.index("1")]
 
     def flags(self, texts: list[str], units: list[list[int]], decided: list[bool]) -> list[bool]:
@@ -138,15 +147,18 @@ class LineClassifier:
         line is only taken where it touches one: the first or last line of the body, or
         next to a removed line. A subheading mid-article is never taken.
         """
-        probs = self.probabilities(texts, units)
+        # Only a short line that is not a sentence may be taken: the model reads no other
+        # (most of a body's lines are its prose, whose features would cost the most).
+        takeable = {k for k, text in enumerate(texts)
+                    if len(text.split()) <= MAX_CLASSIFIED_WORDS and not is_sentence(text)}
+        probs = self.probabilities(texts, units, sorted(takeable))
         out = list(decided)
         # outwards from each removed line, so that a run of chrome goes line by line
         for k in [*range(len(texts)), *reversed(range(len(texts)))]:
             edge = k == 0 or k == len(texts) - 1
             touching = (k > 0 and out[k - 1]) or (k + 1 < len(texts) and out[k + 1])
-            if (not out[k] and (edge or touching) and probs[k] >= self.threshold
-                    and len(texts[k].split()) <= MAX_CLASSIFIED_WORDS
-                    and not is_sentence(texts[k])):
+            if (not out[k] and (edge or touching) and k in takeable
+                    and probs[k] >= self.threshold):
                 out[k] = True
         return [flag and not was for flag, was in zip(out, decided, strict=True)]
 

@@ -22,6 +22,11 @@ _QUOTES = {ord(k): v for k, v in {
     "‛": "'", "′": "'", "‚": "'", "‹": "'", "›": "'", "＇": "'",
     "‟": '"', "″": '"', "„": '"', "«": '"', "»": '"', "＂": '"', "〝": '"', "〞": '"',
 }.items()}
+# The three tables as one (no character one maps to is mapped again), applied only to a
+# text holding one of them: str.translate looks every character of a non-ASCII text up
+# in the table, and most texts hold none of these.
+_ODD_CHARACTERS = {**_SPACES, **_INVISIBLE, **_QUOTES}
+_ANY_ODD = re.compile("[" + re.escape("".join(map(chr, _ODD_CHARACTERS))) + "]")
 _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x09\x0e-\x1f\x7f]")
 _RUN_OF_SPACES = re.compile(r" {2,}")
@@ -51,7 +56,8 @@ def normalise_text(text: str) -> str:
     """NFC; odd spaces, quotes and line breaks made plain; one blank line between paragraphs."""
     text = strip_markup(unicodedata.normalize("NFC", text))
     text = _LINE_BREAKS.sub("\n", text)
-    text = text.translate(_SPACES).translate(_INVISIBLE).translate(_QUOTES)
+    if _ANY_ODD.search(text):
+        text = text.translate(_ODD_CHARACTERS)
     text = _CONTROL.sub("", text)
     lines = [_RUN_OF_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

@@ -225,21 +225,19 @@ def most_similar(sims: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     if width <= k:
         return np.nonzero(np.ones(sims.shape, dtype=bool))
     # the k-th largest is the (width - k)-th smallest: no negated copy of the block
-    kth = np.partition(sims, width - k, axis=1)[:, width - k:width - k + 1]
-    kept = sims >= kth
-    # Only a row with more values tied at its k-th than it has room for needs its ties
-    # counted, and only its ties: the first ``room`` of them, in column order, are kept.
-    crowded = np.flatnonzero(kept.sum(axis=1) > k)
-    if len(crowded):
-        rows, bound = sims[crowded], kth[crowded]
-        above = rows > bound
-        room = k - above.sum(axis=1)
-        row, column = np.nonzero(rows == bound)  # by row, then column
-        rank = np.arange(len(row)) - np.searchsorted(row, row)  # among its row's ties
-        first = rank < room[row]
-        above[row[first], column[first]] = True
-        kept[crowded] = above
-    return np.nonzero(kept)
+    kth = np.partition(sims, width - k, axis=1)[:, width - k]
+    row, column = np.nonzero(sims >= kth[:, None])  # by row, then column
+    # A row with more values tied at its k-th than it has room for keeps the first of its
+    # ties in column order: a pass over the values kept, not another over the block.
+    if not (np.bincount(row, minlength=len(sims)) > k).any():
+        return row, column
+    tie = sims[row, column] == kth[row]
+    room = k - np.bincount(row[~tie], minlength=len(sims))
+    tie_rank = np.cumsum(tie) - tie  # ties before each value, over all rows ...
+    row_start = np.searchsorted(row, row)
+    tie_rank -= tie_rank[row_start]  # ... and within its own row
+    keep = ~tie | (tie_rank < room[row])
+    return row[keep], column[keep]
 
 
 def split_apart(views: Sequence[EventView], pairs: np.ndarray | Sequence[tuple[int, int]]
