@@ -1,5 +1,5 @@
-"""How the event gate is trained (train/event_type.py): which target its labels judge, and
-how its threshold's cross-validation keeps an article's candidates out of its own fits."""
+"""How the event gate's threshold is chosen (train/event_type.py): its cross-validation keeps
+an article's candidates out of the fits that judge them."""
 
 from __future__ import annotations
 
@@ -19,20 +19,6 @@ def _event_type():
     return module
 
 
-def test_a_threat_is_labelled_with_the_target_the_pipeline_lends_it():
-    # the pipeline aims the threat at the attack's target after the gate; the gate's label
-    # must judge the threat with that target, not the empty one the rules gave it
-    et = _event_type()
-    from rashomon.types import Document
-
-    probe = et.probe_documents([Document(id="t", text="The Taliban threatened to attack "
-                                                      "American troops.")])["t"]
-    pairs = {c.event.trigger: (c.event.target, lent)
-             for c, lent in zip(probe["candidates"], probe["lent"], strict=True)}
-    assert pairs["threatened"] == (None, "united_states")
-    assert pairs["attack"] == ("united_states", "united_states")
-
-
 def test_an_articles_candidates_are_judged_by_gates_fitted_without_it():
     # each article's rows carry a column of their own and its label: a gate that saw the
     # article would learn the label from that column, one that did not cannot
@@ -48,3 +34,15 @@ def test_an_articles_candidates_are_judged_by_gates_fitted_without_it():
     label = np.array(y, dtype=bool)
     assert seen[label].min() > 0.8 and seen[~label].max() < 0.2
     assert p[label].max() < 0.7 and p[~label].min() > 0.3  # out of fold it cannot tell
+
+
+def test_the_override_follows_plv_where_the_articles_differ_by_a_gold_event_or_less():
+    # rows: (override, PLV CV type accuracy, articles P / R / F1 / n before the gate)
+    et = _event_type()
+    table = [(0.5, 0.802, (0.295, 0.579, 0.391, 713)),
+             (0.6, 0.790, (0.296, 0.586, 0.393, 713)),
+             (0.7, 0.780, (0.297, 0.589, 0.395, 713))]
+    assert et._chosen(table, None) == (0.6, 0.790)  # 0.5 is two gold events under the best
+    assert et._chosen(table, 0.7) == (0.7, 0.780)  # a forced choice stands
+    clear = [(0.6, 0.790, (0.28, 0.55, 0.371, 713)), (0.7, 0.780, (0.297, 0.589, 0.395, 713))]
+    assert et._chosen(clear, None) == (0.7, 0.780)  # a real gain on the articles wins

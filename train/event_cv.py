@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib.util
 import tempfile
 from collections.abc import Iterator
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,12 +48,6 @@ def _load(name: str) -> Any:
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
-
-
-@cache
-def _event_type() -> Any:
-    """``train/event_type.py``, loaded once for the probes' lent targets."""
-    return _load("event_type")
 
 
 _contexts: dict[str, tuple] = {}
@@ -92,7 +85,6 @@ def type_probe(document_id: str, context: tuple, roles: RoleModel | None) -> dic
                             states={c: kb.actors[i] for c, i in kb.states.items()},
                             roles=roles)
     return {"text": doc.text, "candidates": cands,
-            "lent": _event_type().lent_targets(doc, cands),
             "mentions": [(m.start, m.end, m.actor) for m in resolution.mentions],
             "actors": {a.id: {"id": a.id, "name": a.name, "aliases": list(a.aliases or [])}
                        for a in resolution.actors.values()}}

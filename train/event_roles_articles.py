@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -196,14 +197,12 @@ class GateFitter:
     model (``train/event_type.py``), beside PLV gate rows found with the shipped roles."""
 
     def __init__(self, articles: dict[str, tuple], score: Any, shipped: EventModel,
-                 cache: Path | None = None, lent: bool = True) -> None:
+                 cache: Path | None = None) -> None:
         self.et = event_cv._load("event_type")
         if cache is not None:
             self.et.CACHE = cache
         self.articles, self.score = articles, score
         self.shipped = shipped
-        #: label a candidate with the target the pipeline lends it (else its own)
-        self.lent = lent
         self.layout = self.shipped.layouts.get("typer", {})
         self.gate_layout = self.shipped.layouts.get("gate", {})
         self.et.DENSE_SCALE = float(self.shipped.typer.meta.get("figures", {}).get(
@@ -228,15 +227,13 @@ class GateFitter:
             probe = event_cv.type_probe(doc_id, context, roles)
             spans = [(ge, self.score.find_span(probe["text"], ge["evidence"]))
                      for ge in gold["events"]]
-            targets = probe["lent"] if self.lent else [c.event.target
-                                                       for c in probe["candidates"]]
-            for cand, target in zip(probe["candidates"], targets, strict=True):
+            for cand in probe["candidates"]:
                 se, ok = cand.event, set()
                 for ge, span in spans:
                     if span is not None and self.score.overlaps(se.start, se.end, *span) and all(
-                            self.score.role_ok(actor, ge.get(r),
+                            self.score.role_ok(getattr(se, r), ge.get(r),
                                                ge.get(f"{r}_optional", False), amap)
-                            for r, actor in (("source", se.source), ("target", target))):
+                            for r in ("source", "target")):
                         ok |= set(ge["quad"])
                 cands.append(cand)
                 quads.append(ok)
@@ -277,9 +274,6 @@ def main() -> int:
     parser.add_argument("--seeds", default="0", help="splits of the articles into folds, "
                         "separated by commas (each a KFold shuffle seed; the figures pool "
                         "every split's counts; default 0, the figure the model cards quote)")
-    parser.add_argument("--own-targets", action="store_true",
-                        help="label the refitted gates' candidates with their own targets, "
-                             "not those the pipeline lends them (the recipe before)")
     parser.add_argument("--cache", type=Path, help="train/event_type.py's probe cache "
                         "(default: its own)")
     args = parser.parse_args()
@@ -294,7 +288,7 @@ def main() -> int:
     plv, _ = er.load_examples()
     shipped = {str(d or "package"): load_event_model(str(d) if d else None)
                for d in args.models}
-    gates = {name: GateFitter(articles, score, model, args.cache, not args.own_targets)
+    gates = {name: GateFitter(articles, score, model, args.cache)
              for name, model in shipped.items()}
     variants = [("plv", 0.0, p) for p in plv_policies] + ([] if args.plv_only else [
         ("articles", float(w), p) for w in args.weights.split(",") for p in POLICIES])
@@ -325,6 +319,14 @@ def main() -> int:
     for (models, gate, label, t), got in sorted(totals.items()):
         where = f"{models} " if len(shipped) > 1 else ""
         print(f"{where}{gate:14s} {label:45s} threshold {t:.3f} P/R/F1 {prf(got)}")
+    if thresholds and len(thresholds) > 1:
+        # the threshold to ship with these models: the best refitted gates' events F1 of
+        # the articles out of fold (ties: the lower threshold, more events found)
+        for (models, gate, label), rows in groupby(sorted(totals.items()),
+                                                   key=lambda item: item[0][:3]):
+            if gate == "refitted gate":
+                f1, t = max((prf(got)[2], -key[3]) for key, got in rows)
+                print(f"{models} {label}: best threshold {-t:.3f} (F1 {f1})")
     return 0
 
 
