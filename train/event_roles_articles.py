@@ -8,6 +8,10 @@ the role model and, for the honest figure, the gate on the other folds' articles
     PYTHONPATH=src python train/event_roles_articles.py --weights 1,3
     PYTHONPATH=src python train/event_roles_articles.py --plv-only  # a role model change
     PYTHONPATH=src python train/event_roles_articles.py --plv-only --policies 0.9/1.01/0.8
+    # type models and gate thresholds: each directory's pair (its type model, its gate's
+    # threshold and recipe) at each threshold, pooled over three splits of the articles
+    PYTHONPATH=src python train/event_roles_articles.py --plv-only --policies 1.01/1.01/0.8 \
+        --models SHIPPED REFIT --thresholds 0.2,0.225,0.25,0.275 --seeds 0,1,2
 
 Rows: every candidate (``train/event_roles.py``'s role frames) whose trigger lies in a gold
 event's evidence; each actor mention of its sentence is labelled source or target when its
