@@ -8,6 +8,10 @@ the role model and, for the honest figure, the gate on the other folds' articles
     PYTHONPATH=src python train/event_roles_articles.py --weights 1,3
     PYTHONPATH=src python train/event_roles_articles.py --plv-only  # a role model change
     PYTHONPATH=src python train/event_roles_articles.py --plv-only --policies 0.9/1.01/0.8
+    # type models and gate thresholds: each directory's pair (its type model, its gate's
+    # threshold and recipe) at each threshold, pooled over three splits of the articles
+    PYTHONPATH=src python train/event_roles_articles.py --plv-only --policies 1.01/1.01/0.8 \
+        --models SHIPPED REFIT --thresholds 0.2,0.225,0.25,0.275 --seeds 0,1,2
 
 Rows: every candidate (``train/event_roles.py``'s role frames) whose trigger lies in a gold
 event's evidence; each actor mention of its sentence is labelled source or target when its
@@ -28,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import event_cv  # noqa: E402
 import event_roles as er  # noqa: E402
 
-from rashomon.events.coder import extract_events  # noqa: E402
+from rashomon.events.coder import aim_at_intended_targets, extract_events  # noqa: E402
 from rashomon.events.role_model import RoleModel  # noqa: E402
 from rashomon.events.typing_model import (  # noqa: E402
     EventModel,
@@ -142,16 +147,28 @@ def parse_articles(score: Any) -> dict[str, tuple]:
 
 
 def events_score(articles: dict[str, tuple], doc_ids: list[str], roles: RoleModel,
-                 score: Any, model: EventModel | None = None) -> dict[str, int]:
-    """Matched and total gold and system events of ``doc_ids``, as ``score.py`` counts."""
-    got = {"gold": 0, "gold_hit": 0, "sys": 0, "sys_tp": 0}
+                 score: Any, model: EventModel, thresholds: list[float] | None = None,
+                 ) -> dict[float, dict[str, int]]:
+    """Matched and total gold and system events of ``doc_ids``, as ``score.py`` counts, per
+    gate threshold (default: the model's own). The events are decided once at the lowest
+    threshold; each threshold keeps those at least as confident, and the intended targets
+    are lent among the kept events only, as the pipeline lends them (the salience model
+    orders events and changes none, so it is left out)."""
+    thresholds = thresholds or [model.threshold]
+    own = model.threshold
+    got = {t: {"gold": 0, "gold_hit": 0, "sys": 0, "sys_tp": 0} for t in thresholds}
     for doc_id in doc_ids:
         (doc, resolution, places, dates, resources), gold, amap = articles[doc_id]
         kb = resources.kb
-        events = extract_events(doc, doc_id, resolution, places, dates,
-                                lexicon=resources.event_lexicon, cues=resources.cues,
-                                states={c: kb.actors[i] for c, i in kb.states.items()},
-                                model=model, roles=roles)
+        model.threshold = min(thresholds)
+        try:
+            events = extract_events(doc, doc_id, resolution, places, dates,
+                                    lexicon=resources.event_lexicon, cues=resources.cues,
+                                    states={c: kb.actors[i] for c, i in kb.states.items()},
+                                    model=model, roles=roles, salience=False)
+        finally:
+            model.threshold = own
+        targets = [e.target for e in events]
         gitems = [(ge, score.find_span(doc.text, ge["evidence"])) for ge in gold["events"]]
 
         def match(se: Any, ge: dict[str, Any], span: tuple[int, int] | None,
@@ -160,10 +177,16 @@ def events_score(articles: dict[str, tuple], doc_ids: list[str], roles: RoleMode
                 score.role_ok(getattr(se, r), ge.get(r), ge.get(f"{r}_optional", False), amap)
                 for r in ("source", "target")) and se.quad in ge["quad"]
 
-        got["gold"] += len(gitems)
-        got["gold_hit"] += sum(any(match(se, ge, sp) for se in events) for ge, sp in gitems)
-        got["sys"] += len(events)
-        got["sys_tp"] += sum(any(match(se, ge, sp) for ge, sp in gitems) for se in events)
+        for t, total in got.items():
+            for event, target in zip(events, targets, strict=True):
+                event.target = target
+            # the gate keeps p >= t; an event's confidence is p rounded to 3 places
+            kept = [e for e in events if model.gate is None or e.confidence >= round(t, 3)]
+            aim_at_intended_targets(doc, kept)
+            total["gold"] += len(gitems)
+            total["gold_hit"] += sum(any(match(se, ge, sp) for se in kept) for ge, sp in gitems)
+            total["sys"] += len(kept)
+            total["sys_tp"] += sum(any(match(se, ge, sp) for ge, sp in gitems) for se in kept)
     return got
 
 
@@ -177,10 +200,13 @@ class GateFitter:
     """Refits the shipped gate's recipe on some articles' candidates found with a role
     model (``train/event_type.py``), beside PLV gate rows found with the shipped roles."""
 
-    def __init__(self, articles: dict[str, tuple], score: Any) -> None:
+    def __init__(self, articles: dict[str, tuple], score: Any, shipped: EventModel,
+                 cache: Path | None = None) -> None:
         self.et = event_cv._load("event_type")
+        if cache is not None:
+            self.et.CACHE = cache
         self.articles, self.score = articles, score
-        self.shipped = load_event_model()
+        self.shipped = shipped
         self.layout = self.shipped.layouts.get("typer", {})
         self.gate_layout = self.shipped.layouts.get("gate", {})
         self.et.DENSE_SCALE = float(self.shipped.typer.meta.get("figures", {}).get(
@@ -243,20 +269,37 @@ def main() -> int:
     parser.add_argument("--policies", help="the PLV-only model's policies to measure, "
                         "switch/drop/fill separated by commas (default: the first two of "
                         "POLICIES)")
+    parser.add_argument("--models", nargs="+", type=Path, default=[None],
+                        help="directories holding the type model and gate to measure (their "
+                             "type model, gate threshold and gate recipe; default: the "
+                             "package's); each is measured on the same folds")
+    parser.add_argument("--thresholds", help="gate thresholds to measure, separated by "
+                        "commas (default: each gate's own)")
+    parser.add_argument("--seeds", default="0", help="splits of the articles into folds, "
+                        "separated by commas (each a KFold shuffle seed; the figures pool "
+                        "every split's counts; default 0, the figure the model cards quote)")
+    parser.add_argument("--cache", type=Path, help="train/event_type.py's probe cache "
+                        "(default: its own)")
     args = parser.parse_args()
     plv_policies = POLICIES[:2] if not args.policies else [
         dict(zip(("switch", "drop", "fill"), map(float, p.split("/")), strict=True))
         for p in args.policies.split(",")]
+    thresholds = [float(t) for t in args.thresholds.split(",")] if args.thresholds else None
     score = event_cv._load("event_type").load_scorer()
     articles = parse_articles(score)
     examples = {d: article_examples(d, a[0], a[1], a[2], score) for d, a in articles.items()}
     docs = sorted(articles)
     plv, _ = er.load_examples()
-    gates = GateFitter(articles, score)
+    shipped = {str(d or "package"): load_event_model(str(d) if d else None)
+               for d in args.models}
+    gates = {name: GateFitter(articles, score, model, args.cache)
+             for name, model in shipped.items()}
     variants = [("plv", 0.0, p) for p in plv_policies] + ([] if args.plv_only else [
         ("articles", float(w), p) for w in args.weights.split(",") for p in POLICIES])
-    totals: dict[tuple[str, str], dict[str, int]] = {}
-    for train, test in KFold(5, shuffle=True, random_state=0).split(docs):
+    totals: dict[tuple[str, str, str, float], dict[str, int]] = {}
+    splits = [fold for seed in args.seeds.split(",")
+              for fold in KFold(5, shuffle=True, random_state=int(seed)).split(docs)]
+    for train, test in splits:
         train_docs, test_docs = [docs[i] for i in train], [docs[i] for i in test]
         fits: dict[tuple[str, float], LinearModel] = {}
         for name, weight, policy in variants:
@@ -268,14 +311,26 @@ def main() -> int:
             linear.meta = dict(policy)
             roles = RoleModel(linear)
             label = f"{name} w={weight:g} {er.policy_name(policy)}"
-            for gate, model in (("shipped gate", None),
-                                ("refitted gate", gates(roles, train_docs))):
-                got = events_score(articles, test_docs, roles, score, model)
-                total = totals.setdefault((gate, label), dict.fromkeys(got, 0))
-                for key, value in got.items():
-                    total[key] += value
-    for (gate, label), got in sorted(totals.items()):
-        print(f"{gate:14s} {label:45s} P/R/F1 {prf(got)}")
+            for models, model in shipped.items():
+                for gate, fitted in (("shipped gate", model),
+                                     ("refitted gate", gates[models](roles, train_docs))):
+                    got = events_score(articles, test_docs, roles, score, fitted, thresholds)
+                    for t, counts in got.items():
+                        total = totals.setdefault((models, gate, label, t),
+                                                  dict.fromkeys(counts, 0))
+                        for key, value in counts.items():
+                            total[key] += value
+    for (models, gate, label, t), got in sorted(totals.items()):
+        where = f"{models} " if len(shipped) > 1 else ""
+        print(f"{where}{gate:14s} {label:45s} threshold {t:.3f} P/R/F1 {prf(got)}")
+    if thresholds and len(thresholds) > 1:
+        # the threshold to ship with these models: the best refitted gates' events F1 of
+        # the articles out of fold (ties: the lower threshold, more events found)
+        for (models, gate, label), rows in groupby(sorted(totals.items()),
+                                                   key=lambda item: item[0][:3]):
+            if gate == "refitted gate":
+                f1, t = max((prf(got)[2], -key[3]) for key, got in rows)
+                print(f"{models} {label}: best threshold {-t:.3f} (F1 {f1})")
     return 0
 
 
