@@ -39,3 +39,9 @@ def test_two_names_glued_by_a_hyphen_before_an_act_noun_are_its_two_parties():
     assert roles(text, "broker the Israel-Hamas ceasefire", learned_roles=False) == {
         ("egypt", "israel"), ("egypt", "hamas")}
     assert roles(text, "ceasefire", learned_roles=False) == {("israel", "hamas")}
+
+
+def test_coordinated_participles_on_a_noun_share_their_by_phrase():
+    text = "The militias, trained and armed by Iran, attacked the base."
+    assert roles(text, "trained", learned_roles=False) == {("iran", "g:militias")}
+    assert roles(text, "armed", learned_roles=False) == {("iran", "g:militias")}

@@ -271,7 +271,11 @@ class RoleFinder:
         doer = self._actors(subject) if subject is None or not self._definite_event(subject) \
             else self._perpetrator(subject)
         if passive:
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None) or next(
+                # "militias, trained and armed by Iran,": coordinated participles share the
+                # "by" phrase the parser hangs on the last of them
+                (c for conj in verb.conjuncts if conj.i > verb.i and conj.tag_ == "VBN"
+                 for c in conj.children if c.dep_ == "agent"), None)
             if agent is not None:
                 sources = self._actors(pobj(agent))
             else:
