@@ -27,6 +27,8 @@ from .syntax import (
     TARGET_PREPS,
     cleft_focus,
     end_char,
+    hyphen_pair,
+    hyphen_patron,
     object_gap_antecedent,
     own_possessive,
     partitive_object,
@@ -47,7 +49,16 @@ class RoleFinder:
         anchor, nominal = frame.anchor, frame.nominal
         sources: list[Mention] = []
         targets: list[Mention] = []
-        if nominal is not None and nominal == anchor:
+        if "patron" in frame.flags:
+            # "an Iranian-brokered ceasefire declared by X": the patron acts on the act's
+            # doer (X), whom the act noun's own words name, or on both its parties ("a
+            # Qatari-brokered truce between X and Y")
+            sources = self._actors(hyphen_patron(anchor), own_only=True)
+            patrons = {m.actor for m in sources}
+            doers, others = self._nominal_roles(anchor.head)
+            parties = doers + others if self._between(anchor.head) else doers
+            targets = [m for m in parties if m.actor not in patrons]
+        elif nominal is not None and nominal == anchor:
             sources, targets = self._nominal_roles(nominal)
         else:
             sources, targets = self._verb_roles(anchor, frame)
@@ -260,7 +271,11 @@ class RoleFinder:
         doer = self._actors(subject) if subject is None or not self._definite_event(subject) \
             else self._perpetrator(subject)
         if passive:
-            agent = next((c for c in verb.children if c.dep_ == "agent"), None)
+            agent = next((c for c in verb.children if c.dep_ == "agent"), None) or next(
+                # "militias, trained and armed by Iran,": coordinated participles share the
+                # "by" phrase the parser hangs on the last of them
+                (c for conj in verb.conjuncts if conj.i > verb.i and conj.tag_ == "VBN"
+                 for c in conj.children if c.dep_ == "agent"), None)
             if agent is not None:
                 sources = self._actors(pobj(agent))
             else:
@@ -452,12 +467,21 @@ class RoleFinder:
 
     def _between(self, head: Token, pairs_only: bool = True) -> list[Mention]:
         """The parties of "between X and Y" hanging from ``head``: both, or none when only
-        one is an actor; unless ``pairs_only`` is off (a third party acts on each of them)."""
+        one is an actor; unless ``pairs_only`` is off (a third party acts on each of them).
+        Two names glued by a hyphen in front of the noun are such a pair too: "the Iran-Iraq
+        war", "the Israel-Hamas ceasefire" (a name that ends in a hyphenated word, "the
+        Kurdistan Democratic Party-Iran", is one mention, not two)."""
         for child in head.children:
             if child.dep_ == "prep" and child.lower_ == "between":
                 pair = self._actors(pobj(child))
                 if len(pair) >= 2 or not pairs_only:
                     return pair
+        glued = hyphen_pair(head)
+        if glued is not None:
+            pair = [m for t in glued for m in [self.resolution.mention_at(t.idx, end_char(t))]
+                    if m is not None]
+            if len(pair) == 2 and pair[0].actor != pair[1].actor:
+                return pair
         return []
 
     def _actors(self, tok: Token | None, own_only: bool = False) -> list[Mention]:

@@ -7,6 +7,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
+from ..actors.common import HYPHENS
 from ..claims import names_someone
 from ..parse import token_sentence
 from ..types import Mention
@@ -263,6 +264,31 @@ def stranded_subject(verb: Token) -> Token | None:
         return None
     own = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
     return noun if all(c.i < noun.head.i for c in own) else None
+
+
+def hyphen_patron(participle: Token) -> Token | None:
+    """The word glued by a hyphen before a participle that modifies a noun: "Iranian" in
+    "an Iranian-brokered ceasefire", "US" in "US-backed forces". Such a compound states an
+    act of the word's referent (the patron) on the noun's referent."""
+    if participle.tag_ != "VBN" or participle.dep_ not in ("amod", "compound") \
+            or participle.i < 2 or participle.head.pos_ not in ("NOUN", "PROPN"):
+        return None
+    hyphen, word = participle.doc[participle.i - 1], participle.doc[participle.i - 2]
+    if hyphen.text not in HYPHENS or hyphen.whitespace_ or word.whitespace_:
+        return None
+    return word
+
+
+def hyphen_pair(noun: Token) -> tuple[Token, Token] | None:
+    """Two words glued by a hyphen in front of a noun: "Iran" and "Iraq" in "the Iran-Iraq
+    war", "US" and "Iranian" in "the US-Iranian talks"."""
+    for mod in noun.children:
+        if mod.dep_ not in ("compound", "amod", "nmod") or not 2 <= mod.i < noun.i:
+            continue
+        hyphen, first = noun.doc[mod.i - 1], noun.doc[mod.i - 2]
+        if hyphen.text in HYPHENS and not hyphen.whitespace_ and not first.whitespace_:
+            return first, mod
+    return None
 
 
 def purpose_infinitive(verb: Token) -> bool:
