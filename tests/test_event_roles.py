@@ -450,3 +450,17 @@ def test_the_role_model_takes_no_doer_from_the_phrase_naming_the_victim(text, tr
     President", "Iraqi Prime Minister") describes the victim and is not the attacker."""
     found = candidate_pairs(text, trigger)
     assert (None, victim) in found, found
+
+
+def test_no_source_is_filled_from_a_phrase_of_place_below_the_trigger():
+    from rashomon.events.role_model import RoleRow, fillable
+    from rashomon.types import Mention
+
+    mention = Mention(document="d", start=0, end=5, text="Zone", actor="iraq", rule="metonym")
+    # "The attack inside the Green Zone injured ...": the place of the act's noun
+    inside = RoleRow(mention, ["bias", "path=vnsubj vprep:inside vpobj"], "none")
+    # "talks at a conference with X": the trigger in a phrase of place, its doer above
+    above = RoleRow(mention, ["bias", "path=^pobj ^prep:at vnsubj"], "none")
+    assert not fillable(inside, 1, None)
+    assert fillable(inside, 2, None)
+    assert fillable(above, 1, None)
