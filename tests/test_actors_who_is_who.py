@@ -342,3 +342,15 @@ def test_title_words_and_listed_words_alone_are_junk_for_each_knowledge_base(kb,
     titled.titles = {*titled.titles, ("blix",), ("quillan",)}
     assert is_junk(quillan_blix, "PERSON", titled) is True
     assert is_junk(zorbin_kornet, "PERSON", kb) is False  # the first one again
+
+
+def test_the_premier_is_the_prime_minister_named_before_not_a_later_president(resolve):
+    text = ("Iraqi lawmakers backed Mohammed Shia al-Sudani on Thursday. Iranian President "
+            "Ebrahim Raisi congratulated him. Parliament approved the premier's cabinet.")
+    assert actor_of(resolve(text, year=2022), "the premier") == "mohammed_shia_al_sudani"
+
+
+def test_the_prime_minister_is_the_one_in_office_in_the_articles_year(resolve):
+    text = ("Mustafa al-Kadhimi met Adil Abdul Mahdi in Baghdad on Monday. The prime minister "
+            "later flew to Tehran.")
+    assert actor_of(resolve(text, year=2021), "The prime minister") == "mustafa_al_kadhimi"

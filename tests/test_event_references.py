@@ -209,3 +209,28 @@ def test_his_reads_back_as_far_as_he():
             "residence in the capital.")
     hamdan = next(s for s, _ in roles(text, "toured"))
     assert hamdan and any(t == hamdan for _, t in roles(text, "target"))
+
+
+def test_a_gerund_on_a_noun_is_done_by_the_nouns_own_doer():
+    text = ("Officials said there was no evidence of involvement by the government of Syria "
+            "in arming Kurdish militants in the region.")
+    assert any(s == "syria" for s, _ in roles(text, "arming"))
+
+
+def test_a_gerund_on_a_noun_of_the_clause_is_done_by_the_clauses_subject():
+    text = ("Analysts say that Erdogan is in the awkward position of having to turn to "
+            "Putin for help.")
+    assert roles(text, "turn") == {("recep_tayyip_erdogan", "vladimir_putin")}
+
+
+def test_it_standing_for_an_operation_is_whoever_carries_the_operation_out():
+    text = ("Turkish troops would continue military operations against militants in northern "
+            'Iraq, the minister said. "The operation will continue until it achieves its '
+            'goals. It is not targeting the Kurds but terrorists," he said.')
+    assert all(s == "turkey" for s, _ in roles(text, "targeting"))
+
+
+def test_the_subject_inside_a_quotation_acts_not_the_words_that_introduce_it():
+    text = ("A Kurdish party's post on Twitter read, “In a coordinated attack, the terrorist "
+            "regime of Iran targeted the bases of the PKK in Koya.”")
+    assert roles(text, "targeted") == {("iran", "pkk")}

@@ -462,3 +462,17 @@ def test_feature_columns_are_the_hash_of_each_feature_and_the_kept_ones_are_boun
     assert [columns[n] for n in names] == [role_model._hash(n) for n in names]
     assert len(columns) <= 3
     assert columns[names[0]] == role_model._hash(names[0]) < 1 << role_model.HASH_BITS
+
+
+def test_no_source_is_filled_from_a_phrase_of_place_below_the_trigger():
+    from rashomon.events.role_model import RoleRow, fillable
+    from rashomon.types import Mention
+
+    mention = Mention(document="d", start=0, end=5, text="Zone", actor="iraq", rule="metonym")
+    # "The attack inside the Green Zone injured ...": the place of the act's noun
+    inside = RoleRow(mention, ["bias", "path=vnsubj vprep:inside vpobj"], "none")
+    # "talks at a conference with X": the trigger in a phrase of place, its doer above
+    above = RoleRow(mention, ["bias", "path=^pobj ^prep:at vnsubj"], "none")
+    assert not fillable(inside, 1, None)
+    assert fillable(inside, 2, None)
+    assert fillable(above, 1, None)

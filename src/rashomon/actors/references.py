@@ -25,11 +25,12 @@ class ReferenceRules:
             role = roles.get(tok.lower_)
             if role is None or tok.pos_ != "NOUN":
                 continue
-            first = tok
+            first, name = tok, tok.lower_
             # two-word roles ("prime minister") keyed by their last word's predecessor
             prev = self.doc[tok.i - 1] if tok.i > 0 else None
             if prev is not None and f"{prev.lower_} {tok.lower_}" in roles:
-                role, first = roles[f"{prev.lower_} {tok.lower_}"], prev
+                name = f"{prev.lower_} {tok.lower_}"
+                role, first = roles[name], prev
             det = [c for c in tok.children if c.dep_ == "det" and c.lower_ == "the"]
             if not det:
                 continue
@@ -37,7 +38,7 @@ class ReferenceRules:
                                     if c.i in self.covered and c.i < tok.i), None)
             if any(c.dep_ == "prep" and c.lower_ == "of" for c in tok.children):
                 continue  # "the leader of X" names the role of X, not a person in context
-            person = self._person_for_role(tok.lower_, role, country_mention, before=first.idx)
+            person = self._person_for_role(name, role, country_mention, before=first.idx)
             if person is None:
                 continue
             if country_mention is not None:
@@ -47,7 +48,13 @@ class ReferenceRules:
 
     def _person_for_role(self, noun: str, role: dict, country: Mention | None,
                          before: int) -> str | None:
+        """The person named before ``before`` that "the <noun>" refers to: one who holds
+        that title in the article's year, else one who ever held it, else one of the
+        role's sector ("the premier" is the prime minister named earlier, not a president
+        named since); the latest named of the best kind."""
         country_code = self.result.actors[country.actor].country if country else None
+        title = role.get("title") or noun
+        best: tuple[int, str] | None = None
         for m in reversed(self.result.mentions):
             if m.start >= before:
                 continue
@@ -56,10 +63,16 @@ class ReferenceRules:
                 continue
             if country_code and actor.country and actor.country != country_code:
                 continue
-            titles = " ".join(r.get("title", "") for r in actor.roles).lower()
-            if noun in titles or (role.get("sector") and role.get("sector") == actor.sector):
+            held = self.kb.held_role(actor.id, self.year) if actor.id in self.kb.actors \
+                else actor.roles
+            if any(title in r.get("title", "").lower() for r in held):
                 return actor.id
-        return None
+            if best is None or best[0] > 1:
+                if any(title in r.get("title", "").lower() for r in actor.roles):
+                    best = (1, actor.id)
+                elif best is None and role.get("sector") and role["sector"] == actor.sector:
+                    best = (2, actor.id)
+        return best[1] if best else None
 
     def _kb_or_local(self, actor_id: str) -> Actor:
         return self.result.actors.get(actor_id) or self._kb_actor(actor_id)

@@ -290,13 +290,20 @@ def relative_role(head: Token | None) -> int | None:
 
 def fillable(row: RoleRow, column: int, head: Token | None) -> bool:
     """Whether the model may give an empty role (``column`` 1 source, 2 target) to this
-    mention: not one reached through a preposition of place, and not a relative clause's
+    mention: not one reached through a preposition of place (a source: anywhere down the
+    path), and not a relative clause's
     antecedent in the other role than its relative pronoun's ("Hezbollah, which many
     have condemned": the object of the condemning, never its speaker), and no source
     farther from the trigger than a path reads."""
     path = next((f.partition("=")[2] for f in row.features if f.startswith("path=")), "")
     first = path.split(" ")[0]
     if first.startswith("vprep:") and first[len("vprep:"):] in LOCATIVE_PREPOSITIONS:
+        return False
+    if column == 1 and any(arc.startswith("v") and arc[1:].partition(":")[2]
+                           in LOCATIVE_PREPOSITIONS for arc in path.split(" ")):
+        # nor a doer named as the place of another word ("the attack inside Baghdad's
+        # Green Zone injured ...": the zone's state did not attack; a trigger inside a
+        # phrase of place, "talks at a conference with X", still looks up for its doer)
         return False
     if first == "^relcl":
         relative = relative_role(head)

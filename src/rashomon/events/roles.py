@@ -490,6 +490,13 @@ class RoleFinder:
             return []
         out = []
         for t in [tok, *tok.conjuncts]:
+            if t.lower_ == "it" and t.dep_ == "nsubj" and not own_only:
+                act = self._act_referent(t)
+                if act is not None:
+                    # "The operation will go on. It is not targeting X": whoever carries
+                    # out the operation, at the pronoun (or nobody named, not a body)
+                    out += [self._pronoun_mention(t, m.actor) for m in self._perpetrator(act)]
+                    continue
             focus = cleft_focus(t) if t.dep_ == "nsubj" else None
             if focus is not None:
                 t = focus
@@ -522,6 +529,19 @@ class RoleFinder:
                 if not own_only and t.pos_ == "NOUN":
                     out += self._coordinated_modifiers(t, found)
         return out
+
+    def _act_referent(self, pronoun: Token) -> Token | None:
+        """The act a subject "it" stands for: the nearest subject before it (in its own
+        sentence or the one before), through other subject "it"s, when that is a definite
+        hostile act ("The operation will continue until it achieves its goals. It is not
+        targeting X"); None when the nearest subject is anything else."""
+        lo = token_sentence(self.doc[max(0, token_sentence(pronoun).start - 1)]).start
+        for i in range(pronoun.i - 1, lo - 1, -1):
+            t = self.doc[i]
+            if t.dep_ not in ("nsubj", "nsubjpass") or t.lower_ == "it":
+                continue
+            return t if self._definite_event(t) else None
+        return None
 
     def _coordinated_modifiers(self, noun: Token, found: Mention) -> list[Mention]:
         """The other actors of a common noun's coordinated modifiers: "UK and EU

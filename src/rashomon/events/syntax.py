@@ -185,6 +185,12 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
     node = verb
     for _ in range(5):
         subjects = [c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")]
+        # a subject cut off from its verb by an opening quotation mark belongs to the words
+        # that introduce the quotation ("A post read, “the regime targeted X”": the post
+        # read, the regime targeted), when the quotation has a subject of its own
+        inside = [c for c in subjects if not any(
+            t.tag_ == "``" for t in node.doc[min(c.i, node.i):max(c.i, node.i)])]
+        subjects = inside or subjects
         if subjects:
             # "the terrorists, an Arab separatist group called X, took ...": the most
             # specific of several subjects is the named one further right
@@ -219,6 +225,21 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
                               None) or object_gap_antecedent(node.head.head)
             if controller is not None:
                 return controller  # "stopped the group from committing attacks", "accused X of"
+            noun = node.head.head
+            if noun.pos_ == "NOUN":
+                # a gerund on a noun: the noun's own doer ("involvement by X in backing Y",
+                # "X's role in arming Y"), else whoever the noun's clause is about ("he is
+                # in the position of having to turn to Y", "X denied accusations of arming
+                # Y": read on from the verb the noun hangs on)
+                doer = prep_object(noun, "by") or next(
+                    (c for c in noun.children if c.dep_ == "poss"), None)
+                if doer is not None:
+                    return doer
+                if noun.dep_ == "dobj" or noun.dep_ == "pobj" and noun.head.dep_ == "prep":
+                    node = noun.head if noun.dep_ == "dobj" else noun.head.head
+                    if node.pos_ in ("VERB", "AUX"):
+                        continue
+                return None
         if node.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and node.head != node:
             node = node.head
             if node.pos_ == "ADP":
