@@ -450,3 +450,44 @@ def test_the_role_model_takes_no_doer_from_the_phrase_naming_the_victim(text, tr
     President", "Iraqi Prime Minister") describes the victim and is not the attacker."""
     found = candidate_pairs(text, trigger)
     assert (None, victim) in found, found
+
+
+# -- targets the rules read past a phrase of place or from an earlier sentence (targets15)
+
+
+@pytest.mark.parametrize("text, trigger, target", [
+    ("Ankara denied interfering in Syria's internal affairs.", "interfering", "syria"),
+    ("Jordanian lawmakers voted in favour of Egypt on Monday.", "voted", "egypt"),
+])
+def test_an_in_phrase_names_its_owner_or_a_stance_phrase_its_object(text, trigger, target):
+    """"in" says where, so it is no target preposition; but the owner of what the act
+    happens in ("in Syria's affairs") and the object of "in favour of" are whom it
+    concerns."""
+    assert any(t == target for _, t in candidate_pairs(text, trigger, learned_roles=False))
+
+
+def test_a_town_owning_the_place_of_a_battle_is_no_target():
+    text = "US-backed Iraqi troops battled in Baghdad's sprawling Sadr City slum."
+    assert all(t is None for _, t in candidate_pairs(text, "battled", learned_roles=False))
+
+
+def test_a_bare_definite_facility_is_the_one_named_before_with_its_owner():
+    found = candidate_pairs("Turkey said it would close its embassy in Baghdad. Militias had "
+                            "attacked the facility twice.", "attacked", learned_roles=False)
+    assert any(t == "turkey" for _, t in found), found
+    found = candidate_pairs("Turkey said it would close its embassy in Baghdad. Militias had "
+                            "attacked a facility twice.", "attacked", learned_roles=False)
+    assert all(t is None for _, t in found), found
+
+
+def test_what_is_taken_from_someone_is_taken_from_its_target():
+    assert ("g:police", "hamas") in candidate_pairs("Police seized weapons from Hamas.",
+                                                    "seized", learned_roles=False)
+
+
+def test_cooperation_with_what_goes_on_in_a_country_is_with_its_state():
+    assert ("iran", "iraq") in candidate_pairs(
+        "Tehran has always supported the political process in Iraq.", "supported",
+        learned_roles=False)
+    assert candidate_pairs("Russia backed the political process in Basra.", "backed",
+                           learned_roles=False) == {("russia", None)}
