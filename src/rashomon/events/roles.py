@@ -24,7 +24,6 @@ from .syntax import (
     PLACE_TARGET_PREPS,
     PRONOUN_KINDS,
     RELATIVE_PRONOUNS,
-    STANCE_PHRASES,
     TAKING_MODES,
     TARGET_PREPS,
     cleft_focus,
@@ -293,8 +292,6 @@ class RoleFinder:
         if not targets and frame.entry.get("mode") in TAKING_MODES:
             # "seized weapons from X", "weapons captured from X": whom they were taken from
             targets = self._actors(prep_object(verb, "from"))
-        if not targets and not passive:
-            targets = self._owner_in(verb)
         dative = next((c for c in verb.children if c.dep_ == "dative"), None)
         if not passive and not targets and dative is not None:
             targets = self._actors(dative)  # "handed the militias weapons": the receiver
@@ -431,42 +428,7 @@ class RoleFinder:
                 entry = self._noun_entry(noun)
                 if entry and entry["type"] in PATIENT_OF_TYPES:
                     targets = self._actors(pobj(child))
-        if not targets:
-            targets = self._owner_in(noun)
         return sources, targets
-
-    def _owner_in(self, word: Token) -> list[Mention]:
-        """Whom an "in" phrase of a verb or act noun names as affected, where "in" says
-        where and so is no target preposition: the object of a stance phrase ("voted in
-        favour of X", "in solidarity with X"), or the owner of the thing the act happens in
-        ("interfering in Iraq's affairs", "fighting in the Mahdi Army stronghold"): a
-        possessor or a name modifying it, never the thing itself when it is a place or an
-        actor ("fought in Iraq" says where)."""
-        for prep in word.children:
-            noun = pobj(prep) if prep.dep_ == "prep" and prep.lower_ == "in" else None
-            if noun is None:
-                continue
-            # the parser hangs the phrase's own preposition on the noun or on the word
-            inner = next((c for c in [*noun.children, *word.children] if c.dep_ == "prep"
-                          and c.i > noun.i and (noun.lower_, c.lower_) in STANCE_PHRASES
-                          and (c.head == noun or c.i == noun.right_edge.i + 1)), None)
-            if inner is not None:
-                return self._actors(pobj(inner))
-            if self.resolution.mention_at(noun.idx, end_char(noun)) is not None \
-                    or any(p.start <= noun.idx < p.end for p in self.places):
-                continue
-            # a town or region owns nothing here: "battled in Baghdad's Sadr City" says
-            # where (a country is a state: "Iraq's affairs")
-            owners = [c for c in noun.children if (c.dep_ == "poss" or (
-                c.dep_ in NOUN_MODIFIERS and c.i < noun.i))
-                and not any(p.start <= c.idx < p.end and p.kind != "country"
-                            for p in self.places)]
-            found = [m for owner in owners
-                     for m in self._actors(owner, own_only=owner.dep_ != "poss")
-                     if not hyphenated(self.text, m)]
-            if found:
-                return found
-        return []
 
     @staticmethod
     def _agent_phrase(noun: Token) -> Token | None:

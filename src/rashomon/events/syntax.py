@@ -61,9 +61,6 @@ QUANTIFIERS = {"some", "many", "most", "several", "all", "none", "one", "each", 
 PLACE_TARGET_PREPS = {"against", "on", "at", "into", "upon"}
 
 TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "towards", "to"}
-# "in" + noun + preposition phrases whose last object is whom the act is for ("voted in
-# favour of X", "rallied in support of X", "resigned in solidarity with X").
-STANCE_PHRASES = {("favour", "of"), ("favor", "of"), ("support", "of"), ("solidarity", "with")}
 # Modes of taking something from someone ("seized weapons from X", "captured the town
 # from X"): the "from" object is whom the act is done to.
 TAKING_MODES = {"occupy", "seize"}
