@@ -476,3 +476,28 @@ def test_no_source_is_filled_from_a_phrase_of_place_below_the_trigger():
     assert not fillable(inside, 1, None)
     assert fillable(inside, 2, None)
     assert fillable(above, 1, None)
+
+
+# -- targets the rules read past a phrase of place or from an earlier sentence (targets15)
+
+
+def test_a_bare_definite_facility_is_the_one_named_before_with_its_owner():
+    found = candidate_pairs("Turkey said it would close its embassy in Baghdad. Militias had "
+                            "attacked the facility twice.", "attacked", learned_roles=False)
+    assert any(t == "turkey" for _, t in found), found
+    found = candidate_pairs("Turkey said it would close its embassy in Baghdad. Militias had "
+                            "attacked a facility twice.", "attacked", learned_roles=False)
+    assert all(t is None for _, t in found), found
+
+
+def test_what_is_taken_from_someone_is_taken_from_its_target():
+    assert ("g:police", "hamas") in candidate_pairs("Police seized weapons from Hamas.",
+                                                    "seized", learned_roles=False)
+
+
+def test_cooperation_with_what_goes_on_in_a_country_is_with_its_state():
+    assert ("iran", "iraq") in candidate_pairs(
+        "Tehran has always supported the political process in Iraq.", "supported",
+        learned_roles=False)
+    assert candidate_pairs("Russia backed the political process in Basra.", "backed",
+                           learned_roles=False) == {("russia", None)}

@@ -285,6 +285,8 @@ class _Coder(CandidateFinder, RoleFinder):
             return  # "party X was routed by party Y" in a vote: ballots, not violence
         if not targets and code.quad == "material_conflict":
             targets = self._place_state_target(frame, sources)
+        elif not targets and code.quad.endswith("cooperation"):
+            targets = self._country_served(frame, sources)
         code = self._refine(code, frame)
         if declared_future(frame):
             if code.type in THREATENED_MODES:

@@ -24,6 +24,7 @@ from .syntax import (
     PLACE_TARGET_PREPS,
     PRONOUN_KINDS,
     RELATIVE_PRONOUNS,
+    TAKING_MODES,
     TARGET_PREPS,
     cleft_focus,
     end_char,
@@ -303,6 +304,9 @@ class RoleFinder:
                     # thing given ("supplied arms to Israel") goes to its recipient
                     continue
                 targets = self._actors(pobj(prep))
+        if not targets and frame.entry.get("mode") in TAKING_MODES:
+            # "seized weapons from X", "weapons captured from X": whom they were taken from
+            targets = self._actors(prep_object(verb, "from"))
         dative = next((c for c in verb.children if c.dep_ == "dative"), None)
         if not passive and not targets and dative is not None:
             targets = self._actors(dative)  # "handed the militias weapons": the receiver
@@ -517,7 +521,7 @@ class RoleFinder:
                 if found is None and poss is not None:
                     found = self._possessive(poss)  # "his followers" -> whoever "his" is
                 if found is None and self.lex.lemma(t) in self.lex.facility_nouns:
-                    found = self._facility_owner(t)
+                    found = self._facility_owner(t) or self._earlier_facility_owner(t)
             if found is None and t.tag_ == "PRP":
                 found = self._pronoun(t)
             if found is None:
@@ -631,6 +635,31 @@ class RoleFinder:
                     return found
         return None
 
+    def _earlier_facility_owner(self, facility: Token) -> Mention | None:
+        """Whose "the facility" is when it refers back: the owner of the last building or
+        site named, with its owner, in the sentence or the two before ("will close its
+        consulate in Basra ... rocket attacks on the facility" -> the consulate's owner).
+        Only a bare definite noun ("the facility", not "a facility" nor "a militia's
+        facility"), the mention being its own span."""
+        if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
+                   for c in facility.children) or any(
+                c.dep_ in ("poss", *NOUN_MODIFIERS) for c in facility.children):
+            return None
+        sentence = token_sentence(facility)
+        lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start
+        lo = token_sentence(self.doc[max(0, lo - 1)]).start
+        for tok in reversed(self.doc[lo:facility.i]):
+            if tok.pos_ != "NOUN" or self.lex.lemma(tok) not in self.lex.facility_nouns:
+                continue
+            owners = [c for c in tok.children if c.dep_ in ("poss", *NOUN_MODIFIERS)
+                      and c.i < tok.i]
+            found = next((m for c in owners for m in self._actors(c, own_only=c.dep_ != "poss")
+                          if not hyphenated(self.text, m)), None)
+            if found is not None:
+                return replace(found, start=facility.idx, end=end_char(facility),
+                               text=facility.text, rule="coreference")
+        return None
+
     def _possessive(self, pronoun: Token) -> Mention | None:
         """"its"/"their" -> the nearest preceding non-person actor; "his"/"her" -> a person.
         The mention is the pronoun's own span, as for a personal pronoun: the role model
@@ -655,6 +684,26 @@ class RoleFinder:
                 return self._pronoun_mention(pronoun, m.actor)
         return None
 
+
+    def _country_served(self, frame: Frame, sources: list[Mention]) -> list[Mention]:
+        """Cooperation with what goes on in a country is with its state: "supported the
+        political process in Iraq", "backs stability in Lebanon" -> the state. Only a
+        country (not a town: "the talks in Basra"), after "in" on the verb's object, an
+        object that names no actor; never the source's own state."""
+        for obj in (c for c in frame.anchor.children if c.dep_ == "dobj"):
+            if noun_phrase_actor(obj, self.resolution) is not None:
+                continue
+            where = prep_object(obj, "in")
+            place = next((p for p in self.places if where is not None
+                          and p.start <= where.idx < p.end and p.kind == "country"), None)
+            state = self.states.get(place.country) if place and place.country else None
+            if state is None or any(s.actor == state.id for s in sources):
+                continue
+            self.resolution.actors.setdefault(state.id, replace(state, aliases=[state.name]))
+            return [Mention(document=self.document_id, start=place.start, end=place.end,
+                            text=self.text[place.start:place.end], actor=state.id,
+                            rule="place")]
+        return []
 
     def _place_state_target(self, frame: Frame, sources: list[Mention]) -> list[Mention]:
         """An attack on a place hits the state it lies in: "Turkey shelled Sinjar" -> Iraq.

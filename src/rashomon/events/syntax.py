@@ -62,6 +62,9 @@ QUANTIFIERS = {"some", "many", "most", "several", "all", "none", "one", "each", 
 PLACE_TARGET_PREPS = {"against", "on", "at", "into", "upon"}
 
 TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "towards", "to"}
+# Modes of taking something from someone ("seized weapons from X", "captured the town
+# from X"): the "from" object is whom the act is done to.
+TAKING_MODES = {"occupy", "seize"}
 # Prepositions by which a verb's object names whom the act is aimed at ("supplied arms to
 # X", "restored ties with X", "blamed the attack on X", "voiced support for X").
 OBJECT_TARGET_PREPS = ("to", "with", "toward", "towards", "against", "on", "upon", "for")
