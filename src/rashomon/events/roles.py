@@ -684,7 +684,6 @@ class RoleFinder:
                 return self._pronoun_mention(pronoun, m.actor)
         return None
 
-
     def _country_served(self, frame: Frame, sources: list[Mention]) -> list[Mention]:
         """Cooperation with what goes on in a country is with its state: "supported the
         political process in Iraq", "backs stability in Lebanon" -> the state. Only a
