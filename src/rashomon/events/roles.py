@@ -9,7 +9,7 @@ from spacy.tokens import Token
 
 from ..claims import hyphenated, noun_phrase_actor
 from ..parse import token_sentence
-from ..types import Mention
+from ..types import Mention, Place
 from .candidates import Frame
 from .lexicon import Code
 from .modality import attribution_of
@@ -695,13 +695,9 @@ class RoleFinder:
             where = prep_object(obj, "in")
             place = next((p for p in self.places if where is not None
                           and p.start <= where.idx < p.end and p.kind == "country"), None)
-            state = self.states.get(place.country) if place and place.country else None
-            if state is None or any(s.actor == state.id for s in sources):
-                continue
-            self.resolution.actors.setdefault(state.id, replace(state, aliases=[state.name]))
-            return [Mention(document=self.document_id, start=place.start, end=place.end,
-                            text=self.text[place.start:place.end], actor=state.id,
-                            rule="place")]
+            found = self._state_at(place, sources)
+            if found is not None:
+                return [found]
         return []
 
     def _place_state_target(self, frame: Frame, sources: list[Mention]) -> list[Mention]:
@@ -718,12 +714,18 @@ class RoleFinder:
                     and c.lower_ in PLACE_TARGET_PREPS for p in c.children if p.dep_ == "pobj"]
         for tok in objects:
             place = next((p for p in self.places if p.start <= tok.idx < p.end), None)
-            state = self.states.get(place.country) if place and place.country else None
-            if state is None or any(s.actor == state.id for s in sources):
-                continue
-            self.resolution.actors.setdefault(state.id, replace(state, aliases=[state.name]))
-            return [Mention(document=self.document_id, start=place.start, end=place.end,
-                            text=self.text[place.start:place.end], actor=state.id,
-                            rule="place")]
+            found = self._state_at(place, sources)
+            if found is not None:
+                return [found]
         return []
+
+    def _state_at(self, place: Place | None, sources: list[Mention]) -> Mention | None:
+        """The state ``place`` lies in, as a mention over the place's words; None when it
+        lies in no known state or in the source's own."""
+        state = self.states.get(place.country) if place and place.country else None
+        if state is None or any(s.actor == state.id for s in sources):
+            return None
+        self.resolution.actors.setdefault(state.id, replace(state, aliases=[state.name]))
+        return Mention(document=self.document_id, start=place.start, end=place.end,
+                       text=self.text[place.start:place.end], actor=state.id, rule="place")
 
