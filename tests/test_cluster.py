@@ -162,3 +162,17 @@ def test_a_local_cluster_runs_its_workers_without_the_profiler():
 
     with _client("local:1") as client:
         assert list(client.run(_profiles).values()) == [False]
+
+
+@pytest.mark.slow
+def test_a_local_cluster_keeps_mallocs_own_trimming_in_its_workers(monkeypatch):
+    # Dask's nanny starts workers with MALLOC_TRIM_THRESHOLD_=65536, which pins glibc's
+    # mmap threshold at 128 KiB: every parse array above it is mapped and unmapped again,
+    # page faults that cost a tenth of a worker's CPU. A local cluster leaves malloc as
+    # the local runner's processes have it.
+    from rashomon.cluster import _client
+
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with _client("local:1") as client:
+        assert list(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == [None]
+        assert list(client.run(os.environ.get, "OMP_NUM_THREADS").values()) == ["1"]
