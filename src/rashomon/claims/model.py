@@ -27,11 +27,11 @@ _QUOTES = {"“", "”", '"', "``", "''"}
 
 def is_candidate(tok: Token, cues: CueLexicon) -> bool:
     """Whether the parse makes ``tok`` a possible attribution cue."""
-    lemma = tok.lemma_.lower()
-    if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and lemma in cues.verbs):
+    pos = tok.pos_  # asked of every word: the lemma only where the tag needs it
+    if pos == "VERB" or (pos == "AUX" and tok.lemma_.lower() in cues.verbs):
         return tok.dep_ not in ("amod", "compound")
-    if tok.pos_ == "NOUN":
-        return lemma in cues.nouns or any(
+    if pos == "NOUN":
+        return tok.lemma_.lower() in cues.nouns or any(
             c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" for m in c.children)
             for c in tok.children)
     return tok.lower_ == "according"
@@ -124,7 +124,8 @@ class SparseScorer:
         scores = np.empty((len(rows), coef.shape[0]), dtype=np.float32)
         for r, feats in enumerate(rows):
             cols = list({i for f in feats if (i := self.index.get(f)) is not None})
-            scores[r] = coef[:, cols].sum(axis=1) + bias
+            # what ``.sum(axis=1)`` calls, without its Python wrapper
+            scores[r] = np.add.reduce(coef[:, cols], axis=1) + bias
         if coef.shape[0] == 1:
             positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             proba = np.stack([1.0 - positive, positive], axis=1)

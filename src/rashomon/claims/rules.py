@@ -218,9 +218,10 @@ class Finder(LearnedCues, QuotationRules):
     # -- verb cues -------------------------------------------------------------------------
 
     def _verb_cue(self, tok: Token) -> None:
+        if tok.pos_ not in ("VERB", "AUX"):  # asked of every word: the tag before the lemma
+            return
         lemma = tok.lemma_.lower()
-        if tok.pos_ not in ("VERB", "AUX") or (lemma not in self.cues.verbs
-                                               and lemma not in self.cues.passive):
+        if lemma not in self.cues.verbs and lemma not in self.cues.passive:
             return
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
         if passive and lemma in self.cues.passive:
@@ -261,8 +262,10 @@ class Finder(LearnedCues, QuotationRules):
     def _noun_cue(self, tok: Token) -> None:
         """A cue noun with its clause: "Tehran's claim that ...", "X issued a statement
         calling for ...", "the accusation that ..."; the owner of the noun speaks."""
+        if tok.pos_ != "NOUN":  # asked of every word: the tag before the lemma
+            return
         entry = self.cues.nouns.get(tok.lemma_.lower())
-        if entry is None or tok.pos_ != "NOUN":
+        if entry is None:
             return
         clause = next((c for c in tok.children if c.i > tok.i and (
             c.dep_ in ("acl", "ccomp", "appos", "relcl") and any(
