@@ -70,13 +70,24 @@ class Finder(LearnedCues, QuotationRules):
         self._namesakes: tuple[MentionIndex, dict[str, list[Mention]]] | None = None
 
     def run(self) -> list[Attribution]:
+        statement = self.cues.phrases.get("statement read")
+        statement_head = statement.get("head", "read") if statement is not None else None
         for sent in self.doc.sents:
             for tok in sent:
-                self._verb_cue(tok)
-                self._object_phrase(tok)
-                self._according_to(tok)
-                self._statement_read(tok)
-                self._noun_cue(tok)
+                # each reader is asked only of the words it reads (it checks again): most
+                # words are none of these, and a call and an attribute each per reader and
+                # word cost more than the readers' work
+                pos = tok.pos_
+                if pos == "VERB" or pos == "AUX":
+                    self._verb_cue(tok)
+                    if pos == "VERB":
+                        self._object_phrase(tok)
+                if tok.lower_ == "according":
+                    self._according_to(tok)
+                if statement_head is not None and tok.lemma_.lower() == statement_head:
+                    self._statement_read(tok)
+                if pos == "NOUN":
+                    self._noun_cue(tok)
         self._learned_cues()
         self._colon_turns()
         self._credited_quotations()
