@@ -9,7 +9,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from ..parse import doc_ents
+from ..parse import doc_ents, tokens_in
 from ..types import Actor, Mention
 from .common import (
     ACTOR_LABELS,
@@ -438,7 +438,7 @@ class NamedEntityRules:
                 self._add(noun, noun, self._kb_actor(org), "follower")
         # "his followers": the movement of the person "his" refers to, named in this
         # sentence or the one before
-        for tok in self.doc:
+        for tok in tokens_in(self.doc, ("his", "her")):
             if tok.lower_ not in ("his", "her") or tok.i + 1 >= len(self.doc):
                 continue
             noun = self.doc[tok.i + 1]
