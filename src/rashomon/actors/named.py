@@ -82,8 +82,10 @@ class NamedEntityRules:
         skip |= {str(w).lower() for w in self.kb.role_nouns} | set(self.kb.generic_groups)
         place_preps = set(self.kb.rules.get("place_prepositions") or [])
         for tok in self.doc:
-            if (tok.pos_ != "PROPN" and not self._kb_surname_in_slot(tok)) \
-                    or not tok.text[:1].isupper() or tok.i in self.covered \
+            # capitalisation first: it rules out most words without a call
+            if not tok.text[:1].isupper() \
+                    or (tok.pos_ != "PROPN" and not self._kb_surname_in_slot(tok)) \
+                    or tok.i in self.covered \
                     or tok.i in self.blocked or tok.i in self.place_tokens:
                 continue
             if tok.ent_type_:
@@ -351,7 +353,7 @@ class NamedEntityRules:
 
     def _resolve_defined_acronyms(self) -> None:
         doc = self.doc
-        for tok in doc:
+        for tok in tokens_in(doc, ("(",)):
             acronym = self._parenthesised_acronym(tok)
             if acronym is None:
                 continue
