@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rashomon.parse import load_nlp, token_sentence
+from rashomon.parse import load_nlp, token_lowers, token_sentence, tokens_in
 
 
 def test_token_sentence_is_the_tokens_sentence_built_once():
@@ -15,3 +15,18 @@ def test_token_sentence_is_the_tokens_sentence_built_once():
         assert sentence == token.sent
         assert token_sentence(token) is sentence  # looked up, not made again
     assert token_sentence(doc[0]) != token_sentence(doc[len(doc) - 1])
+
+
+def test_token_lowers_are_the_tokens_lower_case_forms_read_once():
+    doc = load_nlp()("His Followers met the Minister in BAGHDAD's old city.")
+    lowers = token_lowers(doc)
+    assert lowers == [t.lower_ for t in doc]
+    assert token_lowers(doc) is lowers  # kept on the Doc
+
+
+def test_tokens_in_gives_the_words_of_those_forms_in_order():
+    doc = load_nlp()("His brother and her aide met the Minister; the minister left.")
+    found = list(tokens_in(doc, {"minister", "his"}))
+    assert [t.text for t in found] == ["His", "Minister", "minister"]
+    assert all(t.doc is doc for t in found)
+    assert list(tokens_in(doc, ())) == []

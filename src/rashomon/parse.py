@@ -25,12 +25,13 @@ import os
 import re
 import signal
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 
 import spacy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span, Token
@@ -247,6 +248,24 @@ def doc_ents(doc: Doc) -> tuple[Span, ...]:
     if ents is None:
         ents = doc.user_data["rashomon.ents"] = tuple(doc.ents)
     return ents
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    """Each token's ``lower_``, read once per Doc off its arrays: the actor and place
+    rules scan every word of a document for a few forms ("his", a role noun, a group
+    noun), and a string in a list is cheaper than a Token and its attribute per word.
+    The list is shared: not to be changed."""
+    lowers = doc.user_data.get("rashomon.lowers")
+    if lowers is None:
+        strings = doc.vocab.strings
+        lowers = doc.user_data["rashomon.lowers"] = [
+            strings[key] for key in doc.to_array([LOWER]).tolist()]
+    return lowers
+
+
+def tokens_in(doc: Doc, forms: Container[str]) -> Iterator[Token]:
+    """The tokens of ``doc`` whose lower-case form is one of ``forms``, in order."""
+    return (doc[i] for i, lower in enumerate(token_lowers(doc)) if lower in forms)
 
 
 def token_sentence(token: Token) -> Span:

@@ -9,7 +9,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from ..parse import doc_ents
+from ..parse import doc_ents, tokens_in
 from ..types import Actor, Mention
 from .common import (
     ACTOR_LABELS,
@@ -82,8 +82,10 @@ class NamedEntityRules:
         skip |= {str(w).lower() for w in self.kb.role_nouns} | set(self.kb.generic_groups)
         place_preps = set(self.kb.rules.get("place_prepositions") or [])
         for tok in self.doc:
-            if (tok.pos_ != "PROPN" and not self._kb_surname_in_slot(tok)) \
-                    or not tok.text[:1].isupper() or tok.i in self.covered \
+            # capitalisation first: it rules out most words without a call
+            if not tok.text[:1].isupper() \
+                    or (tok.pos_ != "PROPN" and not self._kb_surname_in_slot(tok)) \
+                    or tok.i in self.covered \
                     or tok.i in self.blocked or tok.i in self.place_tokens:
                 continue
             if tok.ent_type_:
@@ -351,7 +353,7 @@ class NamedEntityRules:
 
     def _resolve_defined_acronyms(self) -> None:
         doc = self.doc
-        for tok in doc:
+        for tok in tokens_in(doc, ("(",)):
             acronym = self._parenthesised_acronym(tok)
             if acronym is None:
                 continue
@@ -438,7 +440,7 @@ class NamedEntityRules:
                 self._add(noun, noun, self._kb_actor(org), "follower")
         # "his followers": the movement of the person "his" refers to, named in this
         # sentence or the one before
-        for tok in self.doc:
+        for tok in tokens_in(self.doc, ("his", "her")):
             if tok.lower_ not in ("his", "her") or tok.i + 1 >= len(self.doc):
                 continue
             noun = self.doc[tok.i + 1]

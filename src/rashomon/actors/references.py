@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from spacy.tokens import Token
 
+from ..parse import tokens_in
 from ..types import Actor, Mention
 from .common import ARMED_SECTORS, NAMING_VERBS, under
 from .normalize import slug
@@ -21,7 +22,7 @@ class ReferenceRules:
 
     def _resolve_roles(self) -> None:
         roles = self.kb.role_nouns
-        for tok in self.doc:
+        for tok in tokens_in(self.doc, roles):
             role = roles.get(tok.lower_)
             if role is None or tok.pos_ != "NOUN":
                 continue
@@ -89,7 +90,7 @@ class ReferenceRules:
         nouns = generic | self.kb.designators
         states = set(self.kb.rules.get("definite_state_nouns") or [])
         window = int(self.kb.rules.get("definite_window_sentences", 3))
-        for tok in self.doc:
+        for tok in tokens_in(self.doc, states | nouns):
             if tok.lower_ in states and tok.i not in self.covered and tok.tag_ == "NN":
                 self._resolve_definite_state(tok, window)
                 continue
@@ -234,7 +235,7 @@ class ReferenceRules:
     # -- 6. generic groups --------------------------------------------------------
 
     def _resolve_generic_groups(self) -> None:
-        for tok in self.doc:
+        for tok in tokens_in(self.doc, self.kb.generic_groups):
             group = self.kb.generic_groups.get(tok.lower_)
             if group is None or tok.i in self.covered or tok.tag_ not in ("NNS", "NNPS", "NN"):
                 continue

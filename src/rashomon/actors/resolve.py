@@ -307,6 +307,10 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         bodies whose name is the window plus a designator ("Fatah" beside "Fatah
         Alliance"), for ``_choose`` to weigh."""
         armed = self.kb.armed_variant(key)
+        # most capitalised windows sound like no KB name: look that up before the parse
+        sounding = self.kb.sound_lookup(key) + (self.kb.sound_lookup(armed) if armed else [])
+        if not sounding:
+            return []
         named = window[:-1] if armed else window  # "the Mahdi militia": the noun is lower case
         if not all(t.text[:1].isupper() for t in named):
             return []
@@ -322,7 +326,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
                 return []  # one word of a person's full name: the whole name decides
         known = {e.actor for e in exact}
         out = []
-        for e in self.kb.sound_lookup(key) + (self.kb.sound_lookup(armed) if armed else []):
+        for e in sounding:
             if e.actor in known or (exact and e.rule != "stem"):
                 continue
             if self.kb.actors[e.actor].kind == "person" or not self._weak_sound_match(

@@ -16,7 +16,7 @@ import numpy as np
 from spacy.tokens import Doc, Token
 
 from ..models import LinearModel, packaged
-from ..parse import token_sentence
+from ..parse import token_lowers, token_sentence
 from .cues import CueLexicon
 
 MODEL_FILE = "attribution_cue.npz"
@@ -27,11 +27,11 @@ _QUOTES = {"“", "”", '"', "``", "''"}
 
 def is_candidate(tok: Token, cues: CueLexicon) -> bool:
     """Whether the parse makes ``tok`` a possible attribution cue."""
-    lemma = tok.lemma_.lower()
-    if tok.pos_ == "VERB" or (tok.pos_ == "AUX" and lemma in cues.verbs):
+    pos = tok.pos_  # asked of every word: the lemma only where the tag needs it
+    if pos == "VERB" or (pos == "AUX" and tok.lemma_.lower() in cues.verbs):
         return tok.dep_ not in ("amod", "compound")
-    if tok.pos_ == "NOUN":
-        return lemma in cues.nouns or any(
+    if pos == "NOUN":
+        return tok.lemma_.lower() in cues.nouns or any(
             c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" for m in c.children)
             for c in tok.children)
     return tok.lower_ == "according"
@@ -39,34 +39,39 @@ def is_candidate(tok: Token, cues: CueLexicon) -> bool:
 
 def features(tok: Token, cues: CueLexicon) -> list[str]:
     """Sparse string features of a candidate cue: its word, its slots, what hangs off it."""
-    lemma = tok.lemma_.lower()
-    deps = sorted({c.dep_ for c in tok.children})
-    out = [f"l={lemma}", f"p={tok.pos_}", f"t={tok.tag_}", f"d={tok.dep_}",
-           f"lp={lemma}|{tok.pos_}", f"hd={tok.head.lemma_.lower()}|{tok.dep_}",
-           f"hp={tok.head.pos_}"]
+    # each attribute read once: every candidate cue of every document is featurised
+    lemma, pos, dep, head = tok.lemma_.lower(), tok.pos_, tok.dep_, tok.head
+    children = list(tok.children)
+    deps = sorted({c.dep_ for c in children})
+    out = [f"l={lemma}", f"p={pos}", f"t={tok.tag_}", f"d={dep}",
+           f"lp={lemma}|{pos}", f"hd={head.lemma_.lower()}|{dep}",
+           f"hp={head.pos_}"]
     out += [f"c={d}" for d in deps]
     out += [f"lc={lemma}|{d}" for d in deps if d in (*CLAUSAL, "dobj", "prep", "agent")]
-    verb = cues.verbs.get(lemma) if tok.pos_ in ("VERB", "AUX") else None
-    noun = cues.nouns.get(lemma) if tok.pos_ == "NOUN" else None
+    verb = cues.verbs.get(lemma) if pos in ("VERB", "AUX") else None
+    noun = cues.nouns.get(lemma) if pos == "NOUN" else None
     entry = verb or noun
     if entry is not None:
         out.append(f"lex={entry.get('cue_type', 'assert')}")
         out += [f"takes={t}" for t in entry.get("takes") or ()]
-    for c in tok.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            out += [f"s={c.dep_}|{c.pos_}", f"se={c.ent_type_ or '-'}"]
-            if c.pos_ == "PRON":
+    for c in children:
+        c_dep = c.dep_
+        if c_dep in ("nsubj", "nsubjpass"):
+            c_pos = c.pos_
+            out += [f"s={c_dep}|{c_pos}", f"se={c.ent_type_ or '-'}"]
+            if c_pos == "PRON":
                 out.append(f"sw={c.lower_}")
-        elif c.dep_ in CLAUSAL:
+        elif c_dep in CLAUSAL:
             marks = [m.lower_ for m in c.children if m.dep_ == "mark"]
-            out.append(f"m={marks[0] if marks else '-'}|{c.dep_}")
+            out.append(f"m={marks[0] if marks else '-'}|{c_dep}")
             out.append(f"cp={c.pos_}|{c.tag_}")
-        elif c.dep_ == "prep":
-            out.append(f"pr={c.lower_}")
-            out.append(f"lpr={lemma}|{c.lower_}")
-        elif c.dep_ == "neg":
+        elif c_dep == "prep":
+            c_lower = c.lower_
+            out.append(f"pr={c_lower}")
+            out.append(f"lpr={lemma}|{c_lower}")
+        elif c_dep == "neg":
             out.append("neg")
-        elif c.dep_ == "poss":
+        elif c_dep == "poss":
             out.append(f"poss={c.pos_}|{c.ent_type_ or '-'}")
     doc = tok.doc
     quotes = quote_positions(doc)
@@ -75,10 +80,11 @@ def features(tok: Token, cues: CueLexicon) -> list[str]:
     sent = token_sentence(tok)
     if _any_between(quotes, sent.start, sent.end):
         out.append("q_sent")
+    lowers = token_lowers(doc)
     if tok.i > 0:
-        out.append(f"prev={doc[tok.i - 1].lower_}")
+        out.append(f"prev={lowers[tok.i - 1]}")
     if tok.i + 1 < len(doc):
-        out.append(f"next={doc[tok.i + 1].lower_}")
+        out.append(f"next={lowers[tok.i + 1]}")
     return out
 
 
@@ -87,8 +93,9 @@ def quote_positions(doc: Doc) -> list[int]:
     every candidate cue asks whether one is near it or in its sentence)."""
     found = doc.user_data.get("rashomon.quote_tokens")
     if found is None:
+        # a quotation mark is its own lower-case form: the Doc's lower-case list holds them
         found = doc.user_data["rashomon.quote_tokens"] = [
-            t.i for t in doc if t.text in _QUOTES]
+            i for i, lower in enumerate(token_lowers(doc)) if lower in _QUOTES]
     return found
 
 
@@ -124,7 +131,8 @@ class SparseScorer:
         scores = np.empty((len(rows), coef.shape[0]), dtype=np.float32)
         for r, feats in enumerate(rows):
             cols = list({i for f in feats if (i := self.index.get(f)) is not None})
-            scores[r] = coef[:, cols].sum(axis=1) + bias
+            # what ``.sum(axis=1)`` calls, without its Python wrapper
+            scores[r] = np.add.reduce(coef[:, cols], axis=1) + bias
         if coef.shape[0] == 1:
             positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
             proba = np.stack([1.0 - positive, positive], axis=1)

@@ -70,13 +70,24 @@ class Finder(LearnedCues, QuotationRules):
         self._namesakes: tuple[MentionIndex, dict[str, list[Mention]]] | None = None
 
     def run(self) -> list[Attribution]:
+        statement = self.cues.phrases.get("statement read")
+        statement_head = statement.get("head", "read") if statement is not None else None
         for sent in self.doc.sents:
             for tok in sent:
-                self._verb_cue(tok)
-                self._object_phrase(tok)
-                self._according_to(tok)
-                self._statement_read(tok)
-                self._noun_cue(tok)
+                # each reader is asked only of the words it reads (it checks again): most
+                # words are none of these, and a call and an attribute each per reader and
+                # word cost more than the readers' work
+                pos = tok.pos_
+                if pos == "VERB" or pos == "AUX":
+                    self._verb_cue(tok)
+                    if pos == "VERB":
+                        self._object_phrase(tok)
+                if tok.lower_ == "according":
+                    self._according_to(tok)
+                if statement_head is not None and tok.lemma_.lower() == statement_head:
+                    self._statement_read(tok)
+                if pos == "NOUN":
+                    self._noun_cue(tok)
         self._learned_cues()
         self._colon_turns()
         self._credited_quotations()
@@ -218,9 +229,10 @@ class Finder(LearnedCues, QuotationRules):
     # -- verb cues -------------------------------------------------------------------------
 
     def _verb_cue(self, tok: Token) -> None:
+        if tok.pos_ not in ("VERB", "AUX"):  # asked of every word: the tag before the lemma
+            return
         lemma = tok.lemma_.lower()
-        if tok.pos_ not in ("VERB", "AUX") or (lemma not in self.cues.verbs
-                                               and lemma not in self.cues.passive):
+        if lemma not in self.cues.verbs and lemma not in self.cues.passive:
             return
         passive = any(c.dep_ in ("auxpass", "nsubjpass") for c in tok.children)
         if passive and lemma in self.cues.passive:
@@ -261,8 +273,10 @@ class Finder(LearnedCues, QuotationRules):
     def _noun_cue(self, tok: Token) -> None:
         """A cue noun with its clause: "Tehran's claim that ...", "X issued a statement
         calling for ...", "the accusation that ..."; the owner of the noun speaks."""
+        if tok.pos_ != "NOUN":  # asked of every word: the tag before the lemma
+            return
         entry = self.cues.nouns.get(tok.lemma_.lower())
-        if entry is None or tok.pos_ != "NOUN":
+        if entry is None:
             return
         clause = next((c for c in tok.children if c.i > tok.i and (
             c.dep_ in ("acl", "ccomp", "appos", "relcl") and any(

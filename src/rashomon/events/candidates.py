@@ -204,6 +204,9 @@ class CandidateFinder:
         if tok.pos_ not in ("NOUN", "PROPN"):
             return None
         lemma, low = tok.lemma_.lower(), tok.lower_
+        heads = self.lex.noun_heads
+        if lemma not in heads and low not in heads:
+            return None  # most nouns: no need to read their modifiers and "of" objects
         mods = tuple(c.lower_ for c in tok.children if c.dep_ in ("compound", "amod")
                      and c.i < tok.i)
         for head in (lemma, low):

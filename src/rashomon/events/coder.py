@@ -207,7 +207,16 @@ class _Coder(CandidateFinder, RoleFinder):
     def run(self) -> list[Event]:
         used: set[int] = set()  # trigger nouns already coded through a verb
         frames = []
+        # verbal and open frames are verbs, nominal ones nouns: each word's tag read once
+        verbs: list[Token] = []
+        nouns: list[Token] = []
         for tok in self.doc:
+            pos = tok.pos_
+            if pos == "VERB":
+                verbs.append(tok)
+            elif pos == "NOUN" or pos == "PROPN":
+                nouns.append(tok)
+        for tok in verbs:
             frame = self._verbal_frame(tok)
             if frame is not None:
                 frames.append(frame)
@@ -216,14 +225,14 @@ class _Coder(CandidateFinder, RoleFinder):
                     embedded = self._embedded_act(frame)
                     if embedded is not None:
                         frames.append(embedded)
-        for tok in self.doc:
+        for tok in nouns:
             if tok.i not in used:
                 frame = self._nominal_frame(tok)
                 if frame is not None:
                     frames.append(frame)
         if self.open_candidates:
             anchors = {f.anchor.i for f in frames}
-            frames += [f for tok in self.doc if tok.i not in anchors
+            frames += [f for tok in verbs if tok.i not in anchors
                        for f in [self._open_frame(tok)] if f is not None]
         frames.sort(key=lambda f: f.trigger[0].i)
         for frame in frames:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from spacy.tokens import Token
@@ -62,6 +62,13 @@ class EventLexicon:
     route_nouns: frozenset[str] = frozenset()
     # verbs whose subject "it" stands for no one (resolution.yaml, shared with the actors)
     expletive_verbs: frozenset[str] = frozenset()
+
+    @cached_property
+    def noun_heads(self) -> frozenset[str]:
+        """Every word a noun entry is keyed by: a single noun, a compound's head, the X of
+        "X of Y". A noun that is none of these has no entry, whatever its modifiers."""
+        return frozenset(self.nouns) | frozenset(self.compounds) | frozenset(
+            head for head, _ in self.of_nouns)
 
     def lemma(self, tok: Token) -> str:
         """The token's lemma, corrected where the parser's lemmatiser is known to be wrong."""

@@ -202,6 +202,8 @@ class RoleModel:
         # is filled at this threshold: see ``governed``
         self.fill_governed = float(model.meta.get("fill_governed", self.fill))
         self.columns = [model.classes.index(label) for label in LABELS]
+        # the model's classes already in LABELS order (as trained): no columns to pick
+        self.in_order = self.columns == list(range(len(self.columns)))
         self.weights = np.ascontiguousarray(model.coef.T)
         # the weights and a row of zeros after them, which pads a pair's hashed columns
         # to the longest pair's (adding zeros changes no sum)
@@ -221,7 +223,7 @@ class RoleModel:
         scores = scores - np.maximum.reduce(scores, axis=1, keepdims=True)
         exp = np.exp(scores)
         probs = exp / np.add.reduce(exp, axis=1, keepdims=True)
-        return probs[:, self.columns]
+        return probs if self.in_order else probs[:, self.columns]
 
     def assign(self, rows: Sequence[RoleRow], heads: Sequence[Token | None],
                rule_sources: list[Mention], rule_targets: list[Mention],

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from rashomon.parse import doc_ents, doc_text
+from rashomon.parse import doc_ents, doc_text, tokens_in
 from rashomon.places.gazetteer import Gazetteer, PlaceCandidate
 from rashomon.places.normalize import normalize_name
 from rashomon.types import Place
@@ -251,9 +251,10 @@ class _BlockingEntities:
 
 def _cue_spans(doc: Doc, gazetteer: Gazetteer) -> Iterator[_Span]:
     """X in "the city of X", "the province of X": the text says X is a place."""
-    for tok in doc[:-2]:
-        hint = GENERIC_HEADS.get(tok.lower_)
-        if hint is None or doc[tok.i + 1].lower_ != "of":
+    last = len(doc) - 2  # "of" and a name follow the word
+    for tok in tokens_in(doc, GENERIC_HEADS):
+        hint = GENERIC_HEADS[tok.lower_]
+        if tok.i >= last or doc[tok.i + 1].lower_ != "of":
             continue
         run = []
         for nxt in doc[tok.i + 2:]:
