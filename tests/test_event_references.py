@@ -247,3 +247,10 @@ def test_a_pronoun_subject_is_no_partner_its_own_clause_names():
                  "Sadr said the two blocs had formed an alliance.", "held") == {
         ("muqtada_al_sadr", "hadi_al_amiri")}
 
+
+def test_the_members_are_the_members_named_just_before():
+    """"the members" with no owner of its own refers back to the members last named with
+    one ("some of its members"), whose owner did what the members did."""
+    text = ("Iraqi forces raided Kataib Hezbollah in Baghdad and arrested some of its members. "
+            "The command said the members had targeted the airport with rockets.")
+    assert {s for s, _ in roles(text, "targeted")} == {"kataib_hezbollah"}
