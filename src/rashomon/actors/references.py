@@ -13,7 +13,6 @@ from ..types import Actor, Mention
 from .common import ARMED_SECTORS, NAMING_VERBS, under
 from .normalize import slug
 
-
 # A verb's dependents that are clauses of their own: "he said X would go", "he left
 # because X came" name actors the pronoun may well be.
 OWN_CLAUSES = {"ccomp", "csubj", "parataxis", "advcl", "conj"}
