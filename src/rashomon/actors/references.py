@@ -14,6 +14,10 @@ from ..types import Actor, Mention
 from .common import ARMED_SECTORS, NAMING_VERBS, under
 from .normalize import slug
 
+# A verb's dependents that are clauses of their own: "he said X would go", "he left
+# because X came" name actors the pronoun may well be.
+OWN_CLAUSES = {"ccomp", "csubj", "parataxis", "advcl", "conj"}
+
 
 class ReferenceRules:
     """Mixed into the resolver: reads and writes its state (see resolve._Resolver)."""
@@ -342,7 +346,10 @@ class ReferenceRules:
                 continue
             if low not in person and low not in group:
                 continue
+            others = self._clause_actors(tok)
             for m in recent.before(tok.idx, self.sent_of[tok.i] - window):
+                if m.actor in others:
+                    continue
                 actor = self.result.actors[m.actor]
                 if low in person and actor.kind == "person":
                     self._add(tok, tok, actor, "pronoun")
@@ -350,6 +357,18 @@ class ReferenceRules:
                 if low in group and actor.kind != "person" and self._plural_subject(m):
                     self._add(tok, tok, actor, "pronoun", m.sector)
                     break
+
+    def _clause_actors(self, pronoun: Token) -> set[str]:
+        """The actors a subject pronoun's own clause names in its other words: "he met with
+        X", "he held a conference together with X", "they attacked X" -- none of them is
+        the pronoun (its reflexive would say so). Clauses the verb governs with a subject
+        of their own (what was said, a reason) are not read."""
+        out = set()
+        for child in pronoun.head.children:
+            if child is pronoun or child.dep_ in OWN_CLAUSES:
+                continue
+            out |= {self.covered[t.i].actor for t in child.subtree if t.i in self.covered}
+        return out
 
     def _resolve_body_pronoun(self, tok: Token, window: int, recent: RecentMentions) -> None:
         """"It said ..." after "The ministry issued ...": the last organisation, state or

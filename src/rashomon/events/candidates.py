@@ -127,9 +127,12 @@ class CandidateFinder:
         ceasefire": Iran brokered it; "a US-funded offensive"), flagged ``patron``; only on
         an act noun. On a noun naming a party ("Iran-backed militias", "the US-led
         coalition") the compound says who the party is, a description news gold codes no
-        event for (round nouns15 in ``models/event_roles.md``)."""
+        event for (round nouns15 in ``models/event_roles.md``); so too on a name whose last
+        word is an act noun ("the Iran-backed Fatah Alliance", "the Saudi-led Peace
+        Coalition": a body, not an alliance made)."""
         entry = self.lex.verbs.get(self.lex.lemma(participle))
-        if entry is None or self._noun_entry(participle.head) is None:
+        if entry is None or participle.head.pos_ == "PROPN" \
+                or self._noun_entry(participle.head) is None:
             return None
         return Frame([participle], participle, entry, flags=["patron"])
 

@@ -522,6 +522,8 @@ class RoleFinder:
                     found = self._possessive(poss)  # "his followers" -> whoever "his" is
                 if found is None and self.lex.lemma(t) in self.lex.facility_nouns:
                     found = self._facility_owner(t) or self._earlier_facility_owner(t)
+                if found is None and t.tag_ == "NNS":
+                    found = self._earlier_owner(t)
             if found is None and t.tag_ == "PRP":
                 found = self._pronoun(t)
             if found is None:
@@ -658,6 +660,33 @@ class RoleFinder:
             if found is not None:
                 return replace(found, start=facility.idx, end=end_char(facility),
                                text=facility.text, rule="coreference")
+        return None
+
+    def _earlier_owner(self, noun: Token) -> Mention | None:
+        """Whose people a bare definite plural is when it refers back: the owner of the
+        same noun named just before ("raided the group and arrested some of its members
+        ... the members who targeted the airport" -> the group). Only "the" with no owner
+        or modifier of its own, the sentence and the two before; the mention is the
+        noun's own span."""
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children) or any(
+                c.dep_ in ("poss", *NOUN_MODIFIERS) or c.dep_ == "prep" and c.lower_ == "of"
+                for c in noun.children):
+            return None
+        sentence = token_sentence(noun)
+        lo = token_sentence(self.doc[max(0, sentence.start - 1)]).start
+        lo = token_sentence(self.doc[max(0, lo - 1)]).start
+        lemma = self.lex.lemma(noun)
+        for tok in reversed(self.doc[lo:noun.i]):
+            if tok.tag_ != "NNS" or self.lex.lemma(tok) != lemma:
+                continue
+            owner = own_possessive(tok) or next(
+                (c for c in tok.children if c.dep_ in NOUN_MODIFIERS and c.i < tok.i), None) \
+                or prep_object(tok, "of")
+            found = next(iter(self._actors(owner)), None) if owner is not None else None
+            if found is not None:
+                return replace(found, start=noun.idx, end=end_char(noun), text=noun.text,
+                               rule="coreference")
+            return None  # the nearest mention of the noun had no owner: no guess further back
         return None
 
     def _possessive(self, pronoun: Token) -> Mention | None:
