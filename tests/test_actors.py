@@ -129,6 +129,14 @@ def test_followers_of_a_leader_are_his_movement(resolve, kb):
     assert kb.actors[followers.actor].kind != "person"
 
 
+def test_people_loyal_to_a_leader_are_his_movement(resolve, kb):
+    r = resolve("Muqtada al-Sadr spoke on Monday. He asked lawmakers loyal to him to resign.")
+    lawmakers = mention(r, "lawmakers")
+    assert kb.actors[lawmakers.actor].kind != "person"
+    r = resolve("Fighters loyal to Muqtada al-Sadr clashed with the army.")
+    assert kb.actors[mention(r, "Fighters").actor].kind != "person"
+
+
 def test_a_group_noun_after_an_organisation_s_name_is_that_organisation(resolve):
     r = resolve("His Mahdi Army militia attacked the police station. Iraqi forces and Sadr "
                 "supporters clashed with the militia in Basra.")

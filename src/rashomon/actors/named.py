@@ -454,6 +454,35 @@ class NamedEntityRules:
             org = self._led_organisation(self.result.actors[person.actor]) if person else None
             if org:
                 self._add(noun, noun, self._kb_actor(org), "follower")
+        self._resolve_loyal_followers()
+
+    def _resolve_loyal_followers(self) -> None:
+        """"lawmakers loyal to him", "fighters loyal to Sadr": people described as loyal to
+        a person who leads a body are that body's, as "his followers" are."""
+        for tok in self.doc:
+            if tok.lower_ != "loyal" or tok.i == 0:
+                continue
+            # the parser hangs "loyal" on the noun, or on the verb whose object it follows
+            noun = tok.head if tok.head.tag_ == "NNS" else self.doc[tok.i - 1]
+            if noun.tag_ != "NNS" or noun.i in self.covered:
+                continue
+            to = next((c for c in tok.children if c.dep_ == "prep" and c.lower_ == "to"), None)
+            leader = next((c for c in to.children if c.dep_ == "pobj"), None) if to else None
+            if leader is None:
+                continue
+            if leader.lower_ in ("him", "her"):
+                sent = self.sent_of[tok.i]
+                person = next((m for m in reversed(self.result.mentions)
+                               if m.start < tok.idx and m.sentence is not None
+                               and sent - m.sentence <= 1
+                               and self.result.actors[m.actor].kind == "person"), None)
+            else:
+                person = next((m for m in self.result.mentions
+                               if m.start <= leader.idx < m.end
+                               and self.result.actors[m.actor].kind == "person"), None)
+            org = self._led_organisation(self.result.actors[person.actor]) if person else None
+            if org:
+                self._add(noun, noun, self._kb_actor(org), "follower")
 
     def _resolve_bodies_of_states(self) -> None:
         """"the government of Iraq" is Iraq (GOV), like "the Iraqi government"."""
