@@ -516,3 +516,24 @@ def test_a_leaders_government_is_the_state_he_led_that_year(resolve):
     # the head noun is the state's mention (what a role reads); the name stays his
     assert actor_of(r, "administration") == "united_states"
     assert actor_of(r, "Obama") == "barack_obama"
+
+
+def test_an_armed_modifier_makes_a_bare_group_noun_an_armed_group(resolve):
+    r = resolve("The army raided a farm held by armed groups, and terrorist groups fled.")
+    armed, terrorist = mention(r, "armed groups"), mention(r, "terrorist groups")
+    assert r.actors[armed.actor].kind == "group" and armed.sector == "REB"
+    assert terrorist.sector == "INS"
+    assert actor_of(resolve("The groups met the army."), "groups") is None
+
+
+def test_a_name_the_tagger_took_for_a_person_is_the_body_its_last_word_says(kb):
+    from spacy.tokens import Span
+
+    nlp = load_nlp()
+    doc = nlp("Yesterday Haidar Relief Committee thanked the army, and News said so.")
+    # the tagger's mistakes, set by hand: both read as people's names
+    doc.ents = [Span(doc, 1, 4, "PERSON"), Span(doc, 10, 11, "PERSON")]
+    r = resolve_actors(doc, "t", kb, 2020)
+    committee = r.actors[actor_of(r, "Haidar Relief Committee")]
+    assert committee.kind == "organization"
+    assert actor_of(r, "News") is None  # the word that ends an outlet's name names no one

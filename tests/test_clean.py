@@ -62,6 +62,20 @@ def test_at_most_one_blank_line_between_paragraphs_and_no_trailing_spaces():
 
 # --- title, byline, dateline ---------------------------------------------------------------
 
+def test_a_list_number_glued_to_the_line_before_goes_back_to_its_own_line():
+    # a numbered statement pasted without its line breaks: each number ends the line before
+    raw = ("The ministry said the following:1.\nThe guards caught two men.2.\n"
+           "They were handed to the Border Police Service.3.\nAn inquiry was opened.")
+    assert normalise_text(raw) == ("The ministry said the following:\n1. The guards caught two "
+                                   "men.\n2. They were handed to the Border Police Service.\n"
+                                   "3. An inquiry was opened.")
+
+
+def test_a_decimal_or_a_year_at_the_end_of_a_line_is_no_list_number():
+    raw = "Prices rose by 2.5.\nThe vote was held in 2018.\nTurnout was 44.\nNext."
+    assert normalise_text(raw) == raw
+
+
 def test_headline_dateline_and_byline_leave_the_body():
     doc = clean_text(f"Council debates security plan\n\nApril 23, 2008\n\nBy Jane Roe and "
                      f"John Doe\n\n{BODY}")

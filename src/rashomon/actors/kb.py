@@ -128,6 +128,11 @@ class KnowledgeBase:
         return held[2]
 
     @property
+    def generic_group_heads(self) -> frozenset[str]:
+        """The nouns a generic group's key ends in ("groups" of "armed groups")."""
+        return frozenset(key.rsplit(" ", 1)[-1] for key in self.generic_groups)
+
+    @property
     def expletive_verbs(self) -> frozenset[str]:
         """Verbs whose subject "it" stands for no one (``pronouns.expletive_verbs``)."""
         return expletive_verbs(self.rules)

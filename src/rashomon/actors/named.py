@@ -196,12 +196,24 @@ class NamedEntityRules:
         kind = "person" if label == "PERSON" else "organization"
         if label == "PERSON" and len(words) == 1 and not words[0].text[:1].isupper():
             return
+        body = self._body_head(words[-1])
+        if body is not None and label == "PERSON":
+            # "News" cut off "Iraq News Now", "the Reform Council" tagged a person: the last
+            # word says what kind of body a name is; alone it names no one
+            if len(words) == 1:
+                return
+            kind = body
         if label == "PERSON" and len(words) > 2:
             known = self._person_by_first_and_last(words[0].text, words[-1].text)
             if known is not None:  # "Nuri Kamal al-Maliki": a middle name the KB lacks
                 self._add(span[0], span[-1], self._kb_or_local(known), "alias")
                 return
         self._add(span[0], span[-1], self._provisional(span.text, kind), "provisional")
+
+    def _body_head(self, word: Token) -> str | None:
+        """The kind of body a name's last word makes it (``body_heads``: "Ministry",
+        "Command", "News"), or None for a word no body's name ends in."""
+        return (self.kb.rules.get("body_heads") or {}).get(word.lower_)
 
     def _person_by_first_and_last(self, first: str, last: str) -> str | None:
         """The one person, named here before or in the KB, whose names have this first and

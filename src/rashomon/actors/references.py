@@ -6,6 +6,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 from spacy.tokens import Token
 
@@ -239,11 +240,10 @@ class ReferenceRules:
     # -- 6. generic groups --------------------------------------------------------
 
     def _resolve_generic_groups(self) -> None:
-        for tok in tokens_in(self.doc, self.kb.generic_groups):
-            group = self.kb.generic_groups.get(tok.lower_)
+        for tok in tokens_in(self.doc, self.kb.generic_group_heads):
+            group, first = self._generic_group(tok)
             if group is None or tok.i in self.covered or tok.tag_ not in ("NNS", "NNPS", "NN"):
                 continue
-            first = tok
             # Named modifiers belong to the group's name ("Basra protesters"); "more" does not.
             while first.i > 0 and self.doc[first.i - 1].dep_ in ("amod", "compound") \
                     and (self.doc[first.i - 1].pos_ == "PROPN" or self.doc[first.i - 1].ent_type_) \
@@ -280,6 +280,19 @@ class ReferenceRules:
                 id=actor_id, name=name, kind="group", sector=group.get("sector"),
                 aliases=[name], provisional=True)
             self._add(first, tok, actor, "group", group.get("sector"))
+
+    def _generic_group(self, tok: Token) -> tuple[dict[str, Any] | None, Token]:
+        """The generic group a noun heads and the phrase's first word: a two-word key for
+        the noun with the modifier just before it ("armed groups", "aid workers", "suicide
+        bombers": the modifier says what kind of group), else the noun alone."""
+        if tok.i > 0:
+            before = self.doc[tok.i - 1]
+            if before.head == tok and before.dep_ in ("amod", "compound") \
+                    and before.i not in self.covered:
+                group = self.kb.generic_groups.get(f"{before.lower_} {tok.lower_}")
+                if group is not None:
+                    return group, before
+        return self.kb.generic_groups.get(tok.lower_), tok
 
     def _named_owner(self, tok: Token) -> Mention | None:
         """The named organisation just before a group noun that modifies it ("Mahdi Army"

@@ -31,6 +31,12 @@ _LINE_BREAKS = re.compile(r"\r\n?|[\u2028\u2029\x0b\x0c\x85]")
 _CONTROL = re.compile(r"[\x00-\x09\x0e-\x1f\x7f]")
 _RUN_OF_SPACES = re.compile(r" {2,}")
 _BLANK_LINES = re.compile(r"\n{3,}")
+# A numbered list copied out of a page often loses the break before each number, which
+# then ends the line before ("... the Counter Terrorism Service.4." over "A committee
+# ..."): glued to the last word, it breaks the name there. It goes back to the start of
+# the line it numbers. Only a number of one or two digits right after a sentence's end
+# (so "rose by 2.5." stays) and before a line break.
+_LIST_NUMBER_AT_END = re.compile(r"(?<=[^\s\d][.!?:])(\d{1,2})\.\n(?=\S)")
 # Only names of HTML elements count as tags, so "<Iran>" or "a < b > c" in prose stay.
 _ELEMENTS = ("a|abbr|acronym|address|area|article|aside|audio|b|bdi|bdo|big|blockquote|body|br|"
              "button|canvas|caption|center|cite|code|col|colgroup|data|datalist|dd|del|details|"
@@ -60,7 +66,8 @@ def normalise_text(text: str) -> str:
         text = text.translate(_ODD_CHARACTERS)
     text = _CONTROL.sub("", text)
     lines = [_RUN_OF_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+    return _LIST_NUMBER_AT_END.sub(r"\n\1. ", text) if ".\n" in text else text
 
 
 def strip_markup(text: str) -> str:
