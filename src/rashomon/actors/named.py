@@ -453,7 +453,7 @@ class NamedEntityRules:
         # "his followers": the movement of the person "his" refers to, named in this
         # sentence or the one before
         for tok in tokens_in(self.doc, ("his", "her")):
-            if tok.lower_ not in ("his", "her") or tok.i + 1 >= len(self.doc):
+            if tok.i + 1 >= len(self.doc):
                 continue
             noun = self.doc[tok.i + 1]
             if noun.lower_ not in nouns or noun.i in self.covered:
@@ -471,8 +471,8 @@ class NamedEntityRules:
     def _resolve_loyal_followers(self) -> None:
         """"lawmakers loyal to him", "fighters loyal to Sadr": people described as loyal to
         a person who leads a body are that body's, as "his followers" are."""
-        for tok in self.doc:
-            if tok.lower_ != "loyal" or tok.i == 0:
+        for tok in tokens_in(self.doc, ("loyal",)):
+            if tok.i == 0:
                 continue
             # the parser hangs "loyal" on the noun, or on the verb whose object it follows
             noun = tok.head if tok.head.tag_ == "NNS" else self.doc[tok.i - 1]
