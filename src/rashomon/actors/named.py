@@ -198,8 +198,8 @@ class NamedEntityRules:
             return
         body = self._body_head(words[-1])
         if body is not None and label == "PERSON":
-            # "News" cut off "Iraq News Now", "the Reform Council" tagged a person: the last
-            # word says what kind of body a name is; alone it names no one
+            # "News" cut off "Tigris Valley News", "the Haidar Relief Committee" tagged a
+            # person: the last word says what kind of body a name is; alone it names no one
             if len(words) == 1:
                 return
             kind = body

@@ -70,8 +70,7 @@ class Finder(LearnedCues, QuotationRules):
         self._namesakes: tuple[MentionIndex, dict[str, list[Mention]]] | None = None
 
     def run(self) -> list[Attribution]:
-        statement = self.cues.phrases.get("statement read")
-        statement_head = statement.get("head", "read") if statement is not None else None
+        statement_head = self._statement_head()
         for sent in self.doc.sents:
             for tok in sent:
                 # each reader is asked only of the words it reads (it checks again): most
@@ -500,11 +499,16 @@ class Finder(LearnedCues, QuotationRules):
                       speaker_text, subject)
             return
 
+    def _statement_head(self) -> str | None:
+        """The verb of the "statement read" phrase (by default "read"); None without one."""
+        entry = self.cues.phrases.get("statement read")
+        return None if entry is None else entry.get("head", "read")
+
     def _statement_read(self, tok: Token) -> None:
         """"X's statement read ..." / "a statement read on TV said": the noun's owner speaks."""
-        entry = self.cues.phrases.get("statement read")
-        if entry is None or tok.lemma_.lower() != entry.get("head", "read"):
+        if tok.lemma_.lower() != self._statement_head():
             return
+        entry = self.cues.phrases["statement read"]
         subject = subject_of(tok)
         if subject is None or subject.lemma_.lower() not in self.cues.nouns:
             return

@@ -32,10 +32,10 @@ _CONTROL = re.compile(r"[\x00-\x09\x0e-\x1f\x7f]")
 _RUN_OF_SPACES = re.compile(r" {2,}")
 _BLANK_LINES = re.compile(r"\n{3,}")
 # A numbered list copied out of a page often loses the break before each number, which
-# then ends the line before ("... the Counter Terrorism Service.4." over "A committee
-# ..."): glued to the last word, it breaks the name there. It goes back to the start of
-# the line it numbers. Only a number of one or two digits right after a sentence's end
-# (so "rose by 2.5." stays) and before a line break.
+# then ends the line before ("... handed to the Border Police Service.3." over "An inquiry
+# ..."): glued to the last word, it breaks the name there. It goes back to the start of the
+# line it numbers. Only a number of one or two digits right after a sentence's end (so
+# "rose by 2.5." stays) and before a line break.
 _LIST_NUMBER_AT_END = re.compile(r"(?<=[^\s\d][.!?:])(\d{1,2})\.\n(?=\S)")
 # Only names of HTML elements count as tags, so "<Iran>" or "a < b > c" in prose stay.
 _ELEMENTS = ("a|abbr|acronym|address|area|article|aside|audio|b|bdi|bdo|big|blockquote|body|br|"
