@@ -57,9 +57,19 @@ from rashomon.models import LinearModel  # noqa: E402
 SHARED = er.ROOT.parent / "shared"
 ARTICLES = ((SHARED / "corpus" / "dev.jsonl", SHARED / "gold" / "dev"),
             (SHARED / "corpus" / "corpus.jsonl", SHARED / "gold"))
+#: A policy's thresholds as ``--policies`` spells them (the last optional).
+POLICY_FIELDS = ("switch", "drop", "fill", "fill_governed")
 #: Decision policies measured (see rashomon.events.role_model.RoleModel).
 POLICIES = [{"switch": s, "drop": d, "fill": f} for s, d, f in (
     (1.01, 1.01, 0.8), (1.01, 1.01, 0.65), (1.01, 0.9, 0.65))]
+
+
+def parse_policies(text: str) -> list[dict[str, float]]:
+    """``--policies``: "1.01/1.01/0.8,1.01/1.01/0.8/0.6" -> one dict per policy; a policy
+    without its fourth field fills a governed target at ``fill`` (``RoleModel``'s default),
+    not at the shipped meta's ``fill_governed``."""
+    return [dict(zip(POLICY_FIELDS, map(float, p.split("/")), strict=False))
+            for p in text.split(",")]
 
 
 def _path_length(row: dict[str, Any]) -> int:
@@ -267,8 +277,9 @@ def main() -> int:
                         help="only the PLV-trained role model (no article rows): the honest "
                              "figure of a change to the role model's features or policy")
     parser.add_argument("--policies", help="the PLV-only model's policies to measure, "
-                        "switch/drop/fill separated by commas (default: the first two of "
-                        "POLICIES)")
+                        "switch/drop/fill[/fill_governed] separated by commas (a "
+                        "governed target's fill defaults to fill, not the shipped meta's; "
+                        "default: the first two of POLICIES)")
     parser.add_argument("--models", nargs="+", type=Path, default=[None],
                         help="directories holding the type model and gate to measure (their "
                              "type model, gate threshold and gate recipe; default: the "
@@ -281,9 +292,7 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, help="train/event_type.py's probe cache "
                         "(default: its own)")
     args = parser.parse_args()
-    plv_policies = POLICIES[:2] if not args.policies else [
-        dict(zip(("switch", "drop", "fill"), map(float, p.split("/")), strict=True))
-        for p in args.policies.split(",")]
+    plv_policies = POLICIES[:2] if not args.policies else parse_policies(args.policies)
     thresholds = [float(t) for t in args.thresholds.split(",")] if args.thresholds else None
     score = event_cv._load("event_type").load_scorer()
     articles = parse_articles(score)
