@@ -78,8 +78,8 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
     candidates = find_candidates(doc, document_id, resolution, places, dates, lexicon, cues,
                                  states, open_candidates=model.typer is not None, roles=roles,
                                  blocks=model.blocks)
-    events = drop_partial_tellings(doc, aim_at_intended_targets(doc, model.decide(candidates,
-                                                                                   lexicon)))
+    events = aim_at_intended_targets(doc, model.decide(candidates, lexicon))
+    events = drop_partial_tellings(doc, events)
     salience = load_salience_model() if salience is None else salience
     if salience:
         origin = {id(c.event): c for c in candidates}
@@ -111,14 +111,14 @@ def aim_at_intended_targets(doc: Doc, events: list[Event]) -> list[Event]:
 
 
 def drop_partial_tellings(doc: Doc, events: list[Event]) -> list[Event]:
-    """The events less those that tell part of another, fuller event of their sentence: an
-    event with one role empty whose trigger governs or hangs under (at any depth) the
-    trigger of a more confident event that fills both roles and agrees with it on the role
-    it fills. "The forces seized missiles and took the commanders into custody": the
-    seizure names no one it was done to beside the arrest of the commanders; "called for
-    his followers to stop fighting": the fighting is the request's content, told without
-    whom it is against; "was behind attacks on X, leading an insurgency against X". Run
-    after the intended targets are lent (an intended act's target is not missing)."""
+    """The events less those that tell part of another, fuller event of their clause: an
+    event with one role empty whose trigger governs or hangs under the trigger of a more
+    confident event that fills both roles and agrees with it on the role it fills, with no
+    clause of its own between them. "The forces seized missiles and took the commanders
+    into custody": the seizure names no one it was done to beside the arrest of the
+    commanders; "X supported and facilitated an attack on Y": the support is the
+    facilitation told without its beneficiary. Run after the intended targets are lent (an
+    intended act's target is not missing)."""
     anchors = [anchor_of(doc, e) for e in events]
 
     def told_by(k: int) -> bool:
