@@ -44,7 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import event_cv  # noqa: E402
 import event_roles as er  # noqa: E402
 
-from rashomon.events.coder import aim_at_intended_targets, extract_events  # noqa: E402
+from rashomon.events.coder import (  # noqa: E402
+    aim_at_intended_targets,
+    drop_partial_tellings,
+    extract_events,
+)
 from rashomon.events.role_model import RoleModel  # noqa: E402
 from rashomon.events.typing_model import (  # noqa: E402
     EventModel,
@@ -162,8 +166,9 @@ def events_score(articles: dict[str, tuple], doc_ids: list[str], roles: RoleMode
     """Matched and total gold and system events of ``doc_ids``, as ``score.py`` counts, per
     gate threshold (default: the model's own). The events are decided once at the lowest
     threshold; each threshold keeps those at least as confident, and the intended targets
-    are lent among the kept events only, as the pipeline lends them (the salience model
-    orders events and changes none, so it is left out)."""
+    are lent among the kept events only, as the pipeline lends them, before the partial
+    tellings are dropped (the salience model orders events and changes none, so it is
+    left out)."""
     thresholds = thresholds or [model.threshold]
     own = model.threshold
     got = {t: {"gold": 0, "gold_hit": 0, "sys": 0, "sys_tp": 0} for t in thresholds}
@@ -192,7 +197,7 @@ def events_score(articles: dict[str, tuple], doc_ids: list[str], roles: RoleMode
                 event.target = target
             # the gate keeps p >= t; an event's confidence is p rounded to 3 places
             kept = [e for e in events if model.gate is None or e.confidence >= round(t, 3)]
-            aim_at_intended_targets(doc, kept)
+            kept = drop_partial_tellings(doc, aim_at_intended_targets(doc, kept))
             total["gold"] += len(gitems)
             total["gold_hit"] += sum(any(match(se, ge, sp) for se in kept) for ge, sp in gitems)
             total["sys"] += len(kept)
@@ -306,9 +311,10 @@ def main() -> int:
     variants = [("plv", 0.0, p) for p in plv_policies] + ([] if args.plv_only else [
         ("articles", float(w), p) for w in args.weights.split(",") for p in POLICIES])
     totals: dict[tuple[str, str, str, float], dict[str, int]] = {}
-    splits = [fold for seed in args.seeds.split(",")
+    by_split: dict[tuple[str, str, str, str, float], dict[str, int]] = {}
+    splits = [(seed, fold) for seed in args.seeds.split(",")
               for fold in KFold(5, shuffle=True, random_state=int(seed)).split(docs)]
-    for train, test in splits:
+    for seed, (train, test) in splits:
         train_docs, test_docs = [docs[i] for i in train], [docs[i] for i in test]
         fits: dict[tuple[str, float], LinearModel] = {}
         for name, weight, policy in variants:
@@ -325,10 +331,17 @@ def main() -> int:
                                      ("refitted gate", gates[models](roles, train_docs))):
                     got = events_score(articles, test_docs, roles, score, fitted, thresholds)
                     for t, counts in got.items():
-                        total = totals.setdefault((models, gate, label, t),
-                                                  dict.fromkeys(counts, 0))
-                        for key, value in counts.items():
-                            total[key] += value
+                        for total in (totals.setdefault((models, gate, label, t),
+                                                        dict.fromkeys(counts, 0)),
+                                      by_split.setdefault((seed, models, gate, label, t),
+                                                          dict.fromkeys(counts, 0))):
+                            for key, value in counts.items():
+                                total[key] += value
+    if len({seed for seed, _ in splits}) > 1:
+        for (seed, models, gate, label, t), got in sorted(by_split.items()):
+            where = f"{models} " if len(shipped) > 1 else ""
+            print(f"split {seed} {where}{gate:14s} {label:45s} threshold {t:.3f} "
+                  f"P/R/F1 {prf(got)}")
     for (models, gate, label, t), got in sorted(totals.items()):
         where = f"{models} " if len(shipped) > 1 else ""
         print(f"{where}{gate:14s} {label:45s} threshold {t:.3f} P/R/F1 {prf(got)}")

@@ -30,7 +30,11 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold
 
-from rashomon.events.coder import aim_at_intended_targets, find_candidates
+from rashomon.events.coder import (
+    aim_at_intended_targets,
+    drop_partial_tellings,
+    find_candidates,
+)
 from rashomon.events.role_model import RoleModel, load_role_model
 from rashomon.events.salience import DENSE, salience_rows
 from rashomon.events.typing_model import Candidate, EventModel, featurize, load_event_model
@@ -61,7 +65,7 @@ def sentence_events(doc_id: str, context: tuple, model: EventModel, roles: RoleM
                             open_candidates=model.typer is not None, roles=roles,
                             blocks=model.blocks)
     events = model.decide(cands, resources.event_lexicon) if cands else []
-    aim_at_intended_targets(doc, events)
+    events = drop_partial_tellings(doc, aim_at_intended_targets(doc, events))
     origin = {id(c.event): c for c in cands}
     return doc, events, [origin[id(e)] for e in events]
 

@@ -36,6 +36,9 @@ with neither role filled says nothing about relations between actors and is not 
 Not events: a clause whose subject is no one in particular ("whichever sponsor
 is willing to ...", "no militia too brutal to ally with"), and a contest verb ("routed",
 "ousted") in a sentence about a vote with no armed body in a role (electoral defeat).
+Nor, once the gate has kept them, an event with one role empty that tells part of a more
+confident event of its clause filling both ("seized missiles and took the commanders into
+custody": the seizure is the arrest's act, told without whom it was done to).
 
 Modality. "did not"/"never"/"refused to" negate; modal auxiliaries and "if" make an event
 hypothetical ("will" planned, and "would" told under a past-tense verb with no condition

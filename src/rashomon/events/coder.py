@@ -78,8 +78,8 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
     candidates = find_candidates(doc, document_id, resolution, places, dates, lexicon, cues,
                                  states, open_candidates=model.typer is not None, roles=roles,
                                  blocks=model.blocks)
-    events = model.decide(candidates, lexicon)
-    aim_at_intended_targets(doc, events)
+    events = aim_at_intended_targets(doc, model.decide(candidates, lexicon))
+    events = drop_partial_tellings(doc, events)
     salience = load_salience_model() if salience is None else salience
     if salience:
         origin = {id(c.event): c for c in candidates}
@@ -89,7 +89,7 @@ def extract_events(doc: Doc, document_id: str, resolution: Resolution,
     return events
 
 
-def aim_at_intended_targets(doc: Doc, events: Sequence[Event]) -> None:
+def aim_at_intended_targets(doc: Doc, events: list[Event]) -> list[Event]:
     """An act someone intends, threatens, agrees or refuses to do is aimed at whom the act
     is: "the Taliban threatened to attack US troops" is a threat to the troops. Likewise an
     act is aimed at whom the acts it carries inside its own clause are: its purpose ("donated
@@ -107,6 +107,47 @@ def aim_at_intended_targets(doc: Doc, events: Sequence[Event]) -> None:
                  and e.target is not None and _lends_target(anchor, a)]
         if inner:
             event.target = max(inner, key=lambda e: e.confidence).target
+    return events
+
+
+def drop_partial_tellings(doc: Doc, events: list[Event]) -> list[Event]:
+    """The events less those that tell part of another, fuller event of their clause: an
+    event with one role empty whose trigger governs or hangs under the trigger of a more
+    confident event that fills both roles and agrees with it on the role it fills, with no
+    clause of its own between them. "The forces seized missiles and took the commanders
+    into custody": the seizure names no one it was done to beside the arrest of the
+    commanders; "X supported and facilitated an attack on Y": the support is the
+    facilitation told without its beneficiary. Run after the intended targets are lent (an
+    intended act's target is not missing)."""
+    anchors = [anchor_of(doc, e) for e in events]
+
+    def told_by(k: int) -> bool:
+        event, anchor = events[k], anchors[k]
+        if anchor is None or (event.source is None) == (event.target is None):
+            return False
+        return any(
+            other.source is not None and other.target is not None
+            and other.confidence > event.confidence and other.trigger_start != event.trigger_start
+            and event.source in (None, other.source) and event.target in (None, other.target)
+            and head is not None and head.sent == anchor.sent
+            and (_within_clause(head, anchor) or _within_clause(anchor, head))
+            for other, head in zip(events, anchors, strict=True))
+
+    return [e for k, e in enumerate(events) if not told_by(k)]
+
+
+def _within_clause(head: Token, token: Token) -> bool:
+    """Whether ``token`` lies under ``head`` in the parse with no clause of its own on the
+    way: no word from ``token`` up to (not including) ``head`` has a subject or a
+    subordinating conjunction ("withdrew after it bombed X": the bombing is another act)."""
+    if token == head or not head.is_ancestor(token):
+        return False
+    while token != head:
+        if any(c.dep_ in ("nsubj", "nsubjpass", "csubj", "expl", "mark") and c.lower_ != "to"
+               for c in token.children):
+            return False
+        token = token.head
+    return True
 
 
 #: Relations by which an act's own parts hang from its trigger: open and adverbial clauses
