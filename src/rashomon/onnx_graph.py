@@ -90,6 +90,18 @@ def _strings(message: bytes, number: int) -> list[str]:
             if n == number and w == 2 and isinstance(v, bytes)]
 
 
+def _node_bytes(inputs: list[str], outputs: list[str], name: str, op_type: str,
+                attributes: dict[str, int], domain: str) -> bytes:
+    # AttributeProto: name 1, i 3, type 20 (2: INT)
+    return b"".join([*(field_bytes(1, 2, s.encode()) for s in inputs),
+                     *(field_bytes(2, 2, s.encode()) for s in outputs),
+                     field_bytes(3, 2, name.encode()), field_bytes(4, 2, op_type.encode()),
+                     *(field_bytes(5, 2, field_bytes(1, 2, key.encode()) + field_bytes(3, 0, v)
+                                   + field_bytes(20, 0, 2))
+                       for key, v in attributes.items()),
+                     *([field_bytes(7, 2, domain.encode())] if domain else [])])
+
+
 @dataclass
 class Node:
     inputs: list[str]
@@ -127,16 +139,24 @@ class Graph:
         readers = self.consumers.get(node.outputs[0], [])
         return readers[0] if len(readers) == 1 and readers[0].op_type == op_type else None
 
-    def replace(self, node: Node, inputs: list[str], op_type: str) -> None:
-        """``node`` computes its outputs with a contrib operator on these inputs instead;
-        nodes no longer read are dropped by ``to_bytes``."""
+    def replace(self, node: Node, inputs: list[str], op_type: str,
+                attributes: dict[str, int] | None = None, domain: str = CONTRIB_DOMAIN
+                ) -> None:
+        """``node`` computes its outputs with another operator on these inputs instead
+        (integer ``attributes``); nodes no longer read are dropped by ``to_bytes``."""
         name = (_strings(node.raw, 3) or [node.outputs[0]])[0]
         node.inputs, node.op_type = inputs, op_type
-        node.raw = b"".join([*(field_bytes(1, 2, s.encode()) for s in inputs),
-                             *(field_bytes(2, 2, s.encode()) for s in node.outputs),
-                             field_bytes(3, 2, f"{name}_{op_type}".encode()),
-                             field_bytes(4, 2, op_type.encode()),
-                             field_bytes(7, 2, CONTRIB_DOMAIN.encode())])
+        node.raw = _node_bytes(inputs, node.outputs, f"{name}_{op_type}", op_type,
+                               attributes or {}, domain)
+
+    def prepend(self, inputs: list[str], output: str, op_type: str,
+                attributes: dict[str, int]) -> None:
+        """A node of the default domain that reads only graph inputs, run first."""
+        node = Node(inputs, [output], op_type,
+                    _node_bytes(inputs, [output], output, op_type, attributes, ""))
+        self.nodes.insert(0, node)
+        self._fields.insert(0, (1, 2, node.raw))
+        self.producer[output] = node
 
     def to_bytes(self) -> bytes:
         """The model with the nodes as they are now, less the nodes and initializers
@@ -200,3 +220,45 @@ def quantize_matmuls(graph: Graph) -> int:
                       "DynamicQuantizeMatMul")
         quantized += 1
     return quantized
+
+
+def _source(graph: Graph, name: str, chain: list[str]) -> str | None:
+    """What ``name`` is computed from through nodes of the types ``chain`` (each reading
+    the next one's output as its first input), if it is."""
+    for op_type in chain:
+        node = graph.made_by(name, op_type)
+        if node is None:
+            return None
+        name = node.inputs[0]
+    return name
+
+
+def fuse_attention(graph: Graph, heads: int, mask: str = "attention_mask") -> int:
+    """Each layer's self-attention, exported as some twenty nodes from its projected
+    query, key and value (the heads split by reshapes and transposes, both sides scaled,
+    a mask added, softmax, a guard against rows of NaN, the heads merged again), made
+    one ``MultiHeadAttention`` of the three projections and the padding ``mask`` (a
+    graph input of 1 for tokens, 0 for padding); returns how many."""
+    mask_int = f"{mask}_int32"
+    fused = 0
+    for softmax in [n for n in graph.nodes if n.op_type == "Softmax"]:
+        masked = graph.made_by(softmax.inputs[0], "Add")
+        scores = masked and graph.made_by(masked.inputs[0], "MatMul")
+        guards = [n for n in graph.consumers.get(softmax.outputs[0], []) if n.op_type == "Where"]
+        context = guards and graph.only_reader(guards[0], "MatMul")
+        merged = context and graph.only_reader(context, "Transpose")
+        out = merged and graph.only_reader(merged, "Reshape")
+        if not (scores and context and out):
+            continue
+        query = _source(graph, scores.inputs[0], ["Mul", "Transpose", "Reshape"])
+        key = _source(graph, scores.inputs[1],
+                      ["Mul", "Reshape", "Transpose", "Reshape", "Transpose", "Reshape"])
+        value = _source(graph, context.inputs[1], ["Transpose", "Reshape"])
+        if not (query and key and value):
+            continue
+        if mask_int not in graph.producer:
+            graph.prepend([mask], mask_int, "Cast", {"to": 6})  # TensorProto INT32
+        graph.replace(out, [query, key, value, "", mask_int], "MultiHeadAttention",
+                      {"num_heads": heads})
+        fused += 1
+    return fused
