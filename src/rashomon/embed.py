@@ -215,11 +215,18 @@ def tokenizer_json() -> str:
 
 
 @cache
-def encoder(quantized: bool = False) -> Encoder:
-    """The process's one encoder of each kind (the model loads once per process)."""
-    return Encoder(quantized=quantized)
+def encoder() -> Encoder:
+    """The process's one encoder (the model loads once per process)."""
+    return Encoder()
+
+
+@cache
+def quantized_encoder() -> Encoder:
+    """The process's one quantized encoder (the incidents' sentence vectors)."""
+    return Encoder(quantized=True)
 
 
 def encode(texts: Sequence[str], quantized: bool = False) -> np.ndarray:
-    """Embed texts with the process's encoder: ``encode(["a", "b"]).shape == (2, 384)``."""
-    return encoder(quantized).encode(texts)
+    """Embed texts with the process's encoder (``quantized``: its quantized one):
+    ``encode(["a", "b"]).shape == (2, 384)``."""
+    return (quantized_encoder() if quantized else encoder()).encode(texts)
