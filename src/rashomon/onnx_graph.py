@@ -145,6 +145,10 @@ class Graph:
         """``node`` computes its outputs with another operator on these inputs instead
         (integer ``attributes``); nodes no longer read are dropped by ``to_bytes``."""
         name = (_strings(node.raw, 3) or [node.outputs[0]])[0]
+        for old in node.inputs:
+            self.consumers[old] = [n for n in self.consumers.get(old, []) if n is not node]
+        for new in inputs:
+            self.consumers.setdefault(new, []).append(node)
         node.inputs, node.op_type = inputs, op_type
         node.raw = _node_bytes(inputs, node.outputs, f"{name}_{op_type}", op_type,
                                attributes or {}, domain)
@@ -157,6 +161,8 @@ class Graph:
         self.nodes.insert(0, node)
         self._fields.insert(0, (1, 2, node.raw))
         self.producer[output] = node
+        for name in inputs:
+            self.consumers.setdefault(name, []).append(node)
 
     def to_bytes(self) -> bytes:
         """The model with the nodes as they are now, less the nodes and initializers
