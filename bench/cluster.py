@@ -331,7 +331,7 @@ from rashomon.embed import encode
 from rashomon.incidents.features import LEAD_CHARS
 from rashomon.store import Store
 step, store = sys.argv[1], Store(sys.argv[2])
-encode(["warm"])  # the encoder's model is not the step's memory
+encode(["warm"], quantized=True)  # the incidents encoder's model is not the step's memory
 steps = {
     "texts (what the steps read before)": lambda: store.documents(),
     "near-duplicate signatures": lambda: Deduplicator.from_signatures(store.signatures()),

@@ -56,4 +56,22 @@ def test_waiting_for_the_background_encoder_gives_every_vector_once():
         background.close()
     texts = [t for batch in batches for t in batch]
     assert sorted(vectors) == sorted(texts)
-    assert np.array_equal(np.stack([vectors[t] for t in texts]), Encoder(threads=1).encode(texts))
+    assert np.array_equal(np.stack([vectors[t] for t in texts]),
+                          Encoder(threads=1, quantized=True).encode(texts))
+
+
+def test_the_quantized_encoder_is_close_to_the_float_one_and_batch_free():
+    """Int8 products quantize each call's activations as a whole, so the quantized encoder
+    runs one text per call: a text's vector is the same alone and among others."""
+    texts = ["Rebels shelled the town on Monday, killing three civilians.",
+             "Talks resumed.", "",
+             "The minister said the government would not negotiate with the group "
+             "until it released the hostages taken last week in the north."]
+    quantized = Encoder(threads=1, quantized=True)
+    together = quantized.encode(texts)
+    alone = np.stack([quantized.encode([t])[0] for t in texts])
+    assert np.array_equal(together, alone)
+    assert np.allclose(np.linalg.norm(together, axis=1), 1.0, atol=1e-5)
+    cosine = (together * Encoder(threads=1).encode(texts)).sum(axis=1)
+    assert cosine.min() > 0.95
+    assert embed.encode(texts[:1], quantized=True).tolist() == together[:1].tolist()

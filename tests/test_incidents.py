@@ -753,9 +753,10 @@ def test_only_sentences_run_through_the_encoder(monkeypatch):
     encoded: list[str] = []
     real = incident_cluster.encode
 
-    def counting(texts):
+    def counting(texts, quantized=False):
+        assert quantized  # the incidents' vectors are the quantized encoder's
         encoded.extend(texts)
-        return real(texts)
+        return real(texts, quantized=quantized)
 
     monkeypatch.setattr(incident_cluster, "encode", counting)
     known: dict[str, bytes] = {}

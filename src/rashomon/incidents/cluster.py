@@ -260,13 +260,17 @@ def telling_units(events: Sequence[Event]) -> list[tuple[str, str]]:
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+    """A sentence vector's key in a store: its text's, marked as the quantized encoder's
+    (``rashomon.embed``), so that a store's vectors of the float encoder are not read as
+    these (they are encoded again)."""
+    return hashlib.sha1(b"int8\n" + text.encode("utf-8")).hexdigest()
 
 
 def text_vectors(events: Sequence[Event], documents: Sequence[Document],
                  known: dict[str, bytes] | None = None
                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Per event: the MiniLM vector of its sentence, and static wordpiece vectors
+    """Per event: the quantized MiniLM vector of its sentence (``rashomon.embed``:
+    what ``BackgroundEncoder`` gives by default), and static wordpiece vectors
     (``rashomon.static_embed``) of its document's lead and of its sentence, which the
     lead is compared with. Only the sentences run through the encoder, each distinct one
     once: a lead is several sentences long, and as static vectors the story columns
@@ -288,7 +292,7 @@ def text_vectors(events: Sequence[Event], documents: Sequence[Document],
     known = {} if known is None else known
     keys = [text_key(t) for t in texts]
     missing = [n for n, k in enumerate(keys) if k not in known]
-    fresh = encode([texts[n] for n in missing])
+    fresh = encode([texts[n] for n in missing], quantized=True)
     for n, vector in zip(missing, fresh, strict=True):
         known[keys[n]] = vector.astype(np.float32).tobytes()
     vectors = np.stack([np.frombuffer(known[k], dtype=np.float32) for k in keys])
