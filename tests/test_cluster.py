@@ -2,8 +2,10 @@
 
 A run on a LocalCluster of two worker processes must store exactly what a local run
 stores (only the order of commits may differ), and a cluster run killed mid-way must
-resume to that same store. ``analyze_iter`` yields one Analysis per document, and lines
-repeated across an outlet's articles are counted from the store across runs.
+resume to that same store. The workers encode their documents' event sentences for the
+incidents step, the vectors the one-process run's writer computes. ``analyze_iter``
+yields one Analysis per document, and lines repeated across an outlet's articles are
+counted from the store across runs.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -43,6 +46,19 @@ def contents(db: Path) -> dict[str, list[str]]:
             for table, rows in data.items() if isinstance(rows, list)}
 
 
+def sentence_vectors(db: Path) -> dict[str, np.ndarray]:
+    """The incidents' stored sentence vectors, by text key."""
+    with Store(db, read_only=True) as store:
+        return {k: np.frombuffer(v, dtype=np.float32) for k, v in store.text_vectors().items()}
+
+
+def assert_same_vectors(ours: Path, theirs: Path) -> None:
+    mine, writers = sentence_vectors(ours), sentence_vectors(theirs)
+    assert mine.keys() == writers.keys() and mine
+    for key, vector in mine.items():
+        assert np.allclose(vector, writers[key], atol=1e-5, rtol=0), key
+
+
 @pytest.fixture(scope="module")
 def local_run(tmp_path_factory, examples_dir) -> Path:
     db = tmp_path_factory.mktemp("local") / "local.duckdb"
@@ -63,6 +79,18 @@ def test_a_cluster_run_stores_what_a_local_run_stores(tmp_path, examples_dir, lo
         assert ours[table] == theirs[table], table
     assert len(ours["events"]) > 0 and len(ours["relations"]) > 0
     assert any(len(json.loads(row)["documents"]) > 1 for row in ours["incidents"])
+    # The workers encoded the event sentences; the one-process run's writer did.
+    assert_same_vectors(db, local_run)
+
+
+@pytest.mark.slow
+def test_local_worker_processes_encode_what_the_writer_would(tmp_path, examples_dir,
+                                                           local_run):
+    db = tmp_path / "two.duckdb"
+    code, output = run("analyze", str(examples_dir), "--db", str(db), "--quiet", "-j", "2")
+    assert code == 0, output
+    assert contents(db) == contents(local_run)
+    assert_same_vectors(db, local_run)
 
 
 @pytest.mark.slow

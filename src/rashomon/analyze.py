@@ -152,11 +152,12 @@ def analyze_inputs(
             if items is remote and not prefetch.submitted:
                 break
             for analysed in analyse_documents(intake.documents(items), config,
-                                              on_skip=skipped):
+                                              on_skip=skipped, sentence_vectors=True):
                 document = analysed.result.document
                 signature, lines, replace = in_flight[document.id]
                 writer.add(PendingDocument(analysed.result, list(analysed.actors.values()),
-                                           signature, lines, replace))
+                                           signature, lines, replace,
+                                           analysed.sentence_vectors))
                 for stage, seconds in analysed.timings.items():
                     summary.stage_seconds[stage] = (summary.stage_seconds.get(stage, 0.0)
                                                     + seconds)
@@ -179,10 +180,12 @@ def analyze_inputs(
 
 
 class _SentenceVectors:
-    """The incidents step's sentence vectors (``incidents.cluster.text_vectors``),
-    encoded in the background as documents are committed and stored at the next commit,
-    so that the step after the last document finds them done instead of encoding them
-    all then. In flight: the keys submitted and not yet stored."""
+    """The incidents step's sentence vectors (``incidents.cluster.text_vectors``) that
+    came without their documents (the worker processes encode theirs, stored with the
+    document: ``rashomon.sentence_vectors``), encoded in the background as documents are
+    committed and stored at the next commit, so that the step after the last document
+    finds them done instead of encoding them all then. In flight: the keys submitted and
+    not yet stored."""
 
     def __init__(self, store: Store) -> None:
         from .embed import BackgroundEncoder
@@ -503,15 +506,18 @@ def analyze(
     config = config or Config(n_process=n_process)
     analysis = Analysis()
     actors: dict[str, Actor] = {}
-    # The incidents step's sentences are encoded as the documents come (see
-    # ``_SentenceVectors``), so that the step finds them done.
+    # The incidents step's sentences are encoded by the worker processes, or else as the
+    # documents come (see ``_SentenceVectors``), so that the step finds them done.
     encoder = BackgroundEncoder()
     submitted: set[str] = set()
+    carried: dict[str, bytes] = {}
     try:
-        for analysed in analyse_documents(_documents(texts), config):
+        for analysed in analyse_documents(_documents(texts), config, sentence_vectors=True):
             analysis.documents.append(analysed.result.document)
             _collect(analysis, actors, analysed)
-            sentences = {e.sentence for e in analysed.result.events if not e.in_comment}
+            carried.update(analysed.sentence_vectors)
+            sentences = {e.sentence for e in analysed.result.events
+                         if not e.in_comment and text_key(e.sentence) not in carried}
             encoder.submit(sorted(sentences - submitted))
             submitted |= sentences
         analysis.actors = sorted(actors.values(), key=lambda a: a.id)
@@ -521,8 +527,8 @@ def analyze(
                                              stances=analysis.stances)
         analysis.timings["relations"] = time.perf_counter() - started
         started = time.perf_counter()
-        known = {text_key(text): vector.astype("float32").tobytes()
-                 for text, vector in encoder.ready(wait=True).items()}
+        known = {**carried, **{text_key(text): vector.astype("float32").tobytes()
+                               for text, vector in encoder.ready(wait=True).items()}}
     finally:
         encoder.close()
     analysis.incidents = build_incidents(analysis.events, analysis.documents, analysis.actors,

@@ -6,7 +6,9 @@ processes on this machine; ``--cluster tcp://HOST:8786`` joins a scheduler alrea
 every one with Rashomon installed). A worker plugin sets each worker up once (the run's
 config, the spaCy model, the knowledge base); documents go out in chunks as the input is
 read; each chunk comes back as plain data (dataclasses, no parse objects) and the caller,
-the store's one writer, commits every document as its chunk completes. The per-chunk code
+the store's one writer, commits every document as its chunk completes. Each worker also
+encodes its documents' event sentences for the incidents step (``rashomon.sentence_vectors``),
+so that the writer does not encode the whole cluster's output alone. The per-chunk code
 is the local runner's :func:`rashomon.pipeline.analyse_chunk`, so both runners give the
 same results, each document inside the same guard; only the order of completion differs.
 One difference: Dask runs tasks in worker threads, where the per-document time budget
@@ -61,9 +63,10 @@ def check_address(address: str) -> str:
     return address
 
 
-def analyse_on_cluster(documents: Iterable[Document],
-                       config: Config) -> Iterator[AnalysedDocument]:
-    """Analyse documents on ``config.cluster``, yielding results as chunks complete."""
+def analyse_on_cluster(documents: Iterable[Document], config: Config,
+                       sentence_vectors: bool = False) -> Iterator[AnalysedDocument]:
+    """Analyse documents on ``config.cluster``, yielding results as chunks complete; with
+    ``sentence_vectors``, each with its event sentences' vectors, encoded by the worker."""
     try:
         from distributed import as_completed
     except ImportError as exc:
@@ -77,7 +80,8 @@ def analyse_on_cluster(documents: Iterable[Document],
         in_flight = 0
         try:
             for chunk in chunks(documents, config):
-                running.add(client.submit(analyse_chunk, chunk, pure=False))
+                running.add(client.submit(analyse_chunk, chunk, sentence_vectors,
+                                           pure=False))
                 in_flight += 1
                 while in_flight >= CHUNKS_PER_WORKER * workers:
                     yield from _result(next(running))

@@ -39,6 +39,7 @@ from .parse import (
     parse_text,
     parse_texts,
 )
+from .sentence_vectors import WorkerEncoder
 from .types import Actor, Document, DocumentAnalysis
 
 # With n_process=0, inputs of at least this many documents are parsed in several processes:
@@ -170,11 +171,14 @@ class StageContext:
 
 @dataclass
 class AnalysedDocument:
-    """One document's results, the actors they refer to, and time spent per stage."""
+    """One document's results, the actors they refer to, and time spent per stage; from a
+    worker process, also the vectors of its event sentences (``rashomon.sentence_vectors``:
+    text key -> float32 bytes), which the incidents step would otherwise encode."""
 
     result: DocumentAnalysis
     actors: dict[str, Actor]
     timings: dict[str, float]
+    sentence_vectors: dict[str, bytes] = field(default_factory=dict)
 
 
 def analyse_parsed(document: Document, doc: Doc, resources: Resources,
@@ -229,9 +233,13 @@ def _analyse_comments(ctx: StageContext, resources: Resources, stages: list[str]
 
 
 def analyse_documents(documents: Iterable[Document], config: Config | None = None,
-                      on_skip: SkipCallback | None = None) -> Iterator[AnalysedDocument]:
+                      on_skip: SkipCallback | None = None,
+                      sentence_vectors: bool = False) -> Iterator[AnalysedDocument]:
     """Analyse documents as a stream, in ``config.n_process`` local processes (results in
     input order) or on the Dask cluster ``config.cluster`` (in order of completion).
+    With ``sentence_vectors``, worker processes also encode each document's event
+    sentences for the incidents step (``AnalysedDocument.sentence_vectors``); a run in
+    this one process leaves that to the caller.
 
     Each document runs inside a guard: an exception in any stage, or more time than
     ``config.doc_timeout``, skips that document alone. ``on_skip(document, reason)`` hears of
@@ -255,12 +263,12 @@ def analyse_documents(documents: Iterable[Document], config: Config | None = Non
         from .cluster import analyse_on_cluster
 
         items: Iterator[AnalysedDocument | SkippedDocument] = analyse_on_cluster(
-            documents, config)
+            documents, config, sentence_vectors)
     elif config.n_process <= 1:
         items = _analyse_stream(documents, config, Resources(config),
                                 WindowHelper() if helper else None)
     else:
-        items = _analyse_parallel(documents, config)
+        items = _analyse_parallel(documents, config, sentence_vectors)
     for item in items:
         if isinstance(item, SkippedDocument):
             report(item.document, item.reason)
@@ -416,8 +424,8 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
     return analysed
 
 
-def _analyse_parallel(documents: Iterable[Document],
-                      config: Config) -> Iterator[AnalysedDocument | SkippedDocument]:
+def _analyse_parallel(documents: Iterable[Document], config: Config, sentence_vectors: bool
+                      ) -> Iterator[AnalysedDocument | SkippedDocument]:
     """Chunks of documents in worker processes, results in order. A worker that dies takes
     only its chunks with it: their documents are reported and the rest is analysed here."""
     pool = ProcessPoolExecutor(max_workers=config.n_process, initializer=init_worker,
@@ -442,7 +450,8 @@ def _analyse_parallel(documents: Iterable[Document],
             submitted = False
             if not broken:
                 try:
-                    pending.append((pool.submit(analyse_chunk, chunk), chunk))
+                    pending.append((pool.submit(analyse_chunk, chunk, sentence_vectors),
+                                    chunk))
                     submitted = True
                 except BrokenProcessPool:
                     broken = True
@@ -483,12 +492,19 @@ def init_worker(config: Config) -> Resources:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker["config"] = config
     _worker["resources"] = Resources(config)
+    _worker["sentence_vectors"] = WorkerEncoder()
     return _worker["resources"]
 
 
-def analyse_chunk(chunk: list[Document]) -> list[AnalysedDocument | SkippedDocument]:
+def analyse_chunk(chunk: list[Document], sentence_vectors: bool = False,
+                  ) -> list[AnalysedDocument | SkippedDocument]:
     """Parse and analyse a chunk, each document in its guard, in a worker set up by
-    :func:`init_worker`."""
+    :func:`init_worker`; with ``sentence_vectors``, add each analysed document's
+    sentence vectors (``rashomon.sentence_vectors``)."""
     config: Config = _worker["config"]
     resources: Resources = _worker["resources"]
-    return list(_analyse_stream(chunk, config, resources))
+    results = list(_analyse_stream(chunk, config, resources))
+    if sentence_vectors:
+        _worker["sentence_vectors"].add_to(
+            [r for r in results if isinstance(r, AnalysedDocument)])
+    return results

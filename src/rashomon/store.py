@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import groupby
 from operator import attrgetter
 from pathlib import Path
@@ -94,14 +94,16 @@ MIGRATIONS: list[str] = [
 @dataclass
 class PendingDocument:
     """One analysed document on its way into the store, with what is kept beside it: its
-    near-duplicate signature, (outlet key, short lines), and whether it replaces the
-    stored document of its id (``analyze --update``)."""
+    near-duplicate signature, (outlet key, short lines), whether it replaces the stored
+    document of its id (``analyze --update``), and the vectors of its event sentences that
+    its worker encoded (text key -> float32 bytes, see ``rashomon.sentence_vectors``)."""
 
     result: DocumentAnalysis
     actors: Sequence[Actor]
     signature: bytes | None = None
     lines: tuple[str, Iterable[str]] | None = None
     replace: bool = False
+    sentence_vectors: dict[str, bytes] = field(default_factory=dict)
 
 
 class StoreError(Exception):
@@ -297,6 +299,8 @@ class Store:
             for table in ("events", "claims", "stances"):
                 self._insert(table, [[x.id, x.document, json.dumps(x.to_dict())]
                                      for r in results for x in getattr(r, table)])
+            vectors = {k: v for item in pending for k, v in item.sentence_vectors.items()}
+            self._insert("text_vectors", [[k, v] for k, v in vectors.items()], or_ignore=True)
             con.execute("COMMIT")
         except BaseException:
             self._rollback()

@@ -10,11 +10,18 @@ import hashlib
 import re
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
 
 from rashomon.types import Document
+
+if TYPE_CHECKING:
+    from datasketch import MinHash
+
+# datasketch is imported where a sketch is made: importing it imports SciPy's integrators
+# (about 0.7 s of CPU), which a process that only analyses documents (a cluster worker
+# importing the package) never needs.
 
 # MinHash permutations: 128 gives a Jaccard estimate within about +-0.09 (2 sigma), enough to
 # separate near copies (above 0.8) from distinct articles on one event (below 0.3).
@@ -46,6 +53,8 @@ def minhash(text: str) -> MinHash:
     words = normalised_body(text).split()
     shingles = {" ".join(words[i:i + SHINGLE_WORDS])
                 for i in range(max(len(words) - SHINGLE_WORDS + 1, 1))}
+    from datasketch import MinHash
+
     sketch = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
     sketch.update_batch([s.encode("utf-8") for s in shingles])
     return sketch
@@ -62,6 +71,8 @@ class Deduplicator:
     """Finds exact and near duplicates among documents seen so far (or persisted before)."""
 
     def __init__(self, threshold: float = NEAR_THRESHOLD) -> None:
+        from datasketch import MinHashLSH
+
         self.threshold = threshold
         self._exact: dict[str, str] = {}  # fingerprint -> id of the first document with it
         self._sketches: dict[str, MinHash] = {}
@@ -71,6 +82,8 @@ class Deduplicator:
     def from_signatures(cls, rows: Iterable[tuple[str, str, bytes]],
                         threshold: float = NEAR_THRESHOLD) -> Deduplicator:
         """Rebuild from persisted (doc_id, fingerprint, signature) rows."""
+        from datasketch import MinHash
+
         dedup = cls(threshold)
         for doc_id, fingerprint, signature in rows:
             values = np.frombuffer(signature, dtype="<u8").astype(np.uint64)
