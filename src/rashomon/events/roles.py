@@ -534,6 +534,24 @@ class RoleFinder:
                 out.append(found)
                 if not own_only and t.pos_ == "NOUN":
                     out += self._coordinated_modifiers(t, found)
+                if not own_only:
+                    out += self._coordinated_appositives(t, found)
+        return out
+
+    def _coordinated_appositives(self, noun: Token, found: Mention) -> list[Mention]:
+        """The other names of an appositive list the role word's actor (``found``) heads:
+        "two militias, X and Y, coordinated the attack" are X and Y, each an actor of the
+        role (the parser hangs Y as X's conjunct under the appositive)."""
+        names = [c for c in noun.children if c.dep_ == "appos" and c.i > noun.i
+                 and (found.start <= c.idx < found.end
+                      or c.idx <= found.start < end_char(c.right_edge))]
+        seen = {found.actor}
+        out = []
+        for conj in (c for name in names for c in name.conjuncts if c.i > name.i):
+            m = self.resolution.mention_at(conj.idx, end_char(conj))
+            if m is not None and m.actor not in seen:
+                seen.add(m.actor)
+                out.append(m)
         return out
 
     def _act_referent(self, pronoun: Token) -> Token | None:
