@@ -24,6 +24,7 @@ from .syntax import (
     PLACE_TARGET_PREPS,
     PRONOUN_KINDS,
     RELATIVE_PRONOUNS,
+    STANCE_PHRASES,
     TAKING_MODES,
     TARGET_PREPS,
     cleft_focus,
@@ -304,6 +305,8 @@ class RoleFinder:
                     # thing given ("supplied arms to Israel") goes to its recipient
                     continue
                 targets = self._actors(pobj(prep))
+        if not targets:
+            targets = self._actors(self._stance_object(verb))
         if not targets and frame.entry.get("mode") in TAKING_MODES:
             # "seized weapons from X", "weapons captured from X": whom they were taken from
             targets = self._actors(prep_object(verb, "from"))
@@ -321,6 +324,19 @@ class RoleFinder:
                 if targets:
                     break
         return sources, targets
+
+    @staticmethod
+    def _stance_object(verb: Token) -> Token | None:
+        """Whom a phrase of stance under "in" is for: "voted in favour of X", "rallied in
+        support of X" (``STANCE_PHRASES``); "in" alone says where, not whom."""
+        for prep in verb.children:
+            noun = pobj(prep) if prep.dep_ == "prep" and prep.lower_ == "in" else None
+            if noun is None:
+                continue
+            for inner in noun.children:
+                if inner.dep_ == "prep" and (noun.lower_, inner.lower_) in STANCE_PHRASES:
+                    return pobj(inner)
+        return None
 
     def _object_preps(self, obj: Token) -> list[Token]:
         """The target prepositions under a verb's object, nearest first: its own ("supplied
@@ -543,8 +559,9 @@ class RoleFinder:
         "two militias, X and Y, coordinated the attack" are X and Y, each an actor of the
         role (the parser hangs Y as X's conjunct under the appositive)."""
         names = [c for c in noun.children if c.dep_ == "appos" and c.i > noun.i
-                 and (found.start <= c.idx < found.end
-                      or c.idx <= found.start < end_char(c.right_edge))]
+                 and (found.start <= c.idx < found.end or getattr(
+                     self.resolution.mention_at(c.idx, end_char(c)), "actor", None)
+                     == found.actor)]
         seen = {found.actor}
         out = []
         for conj in (c for name in names for c in name.conjuncts if c.i > name.i):

@@ -65,6 +65,10 @@ TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "toward
 # Modes of taking something from someone ("seized weapons from X", "captured the town
 # from X"): the "from" object is whom the act is done to.
 TAKING_MODES = {"occupy", "seize"}
+# Phrases of stance under "in", with the preposition naming whom the stance is for: "voted
+# in favour of X", "rallied in support of X", "marched in solidarity with X".
+STANCE_PHRASES = {("favour", "of"), ("favor", "of"), ("support", "of"), ("solidarity", "with"),
+                  ("defence", "of"), ("defense", "of")}
 # Prepositions by which a verb's object names whom the act is aimed at ("supplied arms to
 # X", "restored ties with X", "blamed the attack on X", "voiced support for X").
 OBJECT_TARGET_PREPS = ("to", "with", "toward", "towards", "against", "on", "upon", "for")
