@@ -541,3 +541,33 @@ def test_a_stance_phrase_under_in_names_whom_the_stance_is_for():
         learned_roles=False)
     assert candidate_pairs("Thousands of Iraqis rallied in Baghdad in the heat.", "rallied",
                            learned_roles=False) == {("IRQ_CVL", None)}
+
+
+def test_which_after_a_name_in_an_of_phrase_stands_for_the_name_not_the_person():
+    # the parse that hangs the clause on the person noun, as the parser sometimes does
+    import spacy
+    from spacy.tokens import Doc
+
+    from rashomon.events.roles import RoleFinder
+    from rashomon.events.syntax import relative_antecedent
+
+    class NoActs(RoleFinder):
+        def _noun_entry(self, tok):
+            return None  # no act noun in these phrases
+
+    def parsed(pronoun: str) -> Doc:
+        words = ["the", "commander", "of", "the", "Quds", "Force", ",", pronoun, "is",
+                 "considered", "a", "hardliner"]
+        return Doc(spacy.blank("en").vocab, words=words,
+                   heads=[1, 1, 1, 5, 5, 2, 5, 9, 9, 1, 11, 9],
+                   deps=["det", "ROOT", "prep", "det", "compound", "pobj", "punct",
+                         "nsubjpass", "auxpass", "relcl", "det", "oprd"],
+                   pos=["DET", "NOUN", "ADP", "DET", "PROPN", "PROPN", "PUNCT", "PRON",
+                        "AUX", "VERB", "DET", "NOUN"],
+                   ents=["O", "O", "O", "B-ORG", "I-ORG", "I-ORG"] + ["O"] * 6)
+
+    which = parsed("which")[7]
+    assert relative_antecedent(which).text == "commander"
+    assert NoActs()._nearer_body(which, relative_antecedent(which)).text == "Force"
+    who = parsed("who")[7]
+    assert NoActs()._nearer_body(who, relative_antecedent(who)).text == "commander"

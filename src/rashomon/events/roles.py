@@ -522,7 +522,7 @@ class RoleFinder:
                 t = focus
             elif t.lower_ in RELATIVE_PRONOUNS:
                 # "Maliki, who ordered ..." -> Maliki; "officials, some of whom met X"
-                t = relative_antecedent(t) or t
+                t = self._nearer_body(t, relative_antecedent(t)) or t
             if t.tag_ == "PRP$" or (t.pos_ == "PRON" and t.dep_ == "poss"):
                 found = self._possessive(t)
             elif own_only:
@@ -553,6 +553,22 @@ class RoleFinder:
                 if not own_only:
                     out += self._coordinated_appositives(t, found)
         return out
+
+    def _nearer_body(self, pronoun: Token, antecedent: Token | None) -> Token | None:
+        """The name right before "which" when the parser hangs its clause on the noun
+        whose "of" object that name is: in "the commander of the Quds Force, which is
+        considered a terrorist group" the clause is the force's ("which" stands for no
+        person). Not past an act noun ("the invasion of Kuwait, which was condemned": the
+        invasion was)."""
+        if pronoun.lower_ != "which" or antecedent is None or antecedent.pos_ != "NOUN" \
+                or self._noun_entry(antecedent) is not None:
+            return antecedent
+        name = prep_object(antecedent, "of")
+        between = pronoun.doc[name.right_edge.i + 1:pronoun.i] if name is not None else None
+        if name is not None and name.ent_type_ in ("ORG", "GPE", "NORP") \
+                and all(w.is_punct for w in between):
+            return name
+        return antecedent
 
     def _coordinated_appositives(self, noun: Token, found: Mention) -> list[Mention]:
         """The other names of an appositive list the role word's actor (``found``) heads:
