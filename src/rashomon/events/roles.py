@@ -556,10 +556,10 @@ class RoleFinder:
 
     def _nearer_body(self, pronoun: Token, antecedent: Token | None) -> Token | None:
         """The name right before "which" when the parser hangs its clause on the noun
-        whose "of" object that name is: in "the commander of the Quds Force, which is
-        considered a terrorist group" the clause is the force's ("which" stands for no
-        person). Not past an act noun ("the invasion of Kuwait, which was condemned": the
-        invasion was)."""
+        whose "of" object that name is: in "the leader of the Nusra Front, which is listed
+        as a terrorist group" the clause is the front's ("which" stands for no person).
+        Not past an act noun ("the invasion of Kuwait, which was condemned": the invasion
+        was)."""
         if pronoun.lower_ != "which" or antecedent is None or antecedent.pos_ != "NOUN" \
                 or self._noun_entry(antecedent) is not None:
             return antecedent

@@ -236,7 +236,7 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
             agent = noun.head if noun.dep_ == "pobj" else None
             if noun.pos_ == "PROPN" and node.head.lower_ in ("of", "for") \
                     and agent is not None and agent.dep_ == "agent":
-                # "X was accused by the US of launching attacks": the parser hangs the
+                # "X was accused by Israel of firing rockets": the parser hangs the
                 # gerund's preposition on the name in the "by" phrase, which takes none;
                 # the passive's subject (the one accused or praised) does the act
                 passive = next((c for c in agent.head.children if c.dep_ == "nsubjpass"),
