@@ -501,3 +501,73 @@ def test_cooperation_with_what_goes_on_in_a_country_is_with_its_state():
         learned_roles=False)
     assert candidate_pairs("Russia backed the political process in Basra.", "backed",
                            learned_roles=False) == {("russia", None)}
+
+
+# -- targets and doers a parse hides (targets17)
+
+
+def test_attacks_on_bases_are_aimed_at_whoever_the_bases_host():
+    # the lemmatiser reads "bases" as the plural of "basis", not of "base"
+    assert ("g:militias", "united_states") in candidate_pairs(
+        "The militia launched rocket attacks on bases hosting American troops.",
+        "launched rocket attacks", learned_roles=False)
+
+
+def test_the_one_accused_by_someone_of_an_act_did_it():
+    # the parser hangs "of launching" on the accuser's name, which takes no such phrase
+    found = candidate_pairs("Hezbollah has been accused by the United States of launching "
+                            "missile attacks on ships.", "launching missile attacks",
+                            learned_roles=False)
+    assert {s for s, _ in found} == {"hezbollah"}, found
+
+
+def test_each_name_of_an_appositive_list_takes_the_role():
+    # the parser hangs the second name as the first one's conjunct under the appositive
+    found = candidate_pairs("Two militias, Hezbollah and Hamas, coordinated to conduct the "
+                            "attack.", "coordinated", learned_roles=False)
+    assert {("hezbollah", "hamas"), ("hamas", "hezbollah")} <= found, found
+
+
+def test_a_repeated_verb_in_a_coordination_keeps_the_first_ones_doer():
+    found = candidate_pairs("Egypt sent envoys to ask Hamas to free the hostages and to ask "
+                            "Israel to halt the strikes.", "ask", learned_roles=False)
+    assert ("hamas", "israel") not in found, found
+    assert ("egypt", "israel") in found, found
+
+
+def test_a_stance_phrase_under_in_names_whom_the_stance_is_for():
+    assert ("IRQ_CVL", "muqtada_al_sadr") in candidate_pairs(
+        "Thousands of Iraqis rallied in Baghdad in support of Muqtada al-Sadr.", "rallied",
+        learned_roles=False)
+    assert candidate_pairs("Thousands of Iraqis rallied in Baghdad in the heat.", "rallied",
+                           learned_roles=False) == {("IRQ_CVL", None)}
+
+
+def test_which_after_a_name_in_an_of_phrase_stands_for_the_name_not_the_person():
+    # the parse that hangs the clause on the person noun, as the parser sometimes does
+    import spacy
+    from spacy.tokens import Doc
+
+    from rashomon.events.roles import RoleFinder
+    from rashomon.events.syntax import relative_antecedent
+
+    class NoActs(RoleFinder):
+        def _noun_entry(self, tok):
+            return None  # no act noun in these phrases
+
+    def parsed(pronoun: str) -> Doc:
+        words = ["the", "leader", "of", "the", "Nusra", "Front", ",", pronoun, "is",
+                 "considered", "a", "hardliner"]
+        return Doc(spacy.blank("en").vocab, words=words,
+                   heads=[1, 1, 1, 5, 5, 2, 5, 9, 9, 1, 11, 9],
+                   deps=["det", "ROOT", "prep", "det", "compound", "pobj", "punct",
+                         "nsubjpass", "auxpass", "relcl", "det", "oprd"],
+                   pos=["DET", "NOUN", "ADP", "DET", "PROPN", "PROPN", "PUNCT", "PRON",
+                        "AUX", "VERB", "DET", "NOUN"],
+                   ents=["O", "O", "O", "B-ORG", "I-ORG", "I-ORG"] + ["O"] * 6)
+
+    which = parsed("which")[7]
+    assert relative_antecedent(which).text == "leader"
+    assert NoActs()._nearer_body(which, relative_antecedent(which)).text == "Front"
+    who = parsed("who")[7]
+    assert NoActs()._nearer_body(who, relative_antecedent(who)).text == "leader"

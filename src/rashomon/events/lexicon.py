@@ -62,6 +62,8 @@ class EventLexicon:
     route_nouns: frozenset[str] = frozenset()
     # verbs whose subject "it" stands for no one (resolution.yaml, shared with the actors)
     expletive_verbs: frozenset[str] = frozenset()
+    # word forms whose lemma the lemmatiser confuses with another word's ("bases" -> "basis")
+    form_lemmas: dict[str, str] = field(default_factory=dict)
 
     @cached_property
     def noun_heads(self) -> frozenset[str]:
@@ -72,6 +74,9 @@ class EventLexicon:
 
     def lemma(self, tok: Token) -> str:
         """The token's lemma, corrected where the parser's lemmatiser is known to be wrong."""
+        form = self.form_lemmas.get(tok.lower_)
+        if form is not None:
+            return form
         lemma = tok.lemma_.lower()
         return self.lemma_corrections.get(lemma, lemma)
 
@@ -139,6 +144,7 @@ def load_event_lexicon(extra_files: tuple[str, ...] = ()) -> EventLexicon:
                         nouns=nouns, compounds=compounds, light_verbs=light,
                         reversal_verbs=reversal,
                         lemma_corrections=triggers.get("lemma_corrections") or {},
+                        form_lemmas=triggers.get("form_lemmas") or {},
                         labels=labels, of_nouns=of_nouns,
                         speech_documents=frozenset(triggers.get("speech_documents") or ()),
                         facility_nouns=frozenset(triggers.get("facility_nouns") or ()),

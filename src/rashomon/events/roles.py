@@ -24,6 +24,7 @@ from .syntax import (
     PLACE_TARGET_PREPS,
     PRONOUN_KINDS,
     RELATIVE_PRONOUNS,
+    STANCE_PHRASES,
     TAKING_MODES,
     TARGET_PREPS,
     cleft_focus,
@@ -304,6 +305,8 @@ class RoleFinder:
                     # thing given ("supplied arms to Israel") goes to its recipient
                     continue
                 targets = self._actors(pobj(prep))
+        if not targets:
+            targets = self._actors(self._stance_object(verb))
         if not targets and frame.entry.get("mode") in TAKING_MODES:
             # "seized weapons from X", "weapons captured from X": whom they were taken from
             targets = self._actors(prep_object(verb, "from"))
@@ -321,6 +324,19 @@ class RoleFinder:
                 if targets:
                     break
         return sources, targets
+
+    @staticmethod
+    def _stance_object(verb: Token) -> Token | None:
+        """Whom a phrase of stance under "in" is for: "voted in favour of X", "rallied in
+        support of X" (``STANCE_PHRASES``); "in" alone says where, not whom."""
+        for prep in verb.children:
+            noun = pobj(prep) if prep.dep_ == "prep" and prep.lower_ == "in" else None
+            if noun is None:
+                continue
+            for inner in noun.children:
+                if inner.dep_ == "prep" and (noun.lower_, inner.lower_) in STANCE_PHRASES:
+                    return pobj(inner)
+        return None
 
     def _object_preps(self, obj: Token) -> list[Token]:
         """The target prepositions under a verb's object, nearest first: its own ("supplied
@@ -506,7 +522,7 @@ class RoleFinder:
                 t = focus
             elif t.lower_ in RELATIVE_PRONOUNS:
                 # "Maliki, who ordered ..." -> Maliki; "officials, some of whom met X"
-                t = relative_antecedent(t) or t
+                t = self._nearer_body(t, relative_antecedent(t)) or t
             if t.tag_ == "PRP$" or (t.pos_ == "PRON" and t.dep_ == "poss"):
                 found = self._possessive(t)
             elif own_only:
@@ -534,6 +550,41 @@ class RoleFinder:
                 out.append(found)
                 if not own_only and t.pos_ == "NOUN":
                     out += self._coordinated_modifiers(t, found)
+                if not own_only:
+                    out += self._coordinated_appositives(t, found)
+        return out
+
+    def _nearer_body(self, pronoun: Token, antecedent: Token | None) -> Token | None:
+        """The name right before "which" when the parser hangs its clause on the noun
+        whose "of" object that name is: in "the leader of the Nusra Front, which is listed
+        as a terrorist group" the clause is the front's ("which" stands for no person).
+        Not past an act noun ("the invasion of Kuwait, which was condemned": the invasion
+        was)."""
+        if pronoun.lower_ != "which" or antecedent is None or antecedent.pos_ != "NOUN" \
+                or self._noun_entry(antecedent) is not None:
+            return antecedent
+        name = prep_object(antecedent, "of")
+        between = pronoun.doc[name.right_edge.i + 1:pronoun.i] if name is not None else None
+        if name is not None and name.ent_type_ in ("ORG", "GPE", "NORP") \
+                and all(w.is_punct for w in between):
+            return name
+        return antecedent
+
+    def _coordinated_appositives(self, noun: Token, found: Mention) -> list[Mention]:
+        """The other names of an appositive list the role word's actor (``found``) heads:
+        "two militias, X and Y, coordinated the attack" are X and Y, each an actor of the
+        role (the parser hangs Y as X's conjunct under the appositive)."""
+        names = [c for c in noun.children if c.dep_ == "appos" and c.i > noun.i
+                 and (found.start <= c.idx < found.end or getattr(
+                     self.resolution.mention_at(c.idx, end_char(c)), "actor", None)
+                     == found.actor)]
+        seen = {found.actor}
+        out = []
+        for conj in (c for name in names for c in name.conjuncts if c.i > name.i):
+            m = self.resolution.mention_at(conj.idx, end_char(conj))
+            if m is not None and m.actor not in seen:
+                seen.add(m.actor)
+                out.append(m)
         return out
 
     def _act_referent(self, pronoun: Token) -> Token | None:

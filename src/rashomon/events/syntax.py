@@ -65,6 +65,10 @@ TARGET_PREPS = {"against", "on", "at", "into", "upon", "with", "toward", "toward
 # Modes of taking something from someone ("seized weapons from X", "captured the town
 # from X"): the "from" object is whom the act is done to.
 TAKING_MODES = {"occupy", "seize"}
+# Phrases of stance under "in", with the preposition naming whom the stance is for: "voted
+# in favour of X", "rallied in support of X", "marched in solidarity with X".
+STANCE_PHRASES = {("favour", "of"), ("favor", "of"), ("support", "of"), ("solidarity", "with"),
+                  ("defence", "of"), ("defense", "of")}
 # Prepositions by which a verb's object names whom the act is aimed at ("supplied arms to
 # X", "restored ties with X", "blamed the attack on X", "voiced support for X").
 OBJECT_TARGET_PREPS = ("to", "with", "toward", "towards", "against", "on", "upon", "for")
@@ -229,6 +233,16 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
             if controller is not None:
                 return controller  # "stopped the group from committing attacks", "accused X of"
             noun = node.head.head
+            agent = noun.head if noun.dep_ == "pobj" else None
+            if noun.pos_ == "PROPN" and node.head.lower_ in ("of", "for") \
+                    and agent is not None and agent.dep_ == "agent":
+                # "X was accused by Israel of firing rockets": the parser hangs the
+                # gerund's preposition on the name in the "by" phrase, which takes none;
+                # the passive's subject (the one accused or praised) does the act
+                passive = next((c for c in agent.head.children if c.dep_ == "nsubjpass"),
+                               None)
+                if passive is not None:
+                    return passive
             if noun.pos_ == "NOUN":
                 # a gerund on a noun: the noun's own doer ("involvement by X in backing Y",
                 # "X's role in arming Y"), else whoever the noun's clause is about ("he is
@@ -243,6 +257,12 @@ def verb_subject(verb: Token, documents: frozenset[str] = frozenset()) -> Token 
                     if node.pos_ in ("VERB", "AUX"):
                         continue
                 return None
+        if node.dep_ == "conj" and node.head.dep_ == "xcomp" \
+                and node.head.head.lemma_ == node.lemma_:
+            # "to ask X to leave and to ask Y to stay": the second "ask" repeats the first,
+            # whose doer it shares, though the parser joins it to the first one's complement
+            node = node.head.head
+            continue
         if node.dep_ in ("conj", "xcomp", "advcl", "pcomp", "acomp") and node.head != node:
             node = node.head
             if node.pos_ == "ADP":
