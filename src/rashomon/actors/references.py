@@ -95,14 +95,16 @@ class ReferenceRules:
         nouns = generic | self.kb.designators
         states = set(self.kb.rules.get("definite_state_nouns") or [])
         window = int(self.kb.rules.get("definite_window_sentences", 3))
+        members = {str(w).lower() for w in self.kb.rules.get("member_nouns") or []}
         for tok in tokens_in(self.doc, states | nouns):
             if tok.lower_ in states and tok.i not in self.covered and tok.tag_ == "NN":
                 self._resolve_definite_state(tok, window)
                 continue
             if tok.lower_ not in nouns or tok.i in self.covered or tok.tag_ != "NN":
                 continue
-            if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
-                continue
+            if not _definite(tok) and not (tok.dep_ == "compound" and tok.head.lower_ in members
+                                           and _definite(tok.head)):
+                continue  # "the militia leaders" are the militia's, as "the militia" is
             if any(c.dep_ == "prep" and c.lower_ == "of" and self._names_someone(c)
                    for c in tok.children):
                 continue  # "the militia of X" is defined by what follows, not what came before
@@ -311,10 +313,16 @@ class ReferenceRules:
         return mention
 
     def _apposed_mention(self, tok: Token) -> Mention | None:
-        """A named actor in apposition to a group noun, directly or through "called X"."""
+        """A named actor in apposition to a group noun, directly or through "called X"; a
+        person whose name follows a singular one right after ("radical cleric Muqtada
+        al-Sadr", which the parser may hang elsewhere)."""
         called = self._called_after_comma(tok)
         if called is not None:
             return called
+        named = self.covered.get(tok.i + 1)
+        if tok.tag_ == "NN" and named is not None and named.start == tok.idx + len(tok.text) \
+                + len(tok.whitespace_) and self.result.actors[named.actor].kind == "person":
+            return named
         for child in tok.children:
             if child.dep_ != "appos":
                 continue
@@ -428,3 +436,8 @@ class RecentMentions:
             if m.sentence < first_sentence:
                 return  # sentences only grow with the start: all before are further back
             yield m
+
+
+def _definite(noun: Token) -> bool:
+    """Whether ``noun`` has "the" or "this" for its determiner."""
+    return any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children)

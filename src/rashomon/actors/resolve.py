@@ -19,13 +19,16 @@ The rules run in order, each seeing what the earlier ones found (1 here, 2-4 in
    proper nouns the tagger missed that are a verb's subject or object, read as persons;
 3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)");
 4. "X's followers" -> the organisation X leads; "the government of X" -> X, sector GOV;
+   people nouns of a named body ("legislators from X", "members of his party") -> the
+   body (``members``);
 5. role references ("the Iranian ambassador", "the cleric") -> a named actor in context;
    definite descriptions ("the group", "the militia") -> the last organisation of that
    kind named just before, never a state body; unqualified state bodies ("the
    government", "security troops") -> the state the story is set in, when its places
    make that clear;
 6. generic groups ("protesters", "Shiite militiamen"; a story's unnamed armed groups are
-   one actor);
+   one actor); a people noun the text equates with a named body, by apposition or a
+   copula, is that body (``members``);
 7. subject pronouns ("he said", "they said") -> the most recent compatible actor.
 """
 
@@ -53,6 +56,7 @@ from .common import (
 )
 from .entities import entity_parts
 from .kb import IndexEntry, KnowledgeBase, sound_of
+from .members import MemberRules
 from .mention_index import MentionIndex
 from .named import NamedEntityRules
 from .normalize import SKIP_TOKENS, slug, sound_key, token_key
@@ -113,7 +117,7 @@ def resolve_actors(
     return _Resolver(doc, document_id, kb, year, places, gazetteer).run()
 
 
-class _Resolver(NamedEntityRules, ReferenceRules):
+class _Resolver(NamedEntityRules, MemberRules, ReferenceRules):
     def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None,
                  places: Sequence[Place], gazetteer: Gazetteer | None) -> None:
         self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
@@ -161,10 +165,12 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self._resolve_leaders_governments()
         self._resolve_titled_names()
         self._resolve_short_forms()
+        self._resolve_members()
         self._resolve_roles()
         self._resolve_definite_organisations()
         self._resolve_unqualified_bodies()
         self._resolve_generic_groups()
+        self._resolve_described_groups()
         self._resolve_pronouns()
         self.result.mentions.sort(key=lambda m: (m.start, -m.end))
         return self.result
@@ -188,7 +194,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
             self.covered[i] = mention
         known = self.result.actors.setdefault(actor.id, actor)
         self.touched.add(known.id)
-        if rule not in ("pronoun", "role"):
+        if rule not in ("pronoun", "role", "member"):  # a people noun names no one
             surface = mention.text
             if surface not in known.aliases:
                 known.aliases.append(surface)
