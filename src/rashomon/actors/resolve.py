@@ -17,7 +17,8 @@ The rules run in order, each seeing what the earlier ones found (1 here, 2-4 in
    last name, KB surnames whose role years fit the document, else provisional actors
    merged by the sound of their name;
    proper nouns the tagger missed that are a verb's subject or object, read as persons;
-3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)");
+3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)"), and other
+   names it gives ("X (or Y)", "X, also known as Y": ``aliases``);
 4. "X's followers" -> the organisation X leads; "the government of X" -> X, sector GOV;
    people nouns of a named body ("legislators from X", "members of his party") -> the
    body (``members``);
@@ -44,6 +45,7 @@ from ..clean.header import dateline_places
 from ..parse import doc_ents, doc_text
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
+from .aliases import AliasRules
 from .common import (
     HYPHENS,
     MAX_PLACE_PHRASE,
@@ -117,7 +119,7 @@ def resolve_actors(
     return _Resolver(doc, document_id, kb, year, places, gazetteer).run()
 
 
-class _Resolver(NamedEntityRules, MemberRules, ReferenceRules):
+class _Resolver(NamedEntityRules, AliasRules, MemberRules, ReferenceRules):
     def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None,
                  places: Sequence[Place], gazetteer: Gazetteer | None) -> None:
         self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
@@ -160,6 +162,7 @@ class _Resolver(NamedEntityRules, MemberRules, ReferenceRules):
         self._resolve_misspelt_names()
         self._resolve_untagged_names()
         self._resolve_defined_acronyms()
+        self._resolve_given_names()
         self._resolve_followers()
         self._resolve_bodies_of_states()
         self._resolve_leaders_governments()
