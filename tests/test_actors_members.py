@@ -82,8 +82,3 @@ def test_a_singular_people_noun_right_before_a_persons_name_is_that_person(resol
                 "Muqtada al-Sadr, according to lawmakers.")
     assert actor_of(r, "Shiite cleric") == actor_of(r, "Muqtada al-Sadr") is not None
 
-
-def test_the_militia_leaders_are_the_leaders_of_the_militia_named_before(resolve):
-    r = resolve("Police raided a depot of Kataib Hezbollah at dawn. Two of the militia "
-                "leaders arrested there were wanted men.")
-    assert actor_of(r, "militia") == actor_of(r, "Kataib Hezbollah") is not None

@@ -95,16 +95,14 @@ class ReferenceRules:
         nouns = generic | self.kb.designators
         states = set(self.kb.rules.get("definite_state_nouns") or [])
         window = int(self.kb.rules.get("definite_window_sentences", 3))
-        members = {str(w).lower() for w in self.kb.rules.get("member_nouns") or []}
         for tok in tokens_in(self.doc, states | nouns):
             if tok.lower_ in states and tok.i not in self.covered and tok.tag_ == "NN":
                 self._resolve_definite_state(tok, window)
                 continue
             if tok.lower_ not in nouns or tok.i in self.covered or tok.tag_ != "NN":
                 continue
-            if not _definite(tok) and not (tok.dep_ == "compound" and tok.head.lower_ in members
-                                           and _definite(tok.head)):
-                continue  # "the militia leaders" are the militia's, as "the militia" is
+            if not any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in tok.children):
+                continue
             if any(c.dep_ == "prep" and c.lower_ == "of" and self._names_someone(c)
                    for c in tok.children):
                 continue  # "the militia of X" is defined by what follows, not what came before
@@ -437,7 +435,3 @@ class RecentMentions:
                 return  # sentences only grow with the start: all before are further back
             yield m
 
-
-def _definite(noun: Token) -> bool:
-    """Whether ``noun`` has "the" or "this" for its determiner."""
-    return any(c.dep_ == "det" and c.lower_ in ("the", "this") for c in noun.children)
