@@ -453,9 +453,12 @@ class NamedEntityRules:
         # "his followers": the movement of the person "his" refers to, named in this
         # sentence or the one before
         for tok in tokens_in(self.doc, ("his", "her")):
-            if tok.i + 1 >= len(self.doc):
+            # "his own party" is his party
+            at = tok.i + 2 if tok.i + 1 < len(self.doc) and self.doc[tok.i + 1].lower_ == "own" \
+                else tok.i + 1
+            if at >= len(self.doc):
                 continue
-            noun = self.doc[tok.i + 1]
+            noun = self.doc[at]
             if noun.lower_ not in nouns or noun.i in self.covered:
                 continue
             sent = self.sent_of[tok.i]

@@ -311,10 +311,16 @@ class ReferenceRules:
         return mention
 
     def _apposed_mention(self, tok: Token) -> Mention | None:
-        """A named actor in apposition to a group noun, directly or through "called X"."""
+        """A named actor in apposition to a group noun, directly or through "called X"; a
+        person whose name follows a singular one right after ("radical cleric Muqtada
+        al-Sadr", which the parser may hang elsewhere)."""
         called = self._called_after_comma(tok)
         if called is not None:
             return called
+        named = self.covered.get(tok.i + 1)
+        if tok.tag_ == "NN" and named is not None and named.start == tok.idx + len(tok.text) \
+                + len(tok.whitespace_) and self.result.actors[named.actor].kind == "person":
+            return named
         for child in tok.children:
             if child.dep_ != "appos":
                 continue
@@ -428,3 +434,4 @@ class RecentMentions:
             if m.sentence < first_sentence:
                 return  # sentences only grow with the start: all before are further back
             yield m
+

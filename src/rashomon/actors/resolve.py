@@ -17,15 +17,19 @@ The rules run in order, each seeing what the earlier ones found (1 here, 2-4 in
    last name, KB surnames whose role years fit the document, else provisional actors
    merged by the sound of their name;
    proper nouns the tagger missed that are a verb's subject or object, read as persons;
-3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)");
+3. acronyms the text defines ("People's Mojahedin Organization of Iran (MEK)"), and other
+   names it gives ("X (or Y)", "X, also known as Y": ``aliases``);
 4. "X's followers" -> the organisation X leads; "the government of X" -> X, sector GOV;
+   people nouns of a named body ("legislators from X", "members of his party") -> the
+   body (``members``);
 5. role references ("the Iranian ambassador", "the cleric") -> a named actor in context;
    definite descriptions ("the group", "the militia") -> the last organisation of that
    kind named just before, never a state body; unqualified state bodies ("the
    government", "security troops") -> the state the story is set in, when its places
    make that clear;
 6. generic groups ("protesters", "Shiite militiamen"; a story's unnamed armed groups are
-   one actor);
+   one actor); a people noun the text equates with a named body, by apposition or a
+   copula, is that body (``members``);
 7. subject pronouns ("he said", "they said") -> the most recent compatible actor.
 """
 
@@ -41,6 +45,7 @@ from ..clean.header import dateline_places
 from ..parse import doc_ents, doc_text
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
+from .aliases import AliasRules
 from .common import (
     HYPHENS,
     MAX_PLACE_PHRASE,
@@ -53,6 +58,7 @@ from .common import (
 )
 from .entities import entity_parts
 from .kb import IndexEntry, KnowledgeBase, sound_of
+from .members import MemberRules
 from .mention_index import MentionIndex
 from .named import NamedEntityRules
 from .normalize import SKIP_TOKENS, slug, sound_key, token_key
@@ -113,7 +119,7 @@ def resolve_actors(
     return _Resolver(doc, document_id, kb, year, places, gazetteer).run()
 
 
-class _Resolver(NamedEntityRules, ReferenceRules):
+class _Resolver(NamedEntityRules, AliasRules, MemberRules, ReferenceRules):
     def __init__(self, doc: Doc, document_id: str, kb: KnowledgeBase, year: int | None,
                  places: Sequence[Place], gazetteer: Gazetteer | None) -> None:
         self.doc, self.document_id, self.kb, self.year = doc, document_id, kb, year
@@ -156,15 +162,18 @@ class _Resolver(NamedEntityRules, ReferenceRules):
         self._resolve_misspelt_names()
         self._resolve_untagged_names()
         self._resolve_defined_acronyms()
+        self._resolve_given_names()
         self._resolve_followers()
         self._resolve_bodies_of_states()
         self._resolve_leaders_governments()
         self._resolve_titled_names()
         self._resolve_short_forms()
+        self._resolve_members()
         self._resolve_roles()
         self._resolve_definite_organisations()
         self._resolve_unqualified_bodies()
         self._resolve_generic_groups()
+        self._resolve_described_groups()
         self._resolve_pronouns()
         self.result.mentions.sort(key=lambda m: (m.start, -m.end))
         return self.result
@@ -188,7 +197,7 @@ class _Resolver(NamedEntityRules, ReferenceRules):
             self.covered[i] = mention
         known = self.result.actors.setdefault(actor.id, actor)
         self.touched.add(known.id)
-        if rule not in ("pronoun", "role"):
+        if rule not in ("pronoun", "role", "member"):  # a people noun names no one
             surface = mention.text
             if surface not in known.aliases:
                 known.aliases.append(surface)
