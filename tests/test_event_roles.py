@@ -508,9 +508,9 @@ def test_cooperation_with_what_goes_on_in_a_country_is_with_its_state():
 
 def test_attacks_on_bases_are_aimed_at_whoever_the_bases_host():
     # the lemmatiser reads "bases" as the plural of "basis", not of "base"
-    assert ("g:militias", "united_states") in candidate_pairs(
-        "The militia launched rocket attacks on bases hosting American troops.",
-        "launched rocket attacks", learned_roles=False)
+    assert ("g:militias", "turkey") in candidate_pairs(
+        "The militia launched drone attacks on bases housing Turkish soldiers.",
+        "launched drone attacks", learned_roles=False)
 
 
 def test_the_one_accused_by_someone_of_an_act_did_it():

@@ -33,7 +33,7 @@ class MemberRules:
             if owner is None:
                 continue
             first = tok
-            # the people noun's own modifiers ("Sadrist legislators" is one phrase)
+            # the people noun's own modifiers ("Kurdish legislators" is one phrase)
             while first.i > 0 and self.doc[first.i - 1].head == tok \
                     and self.doc[first.i - 1].dep_ in ("amod", "compound") \
                     and first.i - 1 not in self.covered:

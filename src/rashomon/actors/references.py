@@ -312,8 +312,8 @@ class ReferenceRules:
 
     def _apposed_mention(self, tok: Token) -> Mention | None:
         """A named actor in apposition to a group noun, directly or through "called X"; a
-        person whose name follows a singular one right after ("radical cleric Muqtada
-        al-Sadr", which the parser may hang elsewhere)."""
+        person whose name follows a singular one right after ("the veteran cleric
+        Ali Hassan", which the parser may hang elsewhere)."""
         called = self._called_after_comma(tok)
         if called is not None:
             return called
@@ -434,4 +434,3 @@ class RecentMentions:
             if m.sentence < first_sentence:
                 return  # sentences only grow with the start: all before are further back
             yield m
-
