@@ -130,7 +130,7 @@ def test_followers_of_a_leader_are_his_movement(resolve, kb):
 
 
 def test_people_loyal_to_a_leader_are_his_movement(resolve, kb):
-    r = resolve("Muqtada al-Sadr spoke on Monday. He asked lawmakers loyal to him to resign.")
+    r = resolve("Muqtada al-Sadr spoke on Monday. He told lawmakers loyal to him to stay home.")
     lawmakers = mention(r, "lawmakers")
     assert kb.actors[lawmakers.actor].kind != "person"
     r = resolve("Fighters loyal to Muqtada al-Sadr clashed with the army.")

@@ -49,11 +49,11 @@ def test_people_from_a_state_are_not_its_body(resolve):
 
 
 def test_his_own_party_is_the_party_of_the_man_named_before(resolve):
-    r = resolve("Prime Minister Nouri al-Maliki spoke on Monday. Members of his own party "
-                "later criticised the plan.", year=2008)
+    r = resolve("Prime Minister Nouri al-Maliki flew to Tehran. Officials of his own party "
+                "stayed behind to defend the budget.", year=2008)
     party = actor_of(r, "party")
     assert party is not None and party != actor_of(r, "Nouri al-Maliki")
-    assert actor_of(r, "Members") == party
+    assert actor_of(r, "Officials") == party
 
 
 def test_a_people_noun_in_apposition_to_a_named_militia_is_that_militia(resolve):

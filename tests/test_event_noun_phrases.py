@@ -48,8 +48,8 @@ def test_coordinated_participles_on_a_noun_share_their_by_phrase():
 
 
 def test_a_patron_on_a_name_ending_in_an_act_noun_describes_a_party_and_is_no_event():
-    """"the Iranian-backed Fatah Alliance" is a body's name: Iran's backing says who the
+    """"the Iran-backed Fatah Alliance" is a body's name: Iran's backing says who the
     body is, as for "Iran-backed militias"; the alliance made with it is the event."""
-    text = "Muqtada al-Sadr formed an alliance with the Iranian-backed Fatah Alliance."
+    text = "After the vote Muqtada al-Sadr formed an alliance with the Iran-backed Fatah Alliance."
     assert "backed" not in triggers(text)
     assert ("muqtada_al_sadr", "fatah_alliance") in roles(text, "alliance")

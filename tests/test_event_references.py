@@ -237,20 +237,20 @@ def test_the_subject_inside_a_quotation_acts_not_the_words_that_introduce_it():
 
 
 def test_a_pronoun_subject_is_no_partner_its_own_clause_names():
-    """"he met with X", "a conference he held together with X": "he" is not X, so it reads
+    """"he met with X", "a rally he held together with X": "he" is not X, so it reads
     back past X to the person named before, who meets X."""
-    story = ("Muqtada al-Sadr won the most seats. The Fatah Alliance is led by Hadi "
-             "al-Amiri. ")
+    story = ("Muqtada al-Sadr returned to Baghdad. Hadi al-Amiri heads the Fatah "
+             "Alliance. ")
     assert roles(story + "On Sunday he met with Amiri in Najaf.", "met with") == {
         ("muqtada_al_sadr", "hadi_al_amiri")}
-    assert roles(story + "In a press conference he held together with Amiri in Najaf, "
-                 "Sadr said the two blocs had formed an alliance.", "held") == {
+    assert roles(story + "At a rally he held together with Amiri in Kufa, Sadr "
+                 "praised the new pact.", "held") == {
         ("muqtada_al_sadr", "hadi_al_amiri")}
 
 
 def test_the_members_are_the_members_named_just_before():
     """"the members" with no owner of its own refers back to the members last named with
     one ("some of its members"), whose owner did what the members did."""
-    text = ("Iraqi forces raided Kataib Hezbollah in Baghdad and arrested some of its members. "
-            "The command said the members had targeted the airport with rockets.")
+    text = ("Police stormed a Kataib Hezbollah depot in Basra and detained several of its "
+            "members. Officers said the members had targeted the port with mortars.")
     assert {s for s, _ in roles(text, "targeted")} == {"kataib_hezbollah"}

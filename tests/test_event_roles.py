@@ -515,10 +515,10 @@ def test_attacks_on_bases_are_aimed_at_whoever_the_bases_host():
 
 def test_the_one_accused_by_someone_of_an_act_did_it():
     # the parser hangs "of launching" on the accuser's name, which takes no such phrase
-    found = candidate_pairs("Hezbollah has been accused by the United States of launching "
-                            "missile attacks on ships.", "launching missile attacks",
+    found = candidate_pairs("The Houthis have been accused by the United States of launching "
+                            "missile attacks on tankers.", "launching missile attacks",
                             learned_roles=False)
-    assert {s for s, _ in found} == {"hezbollah"}, found
+    assert {s for s, _ in found} == {"houthis"}, found
 
 
 def test_each_name_of_an_appositive_list_takes_the_role():

@@ -21,7 +21,7 @@ class MemberRules:
     """Mixed into the resolver: reads and writes its state (see resolve._Resolver)."""
 
     def _resolve_members(self) -> None:
-        """"73 legislators from X", "members of his own party", "X's fighters": a people
+        """"40 deputies from X", "officials of his own party", "X's fighters": a people
         noun of the lexicon's ``member_nouns`` owned by a named body, through "of"/"from"
         or a possessive, is that body. Not a state: "fighters from Syria" came from there,
         they are not its army."""
@@ -63,7 +63,7 @@ class MemberRules:
     def _resolve_described_groups(self) -> None:
         """A people noun the text equates with a named body: in apposition to it ("the X
         militia, mainly Shiite Arabs who fought ...") or the predicate of a copula whose
-        subject it is ("X and Y are two of the main opposition groups that resumed ...").
+        subject it is ("X and Y are two of the rebel groups that signed ...").
         Its mention (a generic group, or a people tagged as one) is that body's."""
         for m in list(self.result.mentions):
             actor = self.result.actors[m.actor]

@@ -715,8 +715,8 @@ class RoleFinder:
 
     def _earlier_owner(self, noun: Token) -> Mention | None:
         """Whose people a bare definite plural is when it refers back: the owner of the
-        same noun named just before ("raided the group and arrested some of its members
-        ... the members who targeted the airport" -> the group). Only "the" with no owner
+        same noun named just before ("raided X and held several of its members ... the
+        members who had shelled the town" -> X). Only "the" with no owner
         or modifier of its own, the sentence and the two before; the mention is the
         noun's own span."""
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children) or any(
