@@ -198,8 +198,12 @@ class _SentenceVectors:
         from .incidents.cluster import text_key
 
         self._store(self.encoder.ready())
-        texts = {text_key(e.sentence): e.sentence for item in items
-                 for e in item.result.events if not e.in_comment}
+        # what a worker encoded came with its document: no need to ask the store for it
+        texts = {key: e.sentence for item in items for e in item.result.events
+                 if not e.in_comment
+                 and (key := text_key(e.sentence)) not in item.sentence_vectors}
+        if not texts:
+            return
         new = set(texts) - self.in_flight - self.store.stored_text_keys(list(texts))
         self.in_flight |= new
         self.encoder.submit(sorted(texts[k] for k in new))
