@@ -17,15 +17,7 @@ import rashomon.incidents.features as features_module
 from rashomon.analyze import analyze_inputs, rebuild_incidents
 from rashomon.cli import app
 from rashomon.datafiles import DATA
-from rashomon.incidents.cluster import (
-    cluster,
-    mean_rows,
-    pair_model,
-    pair_weights,
-    telling_days,
-    telling_pairs,
-    text_key,
-)
+from rashomon.incidents.cluster import mean_rows, pair_model, pair_weights, text_key
 from rashomon.incidents.features import (
     FEATURES,
     EventView,
@@ -35,6 +27,7 @@ from rashomon.incidents.features import (
     feature_matrix,
     parse_date,
 )
+from rashomon.incidents.linkage import cluster, telling_days, telling_pairs
 from rashomon.incidents.tellings import incident_views, numbers
 from rashomon.outlet_registry import load_registry, use_registry
 from rashomon.outlets import outlet_view
@@ -587,7 +580,7 @@ def _views_on(days: list[int]) -> list[EventView]:
 
 
 def test_candidate_pairs_are_every_pair_of_a_sparse_date_window():
-    from rashomon.incidents.cluster import BLOCK_DAYS, candidate_pairs
+    from rashomon.incidents.candidates import BLOCK_DAYS, candidate_pairs
 
     days = [0, 3, 50, 70, 200, 205, 400]
     views = _views_on(days)
@@ -599,20 +592,20 @@ def test_candidate_pairs_are_every_pair_of_a_sparse_date_window():
 
 def test_candidate_pairs_of_a_crowded_window_stay_linear(monkeypatch):
     """However many events one window holds, each keeps its most similar NEIGHBOURS."""
-    from rashomon.incidents import cluster as clustering
+    from rashomon.incidents import candidates
 
-    monkeypatch.setattr(clustering, "NEIGHBOURS", 5)
-    monkeypatch.setattr(clustering, "SIMILARITY_CELLS", 400)  # several blocks
+    monkeypatch.setattr(candidates, "NEIGHBOURS", 5)
+    monkeypatch.setattr(candidates, "SIMILARITY_CELLS", 400)  # several blocks
     views = _views_on([n % 30 for n in range(120)])
     vectors = np.random.default_rng(1).normal(size=(120, 8)).astype(np.float32)
-    pairs = clustering.candidate_pairs(views, vectors).tolist()
+    pairs = candidates.candidate_pairs(views, vectors).tolist()
     assert len(pairs) <= 120 * 5
     nearest = int(np.argsort(-(vectors[1:] @ vectors[0]))[0]) + 1
     assert [0, nearest] in pairs  # the most similar event is always compared
 
 
 def test_most_similar_keeps_k_per_row_and_the_first_of_equals():
-    from rashomon.incidents.cluster import most_similar
+    from rashomon.incidents.candidates import most_similar
 
     sims = np.array([[0.1, 0.9, 0.5, 0.5, 0.5, 0.2],
                      [0.3, 0.3, 0.3, 0.3, 0.3, 0.3],
@@ -625,7 +618,7 @@ def test_most_similar_keeps_k_per_row_and_the_first_of_equals():
 
 
 def test_most_similar_matches_a_stable_sort_of_each_row_ties_and_all():
-    from rashomon.incidents.cluster import most_similar
+    from rashomon.incidents.candidates import most_similar
 
     rng = np.random.default_rng(3)
     # few distinct values: most rows have more values tied at their k-th than room
@@ -639,7 +632,7 @@ def test_most_similar_matches_a_stable_sort_of_each_row_ties_and_all():
 
 
 def test_sorted_unique_is_numpys_unique():
-    from rashomon.incidents.cluster import sorted_unique
+    from rashomon.incidents.candidates import sorted_unique
 
     values = np.random.default_rng(4).integers(0, 50, size=300)
     assert sorted_unique(values).tolist() == np.unique(values).tolist()
@@ -650,10 +643,10 @@ def test_candidate_pairs_of_undated_events_are_each_ones_nearest(monkeypatch):
     """Every undated event meets its NEIGHBOURS most similar (itself among them), copies
     of one sentence tying in index order: what a loop over events with a stable sort
     keeps."""
-    from rashomon.incidents import cluster as clustering
+    from rashomon.incidents import candidates
 
-    monkeypatch.setattr(clustering, "NEIGHBOURS", 4)
-    monkeypatch.setattr(clustering, "SIMILARITY_CELLS", 90)  # several blocks of rows
+    monkeypatch.setattr(candidates, "NEIGHBOURS", 4)
+    monkeypatch.setattr(candidates, "SIMILARITY_CELLS", 90)  # several blocks of rows
     rng = np.random.default_rng(2)
     # small integers: every similarity exact, however it is summed
     sentences = rng.integers(-3, 4, size=(12, 8)).astype(np.float32)
@@ -663,7 +656,7 @@ def test_candidate_pairs_of_undated_events_are_each_ones_nearest(monkeypatch):
     for i in range(40):
         order = sorted(range(40), key=lambda j: (-float(vectors[i] @ vectors[j]), j))
         expected |= {(min(i, j), max(i, j)) for j in order[:5] if j != i}
-    pairs = clustering.candidate_pairs(views, vectors)
+    pairs = candidates.candidate_pairs(views, vectors)
     assert [tuple(p) for p in pairs.tolist()] == sorted(expected)
 
 
@@ -671,29 +664,29 @@ def test_undated_events_of_a_large_corpus_meet_their_nearest_through_cells(monke
     """Beyond EXACT_NEAREST_EVENTS an undated event is compared with the most similar
     events of the cells near its own: sentences in tight groups of their own (one story's
     tellings) meet exactly the events a search among all would give them."""
-    from rashomon.incidents import cluster as clustering
+    from rashomon.incidents import candidates
 
-    monkeypatch.setattr(clustering, "NEIGHBOURS", 5)
-    monkeypatch.setattr(clustering, "PROBE_CELLS", 2)
+    monkeypatch.setattr(candidates, "NEIGHBOURS", 5)
+    monkeypatch.setattr(candidates, "PROBE_CELLS", 2)
     rng = np.random.default_rng(5)
     stories = rng.normal(size=(30, 16))
     # 30 stories of 8 tellings each, a telling its story's direction plus a little noise
     vectors = np.repeat(stories, 8, axis=0) + 0.05 * rng.normal(size=(240, 16))
     vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
     views = [replace(v, day=None, precision=0) for v in _views_on([0] * 240)]
-    exact = clustering.candidate_pairs(views, vectors)
-    monkeypatch.setattr(clustering, "EXACT_NEAREST_EVENTS", 100)
-    cell, pools = clustering.sentence_cells(vectors)
+    exact = candidates.candidate_pairs(views, vectors)
+    monkeypatch.setattr(candidates, "EXACT_NEAREST_EVENTS", 100)
+    cell, pools = candidates.sentence_cells(vectors)
     assert len(pools) == int(np.sqrt(240))
     assert all(c in cell[pool] for c, pool in enumerate(pools) if (cell == c).any())
-    by_cells = clustering.candidate_pairs(views, vectors)
+    by_cells = candidates.candidate_pairs(views, vectors)
     assert by_cells.tolist() == exact.tolist()
     # and a pair is never of two tellings of different stories
     assert (by_cells[:, 0] // 8 == by_cells[:, 1] // 8).all()
 
 
 def test_split_apart_is_dates_apart_on_each_pair():
-    from rashomon.incidents.cluster import split_apart
+    from rashomon.incidents.candidates import split_apart
 
     days = ["2020-01-03", "2020-01-08", "2020-01-05", "2020-01", "2019-12", "2019", None]
     views = [_view(d) for d in days]

@@ -42,18 +42,10 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 
 from rashomon.analyze import analyze_inputs
-from rashomon.incidents.cluster import (
-    candidate_pairs,
-    cluster,
-    mean_rows,
-    pair_weights,
-    split_apart,
-    telling_days,
-    telling_pairs,
-    telling_units,
-    text_vectors,
-)
+from rashomon.incidents.candidates import candidate_pairs, split_apart
+from rashomon.incidents.cluster import mean_rows, pair_weights, text_vectors
 from rashomon.incidents.features import FEATURES, event_views, feature_matrix
+from rashomon.incidents.linkage import cluster, telling_days, telling_pairs, telling_units
 from rashomon.models import LinearModel
 from rashomon.store import Store
 from rashomon.types import Actor, Document, Event
