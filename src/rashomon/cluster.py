@@ -22,12 +22,21 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from .pipeline import AnalysedDocument, Config, analyse_chunk, chunks, init_worker
+from .pipeline import (
+    AnalysedDocument,
+    Config,
+    EncodeOnWorkers,
+    analyse_chunk,
+    chunks,
+    encode_on_workers,
+    init_worker,
+)
 from .types import Document
 
 #: Chunks in flight per worker: enough that none waits for work while results stream back,
@@ -64,9 +73,11 @@ def check_address(address: str) -> str:
 
 
 def analyse_on_cluster(documents: Iterable[Document], config: Config,
-                       sentence_vectors: bool = False) -> Iterator[AnalysedDocument]:
+                       sentence_vectors: EncodeOnWorkers = False
+                       ) -> Iterator[AnalysedDocument]:
     """Analyse documents on ``config.cluster``, yielding results as chunks complete; with
-    ``sentence_vectors``, each with its event sentences' vectors, encoded by the worker."""
+    ``sentence_vectors`` (or for each chunk it answers True when the chunk is sent), each
+    with its event sentences' vectors, encoded by the worker."""
     try:
         from distributed import as_completed
     except ImportError as exc:
@@ -78,9 +89,10 @@ def analyse_on_cluster(documents: Iterable[Document], config: Config,
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         running = as_completed()
         in_flight = 0
+        encode = encode_on_workers(sentence_vectors)
         try:
             for chunk in chunks(documents, config):
-                running.add(client.submit(analyse_chunk, chunk, sentence_vectors,
+                running.add(client.submit(analyse_chunk, chunk, encode(),
                                            pure=False))
                 in_flight += 1
                 while in_flight >= CHUNKS_PER_WORKER * workers:
@@ -150,7 +162,23 @@ def _client(address: str) -> Iterator[Any]:
         raise ClusterError(f"cannot reach cluster {address} ({exc})") from exc
     try:
         yield client
-    finally:
+    except BaseException:
+        _close(client, cluster)
+        raise
+    if cluster is None:
         client.close()
+        return
+    # The run is done with its workers, and stopping a local cluster's processes takes a
+    # second or more (each worker closes, then its interpreter frees the model) in which
+    # the writer would wait: they stop on a thread of their own while the writer goes
+    # on with the corpus-level steps. The command's exit waits for that thread.
+    threading.Thread(target=_close, args=(client, cluster),
+                     name="rashomon-cluster-close").start()
+
+
+def _close(client: Any, cluster: Any) -> None:
+    try:
+        client.close()
+    finally:
         if cluster is not None:
             cluster.close()
