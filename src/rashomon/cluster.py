@@ -6,9 +6,10 @@ processes on this machine; ``--cluster tcp://HOST:8786`` joins a scheduler alrea
 every one with Rashomon installed). A worker plugin sets each worker up once (the run's
 config, the spaCy model, the knowledge base); documents go out in chunks as the input is
 read; each chunk comes back as plain data (dataclasses, no parse objects) and the caller,
-the store's one writer, commits every document as its chunk completes. Each worker also
-encodes its documents' event sentences for the incidents step (``rashomon.sentence_vectors``),
-so that the writer does not encode the whole cluster's output alone. The per-chunk code
+the store's one writer, commits every document as its chunk completes. While the writer's
+own encoder is behind, the chunks sent also ask their worker to encode the documents' event
+sentences for the incidents step (``rashomon.sentence_vectors``), so that the writer never
+encodes the whole cluster's output alone. The per-chunk code
 is the local runner's :func:`rashomon.pipeline.analyse_chunk`, so both runners give the
 same results, each document inside the same guard; only the order of completion differs.
 One difference: Dask runs tasks in worker threads, where the per-document time budget
@@ -172,7 +173,7 @@ def _client(address: str) -> Iterator[Any]:
     # second or more (each worker closes, then its interpreter frees the model) in which
     # the writer would wait: they stop on a thread of their own while the writer goes
     # on with the corpus-level steps. The command's exit waits for that thread.
-    threading.Thread(target=_close, args=(client, cluster),
+    threading.Thread(target=_close_quietly, args=(client, cluster),
                      name="rashomon-cluster-close").start()
 
 
@@ -182,3 +183,13 @@ def _close(client: Any, cluster: Any) -> None:
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def _close_quietly(client: Any, cluster: Any) -> None:
+    """Stop a finished run's cluster; the run's work is stored by then, so a worker slow to
+    stop is no error of the run's (Dask's exit hooks take down what is left)."""
+    try:
+        _close(client, cluster)
+    except Exception:  # noqa: BLE001 - nothing of the run's depends on a clean stop
+        logging.getLogger(__name__).debug("the local cluster did not stop cleanly",
+                                          exc_info=True)
