@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from dataclasses import asdict
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -106,6 +107,28 @@ def test_the_workers_encode_only_while_the_writers_encoder_is_behind(tmp_path, m
             assert not sentences.workers_encode()  # it keeps up: it encodes them itself
             owed[0] = analyze_module.WRITER_BACKLOG + 1
             assert sentences.workers_encode()  # behind: the chunks sent now come encoded
+        finally:
+            sentences.close()
+
+
+def test_the_workers_encode_while_the_writers_own_thread_is_the_busy_one(tmp_path,
+                                                                         monkeypatch):
+    # Behind a large cluster the writer's thread (reading, cleaning, commits) sets the
+    # pace; its encoder would take the interpreter lock from it, so the workers encode.
+    clock = {"wall": 100.0, "cpu": 10.0}
+    fake_time = SimpleNamespace(monotonic=lambda: clock["wall"],
+                                thread_time=lambda: clock["cpu"],
+                                perf_counter=lambda: clock["wall"])
+    monkeypatch.setattr(analyze_module, "time", fake_time)
+    with Store(tmp_path / "s.duckdb") as store:
+        sentences = analyze_module._SentenceVectors(store)
+        try:
+            clock["wall"] += 6.0
+            clock["cpu"] += 5.7  # busy 95% of the time
+            assert sentences.workers_encode()
+            clock["wall"] += 6.0
+            clock["cpu"] += 1.2  # mostly waiting for results: room to encode
+            assert not sentences.workers_encode()
         finally:
             sentences.close()
 

@@ -79,6 +79,12 @@ _STORE_ERRORS = (duckdb.Error, ValueError, TypeError, RecursionError)
 #: articles: it has not finished the previous commit's when the next commit's come) before
 #: the worker processes are asked to encode the chunks sent next (``_SentenceVectors``).
 WRITER_BACKLOG = 500
+#: The writer's own thread busier than this (its CPU time over the wall time, measured over
+#: at least BUSY_SECONDS) sets a large cluster's pace: its encoder's thread, though on
+#: another core, would take from it the interpreter lock it holds for each sentence, and
+#: the workers encode instead.
+WRITER_BUSY = 0.8
+BUSY_SECONDS = 5.0
 #: What the store keeps beside a document's analysis, held while the document is in flight:
 #: its near-duplicate signature, (outlet key, short lines), and whether it replaces one.
 InFlight = dict[str, tuple[bytes | None, tuple[str, set[str]], bool]]
@@ -192,12 +198,13 @@ class _SentenceVectors:
     stored.
 
     Who encodes (``workers_encode``, asked as each chunk is sent): the writer, on a thread
-    of its own, while it keeps up; the worker processes (``rashomon.sentence_vectors``,
-    the vectors stored with the document) while it is behind. A writer with a core to
-    spare (a one-worker cluster, a writer on a machine of its own) then encodes
-    everything for nothing, each sentence once for the whole run rather than once per
-    worker; one that a large cluster outpaces hands the work back to the workers, so that
-    its encoding never bounds the run."""
+    of its own, while it keeps up and has room; the worker processes
+    (``rashomon.sentence_vectors``, the vectors stored with the document) while its
+    encoder is behind or its own thread is the busy one. A writer with a core to spare (a
+    one-worker cluster, a writer on a machine of its own) then encodes everything for
+    nothing, each sentence once for the whole run rather than once per worker; one that a
+    large cluster outpaces hands the work back to the workers, so that its encoding never
+    bounds the run."""
 
     def __init__(self, store: Store) -> None:
         from .embed import BackgroundEncoder
@@ -205,10 +212,17 @@ class _SentenceVectors:
         self.store = store
         self.encoder = BackgroundEncoder()
         self.in_flight: set[str] = set()
+        self._busy = 0.0  # the writer thread's CPU over wall time, last measured
+        self._since, self._cpu = time.monotonic(), time.thread_time()
 
     def workers_encode(self) -> bool:
-        """Whether the chunk sent now should come back encoded: the writer is behind."""
-        return self.encoder.backlog() > WRITER_BACKLOG
+        """Whether the chunk sent now should come back encoded: the writer's encoder is
+        behind, or its own thread (the caller's) is busy. Asked from the writer's thread."""
+        now, cpu = time.monotonic(), time.thread_time()
+        if now - self._since >= BUSY_SECONDS:
+            self._busy = (cpu - self._cpu) / (now - self._since)
+            self._since, self._cpu = now, cpu
+        return self._busy > WRITER_BUSY or self.encoder.backlog() > WRITER_BACKLOG
 
     def committed(self, items: list[PendingDocument]) -> None:
         from .incidents.cluster import text_key
