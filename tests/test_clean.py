@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rashomon.clean import (
@@ -333,6 +334,22 @@ def test_a_documents_minhash_is_computed_once_for_check_add_and_signature(monkey
     assert dedup.check(edited) == ("near", "a")
     assert computed == [first.text, edited.text]
     assert signature == minhash(first.text).hashvalues.astype("<u8").tobytes()
+
+
+def test_a_sketch_made_with_the_shared_permutations_is_the_one_made_from_scratch():
+    # The permutations are drawn once per process; the signatures a store keeps must stay
+    # the ones a fresh datasketch sketch gives, or stored documents stop matching.
+    from datasketch import MinHash
+
+    from rashomon.clean.dedup import NUM_PERM, SCHEME, SHINGLE_WORDS, minhash, normalised_body
+
+    text = "The river ferry resumed its crossings after the floods receded last week."
+    words = normalised_body(text).split()
+    fresh = MinHash(num_perm=NUM_PERM, scheme=SCHEME)
+    fresh.update_batch([" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8")
+                        for i in range(len(words) - SHINGLE_WORDS + 1)])
+    assert np.array_equal(minhash(text).hashvalues, fresh.hashvalues)
+    assert np.array_equal(minhash(text).hashvalues, minhash(text).hashvalues)
 
 
 def test_empty_bodies_are_not_duplicates_of_each_other():

@@ -3,13 +3,15 @@
 A run on a LocalCluster of two worker processes must store exactly what a local run
 stores (only the order of commits may differ), and a cluster run killed mid-way must
 resume to that same store. The workers encode their documents' event sentences for the
-incidents step, the vectors the one-process run's writer computes. ``analyze_iter``
+incidents step while the writer's encoder is behind, the vectors the one-process run's
+writer computes. ``analyze_iter``
 yields one Analysis per document, and lines repeated across an outlet's articles are
 counted from the store across runs.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import shutil
@@ -68,7 +70,10 @@ def local_run(tmp_path_factory, examples_dir) -> Path:
 
 
 @pytest.mark.slow
-def test_a_cluster_run_stores_what_a_local_run_stores(tmp_path, examples_dir, local_run):
+def test_a_cluster_run_stores_what_a_local_run_stores(tmp_path, examples_dir, local_run,
+                                                      monkeypatch):
+    # as if the writer's encoder were always behind: the workers encode every chunk
+    monkeypatch.setattr(importlib.import_module("rashomon.analyze"), "WRITER_BACKLOG", -1)
     db = tmp_path / "cluster.duckdb"
     code, output = run("analyze", str(examples_dir), "--db", str(db), "--quiet",
                        "--cluster", "local:2")
@@ -79,7 +84,7 @@ def test_a_cluster_run_stores_what_a_local_run_stores(tmp_path, examples_dir, lo
         assert ours[table] == theirs[table], table
     assert len(ours["events"]) > 0 and len(ours["relations"]) > 0
     assert any(len(json.loads(row)["documents"]) > 1 for row in ours["incidents"])
-    # The workers encoded the event sentences; the one-process run's writer did.
+    # The workers encoded the event sentences here; the one-process run's writer did.
     assert_same_vectors(db, local_run)
 
 
@@ -206,3 +211,39 @@ def test_a_local_cluster_keeps_mallocs_own_trimming_in_its_workers(monkeypatch):
         # Dask's other worker variables stay (one OpenMP thread, unless this shell says).
         assert list(client.run(os.environ.get, "OMP_NUM_THREADS").values()) == [
             os.environ.get("OMP_NUM_THREADS", "1")]
+
+
+@pytest.mark.slow
+def test_a_finished_run_stops_its_local_cluster_while_the_caller_goes_on(monkeypatch):
+    # Stopping the worker processes takes a second or more; the writer's corpus-level
+    # steps need none of them, so the stop runs on a thread of its own.
+    import threading
+
+    from rashomon import cluster as cluster_module
+
+    release = threading.Event()
+    real_close = cluster_module._close
+
+    def held_close(client, cluster):
+        release.wait(60)
+        real_close(client, cluster)
+
+    monkeypatch.setattr(cluster_module, "_close", held_close)
+    with cluster_module._client("local:1") as client:
+        assert client.submit(sum, [1, 2]).result() == 3
+    assert client.status == "running"  # the caller is back before the cluster has stopped
+    stopping = [t for t in threading.enumerate() if t.name == "rashomon-cluster-close"]
+    release.set()
+    for thread in stopping:
+        thread.join(60)
+    assert stopping and client.status == "closed"
+
+
+@pytest.mark.slow
+def test_a_run_that_fails_stops_its_local_cluster_before_the_error_goes_on():
+    from rashomon.cluster import _client
+
+    with pytest.raises(RuntimeError, match="the writer gave up"):
+        with _client("local:1") as client:
+            raise RuntimeError("the writer gave up")
+    assert client.status == "closed"

@@ -75,3 +75,30 @@ def test_the_quantized_encoder_is_close_to_the_float_one_and_batch_free():
     cosine = (together * Encoder(threads=1).encode(texts)).sum(axis=1)
     assert cosine.min() > 0.95
     assert embed.encode(texts[:1], quantized=True).tolist() == together[:1].tolist()
+
+
+def test_the_background_encoder_says_how_many_texts_it_still_owes():
+    """``backlog`` counts the texts submitted and not encoded yet, so that a caller can
+    tell whether the encoder keeps pace with what it is given."""
+    import threading
+
+    from rashomon.embed import BackgroundEncoder
+
+    background = BackgroundEncoder()
+    release = threading.Event()
+    real = background._encoder.encode
+
+    def held(texts):
+        release.wait(10)
+        return real(texts)
+
+    background._encoder.encode = held
+    try:
+        background.submit(["The ferry left the harbour at dawn.", "Its crew was small."])
+        background.submit(["A storm closed the port by noon."])
+        assert background.backlog() == 3
+        release.set()
+        background.ready(wait=True)
+        assert background.backlog() == 0
+    finally:
+        background.close()

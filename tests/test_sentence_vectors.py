@@ -3,12 +3,14 @@
 A worker gives each analysed document the MiniLM vectors of its event sentences (outside
 reader comments), the same vectors the writer's encoder would compute; the writer stores
 them in the document's transaction and encodes only the sentences that came without.
+Workers are asked to encode a chunk only while the writer's own encoder is behind.
 """
 
 from __future__ import annotations
 
 import importlib
 from dataclasses import asdict
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -96,11 +98,65 @@ def test_the_writer_stores_carried_vectors_and_encodes_only_the_rest(tmp_path, m
     assert submitted == [[MET]]
 
 
+def test_the_workers_encode_only_while_the_writers_encoder_is_behind(tmp_path, monkeypatch):
+    with Store(tmp_path / "s.duckdb") as store:
+        sentences = analyze_module._SentenceVectors(store)
+        try:
+            owed = [0]
+            monkeypatch.setattr(sentences.encoder, "backlog", lambda: owed[0])
+            assert not sentences.workers_encode()  # it keeps up: it encodes them itself
+            owed[0] = analyze_module.WRITER_BACKLOG + 1
+            assert sentences.workers_encode()  # behind: the chunks sent now come encoded
+        finally:
+            sentences.close()
+
+
+def test_the_workers_encode_while_the_writers_own_thread_is_the_busy_one(tmp_path,
+                                                                         monkeypatch):
+    # Behind a large cluster the writer's thread (reading, cleaning, commits) sets the
+    # pace; its encoder would take the interpreter lock from it, so the workers encode.
+    clock = {"wall": 100.0, "cpu": 10.0}
+    fake_time = SimpleNamespace(monotonic=lambda: clock["wall"],
+                                thread_time=lambda: clock["cpu"],
+                                perf_counter=lambda: clock["wall"])
+    monkeypatch.setattr(analyze_module, "time", fake_time)
+    with Store(tmp_path / "s.duckdb") as store:
+        sentences = analyze_module._SentenceVectors(store)
+        try:
+            clock["wall"] += 6.0
+            clock["cpu"] += 5.7  # busy 95% of the time
+            assert sentences.workers_encode()
+            clock["wall"] += 6.0
+            clock["cpu"] += 1.2  # mostly waiting for results: room to encode
+            assert not sentences.workers_encode()
+        finally:
+            sentences.close()
+
+
 @pytest.mark.slow
-def test_analyse_in_two_processes_gives_the_one_process_incidents():
+def test_local_workers_encode_the_chunks_the_policy_asks_them_to():
+    from rashomon.pipeline import Config, analyse_documents
+
+    texts = ["Soldiers shelled a village near the river on Sunday.",
+             "The mayor thanked volunteers who rebuilt the school.",
+             "Police arrested two smugglers at the northern crossing.",
+             "Farmers blocked the highway to protest the grain price."]
+    documents = [Document(id=f"t{n}", text=text) for n, text in enumerate(texts * 2)]
+    answers = iter([True, False])  # batches of one, chunks of four: two chunks
+    config = Config(n_process=2, batch_size=1)
+    analysed = list(analyse_documents(documents, config,
+                                      sentence_vectors=lambda: next(answers)))
+    assert [bool(a.sentence_vectors) for a in analysed] == [True] * 4 + [False] * 4
+
+
+@pytest.mark.slow
+def test_analyse_in_two_processes_gives_the_one_process_incidents(monkeypatch):
     """``analyze`` with worker processes takes their vectors; the incidents are the ones
     the writer's own encoding gives."""
     import rashomon
+
+    # as if the writer's encoder were always behind: every chunk comes back encoded
+    monkeypatch.setattr(analyze_module, "WRITER_BACKLOG", -1)
 
     texts = [{"id": f"n{n}", "text": text} for n, text in enumerate([
         "Turkish jets bombed positions in northern Iraq on Monday, officials said.",

@@ -75,6 +75,16 @@ WINDOW = 500
 COMMIT_SECONDS = 5.0
 # What a document's analysis can fail to be stored with, leaving the rest of the run going.
 _STORE_ERRORS = (duckdb.Error, ValueError, TypeError, RecursionError)
+#: Sentences the writer's encoder may have waiting (about 1.2 s of its work, some 80 real
+#: articles: it has not finished the previous commit's when the next commit's come) before
+#: the worker processes are asked to encode the chunks sent next (``_SentenceVectors``).
+WRITER_BACKLOG = 500
+#: The writer's own thread busier than this (its CPU time over the wall time, measured over
+#: at least BUSY_SECONDS) sets a large cluster's pace: its encoder's thread, though on
+#: another core, would take from it the interpreter lock it holds for each sentence, and
+#: the workers encode instead.
+WRITER_BUSY = 0.8
+BUSY_SECONDS = 5.0
 #: What the store keeps beside a document's analysis, held while the document is in flight:
 #: its near-duplicate signature, (outlet key, short lines), and whether it replaces one.
 InFlight = dict[str, tuple[bytes | None, tuple[str, set[str]], bool]]
@@ -152,7 +162,8 @@ def analyze_inputs(
             if items is remote and not prefetch.submitted:
                 break
             for analysed in analyse_documents(intake.documents(items), config,
-                                              on_skip=skipped, sentence_vectors=True):
+                                              on_skip=skipped,
+                                              sentence_vectors=sentences.workers_encode):
                 document = analysed.result.document
                 signature, lines, replace = in_flight[document.id]
                 writer.add(PendingDocument(analysed.result, list(analysed.actors.values()),
@@ -180,12 +191,20 @@ def analyze_inputs(
 
 
 class _SentenceVectors:
-    """The incidents step's sentence vectors (``incidents.cluster.text_vectors``) that
-    came without their documents (the worker processes encode theirs, stored with the
-    document: ``rashomon.sentence_vectors``), encoded in the background as documents are
-    committed and stored at the next commit, so that the step after the last document
-    finds them done instead of encoding them all then. In flight: the keys submitted and
-    not yet stored."""
+    """The incidents step's sentence vectors (``incidents.cluster.text_vectors``) of the
+    documents that came without them, encoded in the background as documents are committed
+    and stored at the next commit, so that the step after the last document finds them
+    done instead of encoding them all then. In flight: the keys submitted and not yet
+    stored.
+
+    Who encodes (``workers_encode``, asked as each chunk is sent): the writer, on a thread
+    of its own, while it keeps up and has room; the worker processes
+    (``rashomon.sentence_vectors``, the vectors stored with the document) while its
+    encoder is behind or its own thread is the busy one. A writer with a core to spare (a
+    one-worker cluster, a writer on a machine of its own) then encodes everything for
+    nothing, each sentence once for the whole run rather than once per worker; one that a
+    large cluster outpaces hands the work back to the workers, so that its encoding never
+    bounds the run."""
 
     def __init__(self, store: Store) -> None:
         from .embed import BackgroundEncoder
@@ -193,6 +212,17 @@ class _SentenceVectors:
         self.store = store
         self.encoder = BackgroundEncoder()
         self.in_flight: set[str] = set()
+        self._busy = 0.0  # the writer thread's CPU over wall time, last measured
+        self._since, self._cpu = time.monotonic(), time.thread_time()
+
+    def workers_encode(self) -> bool:
+        """Whether the chunk sent now should come back encoded: the writer's encoder is
+        behind, or its own thread (the caller's) is busy. Asked from the writer's thread."""
+        now, cpu = time.monotonic(), time.thread_time()
+        if now - self._since >= BUSY_SECONDS:
+            self._busy = (cpu - self._cpu) / (now - self._since)
+            self._since, self._cpu = now, cpu
+        return self._busy > WRITER_BUSY or self.encoder.backlog() > WRITER_BACKLOG
 
     def committed(self, items: list[PendingDocument]) -> None:
         from .incidents.cluster import text_key
@@ -510,13 +540,16 @@ def analyze(
     config = config or Config(n_process=n_process)
     analysis = Analysis()
     actors: dict[str, Actor] = {}
-    # The incidents step's sentences are encoded by the worker processes, or else as the
-    # documents come (see ``_SentenceVectors``), so that the step finds them done.
+    # The incidents step's sentences are encoded as the documents come, here or by the
+    # worker processes while this encoder is behind (see ``_SentenceVectors``), so that
+    # the step finds them done.
     encoder = BackgroundEncoder()
     submitted: set[str] = set()
     carried: dict[str, bytes] = {}
     try:
-        for analysed in analyse_documents(_documents(texts), config, sentence_vectors=True):
+        for analysed in analyse_documents(
+                _documents(texts), config,
+                sentence_vectors=lambda: encoder.backlog() > WRITER_BACKLOG):
             analysis.documents.append(analysed.result.document)
             _collect(analysis, actors, analysed)
             carried.update(analysed.sentence_vectors)

@@ -6,9 +6,10 @@ processes on this machine; ``--cluster tcp://HOST:8786`` joins a scheduler alrea
 every one with Rashomon installed). A worker plugin sets each worker up once (the run's
 config, the spaCy model, the knowledge base); documents go out in chunks as the input is
 read; each chunk comes back as plain data (dataclasses, no parse objects) and the caller,
-the store's one writer, commits every document as its chunk completes. Each worker also
-encodes its documents' event sentences for the incidents step (``rashomon.sentence_vectors``),
-so that the writer does not encode the whole cluster's output alone. The per-chunk code
+the store's one writer, commits every document as its chunk completes. While the writer's
+own encoder is behind, the chunks sent also ask their worker to encode the documents' event
+sentences for the incidents step (``rashomon.sentence_vectors``), so that the writer never
+encodes the whole cluster's output alone. The per-chunk code
 is the local runner's :func:`rashomon.pipeline.analyse_chunk`, so both runners give the
 same results, each document inside the same guard; only the order of completion differs.
 One difference: Dask runs tasks in worker threads, where the per-document time budget
@@ -22,12 +23,21 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
-from .pipeline import AnalysedDocument, Config, analyse_chunk, chunks, init_worker
+from .pipeline import (
+    AnalysedDocument,
+    Config,
+    EncodeOnWorkers,
+    analyse_chunk,
+    chunks,
+    encode_on_workers,
+    init_worker,
+)
 from .types import Document
 
 #: Chunks in flight per worker: enough that none waits for work while results stream back,
@@ -64,9 +74,11 @@ def check_address(address: str) -> str:
 
 
 def analyse_on_cluster(documents: Iterable[Document], config: Config,
-                       sentence_vectors: bool = False) -> Iterator[AnalysedDocument]:
+                       sentence_vectors: EncodeOnWorkers = False
+                       ) -> Iterator[AnalysedDocument]:
     """Analyse documents on ``config.cluster``, yielding results as chunks complete; with
-    ``sentence_vectors``, each with its event sentences' vectors, encoded by the worker."""
+    ``sentence_vectors`` (or for each chunk it answers True when the chunk is sent), each
+    with its event sentences' vectors, encoded by the worker."""
     try:
         from distributed import as_completed
     except ImportError as exc:
@@ -78,9 +90,10 @@ def analyse_on_cluster(documents: Iterable[Document], config: Config,
         workers = max(1, len(client.scheduler_info().get("workers", {})))
         running = as_completed()
         in_flight = 0
+        encode = encode_on_workers(sentence_vectors)
         try:
             for chunk in chunks(documents, config):
-                running.add(client.submit(analyse_chunk, chunk, sentence_vectors,
+                running.add(client.submit(analyse_chunk, chunk, encode(),
                                            pure=False))
                 in_flight += 1
                 while in_flight >= CHUNKS_PER_WORKER * workers:
@@ -150,7 +163,33 @@ def _client(address: str) -> Iterator[Any]:
         raise ClusterError(f"cannot reach cluster {address} ({exc})") from exc
     try:
         yield client
-    finally:
+    except BaseException:
+        _close(client, cluster)
+        raise
+    if cluster is None:
         client.close()
+        return
+    # The run is done with its workers, and stopping a local cluster's processes takes a
+    # second or more (each worker closes, then its interpreter frees the model) in which
+    # the writer would wait: they stop on a thread of their own while the writer goes
+    # on with the corpus-level steps. The command's exit waits for that thread.
+    threading.Thread(target=_close_quietly, args=(client, cluster),
+                     name="rashomon-cluster-close").start()
+
+
+def _close(client: Any, cluster: Any) -> None:
+    try:
+        client.close()
+    finally:
         if cluster is not None:
             cluster.close()
+
+
+def _close_quietly(client: Any, cluster: Any) -> None:
+    """Stop a finished run's cluster; the run's work is stored by then, so a worker slow to
+    stop is no error of the run's (Dask's exit hooks take down what is left)."""
+    try:
+        _close(client, cluster)
+    except Exception:  # noqa: BLE001 - nothing of the run's depends on a clean stop
+        logging.getLogger(__name__).debug("the local cluster did not stop cleanly",
+                                          exc_info=True)

@@ -162,6 +162,10 @@ class BackgroundEncoder:
             batch = list(texts)
             self._pending.append((batch, self._pool.submit(self._encoder.encode, batch)))
 
+    def backlog(self) -> int:
+        """Texts submitted and not encoded yet: how far the encoder is behind."""
+        return sum(len(texts) for texts, future in self._pending if not future.done())
+
     def ready(self, wait: bool = False) -> dict[str, np.ndarray]:
         """Vectors by text of what is encoded so far (with ``wait``: of everything
         submitted), each given once."""

@@ -169,6 +169,17 @@ class StageContext:
         return int(published[:4]) if published and published[:4].isdigit() else None
 
 
+#: Whether worker processes encode a chunk's event sentences (``rashomon.sentence_vectors``):
+#: always, never, or asked as each chunk is sent (the writer's policy: see
+#: ``analyze._SentenceVectors.workers_encode``).
+EncodeOnWorkers = bool | Callable[[], bool]
+
+
+def encode_on_workers(policy: EncodeOnWorkers) -> Callable[[], bool]:
+    """The policy as a question asked once per chunk sent."""
+    return policy if callable(policy) else (lambda: bool(policy))
+
+
 @dataclass
 class AnalysedDocument:
     """One document's results, the actors they refer to, and time spent per stage; from a
@@ -234,12 +245,14 @@ def _analyse_comments(ctx: StageContext, resources: Resources, stages: list[str]
 
 def analyse_documents(documents: Iterable[Document], config: Config | None = None,
                       on_skip: SkipCallback | None = None,
-                      sentence_vectors: bool = False) -> Iterator[AnalysedDocument]:
+                      sentence_vectors: EncodeOnWorkers = False
+                      ) -> Iterator[AnalysedDocument]:
     """Analyse documents as a stream, in ``config.n_process`` local processes (results in
     input order) or on the Dask cluster ``config.cluster`` (in order of completion).
-    With ``sentence_vectors``, worker processes also encode each document's event
-    sentences for the incidents step (``AnalysedDocument.sentence_vectors``); a run in
-    this one process leaves that to the caller.
+    With ``sentence_vectors`` (or for each chunk it answers True when the chunk is sent),
+    worker processes also encode each document's event sentences for the incidents step
+    (``AnalysedDocument.sentence_vectors``); a run in this one process leaves that to the
+    caller.
 
     Each document runs inside a guard: an exception in any stage, or more time than
     ``config.doc_timeout``, skips that document alone. ``on_skip(document, reason)`` hears of
@@ -424,7 +437,8 @@ def _guarded(document: Document, config: Config, resources: Resources, doc: Doc 
     return analysed
 
 
-def _analyse_parallel(documents: Iterable[Document], config: Config, sentence_vectors: bool
+def _analyse_parallel(documents: Iterable[Document], config: Config,
+                      sentence_vectors: EncodeOnWorkers
                       ) -> Iterator[AnalysedDocument | SkippedDocument]:
     """Chunks of documents in worker processes, results in order. A worker that dies takes
     only its chunks with it: their documents are reported and the rest is analysed here."""
@@ -435,6 +449,7 @@ def _analyse_parallel(documents: Iterable[Document], config: Config, sentence_ve
     broken = False
     iterator = iter(documents)
     resources = cache(lambda: Resources(config))
+    encode = encode_on_workers(sentence_vectors)
 
     def collect(future: Future[Any], chunk: list[Document]) -> list[Any]:
         nonlocal broken
@@ -450,7 +465,7 @@ def _analyse_parallel(documents: Iterable[Document], config: Config, sentence_ve
             submitted = False
             if not broken:
                 try:
-                    pending.append((pool.submit(analyse_chunk, chunk, sentence_vectors),
+                    pending.append((pool.submit(analyse_chunk, chunk, encode()),
                                     chunk))
                     submitted = True
                 except BrokenProcessPool:

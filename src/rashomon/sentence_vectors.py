@@ -3,13 +3,14 @@
 The incidents step compares events by the MiniLM vector of their sentence
 (``incidents.cluster.text_vectors``), quantized (``rashomon.onnx_graph``): about 2.4 ms of
 CPU a sentence, some 15 ms a real news article, 0.3x its parse. A vector depends on its
-sentence alone, so each worker process (a local runner's ``-j N`` process or a Dask worker)
-encodes the event sentences of the documents it analyses, with one onnxruntime thread and
-the model loaded once per worker, and the vectors travel back with each document's
-plain-data result; the store's one writer stores them with the document and encodes only
-what came without them (a one-process run, whose writer encodes on the core the analysis
-leaves idle; a worker whose encoder failed; documents of an older store). The writer's
-single encoding thread would otherwise bound a cluster of many workers.
+sentence alone, so it may be computed wherever costs least. The store's one writer encodes
+on a thread of its own while it keeps pace (``analyze._SentenceVectors``); the chunks sent
+while it is behind ask their worker process (a local runner's ``-j N`` process or a Dask
+worker) to encode the event sentences of the documents it analyses, with one onnxruntime
+thread and the model loaded once per worker, and the vectors travel back with each
+document's plain-data result, stored with the document. The writer's single encoding
+thread thus never bounds a cluster of many workers, and a writer with a core to spare
+takes the encoding off the workers.
 """
 
 from __future__ import annotations
