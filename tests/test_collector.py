@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import weakref
 
-from rashomon.pipeline import Config, Resources, freeze_loaded
+from rashomon.pipeline import YOUNG_COLLECTION_EVERY, Config, Resources, freeze_loaded
 
 
 class _Node:
@@ -19,6 +19,7 @@ def test_warming_freezes_what_is_loaded_once_and_later_cycles_are_still_collecte
     Resources(Config()).warm()
     frozen = gc.get_freeze_count()
     assert frozen > 0  # the model, knowledge base and lexicons
+    assert gc.get_threshold()[0] >= YOUNG_COLLECTION_EVERY
 
     freeze_loaded()  # a later call (another chunk, another run) freezes nothing new
     assert gc.get_freeze_count() == frozen
