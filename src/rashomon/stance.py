@@ -50,11 +50,19 @@ from functools import cache, cached_property
 
 import numpy as np
 import scipy.sparse as sp
-from spacy.attrs import DEP, HEAD, IDX, IS_PUNCT, IS_SPACE, LEMMA, LIKE_NUM, ORTH, POS
+from spacy.attrs import HEAD, IDX, IS_PUNCT, IS_SPACE, LIKE_NUM
 from spacy.tokens import Doc, Span, Token
 
 from .models import LinearModel, packaged
-from .parse import doc_text, token_lowers, token_sentence
+from .parse import (
+    doc_text,
+    token_deps,
+    token_lemmas,
+    token_lowers,
+    token_sentence,
+    token_tags,
+    token_texts,
+)
 from .static_embed import static_vectors
 from .types import DateMention, Mention, Stance
 
@@ -94,15 +102,14 @@ class _Tokens:
 
     def __init__(self, doc: Doc) -> None:
         # one array of the Doc's columns: a Token per word per attribute costs more
-        columns = doc.to_array([LEMMA, POS, DEP, ORTH, IDX, IS_SPACE, IS_PUNCT, LIKE_NUM,
-                                HEAD])
-        lemma_, pos, dep, text, idx, space, punct, num, _ = columns.T.tolist()
-        strings = doc.vocab.strings
-        self.lemma_ = [strings[h] for h in lemma_]  # as the parse gives it (static paths)
-        self.pos = [strings[h] for h in pos]
-        self.dep = [strings[h] for h in dep]
-        self.lower = token_lowers(doc)  # the actor rules' (``parse.token_lowers``)
-        self.text = [strings[h] for h in text]
+        columns = doc.to_array([IDX, IS_SPACE, IS_PUNCT, LIKE_NUM, HEAD])
+        idx, space, punct, num, _ = columns.T.tolist()
+        # the string columns the earlier stages read too (``parse.token_tags`` and kin)
+        self.lemma_ = token_lemmas(doc)  # as the parse gives it (static paths)
+        self.pos = token_tags(doc)
+        self.dep = token_deps(doc)
+        self.lower = token_lowers(doc)
+        self.text = token_texts(doc)
         self.idx: list[int] = idx
         self.is_space = [bool(x) for x in space]
         self.is_punct = [bool(x) for x in punct]

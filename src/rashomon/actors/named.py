@@ -9,7 +9,7 @@ from typing import Any
 
 from spacy.tokens import Span, Token
 
-from ..parse import doc_ents, tokens_in
+from ..parse import capitalised, doc_ents, token_tags, tokens_in
 from ..types import Actor, Mention
 from .common import (
     ACTOR_LABELS,
@@ -57,9 +57,12 @@ class NamedEntityRules:
 
     def _resolve_misspelt_names(self) -> None:
         """Capitalised words outside entities one typo from a KB name ("Sadrrists")."""
-        for tok in self.doc:
-            if tok.i in self.covered or tok.i in self.blocked or tok.ent_type_ \
-                    or not tok.text[:1].isupper() or tok.pos_ not in ("PROPN", "NOUN"):
+        doc, tags = self.doc, token_tags(self.doc)
+        for i in capitalised(doc):
+            if tags[i] not in ("PROPN", "NOUN") or i in self.covered or i in self.blocked:
+                continue
+            tok = doc[i]
+            if tok.ent_type_:
                 continue
             near = self.kb.near_miss(token_key(tok.text))
             if near is not None:
@@ -81,10 +84,9 @@ class NamedEntityRules:
                  for w in self.kb.rules.get(key) or []}
         skip |= {str(w).lower() for w in self.kb.role_nouns} | set(self.kb.generic_groups)
         place_preps = set(self.kb.rules.get("place_prepositions") or [])
-        for tok in self.doc:
-            # capitalisation first: it rules out most words without a call
-            if not tok.text[:1].isupper() \
-                    or (tok.pos_ != "PROPN" and not self._kb_surname_in_slot(tok)) \
+        for i in capitalised(self.doc):  # capitalisation first: it rules out most words
+            tok = self.doc[i]
+            if (tok.pos_ != "PROPN" and not self._kb_surname_in_slot(tok)) \
                     or tok.i in self.covered \
                     or tok.i in self.blocked or tok.i in self.place_tokens:
                 continue

@@ -10,7 +10,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from ..parse import tokens_in
+from ..parse import token_deps, token_tags, tokens_in
 from ..types import Actor, Mention
 from .common import ARMED_SECTORS, NAMING_VERBS, under
 from .normalize import slug
@@ -179,7 +179,11 @@ class ReferenceRules:
         home = self._kb_actor(self.home_state) if self.home_state else None
         nouns = set(self.kb.rules.get("unqualified_body_nouns") or [])
         local = set(self.kb.rules.get("local_modifiers") or [])
-        for tok in self.doc:
+        tags = token_tags(self.doc)
+        for i, pos in enumerate(tags):
+            if pos != "NOUN" and pos != "PROPN":  # no group sector (``_group_sector``)
+                continue
+            tok = self.doc[i]
             sector = self._group_sector(tok)
             if not sector or tok.i in self.covered:
                 continue
@@ -355,9 +359,11 @@ class ReferenceRules:
         body = set(pronouns.get("body", []))
         expletive = self.kb.expletive_verbs
         recent = RecentMentions(self.result.mentions)
-        for tok in self.doc:
-            if tok.dep_ not in ("nsubj", "nsubjpass") or tok.i in self.covered:
+        deps = token_deps(self.doc)
+        for i, dep in enumerate(deps):
+            if dep not in ("nsubj", "nsubjpass") or i in self.covered:
                 continue
+            tok = self.doc[i]
             low = tok.lower_
             if low in body:
                 if tok.head.pos_ == "VERB" and tok.head.lemma_.lower() not in expletive:

@@ -39,10 +39,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from spacy.attrs import IDX
 from spacy.tokens import Doc, Token
 
 from ..clean.header import dateline_places
-from ..parse import doc_ents, doc_text
+from ..parse import doc_ents, doc_text, token_texts
 from ..places import Gazetteer
 from ..types import Actor, Mention, Place
 from .aliases import AliasRules
@@ -130,16 +131,15 @@ class _Resolver(NamedEntityRules, AliasRules, MemberRules, ReferenceRules):
         self.blocked: set[int] = {t.i for start, end in dateline_places(self.text)
                                   for t in doc.char_span(start, end,
                                                          alignment_mode="expand") or ()}
-        self.sent_of = {}
+        self.sent_of: dict[int, int] = {}
         for i, sent in enumerate(doc.sents):
-            for k in range(sent.start, sent.end):
-                self.sent_of[k] = i
+            self.sent_of.update(dict.fromkeys(range(sent.start, sent.end), i))
         self.local_aliases: dict[tuple[str, ...], str] = {}  # acronyms defined in this text
-        self.token_ending_at: dict[int, Token] = {}
-        self.token_starting_at: dict[int, Token] = {}
-        for t in doc:
-            self.token_ending_at[t.idx + len(t.text)] = t
-            self.token_starting_at[t.idx] = t
+        # read off the Doc's arrays rather than each token's attributes
+        tokens, starts = list(doc), doc.to_array([IDX]).tolist()
+        self.token_starting_at: dict[int, Token] = dict(zip(starts, tokens, strict=True))
+        self.token_ending_at: dict[int, Token] = dict(zip(
+            map(int.__add__, starts, map(len, token_texts(doc))), tokens, strict=True))
         # actor id -> (the actor, keys of its name then aliases); see _name_keys
         self.name_keys: dict[str, tuple[Actor, list[tuple[str, ...]]]] = {}
         # persons named here by name parts, fed from ``touched``, the actors added or given

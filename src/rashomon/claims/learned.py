@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from ..parse import token_lowers, token_tags
 from .chains import Attribution
 from .content import clause_span, paragraph_bounds
 from .cue_types import learned_cue_type
@@ -85,7 +86,11 @@ class LearnedCues:
         for a in self.found:
             by_cue.setdefault(a.cue.i, []).append(a)
         # not a head whose own child is a found cue with this head in its content
-        candidates = [t for t in self.doc if t.i not in taken and is_candidate(t, self.cues)
+        # only verbs, nouns and "according" can be candidates (``is_candidate``)
+        lowers, doc = token_lowers(self.doc), self.doc
+        words = [doc[i] for i, pos in enumerate(token_tags(doc))
+                 if pos == "VERB" or pos == "AUX" or pos == "NOUN" or lowers[i] == "according"]
+        candidates = [t for t in words if t.i not in taken and is_candidate(t, self.cues)
                       and not (t.dep_ == "xcomp"
                                and t.head.lemma_.lower() in self.cues.unsaid_heads)
                       and not any(a.content_start <= t.idx < a.content_end

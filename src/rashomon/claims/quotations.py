@@ -8,6 +8,7 @@ import re
 
 from spacy.tokens import Token
 
+from ..parse import token_texts
 from .chains import Attribution
 from .content import (
     QUOTES_OPEN,
@@ -89,8 +90,11 @@ class QuotationRules:
         """Quotation paragraphs: continue an open quote, or quote the last speaker. A
         paragraph may open inside a parser sentence ("... “not innocent at all.”\n\n“Rather,
         it ...”"), so paragraphs are found from the text, not from sentence starts."""
-        for first in self.doc:
-            if first.text not in QUOTES_OPEN or not starts_paragraph(first):
+        for i, text in enumerate(token_texts(self.doc)):
+            if text not in QUOTES_OPEN:
+                continue
+            first = self.doc[i]
+            if not starts_paragraph(first):
                 continue
             end = paragraph_end(self.doc, first.i)
             close = closing_quote(self.text, first.idx, end)

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 from ..actors import Resolution
 from ..actors.mention_index import MentionIndex
 from ..clean.header import DATELINE
+from ..parse import token_lemmas, token_lowers, token_tags
 from ..types import Mention
 from .chains import Attribution, nest
 from .content import (
@@ -71,22 +72,28 @@ class Finder(LearnedCues, QuotationRules):
 
     def run(self) -> list[Attribution]:
         statement_head = self._statement_head()
-        for sent in self.doc.sents:
-            for tok in sent:
-                # each reader is asked only of the words it reads (it checks again): most
-                # words are none of these, and a call and an attribute each per reader and
-                # word cost more than the readers' work
-                pos = tok.pos_
-                if pos == "VERB" or pos == "AUX":
-                    self._verb_cue(tok)
-                    if pos == "VERB":
-                        self._object_phrase(tok)
-                if tok.lower_ == "according":
-                    self._according_to(tok)
-                if statement_head is not None and tok.lemma_.lower() == statement_head:
-                    self._statement_read(tok)
-                if pos == "NOUN":
-                    self._noun_cue(tok)
+        doc = self.doc
+        lowers = token_lowers(doc)
+        lemmas = token_lemmas(doc) if statement_head is not None else None
+        for i, pos in enumerate(token_tags(doc)):
+            # each reader is asked only of the words it reads (it checks again): most
+            # words are none of these, and a Token, a call and an attribute each per reader
+            # and word cost more than the readers' work
+            according = lowers[i] == "according"
+            read = lemmas is not None and lemmas[i].lower() == statement_head
+            if not (according or read or pos == "VERB" or pos == "AUX" or pos == "NOUN"):
+                continue
+            tok = doc[i]
+            if pos == "VERB" or pos == "AUX":
+                self._verb_cue(tok)
+                if pos == "VERB":
+                    self._object_phrase(tok)
+            if according:
+                self._according_to(tok)
+            if read:
+                self._statement_read(tok)
+            if pos == "NOUN":
+                self._noun_cue(tok)
         self._learned_cues()
         self._colon_turns()
         self._credited_quotations()

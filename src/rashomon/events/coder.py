@@ -10,7 +10,7 @@ from spacy.tokens import Doc, Token
 from ..actors import Resolution
 from ..claims import Attribution, CueLexicon, doc_text, find_attributions, load_cues
 from ..intervals import IntervalIndex
-from ..parse import token_sentence
+from ..parse import token_sentence, token_tags
 from ..types import Actor, DateMention, Event, Mention, Place
 from .candidates import CandidateFinder, Frame
 from .dating import date_of
@@ -249,14 +249,14 @@ class _Coder(CandidateFinder, RoleFinder):
         used: set[int] = set()  # trigger nouns already coded through a verb
         frames = []
         # verbal and open frames are verbs, nominal ones nouns: each word's tag read once
+        doc = self.doc
         verbs: list[Token] = []
         nouns: list[Token] = []
-        for tok in self.doc:
-            pos = tok.pos_
+        for i, pos in enumerate(token_tags(doc)):
             if pos == "VERB":
-                verbs.append(tok)
+                verbs.append(doc[i])
             elif pos == "NOUN" or pos == "PROPN":
-                nouns.append(tok)
+                nouns.append(doc[i])
         for tok in verbs:
             frame = self._verbal_frame(tok)
             if frame is not None:
