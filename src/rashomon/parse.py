@@ -52,8 +52,8 @@ _APOSTROPHES = "in_word_apostrophes"
 # A typographic apostrophe between two letters ("Shi\u2019ite"): the model was trained on
 # the typewriter one, and its tagger reads the word's shape, so the same word with the
 # other mark can come out a verb and derail the parse around it. (The modifier letter
-# \u02bc is left alone: the tokenizer does not split it off a possessive, "X\u02bcs", which
-# read as one word with a plain apostrophe parses worse.)
+# \u02bc is left alone: the tokenizer does not split it off a possessive, so "X\u02bcs"
+# is one word, which is no word with a plain apostrophe either.)
 _IN_WORD_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u2019(?=[^\W\d_])")
 # A run this long without a full stop, question or exclamation mark or blank line holds a
 # sentence of more than MAX_SENTENCE_TOKENS tokens (words average 5-6 characters with their
