@@ -15,7 +15,7 @@ from ..types import Actor, Mention
 
 # How a people noun says whose it is: "members of X", "legislators from X".
 MEMBER_PREPOSITIONS = ("of", "from")
-# Words that count people out of a larger body: "two", "several", "most".
+# Words besides numbers that count people out of a larger body: "several", "most".
 COUNTING_WORDS = frozenset({"some", "several", "many", "most", "few", "both"})
 
 
