@@ -537,3 +537,14 @@ def test_a_name_the_tagger_took_for_a_person_is_the_body_its_last_word_says(kb):
     committee = r.actors[actor_of(r, "Haidar Relief Committee")]
     assert committee.kind == "organization"
     assert actor_of(r, "News") is None  # the word that ends an outlet's name names no one
+
+
+def test_states_named_together_by_their_region_are_one_group_of_states(resolve):
+    r = resolve("The exiled leader urged Arab countries to cut ties, and Western powers "
+                "froze the bank's assets.")
+    arab, western = mention(r, "Arab countries"), mention(r, "Western powers")
+    assert r.actors[arab.actor].name == "Arab states" and arab.sector == "GOV"
+    assert r.actors[western.actor].name == "Western powers"
+    # "Arab nations" is the same group as "Arab countries", not a second one
+    assert actor_of(resolve("Arab nations met. Later, Arab countries agreed."),
+                    "Arab countries") == actor_of(resolve("Arab nations met."), "Arab nations")

@@ -19,6 +19,20 @@ def resolve():
     return run
 
 
+@pytest.fixture(scope="module")
+def kb_places():
+    """Resolution that knows where the story is set (from the places it names)."""
+    from rashomon.places import extract_places
+
+    nlp, kb = load_nlp(), load_kb()
+
+    def run(text: str, year: int | None = 2019):
+        doc = nlp(text)
+        return resolve_actors(doc, "t", kb, year, places=extract_places(doc, "t"))
+
+    return run
+
+
 def actor_of(resolution, surface: str) -> str | None:
     """The actor of the first mention whose text is ``surface`` or ends in it."""
     return next((m.actor for m in resolution.mentions
@@ -82,3 +96,24 @@ def test_a_singular_people_noun_right_before_a_persons_name_is_that_person(resol
                 "Shiite cleric Muqtada al-Sadr, officials said.")
     assert actor_of(r, "Shiite cleric") == actor_of(r, "Muqtada al-Sadr") is not None
 
+
+
+def test_counted_lawmakers_of_a_community_sit_in_the_home_states_legislature(kb_places):
+    """"Two Sunni MPs" are two members of the parliament of the country the story is set
+    in: the adjective says which community they come from, not whose body they are."""
+    r = kb_places("Car bombs shook Basra and Mosul overnight. Three Sunni lawmakers "
+                  "walked out of the session in protest.")
+    mention = next(m for m in r.mentions if m.text == "lawmakers")
+    assert (mention.actor, mention.sector) == ("iraq", "LEG")
+
+
+def test_uncounted_lawmakers_of_a_community_are_left_to_their_bloc(kb_places):
+    r = kb_places("Car bombs shook Basra and Mosul overnight. Sunni lawmakers walked out "
+                  "of the session in protest.")
+    assert actor_of(r, "lawmakers") is None
+
+
+def test_counted_lawmakers_named_for_a_state_stay_that_states(kb_places):
+    r = kb_places("Car bombs shook Basra and Mosul overnight. Two Turkish lawmakers "
+                  "visited the site.")
+    assert actor_of(r, "lawmakers") == "turkey"

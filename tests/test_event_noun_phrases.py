@@ -53,3 +53,18 @@ def test_a_patron_on_a_name_ending_in_an_act_noun_describes_a_party_and_is_no_ev
     text = "After the vote Muqtada al-Sadr formed an alliance with the Iran-backed Fatah Alliance."
     assert "backed" not in triggers(text)
     assert ("muqtada_al_sadr", "fatah_alliance") in roles(text, "alliance")
+
+
+def test_the_of_phrase_of_an_act_without_an_object_names_its_doer():
+    """"The resignation of X", "the withdrawal of X's troops": nothing is resigned or
+    withdrawn from anyone, so the "of" phrase says who acts, and, as a "by" phrase does,
+    makes the bare noun a particular act rather than background."""
+    text = "The vote collapsed after the resignation of 30 deputies from the Badr Organization."
+    assert roles(text, "resignation", learned_roles=False) == {("badr_organization", None)}
+    text = "The pullout of Turkish troops from the hills began on Friday."
+    assert roles(text, "pullout", learned_roles=False) == {("turkey", None)}
+
+
+def test_the_of_phrase_of_an_attack_still_names_its_victim():
+    text = "Kabul condemned the bombing of the Taliban convoy."
+    assert ("taliban", None) not in roles(text, "bombing", learned_roles=False)

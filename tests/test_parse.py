@@ -68,3 +68,16 @@ def test_a_parse_keeps_the_text_it_was_given(monkeypatch):
     [doc] = list(parse_texts([text]))
     assert doc_text(doc) is text
     assert doc.text == text
+
+
+def test_a_typographic_apostrophe_inside_a_word_parses_as_the_plain_one():
+    """Pages spell "Shi’ite" with U+2019; the model learnt "Shi'ite". Both must parse
+    alike (the curly one used to come out a verb that took the clause apart), and the
+    text, on which every span is counted, keeps the page's spelling."""
+    curly = "The brigades, mostly Shi\u2019ite volunteers who came from the south, held the bridge."
+    plain = curly.replace("\u2019", "'")
+    nlp = load_nlp()
+    a, b = nlp(curly), nlp(plain)
+    assert a.text == curly and "Shi\u2019ite" in [t.text for t in a]
+    assert [(t.tag_, t.dep_, t.head.i) for t in a] == [(t.tag_, t.dep_, t.head.i) for t in b]
+    assert next(t for t in a if t.text.startswith("Shi")).pos_ != "VERB"

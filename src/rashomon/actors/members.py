@@ -15,6 +15,8 @@ from ..types import Actor, Mention
 
 # How a people noun says whose it is: "members of X", "legislators from X".
 MEMBER_PREPOSITIONS = ("of", "from")
+# Words besides numbers that count people out of a larger body: "several", "most".
+COUNTING_WORDS = frozenset({"some", "several", "many", "most", "few", "both"})
 
 
 class MemberRules:
@@ -39,6 +41,29 @@ class MemberRules:
                     and first.i - 1 not in self.covered:
                 first = self.doc[first.i - 1]
             self._add(first, tok, self.result.actors[owner.actor], "member", owner.sector)
+
+    def _resolve_counted_legislators(self) -> None:
+        """"Two Shia legislators", "three Kurdish MPs": lawmakers counted out of a larger
+        body, whose other modifiers only name a community (a sect or people the tagger
+        names, no state, no party), sit in the legislature of the state the story is set
+        in. A legislature seats every community, so the adjective says who they are, not
+        whose body they are; uncounted ("Shia lawmakers") they read as the community's
+        bloc, left alone. The mention is the noun: the community is no name of the state."""
+        if not self.home_state:
+            return
+        for tok in self.doc:
+            if tok.i in self.covered or tok.tag_ != "NNS" or self._group_sector(tok) != "LEG":
+                continue
+            before = [c for c in tok.children if c.i < tok.i]
+            counted = any(c.dep_ == "nummod" and c.like_num or c.lower_ in COUNTING_WORDS
+                          for c in before)
+            community = [c for c in before if c.ent_type_ == "NORP" and c.i not in self.covered]
+            others = [c for c in before if c.dep_ not in ("nummod", "det", "predet", "advmod")
+                      and c.lower_ not in COUNTING_WORDS and c not in community]
+            owned = any(c.dep_ == "prep" and c.lower_ in MEMBER_PREPOSITIONS
+                        for c in tok.children)
+            if counted and community and not others and not owned:
+                self._add(tok, tok, self._kb_actor(self.home_state), "context", "LEG")
 
     def _owning_body(self, tok: Token) -> Mention | None:
         """The body a people noun belongs to: the object of its "of"/"from" phrase, or its

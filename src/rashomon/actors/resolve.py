@@ -172,6 +172,7 @@ class _Resolver(NamedEntityRules, AliasRules, MemberRules, ReferenceRules):
         self._resolve_roles()
         self._resolve_definite_organisations()
         self._resolve_unqualified_bodies()
+        self._resolve_counted_legislators()
         self._resolve_generic_groups()
         self._resolve_described_groups()
         self._resolve_pronouns()

@@ -408,8 +408,9 @@ class _Coder(CandidateFinder, RoleFinder):
 
     def _named_by_agent(self, noun: Token, source: Mention) -> bool:
         """Whether the source of an act noun is the one its "by" phrase names ("raids by
-        X", "the ceasefire declared by X"): a particular act, not background."""
-        agent = self._agent_phrase(noun)
+        X", "the ceasefire declared by X"), or the "of" phrase of an act with no object
+        ("the resignation of X"): a particular act, not background."""
+        agent = self._agent_phrase(noun) or self._doer_of_phrase(noun)
         return agent is not None and agent.idx <= source.start \
             and source.end <= end_char(agent.right_edge)
 

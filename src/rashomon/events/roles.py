@@ -16,6 +16,7 @@ from .modality import attribution_of
 from .role_model import RoleFrame, RoleRow, head_token, pair_features
 from .syntax import (
     CAUSE_PREPS,
+    DOER_OF_MODES,
     FIRST_PERSON,
     MODIFIER_CLAUSES,
     OBJECT_TARGET_PREPS,
@@ -455,11 +456,21 @@ class RoleFinder:
                                     for found in [self._actors(pobj(prep))] if found), [])
             elif child.dep_ == "prep" and low in TARGET_PREPS and not targets:
                 targets = self._actors(pobj(child))
-            elif child.dep_ == "prep" and low == "of" and not targets:
+            elif child.dep_ == "prep" and low == "of":
                 entry = self._noun_entry(noun)
-                if entry and entry["type"] in PATIENT_OF_TYPES:
+                if entry and entry["type"] in PATIENT_OF_TYPES and not targets:
                     targets = self._actors(pobj(child))
+                elif child == self._doer_of_phrase(noun) and not sources:
+                    sources = self._actors(pobj(child))
         return sources, targets
+
+    def _doer_of_phrase(self, noun: Token) -> Token | None:
+        """The "of" phrase naming who does an act that takes no object: "the resignation
+        of X", "the withdrawal of X's forces" (``DOER_OF_MODES``)."""
+        entry = self._noun_entry(noun)
+        if not entry or entry.get("mode") not in DOER_OF_MODES:
+            return None
+        return next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
 
     @staticmethod
     def _agent_phrase(noun: Token) -> Token | None:

@@ -74,6 +74,9 @@ STANCE_PHRASES = {("favour", "of"), ("favor", "of"), ("support", "of"), ("solida
 OBJECT_TARGET_PREPS = ("to", "with", "toward", "towards", "against", "on", "upon", "for")
 # Nominal types whose "of" object is the patient ("the assassination of X", "the ouster of X").
 PATIENT_OF_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
+# Nominal modes of acts that take no object, whose "of" object is the one who acts ("the
+# resignation of X", "the withdrawal of X's troops", "the surrender of the garrison").
+DOER_OF_MODES = {"resign", "withdraw", "surrender", "demobilize"}
 # Cue types under which a statement about another actor's hostile act is an accusation:
 # relaying ("reported", "noted") is the reporter's trade, not a stance of its own.
 ACCUSING_CUES = {"assert", "claim", "accuse", "warn", "confirm", "describe"}
