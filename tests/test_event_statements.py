@@ -41,4 +41,3 @@ def test_a_hostile_act_makes_an_accusation_not_an_endorsement():
     assert endorsements(text) == set()
     assert any("how=statement" in c.features and c.event.target == "israel"
                for c in candidates(text))
-
