@@ -23,6 +23,7 @@ from .salience import SalienceModel, anchor_of, load_salience_model
 from .syntax import (
     ACCUSING_CUES,
     CAUSE_PREPS,
+    ENDORSING_CUES,
     NOMINAL_CONFIDENCE,
     SUBORDINATE_CONFIDENCE,
     clause_tokens,
@@ -278,8 +279,10 @@ class _Coder(CandidateFinder, RoleFinder):
         frames.sort(key=lambda f: f.trigger[0].i)
         for frame in frames:
             self._code(frame)
+        acts = len(self.events)  # the events the text tells, before any statement's
         self._speech_demands()
         self._speech_accusations()
+        self._speech_endorsements(acts)
         return self.events
 
     def _embedded_act(self, frame: Frame) -> Frame | None:
@@ -611,6 +614,43 @@ class _Coder(CandidateFinder, RoleFinder):
         named = [m for m in inside if m.actor not in (att.actor, *victims, *accusers)
                  and m.rule != "group" and not self._own_side(att.actor, m.actor)]
         return min(named, key=lambda m: abs(m.start - anchor)).actor if named else None
+
+    # -- statements as endorsements --------------------------------------------------------
+
+    def _speech_endorsements(self, acts: int) -> None:
+        """A speaker asserting or hoping that another party does (or will do) a cooperative
+        act speaks for that party: "the minister said the council's decision would help
+        calm the streets" is the minister's verbal support of the council, as event coders
+        read a statement about someone (the other side of ``_speech_accusations``). Whether
+        the statement is an event, or only the act it tells, is the gate's to learn."""
+        code = self.lex.code("SUPPORT", "praise")
+        if code is None:
+            return
+        trigger_starts = {e.trigger_start for e in self.events}
+        told = self.events[:acts]
+        index = IntervalIndex([(e.trigger_start, e.trigger_end or 0)
+                               if e.trigger_start is not None else (-1, -1) for e in told])
+        for att in self.attributions:
+            if att.actor is None or att.via_quote or att.negates \
+                    or att.cue_type not in ENDORSING_CUES or att.cue.idx in trigger_starts:
+                continue
+            endorsed = self._endorsed(att, told, index)
+            if endorsed is not None:
+                trigger_starts.add(self._emit_statement(att, code, endorsed, "endorsement"))
+
+    def _endorsed(self, att: Attribution, told: list[Event],
+                  index: IntervalIndex) -> str | None:
+        """The doer of the first cooperative act the statement says will (or can) come,
+        when that doer is a named party other than the speaker and its own state's side;
+        None otherwise. A cooperative act told as done is reported, not vouched for ("the
+        spokesman said the delegation held talks in Cairo" is the talks' event alone)."""
+        for i in index.within(att.content_start, att.extra_end or att.content_end):
+            e = told[i]
+            if e.modality in ("planned", "hypothetical") and e.quad.endswith("cooperation") \
+                    and not e.negated and e.source \
+                    and e.source != att.actor and not self._own_side(att.actor, e.source):
+                return e.source
+        return None
 
     def _own_side(self, speaker: str, actor: str) -> bool:
         """Whether the speaker and ``actor`` speak and act for one state: "the prime

@@ -80,6 +80,9 @@ DOER_OF_MODES = {"resign", "withdraw", "surrender", "demobilize"}
 # Cue types under which a statement about another actor's hostile act is an accusation:
 # relaying ("reported", "noted") is the reporter's trade, not a stance of its own.
 ACCUSING_CUES = {"assert", "claim", "accuse", "warn", "confirm", "describe"}
+# Cue types of a statement that can vouch for another party's good act (the speaker's
+# verbal support of its doer): saying, confirming or hoping it, not accusing or denying it.
+ENDORSING_CUES = {"assert", "claim", "confirm", "hope", "note", "predict"}
 # Cue types whose "X as Y" complement characterises X (describe, regard, consider ...).
 CHARACTERISING_CUES = {"describe", "believe"}
 CLAUSE_BREAKS = {"ccomp", "parataxis", "advcl", "relcl", "conj", "cc", "csubj"}
