@@ -624,3 +624,13 @@ def test_the_subject_of_appear_or_seem_is_the_passive_complements_own():
     assert ("israel", None) in candidate_pairs(
         "The strike seems to have been carried out by Israel.",
         "strike seems to have been carried", learned_roles=False)
+
+
+def test_a_pair_between_which_relations_change_are_the_parties_when_no_doer_is_named():
+    assert ("peru", "chile") in candidate_pairs(
+        "Bolivia said relations between Peru and Chile had been restored.", "restored",
+        learned_roles=False)
+    # a doer of its own stays the doer
+    assert all(source == "brazil" for source, _ in candidate_pairs(
+        "Brazil restored relations between Peru and Chile.", "restored relations",
+        learned_roles=False))

@@ -313,6 +313,15 @@ class RoleFinder:
         if not targets and frame.entry.get("mode") in TAKING_MODES:
             # "seized weapons from X", "weapons captured from X": whom they were taken from
             targets = self._actors(prep_object(verb, "from"))
+        if not sources:
+            # "ties between X and Y were strengthened", "improved relations between X and
+            # Y": with no doer named, the pair the verb's object names are its parties
+            patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None) \
+                if passive else obj
+            # (no hyphenated pair: "the X-Y bureau" is one body's)
+            pair = self._actors(prep_object(patient, "between")) if patient is not None else []
+            if len(pair) >= 2:
+                sources, targets = pair[:1], pair[1:]
         dative = next((c for c in verb.children if c.dep_ == "dative"), None)
         if not passive and not targets and dative is not None:
             targets = self._actors(dative)  # "handed the militias weapons": the receiver
