@@ -634,3 +634,9 @@ def test_a_pair_between_which_relations_change_are_the_parties_when_no_doer_is_n
     assert all(source == "brazil" for source, _ in candidate_pairs(
         "Brazil restored relations between Peru and Chile.", "restored relations",
         learned_roles=False))
+
+
+def test_interfering_in_someones_affairs_is_aimed_at_them():
+    # "in" says where for most verbs; for "interfere in" it names what is interfered with
+    assert candidate_pairs("Mexico denied interfering in Guatemala's internal affairs.",
+                           "interfering in", learned_roles=False) == {("mexico", "guatemala")}
