@@ -88,7 +88,7 @@ class RoleFinder:
                 words = [anchor, *frame.trigger] + ([nominal] if nominal is not None else [])
                 targets = next((found for word in words for prep in ("from", "by")
                                 for found in [self._actors(prep_object(word, prep))]
-                                if found), []) or self._stance_doers(nominal)
+                                if found), [])
             sources, targets = targets, sources
         # an actor is not its own target, however it is named ("withdraw its troops": "its"
         # is the source, so the target is still to be found)
