@@ -595,10 +595,10 @@ def test_a_movement_from_a_place_is_not_that_places_act():
 def test_a_consent_or_defiance_phrase_is_the_other_partys_act_on_the_doer():
     assert candidate_pairs("Chile ratified the accord over the objections of Bolivia.",
                            "objections", learned_roles=False) == {("bolivia", "chile")}
-    assert candidate_pairs("Chile ratified the accord with the blessing of Bolivia.",
-                           "blessing", learned_roles=False) == {("bolivia", "chile")}
-    # the blessing's giver is no partner of the accord
-    ratified = candidate_pairs("Chile ratified the accord with the blessing of Bolivia.",
+    assert candidate_pairs("Chile ratified the accord with the backing of Bolivia.",
+                           "backing", learned_roles=False) == {("bolivia", "chile")}
+    # the backer is no partner of the accord
+    ratified = candidate_pairs("Chile ratified the accord with the backing of Bolivia.",
                                "ratified", learned_roles=False)
     assert all(target != "bolivia" for _, target in ratified), ratified
 
