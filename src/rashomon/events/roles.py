@@ -366,7 +366,7 @@ class RoleFinder:
 
     def _consent_phrase(self, prep: Token) -> bool:
         """Whether a preposition introduces another party's act on the clause ("signed the
-        deal with the blessing of X": X blessed it, no partner of the deal)."""
+        deal with the backing of X": X backed it, no partner of the deal)."""
         noun = pobj(prep)
         if noun is None or prep.lower_ not in CONSENT_PREPS:
             return False
@@ -485,7 +485,7 @@ class RoleFinder:
                     targets = self._actors(pobj(child))
         host = self._consent_host(noun)
         if host is not None:
-            # "went ahead over the objections of X", "with the blessing of X": X's act on
+            # "went ahead over the objections of X", "with the backing of X": X's act on
             # whoever does what the phrase hangs on
             sources = sources or self._stance_doers(noun) or self._origin(noun, noun)
             if sources and not targets:
@@ -505,7 +505,7 @@ class RoleFinder:
 
     def _consent_host(self, noun: Token) -> Token | None:
         """The verb an act noun of another party hangs on through a preposition of consent
-        or defiance ("acted with the blessing of X", "over the objections of X"), if so."""
+        or defiance ("acted with the backing of X", "over the objections of X"), if so."""
         prep = noun.head
         if noun.dep_ != "pobj" or prep.lower_ not in CONSENT_PREPS:
             return None

@@ -79,7 +79,7 @@ RAISING_VERBS = {"appear", "seem"}
 # ("the withdrawal from X", "his release from prison", "troops deployed from X").
 FROM_PLACE_TYPES = {"RETREAT", "CONCEDE", "MOBILIZE"}
 # Prepositions by which a clause names another party's act toward its doer, the act
-# noun's "of" or "from" object being that party: "signed with the blessing of X", "went
+# noun's "of" or "from" object being that party: "signed with the backing of X", "went
 # ahead over the objections of X", "despite pressure from X", "acted at the request of X".
 CONSENT_PREPS = {"with", "without", "over", "despite", "at"}
 # Nominal types whose "of" object is the patient ("the assassination of X", "the ouster of X").
