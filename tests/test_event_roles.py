@@ -571,3 +571,65 @@ def test_which_after_a_name_in_an_of_phrase_stands_for_the_name_not_the_person()
     assert NoActs()._nearer_body(which, relative_antecedent(which)).text == "Front"
     who = parsed("who")[7]
     assert NoActs()._nearer_body(who, relative_antecedent(who)).text == "leader"
+
+
+# -- doers and targets a preposition gives (preps18)
+
+
+def test_an_act_noun_coming_from_someone_is_theirs_and_reaches_whoever_receives_it():
+    assert candidate_pairs("Norway ignored repeated threats from Russia.", "threats",
+                           learned_roles=False) == {("russia", "norway")}
+    # the phrase's head noun may carry the "from": a warning letter from X
+    assert ("sweden", "denmark") in candidate_pairs(
+        "Denmark shrugged off a warning letter from Sweden.", "warning", learned_roles=False)
+
+
+def test_a_movement_from_a_place_is_not_that_places_act():
+    assert candidate_pairs("Chad welcomed the aid from Mali.", "aid",
+                           learned_roles=False) == {("mali", "chad")}
+    # a withdrawal from Mali leaves the place: Mali did not withdraw
+    assert not [c for c in candidates("Chad welcomed the withdrawal from Mali.",
+                                      learned_roles=False) if c.event.source == "mali"]
+
+
+def test_a_consent_or_defiance_phrase_is_the_other_partys_act_on_the_doer():
+    assert candidate_pairs("Chile ratified the accord over the objections of Bolivia.",
+                           "objections", learned_roles=False) == {("bolivia", "chile")}
+    assert candidate_pairs("Chile ratified the accord with the backing of Bolivia.",
+                           "backing", learned_roles=False) == {("bolivia", "chile")}
+    # the backer is no partner of the accord
+    ratified = candidate_pairs("Chile ratified the accord with the backing of Bolivia.",
+                               "ratified", learned_roles=False)
+    assert all(target != "bolivia" for _, target in ratified), ratified
+
+
+def test_a_preposition_after_the_verbs_object_is_no_particle_of_a_phrase():
+    # "took office ... over X" is no "take over": no seizure of anything
+    assert not [c for c in candidates("Ruto took office in May over the loud objections of "
+                                      "Kenya's opposition.", learned_roles=False)
+                if c.event.trigger.startswith("took")
+                and c.event.type == "ASSAULT"]
+    assert candidate_pairs("Rebels took over the town of Goma.", "took over",
+                           learned_roles=False)
+
+
+def test_the_subject_of_appear_or_seem_is_the_passive_complements_own():
+    assert ("israel", None) in candidate_pairs(
+        "The strike seems to have been carried out by Israel.",
+        "strike seems to have been carried", learned_roles=False)
+
+
+def test_a_pair_between_which_relations_change_are_the_parties_when_no_doer_is_named():
+    assert ("peru", "chile") in candidate_pairs(
+        "Bolivia said relations between Peru and Chile had been restored.", "restored",
+        learned_roles=False)
+    # a doer of its own stays the doer
+    assert all(source == "brazil" for source, _ in candidate_pairs(
+        "Brazil restored relations between Peru and Chile.", "restored relations",
+        learned_roles=False))
+
+
+def test_interfering_in_someones_affairs_is_aimed_at_them():
+    # "in" says where for most verbs; for "interfere in" it names what is interfered with
+    assert candidate_pairs("Mexico denied interfering in Guatemala's internal affairs.",
+                           "interfering in", learned_roles=False) == {("mexico", "guatemala")}

@@ -21,6 +21,7 @@ from .syntax import (
     NONSPECIFIC_DETERMINERS,
     NONSPECIFIC_PRONOUNS,
     OPEN_CLAUSES,
+    RAISING_VERBS,
     end_char,
     hyphen_patron,
     label_words,
@@ -80,6 +81,11 @@ class CandidateFinder:
                 return Frame(words, tok, phrase.entry, target_prep=prep, nominal=nominal,
                              reverse=bool(phrase.entry.get("reverse_roles")))
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
+        if obj is None and tok.dep_ == "xcomp" and self.lex.lemma(tok.head) in RAISING_VERBS \
+                and any(c.dep_ == "auxpass" for c in tok.children):
+            # "the strike appears to have been ordered by X": the passive's subject is the
+            # raising verb's
+            obj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         noun_entry = self._noun_entry(obj) if obj is not None else None
         light = self.lex.light_verbs.get(lemma)
         # "engaged X in a firefight", "took part in the protests": the trigger noun is the

@@ -16,8 +16,10 @@ from .modality import attribution_of
 from .role_model import RoleFrame, RoleRow, head_token, pair_features
 from .syntax import (
     CAUSE_PREPS,
+    CONSENT_PREPS,
     DOER_OF_MODES,
     FIRST_PERSON,
+    FROM_PLACE_TYPES,
     MODIFIER_CLAUSES,
     OBJECT_TARGET_PREPS,
     PARTICIPATION_PREPS,
@@ -299,7 +301,8 @@ class RoleFinder:
                 pair = self._actors(pobj(prep))
                 if len(pair) >= 2 and not sources:
                     sources, targets = pair[:1], pair[1:]
-            elif prep.lower_ in TARGET_PREPS and not targets and prep not in frame.trigger:
+            elif prep.lower_ in TARGET_PREPS and not targets and prep not in frame.trigger \
+                    and not self._consent_phrase(prep):
                 if prep.lower_ == "to" and any(c.dep_ == "dobj" and self._actors(c)
                                                for c in verb.children):
                     # "welcomed the group to Iraq": a destination, not a target; but a
@@ -311,6 +314,15 @@ class RoleFinder:
         if not targets and frame.entry.get("mode") in TAKING_MODES:
             # "seized weapons from X", "weapons captured from X": whom they were taken from
             targets = self._actors(prep_object(verb, "from"))
+        if not sources:
+            # "ties between X and Y were strengthened", "improved relations between X and
+            # Y": with no doer named, the pair the verb's object names are its parties
+            patient = next((c for c in verb.children if c.dep_ == "nsubjpass"), None) \
+                if passive else obj
+            # (no hyphenated pair: "the X-Y bureau" is one body's)
+            pair = self._actors(prep_object(patient, "between")) if patient is not None else []
+            if len(pair) >= 2:
+                sources, targets = pair[:1], pair[1:]
         dative = next((c for c in verb.children if c.dep_ == "dative"), None)
         if not passive and not targets and dative is not None:
             targets = self._actors(dative)  # "handed the militias weapons": the receiver
@@ -345,12 +357,24 @@ class RoleFinder:
         the parser often hangs them ("expand ties at all levels with X"), unless that noun
         is an act with roles of its own ("issued a clarification about the raid on X": the
         raid's target). Clauses are not entered ("sent troops who fought against X")."""
-        own = [c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS]
+        own = [c for c in obj.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS
+               and not self._consent_phrase(c)]
         inner = [pobj(p) for p in obj.children
                  if p.dep_ == "prep" and p.lower_ not in OBJECT_TARGET_PREPS]
         nested = [c for noun in inner if noun is not None and self._noun_entry(noun) is None
                   for c in noun.children if c.dep_ == "prep" and c.lower_ in OBJECT_TARGET_PREPS]
         return own + nested
+
+    def _consent_phrase(self, prep: Token) -> bool:
+        """Whether a preposition introduces another party's act on the clause ("signed the
+        deal with the backing of X": X backed it, no partner of the deal)."""
+        noun = pobj(prep)
+        if noun is None or prep.lower_ not in CONSENT_PREPS:
+            return False
+        entry = self._noun_entry(noun)
+        return entry is not None and entry["type"] not in PATIENT_OF_TYPES | FROM_PLACE_TYPES \
+            and (prep_object(noun, "of") is not None or prep_object(noun, "from") is not None
+                 or any(c.dep_ == "poss" for c in noun.children))
 
     def _stray_agent(self, verb: Token) -> Token | None:
         """The "by" phrase of a passive the parser hung under the verb's predicative
@@ -462,6 +486,24 @@ class RoleFinder:
                     targets = self._actors(pobj(child))
                 elif child == self._doer_of_phrase(noun) and not sources:
                     sources = self._actors(pobj(child))
+        host = self._consent_host(noun)
+        if host is not None:
+            # "went ahead over the objections of X", "with the backing of X": X's act on
+            # whoever does what the phrase hangs on
+            sources = sources or self._stance_doers(noun) or self._origin(noun, noun)
+            if sources and not targets:
+                targets = self._actors(self._subject(host))
+        if not sources:
+            # "a warning letter from X": the phrase's head noun carries the "from"
+            phrase = noun.head if noun.dep_ in NOUN_MODIFIERS and noun.head.pos_ == "NOUN" \
+                else noun
+            sources = self._origin(noun, phrase)
+            verb = phrase.head
+            if sources and not targets and phrase.dep_ == "dobj" and verb.pos_ == "VERB" \
+                    and self.lex.light_verbs.get(self.lex.lemma(verb)) is None:
+                # "ignored warnings from X", "welcomed aid from X": what came from X came
+                # to the one who ignored or welcomed it
+                targets = self._actors(self._subject(verb))
         return sources, targets
 
     def _doer_of_phrase(self, noun: Token) -> Token | None:
@@ -471,6 +513,40 @@ class RoleFinder:
         if not entry or entry.get("mode") not in DOER_OF_MODES:
             return None
         return next((c for c in noun.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+
+    def _consent_host(self, noun: Token) -> Token | None:
+        """The verb an act noun of another party hangs on through a preposition of consent
+        or defiance ("acted with the backing of X", "over the objections of X"), if so."""
+        prep = noun.head
+        if noun.dep_ != "pobj" or prep.lower_ not in CONSENT_PREPS:
+            return None
+        host = prep.head
+        if host.dep_ == "dobj" and host.pos_ == "NOUN":
+            host = host.head  # the parser often hangs the phrase on the verb's object
+        entry = self._noun_entry(noun)
+        if host.pos_ not in ("VERB", "AUX") or entry is None \
+                or entry["type"] in PATIENT_OF_TYPES | FROM_PLACE_TYPES:
+            return None
+        return host
+
+    def _stance_doers(self, noun: Token | None) -> list[Mention]:
+        """The "of" object of an act noun that is no patient's act: "the backing of X",
+        "the objections of X" are X's ("the arrest of X" is not)."""
+        entry = self._noun_entry(noun) if noun is not None else None
+        if entry is None or entry["type"] in PATIENT_OF_TYPES | FROM_PLACE_TYPES:
+            return []
+        return self._actors(prep_object(noun, "of"))
+
+    def _origin(self, noun: Token, phrase: Token) -> list[Mention]:
+        """Whom an act noun says it comes from, in its noun phrase (headed by ``phrase``):
+        "threats from X", "pressure from the government", "aid from X" are X's acts. Not a
+        movement's or a taking's "from" ("the withdrawal from X", "weapons seized from X"),
+        which names a place or a victim."""
+        entry = self._noun_entry(noun)
+        if entry is None or entry["type"] in FROM_PLACE_TYPES \
+                or entry.get("mode") in TAKING_MODES:
+            return []
+        return self._actors(prep_object(phrase, "from"))
 
     @staticmethod
     def _agent_phrase(noun: Token) -> Token | None:

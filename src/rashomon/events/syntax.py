@@ -72,6 +72,18 @@ STANCE_PHRASES = {("favour", "of"), ("favor", "of"), ("support", "of"), ("solida
 # Prepositions by which a verb's object names whom the act is aimed at ("supplied arms to
 # X", "restored ties with X", "blamed the attack on X", "voiced support for X").
 OBJECT_TARGET_PREPS = ("to", "with", "toward", "towards", "against", "on", "upon", "for")
+# Words a phrasal verb ends with as its particle ("take over", "hunt down", "drive out").
+PARTICLES = {"over", "out", "down", "up", "off", "back", "away"}
+# Verbs that lend their subject to the verb they take as a complement: "the raid appears
+# to have been ordered by X" says that X ordered the raid.
+RAISING_VERBS = {"appear", "seem"}
+# Nominal types whose "from" object is no doer: a movement's or a release's starting point
+# ("the withdrawal from X", "his release from prison", "troops deployed from X").
+FROM_PLACE_TYPES = {"RETREAT", "CONCEDE", "MOBILIZE"}
+# Prepositions by which a clause names another party's act toward its doer, the act
+# noun's "of" or "from" object being that party: "signed with the backing of X", "went
+# ahead over the objections of X", "despite pressure from X", "acted at the request of X".
+CONSENT_PREPS = {"with", "without", "over", "despite", "at"}
 # Nominal types whose "of" object is the patient ("the assassination of X", "the ouster of X").
 PATIENT_OF_TYPES = {"ASSAULT", "COERCE", "SANCTION"}
 # Nominal modes of acts that take no object, whose "of" object is the one who acts ("the
@@ -138,6 +150,14 @@ def match_phrase(head: Token, words: tuple[str, ...], lex: EventLexicon) -> list
     if last.pos_ == "ADP" and any(c.dep_ == "pobj" and c.ent_type_ in ("DATE", "TIME")
                                   for c in last.children):
         return None  # "called Erdogan on Monday" is no "call on": a date is no one's target
+    if len(found) == 2 and last.lower_ in PARTICLES and any(
+            c.dep_ == "pobj" for c in last.children) and any(
+            c.dep_ == "dobj" and head.i < c.i < last.i for c in head.children):
+        # "took office over the objections of X" is no "take over": a particle's word
+        # after the verb's object with an object of its own is a preposition there ("took
+        # the town over", "took over the town" are the phrase; "fired rockets at" is one
+        # whose preposition takes its object)
+        return None
     return found
 
 
