@@ -14,6 +14,7 @@ from .lexicon import Code
 from .syntax import (
     ARMED_SECTORS,
     CHARACTERISING_CUES,
+    CIRCUMSTANCE_PREPS,
     DIRECTIVE,
     GOVERNORS,
     MODIFIER_CLAUSES,
@@ -243,7 +244,27 @@ class CandidateFinder:
             flags.append("cue_verb")
         if lemma in self.lex.verbs or lemma in self.lex.phrases or lemma in self.lex.light_verbs:
             flags.append("declined")
+        act = self._governed_act(tok) if "cue_verb" not in flags else None
+        if act is not None:
+            # "used missiles in the attack", "resumed their struggle against X": the verb
+            # supports the act its object names, which gives the candidate its type
+            return Frame(sorted([tok, act], key=lambda t: t.i), tok, self._noun_entry(act),
+                         nominal=act, flags=[*flags, "governs_act"])
         return Frame([tok], tok, {"type": OPEN}, flags=flags)
+
+    def _governed_act(self, verb: Token) -> Token | None:
+        """The act noun an open verb governs: its direct object, or the object of a
+        preposition of the verb or of that object ("played a role in the talks"); not a
+        name ("the Peace Alliance"), nor an act the verb is only set beside ("spoke after
+        the attack")."""
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        words = [obj]
+        for holder in (verb, obj):
+            if holder is not None:
+                words += [pobj(c) for c in holder.children
+                          if c.dep_ == "prep" and c.lower_ not in CIRCUMSTANCE_PREPS]
+        return next((w for w in words if w is not None and self._nominal_frame(w) is not None),
+                    None)
 
     def _nominal_frame(self, tok: Token) -> Frame | None:
         entry = self._noun_entry(tok)
