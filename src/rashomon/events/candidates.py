@@ -234,7 +234,9 @@ class CandidateFinder:
         drugs to the hospital", "refused to let them leave") and a speech verb that reports
         nothing ("discussed the crisis with X") are open candidates too, flagged as such
         (features of the type model and the gate), so that the learned models, not the
-        rules alone, decide them."""
+        rules alone, decide them. One that governs an act noun takes that act's code
+        (``_governed_act``, flagged ``governs_act``; round quad18 in
+        ``models/event_type.md``)."""
         if tok.pos_ != "VERB" or tok.dep_ not in OPEN_CLAUSES or purpose_infinitive(tok) \
                 or tok.i in self.cue_tokens:
             return None
