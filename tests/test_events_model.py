@@ -290,11 +290,15 @@ def test_verbs_the_rules_turn_down_are_flagged_open_candidates():
 def test_an_open_verb_takes_its_type_from_the_act_its_object_names():
     # the rules code no act for "use" or "film" here, but the act they carry out is their
     # object's: the candidate is typed by the act noun (ASSAULT), flagged for the models
-    _, cands = _candidates("Syrian rebels used rockets in their assault on the Turkish army.")
+    _, cands = _candidates("Syrian rebels used rockets in the attack.")
     used = next(c for c in cands if c.event.trigger.startswith("used"))
-    assert used.event.trigger.endswith("assault") and used.lexicon_type == "ASSAULT"
-    assert "weak=governs_act" in used.features
-    assert (used.event.source, used.event.target) == ("SYR_REB", "turkey")
+    assert used.event.trigger.endswith("attack") and used.lexicon_type == "ASSAULT"
+    assert "weak=governs_act" in used.features and used.event.source == "SYR_REB"
+    # an act noun that names both its parties keeps its own frame; the verb stays open
+    _, cands = _candidates("Syrian rebels used rockets in their assault on the Turkish army.")
+    assault = next(c for c in cands if c.event.trigger == "assault")
+    assert (assault.event.source, assault.event.target) == ("SYR_REB", "turkey")
+    assert not any("weak=governs_act" in c.features for c in cands)
     _, cands = _candidates("The Turkish army shelled the town and the rebels filmed the "
                            "bombardment.")
     assert any(c.event.trigger == "filmed the bombardment" and c.lexicon_type == "ASSAULT"

@@ -3,6 +3,7 @@ labels), before their roles are turned into actors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -63,6 +64,11 @@ class CandidateFinder:
     noun_entries: dict[int, dict[str, Any] | None]
     #: each verb's subject by token index (``_subject``), set by the coder per document
     subjects: dict[int, Token | None]
+    #: the doers and targets an act noun's own words name (``RoleFinder._nominal_roles``,
+    #: which the coder mixes in)
+    _nominal_roles: Callable[[Token], tuple[list[Mention], list[Mention]]]
+    #: the "by" phrase naming an act noun's doer (``RoleFinder._agent_phrase``)
+    _agent_phrase: Callable[[Token], Token | None]
 
     # -- triggers --------------------------------------------------------------------------
 
@@ -258,14 +264,18 @@ class CandidateFinder:
         """The act noun an open verb governs: its direct object, or the object of a
         preposition of the verb or of that object ("played a role in the talks"); not a
         name ("the Peace Alliance"), nor an act the verb is only set beside ("spoke after
-        the attack")."""
+        the attack"), nor one whose own words name its doer or both its parties."""
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
         words = [obj]
         for holder in (verb, obj):
             if holder is not None:
                 words += [pobj(c) for c in holder.children
                           if c.dep_ == "prep" and c.lower_ not in CIRCUMSTANCE_PREPS]
-        return next((w for w in words if w is not None and self._nominal_frame(w) is not None),
+        # an act whose own words name its doer ("ended with a truce declared by X": the
+        # truce is X's) or both its parties ("referred to the Iran-Iraq war") keeps its own
+        # frame
+        return next((w for w in words if w is not None and self._nominal_frame(w) is not None
+                     and self._agent_phrase(w) is None and not all(self._nominal_roles(w))),
                     None)
 
     def _nominal_frame(self, tok: Token) -> Frame | None:
