@@ -52,7 +52,8 @@ def test_a_patron_on_a_name_ending_in_an_act_noun_describes_a_party_and_is_no_ev
     body is, as for "Iran-backed militias"; the alliance made with it is the event."""
     text = "After the vote Muqtada al-Sadr formed an alliance with the Iran-backed Fatah Alliance."
     assert "backed" not in triggers(text)
-    assert ("muqtada_al_sadr", "fatah_alliance") in roles(text, "alliance")
+    # (the act noun is coded through the verb that carries it out: "formed an alliance")
+    assert ("muqtada_al_sadr", "fatah_alliance") in roles(text, "formed an alliance")
 
 
 def test_the_of_phrase_of_an_act_without_an_object_names_its_doer():

@@ -269,8 +269,9 @@ def test_the_subject_of_a_clause_takes_part_in_the_event_it_happens_in():
 def test_verbs_the_rules_turn_down_are_flagged_open_candidates():
     # "host" needs an actor as its object, so the rules code no event; "continue" is a
     # speech verb (a cue) that reports nothing here: the learned models are left to judge
-    # both, told why the rules doubt them
-    _, cands = _candidates("The Kenyan government hosted the regional summit in Nairobi.")
+    # both, told why the rules doubt them (a speech verb is no support verb: "continued
+    # its campaign" stays open, not typed by the campaign)
+    _, cands = _candidates("The Kenyan government hosted the regional delegates in Nairobi.")
     hosted = next(c for c in cands if c.event.trigger == "hosted")
     assert hosted.lexicon_type == OPEN and "weak=declined" in hosted.features
     _, cands = _candidates("The Iraqi army continued its campaign against the Sadrist militia.")
@@ -284,6 +285,27 @@ def test_verbs_the_rules_turn_down_are_flagged_open_candidates():
     # a speech verb reporting what was said stays a claim's cue, no candidate
     _, cands = _candidates("The Iraqi government said Iran attacked the border post.")
     assert not any(c.event.trigger == "said" and c.lexicon_type == OPEN for c in cands)
+
+
+def test_an_open_verb_takes_its_type_from_the_act_its_object_names():
+    # the rules code no act for "use" or "film" here, but the act they carry out is their
+    # object's: the candidate is typed by the act noun (ASSAULT), flagged for the models
+    _, cands = _candidates("Syrian rebels used rockets in the attack.")
+    used = next(c for c in cands if c.event.trigger.startswith("used"))
+    assert used.event.trigger.endswith("attack") and used.lexicon_type == "ASSAULT"
+    assert "weak=governs_act" in used.features and used.event.source == "SYR_REB"
+    # an act noun that names both its parties keeps its own frame; the verb stays open
+    _, cands = _candidates("Syrian rebels used rockets in their assault on the Turkish army.")
+    assault = next(c for c in cands if c.event.trigger == "assault")
+    assert (assault.event.source, assault.event.target) == ("SYR_REB", "turkey")
+    assert not any("weak=governs_act" in c.features for c in cands)
+    _, cands = _candidates("The Turkish army shelled the town and the rebels filmed the "
+                           "bombardment.")
+    assert any(c.event.trigger == "filmed the bombardment" and c.lexicon_type == "ASSAULT"
+               for c in cands)
+    # an act the verb is only set beside in time carries nothing over
+    _, cands = _candidates("Turkey's envoy arrived in Damascus after the bombardment.")
+    assert not any("weak=governs_act" in c.features for c in cands)
 
 
 def test_a_change_within_the_lexicon_s_quad_needs_less_confidence():

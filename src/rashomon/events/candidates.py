@@ -3,6 +3,7 @@ labels), before their roles are turned into actors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,6 +15,7 @@ from .lexicon import Code
 from .syntax import (
     ARMED_SECTORS,
     CHARACTERISING_CUES,
+    CIRCUMSTANCE_PREPS,
     DIRECTIVE,
     GOVERNORS,
     MODIFIER_CLAUSES,
@@ -63,6 +65,11 @@ class CandidateFinder:
     noun_entries: dict[int, dict[str, Any] | None]
     #: each verb's subject by token index (``_subject``), set by the coder per document
     subjects: dict[int, Token | None]
+    #: the doers and targets an act noun's own words name (``RoleFinder._nominal_roles``,
+    #: which the coder mixes in)
+    _nominal_roles: Callable[[Token], tuple[list[Mention], list[Mention]]]
+    #: the "by" phrase naming an act noun's doer (``RoleFinder._agent_phrase``)
+    _agent_phrase: Callable[[Token], Token | None]
 
     # -- triggers --------------------------------------------------------------------------
 
@@ -239,7 +246,9 @@ class CandidateFinder:
         drugs to the hospital", "refused to let them leave") and a speech verb that reports
         nothing ("discussed the crisis with X") are open candidates too, flagged as such
         (features of the type model and the gate), so that the learned models, not the
-        rules alone, decide them."""
+        rules alone, decide them. One that governs an act noun takes that act's code
+        (``_governed_act``, flagged ``governs_act``; round quad18 in
+        ``models/event_type.md``)."""
         if tok.pos_ != "VERB" or tok.dep_ not in OPEN_CLAUSES or purpose_infinitive(tok) \
                 or tok.i in self.cue_tokens:
             return None
@@ -249,7 +258,31 @@ class CandidateFinder:
             flags.append("cue_verb")
         if lemma in self.lex.verbs or lemma in self.lex.phrases or lemma in self.lex.light_verbs:
             flags.append("declined")
+        act = self._governed_act(tok) if "cue_verb" not in flags else None
+        if act is not None:
+            # "used missiles in the attack", "resumed their struggle against X": the verb
+            # supports the act its object names, which gives the candidate its type
+            return Frame(sorted([tok, act], key=lambda t: t.i), tok, self._noun_entry(act),
+                         nominal=act, flags=[*flags, "governs_act"])
         return Frame([tok], tok, {"type": OPEN}, flags=flags)
+
+    def _governed_act(self, verb: Token) -> Token | None:
+        """The act noun an open verb governs: its direct object, or the object of a
+        preposition of the verb or of that object ("played a role in the talks"); not a
+        name ("the Peace Alliance"), nor an act the verb is only set beside ("spoke after
+        the attack"), nor one whose own words name its doer or both its parties."""
+        obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
+        words = [obj]
+        for holder in (verb, obj):
+            if holder is not None:
+                words += [pobj(c) for c in holder.children
+                          if c.dep_ == "prep" and c.lower_ not in CIRCUMSTANCE_PREPS]
+        # an act whose own words name its doer ("ended with a truce declared by X": the
+        # truce is X's) or both its parties ("referred to the Iran-Iraq war") keeps its own
+        # frame
+        return next((w for w in words if w is not None and self._nominal_frame(w) is not None
+                     and self._agent_phrase(w) is None and not all(self._nominal_roles(w))),
+                    None)
 
     def _nominal_frame(self, tok: Token) -> Frame | None:
         entry = self._noun_entry(tok)

@@ -267,15 +267,20 @@ class _Coder(CandidateFinder, RoleFinder):
                     embedded = self._embedded_act(frame)
                     if embedded is not None:
                         frames.append(embedded)
+        if self.open_candidates:
+            # before the nouns: an act noun an open verb governs is coded through the verb
+            anchors = {f.anchor.i for f in frames}
+            for tok in verbs:
+                frame = self._open_frame(tok) if tok.i not in anchors else None
+                if frame is not None:
+                    frames.append(frame)
+                    if frame.nominal is not None:
+                        used.add(frame.nominal.i)
         for tok in nouns:
             if tok.i not in used:
                 frame = self._nominal_frame(tok)
                 if frame is not None:
                     frames.append(frame)
-        if self.open_candidates:
-            anchors = {f.anchor.i for f in frames}
-            frames += [f for tok in verbs if tok.i not in anchors
-                       for f in [self._open_frame(tok)] if f is not None]
         frames.sort(key=lambda f: f.trigger[0].i)
         for frame in frames:
             self._code(frame)

@@ -125,6 +125,11 @@ PARTICIPATION_PREPS = {"in", "during"}
 # Prepositions by which a passive or agentless verb names the attack that did it ("killed
 # in an Israeli air strike", "wounded during clashes between X and Y").
 CAUSE_PREPS = {"in", "during", "by"}
+# Prepositions by which a clause is set beside another event in time or against it ("spoke
+# after the attack", "met despite the clashes"): the clause's verb does not carry out that
+# event.
+CIRCUMSTANCE_PREPS = {"after", "before", "since", "until", "following", "amid", "despite",
+                      "during"}
 
 
 # Most words that may stand between two words of a multi-word trigger: any that hang
