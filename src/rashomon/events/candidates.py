@@ -90,7 +90,7 @@ class CandidateFinder:
         obj = next((c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")), None)
         if obj is None and tok.dep_ == "xcomp" and self.lex.lemma(tok.head) in RAISING_VERBS \
                 and any(c.dep_ == "auxpass" for c in tok.children):
-            # "the strike appears to have been ordered by X": the passive's subject is the
+            # "the shelling seems to have been directed by X": the passive's subject is the
             # raising verb's
             obj = next((c for c in tok.head.children if c.dep_ == "nsubj"), None)
         noun_entry = self._noun_entry(obj) if obj is not None else None
@@ -268,7 +268,7 @@ class CandidateFinder:
 
     def _governed_act(self, verb: Token) -> Token | None:
         """The act noun an open verb governs: its direct object, or the object of a
-        preposition of the verb or of that object ("played a role in the talks"); not a
+        preposition of the verb or of that object ("had a hand in the ambush"); not a
         name ("the Peace Alliance"), nor an act the verb is only set beside ("spoke after
         the attack"), nor one whose own words name its doer or both its parties."""
         obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
@@ -278,7 +278,7 @@ class CandidateFinder:
                 words += [pobj(c) for c in holder.children
                           if c.dep_ == "prep" and c.lower_ not in CIRCUMSTANCE_PREPS]
         # an act whose own words name its doer ("ended with a truce declared by X": the
-        # truce is X's) or both its parties ("referred to the Iran-Iraq war") keeps its own
+        # truce is X's) or both its parties ("recalled the Iran-Iraq war") keeps its own
         # frame
         return next((w for w in words if w is not None and self._nominal_frame(w) is not None
                      and self._agent_phrase(w) is None and not all(self._nominal_roles(w))),

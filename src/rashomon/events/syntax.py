@@ -74,8 +74,8 @@ STANCE_PHRASES = {("favour", "of"), ("favor", "of"), ("support", "of"), ("solida
 OBJECT_TARGET_PREPS = ("to", "with", "toward", "towards", "against", "on", "upon", "for")
 # Words a phrasal verb ends with as its particle ("take over", "hunt down", "drive out").
 PARTICLES = {"over", "out", "down", "up", "off", "back", "away"}
-# Verbs that lend their subject to the verb they take as a complement: "the raid appears
-# to have been ordered by X" says that X ordered the raid.
+# Verbs that lend their subject to the verb they take as a complement: "the raid seems to
+# have been planned by X" says that X planned the raid.
 RAISING_VERBS = {"appear", "seem"}
 # Nominal types whose "from" object is no doer: a movement's or a release's starting point
 # ("the withdrawal from X", "his release from prison", "troops deployed from X").
