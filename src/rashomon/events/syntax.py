@@ -125,6 +125,8 @@ PARTICIPATION_PREPS = {"in", "during"}
 # Prepositions by which a passive or agentless verb names the attack that did it ("killed
 # in an Israeli air strike", "wounded during clashes between X and Y").
 CAUSE_PREPS = {"in", "during", "by"}
+# Relations by which a name modifies a noun ("the Labour seats", "Iraqi oil").
+NOUN_MODIFIERS = {"amod", "compound", "nmod"}
 # Prepositions by which a clause is set beside another event in time or against it ("spoke
 # after the attack", "met despite the clashes"): the clause's verb does not carry out that
 # event.
