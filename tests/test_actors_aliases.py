@@ -24,10 +24,10 @@ def actors_of(resolution, surface: str) -> list[str]:
 
 
 def test_a_name_given_in_parentheses_after_or_is_the_same_actor_later(resolve):
-    r = resolve("Envoys of the Sairoun (or Reform Path) Alliance arrived on Monday. The "
-                "Reform Path later signed the pact.")
-    sairoun = actors_of(r, "Sairoun")
-    assert sairoun and actors_of(r, "Reform Path") == sairoun * 2
+    r = resolve("Envoys of the Fatah (or Opening Path) Alliance arrived on Monday. The "
+                "Opening Path later signed the pact.")
+    fatah = actors_of(r, "Fatah")
+    assert fatah and actors_of(r, "Opening Path") == fatah * 2
 
 
 def test_a_name_given_by_also_known_as_is_the_same_actor_later(resolve):

@@ -50,10 +50,10 @@ def test_coordinated_participles_on_a_noun_share_their_by_phrase():
 def test_a_patron_on_a_name_ending_in_an_act_noun_describes_a_party_and_is_no_event():
     """"the Iran-backed Fatah Alliance" is a body's name: Iran's backing says who the
     body is, as for "Iran-backed militias"; the alliance made with it is the event."""
-    text = "After the vote Muqtada al-Sadr formed an alliance with the Iran-backed Fatah Alliance."
+    text = "Haider al-Abadi formed an alliance last week with the Iran-backed Fatah Alliance."
     assert "backed" not in triggers(text)
     # (the act noun is coded through the verb that carries it out: "formed an alliance")
-    assert ("muqtada_al_sadr", "fatah_alliance") in roles(text, "formed an alliance")
+    assert ("haider_al_abadi", "fatah_alliance") in roles(text, "formed an alliance")
 
 
 def test_the_of_phrase_of_an_act_without_an_object_names_its_doer():

@@ -393,11 +393,11 @@ def test_a_verb_with_its_own_subject_is_active_and_a_stray_by_phrase_is_its_obje
 
 
 def test_a_statement_reporting_anothers_charge_does_not_accuse_the_accuser():
-    """"... the group, which has been accused by the United States of launching rocket
-    attacks": the officials tell of the US's charge; they do not accuse the US."""
-    text = ("Officials in Baghdad said the forces arrested the commanders of the group, which "
-            "has been accused by the United States of launching rocket attacks.")
-    assert not any(t == "united_states" for _, t in accusations(text))
+    """"... the cell, which Israel has accused of firing rockets": the officials tell of
+    Israel's charge; they do not accuse Israel."""
+    text = ("Officials in Amman said the police detained the leaders of the cell, which "
+            "stands accused by Israel of firing rockets over the border.")
+    assert not any(t == "israel" for _, t in accusations(text))
 
 
 def test_a_statement_of_the_speakers_own_sides_charge_accuses_whom_it_charges():
@@ -515,9 +515,8 @@ def test_attacks_on_bases_are_aimed_at_whoever_the_bases_host():
 
 def test_the_one_accused_by_someone_of_an_act_did_it():
     # the parser hangs "of launching" on the accuser's name, which takes no such phrase
-    found = candidate_pairs("The Houthis have been accused by the United States of launching "
-                            "missile attacks on tankers.", "launching missile attacks",
-                            learned_roles=False)
+    found = candidate_pairs("The Houthis were accused by Saudi Arabia of launching missile "
+                            "attacks on ships.", "launching missile attacks", learned_roles=False)
     assert {s for s, _ in found} == {"houthis"}, found
 
 

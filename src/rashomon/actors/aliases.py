@@ -1,4 +1,4 @@
-"""Other names the text itself gives an actor: "the Sairoun (or Reform Path) Alliance",
+"""Other names the text itself gives an actor: "the Fatah (or Opening Path) Alliance",
 "X, also known as Y", "X (known as Y)": the other name stands for the same actor for the
 rest of the document (see ``resolve`` for the order of all rules)."""
 

@@ -116,8 +116,8 @@ class MentionFinder:
     def _act_referent(self, pronoun: Token) -> Token | None:
         """The act a subject "it" stands for: the nearest subject before it (in its own
         sentence or the one before), through other subject "it"s, when that is a definite
-        hostile act ("The operation will continue until it achieves its goals. It is not
-        targeting X"); None when the nearest subject is anything else."""
+        hostile act ("The offensive will go on for weeks. It is aimed at X"); None when
+        the nearest subject is anything else."""
         lo = token_sentence(self.doc[max(0, token_sentence(pronoun).start - 1)]).start
         for i in range(pronoun.i - 1, lo - 1, -1):
             t = self.doc[i]
@@ -216,8 +216,8 @@ class MentionFinder:
 
     def _earlier_facility_owner(self, facility: Token) -> Mention | None:
         """Whose "the facility" is when it refers back: the owner of the last building or
-        site named, with its owner, in the sentence or the two before ("will close its
-        consulate in Basra ... rocket attacks on the facility" -> the consulate's owner).
+        site named, with its owner, in the sentence or the two before ("opened its
+        embassy in Oslo ... a drone struck the facility" -> the embassy's owner).
         Only a bare definite noun ("the facility", not "a facility" nor "a militia's
         facility"), the mention being its own span."""
         if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that")
